@@ -1,0 +1,37 @@
+"""Domain errors: every user mistake becomes one of these, with a message that names the fix."""
+
+from __future__ import annotations
+
+
+class RoutemapError(ValueError):
+    """Base class for errors caused by input or settings, reported without a traceback."""
+
+    exit_code = 1
+
+
+class ConfigError(RoutemapError):
+    """A setting in routemap.toml, partner.toml or on the command line is wrong."""
+
+    exit_code = 2
+
+
+class ProfileError(ConfigError):
+    """A partner profile (partner.toml) is malformed or does not match its files."""
+
+
+class ReadError(RoutemapError):
+    """A contribution file cannot be read at all (empty, binary, corrupt, missing sheet)."""
+
+    exit_code = 2
+
+
+class AccountingError(RoutemapError):
+    """Rows read do not equal rows accepted + rejected + merged: outputs are not written."""
+
+    exit_code = 3
+
+
+class DisclosureError(RoutemapError):
+    """A published output would reveal row-level or suppressed information."""
+
+    exit_code = 4

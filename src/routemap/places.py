@@ -1,0 +1,512 @@
+"""Resolve place strings offline against the gazetteer, once per distinct string, explainably."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pycountry
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from routemap._errors import ConfigError
+from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_CODE, TIER_NAME, Index, Place, load_index
+from routemap.schema import fold
+
+log = logging.getLogger(__name__)
+
+__all__ = ["FUZZY_LEAD", "FUZZY_SCORE", "Gazetteer", "Place", "Resolution", "country_iso3"]
+
+#: A fuzzy match is accepted only at or above this score: 100 x (1 - edits / length), where an
+#: edit is an insertion, deletion, substitution or swap of neighbours (rapidfuzz OSA distance) ...
+FUZZY_SCORE = 85.0
+#: ... and only with at least this lead over the best match that names another place.
+FUZZY_LEAD = 8.0
+#: Strings shorter than this are never matched fuzzily (one edit changes too much).
+FUZZY_MIN_LENGTH = 5
+#: Suggestions offered for an unresolved string score at least this.
+SUGGEST_SCORE = 60.0
+
+TIER_USER = -1
+_LEVEL_RANK = {"region": 0, "country": 0, "admin1": 1, "place": 2}
+_METHOD_BY_TIER = {
+    TIER_USER: "user",
+    TIER_CODE: "code",
+    TIER_NAME: "exact",
+    TIER_ALIAS: "alias",
+    TIER_ALTERNATE: "alternate",
+}
+_SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
+_PARTS = re.compile(r"[,;()\[\]]")
+_ADMIN_PREFIX = re.compile(
+    r"^(the|negeri|negara|provinsi|propinsi|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
+    r"changwat|daerah|kabupaten|kab|city of|municipality of|republic of|kingdom of)\s+"
+)
+_ADMIN_SUFFIX = re.compile(
+    r"\s+(state|province|region|division|district|city|prefecture|governorate|municipality|territory|"
+    r"federal territory|negeri|provinsi)$"
+)
+#: Tolerance, in degrees, when deciding whether explicit coordinates agree with a named place.
+_SAME_POINT = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """How one distinct raw string resolved.
+
+    Parameters
+    ----------
+    raw
+        The string as written (before folding).
+    place_id
+        The place, or ``""`` when the string did not resolve.
+    method
+        ``user``, ``code``, ``exact``, ``alias``, ``alternate``, ``context`` (settled by other
+        parts of the same string), ``default_country`` (settled by the partner's default
+        country), ``partial`` (part of the string resolved), ``fuzzy``; or, unresolved:
+        ``empty``, ``not_a_place``, ``ambiguous``, ``unresolved``.
+    candidates
+        Place ids an ambiguous string could mean.
+    suggestions
+        Display names of near matches for an unresolved string.
+    score
+        Fuzzy score, when the method is ``fuzzy``.
+    note
+        A short explanation (other readings set aside, parts left out).
+    """
+
+    raw: str
+    place_id: str
+    method: str
+    candidates: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    score: float | None = None
+    note: str = ""
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the string names a place."""
+        return bool(self.place_id)
+
+
+def country_iso3(value: str) -> str:
+    """Return the ISO 3166-1 alpha-3 code for an alpha-2 or alpha-3 code or an English name.
+
+    Raises
+    ------
+    ConfigError
+        When the value names no country.
+    """
+    text = value.strip()
+    country = None
+    if len(text) == 2:
+        country = pycountry.countries.get(alpha_2=text.upper())
+    elif len(text) == 3:
+        country = pycountry.countries.get(alpha_3=text.upper())
+    if country is None:
+        try:
+            country = pycountry.countries.lookup(text)
+        except LookupError:
+            country = None
+    if country is None:
+        raise ConfigError(f"{value!r} is not a country; use an ISO 3166-1 code such as 'MY' or 'IDN'")
+    return str(country.alpha_3)
+
+
+@dataclass(slots=True)
+class _Choice:
+    place_id: str = ""
+    candidates: tuple[str, ...] = ()
+    tier: int = TIER_ALTERNATE
+    by_default: bool = False
+    set_aside: tuple[str, ...] = field(default_factory=tuple)
+
+
+class Gazetteer:
+    """Places and the names that lead to them, with the project's own places on top.
+
+    Parameters
+    ----------
+    index
+        The compiled index (see :func:`routemap._gazetteer.load_index`).
+    user_places
+        Places from the project's ``data/places.csv``; their names win over every other source.
+    """
+
+    def __init__(self, index: Index, user_places: Iterable[tuple[Place, list[str]]] = ()) -> None:
+        self._index = index
+        self._places = dict(index.places)
+        self._user_keys: dict[str, list[tuple[str, int]]] = {}
+        for place, names in user_places:
+            self._places[place.id] = place
+            for name in names:
+                key = fold(name)
+                if key:
+                    self._user_keys.setdefault(key, [])
+                    if (place.id, TIER_USER) not in self._user_keys[key]:
+                        self._user_keys[key].append((place.id, TIER_USER))
+        self._fuzzy_keys: list[str] | None = None
+        self._fuzzy_targets: dict[str, tuple[str, ...]] = {}
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, *, project_dir: Path | None = None) -> Gazetteer:
+        """Load the compiled index and, when present, the project's ``data/places.csv``.
+
+        Parameters
+        ----------
+        project_dir
+            Project folder; ``data/places.csv`` inside it is read when it exists.
+        """
+        index = load_index()
+        user: list[tuple[Place, list[str]]] = []
+        if project_dir is not None:
+            path = project_dir / "data" / "places.csv"
+            if path.exists():
+                user = read_user_places(path, index)
+        return cls(index, user)
+
+    # ------------------------------------------------------------------ lookups
+    def place(self, place_id: str) -> Place:
+        """Return the place with this id (coordinates ids ``coord:lon,lat`` are made on demand)."""
+        found = self._places.get(place_id)
+        if found is not None:
+            return found
+        if place_id.startswith("coord:"):
+            lon, lat = (float(v) for v in place_id[6:].split(","))
+            return Place(place_id, f"{lat:.4f}, {lon:.4f}", "place", "", "", lon, lat)
+        raise KeyError(place_id)
+
+    def __contains__(self, place_id: str) -> bool:
+        return place_id in self._places
+
+    @property
+    def region_members(self) -> dict[str, frozenset[str]]:
+        """ISO3 members of each region place id."""
+        return self._index.region_members
+
+    def _candidates(self, key: str) -> list[tuple[str, int]]:
+        return self._user_keys.get(key) or self._index.keys.get(key, [])
+
+    # ------------------------------------------------------------------ resolution
+    def resolve_many(self, raws: Iterable[str], *, default_country: str | None = None) -> dict[str, Resolution]:
+        """Resolve each distinct string once.
+
+        Parameters
+        ----------
+        raws
+            Strings as written; duplicates are resolved once.
+        default_country
+            ISO3 of the partner's default country, used only to settle a tie.
+
+        Returns
+        -------
+        dict
+            Raw string to :class:`Resolution`.
+        """
+        out: dict[str, Resolution] = {}
+        for raw in raws:
+            if raw not in out:
+                out[raw] = self.resolve(raw, default_country=default_country)
+        return out
+
+    def resolve(self, raw: str, *, default_country: str | None = None) -> Resolution:
+        """Resolve one string (see :class:`Resolution` for the methods)."""
+        text = " ".join(str(raw).split())
+        if not text:
+            return Resolution(raw, "", "empty")
+        key = fold(text)
+        if _SUBDIVISION_CODE.match(text):
+            hits = [c for c in self._index.keys.get(key, []) if c[1] == TIER_CODE]
+            if hits:
+                return Resolution(raw, hits[0][0], "code")
+        if key in self._index.not_places or not key:
+            return Resolution(raw, "", "not_a_place")
+        whole = self._resolve_key(key, default_country=default_country)
+        if whole.place_id or whole.candidates:
+            return self._finish(raw, whole)
+        parts = [p.strip() for p in _PARTS.split(text) if p.strip()]
+        if len(parts) > 1:
+            structured = self._resolve_parts(raw, parts, default_country=default_country)
+            if structured is not None:
+                return structured
+        stripped = _strip_admin_words(key)
+        if stripped != key:
+            again = self._resolve_key(stripped, default_country=default_country)
+            if again.place_id or again.candidates:
+                return self._finish(raw, again)
+        return self._fuzzy(raw, key)
+
+    def _resolve_key(self, key: str, *, default_country: str | None, within: Place | None = None) -> _Choice:
+        cands = self._candidates(key)
+        strong = [c for c in cands if c[1] <= TIER_ALIAS]
+        weak = [c for c in cands if c[1] > TIER_ALIAS]
+        for group in (strong, weak):
+            if within is not None:
+                group = [c for c in group if self._inside(c[0], within)]
+            if group:
+                return self._choose(group, default_country=default_country)
+        return _Choice()
+
+    def _inside(self, place_id: str, container: Place) -> bool:
+        place = self._places[place_id]
+        if place.id == container.id:
+            return True
+        if container.level == "region":
+            return place.country in self._index.region_members.get(container.id, frozenset())
+        if container.level == "country":
+            return place.country == container.country and place.level != "region"
+        if container.level == "admin1":
+            return place.admin1 == container.id
+        return False
+
+    def _choose(self, cands: list[tuple[str, int]], *, default_country: str | None) -> _Choice:
+        best_rank = min(_LEVEL_RANK[self._places[pid].level] for pid, _ in cands)
+        kept = [(pid, tier) for pid, tier in cands if _LEVEL_RANK[self._places[pid].level] == best_rank]
+        kept_ids = [pid for pid, _ in kept]
+        set_aside = tuple(pid for pid, _ in cands if pid not in kept_ids and not self._nested_in_any(pid, kept_ids))
+        if len(kept) > 1:
+            kept = self._collapse_nested(kept)
+        if len(kept) == 1:
+            return _Choice(kept[0][0], tier=kept[0][1], set_aside=set_aside)
+        top = min(tier for _, tier in kept)
+        if top == TIER_USER:
+            kept = [c for c in kept if c[1] == TIER_USER]
+            if len(kept) == 1:
+                return _Choice(kept[0][0], tier=TIER_USER, set_aside=set_aside)
+        if default_country:
+            local = [c for c in kept if self._places[c[0]].country == default_country]
+            if len(local) == 1:
+                return _Choice(local[0][0], tier=local[0][1], by_default=True, set_aside=set_aside)
+        return _Choice(candidates=tuple(sorted(pid for pid, _ in kept)), set_aside=set_aside)
+
+    def _nested_in_any(self, place_id: str, containers: list[str]) -> bool:
+        return any(self._inside(place_id, self._places[c]) for c in containers)
+
+    def _collapse_nested(self, kept: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Among places of one level, an administrative area wins over a city inside it with its name."""
+        subs = [c for c in kept if c[0].startswith(("sub:", "user:"))]
+        if len(subs) == 1:
+            area = self._places[subs[0][0]]
+            rest = [c for c in kept if c is not subs[0]]
+            if all(
+                self._places[pid].admin1 == area.admin1 and self._places[pid].country == area.country for pid, _ in rest
+            ):
+                return subs
+        return kept
+
+    def _resolve_parts(self, raw: str, parts: list[str], *, default_country: str | None) -> Resolution | None:
+        """Resolve "City, State, Country" and "City (State), Country": broadest part first, then within it."""
+        keys = [fold(p) for p in parts]
+        choices = {k: self._resolve_key(k, default_country=None) for k in keys if k}
+        context: Place | None = None
+        used: set[str] = set()
+        for rank in (0, 1, 2):
+            for k in reversed(keys):
+                if k in used or not k:
+                    continue
+                choice = self._resolve_key(k, default_country=None, within=context) if context else choices[k]
+                pid = choice.place_id
+                if not pid and len(choice.candidates) > 1 and default_country:
+                    pid = self._choose(
+                        [(c, TIER_NAME) for c in choice.candidates], default_country=default_country
+                    ).place_id
+                fits = pid and (context is None or self._inside(pid, context))
+                if fits and _LEVEL_RANK[self._places[pid].level] == rank:
+                    context = self._places[pid]
+                    used.add(k)
+        if context is None:
+            return None
+        left_out = [p for p, k in zip(parts, keys, strict=True) if k and k not in used]
+        if left_out:
+            return Resolution(raw, context.id, "partial", note=f"not found: {'; '.join(left_out)}")
+        return Resolution(raw, context.id, "context")
+
+    def _finish(self, raw: str, choice: _Choice) -> Resolution:
+        if not choice.place_id:
+            return Resolution(raw, "", "ambiguous", candidates=choice.candidates)
+        method = "default_country" if choice.by_default else _METHOD_BY_TIER[choice.tier]
+        note = ""
+        if choice.set_aside:
+            names = sorted({self.describe(pid) for pid in choice.set_aside})
+            note = "also the name of: " + "; ".join(names[:3]) + (" …" if len(names) > 3 else "")
+        return Resolution(raw, choice.place_id, method, note=note)
+
+    # ------------------------------------------------------------------ fuzzy
+    def _fuzzy_index(self) -> tuple[list[str], dict[str, tuple[str, ...]]]:
+        if self._fuzzy_keys is None:
+            targets: dict[str, tuple[str, ...]] = {}
+            for key, cands in list(self._index.keys.items()) + list(self._user_keys.items()):
+                pids = tuple(
+                    sorted(
+                        pid
+                        for pid, tier in cands
+                        if (tier <= TIER_ALIAS and tier != TIER_CODE and self._places[pid].level != "place")
+                        or tier == TIER_USER
+                    )
+                )
+                if pids and len(key) >= 4:
+                    targets[key] = pids
+            self._fuzzy_keys = sorted(targets)
+            self._fuzzy_targets = targets
+        return self._fuzzy_keys, self._fuzzy_targets
+
+    def _fuzzy(self, raw: str, key: str) -> Resolution:
+        keys, targets = self._fuzzy_index()
+        matches = process.extract(
+            key, keys, scorer=OSA.normalized_similarity, limit=12, score_cutoff=SUGGEST_SCORE / 100
+        )
+        ranked: list[tuple[float, tuple[str, ...]]] = []
+        for match, score, _ in matches:
+            pids = targets[match]
+            if not any(p == pids for _, p in ranked):
+                ranked.append((100.0 * float(score), pids))
+        suggestions = tuple(dict.fromkeys(self.describe(p) for _, pids in ranked for p in pids))[:5]
+        if ranked and len(ranked[0][1]) == 1 and ranked[0][0] >= FUZZY_SCORE and len(key) >= FUZZY_MIN_LENGTH:
+            runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+            if ranked[0][0] - runner_up >= FUZZY_LEAD:
+                pid = ranked[0][1][0]
+                return Resolution(raw, pid, "fuzzy", score=round(ranked[0][0], 1), note=f"read as {self.describe(pid)}")
+        return Resolution(raw, "", "unresolved", suggestions=suggestions)
+
+    # ------------------------------------------------------------------ levels
+    def describe(self, place_id: str) -> str:
+        """A human label: ``"Sabah (admin1, Malaysia)"``."""
+        place = self.place(place_id)
+        country = self._places.get(f"country:{place.country}")
+        where = f", {country.name}" if country is not None and place.level != "country" else ""
+        kind = "city" if place.id.startswith("city:") else place.level
+        return f"{place.name} ({kind}{where})"
+
+    def generalise(self, place_id: str, *, level: str, focus: str | None = None) -> str:
+        """Return the place id a stop becomes at a level.
+
+        Parameters
+        ----------
+        place_id
+            A resolved place.
+        level
+            ``country``, ``admin1`` or ``place``.
+        focus
+            ISO3 of the focus country: its stops stay at admin-1 level (or place level when
+            ``level`` is ``place``); all other stops use ``level``.
+        """
+        place = self.place(place_id)
+        if place.level == "region" or not place.country:
+            return place.id
+        effective = level
+        if focus and place.country == focus and level == "country":
+            effective = "admin1"
+        if effective == "place" or place.level == "country":
+            return place.id
+        if effective == "admin1":
+            if place.level == "admin1":
+                return place.id
+            if place.admin1:
+                return place.admin1
+        return f"country:{place.country}"
+
+    def with_point(self, place_id: str, lon: float, lat: float) -> Place:
+        """A copy of a place at explicit coordinates (from ``<stop>_lon``/``<stop>_lat``)."""
+        place = self.place(place_id)
+        if abs(place.lon - lon) < _SAME_POINT and abs(place.lat - lat) < _SAME_POINT:
+            return place
+        return replace(place, lon=lon, lat=lat)
+
+
+def _strip_admin_words(key: str) -> str:
+    stripped = _ADMIN_PREFIX.sub("", key)
+    stripped = _ADMIN_SUFFIX.sub("", stripped)
+    return stripped.strip() or key
+
+
+_USER_LEVELS = ("region", "country", "admin1", "place")
+
+
+def read_user_places(path: Path, index: Index) -> list[tuple[Place, list[str]]]:
+    """Read a project's ``data/places.csv`` (name, aliases, level, country, lon, lat[, admin1]).
+
+    Every problem is collected and reported at once.
+
+    Raises
+    ------
+    ConfigError
+        Naming each bad line, column and value.
+    """
+    problems: list[str] = []
+    out: list[tuple[Place, list[str]]] = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8' and build again") from None
+    reader = csv.DictReader(text.splitlines())
+    required = {"name", "level", "country", "lon", "lat"}
+    missing = required - set(reader.fieldnames or [])
+    if missing:
+        raise ConfigError(
+            f"{path}: missing column(s) {', '.join(sorted(missing))}; "
+            f"headers are: {', '.join(reader.fieldnames or [])}; "
+            "the columns are name, aliases, level, country, lon, lat (admin1 optional)"
+        )
+    seen: set[str] = set()
+    for line, row in enumerate(reader, start=2):
+        name = (row.get("name") or "").strip()
+        level = (row.get("level") or "").strip().lower()
+        if not name:
+            problems.append(f"{path}:{line}: name: empty; give every place a name")
+            continue
+        if level not in _USER_LEVELS:
+            problems.append(f"{path}:{line}: level: {level!r} is not one of {', '.join(_USER_LEVELS)}")
+            continue
+        try:
+            lon, lat = float(row.get("lon") or ""), float(row.get("lat") or "")
+        except ValueError:
+            problems.append(f"{path}:{line}: lon/lat: {row.get('lon')!r}, {row.get('lat')!r} are not numbers")
+            continue
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            problems.append(f"{path}:{line}: lon/lat: ({lon}, {lat}) is outside -180..180 / -90..90")
+            continue
+        iso3 = ""
+        country_text = (row.get("country") or "").strip()
+        if level != "region":
+            try:
+                iso3 = country_iso3(country_text)
+            except ConfigError:
+                problems.append(
+                    f"{path}:{line}: country: {country_text!r} is not a country; use an ISO code such as 'MY'"
+                )
+                continue
+        admin1 = ""
+        admin1_text = (row.get("admin1") or "").strip().upper()
+        if admin1_text:
+            if f"admin1:{admin1_text}" not in index.places:
+                problems.append(f"{path}:{line}: admin1: {admin1_text!r} is not an ISO 3166-2 admin-1 code")
+                continue
+            admin1 = f"admin1:{admin1_text}"
+        elif level == "place":
+            admin1 = _nearest_admin1(index, iso3, lon, lat)
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or f"line-{line}"
+        pid = f"user:{slug}"
+        if pid in seen:
+            problems.append(f"{path}:{line}: name: {name!r} appears twice; merge the lines or add it as an alias")
+            continue
+        seen.add(pid)
+        aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
+        out.append((Place(pid, name, level, iso3, admin1, lon, lat), [name, *aliases]))
+    if problems:
+        raise ConfigError("\n".join([f"{len(problems)} problem(s) in {path}:", *problems]))
+    return out
+
+
+def _nearest_admin1(index: Index, iso3: str, lon: float, lat: float) -> str:
+    best, best_d = "", float("inf")
+    for place in index.places.values():
+        if place.level == "admin1" and place.country == iso3:
+            d = (place.lon - lon) ** 2 + (place.lat - lat) ** 2
+            if d < best_d:
+                best, best_d = place.id, d
+    return best

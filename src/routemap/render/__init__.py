@@ -1,0 +1,1 @@
+"""Renderers that turn publishable aggregates into files: map, tables."""

@@ -1,0 +1,216 @@
+"""Turn records' place strings into routes: resolve stops, generalise to a level, collapse repeats."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from routemap.places import Gazetteer, Place, Resolution
+
+log = logging.getLogger(__name__)
+
+STOP_FIELDS: tuple[str, ...] = ("origin", "transit", "destination")
+PLACE_REPORT_COLUMNS: tuple[str, ...] = (
+    "raw",
+    "place_id",
+    "name",
+    "level",
+    "country_iso3",
+    "lon",
+    "lat",
+    "method",
+    "rows",
+    "default_country",
+    "candidates",
+    "suggestions",
+    "note",
+)
+
+
+@dataclass(slots=True)
+class Routed:
+    """Records with their route, and the route definitions.
+
+    Parameters
+    ----------
+    records
+        The input records plus ``route`` (route key, empty when not routable) and ``routable``.
+    routes
+        Route key -> ordered tuple of place ids (generalised, consecutive repeats collapsed).
+    places
+        Every place id used by a route -> :class:`Place` (with explicit coordinates applied).
+    resolutions
+        (raw string, default country) -> :class:`Resolution`.
+    """
+
+    records: pd.DataFrame
+    routes: dict[str, tuple[str, ...]]
+    places: dict[str, Place]
+    resolutions: dict[tuple[str, str], Resolution]
+
+
+def split_transit(value: str) -> list[str]:
+    """Split a normalised transit cell (``"A > B"``) into stops."""
+    return [p for p in value.split(" > ") if p] if value else []
+
+
+def resolve_records(
+    records: pd.DataFrame, gazetteer: Gazetteer, *, default_countries: dict[str, str | None]
+) -> dict[tuple[str, str], Resolution]:
+    """Resolve every distinct (place string, partner default country) once.
+
+    Parameters
+    ----------
+    records
+        Canonical records.
+    gazetteer
+        The gazetteer.
+    default_countries
+        Partner id -> ISO3 of its default country (or ``None``).
+    """
+    wanted: set[tuple[str, str]] = set()
+    for partner, group in records.groupby("partner", sort=True):
+        dc = default_countries.get(str(partner)) or ""
+        strings: set[str] = set()
+        for column in ("origin", "destination", "intended_destination"):
+            strings.update(group[column].unique())
+        for cell in group["transit"].unique():
+            strings.update(split_transit(cell))
+        wanted.update((s, dc) for s in strings if s)
+    out: dict[tuple[str, str], Resolution] = {}
+    for raw, dc in sorted(wanted):
+        out[(raw, dc)] = gazetteer.resolve(raw, default_country=dc or None)
+    log.info("resolved %d distinct place strings", len(out))
+    return out
+
+
+def build_routes(
+    records: pd.DataFrame,
+    gazetteer: Gazetteer,
+    resolutions: dict[tuple[str, str], Resolution],
+    *,
+    default_countries: dict[str, str | None],
+    level: str,
+    focus: str | None = None,
+) -> Routed:
+    """Give every record its route at a level.
+
+    Work is done once per distinct combination of stops and coordinates, not once per row.
+
+    Parameters
+    ----------
+    records
+        Canonical records.
+    gazetteer
+        The gazetteer.
+    resolutions
+        From :func:`resolve_records`.
+    default_countries
+        Partner id -> ISO3 of its default country.
+    level
+        ``country``, ``admin1`` or ``place``.
+    focus
+        ISO3 of the focus country, kept at admin-1 (or place) level.
+    """
+    frame = records.copy()
+    frame["_dc"] = frame["partner"].map(lambda p: default_countries.get(p) or "")
+    keys = ["origin", "transit", "destination", "_dc", "origin_lon", "origin_lat", "destination_lon", "destination_lat"]
+    combos = frame[keys].drop_duplicates()
+    routes: dict[str, tuple[str, ...]] = {}
+    places: dict[str, Place] = {}
+    route_of_combo: list[str] = []
+    for combo in combos.itertuples(index=False):
+        stops = _route_for(combo, gazetteer, resolutions, level=level, focus=focus, places=places)
+        key = " > ".join(stops) if stops else ""
+        if stops:
+            routes[key] = stops
+        route_of_combo.append(key)
+    combos = combos.assign(route=route_of_combo)
+    merged = frame.merge(combos, on=keys, how="left", sort=False, validate="many_to_one")
+    frame["route"] = merged["route"].to_numpy()
+    frame["routable"] = frame["route"].ne("")
+    frame = frame.drop(columns="_dc")
+    return Routed(records=frame, routes=routes, places=places, resolutions=resolutions)
+
+
+def _route_for(
+    combo: tuple[object, ...],
+    gazetteer: Gazetteer,
+    resolutions: dict[tuple[str, str], Resolution],
+    *,
+    level: str,
+    focus: str | None,
+    places: dict[str, Place],
+) -> tuple[str, ...]:
+    origin, transit, destination, dc, o_lon, o_lat, d_lon, d_lat = combo
+    raw_stops: list[tuple[str, float, float]] = [(str(origin), float(o_lon), float(o_lat))]  # type: ignore[arg-type]
+    raw_stops += [(t, np.nan, np.nan) for t in split_transit(str(transit))]
+    raw_stops.append((str(destination), float(d_lon), float(d_lat)))  # type: ignore[arg-type]
+    stops: list[str] = []
+    for raw, lon, lat in raw_stops:
+        res = resolutions.get((raw, str(dc)))
+        has_point = not (np.isnan(lon) or np.isnan(lat))
+        if res is None or not res.resolved:
+            if not has_point:
+                return ()
+            pid = f"coord:{lon:.4f},{lat:.4f}"
+            places.setdefault(pid, gazetteer.place(pid))
+            stops.append(pid)
+            continue
+        pid = gazetteer.generalise(res.place_id, level=level, focus=focus)
+        place = gazetteer.place(pid)
+        if has_point and pid == res.place_id and place.level == "place":
+            # explicit coordinates refine a named place only where the place itself is drawn
+            pid = f"{pid}@{lon:.4f},{lat:.4f}"
+            place = Place(pid, place.name, place.level, place.country, place.admin1, lon, lat, place.population)
+        places.setdefault(pid, place)
+        stops.append(pid)
+    collapsed = [s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1]]
+    return tuple(collapsed)
+
+
+def place_report(
+    records: pd.DataFrame,
+    gazetteer: Gazetteer,
+    resolutions: dict[tuple[str, str], Resolution],
+    *,
+    default_countries: dict[str, str | None],
+) -> pd.DataFrame:
+    """One row per distinct raw string (and default country) with how it resolved and its row count.
+
+    This is private material (it holds raw strings): it is written to ``.routemap/places.csv`` only.
+    """
+    dc = records["partner"].map(lambda p: default_countries.get(p) or "")
+    rows: Counter[tuple[str, str]] = Counter()
+    for column in ("origin", "destination", "intended_destination"):
+        for (raw, country), n in records.groupby([records[column], dc]).size().items():
+            if raw:
+                rows[(str(raw), str(country))] += int(n)
+    for (cell, country), n in records.groupby([records["transit"], dc]).size().items():
+        for raw in split_transit(str(cell)):
+            rows[(raw, str(country))] += int(n)
+    out = []
+    for (raw, country), res in sorted(resolutions.items()):
+        place = gazetteer.place(res.place_id) if res.resolved else None
+        out.append(
+            {
+                "raw": raw,
+                "place_id": res.place_id,
+                "name": place.name if place else "",
+                "level": place.level if place else "",
+                "country_iso3": place.country if place else "",
+                "lon": round(place.lon, 4) if place else None,
+                "lat": round(place.lat, 4) if place else None,
+                "method": res.method,
+                "rows": rows.get((raw, country), 0),
+                "default_country": country,
+                "candidates": " | ".join(gazetteer.describe(c) for c in res.candidates),
+                "suggestions": " | ".join(res.suggestions),
+                "note": res.note,
+            }
+        )
+    return pd.DataFrame(out, columns=list(PLACE_REPORT_COLUMNS))
