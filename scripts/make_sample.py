@@ -139,8 +139,29 @@ PATTERNS = [
         0.65,
         "air",
     ),
-    (1, ["Sri Lanka"], [["Kuala Lumpur"]], ["Kuala Lumpur"], {"hospitality": 1}, 0.5, "air"),
-    (1, ["Pakistan"], [[]], ["Selangor"], {"construction": 1}, 0.0, "air"),
+    # a long tail of rare routes: most fall below the publication threshold
+    (0.5, ["Sri Lanka"], [["Kuala Lumpur"], []], ["Kuala Lumpur", "Selangor"], {"hospitality": 1}, 0.5, "air"),
+    (0.5, ["Pakistan"], [[]], ["Selangor", "Johor"], {"construction": 1}, 0.0, "air"),
+    (
+        0.3,
+        ["Laos", "Lao PDR"],
+        [["Bangkok"]],
+        ["Kuala Lumpur", "Penang"],
+        {"hospitality": 1, "sex_industry": 1},
+        0.8,
+        "land",
+    ),
+    (
+        0.3,
+        ["India", "Tamil Nadu, India"],
+        [[]],
+        ["Penang", "Selangor"],
+        {"construction": 1, "hospitality": 1},
+        0.2,
+        "air",
+    ),
+    (0.3, ["China"], [["Kuala Lumpur"], []], ["Sabah", "Johor"], {"sex_industry": 1, "hospitality": 1}, 0.9, "air"),
+    (0.4, ["Timor-Leste"], [["Kupang, NTT", "Nunukan"]], ["Sabah"], {"plantation": 1}, 0.3, "sea"),
 ]
 
 EXPLOITATION_BY_SECTOR = {

@@ -274,10 +274,10 @@ def _add_cities(b: _Builder, csc_dir: Path, iso2_to_iso3: dict[str, str], admin1
         iso3 = iso2_to_iso3.get(iso2)
         if not iso3:
             continue
-        gn_to_iso = _admin1_mapping(csc_dir, iso2, group, admin1_of)
+        gn_to_iso, direct = _admin1_mapping(csc_dir, iso2, group, admin1_of)
         for city in group:
             pid = f"city:{city['geonameid']}"
-            admin1_code = gn_to_iso.get(str(city["admin1code"]), "")
+            admin1_code = direct.get(str(city["geonameid"])) or gn_to_iso.get(str(city["admin1code"]), "")
             b.add(
                 Place(
                     pid,
@@ -300,7 +300,7 @@ def _add_cities(b: _Builder, csc_dir: Path, iso2_to_iso3: dict[str, str], admin1
 
 def _admin1_mapping(
     csc_dir: Path, iso2: str, group: list[dict[str, object]], admin1_of: dict[str, str]
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[str, str]]:
     """Map geonames admin-1 codes of one country to ISO 3166-2 admin-1 codes.
 
     countrystatecity cities carry the ISO code of their state. Every geonames city votes: with
@@ -309,13 +309,20 @@ def _admin1_mapping(
     admin-1 code wins, so interior cities outvote the few near a border. Codes and units are
     then paired one to one, strongest votes first, so a capital that is its own small territory
     (Kuala Lumpur) is not swallowed by the state around it.
+
+    Returns
+    -------
+    mapping, direct
+        geonames admin-1 code -> ISO code; and geonameid -> ISO code for cities that have a
+        countrystatecity city of the same name within about 50 km, which settles the city even
+        where geonames files it under an older unit (Batam under Riau, not Kepulauan Riau).
     """
     points: list[tuple[float, float]] = []
     states: list[str] = []
     by_name: dict[str, list[int]] = defaultdict(list)
     state_dir = csc_dir / "by-country" / iso2 / "states"
     if not state_dir.exists():
-        return {}
+        return {}, {}
     for cities_file in sorted(state_dir.glob("*/cities.json")):
         admin1 = admin1_of.get(f"{iso2}-{cities_file.parent.name}")
         if admin1 is None:
@@ -326,9 +333,10 @@ def _admin1_mapping(
                 points.append((float(city["longitude"]), float(city["latitude"])))
                 states.append(admin1)
     if not points:
-        return {}
+        return {}, {}
     ref = np.radians(np.array(points))
     votes: dict[str, Counter[str]] = defaultdict(Counter)
+    direct: dict[str, str] = {}
     query = np.radians(np.array([(float(c["longitude"]), float(c["latitude"])) for c in group]))  # type: ignore[arg-type]
     near = np.radians(0.5)
     for start in range(0, len(query), 256):
@@ -341,9 +349,12 @@ def _admin1_mapping(
         for row, (city, idx) in enumerate(zip(group[start : start + 256], nearest, strict=True)):
             code = str(city["admin1code"])
             votes[code][states[int(idx)]] += 1
-            for same in by_name.get(fold(str(city["name"])), []):
-                if dist2[row, same] < near * near:
-                    votes[code][states[same]] += 10
+            same_name = [j for j in by_name.get(fold(str(city["name"])), []) if dist2[row, j] < near * near]
+            for j in same_name:
+                votes[code][states[j]] += 10
+            if same_name:
+                closest = min(same_name, key=lambda j: float(dist2[row, j]))
+                direct[str(city["geonameid"])] = states[closest]
     # one geonames code to one ISO unit where the votes allow it, strongest pairs first; a code
     # whose units are all taken (a country whose two code lists differ) keeps its best unit
     pairs = sorted(
@@ -358,7 +369,7 @@ def _admin1_mapping(
             taken.add(state)
     for _, code, state in pairs:
         mapping.setdefault(code, state)
-    return mapping
+    return mapping, direct
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:

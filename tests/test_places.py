@@ -1,0 +1,136 @@
+import pytest
+
+from routemap._errors import ConfigError
+from routemap.places import FUZZY_SCORE, Gazetteer, country_iso3, read_user_places
+
+
+@pytest.mark.parametrize(
+    ("raw", "place_id"),
+    [
+        ("NA", "country:NAM"),  # Namibia, not a missing value
+        ("na", "country:NAM"),
+        ("Republic of Korea", "country:KOR"),  # pycountry's fuzzy search answers North Korea
+        ("Korea DPR", "country:PRK"),
+        ("Burma", "country:MMR"),
+        ("Myanmar (Burma)", "country:MMR"),
+        ("Lao PDR", "country:LAO"),
+        ("Lao People's Democratic Republic", "country:LAO"),
+        ("  viet   NAM ", "country:VNM"),
+        ("Côte d’Ivoire", "country:CIV"),
+        ("Filipina", "country:PHL"),
+        ("MYS", "country:MYS"),
+        ("MY-12", "admin1:MY-12"),
+        ("Negeri Sabah", "admin1:MY-12"),
+        ("Pulau Pinang", "admin1:MY-07"),
+        ("KL", "admin1:MY-14"),
+        ("NTT", "admin1:ID-NT"),
+        ("East Java", "admin1:ID-JI"),
+        ("Provinsi Jawa Timur", "admin1:ID-JI"),
+        ("Gulf States", "region:gulf-states"),
+        ("the Gulf States", "region:gulf-states"),
+        ("West Africa", "region:western-africa"),
+        ("Europe", "region:europe"),
+    ],
+)
+def test_names_codes_and_aliases(gazetteer: Gazetteer, raw, place_id):
+    assert gazetteer.resolve(raw).place_id == place_id
+
+
+def test_city_forms_use_the_country_and_state_in_the_string(gazetteer: Gazetteer):
+    for raw in ("Tawau", "Tawau, Sabah", "Tawau, Sabah, Malaysia", "Tawau (Sabah), Malaysia"):
+        res = gazetteer.resolve(raw)
+        place = gazetteer.place(res.place_id)
+        assert (place.name, place.country, place.admin1) == ("Tawau", "MYS", "admin1:MY-12"), raw
+
+
+def test_regions_are_never_countries(gazetteer: Gazetteer):
+    for raw in ("Middle East", "Sub-Saharan Africa", "Latin America / Caribbean", "Former Soviet Union", "Gulf"):
+        place = gazetteer.place(gazetteer.resolve(raw).place_id)
+        assert place.level == "region" and place.country == "", raw
+
+
+def test_not_places_and_empty(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Unknown").method == "not_a_place"
+    assert gazetteer.resolve("Tidak diketahui").method == "not_a_place"
+    assert gazetteer.resolve("   ").method == "empty"
+
+
+def test_ambiguity_is_reported_then_settled_only_by_default_country(gazetteer: Gazetteer):
+    res = gazetteer.resolve("Punjab")
+    assert res.method == "ambiguous" and set(res.candidates) == {"admin1:IN-PB", "admin1:PK-PB"}
+    settled = gazetteer.resolve("Punjab", default_country="PAK")
+    assert (settled.place_id, settled.method) == ("admin1:PK-PB", "default_country")
+    # a Malaysian state written in an Indonesian partner's file is still Malaysian
+    assert gazetteer.resolve("Sabah", default_country="IDN").place_id == "admin1:MY-12"
+
+
+def test_fuzzy_accepts_clear_typos_and_lists_them(gazetteer: Gazetteer):
+    res = gazetteer.resolve("Indonesai")
+    assert (res.place_id, res.method) == ("country:IDN", "fuzzy")
+    assert res.score is not None and res.score >= FUZZY_SCORE
+
+
+def test_fuzzy_refuses_close_calls_and_suggests(gazetteer: Gazetteer):
+    res = gazetteer.resolve("Austrai")  # Austria or Australia?
+    assert not res.resolved and res.method == "unresolved"
+    assert "Austria (country)" in res.suggestions and "Australia (country)" in res.suggestions
+
+
+def test_unknown_village_is_unresolved_but_state_part_resolves(gazetteer: Gazetteer):
+    assert not gazetteer.resolve("Kampung Tersembunyi").resolved
+    partial = gazetteer.resolve("Kampung Tersembunyi, Sabah")
+    assert (partial.place_id, partial.method) == ("admin1:MY-12", "partial")
+    assert "Kampung Tersembunyi" in partial.note
+
+
+def test_generalise_levels_and_focus(gazetteer: Gazetteer):
+    tawau = gazetteer.resolve("Tawau").place_id
+    assert gazetteer.generalise(tawau, level="country") == "country:MYS"
+    assert gazetteer.generalise(tawau, level="admin1") == "admin1:MY-12"
+    assert gazetteer.generalise(tawau, level="place") == tawau
+    assert gazetteer.generalise(tawau, level="country", focus="MYS") == "admin1:MY-12"
+    batam = gazetteer.resolve("Batam").place_id
+    assert gazetteer.generalise(batam, level="country", focus="MYS") == "country:IDN"
+    assert gazetteer.generalise("region:gulf-states", level="admin1") == "region:gulf-states"
+
+
+def test_user_places_override_the_gazetteer(tmp_path, gazetteer: Gazetteer):
+    path = tmp_path / "places.csv"
+    path.write_text(
+        "name,aliases,level,country,lon,lat\n"
+        "Entikong,PLBN Entikong|Entikong crossing,place,ID,110.3667,1.0333\n"
+        "Tawau,,place,MY,117.9,4.25\n",
+        encoding="utf-8",
+    )
+    g = Gazetteer(gazetteer._index, read_user_places(path, gazetteer._index))
+    res = g.resolve("plbn entikong")
+    place = g.place(res.place_id)
+    assert (res.method, place.name, place.country) == ("user", "Entikong", "IDN")
+    assert place.admin1 == "admin1:ID-KB"  # nearest admin-1 point in the country
+    assert g.place(g.resolve("Tawau").place_id).lon == 117.9
+
+
+def test_user_places_problems_are_all_reported(tmp_path, gazetteer: Gazetteer):
+    path = tmp_path / "places.csv"
+    path.write_text(
+        "name,aliases,level,country,lon,lat\n,,place,MY,1,1\nX,,town,MY,1,1\nY,,place,Atlantis,1,1\nZ,,place,MY,200,1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as info:
+        read_user_places(path, gazetteer._index)
+    lines = str(info.value).splitlines()
+    assert lines[0] == f"4 problem(s) in {path}:"
+    assert lines[1:] == [
+        f"{path}:2: name: empty; give every place a name",
+        f"{path}:3: level: 'town' is not one of region, country, admin1, place",
+        f"{path}:4: country: 'Atlantis' is not a country; use an ISO code such as 'MY'",
+        f"{path}:5: lon/lat: (200.0, 1.0) is outside -180..180 / -90..90",
+    ]
+
+
+def test_country_iso3():
+    assert country_iso3("my") == "MYS"
+    assert country_iso3("IDN") == "IDN"
+    assert country_iso3("Malaysia") == "MYS"
+    with pytest.raises(ConfigError, match="'Atlantis' is not a country"):
+        country_iso3("Atlantis")
