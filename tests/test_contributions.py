@@ -159,7 +159,8 @@ def test_xlsx_named_sheet_header_on_row_three_and_excel_types(tmp_path):
     folder = tmp_path / "p"
     folder.mkdir()
     (folder / "partner.toml").write_text(
-        '[read]\nsheet = "Kes 2023"\n[columns]\nyear = "Tahun"\norigin = "Asal"\ndestination = "Tujuan"\npersons = "Bil"\n'
+        '[read]\nsheet = "Kes 2023"\n'
+        '[columns]\nyear = "Tahun"\norigin = "Asal"\ndestination = "Tujuan"\npersons = "Bil"\n'
     )
     _workbook(
         folder / "kes.xlsx",
@@ -210,7 +211,7 @@ def test_unreadable_csv_files_give_clear_errors(tmp_path, content, message):
 def test_corrupt_xlsx_is_a_read_error(tmp_path):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
-    with pytest.raises(ReadError, match="not a readable .xlsx workbook"):
+    with pytest.raises(ReadError, match=r"not a readable \.xlsx workbook"):
         read_table(path, ReadOptions())
 
 
