@@ -131,26 +131,27 @@ class FlowLayer(MacroElement):
   });
   legs.addTo(map);
   places.addTo(map);
+  var title = L.control({position: "topleft"});
+  var titleDiv = L.DomUtil.create("div", "routemap-panel routemap-title");
+  titleDiv.innerHTML = data.titleHtml;
+  L.DomEvent.disableClickPropagation(titleDiv);
+  title.onAdd = function () { return titleDiv; };
+  title.addTo(map);
+  var legend = L.control({position: "bottomright"});
+  var legendDiv = L.DomUtil.create("div", "routemap-panel routemap-legend");
+  legendDiv.innerHTML = data.legendHtml;
+  legend.onAdd = function () { return legendDiv; };
+  legend.addTo(map);
   var bounds = L.latLngBounds([]);
   if (legs.getLayers().length) { bounds.extend(legs.getBounds()); }
   if (places.getLayers().length) { bounds.extend(places.getBounds()); }
-  if (bounds.isValid()) { map.fitBounds(bounds, {padding: [24, 24], maxZoom: 7}); }
-  else { map.setView([10, 100], 3); }
-  var title = L.control({position: "topleft"});
-  title.onAdd = function () {
-    var div = L.DomUtil.create("div", "routemap-panel routemap-title");
-    div.innerHTML = data.titleHtml;
-    L.DomEvent.disableClickPropagation(div);
-    return div;
-  };
-  title.addTo(map);
-  var legend = L.control({position: "bottomright"});
-  legend.onAdd = function () {
-    var div = L.DomUtil.create("div", "routemap-panel routemap-legend");
-    div.innerHTML = data.legendHtml;
-    return div;
-  };
-  legend.addTo(map);
+  if (bounds.isValid()) {
+    // keep the flows clear of the title and legend panels where the screen allows
+    var size = map.getSize();
+    var top = Math.min(titleDiv.offsetHeight + 20, size.y / 3);
+    var right = Math.min(legendDiv.offsetWidth + 20, size.x / 3);
+    map.fitBounds(bounds, {paddingTopLeft: [24, top], paddingBottomRight: [right, 24], maxZoom: 7, animate: false});
+  } else { map.setView([10, 100], 3); }
   map.attributionControl.addAttribution(data.attributionHtml);
   window.routemap = {legs: legs.getLayers().length, places: places.getLayers().length};
 })();
@@ -281,7 +282,7 @@ def render_map(
     fmap.get_root().header.add_child(  # type: ignore[attr-defined]
         folium.Element('<meta name="viewport" content="width=device-width, initial-scale=1">'), name="viewport"
     )
-    fmap.get_root().title = text.title  # type: ignore[attr-defined]
+    fmap.get_root().title = esc(text.title)  # type: ignore[attr-defined]
     _stable_ids(fmap.get_root())
     html = fmap.get_root().render()
     path.write_text(html, encoding="utf-8")

@@ -1,0 +1,287 @@
+"""CLI tests: help everywhere, and the sample built end to end against counts made here from the raw files."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from routemap import __version__
+from routemap.cli import main
+
+# Where each place string of the sample project lies, written by hand from geography (not from
+# the gazetteer): stops in Malaysia (the focus country of the sample) by state, others by country.
+# None: not a place, or a place no source knows (the record is not routable).
+TRUTH: dict[str, str | None] = {
+    "Bangaldesh": "Bangladesh",
+    "Bangladesh": "Bangladesh",
+    "Chittagong": "Bangladesh",
+    "Dhaka": "Bangladesh",
+    "Cox's Bazar": "Bangladesh",
+    "Bangkok": "Thailand",
+    "Hat Yai": "Thailand",
+    "Mae Sot": "Thailand",
+    "Thailand": "Thailand",
+    "Banteay Meanchey": "Cambodia",
+    "Cambodia": "Cambodia",
+    "Kemboja": "Cambodia",
+    "Poipet": "Cambodia",
+    "Prey Veng": "Cambodia",
+    "Batam": "Indonesia",
+    "Bone, Sulawesi Selatan": "Indonesia",
+    "Dumai": "Indonesia",
+    "East Java": "Indonesia",
+    "Entikong": "Indonesia",
+    "Flores, NTT": "Indonesia",
+    "Indramayu": "Indonesia",
+    "Jakarta": "Indonesia",
+    "Jawa Barat": "Indonesia",
+    "Jawa Timur": "Indonesia",
+    "Jawa Timur, Indonesia": "Indonesia",
+    "Kalimantan Barat": "Indonesia",
+    "Kupang, NTT": "Indonesia",
+    "Lombok": "Indonesia",
+    "Makassar": "Indonesia",
+    "NTB": "Indonesia",
+    "NTB, Indonesia": "Indonesia",
+    "NTT": "Indonesia",
+    "NTT, Indonesia": "Indonesia",
+    "Nunukan": "Indonesia",
+    "Nusa Tenggara Barat": "Indonesia",
+    "Nusa Tenggara Timur": "Indonesia",
+    "Nusa Tenggara Timur, Indonesia": "Indonesia",
+    "Pontianak": "Indonesia",
+    "Sulawesi Selatan": "Indonesia",
+    "Sulawesi Selatan, Indonesia": "Indonesia",
+    "Surabaya": "Indonesia",
+    "Tanjung Pinang": "Indonesia",
+    "China": "China",
+    "India": "India",
+    "Tamil Nadu, India": "India",
+    "Pakistan": "Pakistan",
+    "Sri Lanka": "Sri Lanka",
+    "Timor-Leste": "Timor-Leste",
+    "Lao PDR": "Laos",
+    "Laos": "Laos",
+    "Kathmandu": "Nepal",
+    "Nepal": "Nepal",
+    "Mon State": "Myanmar",
+    "Myanmar": "Myanmar",
+    "Rakhine": "Myanmar",
+    "Yangon": "Myanmar",
+    "Filipina": "Philippines",
+    "Philippines": "Philippines",
+    "Tawi-Tawi": "Philippines",
+    "Zamboanga": "Philippines",
+    "Ho Chi Minh City": "Vietnam",
+    "Viet Nam": "Vietnam",
+    "Vietnam": "Vietnam",
+    "Johor": "Johor",
+    "Johor Bahru": "Johor",
+    "Johor, Malaysia": "Johor",
+    "Negeri Johor": "Johor",
+    "Kedah": "Kedah",
+    "Perlis": "Perlis",
+    "Padang Besar": "Perlis",
+    "Perak": "Perak",
+    "Terengganu": "Terengganu",
+    "Keningau, Sabah": "Sabah",
+    "Kota Kinabalu": "Sabah",
+    "Lahad Datu": "Sabah",
+    "Sabah": "Sabah",
+    "Sandakan": "Sabah",
+    "Tawau": "Sabah",
+    "Tawau, Sabah": "Sabah",
+    "Kuching, Sarawak": "Sarawak",
+    "Miri": "Sarawak",
+    "Sarawak": "Sarawak",
+    "Kuala Lumpur": "Kuala Lumpur",
+    "Melaka": "Malacca",
+    "Negeri Sembilan": "Negeri Sembilan",
+    "Penang": "Penang",
+    "Pulau Pinang": "Penang",
+    "Selangor": "Selangor",
+    "Shah Alam": "Selangor",
+    "Kampung Tersembunyi": None,
+    "Tidak diketahui": None,
+}
+
+# The sample partners' own headers, read here with the csv module and openpyxl.
+SAMPLE_FILES = {
+    "pusat-sokongan-pekerja/kes_2018_2024.csv": dict(
+        year="Tahun",
+        origin="Negara Asal",
+        transit=["Tempat Transit"],
+        destination="Negeri Destinasi",
+        persons="Bilangan",
+        key="Kunci Individu",
+        delimiter=";",
+    ),
+    "jaringan-buruh-migran/kasus_2018_2021.csv": dict(
+        year="Tahun Keberangkatan",
+        origin="Daerah Asal",
+        transit=["Transit 1", "Transit 2"],
+        destination="Tujuan",
+        persons="Jumlah",
+        key="Kunci",
+        delimiter=",",
+    ),
+    "jaringan-buruh-migran/kasus_2022_2024.xlsx": dict(
+        year="Tahun Keberangkatan",
+        origin="Daerah Asal",
+        transit=["Transit 1", "Transit 2"],
+        destination="Tujuan",
+        persons="Jumlah",
+        key="Kunci",
+        sheet="Kasus 2022-2024",
+    ),
+    "migrant-worker-legal-aid/cases.csv": dict(
+        year="Year of recruitment",
+        origin="Country of origin",
+        transit=["Route (transit points)"],
+        destination="Place of exploitation",
+        persons="No. of persons",
+        key="Person key",
+        delimiter=",",
+    ),
+}
+
+
+def _rows(path: Path, spec: dict) -> list[dict[str, str]]:
+    if path.suffix == ".xlsx":
+        sheet = load_workbook(path, read_only=True, data_only=True)[spec["sheet"]]
+        values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        start = next(i for i, r in enumerate(values) if spec["year"] in r)
+        header = values[start]
+        return [dict(zip(header, r, strict=False)) for r in values[start + 1 :] if any(r)]
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [r for r in csv.DictReader(fh, delimiter=spec["delimiter"]) if any(v.strip() for v in r.values())]
+
+
+def expected_sample_counts(project: Path) -> tuple[Counter[str], dict[str, int]]:
+    """Persons per route label and rows per file, computed from the raw sample files."""
+    this_year = dt.date.today().year
+    kept: dict[str, tuple[str, int]] = {}  # person key -> (route, persons), first file and line wins
+    routes: Counter[str] = Counter()
+    rows_per_file: dict[str, int] = {}
+    for name in sorted(SAMPLE_FILES):
+        spec = SAMPLE_FILES[name]
+        rows = _rows(project / "data" / "contributions" / name, spec)
+        rows_per_file[name] = len(rows)
+        for row in rows:
+            year, persons = row[spec["year"]].strip(), (row[spec["persons"]].strip() or "1")
+            if not year or not persons.isdigit() or not (1950 <= int(float(year)) <= this_year):
+                continue
+            stops_raw = [row[spec["origin"]]]
+            for column in spec["transit"]:
+                stops_raw += [s.strip() for s in row[column].replace(";", ">").split(">") if s.strip()]
+            stops_raw.append(row[spec["destination"]])
+            stops = [TRUTH[s.strip()] for s in stops_raw]
+            if None in stops:
+                continue
+            route = [s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1]]
+            label = " > ".join(route)  # type: ignore[arg-type]
+            key = row[spec["key"]].strip()
+            if key:
+                if key in kept:
+                    continue
+                kept[key] = (label, int(persons))
+            routes[label] += int(persons)
+    return routes, rows_per_file
+
+
+def test_every_command_has_help():
+    runner = CliRunner()
+    result = runner.invoke(main, ["-h"], prog_name="routemap")
+    assert result.exit_code == 0 and "Usage: routemap" in result.output
+    commands = main.commands  # type: ignore[attr-defined]
+    assert "build" in commands
+    for name in commands:
+        for flag in ("-h", "--help"):
+            sub = runner.invoke(main, [name, flag], prog_name="routemap")
+            assert sub.exit_code == 0, (name, sub.output)
+            assert f"Usage: routemap {name}" in sub.output
+
+
+def test_version():
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_build_sample_matches_counts_made_from_the_raw_files(sample_project: Path, tmp_path: Path):
+    out = tmp_path / "published"
+    result = CliRunner().invoke(main, ["build", str(sample_project), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    with (out / "routes.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["rank", "route", "origin", "transit", "destination", "persons", "share"]
+
+    expected, rows_per_file = expected_sample_counts(sample_project)
+    published = {r["route"]: r["persons"] for r in rows}
+    assert set(published) == set(expected)
+    for label, persons in expected.items():
+        shown = str(persons) if persons >= 5 else "<5"
+        assert published[label] == shown, label
+    total = sum(expected.values())
+    for r in rows:
+        if r["persons"] != "<5":
+            assert r["share"] == f"{100 * int(r['persons']) / total:.1f}"
+            stops = r["route"].split(" > ")
+            assert (r["origin"], r["destination"], r["transit"]) == (stops[0], stops[-1], " > ".join(stops[1:-1]))
+
+    record = json.loads((sample_project / ".routemap" / "build.json").read_text())
+    by_file = {f["file"]: f for f in record["files"]}
+    assert set(by_file) == set(rows_per_file)
+    for name, n in rows_per_file.items():
+        f = by_file[name]
+        assert f["rows_read"] == n
+        assert f["rows_read"] == f["accepted"] + f["rejected"] + f["merged"]
+        assert len(f["sha256"]) == 64
+    assert record["totals"]["merged"] == 30  # the sample's 30 people known to two partners
+    assert record["totals"]["routable_persons"] == total
+    assert record["routemap_version"] == __version__
+    assert record["settings"]["focus"] == "MY"
+    assert (out / "map.html").stat().st_size > 1000
+    # private material stays out of the published folder
+    assert not any(p.name in ("build.json", "rejects.csv", "places.csv", "records.csv") for p in out.iterdir())
+    rejects = (sample_project / ".routemap" / "rejects.csv").read_text(encoding="utf-8")
+    assert "kes_2018_2024.csv,43,Bilangan,dua" in rejects
+
+
+def test_build_summary_and_country_level_override(sample_project: Path, tmp_path: Path):
+    out = tmp_path / "o"
+    result = CliRunner().invoke(main, ["build", str(sample_project), "--out", str(out), "--min-count", "20"])
+    assert result.exit_code == 0, result.output
+    assert "read 1980 rows from 4 file(s)" in result.output
+    assert "below 20 (shown as <20)" in result.output
+    text = (out / "routes.csv").read_text(encoding="utf-8-sig")
+    assert "<20" in text and "<5" not in text
+
+
+def test_build_errors_are_messages_not_tracebacks(tmp_path: Path):
+    runner = CliRunner()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(main, ["build", str(empty)])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: no contribution files in {empty / 'data' / 'contributions'}")
+    assert "Traceback" not in result.output
+    result = runner.invoke(main, ["build", str(empty), "--level", "district"])
+    assert result.exit_code == 2 and "Invalid value for '--level'" in result.output
+    result = runner.invoke(main, ["build", str(empty), "--focus", "XX"])
+    assert result.exit_code == 2
+    assert "error: focus 'XX' in the command line is not an ISO 3166-1 alpha-2 country code" in result.output
+
+
+@pytest.mark.parametrize("bad", ['level = "district"', "min_count = -1"])
+def test_bad_routemap_toml_is_reported(sample_project: Path, bad: str):
+    (sample_project / "routemap.toml").write_text(bad + "\n")
+    result = CliRunner().invoke(main, ["build", str(sample_project)])
+    assert result.exit_code == 2
+    assert "routemap.toml" in result.output and "Traceback" not in result.output

@@ -1,0 +1,100 @@
+import json
+
+import pandas as pd
+import pytest
+
+from routemap import pipeline
+from routemap._errors import AccountingError, ConfigError
+from routemap.pipeline import FileAccount, _check_accounting, build, merge_duplicates
+
+CANON = "year,origin,transit,destination,persons,person_key\n"
+
+
+def test_same_inputs_give_byte_identical_outputs(sample_project, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    build(sample_project, out_dir=a)
+    build(sample_project, out_dir=b)
+    for name in ("map.html", "routes.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_failed_build_leaves_previous_outputs_intact(sample_project, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    build(sample_project, out_dir=out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pipeline, "write_csv", broken)
+    with pytest.raises(OSError, match="disk full"):
+        build(sample_project, out_dir=out, min_count=50)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not list(out.parent.glob(".routemap-build-*"))
+
+
+def test_bad_places_csv_stops_the_build_before_writing(sample_project, tmp_path):
+    out = tmp_path / "out"
+    (sample_project / "data" / "places.csv").write_text("name,level,country,lon,lat\nX,town,MY,1,1\n")
+    with pytest.raises(ConfigError, match="level: 'town' is not one of"):
+        build(sample_project, out_dir=out)
+    assert not out.exists()
+
+
+def test_unreadable_file_is_skipped_and_recorded(make_project):
+    project = make_project(
+        {
+            "good": {"a.csv": CANON + "2020,Myanmar,Thailand,Penang,6,\n"},
+            "broken": {"b.csv": b"\x00\x01\x02" * 400, "c.xlsx": b"not a workbook"},
+        }
+    )
+    result = build(project)
+    status = {a.file: (a.status, a.rows_read) for a in result.files}
+    assert status == {"broken/b.csv": ("unreadable", 0), "broken/c.xlsx": ("unreadable", 0), "good/a.csv": ("read", 1)}
+    assert any(w.startswith("skipped broken/b.csv: ") for w in result.warnings)
+    record = json.loads((project / ".routemap" / "build.json").read_text())
+    assert [f["error"] != "" for f in record["files"]] == [True, True, False]
+
+
+def test_person_key_counted_once_keeping_the_most_detailed_record(make_project):
+    project = make_project(
+        {
+            "a": {"a.csv": CANON + "2020,Myanmar,,Penang,1,K1\n2020,Nepal,,Johor,1,\n"},
+            "b": {"b.csv": CANON + "2020,Myanmar,Thailand,Penang,1,K1\n2021,Myanmar,,Penang,1,K2\n"},
+        }
+    )
+    result = build(project, min_count=1)
+    merged = {a.file: a.merged for a in result.files}
+    assert merged == {"a/a.csv": 1, "b/b.csv": 0}
+    routes = pd.read_csv(project / "output" / "routes.csv", encoding="utf-8-sig", dtype=str).set_index("route")
+    assert routes.loc["Myanmar > Thailand > Malaysia", "persons"] == "1"
+    assert routes.loc["Myanmar > Malaysia", "persons"] == "1"  # K2 only; K1's short record was merged
+    assert result.totals["rows_read"] == 4 and result.totals["merged"] == 1
+
+
+def test_merge_duplicates_keeps_first_on_ties():
+    records = pd.DataFrame(
+        {
+            "file": ["x", "y", "y"],
+            "person_key": ["K", "K", ""],
+            "origin": ["A", "A", "A"],
+            "destination": ["B", "B", "B"],
+            "intended_destination": ["", "", ""],
+            "transit": ["", "", ""],
+        }
+    )
+    kept, merged = merge_duplicates(records)
+    assert kept["file"].tolist() == ["x", "y"]
+    assert merged.to_dict() == {"y": 1}
+
+
+def test_accounting_mismatch_refuses_to_write():
+    accounts = [FileAccount("p", "p/f.csv", "0" * 64, rows_read=10, accepted=7, rejected=2, merged=0)]
+    with pytest.raises(AccountingError, match=r"p/f.csv: read 10 != accepted 7 \+ rejected 2 \+ merged 0"):
+        _check_accounting(accounts)
+
+
+def test_no_accepted_rows_is_a_clear_error(make_project):
+    project = make_project({"a": {"a.csv": CANON + ",Myanmar,,Penang,1,\n"}})
+    with pytest.raises(ConfigError, match="no row was accepted from any contribution"):
+        build(project)
