@@ -187,12 +187,13 @@ def place_report(
     dc = records["partner"].map(lambda p: default_countries.get(p) or "")
     rows: Counter[tuple[str, str]] = Counter()
     for column in ("origin", "destination", "intended_destination"):
-        for (raw, country), n in records.groupby([records[column], dc]).size().items():
+        pairs = Counter(zip(records[column].astype(str), dc.astype(str), strict=True))
+        for (raw, country), n in pairs.items():
             if raw:
-                rows[(str(raw), str(country))] += int(n)
-    for (cell, country), n in records.groupby([records["transit"], dc]).size().items():
-        for raw in split_transit(str(cell)):
-            rows[(raw, str(country))] += int(n)
+                rows[(raw, country)] += n
+    for (cell, country), n in Counter(zip(records["transit"].astype(str), dc.astype(str), strict=True)).items():
+        for raw in split_transit(cell):
+            rows[(raw, country)] += n
     out = []
     for (raw, country), res in sorted(resolutions.items()):
         place = gazetteer.place(res.place_id) if res.resolved else None
