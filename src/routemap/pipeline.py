@@ -17,10 +17,10 @@ import pandas as pd
 
 from routemap import __version__
 from routemap._errors import AccountingError, ConfigError, ReadError
-from routemap.aggregate import legs_gdf, places_gdf, route_table
+from routemap.aggregate import aggregate
 from routemap.config import Settings, load_settings
 from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
-from routemap.disclosure import publish_routes, suppressed_label
+from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppressed_label
 from routemap.places import Gazetteer, country_iso3
 from routemap.render.map import MapText, render_map
 from routemap.render.tables import write_csv
@@ -164,10 +164,10 @@ def _check_accounting(accounts: list[FileAccount]) -> None:
         raise AccountingError("rows do not add up, so no outputs were written:\n" + "\n".join(lines))
 
 
-def _subtitle(records: pd.DataFrame, settings: Settings, n_partners: int) -> str:
+def _subtitle(pub: Publication, settings: Settings, n_partners: int) -> str:
     parts = []
-    if len(records):
-        lo, hi = int(records["year"].min()), int(records["year"].max())
+    if pub.years is not None:
+        lo, hi = pub.years
         parts.append(f"{lo}–{hi}" if lo != hi else f"{lo}")
     if settings.as_of:
         parts.append(f"data as of {settings.as_of}")
@@ -239,16 +239,16 @@ def build(
     )
 
     progress("aggregate", 0, 1)
-    routes = route_table(routed)
-    pub = publish_routes(routes, min_count=settings.min_count)
-    legs = legs_gdf(pub.published, routed.routes, routed.places)
-    places = places_gdf(pub.published, routed.routes, routed.places)
+    aggregates = aggregate(routed)
+    pub = publish(aggregates, min_count=settings.min_count)
+    legs = pub.legs()
+    places = pub.places()
     progress("aggregate", 1, 1)
 
     n_partners = len({a.partner for a in accounts if a.accepted})
     text = MapText(
         title=settings.title,
-        subtitle=_subtitle(records, settings, n_partners),
+        subtitle=_subtitle(pub, settings, n_partners),
         note=f"Routes with fewer than {settings.min_count} persons are not shown "
         f"(listed as {suppressed_label(settings.min_count)} in the tables).",
     )
@@ -258,7 +258,7 @@ def build(
         drawn = render_map(
             legs, places, tmp / "map.html", text=text, tiles=settings.tiles, tiles_api_key=settings.tiles_api_key
         )
-        write_csv(pub.table, tmp / "routes.csv")
+        write_csv(pub.route_table(), tmp / "routes.csv")
         written = sorted(p.name for p in tmp.iterdir())
         out.mkdir(parents=True, exist_ok=True)
         for name in written:
@@ -280,12 +280,18 @@ def build(
         "routable": int(routed.records["routable"].sum()),
         "persons": int(records["persons"].sum()),
         "routable_persons": int(routed.records.loc[routed.records["routable"], "persons"].sum()),
-        "routes": len(routes),
-        "routes_published": len(pub.published),
-        "routes_suppressed": pub.suppressed,
+        "routes": pub.stats["routes"],
+        "routes_published": pub.stats["routes_published"],
+        "routes_suppressed": pub.stats["routes_suppressed"],
     }
     report = place_report(routed.records, gazetteer, resolutions, default_countries=default_countries)
-    _write_private(private, routed.records, rejects, report, accounts, totals, settings, out, written)
+    disclosure = {
+        "min_count": settings.min_count,
+        "primary": f"counts below {settings.min_count} shown as {suppressed_label(settings.min_count)}",
+        "secondary": f"complementary suppression in breakdowns, shown as {SECONDARY_LABEL}",
+        **pub.stats,
+    }
+    _write_private(private, routed.records, rejects, report, accounts, totals, settings, out, written, disclosure)
     return BuildResult(
         out_dir=out,
         private_dir=private,
@@ -308,6 +314,7 @@ def _write_private(
     settings: Settings,
     out: Path,
     written: list[str],
+    disclosure: dict[str, Any],
 ) -> None:
     private.mkdir(parents=True, exist_ok=True)
     (private / ".gitignore").write_text("# private build material: never commit or publish\n*\n", encoding="utf-8")
@@ -321,6 +328,7 @@ def _write_private(
         "settings": settings_dict,
         "files": [asdict(a) for a in accounts],
         "totals": totals,
+        "disclosure": disclosure,
         "check": "rows_read = accepted + rejected + merged for every file",
         "outputs": outputs,
     }
