@@ -783,11 +783,11 @@ def private_values(table: RawTable, profile: Profile) -> dict[str, set[str]]:
                 mapped[idx] = canon
     out: dict[str, set[str]] = {"record_id": set(), "person_key": set(), "unmapped column": set()}
     for idx in range(len(table.headers)):
-        canon = mapped.get(idx)
-        if canon in ("record_id", "person_key"):
-            kind = canon
-        elif canon is None:
+        field_name = mapped.get(idx)
+        if field_name is None:
             kind = "unmapped column"
+        elif field_name in ("record_id", "person_key"):
+            kind = field_name
         else:
             continue
         if len(table.rows):
