@@ -115,8 +115,39 @@ def build(
         f"(shown as <{result.settings.min_count}); map draws {result.drawn.get('legs', 0)} legs and "
         f"{result.drawn.get('places', 0)} places"
     )
+    merged = [(a.file, a.merged) for a in result.files if a.merged]
+    if merged:
+        click.echo("merged as duplicates (person_key seen before): " + ", ".join(f"{f} {n}" for f, n in merged))
+    unreadable = [a.file for a in result.files if a.status != "read"]
+    if unreadable:
+        click.echo(f"not read: {', '.join(unreadable)} (see the warnings above)")
     click.echo(f"wrote {', '.join(result.outputs)} to {result.out_dir}")
     click.echo(f"private build record: {result.private_dir / 'build.json'} (rejects.csv, places.csv beside it)")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Partner profile to apply [default: partner.toml in the folder or beside the file].",
+)
+@_friendly
+def validate(path: Path, profile_path: Path | None) -> None:
+    """Check a contribution file, or a partner folder, before sending it.
+
+    Prints one line per problem (FILE:LINE: COLUMN: error|warning: message; LINE as the
+    spreadsheet shows it), then a summary. Exit status: 0 no errors, 1 rows with errors, 2 a file
+    that cannot be read. Nothing is written.
+    """
+    from routemap.validate import validate_path
+
+    report = validate_path(path, profile_path=profile_path)
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(report.exit_code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -104,9 +104,7 @@ def load_records(
             warnings.append(f"skipped {label}: {exc}")
             continue
         results.append(result)
-        warnings.extend(result.warnings)
-        if result.rows_read == 0:
-            warnings.append(f"{label}: no data rows (only a header)")
+        warnings.extend(str(p) for p in result.problems)
         accounts.append(
             FileAccount(
                 partner=result.partner,
@@ -114,7 +112,7 @@ def load_records(
                 sha256=result.sha256,
                 rows_read=result.rows_read,
                 accepted=len(result.records),
-                rejected=len({r["line"] for r in result.rejects}),
+                rejected=len(result.rejected_lines),
                 merged=0,
                 blank_rows=result.blank_rows,
                 encoding=result.encoding,
@@ -183,6 +181,7 @@ def build(
     min_count: int | None = None,
     out_dir: Path | str | None = None,
     progress: Progress = _noop,
+    gazetteer: Gazetteer | None = None,
 ) -> BuildResult:
     """Build a project: read, resolve, route, aggregate, suppress, render.
 
@@ -196,6 +195,8 @@ def build(
         Where publishable outputs go (default ``<project_dir>/output``).
     progress
         Called as ``progress(stage, done, total)``.
+    gazetteer
+        A gazetteer already loaded for this project (default: load it, with ``data/places.csv``).
 
     Raises
     ------
@@ -230,7 +231,7 @@ def build(
 
     progress("resolve", 0, 1)
     default_countries = {p.partner: p.default_country for p, _ in partners}
-    gazetteer = Gazetteer.load(project_dir=project)
+    gazetteer = gazetteer or Gazetteer.load(project_dir=project)
     resolutions = resolve_records(records, gazetteer, default_countries=default_countries)
     progress("resolve", 1, 1)
     focus_iso3 = country_iso3(settings.focus) if settings.focus else None
