@@ -150,5 +150,40 @@ def validate(path: Path, profile_path: Path | None) -> None:
     sys.exit(report.exit_code)
 
 
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write [default: routemap-template-LANG.FORMAT].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default="xlsx",
+    show_default=True,
+    help="xlsx: dropdowns and a dictionary sheet; csv: a header and FILE.dictionary.csv beside it.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ms", "id"]),
+    default="en",
+    show_default=True,
+    help="Language of headers, dictionary and dropdown labels (English, Malay, Indonesian).",
+)
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@_friendly
+def template(out: Path | None, fmt: str, lang: str, force: bool) -> None:
+    """Write a blank contribution template for partners to fill in."""
+    from routemap.template import default_name, write_template
+
+    target = out or Path(default_name(fmt=fmt, lang=lang))
+    for path in write_template(target, fmt=fmt, lang=lang, overwrite=force):
+        click.echo(f"wrote {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
