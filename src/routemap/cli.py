@@ -185,5 +185,66 @@ def template(out: Path | None, fmt: str, lang: str, force: bool) -> None:
         click.echo(f"wrote {path}")
 
 
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
+@click.option("--column", default=None, help="Header of the identifier column (passport or case number).")
+@click.option(
+    "--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="The key file the partners share."
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The copy to write (.csv, or .xlsx for a workbook).",
+)
+@click.option("--sheet", default=None, help="Worksheet of an xlsx file [default: the first].")
+@click.option("--as", "key_column", default="person_key", show_default=True, help="Header of the new column.")
+@click.option(
+    "--new-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Make a new random key file (share it only with the other partners), then stop.",
+)
+@_friendly
+def pseudonymise(
+    file: Path | None,
+    column: str | None,
+    key_file: Path | None,
+    out: Path | None,
+    sheet: str | None,
+    key_column: str,
+    new_key: Path | None,
+) -> None:
+    r"""Replace an identifier column with person_key, a keyed hash, so duplicates can be counted once.
+
+    \b
+    routemap pseudonymise --new-key shared.key
+    routemap pseudonymise cases.xlsx --column "Passport no" --key-file shared.key -o cases-keyed.xlsx
+    """
+    from routemap._errors import ConfigError
+    from routemap.pseudonymise import new_key as make_key
+    from routemap.pseudonymise import pseudonymise_file
+
+    if new_key is not None:
+        if file is not None:
+            raise ConfigError("--new-key makes a key and nothing else; run pseudonymise again to use it")
+        click.echo(f"wrote {make_key(new_key)}: share it only with the partner organisations, never with the data")
+        return
+    if file is None or column is None or key_file is None or out is None:
+        given = {"FILE": file, "--column": column, "--key-file": key_file, "-o": out}
+        missing = ", ".join(name for name, value in given.items() if value is None)
+        raise ConfigError(
+            f"missing {missing}; e.g. routemap pseudonymise cases.csv --column Passport "
+            "--key-file shared.key -o cases-keyed.csv (or --new-key KEY to make a key)"
+        )
+    result = pseudonymise_file(file, column=column, key_file=key_file, out=out, sheet=sheet, key_column=key_column)
+    click.echo(
+        f"wrote {result.out}: {result.rows} rows, {result.keyed} with a {key_column} "
+        f"({result.distinct} distinct); the column {column!r} is not in it"
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
