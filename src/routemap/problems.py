@@ -42,7 +42,8 @@ class Problem:
             where = f"{where}:{self.line}"
         parts = [where]
         if self.column:
-            parts.append(self.column)
+            # a header may hold a line break (a quoted one in CSV): show it escaped, keeping one line per problem
+            parts.append(self.column if self.column.isprintable() else repr(self.column))
         return ": ".join([*parts, self.severity, self.message])
 
     @property
