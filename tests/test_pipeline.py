@@ -52,7 +52,7 @@ def test_unreadable_file_is_skipped_and_recorded(make_project):
     result = build(project)
     status = {a.file: (a.status, a.rows_read) for a in result.files}
     assert status == {"broken/b.csv": ("unreadable", 0), "broken/c.xlsx": ("unreadable", 0), "good/a.csv": ("read", 1)}
-    assert any(w.startswith("skipped broken/b.csv: ") for w in result.warnings)
+    assert any(w.startswith("broken/b.csv: error: not read, skipped: ") for w in result.warnings)
     record = json.loads((project / ".routemap" / "build.json").read_text())
     assert [f["error"] != "" for f in record["files"]] == [True, True, False]
 
@@ -131,7 +131,7 @@ def test_each_unreadable_file_is_skipped_with_its_reason(make_project, gazetteer
     project = make_project({"good": {"a.csv": CANON + "2020,Myanmar,Thailand,Penang,6,\n"}, "bad": {name: content}})
     result = build(project, gazetteer=gazetteer)
     path = project / "data" / "contributions" / "bad" / name
-    assert f"skipped bad/{name}: {path}: {reason}" in result.warnings
+    assert f"bad/{name}: error: not read, skipped: {reason}" in result.warnings
     account = next(a for a in result.files if a.partner == "bad")
     assert (account.status, account.rows_read, account.error) == ("unreadable", 0, f"{path}: {reason}")
     assert (project / "output" / "routes.csv").exists()
@@ -153,7 +153,7 @@ def test_missing_sheet_is_skipped_and_other_files_build(make_project, gazetteer,
     )
     result = build(project, gazetteer=gazetteer)
     assert any(
-        w.startswith("skipped bad/k.xlsx: ") and "there is no sheet 'Kes'; sheets are: 'Sheet'" in w
+        w.startswith("bad/k.xlsx: error: not read, skipped: ") and "there is no sheet 'Kes'; sheets are: 'Sheet'" in w
         for w in result.warnings
     )
     assert result.totals["unreadable_files"] == 1 and result.totals["accepted"] == 1

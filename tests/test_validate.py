@@ -350,7 +350,7 @@ def test_bad_profile_and_empty_folder_are_messages(tmp_path):
     runner = CliRunner()
     result = runner.invoke(main, ["validate", str(folder)])
     assert result.exit_code == 2
-    assert result.output == f"error: no data file in {folder}; routemap reads .csv, .tsv and .xlsx files\n"
+    assert result.output == f"error: no data file in {folder}; routemap reads .csv, .tsv, .txt and .xlsx files\n"
     (folder / "f.csv").write_text("year,origin,destination\n2020,ID,MY\n")
     (folder / "partner.toml").write_text('[read]\nsheet = 3\nencoding = "ebcdic"\n')
     result = runner.invoke(main, ["validate", str(folder)])

@@ -103,8 +103,8 @@ def build(
         progress.close()
     if quiet:
         return
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    for problem in result.warnings:  # each line names its file and says "error" or "warning"
+        click.echo(problem, err=True)
     t = result.totals
     click.echo(
         f"read {t['rows_read']} rows from {len(result.files)} file(s): {t['accepted']} accepted, "
@@ -120,7 +120,7 @@ def build(
         click.echo("merged as duplicates (person_key seen before): " + ", ".join(f"{f} {n}" for f, n in merged))
     unreadable = [a.file for a in result.files if a.status != "read"]
     if unreadable:
-        click.echo(f"not read: {', '.join(unreadable)} (see the warnings above)")
+        click.echo(f"not read: {', '.join(unreadable)} (see the messages above)")
     click.echo(f"wrote {', '.join(result.outputs)} to {result.out_dir}")
     click.echo(f"private build record: {result.private_dir / 'build.json'} (rejects.csv, places.csv beside it)")
 

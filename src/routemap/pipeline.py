@@ -22,6 +22,7 @@ from routemap.config import Settings, load_settings
 from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
 from routemap.disclosure import publish_routes, suppressed_label
 from routemap.places import Gazetteer, country_iso3
+from routemap.problems import Problem
 from routemap.render.map import MapText, render_map
 from routemap.render.tables import write_csv
 from routemap.routes import build_routes, place_report, resolve_records
@@ -65,6 +66,7 @@ class BuildResult:
     files: list[FileAccount]
     totals: dict[str, int]
     outputs: list[str]
+    #: One line per problem worth reading, each naming its file and severity (see :class:`Problem`).
     warnings: list[str] = field(default_factory=list)
     drawn: dict[str, int] = field(default_factory=dict)
 
@@ -101,7 +103,7 @@ def load_records(
             accounts.append(
                 FileAccount(profile.partner, label, digest, 0, 0, 0, 0, status="unreadable", error=str(exc))
             )
-            warnings.append(f"skipped {label}: {exc}")
+            warnings.append(str(Problem("error", label, f"not read, skipped: {exc.reason}")))
             continue
         results.append(result)
         warnings.extend(str(p) for p in result.problems)

@@ -200,8 +200,7 @@ def _write_xlsx(path: Path, headers: list[str], body: list[list[str]], *, sheet:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    assert ws is not None
+    ws = wb.worksheets[0]
     ws.title = sheet
     ws.append(headers)
     for row in body:

@@ -130,8 +130,7 @@ def _write_xlsx(path: Path, lang: str) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
-    data = wb.active
-    assert data is not None
+    data = wb.worksheets[0]
     data.title = text("sheet_data", lang)
     required_fill = PatternFill("solid", fgColor="FFF2CC")
     for col, f in enumerate(FIELDS, start=1):

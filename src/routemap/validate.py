@@ -12,7 +12,6 @@ import pandas as pd
 
 from routemap._errors import ConfigError, ReadError
 from routemap.contributions import (
-    DATA_SUFFIXES,
     FileResult,
     Profile,
     data_files,
@@ -211,9 +210,7 @@ def validate_path(
     if target.is_dir():
         files = data_files(target)
         if not files:
-            raise ConfigError(
-                f"no data file in {target}; routemap reads {', '.join(DATA_SUFFIXES[:2])} and .xlsx files"
-            )
+            raise ConfigError(f"no data file in {target}; routemap reads .csv, .tsv, .txt and .xlsx files")
     else:
         files = [target]
     profile: Profile
