@@ -43,7 +43,7 @@ DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
 DELIMITERS = (",", ";", "\t", "|")
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1")
 MIN_YEAR = 1950
-#: Largest ``persons`` a row may stand for; a larger number is a typo (or a year in the wrong column).
+#: Largest ``persons`` one row may stand for; anything larger is taken for a typo and rejected.
 MAX_PERSONS = 100_000
 TRANSIT_SPLIT = re.compile(r"\s*(?:;|>|→)\s*")
 
