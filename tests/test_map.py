@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html.parser
 import itertools
 import json
 import os
@@ -425,6 +426,56 @@ def test_by_must_be_a_dimension(sector_project: Path):
     assert "by 'age' in" in result.output and "is not one of sector, year, exploitation, sex" in result.output
 
 
+class _Iframes(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "iframe":
+            self.found.append(dict(attrs))
+
+
+def test_embed_prints_an_escaped_responsive_iframe(xss_project: Path):
+    build(xss_project)
+    map_html = xss_project / "output" / "map.html"
+    url = 'https://example.org/maps/map.html?a=1&b="2"'
+    result = CliRunner().invoke(main, ["embed", str(map_html), "--url", url])
+    assert result.exit_code == 0, result.output
+    snippet = result.output.strip()
+    assert "<script>" not in snippet and '"2"' not in snippet
+    parser = _Iframes()
+    parser.feed(snippet)
+    (frame,) = parser.found
+    assert frame["src"] == url
+    assert frame["title"] == XSS_TITLE  # shown as text: the parser unescapes what the page would show
+    assert frame["sandbox"] == "allow-scripts allow-popups allow-popups-to-escape-sandbox"
+    assert "width:100%" in str(frame["style"]) and frame["loading"] == "lazy"
+    result = CliRunner().invoke(
+        main, ["embed", str(map_html), "--url", "m.html", "--title", "Routes", "--height", "600px"]
+    )
+    assert 'title="Routes"' in result.output and "height:600px" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--url", "javascript:alert(1)"], "error: --url 'javascript:alert(1)' is not an http(s) address"),
+        (["--url", "https://e.org/m.html", "--height", "tall"], "error: --height 'tall' is not a CSS length"),
+    ],
+)
+def test_embed_refuses_unsafe_input(xss_project: Path, args: list[str], message: str):
+    build(xss_project)
+    result = CliRunner().invoke(main, ["embed", str(xss_project / "output" / "map.html"), *args])
+    assert result.exit_code == 2 and result.output.startswith(message), result.output
+
+
+def test_embed_names_a_missing_map(tmp_path: Path):
+    result = CliRunner().invoke(main, ["embed", str(tmp_path / "map.html"), "--url", "https://e.org/m.html"])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {str(tmp_path / 'map.html')!r} does not exist; build the map first")
+
+
 # ---------------------------------------------------------------------------------------------- in Chromium
 @needs_browser
 def test_sample_map_in_chromium(sample_project: Path, artifacts: Path):
@@ -543,3 +594,32 @@ def test_focus_view_labels_the_states_from_the_cli(sample_project: Path, artifac
     assert sum(visible for _, visible in labels) >= 5  # overlapping labels hide, the rest stay
     assert inside, "the view does not fit the routes"
     assert report.console_errors == [] and report.page_errors == []
+
+
+@needs_browser
+def test_map_works_inside_a_sandboxed_iframe(xss_project: Path, artifacts: Path):
+    build(xss_project)
+    out = xss_project / "output"
+    snippet = CliRunner().invoke(main, ["embed", str(out / "map.html"), "--url", "map.html"]).output
+    (out / "host.html").write_text(
+        f"<!doctype html><html><head><title>Host</title></head><body><h1>Our report</h1>{snippet}<p>After the map</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    with serve(out) as base, browser_page() as (page, report):
+        install_routes(page, report, base)
+        page.goto(f"{base}/host.html", wait_until="load")
+        element = page.query_selector("iframe")
+        assert element is not None
+        frame = element.content_frame()
+        assert frame is not None
+        frame.wait_for_function("window.routemap !== undefined", timeout=10_000)
+        drawn = frame.evaluate("window.routemap")
+        wheel = frame.evaluate(f"window[{MAP_ID}].scrollWheelZoom.enabled()")
+        host_title = page.evaluate("document.title")
+        page.screenshot(path=str(artifacts / "iframe-map.png"))
+    assert (drawn["legs"], drawn["places"]) == (4, 6)
+    assert wheel is False  # the host page keeps the scroll wheel until the reader clicks the map
+    assert host_title == "Host"
+    assert report.dialogs == [] and report.console_errors == [] and report.page_errors == []
+    assert report.failed_requests == []

@@ -146,5 +146,18 @@ def build(
     click.echo(f"private build record: {result.private_dir / 'build.json'} (rejects.csv, places.csv beside it)")
 
 
+@main.command(context_settings=CONTEXT)
+@click.argument("map_html", type=click.Path(dir_okay=False, path_type=Path), default=Path("output") / "map.html")
+@click.option("--url", required=True, help="Address where map.html is published, e.g. https://example.org/map.html.")
+@click.option("--title", default=None, help="Title of the frame for screen readers [default: the map's title].")
+@click.option("--height", default="70vh", show_default=True, help="Height of the frame (CSS length: 70vh, 600px).")
+@_friendly
+def embed(map_html: Path, url: str, title: str | None, height: str) -> None:
+    """Print an iframe snippet that embeds MAP_HTML (default output/map.html) in a web page."""
+    from routemap.embed import iframe_snippet
+
+    click.echo(iframe_snippet(map_html, url=url, title=title, height=height))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
