@@ -64,7 +64,8 @@ _CSS = """<style>
  font:600 11px system-ui,sans-serif;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}
 .leaflet-tooltip.routemap-label:before{display:none}
 .leaflet-control-layers label span.rm-n{color:#666}
-@media (max-width:480px){.routemap-panel{font-size:12px;max-width:70vw}.routemap-panel h1{font-size:14px}}
+@media (max-width:480px){.routemap-panel{font-size:12px;max-width:70vw}.routemap-panel h1{font-size:14px}
+ .leaflet-control-scale{display:none}.leaflet-control-attribution{font-size:10px}}
 </style>"""
 
 
@@ -619,7 +620,8 @@ def render_map(
     dict
         Counts drawn in the first layer (all routes): ``legs``, ``places``, and ``layers`` in the page.
     """
-    fmap = folium.Map(location=None, zoom_start=3, tiles=None, prefer_canvas=True, control_scale=True)
+    # half zoom steps let the view fit the routes closely on small screens
+    fmap = folium.Map(location=None, zoom_start=3, tiles=None, prefer_canvas=True, control_scale=True, zoom_snap=0.5)
     # only the assets the map uses: Leaflet itself (folium's defaults add jQuery, Bootstrap, fonts)
     fmap.default_js = [LEAFLET_JS]
     fmap.default_css = [LEAFLET_CSS]
