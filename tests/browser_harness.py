@@ -22,10 +22,22 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-#: CDN URL prefix -> folder under node_modules holding the same files.
+#: CDN URL prefix -> folder (or file) under node_modules holding the same files. map.html uses only
+#: Leaflet; the others are what folium's defaults (and so geopandas ``explore()``) put in a page,
+#: used by benchmarks/map_bench.py to load an ``explore()`` page fairly.
 CDN_MAP: dict[str, str] = {
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/": "leaflet",
+    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/dist/jquery.min.js",
+    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/": "bootstrap",
+    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/": "@fortawesome/fontawesome-free",
+    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/": "leaflet.awesome-markers/dist",
 }
+#: folium default stylesheets that are not npm packages; answered with an empty stylesheet only when
+#: a caller asks (the benchmark), never in the map tests.
+FOLIUM_EXTRA_CSS: tuple[str, ...] = (
+    "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css",
+    "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css",
+)
 #: A 1x1 transparent PNG served for every tile: the network is closed, and an aborted tile
 #: request would be a console error that hides real ones.
 BLANK_TILE = bytes.fromhex(
@@ -45,6 +57,7 @@ class PageReport:
     failed_requests: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     served_assets: list[str] = field(default_factory=list)
+    stubbed: list[str] = field(default_factory=list)
     aborted_tiles: int = 0  # tiles answered with a blank image
 
 
@@ -74,11 +87,15 @@ def serve(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
-def _route_handler(report: PageReport, base_url: str):  # type: ignore[no-untyped-def]
+def _route_handler(report: PageReport, base_url: str, stubs: tuple[str, ...]):  # type: ignore[no-untyped-def]
     def handle(route) -> None:  # type: ignore[no-untyped-def]
         url: str = route.request.url
         if url.startswith(base_url) or url.startswith("data:") or url.startswith("about:"):
             route.continue_()
+            return
+        if url in stubs:
+            report.stubbed.append(url)
+            route.fulfill(status=200, body="", headers={"content-type": "text/css"})
             return
         for prefix, package in CDN_MAP.items():
             if url.startswith(prefix):
@@ -106,28 +123,43 @@ def _route_handler(report: PageReport, base_url: str):  # type: ignore[no-untype
 
 
 @contextlib.contextmanager
-def browser_page(width: int = 1200, height: int = 800) -> Iterator[tuple[object, PageReport]]:
-    """Yield a playwright page (and its report) in headless Debian Chromium."""
+def chromium() -> Iterator[object]:
+    """Yield a playwright Browser: headless Debian Chromium with the flags of a closed network."""
     from playwright.sync_api import sync_playwright
 
-    report = PageReport()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.on("console", lambda m: report.console_errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: report.page_errors.append(str(e)))
-
-            def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
-                report.dialogs.append(dialog.message)
-                dialog.dismiss()
-
-            page.on("dialog", on_dialog)
-            yield page, report
+            yield browser
         finally:
             browser.close()
 
 
-def install_routes(page, report: PageReport, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    """Route CDN assets to local copies, abort tiles, and record any other outside request."""
-    page.route("**/*", _route_handler(report, base_url))
+def new_page(browser, width: int = 1200, height: int = 800) -> tuple[object, PageReport]:  # type: ignore[no-untyped-def]
+    """A page in a fresh context (no cache shared with other pages) that records errors and dialogs."""
+    report = PageReport()
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page.on("console", lambda m: report.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: report.page_errors.append(str(e)))
+
+    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+        report.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return page, report
+
+
+@contextlib.contextmanager
+def browser_page(width: int = 1200, height: int = 800) -> Iterator[tuple[object, PageReport]]:
+    """Yield a playwright page (and its report) in headless Debian Chromium."""
+    with chromium() as browser:
+        yield new_page(browser, width, height)
+
+
+def install_routes(page, report: PageReport, base_url: str, *, stubs: tuple[str, ...] = ()) -> None:  # type: ignore[no-untyped-def]
+    """Route CDN assets to local copies, answer tiles with a blank image, record any other outside request.
+
+    ``stubs`` lists URLs answered with an empty stylesheet (assets that exist on no package registry).
+    """
+    page.route("**/*", _route_handler(report, base_url, stubs))

@@ -58,8 +58,8 @@ def test_planted_canaries_are_not_published_and_the_build_does_not_crash(canary_
 def test_the_leak_check_stops_a_renderer_that_leaks(canary_project: Path, monkeypatch):
     real_render = pipeline.render_map
 
-    def leaky_render(legs, places, path, **kwargs):  # a bug that writes a note into the page
-        drawn = real_render(legs, places, path, **kwargs)
+    def leaky_render(pub, path, **kwargs):  # a bug that writes a note into the page
+        drawn = real_render(pub, path, **kwargs)
         path.write_text(path.read_text(encoding="utf-8") + f"<!-- {NAME} -->", encoding="utf-8")
         return drawn
 

@@ -1,20 +1,59 @@
-"""The map page: escaped, light, deterministic, and drawn as published in a real browser."""
+"""The map page: escaped, light, deterministic, filterable, embeddable, and drawn as published in a real browser."""
 
 from __future__ import annotations
 
 import csv
+import html.parser
 import itertools
+import json
 import os
+import re
 import shutil
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from browser_harness import browser_page, install_routes, serve
+from routemap.aggregate import ROUTE_COLUMNS, Aggregates
+from routemap.cli import main
+from routemap.disclosure import publish
 from routemap.pipeline import build
+from routemap.places import Place
+from routemap.render.map import (
+    MapText,
+    render_map,
+    seam_longitude,
+    width_breaks,
+    width_of,
+    wrap_longitude,
+)
 
 XSS_PLACE = "<img src=x onerror=alert(1)>"
 XSS_TITLE = "Routes <script>alert(2)</script> & more"
+XSS_PARTNER = '<b onmouseover="alert(3)">Shelter</b>'
+# The focus country of the sample is Malaysia: its states and federal territories, written by hand.
+MY_STATES = {
+    "Johor",
+    "Kedah",
+    "Kelantan",
+    "Malacca",
+    "Negeri Sembilan",
+    "Pahang",
+    "Penang",
+    "Perak",
+    "Perlis",
+    "Sabah",
+    "Sarawak",
+    "Selangor",
+    "Terengganu",
+    "Kuala Lumpur",
+    "Labuan",
+    "Putrajaya",
+}
 
 needs_browser = pytest.mark.skipif(
     shutil.which("chromium") is None and not os.environ.get("ROUTEMAP_REQUIRE_BROWSER"),
@@ -22,39 +61,46 @@ needs_browser = pytest.mark.skipif(
 )
 
 
+# ---------------------------------------------------------------------------------------------- fixtures
 @pytest.fixture
 def xss_project(make_project) -> Path:
     rows = "year,origin,transit,destination,persons\n"
-    rows += f"2020,Myanmar,Hidden Village,Penang,7\n2021,Nepal,,Johor,5\n2021,{XSS_PLACE},,Johor,6\n"
-    rows = rows.replace("Hidden Village", "Kampung Rahsia")
-    return make_project(
+    rows += f"2020,Myanmar,Kampung Rahsia,Penang,7\n2021,Nepal,,Johor,5\n2021,{XSS_PLACE},,Johor,6\n"
+    project = make_project(
         {"p": {"a.csv": rows}},
-        settings=f'title = "{XSS_TITLE}"\nlevel = "place"\n',
+        settings=f'title = "{XSS_TITLE}"\nlevel = "place"\nshow_partners = true\n',
         places_csv=f'name,aliases,level,country,lon,lat\n"{XSS_PLACE}",,place,MY,101.5,3.1\n'
         "Kampung Rahsia,,place,TH,100.5,6.9\n",
     )
+    (project / "data" / "contributions" / "p" / "partner.toml").write_text(f"name = '{XSS_PARTNER}'\n")
+    return project
 
 
-def test_every_label_is_escaped_and_no_unused_assets(xss_project: Path):
-    build(xss_project)
-    page = (xss_project / "output" / "map.html").read_text(encoding="utf-8")
-    assert XSS_PLACE not in page and "<script>alert(2)" not in page
-    assert "\\u003cimg" not in page  # no raw tag even inside the embedded JSON
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page  # escaped text in the tooltip data
-    assert "Routes &lt;script&gt;alert(2)&lt;/script&gt; &amp; more" in page
-    for unused in ("jquery", "bootstrap", "awesome-markers", "fontawesome"):
-        assert unused not in page.lower(), unused
+@pytest.fixture
+def sector_project(make_project) -> Path:
+    """Routes whose sector layers can be worked out by hand (min_count 5, country level).
+
+    Nepal > Malaysia: agriculture 10, construction 6 -> both published.
+    Myanmar > Thailand > Malaysia: agriculture 8, fishing 2 -> fishing below 5, and agriculture would
+    then be 10 - 2, so it is suppressed too: the route is in no sector layer.
+    Cambodia > Thailand: construction 7 -> published.
+    Vietnam > Malaysia: 3 persons -> the route itself is suppressed.
+    """
+    rows = "year,origin,transit,destination,persons,sector\n"
+    rows += "2021,Nepal,,Malaysia,10,agriculture\n2022,Nepal,,Malaysia,6,construction\n"
+    rows += "2021,Myanmar,Thailand,Malaysia,8,agriculture\n2022,Myanmar,Thailand,Malaysia,2,fishing\n"
+    rows += "2023,Cambodia,,Thailand,7,construction\n2023,Vietnam,,Malaysia,3,agriculture\n"
+    return make_project({"p": {"a.csv": rows}}, settings='level = "country"\ntitle = "Sectors"\n')
 
 
-def _published_places(out: Path) -> set[str]:
+# ---------------------------------------------------------------------------------------------- helpers
+def _routes_csv(out: Path) -> list[dict[str, str]]:
     with (out / "routes.csv").open(encoding="utf-8-sig", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if not r["persons"].startswith("<")]
-    return {stop for r in rows for stop in r["route"].split(" > ")}
+        return [r for r in csv.DictReader(fh) if not r["persons"].startswith("<")]
 
 
 def _published(out: Path) -> dict[str, int]:
-    with (out / "routes.csv").open(encoding="utf-8-sig", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if not r["persons"].startswith("<")]
+    rows = _routes_csv(out)
     legs, places = set(), set()
     for r in rows:
         stops = r["route"].split(" > ")
@@ -63,51 +109,407 @@ def _published(out: Path) -> dict[str, int]:
     return {"legs": len(legs), "places": len(places)}
 
 
-def _load(out: Path, artifacts: Path, shot: str):  # type: ignore[no-untyped-def]
-    with serve(out) as base, browser_page() as (page, report):
-        install_routes(page, report, base)
-        page.goto(f"{base}/map.html", wait_until="load")
-        page.wait_for_function("window.routemap !== undefined", timeout=10_000)
-        drawn = page.evaluate("window.routemap")
-        map_id = page.evaluate("document.querySelector('.folium-map').id")
-        # hover the biggest place not covered by a panel: its tooltip must appear
-        point = page.evaluate(
-            """(id) => { const m = window[id]; const r = document.getElementById(id).getBoundingClientRect();
-              let best = null, at = null;
-              m.eachLayer(l => { if (!(l.options && l.options.routemap === 'place')) return;
-                const p = m.latLngToContainerPoint(l.getLatLng());
-                const x = p.x + r.left, y = p.y + r.top, el = document.elementFromPoint(x, y);
-                if (el && el.tagName === 'CANVAS' && (!best || l.options.radius > best.options.radius)) {
-                  best = l; at = [x, y]; } });
-              return at; }""",
-            map_id,
-        )
-        assert point is not None, "every place is hidden under a panel"
-        page.mouse.move(point[0] - 3, point[1] - 3)
-        page.mouse.move(point[0], point[1], steps=4)
-        page.wait_for_selector(".leaflet-tooltip", timeout=5_000)
-        tooltip = page.inner_text(".leaflet-tooltip")
-        counted = page.evaluate(
-            """(id) => { let legs = 0, places = 0; window[id].eachLayer(l => {
-                 if (l.options && l.options.routemap === 'leg') legs++;
-                 if (l.options && l.options.routemap === 'place') places++; });
-               return {legs: legs, places: places}; }""",
-            map_id,
-        )
-        page.screenshot(path=str(artifacts / shot))
-    return drawn, counted, tooltip, report
+def _leg_persons(out: Path) -> Counter[tuple[str, str]]:
+    """Persons per leg, summed over the published routes of routes.csv."""
+    legs: Counter[tuple[str, str]] = Counter()
+    for r in _routes_csv(out):
+        for pair in itertools.pairwise(r["route"].split(" > ")):
+            legs[pair] += int(r["persons"])
+    return legs
 
 
+def _page_data(page_html: str) -> dict[str, Any]:
+    found = re.search(r"window\.routemapFlows\(map_[0-9a-f]+, (\{.*\})\);", page_html)
+    assert found, "no map data in the page"
+    return json.loads(found.group(1))
+
+
+MAP_ID = "document.querySelector('.folium-map').id"
+COUNT_DRAWN = """(id) => { let legs = 0, places = 0; window[id].eachLayer(l => {
+    if (l.options && l.options.routemap === 'leg') legs++;
+    if (l.options && l.options.routemap === 'place') places++; });
+  return {legs: legs, places: places}; }"""
+DRAWN_LEGS = """(id) => { const out = []; window[id].eachLayer(l => {
+    if (l.options && l.options.routemap === 'leg') out.push([l.options.leg[2], l.options.weight]); });
+  return out; }"""
+
+
+def _open(page, base: str, name: str = "map.html") -> str:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/{name}", wait_until="load")
+    page.wait_for_function("window.routemap !== undefined", timeout=10_000)
+    return str(page.evaluate(MAP_ID))
+
+
+def _hover_biggest_place(page, map_id: str) -> str:  # type: ignore[no-untyped-def]
+    """Hover the biggest place not covered by a panel; return its tooltip text."""
+    point = page.evaluate(
+        """(id) => { const m = window[id]; const r = document.getElementById(id).getBoundingClientRect();
+          let best = null, at = null;
+          m.eachLayer(l => { if (!(l.options && l.options.routemap === 'place')) return;
+            const p = m.latLngToContainerPoint(l.getLatLng());
+            const x = p.x + r.left, y = p.y + r.top, el = document.elementFromPoint(x, y);
+            if (el && el.tagName === 'CANVAS' && (!best || l.options.radius > best.options.radius)) {
+              best = l; at = [x, y]; } });
+          return at; }""",
+        map_id,
+    )
+    assert point is not None, "every place is hidden under a panel"
+    page.mouse.move(point[0] - 3, point[1] - 3)
+    page.mouse.move(point[0], point[1], steps=4)
+    page.wait_for_selector(".routemap-tip", timeout=5_000)
+    return str(page.inner_text(".routemap-tip"))
+
+
+def _hover_place(page, map_id: str, name: str) -> str:  # type: ignore[no-untyped-def]
+    """Hover the place whose tooltip starts with ``name`` (tried at each place in turn)."""
+    points = page.evaluate(
+        """(id) => { const m = window[id]; const r = document.getElementById(id).getBoundingClientRect();
+          const out = []; m.eachLayer(l => { if (l.options && l.options.routemap === 'place') {
+            const p = m.latLngToContainerPoint(l.getLatLng()); out.push([p.x + r.left, p.y + r.top]); } });
+          return out; }""",
+        map_id,
+    )
+    for x, y in points:
+        page.mouse.move(x - 4, y - 4)
+        page.mouse.move(x, y, steps=3)
+        if page.locator(".routemap-tip").count():
+            text = str(page.inner_text(".routemap-tip"))
+            if text.splitlines()[0] == name:
+                return text
+    raise AssertionError(f"no place tooltip shows {name!r}")
+
+
+def _hover_leg(page, map_id: str, persons: int) -> str:  # type: ignore[no-untyped-def]
+    """Hover along the leg drawn with ``persons`` until its own tooltip shows; return the text."""
+    points = page.evaluate(
+        """([id, n]) => { const m = window[id]; const r = document.getElementById(id).getBoundingClientRect();
+          let pts = []; m.eachLayer(l => { if (l.options && l.options.routemap === 'leg' && l.options.leg[2] === n) {
+            const ll = l.getLatLngs();
+            pts = [0.3, 0.45, 0.2, 0.75, 0.85, 0.15].map(f => {
+              const p = m.latLngToContainerPoint(ll[Math.floor(f * (ll.length - 1))]);
+              return [p.x + r.left, p.y + r.top]; });
+          } }); return pts; }""",
+        [map_id, persons],
+    )
+    assert points, f"no leg with {persons} persons is drawn"
+    for x, y in points:
+        page.mouse.move(x - 6, y - 6)
+        page.mouse.move(x, y, steps=3)
+        if page.locator(".routemap-tip").count():
+            text = str(page.inner_text(".routemap-tip"))
+            if f": {persons:,} persons" in text.splitlines()[0]:
+                return text
+    raise AssertionError(f"the tooltip of the leg with {persons} persons never showed")
+
+
+def _legend_classes(page) -> list[tuple[int, int | None, float]]:  # type: ignore[no-untyped-def]
+    """(low, high, width) of each leg class, read from the legend as a reader would."""
+    rows = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.routemap-legend .rm-row')).filter(r =>
+             r.querySelector('path[stroke-width]')).map(r => [r.innerText.trim(),
+             parseFloat(r.querySelector('path[stroke-width]').getAttribute('stroke-width'))])"""
+    )
+    classes = []
+    for label, width in rows:
+        numbers = [int(n.replace(",", "")) for n in re.findall(r"[\d,]+", label)]
+        classes.append((numbers[0], numbers[1] if len(numbers) > 1 else None, width))
+    return classes
+
+
+# ---------------------------------------------------------------------------------------------- page content
+def test_every_label_is_escaped_and_no_unused_assets(xss_project: Path):
+    build(xss_project)
+    page = (xss_project / "output" / "map.html").read_text(encoding="utf-8")
+    assert XSS_PLACE not in page and "<script>alert(2)" not in page and "<b onmouseover" not in page
+    assert "\\u003cimg" not in page and "\\u003cb onmouseover" not in page  # no raw tag even inside the JSON
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page  # escaped text in the place table
+    assert "<title>Routes &lt;script&gt;alert(2)&lt;/script&gt; &amp; more</title>" in page
+    data = _page_data(page)
+    assert data["titleHtml"] == (
+        "<h1>Routes &lt;script&gt;alert(2)&lt;/script&gt; &amp; more</h1>"
+        "<p>2020–2021 · 1 contributing organisation: &lt;b onmouseover=&quot;alert(3)&quot;&gt;Shelter&lt;/b&gt;</p>"
+    )
+    for unused in ("jquery", "bootstrap", "awesome-markers", "fontawesome"):
+        assert unused not in page.lower(), unused
+    assert re.findall(r'(?:src|href)="(https?://[^"]+)"', page) == [
+        "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
+        "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css",
+    ]
+
+
+def test_partner_names_stay_out_unless_allowed(xss_project: Path):
+    toml = xss_project / "routemap.toml"
+    toml.write_text(toml.read_text().replace("show_partners = true", "show_partners = false"))
+    build(xss_project)
+    page = (xss_project / "output" / "map.html").read_text(encoding="utf-8")
+    assert "Shelter" not in page
+    assert "1 contributing organisation\\u003c/p\\u003e" in page
+
+
+def test_page_is_compact_and_the_same_for_the_same_inputs(sector_project: Path, tmp_path: Path):
+    build(sector_project, by="sector", out_dir=tmp_path / "a")
+    build(sector_project, by="sector", out_dir=tmp_path / "b")
+    first = (tmp_path / "a" / "map.html").read_bytes()
+    assert first == (tmp_path / "b" / "map.html").read_bytes()
+    data = _page_data(first.decode("utf-8"))
+    # places once, in a shared table; coordinates to 4 decimals; no geometry per leg (arcs are drawn in the page)
+    for lat, lon, *_ in data["places"]:
+        assert round(lat, 4) == lat and round(lon, 4) == lon
+    for layer in data["layers"]:
+        for leg in layer["legs"]:
+            assert all(not isinstance(v, dict) for v in leg)
+    assert '"color"' not in json.dumps(data["layers"])  # no style per feature
+
+
+def _synthetic_publication(n_legs: int):  # type: ignore[no-untyped-def]
+    """Published routes of five stops over places with long names: 1,000 legs from 250 routes."""
+    places = {
+        f"p{i}": Place(
+            f"p{i}", f"Place with a rather long name number {i:04d}", "place", "MYS", "", 90 + i % 40, i // 40
+        )
+        for i in range(5 * (n_legs // 4))
+    }
+    stops, rows, sector, sex, age = {}, [], [], [], []
+    for r in range(n_legs // 4):
+        route = tuple(f"p{5 * r + k}" for k in range(5))
+        key = " > ".join(route)
+        stops[key] = route
+        persons = 20 + r % 50
+        names = [places[s].name for s in route]
+        rows.append((key, " > ".join(names), names[0], " > ".join(names[1:-1]), names[-1], 5, persons, persons))
+        sector += [(key, "construction", persons - 8), (key, "fishing", 8)]
+        sex += [(key, "female", persons - 10), (key, "male", 10)]
+        age += [(key, "adult", persons - 5), (key, "child", 5)]
+    cells = {
+        name: pd.DataFrame(values, columns=["route", "value", "persons"])
+        for name, values in (("sector", sector), ("sex", sex), ("age_group", age))
+    }
+    routes = pd.DataFrame(rows, columns=list(ROUTE_COLUMNS)).sort_values("persons", ascending=False, kind="stable")
+    aggregates = Aggregates(routes.reset_index(drop=True), cells, stops, places, None)
+    return publish(aggregates, min_count=5)
+
+
+def test_a_1000_leg_map_is_under_600_kb(tmp_path: Path):
+    pub = _synthetic_publication(1000)
+    text = MapText(title="Many legs", subtitle="synthetic", note="Routes with fewer than 5 persons are not shown.")
+    drawn = render_map(pub, tmp_path / "map.html", text=text, by="sector")
+    assert drawn["legs"] == 1000
+    size = (tmp_path / "map.html").stat().st_size
+    assert size < 600_000, size
+    data = _page_data((tmp_path / "map.html").read_text(encoding="utf-8"))
+    # tooltips carry their details: the biggest route has 69 persons, 59 of them women, 5 children
+    leg = data["layers"][0]["legs"][0]
+    assert leg[2] == 69 and leg[5] == ["construction", 85.5, 7.2]
+
+
+def test_width_classes_are_round_numbers_from_min_count():
+    assert width_breaks(571, min_count=5) == [5, 25, 50, 100, 500]
+    assert width_breaks(30, min_count=5) == [5, 10, 25]
+    assert width_breaks(7, min_count=5) == [5]
+    assert width_breaks(100_000, min_count=10) == [10, 100, 1000, 10000, 100000]
+    breaks = [5, 25, 50, 100, 500]
+    assert [width_of(n, breaks) for n in (5, 24, 25, 499, 500, 9999)] == [1.5, 1.5, 4.0, 9.0, 11.5, 11.5]
+
+
+def test_routes_over_the_pacific_are_drawn_in_one_piece():
+    # Fiji (178 E) to Samoa (172 W): the map window moves so the leg does not cross its edge
+    lons = [178.4, -171.8, 151.2]
+    west = seam_longitude(lons, [(178.4, -171.8), (151.2, 178.4)])
+    wrapped = [wrap_longitude(x, west) for x in lons]
+    assert wrapped == pytest.approx([178.4, 188.2, 151.2])
+    # routes into Malaysia stay where they are
+    lons = [101.7, 116.1, 90.4, 84.1]
+    west = seam_longitude(lons, [(90.4, 101.7), (84.1, 116.1)])
+    assert [wrap_longitude(x, west) for x in lons] == pytest.approx(lons)
+
+
+def test_leg_details_pool_only_published_cells(make_project):
+    # Nepal > Thailand > Malaysia: 5 women, 10 men; Nepal > Thailand: 6 women, 5 men (every cell published).
+    # On the leg Nepal > Thailand: 11 women of 26 = 42.3 %.
+    rows = "year,origin,transit,destination,persons,sex,sector\n"
+    rows += "2021,Nepal,Thailand,Malaysia,5,female,construction\n2021,Nepal,Thailand,Malaysia,10,male,construction\n"
+    rows += "2021,Nepal,,Thailand,6,female,construction\n2021,Nepal,,Thailand,5,male,construction\n"
+    project = make_project({"p": {"a.csv": rows}}, settings='level = "country"\n')
+    build(project)
+    data = _page_data((project / "output" / "map.html").read_text(encoding="utf-8"))
+    names = [p[2] for p in data["places"]]
+    legs = {(names[leg[0]], names[leg[1]]): leg for leg in data["layers"][0]["legs"]}
+    assert legs[("Nepal", "Thailand")][2] == 26
+    assert legs[("Nepal", "Thailand")][5] == ["construction", 42.3, None]
+    assert legs[("Thailand", "Malaysia")][5] == ["construction", 33.3, None]
+
+
+def test_leg_details_are_left_out_when_a_route_on_the_leg_hides_them(make_project):
+    # Nepal > Thailand > Vietnam: 6 women, 2 men -> the men's cell is suppressed, and with it the women's,
+    # so the leg Nepal > Thailand shows no share of women; its sector is still the top of every route.
+    rows = "year,origin,transit,destination,persons,sex,sector\n"
+    rows += "2021,Nepal,,Thailand,6,female,fishing\n2021,Nepal,,Thailand,5,male,fishing\n"
+    rows += "2021,Nepal,Thailand,Vietnam,6,female,fishing\n2021,Nepal,Thailand,Vietnam,2,male,fishing\n"
+    project = make_project({"p": {"a.csv": rows}}, settings='level = "country"\n')
+    build(project)
+    data = _page_data((project / "output" / "map.html").read_text(encoding="utf-8"))
+    names = [p[2] for p in data["places"]]
+    legs = {(names[leg[0]], names[leg[1]]): leg for leg in data["layers"][0]["legs"]}
+    assert legs[("Nepal", "Thailand")][5] == ["fishing", None, None]
+
+
+def test_map_data_uses_only_the_publication(sector_project: Path):
+    build(sector_project)
+    data = _page_data((sector_project / "output" / "map.html").read_text(encoding="utf-8"))
+    names = {p[2] for p in data["places"]}
+    assert "Vietnam" not in names  # its only route has 3 persons
+    assert data["total"] == 33
+
+
+# ---------------------------------------------------------------------------------------------- CLI options
+def test_tiles_option(sector_project: Path, tmp_path: Path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", str(sector_project), "--out", str(tmp_path / "n"), "--tiles", "none", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "L.tileLayer" not in (tmp_path / "n" / "map.html").read_text()
+    url = "https://tiles.example.org/{z}/{x}/{y}.png"
+    result = runner.invoke(main, ["build", str(sector_project), "--out", str(tmp_path / "u"), "--tiles", url, "-q"])
+    assert result.exit_code == 0, result.output
+    assert '"https://tiles.example.org/{z}/{x}/{y}.png"' in (tmp_path / "u" / "map.html").read_text()
+    result = runner.invoke(main, ["build", str(sector_project), "--tiles", "Nowhere Maps"])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: tiles 'Nowhere Maps' is not a known tile provider;")
+    result = runner.invoke(main, ["build", str(sector_project), "--tiles", "javascript:{z}{x}{y}"])
+    assert result.exit_code == 2
+    assert "error: tiles 'javascript:{z}{x}{y}' is not an http(s) URL template" in result.output
+
+
+def test_years_restrict_the_period(sector_project: Path, tmp_path: Path):
+    runner = CliRunner()
+    out = tmp_path / "y"
+    result = runner.invoke(main, ["build", str(sector_project), "--out", str(out), "--years", "2022-2023"])
+    assert result.exit_code == 0, result.output
+    # 2022: Nepal > Malaysia 6, Myanmar > Thailand > Malaysia 2; 2023: Cambodia > Thailand 7, Vietnam > Malaysia 3
+    assert {r["route"]: r["persons"] for r in _routes_csv(out)} == {"Cambodia > Thailand": "7", "Nepal > Malaysia": "6"}
+    data = _page_data((out / "map.html").read_text(encoding="utf-8"))
+    assert "<p>2022–2023 · 1 contributing organisation</p>" in data["titleHtml"]
+    record = json.loads((sector_project / ".routemap" / "build.json").read_text())
+    assert record["totals"]["outside_years"] == 2
+    assert record["settings"]["years"] == "2022-2023"
+
+
+@pytest.mark.parametrize(
+    ("years", "message"),
+    [
+        (
+            "2023-2019",
+            "error: years '2023-2019' in the command line starts after it ends; "
+            "write the earlier year first: 2019-2023",
+        ),
+        (
+            "19-23",
+            "error: years '19-23' in the command line is not a period; write the first and last year as 2019-2023",
+        ),
+        (
+            "2030-2031",
+            "error: no accepted record is from 2030–2031; the records cover 2021–2023; choose --years inside",
+        ),
+    ],
+)
+def test_bad_years_are_clear_errors(sector_project: Path, years: str, message: str):
+    result = CliRunner().invoke(main, ["build", str(sector_project), "--years", years])
+    assert result.exit_code == 2
+    assert result.output.startswith(message), result.output
+
+
+def test_by_must_be_a_dimension(sector_project: Path):
+    result = CliRunner().invoke(main, ["build", str(sector_project), "--by", "partner"])
+    assert result.exit_code == 2 and "Invalid value for '--by'" in result.output
+    (sector_project / "routemap.toml").write_text('by = "age"\n')
+    result = CliRunner().invoke(main, ["build", str(sector_project)])
+    assert result.exit_code == 2
+    assert "by 'age' in" in result.output and "is not one of sector, year, exploitation, sex" in result.output
+
+
+class _Iframes(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "iframe":
+            self.found.append(dict(attrs))
+
+
+def test_embed_prints_an_escaped_responsive_iframe(xss_project: Path):
+    build(xss_project)
+    map_html = xss_project / "output" / "map.html"
+    url = 'https://example.org/maps/map.html?a=1&b="2"'
+    result = CliRunner().invoke(main, ["embed", str(map_html), "--url", url])
+    assert result.exit_code == 0, result.output
+    snippet = result.output.strip()
+    assert "<script>" not in snippet and '"2"' not in snippet
+    parser = _Iframes()
+    parser.feed(snippet)
+    (frame,) = parser.found
+    assert frame["src"] == url
+    assert frame["title"] == XSS_TITLE  # shown as text: the parser unescapes what the page would show
+    assert frame["sandbox"] == "allow-scripts allow-popups allow-popups-to-escape-sandbox"
+    assert "width:100%" in str(frame["style"]) and frame["loading"] == "lazy"
+    result = CliRunner().invoke(
+        main, ["embed", str(map_html), "--url", "m.html", "--title", "Routes", "--height", "600px"]
+    )
+    assert 'title="Routes"' in result.output and "height:600px" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--url", "javascript:alert(1)"], "error: --url 'javascript:alert(1)' is not an http(s) address"),
+        (["--url", "https://e.org/m.html", "--height", "tall"], "error: --height 'tall' is not a CSS length"),
+    ],
+)
+def test_embed_refuses_unsafe_input(xss_project: Path, args: list[str], message: str):
+    build(xss_project)
+    result = CliRunner().invoke(main, ["embed", str(xss_project / "output" / "map.html"), *args])
+    assert result.exit_code == 2 and result.output.startswith(message), result.output
+
+
+def test_embed_names_a_missing_map(tmp_path: Path):
+    result = CliRunner().invoke(main, ["embed", str(tmp_path / "map.html"), "--url", "https://e.org/m.html"])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {str(tmp_path / 'map.html')!r} does not exist; build the map first")
+
+
+# ---------------------------------------------------------------------------------------------- in Chromium
 @needs_browser
 def test_sample_map_in_chromium(sample_project: Path, artifacts: Path):
     result = build(sample_project)
     out = result.out_dir
-    drawn, counted, tooltip, report = _load(out, artifacts, "sample-map.png")
+    legs = _leg_persons(out)
+    total = sum(int(r["persons"]) for r in _routes_csv(out))
+    (a, b), biggest = legs.most_common(1)[0]
+    with serve(out) as base, browser_page() as (page, report):
+        install_routes(page, report, base)
+        map_id = _open(page, base)
+        drawn = page.evaluate("window.routemap")
+        counted = page.evaluate(COUNT_DRAWN, map_id)
+        place_tip = _hover_biggest_place(page, map_id)
+        leg_tip = _hover_leg(page, map_id, biggest)
+        classes = _legend_classes(page)
+        drawn_legs = page.evaluate(DRAWN_LEGS, map_id)
+        attribution = page.inner_text(".leaflet-control-attribution")
+        page.screenshot(path=str(artifacts / "sample-map.png"))
     expected = _published(out)
-    assert drawn == expected == counted
-    name, *counts = tooltip.splitlines()
-    assert name in _published_places(out)
-    assert counts and all(c.split()[0].replace(",", "").isdigit() for c in counts)
+    assert {"legs": drawn["legs"], "places": drawn["places"]} == expected == counted
+    # the place tooltip: a published place, then persons starting / passing / ending, then its top routes
+    name, *lines = place_tip.splitlines()
+    assert name in {s for r in _routes_csv(out) for s in r["route"].split(" > ")}
+    counts = lines[: lines.index("Top routes")]
+    assert counts and all(re.fullmatch(r"[\d,]+ (persons start here|pass through|end here)", c) for c in counts)
+    # the leg tooltip: "A → B: n persons (share of all published persons)"
+    assert leg_tip.splitlines()[0] == f"{a} → {b}: {biggest:,} persons ({100 * biggest / total:.1f}%)"
+    # every leg is drawn with the width the legend gives its persons, and the legs are those of routes.csv
+    assert sorted(n for n, _ in drawn_legs) == sorted(legs.values())
+    for persons, weight in drawn_legs:
+        (width,) = [w for lo, hi, w in classes if persons >= lo and (hi is None or persons <= hi)]
+        assert weight == width
+    assert "CARTO" in attribution and "contributing organisations" in attribution
     assert report.console_errors == [] and report.page_errors == []
     assert report.failed_requests == []
     assert report.dialogs == []
@@ -117,9 +519,107 @@ def test_sample_map_in_chromium(sample_project: Path, artifacts: Path):
 @needs_browser
 def test_markup_in_labels_runs_nothing(xss_project: Path, artifacts: Path):
     build(xss_project)
-    drawn, counted, tooltip, report = _load(xss_project / "output", artifacts, "xss-map.png")
+    out = xss_project / "output"
+    with serve(out) as base, browser_page() as (page, report):
+        install_routes(page, report, base)
+        map_id = _open(page, base)
+        drawn = page.evaluate("window.routemap")
+        counted = page.evaluate(COUNT_DRAWN, map_id)
+        tip = _hover_place(page, map_id, XSS_PLACE)
+        title = page.inner_text(".routemap-title")
+        page.screenshot(path=str(artifacts / "xss-map.png"))
     assert report.dialogs == []
     assert report.page_errors == [] and report.console_errors == []
     # Myanmar > Kampung Rahsia > Penang, Nepal > Johor, <img …> > Johor
-    assert drawn == counted == {"legs": 4, "places": 6}
-    assert tooltip.splitlines()[0] in {"Myanmar", "Kampung Rahsia", "Penang", "Nepal", "Johor", XSS_PLACE}
+    assert {"legs": drawn["legs"], "places": drawn["places"]} == counted == {"legs": 4, "places": 6}
+    assert tip.splitlines()[:2] == [XSS_PLACE, "6 persons start here"]
+    assert title.splitlines()[0] == XSS_TITLE
+    assert XSS_PARTNER in title
+
+
+@needs_browser
+def test_layers_by_sector_from_the_cli(sector_project: Path, artifacts: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(sector_project), "--by", "sector", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "map draws 4 legs and 5 places in 3 layers" in result.output
+    with serve(out) as base, browser_page() as (page, report):
+        install_routes(page, report, base)
+        map_id = _open(page, base)
+        layers = page.evaluate("window.routemap.layers")
+        labels = page.locator(".leaflet-control-layers-base label")
+        shown = [labels.nth(i).inner_text().strip() for i in range(labels.count())]
+        counts = {}
+        for i, text in enumerate(shown):
+            labels.nth(i).click()
+            counts[text] = page.evaluate(COUNT_DRAWN, map_id)
+        labels.nth(1).click()
+        tip = _hover_leg(page, map_id, 10)
+        page.screenshot(path=str(artifacts / "sector-layers.png"))
+    assert shown == ["All routes (33)", "Sector: Agriculture (10)", "Sector: Construction (13)"]
+    assert counts == {
+        "All routes (33)": {"legs": 4, "places": 5},
+        "Sector: Agriculture (10)": {"legs": 1, "places": 2},  # Nepal > Malaysia
+        "Sector: Construction (13)": {"legs": 2, "places": 4},  # Nepal > Malaysia 6, Cambodia > Thailand 7
+    }
+    assert [(x["legs"], x["places"], x["persons"]) for x in layers] == [(4, 5, 33), (1, 2, 10), (2, 4, 13)]
+    assert tip.splitlines()[:2] == ["Nepal → Malaysia: 10 persons", "Sector: Agriculture"]
+    assert report.console_errors == [] and report.page_errors == [] and report.failed_requests == []
+
+
+@needs_browser
+def test_focus_view_labels_the_states_from_the_cli(sample_project: Path, artifacts: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(sample_project), "--focus", "MY", "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    states = {s for r in _routes_csv(out) for s in r["route"].split(" > ")} & MY_STATES
+    assert len(states) >= 8
+    with serve(out) as base, browser_page() as (page, report):
+        install_routes(page, report, base)
+        map_id = _open(page, base)
+        labels = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.routemap-label')).map(e =>
+                 [e.textContent, e.style.visibility !== 'hidden'])"""
+        )
+        inside = page.evaluate(
+            """(id) => { const m = window[id], b = m.getBounds(); let all = true;
+                 m.eachLayer(l => { if (l.options && l.options.routemap === 'place') {
+                   all = all && b.contains(l.getLatLng()); } });
+                 return all; }""",
+            map_id,
+        )
+        page.mouse.move(5, 400)
+        page.screenshot(path=str(artifacts / "focus-map.png"))
+    assert {name for name, _ in labels} == states  # every state on a published route, and nothing else
+    assert sum(visible for _, visible in labels) >= 5  # overlapping labels hide, the rest stay
+    assert inside, "the view does not fit the routes"
+    assert report.console_errors == [] and report.page_errors == []
+
+
+@needs_browser
+def test_map_works_inside_a_sandboxed_iframe(xss_project: Path, artifacts: Path):
+    build(xss_project)
+    out = xss_project / "output"
+    snippet = CliRunner().invoke(main, ["embed", str(out / "map.html"), "--url", "map.html"]).output
+    (out / "host.html").write_text(
+        f"<!doctype html><html><head><title>Host</title></head><body><h1>Our report</h1>{snippet}<p>After the map</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    with serve(out) as base, browser_page() as (page, report):
+        install_routes(page, report, base)
+        page.goto(f"{base}/host.html", wait_until="load")
+        element = page.query_selector("iframe")
+        assert element is not None
+        frame = element.content_frame()
+        assert frame is not None
+        frame.wait_for_function("window.routemap !== undefined", timeout=10_000)
+        drawn = frame.evaluate("window.routemap")
+        wheel = frame.evaluate(f"window[{MAP_ID}].scrollWheelZoom.enabled()")
+        host_title = page.evaluate("document.title")
+        page.screenshot(path=str(artifacts / "iframe-map.png"))
+    assert (drawn["legs"], drawn["places"]) == (4, 6)
+    assert wheel is False  # the host page keeps the scroll wheel until the reader clicks the map
+    assert host_title == "Host"
+    assert report.dialogs == [] and report.console_errors == [] and report.page_errors == []
+    assert report.failed_requests == []

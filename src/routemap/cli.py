@@ -13,7 +13,7 @@ import click
 
 from routemap import __version__
 from routemap._errors import RoutemapError
-from routemap.config import LEVELS
+from routemap.config import BY_DIMENSIONS, LEVELS
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -80,6 +80,16 @@ def main(verbose: bool) -> None:
 @click.option("--focus", metavar="ISO2", default=None, help="Keep stops inside this country at admin-1 level, e.g. MY.")
 @click.option("--min-count", type=click.IntRange(min=1), default=None, help="Smallest count published [default: 5].")
 @click.option(
+    "--by", type=click.Choice(BY_DIMENSIONS), default=None, help="Add one map layer per value of this dimension."
+)
+@click.option("--years", metavar="FIRST-LAST", default=None, help="Use only records of these years, e.g. 2019-2023.")
+@click.option(
+    "--tiles",
+    metavar="NAME|URL|none",
+    default=None,
+    help="Basemap: a provider name, a URL template with {z}/{x}/{y}, or none [default: CartoDB positron].",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -89,7 +99,15 @@ def main(verbose: bool) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @_friendly
 def build(
-    project_dir: Path, level: str | None, focus: str | None, min_count: int | None, out_dir: Path | None, quiet: bool
+    project_dir: Path,
+    level: str | None,
+    focus: str | None,
+    min_count: int | None,
+    by: str | None,
+    years: str | None,
+    tiles: str | None,
+    out_dir: Path | None,
+    quiet: bool,
 ) -> None:
     """Build the map and route table of a project folder (default: the current folder)."""
     from routemap.pipeline import build as run_build
@@ -97,7 +115,15 @@ def build(
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     try:
         result = run_build(
-            project_dir, level=level, focus=focus, min_count=min_count, out_dir=out_dir, progress=progress
+            project_dir,
+            level=level,
+            focus=focus,
+            min_count=min_count,
+            by=by,
+            years=years,
+            tiles=tiles,
+            out_dir=out_dir,
+            progress=progress,
         )
     finally:
         progress.close()
@@ -114,6 +140,7 @@ def build(
         f"routes: {t['routes_published']} published, {t['routes_suppressed']} below {result.settings.min_count} "
         f"(shown as <{result.settings.min_count}); map draws {result.drawn.get('legs', 0)} legs and "
         f"{result.drawn.get('places', 0)} places"
+        + (f" in {result.drawn['layers']} layers" if result.drawn.get("layers", 1) > 1 else "")
     )
     merged = [(a.file, a.merged) for a in result.files if a.merged]
     if merged:
@@ -244,6 +271,19 @@ def pseudonymise(
         f"wrote {result.out}: {result.rows} rows, {result.keyed} with a {key_column} "
         f"({result.distinct} distinct); the column {column!r} is not in it"
     )
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("map_html", type=click.Path(dir_okay=False, path_type=Path), default=Path("output") / "map.html")
+@click.option("--url", required=True, help="Address where map.html is published, e.g. https://example.org/map.html.")
+@click.option("--title", default=None, help="Title of the frame for screen readers [default: the map's title].")
+@click.option("--height", default="70vh", show_default=True, help="Height of the frame (CSS length: 70vh, 600px).")
+@_friendly
+def embed(map_html: Path, url: str, title: str | None, height: str) -> None:
+    """Print an iframe snippet that embeds MAP_HTML (default output/map.html) in a web page."""
+    from routemap.embed import iframe_snippet
+
+    click.echo(iframe_snippet(map_html, url=url, title=title, height=height))
 
 
 if __name__ == "__main__":  # pragma: no cover

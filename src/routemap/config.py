@@ -13,6 +13,8 @@ import pycountry
 from routemap._errors import ConfigError
 
 LEVELS: tuple[str, ...] = ("country", "admin1", "place")
+#: Dimensions the map can split into one layer per value (``--by``).
+BY_DIMENSIONS: tuple[str, ...] = ("sector", "year", "exploitation", "sex")
 SETTINGS_FILE = "routemap.toml"
 
 
@@ -38,6 +40,10 @@ class Settings:
         Basemap name, URL template, or "none".
     tiles_api_key
         Key for a tile provider that needs one (it appears in map.html, as tile keys do).
+    by
+        A dimension (sector, year, exploitation, sex) the map splits into one layer per value.
+    years
+        Period of the records used, ``"2019-2023"`` (first and last year) or ``"2021"``.
     """
 
     title: str = "Migration and trafficking routes"
@@ -48,12 +54,41 @@ class Settings:
     show_partners: bool = False
     tiles: str = "CartoDB positron"
     tiles_api_key: str | None = None
+    by: str | None = None
+    years: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """Return a copy with every non-``None`` override applied and checked."""
         clean = {k: v for k, v in overrides.items() if v is not None}
         return check_settings(replace(self, **clean), source="the command line")
+
+    @property
+    def period(self) -> tuple[int, int] | None:
+        """First and last year of ``years`` (``None`` when every year is used)."""
+        return parse_years(self.years, source="the settings") if self.years else None
+
+
+def parse_years(value: object, *, source: str) -> tuple[int, int]:
+    """Read a period such as ``2019-2023`` (or one year, ``2021``) into its first and last year.
+
+    Raises
+    ------
+    ConfigError
+        When the text is not one or two four-digit years, or the first comes after the last.
+    """
+    text = str(value).strip().replace("\u2013", "-").replace(" ", "")
+    parts = text.split("-")
+    if not (1 <= len(parts) <= 2 and all(len(p) == 4 and p.isdigit() for p in parts)):
+        raise ConfigError(
+            f"years {value!r} in {source} is not a period; write the first and last year as 2019-2023, or one year"
+        )
+    first, last = int(parts[0]), int(parts[-1])
+    if first > last:
+        raise ConfigError(
+            f"years {value!r} in {source} starts after it ends; write the earlier year first: {last}-{first}"
+        )
+    return first, last
 
 
 def _check_focus(value: str | None, source: str) -> str | None:
@@ -93,7 +128,13 @@ def check_settings(settings: Settings, *, source: str) -> Settings:
             dt.date.fromisoformat(str(settings.as_of))
         except ValueError:
             raise ConfigError(f"as_of {settings.as_of!r} in {source} is not a date; write it as YYYY-MM-DD") from None
-    return replace(settings, focus=_check_focus(settings.focus, source), as_of=_as_text(settings.as_of))
+    if settings.by is not None and settings.by not in BY_DIMENSIONS:
+        raise ConfigError(f"by {settings.by!r} in {source} is not one of {', '.join(BY_DIMENSIONS)}")
+    years = None
+    if settings.years is not None and str(settings.years).strip() != "":
+        first, last = parse_years(settings.years, source=source)
+        years = f"{first}-{last}"
+    return replace(settings, focus=_check_focus(settings.focus, source), as_of=_as_text(settings.as_of), years=years)
 
 
 def _as_text(value: object) -> str | None:
@@ -129,7 +170,7 @@ def load_settings(project_dir: Path) -> Settings:
             values[key] = value
         else:
             extra[key] = value
-    for key in ("title", "tiles", "level"):
+    for key in ("title", "tiles", "level", "by"):
         if key in values and not isinstance(values[key], str):
             raise ConfigError(f"{key} = {values[key]!r} in {path} must be text in quotes")
     if "show_partners" in values and not isinstance(values["show_partners"], bool):

@@ -24,7 +24,7 @@ from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover
 from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppressed_label
 from routemap.places import Gazetteer, Resolution, country_iso3
 from routemap.problems import Problem
-from routemap.render.map import MapText, render_map
+from routemap.render.map import MapText, render_map, tile_layer
 from routemap.render.tables import write_csv
 from routemap.routes import build_routes, place_report, resolve_records
 from routemap.schema import VOCABULARIES, fold
@@ -189,15 +189,46 @@ def _check_accounting(accounts: list[FileAccount]) -> None:
         raise AccountingError("rows do not add up, so no outputs were written:\n" + "\n".join(lines))
 
 
-def _subtitle(pub: Publication, settings: Settings, n_partners: int) -> str:
+def _subtitle(pub: Publication, settings: Settings, partner_names: list[str]) -> str:
+    """Period, as-of date and contributing organisations (named only when the project allows it)."""
     parts = []
-    if pub.years is not None:
-        lo, hi = pub.years
+    period = settings.period or pub.years
+    if period is not None:
+        lo, hi = period
         parts.append(f"{lo}–{hi}" if lo != hi else f"{lo}")
     if settings.as_of:
         parts.append(f"data as of {settings.as_of}")
-    parts.append(f"{n_partners} contributing organisation{'s' if n_partners != 1 else ''}")
+    n = len(partner_names)
+    orgs = f"{n} contributing organisation{'s' if n != 1 else ''}"
+    if settings.show_partners and partner_names:
+        orgs += ": " + ", ".join(sorted(partner_names, key=str.casefold))
+    parts.append(orgs)
     return " · ".join(parts)
+
+
+def select_years(records: pd.DataFrame, period: tuple[int, int] | None) -> tuple[pd.DataFrame, int]:
+    """Keep the records of a period (first and last year included).
+
+    Returns
+    -------
+    records, left_out
+        The records of the period and how many were left out.
+
+    Raises
+    ------
+    ConfigError
+        When no record falls in the period (naming the years the records cover).
+    """
+    if period is None:
+        return records, 0
+    lo, hi = period
+    keep = records["year"].between(lo, hi)
+    if not keep.any():
+        raise ConfigError(
+            f"no accepted record is from {lo}–{hi}; the records cover {int(records['year'].min())}–"
+            f"{int(records['year'].max())}; choose --years inside that range"
+        )
+    return records.loc[keep].reset_index(drop=True), int((~keep).sum())
 
 
 def build(
@@ -206,6 +237,9 @@ def build(
     level: str | None = None,
     focus: str | None = None,
     min_count: int | None = None,
+    by: str | None = None,
+    years: str | None = None,
+    tiles: str | None = None,
     out_dir: Path | str | None = None,
     progress: Progress = _noop,
     gazetteer: Gazetteer | None = None,
@@ -218,8 +252,10 @@ def build(
     ----------
     project_dir
         Folder holding ``routemap.toml`` (optional) and ``data/contributions/``.
-    level, focus, min_count
-        Override the settings of ``routemap.toml``.
+    level, focus, min_count, by, years, tiles
+        Override the settings of ``routemap.toml`` (``by``: one map layer per value of sector, year,
+        exploitation or sex; ``years``: the period, e.g. ``"2019-2023"``; ``tiles``: basemap name,
+        URL template or ``"none"``).
     out_dir
         Where publishable outputs go (default ``<project_dir>/output``).
     progress
@@ -238,7 +274,10 @@ def build(
     project = Path(project_dir)
     if not project.is_dir():
         raise ConfigError(f"project folder {str(project)!r} does not exist")
-    settings = load_settings(project).with_overrides(level=level, focus=focus, min_count=min_count)
+    settings = load_settings(project).with_overrides(
+        level=level, focus=focus, min_count=min_count, by=by, years=years, tiles=tiles
+    )
+    tile_layer(settings.tiles, api_key=settings.tiles_api_key)  # a bad basemap fails before any work
     out = Path(out_dir) if out_dir is not None else project / "output"
     private = project / PRIVATE_DIR
 
@@ -260,6 +299,7 @@ def build(
         account.merged = int(merged.get(account.file, 0))
         account.accepted -= account.merged
     _check_accounting(accounts)
+    records, outside_years = select_years(records, settings.period)
 
     progress("resolve", 0, 1)
     default_countries = {p.partner: p.default_country for p, _ in partners}
@@ -274,14 +314,13 @@ def build(
     progress("aggregate", 0, 1)
     aggregates = aggregate(routed)
     pub = publish(aggregates, min_count=settings.min_count, secondary=secondary_suppression)
-    legs = pub.legs()
-    places = pub.places()
     progress("aggregate", 1, 1)
 
-    n_partners = len({a.partner for a in accounts if a.accepted})
+    names = {p.partner: p.name for p, _ in partners}
+    partner_names = [names.get(str(p), str(p)) for p in sorted(records["partner"].unique())]
     text = MapText(
         title=settings.title,
-        subtitle=_subtitle(pub, settings, n_partners),
+        subtitle=_subtitle(pub, settings, partner_names),
         note=f"Routes with fewer than {settings.min_count} persons are not shown "
         f"(listed as {suppressed_label(settings.min_count)} in the tables).",
     )
@@ -289,7 +328,13 @@ def build(
     tmp = Path(tempfile.mkdtemp(prefix=".routemap-build-", dir=out.parent if out.parent.exists() else None))
     try:
         drawn = render_map(
-            legs, places, tmp / "map.html", text=text, tiles=settings.tiles, tiles_api_key=settings.tiles_api_key
+            pub,
+            tmp / "map.html",
+            text=text,
+            by=settings.by,
+            focus=focus_iso3,
+            tiles=settings.tiles,
+            tiles_api_key=settings.tiles_api_key,
         )
         write_csv(pub.route_table(), tmp / "routes.csv")
         written = sorted(p.name for p in tmp.iterdir())
@@ -310,6 +355,7 @@ def build(
         "accepted": sum(a.accepted for a in accounts),
         "rejected": sum(a.rejected for a in accounts),
         "merged": sum(a.merged for a in accounts),
+        "outside_years": outside_years,
         "blank_rows": sum(a.blank_rows for a in accounts),
         "unreadable_files": sum(1 for a in accounts if a.status != "read"),
         "routable": int(routed.records["routable"].sum()),
