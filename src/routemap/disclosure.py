@@ -217,32 +217,49 @@ class Publication:
         return routes
 
     def _share(self, dimension: str, numerator: tuple[str, ...], known: tuple[str, ...]) -> dict[str, float]:
+        """Share of ``numerator`` values among ``known`` ones, for rows whose known cells are all published."""
         cells = self._breakdowns[dimension]
-        out: dict[str, float] = {}
-        for route, row in cells.groupby("route"):
-            row_known = row[row["value"].isin(known)]
-            if row_known.empty or (row_known["status"] != PUBLISHED).any():
-                continue
-            denominator = int(row_known["persons"].sum())
-            count = int(row_known.loc[row_known["value"].isin(numerator), "persons"].sum())
-            out[str(route)] = round(100.0 * count / denominator, 1)
-        return out
+        cells = cells.loc[cells["value"].isin(known)]
+        if cells.empty:
+            return {}
+        grouped = cells.assign(
+            hidden=cells["status"] != PUBLISHED,
+            hit=cells["persons"].where(cells["value"].isin(numerator), 0),
+        ).groupby("route", sort=True)
+        table = grouped.agg(hidden=("hidden", "any"), hit=("hit", "sum"), known=("persons", "sum"))
+        table = table.loc[~table["hidden"] & (table["known"] > 0)]
+        shares = (100.0 * table["hit"] / table["known"]).round(1)
+        return {str(k): float(v) for k, v in shares.items()}
 
     def _top(self, dimension: str) -> dict[str, str]:
+        """Top value per row, when no suppressed cell could exceed it and there is no tie."""
         cells = self._breakdowns[dimension]
+        cells = cells.loc[cells["value"] != "unknown"]
+        if cells.empty:
+            return {}
+        flags = (
+            cells.assign(secondary=cells["status"] == SECONDARY, primary=cells["status"] == PRIMARY)
+            .groupby("route", sort=True)[["secondary", "primary"]]
+            .any()
+        )
+        shown = cells.loc[cells["status"] == PUBLISHED].sort_values(
+            ["route", "persons", "value"], ascending=[True, False, True], kind="stable"
+        )
+        first = shown.drop_duplicates("route", keep="first").set_index("route")
+        second = shown.loc[shown.duplicated("route", keep="first")].drop_duplicates("route").set_index("route")
+        runner_up = dict(zip(second.index.astype(str), second["persons"].astype(int), strict=True))
+        secondary = dict(zip(flags.index.astype(str), flags["secondary"], strict=True))
+        primary = dict(zip(flags.index.astype(str), flags["primary"], strict=True))
         out: dict[str, str] = {}
-        for route, row in cells.groupby("route"):
-            row = row[row["value"] != "unknown"]
-            shown = row[row["status"] == PUBLISHED].sort_values(["persons", "value"], ascending=[False, True])
-            if shown.empty:
-                continue
-            best = int(shown["persons"].iloc[0])
+        for route, best, value in zip(
+            first.index.astype(str), first["persons"].astype(int), first["value"], strict=True
+        ):
             # a suppressed cell could exceed it unless it is primary (< k) and best >= k
-            if (row["status"] == SECONDARY).any() or (best < self.min_count and (row["status"] == PRIMARY).any()):
+            if secondary[route] or (best < self.min_count and primary[route]):
                 continue
-            if len(shown) > 1 and int(shown["persons"].iloc[1]) == best:
+            if runner_up.get(route) == best:
                 continue  # a tie has no top
-            out[str(route)] = str(shown["value"].iloc[0])
+            out[route] = str(value)
         return out
 
     # ------------------------------------------------------------------ geometry
