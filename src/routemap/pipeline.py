@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,17 +22,46 @@ from routemap.aggregate import aggregate
 from routemap.config import Settings, load_settings
 from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
 from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppressed_label
+from routemap.export import write_geojson, write_geopackage
 from routemap.places import Gazetteer, country_iso3
 from routemap.render.map import MapText, render_map
-from routemap.render.tables import write_csv
+from routemap.render.report import ReportMeta, data_quality, render_report, summary_lines
+from routemap.render.static import render_static_map
+from routemap.render.tables import Table, build_tables, write_csv, write_markdown, write_table_csv
+from routemap.render.xlsx import write_xlsx
 from routemap.routes import build_routes, place_report, resolve_records
 
 log = logging.getLogger(__name__)
 
 CONTRIBUTIONS_DIR = Path("data") / "contributions"
 PRIVATE_DIR = ".routemap"
+#: Output formats of ``build(formats=...)`` / ``routemap build --formats``; map.html is always written.
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "md", "html", "gpkg", "geojson", "png")
+#: The CSV tables besides routes.csv (one file per table; destinations_by_state only with a focus country).
+TABLE_CSV_FILES: tuple[str, ...] = (
+    "top_routes.csv",
+    "origins.csv",
+    "transit_points.csv",
+    "destinations.csv",
+    "destinations_by_state.csv",
+    "routes_by_sector.csv",
+    "routes_by_exploitation.csv",
+    "routes_by_sex.csv",
+    "routes_by_age_group.csv",
+    "routes_by_year.csv",
+)
 #: Every file a build may write under the output folder; stale ones from older builds are removed.
-OUTPUT_FILES: tuple[str, ...] = ("map.html", "routes.csv")
+OUTPUT_FILES: tuple[str, ...] = (
+    "map.html",
+    "routes.csv",
+    *TABLE_CSV_FILES,
+    "routes.xlsx",
+    "routes.md",
+    "report.html",
+    "routemap.gpkg",
+    "routes.geojson",
+    "map.png",
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -67,6 +97,7 @@ class BuildResult:
     outputs: list[str]
     warnings: list[str] = field(default_factory=list)
     drawn: dict[str, int] = field(default_factory=dict)
+    formats: tuple[str, ...] = FORMATS
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -164,6 +195,41 @@ def _check_accounting(accounts: list[FileAccount]) -> None:
         raise AccountingError("rows do not add up, so no outputs were written:\n" + "\n".join(lines))
 
 
+def check_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The output formats asked for, checked and in :data:`FORMATS` order (``None``: all of them).
+
+    Parameters
+    ----------
+    formats
+        Format names, or one comma-separated string such as ``"csv,xlsx"``.
+
+    Raises
+    ------
+    ConfigError
+        Naming the unknown format and the known ones.
+    """
+    if formats is None:
+        return FORMATS
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    wanted = [str(f).strip().lower() for f in items if str(f).strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise ConfigError(
+            f"unknown output format {unknown[0]!r}; choose from {', '.join(FORMATS)} "
+            "(comma-separated, e.g. csv,xlsx; map.html is always written)"
+        )
+    if not wanted:
+        raise ConfigError(f"no output format given; choose from {', '.join(FORMATS)} (comma-separated)")
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+def _period(pub: Publication) -> str:
+    if pub.years is None:
+        return ""
+    lo, hi = pub.years
+    return f"{lo}–{hi}" if lo != hi else f"{lo}"
+
+
 def _subtitle(pub: Publication, settings: Settings, n_partners: int) -> str:
     parts = []
     if pub.years is not None:
@@ -175,6 +241,73 @@ def _subtitle(pub: Publication, settings: Settings, n_partners: int) -> str:
     return " · ".join(parts)
 
 
+def _place_name(gazetteer: Gazetteer) -> Callable[[str], str]:
+    """Place id -> display name from the gazetteer (the id's last part when it is unknown)."""
+
+    def name(place_id: str) -> str:
+        try:
+            return gazetteer.place(place_id).name
+        except KeyError:
+            return place_id.split(":", 1)[-1]
+
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class _Outputs:
+    """What every format is written from: the publication, its tables, the report text."""
+
+    pub: Publication
+    tables: list[Table]
+    meta: ReportMeta
+    date: dt.date | None
+    note: str
+
+
+def _write_format(fmt: str, folder: Path, outputs: _Outputs, *, wanted: tuple[str, ...], quality: Any) -> None:
+    """Write the file(s) of one output format into ``folder``."""
+    pub, tables, meta = outputs.pub, outputs.tables, outputs.meta
+    if fmt == "csv":
+        write_csv(pub.route_table(), folder / "routes.csv")
+        for table in tables:
+            write_table_csv(table, folder / f"{table.key}.csv")
+    elif fmt == "xlsx":
+        write_xlsx(tables, folder / "routes.xlsx", title=meta.title, lines=summary_lines(meta), date=outputs.date)
+    elif fmt == "md":
+        write_markdown(tables, folder / "routes.md", title=meta.title, lines=summary_lines(meta))
+    elif fmt == "html":
+        downloads = [name for name in _FORMAT_FILES if _FORMAT_FILES[name] in wanted]
+        render_report(
+            tables,
+            folder / "report.html",
+            meta=meta,
+            quality=quality,
+            static_map="map.png" if "png" in wanted else None,
+            downloads=downloads,
+        )
+    elif fmt == "gpkg":
+        write_geopackage(pub, folder / "routemap.gpkg", date=outputs.date)
+    elif fmt == "geojson":
+        write_geojson(pub, folder / "routes.geojson")
+    elif fmt == "png":
+        subtitle = " · ".join(p for p in (meta.period, f"data as of {meta.as_of}" if meta.as_of else "") if p)
+        render_static_map(pub, folder / "map.png", title=meta.title, subtitle=subtitle, note=outputs.note)
+    else:  # pragma: no cover - check_formats() keeps this out
+        raise ConfigError(f"unknown output format {fmt!r}")
+
+
+#: Files the report links to, and the format that writes each.
+_FORMAT_FILES: dict[str, str] = {
+    "routes.csv": "csv",
+    "top_routes.csv": "csv",
+    "routes.xlsx": "xlsx",
+    "routes.md": "md",
+    "map.png": "png",
+    "routemap.gpkg": "gpkg",
+    "routes.geojson": "geojson",
+}
+
+
 def build(
     project_dir: Path | str = ".",
     *,
@@ -182,6 +315,7 @@ def build(
     focus: str | None = None,
     min_count: int | None = None,
     out_dir: Path | str | None = None,
+    formats: str | Iterable[str] | None = None,
     progress: Progress = _noop,
 ) -> BuildResult:
     """Build a project: read, resolve, route, aggregate, suppress, render.
@@ -194,6 +328,8 @@ def build(
         Override the settings of ``routemap.toml``.
     out_dir
         Where publishable outputs go (default ``<project_dir>/output``).
+    formats
+        Output formats (see :data:`FORMATS`; default all); ``map.html`` is always written.
     progress
         Called as ``progress(stage, done, total)``.
 
@@ -206,6 +342,7 @@ def build(
     if not project.is_dir():
         raise ConfigError(f"project folder {str(project)!r} does not exist")
     settings = load_settings(project).with_overrides(level=level, focus=focus, min_count=min_count)
+    wanted = check_formats(formats)
     out = Path(out_dir) if out_dir is not None else project / "output"
     private = project / PRIVATE_DIR
 
@@ -252,24 +389,6 @@ def build(
         note=f"Routes with fewer than {settings.min_count} persons are not shown "
         f"(listed as {suppressed_label(settings.min_count)} in the tables).",
     )
-    progress("write", 0, len(OUTPUT_FILES))
-    tmp = Path(tempfile.mkdtemp(prefix=".routemap-build-", dir=out.parent if out.parent.exists() else None))
-    try:
-        drawn = render_map(
-            legs, places, tmp / "map.html", text=text, tiles=settings.tiles, tiles_api_key=settings.tiles_api_key
-        )
-        write_csv(pub.route_table(), tmp / "routes.csv")
-        written = sorted(p.name for p in tmp.iterdir())
-        out.mkdir(parents=True, exist_ok=True)
-        for name in written:
-            os.replace(tmp / name, out / name)
-        for name in OUTPUT_FILES:
-            if name not in written and (out / name).exists():
-                (out / name).unlink()
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    progress("write", len(OUTPUT_FILES), len(OUTPUT_FILES))
-
     totals = {
         "rows_read": sum(a.rows_read for a in accounts),
         "accepted": sum(a.accepted for a in accounts),
@@ -285,6 +404,50 @@ def build(
         "routes_suppressed": pub.stats["routes_suppressed"],
     }
     report = place_report(routed.records, gazetteer, resolutions, default_countries=default_countries)
+    active = {a.partner for a in accounts if a.accepted}
+    names = sorted({p.name for p, _ in partners if p.partner in active and p.name and p.name != p.partner})
+    meta = ReportMeta(
+        title=settings.title,
+        period=_period(pub),
+        as_of=settings.as_of,
+        organisations=n_partners,
+        level=settings.level,
+        focus_name=_place_name(gazetteer)(f"country:{focus_iso3}") if focus_iso3 else None,
+        min_count=settings.min_count,
+        label=pub.label,
+        routes_published=pub.stats["routes_published"],
+        routes_suppressed=pub.stats["routes_suppressed"],
+        published_persons=pub.published_persons,
+        version=__version__,
+        partner_names=tuple(names) if settings.show_partners else (),
+    )
+    outputs = _Outputs(
+        pub=pub,
+        tables=build_tables(pub, focus=focus_iso3, name=_place_name(gazetteer)),
+        meta=meta,
+        date=dt.date.fromisoformat(settings.as_of) if settings.as_of else None,
+        note=text.note,
+    )
+    progress("write", 0, len(wanted) + 1)
+    tmp = Path(tempfile.mkdtemp(prefix=".routemap-build-", dir=out.parent if out.parent.exists() else None))
+    try:
+        drawn = render_map(
+            legs, places, tmp / "map.html", text=text, tiles=settings.tiles, tiles_api_key=settings.tiles_api_key
+        )
+        for i, fmt in enumerate(wanted, start=1):
+            progress("write", i, len(wanted) + 1)
+            _write_format(fmt, tmp, outputs, wanted=wanted, quality=data_quality(totals, report))
+        written = sorted(p.name for p in tmp.iterdir())
+        out.mkdir(parents=True, exist_ok=True)
+        for name in written:
+            os.replace(tmp / name, out / name)
+        for name in OUTPUT_FILES:
+            if name not in written and (out / name).exists():
+                (out / name).unlink()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    progress("write", len(wanted) + 1, len(wanted) + 1)
+
     disclosure = {
         "min_count": settings.min_count,
         "primary": f"counts below {settings.min_count} shown as {suppressed_label(settings.min_count)}",
@@ -301,6 +464,7 @@ def build(
         outputs=written,
         warnings=warnings,
         drawn=drawn,
+        formats=wanted,
     )
 
 
