@@ -125,6 +125,10 @@ class ReportMeta:
     partner_names: tuple[str, ...] = field(default_factory=tuple)
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def summary_lines(meta: ReportMeta) -> list[str]:
     """The lines under the title shared by report.html, routes.md and the workbook's notes sheet."""
     when = " · ".join(
@@ -138,9 +142,9 @@ def summary_lines(meta: ReportMeta) -> list[str]:
     )
     lines = [
         when,
-        f"{meta.routes_published:,} routes published with {meta.published_persons:,} persons; "
-        f"{meta.routes_suppressed:,} routes with fewer than {meta.min_count} persons are listed as {meta.label} "
-        "and left out of every other figure.",
+        f"{_n(meta.routes_published, 'route')} published with {_n(meta.published_persons, 'person')}; "
+        f"{_n(meta.routes_suppressed, 'route')} with fewer than {meta.min_count} persons "
+        f"{'is' if meta.routes_suppressed == 1 else 'are'} listed as {meta.label} and left out of every other figure.",
         f"In breakdowns, {meta.label} marks a count below {meta.min_count} and x a count hidden as well so that "
         "no small count can be worked out by subtraction.",
     ]
