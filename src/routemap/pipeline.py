@@ -25,7 +25,7 @@ from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppresse
 from routemap.export import write_geojson, write_geopackage
 from routemap.places import Gazetteer, country_iso3
 from routemap.render.map import MapText, render_map
-from routemap.render.report import ReportMeta, data_quality, render_report, summary_lines
+from routemap.render.report import DataQuality, ReportMeta, data_quality, render_report, summary_lines
 from routemap.render.static import render_static_map
 from routemap.render.tables import Table, build_tables, write_csv, write_markdown, write_table_csv
 from routemap.render.xlsx import write_xlsx
@@ -260,11 +260,12 @@ class _Outputs:
     pub: Publication
     tables: list[Table]
     meta: ReportMeta
+    quality: DataQuality
     date: dt.date | None
     note: str
 
 
-def _write_format(fmt: str, folder: Path, outputs: _Outputs, *, wanted: tuple[str, ...], quality: Any) -> None:
+def _write_format(fmt: str, folder: Path, outputs: _Outputs, *, wanted: tuple[str, ...]) -> None:
     """Write the file(s) of one output format into ``folder``."""
     pub, tables, meta = outputs.pub, outputs.tables, outputs.meta
     if fmt == "csv":
@@ -281,7 +282,7 @@ def _write_format(fmt: str, folder: Path, outputs: _Outputs, *, wanted: tuple[st
             tables,
             folder / "report.html",
             meta=meta,
-            quality=quality,
+            quality=outputs.quality,
             static_map="map.png" if "png" in wanted else None,
             downloads=downloads,
         )
@@ -425,6 +426,7 @@ def build(
         pub=pub,
         tables=build_tables(pub, focus=focus_iso3, name=_place_name(gazetteer)),
         meta=meta,
+        quality=data_quality(totals, report),
         date=dt.date.fromisoformat(settings.as_of) if settings.as_of else None,
         note=text.note,
     )
@@ -436,7 +438,7 @@ def build(
         )
         for i, fmt in enumerate(wanted, start=1):
             progress("write", i, len(wanted) + 1)
-            _write_format(fmt, tmp, outputs, wanted=wanted, quality=data_quality(totals, report))
+            _write_format(fmt, tmp, outputs, wanted=wanted)
         written = sorted(p.name for p in tmp.iterdir())
         out.mkdir(parents=True, exist_ok=True)
         for name in written:
