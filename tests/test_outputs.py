@@ -308,3 +308,17 @@ def test_sample_report_renders_without_errors(sample_out: Path, artifacts: Path)
     assert facts["scripts"] == 0
     assert facts["tables"] == 11  # ten tables and the data-quality table
     assert facts["drawn"]["legs"] > 0 and "about 1,950" in facts["quality"]
+
+
+def test_nothing_published_still_gives_typed_empty_layers(make_project):
+    rows = "year,origin,transit,destination,persons\n2020,Myanmar,Thailand,Penang,7\n2021,Nepal,,Johor,3\n"
+    project = make_project({"p": {"a.csv": rows}})
+    out = build(project, min_count=100).out_dir
+    layers = {str(n): (str(k), 0) for n, k in pyogrio.list_layers(out / "routemap.gpkg")}
+    assert layers == {"routes": ("MultiLineString", 0), "legs": ("MultiLineString", 0), "places": ("Point", 0)}
+    for name in layers:
+        assert len(pyogrio.read_dataframe(out / "routemap.gpkg", layer=name)) == 0
+    assert json.loads((out / "routes.geojson").read_text(encoding="utf-8"))["features"] == []
+    assert [r["persons"] for r in _csv(out / "routes.csv")] == ["<100", "<100"]
+    assert _csv(out / "routes_by_sector.csv") == [] and _csv(out / "origins.csv") == []
+    assert (out / "map.png").stat().st_size > 10_000 and "No published" in (out / "report.html").read_text()

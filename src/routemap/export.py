@@ -98,8 +98,14 @@ def _gdal_date(stamp: str) -> Iterator[None]:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
 
 
-def _geometry_type(layer: gpd.GeoDataFrame) -> str:
+#: Geometry type of each layer when it has no feature (nothing published).
+EMPTY_TYPES: dict[str, str] = {"routes": "MultiLineString", "legs": "MultiLineString", "places": "Point"}
+
+
+def _geometry_type(layer: gpd.GeoDataFrame, name: str) -> str:
     kinds = set(layer.geom_type.dropna())
+    if not kinds:
+        return EMPTY_TYPES.get(name, "Unknown")
     if kinds <= {"Point"}:
         return "Point"
     if kinds <= {"LineString", "MultiLineString"}:
@@ -116,7 +122,7 @@ def _write(
     layer_options: dict[str, str] | None = None,
     dataset_options: dict[str, str] | None = None,
 ) -> None:
-    geometry_type = _geometry_type(layer)
+    geometry_type = _geometry_type(layer, name)
     pyogrio.write_dataframe(
         layer,
         path,
