@@ -45,33 +45,33 @@ def test_threshold_is_configurable():
     assert publish(_agg({"A > X": 10, "B > X": 3}), min_count=11).route_table()["persons"].tolist() == ["<11", "<11"]
 
 
-def _row(counts: dict[str, int]) -> pd.DataFrame:
-    return pd.DataFrame({"value": list(counts), "persons": list(counts.values())})
+def _protect(counts: dict[str, int], margin: int, secondary: bool = True) -> list[str] | None:
+    return protect_row(list(counts.values()), list(counts), margin=margin, min_count=5, secondary=secondary)
 
 
 def test_a_lone_suppressed_cell_gets_a_complement():
-    row = _row({"plantation": 20, "fishing": 9, "domestic_work": 3})
-    status = protect_row(row, margin=32, min_count=5)
-    assert status.tolist() == [PUBLISHED, SECONDARY, PRIMARY]
-    lo_hi = _intervals(row.assign(status=status), 32, 5)
+    counts = {"plantation": 20, "fishing": 9, "domestic_work": 3}
+    status = _protect(counts, 32)
+    assert status == [PUBLISHED, SECONDARY, PRIMARY]
+    lo_hi = _intervals(list(counts.values()), status, 32, 5)
     assert all(lo < hi for lo, hi in lo_hi.values())
 
 
 def test_two_small_cells_that_pin_each_other_are_protected():
     # 1 + 1 = 2 would pin both (each is at least 1); 4 + 4 = 8 would pin both (each at most 4)
     for small in ({"a": 1, "b": 1}, {"a": 4, "b": 4}):
-        row = _row({"big": 30, **small})
-        margin = int(row["persons"].sum())
-        unprotected = protect_row(row, margin=margin, min_count=5, secondary=False)
-        assert any(lo == hi for lo, hi in _intervals(row.assign(status=unprotected), margin, 5).values())
-        status = protect_row(row, margin=margin, min_count=5)
-        assert (status == SECONDARY).sum() == 1
-        assert all(lo < hi for lo, hi in _intervals(row.assign(status=status), margin, 5).values())
+        counts = {"big": 30, **small}
+        margin = sum(counts.values())
+        unprotected = _protect(counts, margin, secondary=False)
+        assert any(lo == hi for lo, hi in _intervals(list(counts.values()), unprotected, margin, 5).values())
+        status = _protect(counts, margin)
+        assert status.count(SECONDARY) == 1
+        assert all(lo < hi for lo, hi in _intervals(list(counts.values()), status, margin, 5).values())
 
 
 def test_a_row_that_cannot_be_protected_is_withheld():
     # 4 + 4 with a margin of 8: even with both hidden, each must be 4
-    assert protect_row(_row({"a": 4, "b": 4}), margin=8, min_count=5) is None
+    assert _protect({"a": 4, "b": 4}, 8) is None
 
 
 @pytest.mark.parametrize("secondary", [True, False])

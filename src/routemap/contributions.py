@@ -131,6 +131,7 @@ class FileResult:
     encoding: str = ""
     delimiter: str = ""
     sheet: str = ""
+    private_values: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -769,6 +770,31 @@ def _empty_records() -> pd.DataFrame:
     return frame
 
 
+def private_values(table: RawTable, profile: Profile) -> dict[str, set[str]]:
+    """Distinct values that must never be published: ids, keys and every column the profile does not map.
+
+    Kept in memory for the leak check only; never written anywhere.
+    """
+    mapped: dict[int, str] = {}
+    for canon, headers in profile.columns.items():
+        for header in headers:
+            idx = _match_headers(table.headers, header)
+            if idx is not None:
+                mapped[idx] = canon
+    out: dict[str, set[str]] = {"record_id": set(), "person_key": set(), "unmapped column": set()}
+    for idx in range(len(table.headers)):
+        field_name = mapped.get(idx)
+        if field_name is None:
+            kind = "unmapped column"
+        elif field_name in ("record_id", "person_key"):
+            kind = field_name
+        else:
+            continue
+        if len(table.rows):
+            out[kind].update(str(v).strip() for v in table.rows[idx].unique() if str(v).strip())
+    return out
+
+
 def read_contribution(path: Path, profile: Profile, *, current_year: int | None = None) -> FileResult:
     """Read one file of a partner and apply its profile.
 
@@ -792,6 +818,7 @@ def read_contribution(path: Path, profile: Profile, *, current_year: int | None 
     if len(records) + len(rejected_lines) != rows_read:  # pragma: no cover - guarded by the pipeline too
         log.error("%s: %d read but %d accepted + %d rejected", label, rows_read, len(records), len(rejected_lines))
     return FileResult(
+        private_values=private_values(table, profile),
         partner=profile.partner,
         file=label,
         sha256=digest,

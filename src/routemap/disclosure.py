@@ -43,49 +43,49 @@ def suppressed_label(min_count: int) -> str:
     return f"<{min_count}"
 
 
-def _intervals(cells: pd.DataFrame, margin: int, k: int) -> dict[int, tuple[int, int]]:
+def _intervals(counts: list[int], status: list[str], margin: int, k: int) -> dict[int, tuple[int, int]]:
     """Feasible interval of every suppressed cell of one row, as an attacker can work it out.
 
     Parameters
     ----------
-    cells
-        The row's cells with ``persons`` and ``status``; index labels identify cells.
+    counts, status
+        The row's cells (exact persons) and their statuses.
     margin
         The row total, which is published elsewhere.
     k
-        The threshold.
+        The threshold. A ``<k`` cell lies in 1..k-1, an ``x`` cell in k..margin.
     """
-    hidden = cells[cells["status"] != PUBLISHED]
-    remainder = margin - int(cells.loc[cells["status"] == PUBLISHED, "persons"].sum())
-    lower = {i: (1 if s == PRIMARY else k) for i, s in hidden["status"].items()}
-    upper = {i: (k - 1 if s == PRIMARY else remainder) for i, s in hidden["status"].items()}
-    out: dict[int, tuple[int, int]] = {}
+    hidden = [i for i, s in enumerate(status) if s != PUBLISHED]
+    remainder = margin - sum(c for c, s in zip(counts, status, strict=True) if s == PUBLISHED)
+    lower = {i: (1 if status[i] == PRIMARY else k) for i in hidden}
+    upper = {i: (k - 1 if status[i] == PRIMARY else remainder) for i in hidden}
     sum_lower, sum_upper = sum(lower.values()), sum(upper.values())
-    for i in hidden.index:
-        lo = max(lower[i], remainder - (sum_upper - upper[i]))
-        hi = min(upper[i], remainder - (sum_lower - lower[i]))
-        out[int(i)] = (lo, hi)
-    return out
+    return {
+        i: (max(lower[i], remainder - (sum_upper - upper[i])), min(upper[i], remainder - (sum_lower - lower[i])))
+        for i in hidden
+    }
 
 
-def protect_row(cells: pd.DataFrame, *, margin: int, min_count: int, secondary: bool = True) -> pd.Series | None:
+def protect_row(
+    counts: list[int], values: list[str], *, margin: int, min_count: int, secondary: bool = True
+) -> list[str] | None:
     """Statuses for the cells of one breakdown row whose total (``margin``) is published.
 
-    Returns ``None`` when the row cannot be protected and must be withheld.
+    Cells below ``min_count`` are primary-suppressed. While the interval an attacker can infer
+    for some suppressed cell holds a single value, the smallest published cell (ties: by value)
+    is suppressed too. Returns ``None`` when the row cannot be protected and must be withheld.
     """
-    status = pd.Series(PUBLISHED, index=cells.index, dtype=object)
-    status[cells["persons"] < min_count] = PRIMARY
-    if not secondary or (status == PUBLISHED).all():
+    status = [PRIMARY if c < min_count else PUBLISHED for c in counts]
+    if not secondary or PRIMARY not in status:
         return status
+    order = sorted(range(len(counts)), key=lambda i: (counts[i], values[i]))
     while True:
-        work = cells.assign(status=status)
-        pinned = [i for i, (lo, hi) in _intervals(work, margin, min_count).items() if lo >= hi]
-        if not pinned:
+        if all(lo < hi for lo, hi in _intervals(counts, status, margin, min_count).values()):
             return status
-        candidates = work[work["status"] == PUBLISHED].sort_values(["persons", "value"], kind="stable")
-        if candidates.empty:
+        candidates = [i for i in order if status[i] == PUBLISHED]
+        if not candidates:
             return None
-        status[candidates.index[0]] = SECONDARY
+        status[candidates[0]] = SECONDARY
 
 
 @dataclass(slots=True)
@@ -294,24 +294,34 @@ def publish(aggregates: Aggregates, *, min_count: int, secondary: bool = True) -
     }
     breakdowns: dict[str, pd.DataFrame] = {}
     for dim, cells in aggregates.breakdowns.items():
-        cells = cells.loc[cells["route"].isin(published.index)].reset_index(drop=True)
-        statuses: list[pd.Series] = []
-        keep: list[pd.Index] = []
-        for route, row in cells.groupby("route", sort=True):
-            status = protect_row(row, margin=int(published[route]), min_count=min_count, secondary=secondary)
-            if status is None:
+        cells = cells.loc[cells["route"].isin(published.index)].sort_values(["route", "value"], kind="stable")
+        routes_col = cells["route"].tolist()
+        values_col = cells["value"].astype(str).tolist()
+        counts_col = [int(c) for c in cells["persons"]]
+        statuses: list[str | None] = []
+        start = 0
+        while start < len(routes_col):
+            end = start
+            while end < len(routes_col) and routes_col[end] == routes_col[start]:
+                end += 1
+            row = protect_row(
+                counts_col[start:end],
+                values_col[start:end],
+                margin=int(published[routes_col[start]]),
+                min_count=min_count,
+                secondary=secondary,
+            )
+            if row is None:
                 stats["rows_withheld"] += 1
-                continue
-            statuses.append(status)
-            keep.append(row.index)
-        if statuses:
-            status_all = pd.concat(statuses)
-            kept = cells.loc[status_all.index].assign(status=status_all.to_numpy())
-        else:
-            kept = cells.iloc[0:0].assign(status=pd.Series(dtype=object))
+                statuses.extend([None] * (end - start))
+            else:
+                statuses.extend(row)
+            start = end
+        kept = cells.assign(status=pd.Series(statuses, index=cells.index, dtype=object))
+        kept = kept.loc[kept["status"].notna()].reset_index(drop=True)
         stats["cells_primary"] += int((kept["status"] == PRIMARY).sum())
         stats["cells_secondary"] += int((kept["status"] == SECONDARY).sum())
-        breakdowns[dim] = kept.sort_values(["route", "value"], kind="stable").reset_index(drop=True)
+        breakdowns[dim] = kept
     log.info(
         "disclosure: %d of %d routes published; %d primary and %d secondary cells suppressed in breakdowns",
         stats["routes_published"],

@@ -19,17 +19,19 @@ import pandas as pd
 from routemap import __version__
 from routemap._errors import AccountingError, ConfigError, ReadError
 from routemap.aggregate import aggregate
+from routemap.audit import Canaries, check_outputs
 from routemap.config import Settings, load_settings
 from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
 from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppressed_label
 from routemap.export import write_geojson, write_geopackage
-from routemap.places import Gazetteer, country_iso3
+from routemap.places import Gazetteer, Resolution, country_iso3
 from routemap.render.map import MapText, render_map
 from routemap.render.report import DataQuality, ReportMeta, data_quality, render_report, summary_lines
 from routemap.render.static import render_static_map
 from routemap.render.tables import Table, build_tables, write_csv, write_markdown, write_table_csv
 from routemap.render.xlsx import write_xlsx
 from routemap.routes import build_routes, place_report, resolve_records
+from routemap.schema import VOCABULARIES, fold
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +187,29 @@ def merge_duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return records.drop(index=merged_index).reset_index(drop=True), merged_per_file
 
 
+def _canaries(
+    results: list[FileResult],
+    partners: list[tuple[Profile, list[Path]]],
+    resolutions: dict[tuple[str, str], Resolution],
+    pub: Publication,
+    settings: Settings,
+) -> Canaries:
+    """Every private string of this build that a published file must not contain."""
+    allowed = {fold(str(getattr(p, "name", ""))) for p in pub.places_by_id.values()}
+    allowed |= {fold(v) for values in VOCABULARIES.values() for v in values}
+    canaries = Canaries()
+    for result in results:
+        for kind, values in result.private_values.items():
+            canaries.add(kind, values, allowed=allowed)
+    canaries.add(
+        "unresolved place", (raw for (raw, _), res in resolutions.items() if not res.resolved), allowed=allowed
+    )
+    canaries.add("partner folder", (p.partner for p, _ in partners), allowed=allowed)
+    if not settings.show_partners:
+        canaries.add("partner name", (p.name for p, _ in partners), allowed=allowed)
+    return canaries
+
+
 def _check_accounting(accounts: list[FileAccount]) -> None:
     bad = [a for a in accounts if a.rows_read != a.accepted + a.rejected + a.merged]
     if bad:
@@ -318,6 +343,8 @@ def build(
     out_dir: Path | str | None = None,
     formats: str | Iterable[str] | None = None,
     progress: Progress = _noop,
+    leak_check: bool = True,
+    secondary_suppression: bool = True,
 ) -> BuildResult:
     """Build a project: read, resolve, route, aggregate, suppress, render.
 
@@ -333,6 +360,9 @@ def build(
         Output formats (see :data:`FORMATS`; default all); ``map.html`` is always written.
     progress
         Called as ``progress(stage, done, total)``.
+    leak_check, secondary_suppression
+        Protections that are always on; they can be switched off only to show, in tests, that
+        each one is needed.
 
     Raises
     ------
@@ -378,7 +408,7 @@ def build(
 
     progress("aggregate", 0, 1)
     aggregates = aggregate(routed)
-    pub = publish(aggregates, min_count=settings.min_count)
+    pub = publish(aggregates, min_count=settings.min_count, secondary=secondary_suppression)
     legs = pub.legs()
     places = pub.places()
     progress("aggregate", 1, 1)
@@ -440,6 +470,8 @@ def build(
             progress("write", i, len(wanted) + 1)
             _write_format(fmt, tmp, outputs, wanted=wanted)
         written = sorted(p.name for p in tmp.iterdir())
+        if leak_check:
+            check_outputs(tmp, _canaries(results, partners, resolutions, pub, settings))
         out.mkdir(parents=True, exist_ok=True)
         for name in written:
             os.replace(tmp / name, out / name)
