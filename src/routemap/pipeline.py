@@ -25,6 +25,7 @@ from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover
 from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppressed_label
 from routemap.export import write_geojson, write_geopackage
 from routemap.places import Gazetteer, Resolution, country_iso3
+from routemap.problems import Problem
 from routemap.render.map import MapText, render_map
 from routemap.render.report import DataQuality, ReportMeta, data_quality, render_report, summary_lines
 from routemap.render.static import render_static_map
@@ -97,6 +98,7 @@ class BuildResult:
     files: list[FileAccount]
     totals: dict[str, int]
     outputs: list[str]
+    #: One line per problem worth reading, each naming its file and severity (see :class:`Problem`).
     warnings: list[str] = field(default_factory=list)
     drawn: dict[str, int] = field(default_factory=dict)
     formats: tuple[str, ...] = FORMATS
@@ -134,12 +136,10 @@ def load_records(
             accounts.append(
                 FileAccount(profile.partner, label, digest, 0, 0, 0, 0, status="unreadable", error=str(exc))
             )
-            warnings.append(f"skipped {label}: {exc}")
+            warnings.append(str(Problem("error", label, f"not read, skipped: {exc.reason}")))
             continue
         results.append(result)
-        warnings.extend(result.warnings)
-        if result.rows_read == 0:
-            warnings.append(f"{label}: no data rows (only a header)")
+        warnings.extend(str(p) for p in result.problems)
         accounts.append(
             FileAccount(
                 partner=result.partner,
@@ -147,7 +147,7 @@ def load_records(
                 sha256=result.sha256,
                 rows_read=result.rows_read,
                 accepted=len(result.records),
-                rejected=len({r["line"] for r in result.rejects}),
+                rejected=len(result.rejected_lines),
                 merged=0,
                 blank_rows=result.blank_rows,
                 encoding=result.encoding,
@@ -343,6 +343,7 @@ def build(
     out_dir: Path | str | None = None,
     formats: str | Iterable[str] | None = None,
     progress: Progress = _noop,
+    gazetteer: Gazetteer | None = None,
     leak_check: bool = True,
     secondary_suppression: bool = True,
 ) -> BuildResult:
@@ -360,6 +361,8 @@ def build(
         Output formats (see :data:`FORMATS`; default all); ``map.html`` is always written.
     progress
         Called as ``progress(stage, done, total)``.
+    gazetteer
+        A gazetteer already loaded for this project (default: load it, with ``data/places.csv``).
     leak_check, secondary_suppression
         Protections that are always on; they can be switched off only to show, in tests, that
         each one is needed.
@@ -398,7 +401,7 @@ def build(
 
     progress("resolve", 0, 1)
     default_countries = {p.partner: p.default_country for p, _ in partners}
-    gazetteer = Gazetteer.load(project_dir=project)
+    gazetteer = gazetteer or Gazetteer.load(project_dir=project)
     resolutions = resolve_records(records, gazetteer, default_countries=default_countries)
     progress("resolve", 1, 1)
     focus_iso3 = country_iso3(settings.focus) if settings.focus else None
