@@ -67,7 +67,8 @@ def xss_project(make_project) -> Path:
     rows = "year,origin,transit,destination,persons\n"
     rows += f"2020,Myanmar,Kampung Rahsia,Penang,7\n2021,Nepal,,Johor,5\n2021,{XSS_PLACE},,Johor,6\n"
     project = make_project(
-        {"p": {"a.csv": rows}},
+        # a second partner: names are shown only when at least two organisations contributed
+        {"p": {"a.csv": rows}, "q": {"b.csv": "year,origin,destination\n2021,Nepal,Johor\n"}},
         settings=f'title = "{XSS_TITLE}"\nlevel = "place"\nshow_partners = true\n',
         places_csv=f'name,aliases,level,country,lon,lat\n"{XSS_PLACE}",,place,MY,101.5,3.1\n'
         "Kampung Rahsia,,place,TH,100.5,6.9\n",
@@ -227,7 +228,7 @@ def test_every_label_is_escaped_and_no_unused_assets(xss_project: Path):
     data = _page_data(page)
     assert data["titleHtml"] == (
         "<h1>Routes &lt;script&gt;alert(2)&lt;/script&gt; &amp; more</h1>"
-        "<p>2020–2021 · 1 contributing organisation: &lt;b onmouseover=&quot;alert(3)&quot;&gt;Shelter&lt;/b&gt;</p>"
+        "<p>2020–2021 · 2 contributing organisations: &lt;b onmouseover=&quot;alert(3)&quot;&gt;Shelter&lt;/b&gt;</p>"
     )
     for unused in ("jquery", "bootstrap", "awesome-markers", "fontawesome"):
         assert unused not in page.lower(), unused
@@ -243,7 +244,7 @@ def test_partner_names_stay_out_unless_allowed(xss_project: Path):
     build(xss_project)
     page = (xss_project / "output" / "map.html").read_text(encoding="utf-8")
     assert "Shelter" not in page
-    assert "1 contributing organisation\\u003c/p\\u003e" in page
+    assert "2 contributing organisations\\u003c/p\\u003e" in page
 
 
 def test_page_is_compact_and_the_same_for_the_same_inputs(sector_project: Path, tmp_path: Path):

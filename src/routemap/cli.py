@@ -19,6 +19,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+def _formats(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    """Check ``--formats`` while parsing, so a typo is a usage error naming the known formats."""
+    if value is None:
+        return None
+    from routemap.pipeline import check_formats
+
+    try:
+        return check_formats(value)
+    except RoutemapError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _friendly(fn: F) -> F:
     """Turn a :class:`RoutemapError` into a message on stderr and its exit code."""
 
@@ -96,6 +108,14 @@ def main(verbose: bool) -> None:
     default=None,
     help="Output folder [default: PROJECT_DIR/output].",
 )
+@click.option(
+    "--formats",
+    metavar="LIST",
+    default=None,
+    callback=_formats,
+    help="Outputs to write, comma-separated: csv,xlsx,md,html,gpkg,geojson,png [default: all]. "
+    "map.html is always written.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @_friendly
 def build(
@@ -107,9 +127,10 @@ def build(
     years: str | None,
     tiles: str | None,
     out_dir: Path | None,
+    formats: tuple[str, ...] | None,
     quiet: bool,
 ) -> None:
-    """Build the map and route table of a project folder (default: the current folder)."""
+    """Build the map, tables, report and GIS layers of a project folder (default: the current folder)."""
     from routemap.pipeline import build as run_build
 
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
@@ -123,6 +144,7 @@ def build(
             years=years,
             tiles=tiles,
             out_dir=out_dir,
+            formats=formats,
             progress=progress,
         )
     finally:

@@ -212,7 +212,8 @@ class Publication:
         routes = self.published_routes()[["route"]].copy()
         routes["pct_women"] = routes["route"].map(self._share("sex", ("female",), ("female", "male", "other")))
         routes["pct_children"] = routes["route"].map(self._share("age_group", ("child",), ("child", "adult")))
-        top = self._top("sector")  # a plain lookup: fillna("") on an all-NaN float column fails under pandas 3
+        top = self._top("sector")
+        # a plain lookup: map() + fillna("") warns (pandas 3) when no route has a top sector
         routes["top_sector"] = [top.get(str(r), "") for r in routes["route"]]
         return routes
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,14 @@ from routemap.audit import Canaries, check_outputs
 from routemap.config import Settings, load_settings
 from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
 from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppressed_label
+from routemap.export import write_geojson, write_geopackage
 from routemap.places import Gazetteer, Resolution, country_iso3
 from routemap.problems import Problem
 from routemap.render.map import MapText, render_map, tile_layer
-from routemap.render.tables import write_csv
+from routemap.render.report import DataQuality, ReportMeta, data_quality, render_report, summary_lines
+from routemap.render.static import render_static_map
+from routemap.render.tables import Table, build_tables, write_csv, write_markdown, write_table_csv
+from routemap.render.xlsx import write_xlsx
 from routemap.routes import build_routes, place_report, resolve_records
 from routemap.schema import VOCABULARIES, fold
 
@@ -33,8 +38,33 @@ log = logging.getLogger(__name__)
 
 CONTRIBUTIONS_DIR = Path("data") / "contributions"
 PRIVATE_DIR = ".routemap"
+#: Output formats of ``build(formats=...)`` / ``routemap build --formats``; map.html is always written.
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "md", "html", "gpkg", "geojson", "png")
+#: The CSV tables besides routes.csv (one file per table; destinations_by_state only with a focus country).
+TABLE_CSV_FILES: tuple[str, ...] = (
+    "top_routes.csv",
+    "origins.csv",
+    "transit_points.csv",
+    "destinations.csv",
+    "destinations_by_state.csv",
+    "routes_by_sector.csv",
+    "routes_by_exploitation.csv",
+    "routes_by_sex.csv",
+    "routes_by_age_group.csv",
+    "routes_by_year.csv",
+)
 #: Every file a build may write under the output folder; stale ones from older builds are removed.
-OUTPUT_FILES: tuple[str, ...] = ("map.html", "routes.csv")
+OUTPUT_FILES: tuple[str, ...] = (
+    "map.html",
+    "routes.csv",
+    *TABLE_CSV_FILES,
+    "routes.xlsx",
+    "routes.md",
+    "report.html",
+    "routemap.gpkg",
+    "routes.geojson",
+    "map.png",
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -71,6 +101,7 @@ class BuildResult:
     #: One line per problem worth reading, each naming its file and severity (see :class:`Problem`).
     warnings: list[str] = field(default_factory=list)
     drawn: dict[str, int] = field(default_factory=dict)
+    formats: tuple[str, ...] = FORMATS
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -189,7 +220,56 @@ def _check_accounting(accounts: list[FileAccount]) -> None:
         raise AccountingError("rows do not add up, so no outputs were written:\n" + "\n".join(lines))
 
 
-def _subtitle(pub: Publication, settings: Settings, partner_names: list[str]) -> str:
+def check_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The output formats asked for, checked and in :data:`FORMATS` order (``None``: all of them).
+
+    Parameters
+    ----------
+    formats
+        Format names, or one comma-separated string such as ``"csv,xlsx"``.
+
+    Raises
+    ------
+    ConfigError
+        Naming the unknown format and the known ones.
+    """
+    if formats is None:
+        return FORMATS
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    wanted = [str(f).strip().lower() for f in items if str(f).strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise ConfigError(
+            f"unknown output format {unknown[0]!r}; choose from {', '.join(FORMATS)} "
+            "(comma-separated, e.g. csv,xlsx; map.html is always written)"
+        )
+    if not wanted:
+        raise ConfigError(f"no output format given; choose from {', '.join(FORMATS)} (comma-separated)")
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+def _period(pub: Publication) -> str:
+    if pub.years is None:
+        return ""
+    lo, hi = pub.years
+    return f"{lo}–{hi}" if lo != hi else f"{lo}"
+
+
+def public_partner_names(
+    partners: list[tuple[Profile, list[Path]]], contributing: set[str], settings: Settings
+) -> list[str]:
+    """Names of contributing partners that may be published: none unless ``show_partners = true``.
+
+    Even then, only names a profile sets (a folder name is never published), and only when at
+    least two organisations contributed: with one, every figure would be that partner's own.
+    """
+    if not settings.show_partners or len(contributing) < 2:
+        return []
+    names = {p.name for p, _ in partners if p.partner in contributing and p.name and p.name != p.partner}
+    return sorted(names, key=str.casefold)
+
+
+def _subtitle(pub: Publication, settings: Settings, n_partners: int, names: list[str]) -> str:
     """Period, as-of date and contributing organisations (named only when the project allows it)."""
     parts = []
     period = settings.period or pub.years
@@ -198,10 +278,9 @@ def _subtitle(pub: Publication, settings: Settings, partner_names: list[str]) ->
         parts.append(f"{lo}–{hi}" if lo != hi else f"{lo}")
     if settings.as_of:
         parts.append(f"data as of {settings.as_of}")
-    n = len(partner_names)
-    orgs = f"{n} contributing organisation{'s' if n != 1 else ''}"
-    if settings.show_partners and partner_names:
-        orgs += ": " + ", ".join(sorted(partner_names, key=str.casefold))
+    orgs = f"{n_partners} contributing organisation{'s' if n_partners != 1 else ''}"
+    if names:
+        orgs += ": " + ", ".join(names)
     parts.append(orgs)
     return " · ".join(parts)
 
@@ -231,6 +310,74 @@ def select_years(records: pd.DataFrame, period: tuple[int, int] | None) -> tuple
     return records.loc[keep].reset_index(drop=True), int((~keep).sum())
 
 
+def _place_name(gazetteer: Gazetteer) -> Callable[[str], str]:
+    """Place id -> display name from the gazetteer (the id's last part when it is unknown)."""
+
+    def name(place_id: str) -> str:
+        try:
+            return gazetteer.place(place_id).name
+        except KeyError:
+            return place_id.split(":", 1)[-1]
+
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class _Outputs:
+    """What every format is written from: the publication, its tables, the report text."""
+
+    pub: Publication
+    tables: list[Table]
+    meta: ReportMeta
+    quality: DataQuality
+    date: dt.date | None
+    note: str
+
+
+def _write_format(fmt: str, folder: Path, outputs: _Outputs, *, wanted: tuple[str, ...]) -> None:
+    """Write the file(s) of one output format into ``folder``."""
+    pub, tables, meta = outputs.pub, outputs.tables, outputs.meta
+    if fmt == "csv":
+        write_csv(pub.route_table(), folder / "routes.csv")
+        for table in tables:
+            write_table_csv(table, folder / f"{table.key}.csv")
+    elif fmt == "xlsx":
+        write_xlsx(tables, folder / "routes.xlsx", title=meta.title, lines=summary_lines(meta), date=outputs.date)
+    elif fmt == "md":
+        write_markdown(tables, folder / "routes.md", title=meta.title, lines=summary_lines(meta))
+    elif fmt == "html":
+        downloads = [name for name in _FORMAT_FILES if _FORMAT_FILES[name] in wanted]
+        render_report(
+            tables,
+            folder / "report.html",
+            meta=meta,
+            quality=outputs.quality,
+            static_map="map.png" if "png" in wanted else None,
+            downloads=downloads,
+        )
+    elif fmt == "gpkg":
+        write_geopackage(pub, folder / "routemap.gpkg", date=outputs.date)
+    elif fmt == "geojson":
+        write_geojson(pub, folder / "routes.geojson")
+    elif fmt == "png":
+        subtitle = " · ".join(p for p in (meta.period, f"data as of {meta.as_of}" if meta.as_of else "") if p)
+        render_static_map(pub, folder / "map.png", title=meta.title, subtitle=subtitle, note=outputs.note)
+    else:  # pragma: no cover - check_formats() keeps this out
+        raise ConfigError(f"unknown output format {fmt!r}")
+
+
+#: Files the report links to, and the format that writes each.
+_FORMAT_FILES: dict[str, str] = {
+    "routes.csv": "csv",
+    "top_routes.csv": "csv",
+    "routes.xlsx": "xlsx",
+    "routes.md": "md",
+    "map.png": "png",
+    "routemap.gpkg": "gpkg",
+    "routes.geojson": "geojson",
+}
+
+
 def build(
     project_dir: Path | str = ".",
     *,
@@ -241,6 +388,7 @@ def build(
     years: str | None = None,
     tiles: str | None = None,
     out_dir: Path | str | None = None,
+    formats: str | Iterable[str] | None = None,
     progress: Progress = _noop,
     gazetteer: Gazetteer | None = None,
     leak_check: bool = True,
@@ -258,6 +406,8 @@ def build(
         URL template or ``"none"``).
     out_dir
         Where publishable outputs go (default ``<project_dir>/output``).
+    formats
+        Output formats (see :data:`FORMATS`; default all); ``map.html`` is always written.
     progress
         Called as ``progress(stage, done, total)``.
     gazetteer
@@ -278,6 +428,7 @@ def build(
         level=level, focus=focus, min_count=min_count, by=by, years=years, tiles=tiles
     )
     tile_layer(settings.tiles, api_key=settings.tiles_api_key)  # a bad basemap fails before any work
+    wanted = check_formats(formats)
     out = Path(out_dir) if out_dir is not None else project / "output"
     private = project / PRIVATE_DIR
 
@@ -316,40 +467,14 @@ def build(
     pub = publish(aggregates, min_count=settings.min_count, secondary=secondary_suppression)
     progress("aggregate", 1, 1)
 
-    names = {p.partner: p.name for p, _ in partners}
-    partner_names = [names.get(str(p), str(p)) for p in sorted(records["partner"].unique())]
+    contributing = {str(p) for p in records["partner"].unique()}
+    shown_names = public_partner_names(partners, contributing, settings)
     text = MapText(
         title=settings.title,
-        subtitle=_subtitle(pub, settings, partner_names),
+        subtitle=_subtitle(pub, settings, len(contributing), shown_names),
         note=f"Routes with fewer than {settings.min_count} persons are not shown "
         f"(listed as {suppressed_label(settings.min_count)} in the tables).",
     )
-    progress("write", 0, len(OUTPUT_FILES))
-    tmp = Path(tempfile.mkdtemp(prefix=".routemap-build-", dir=out.parent if out.parent.exists() else None))
-    try:
-        drawn = render_map(
-            pub,
-            tmp / "map.html",
-            text=text,
-            by=settings.by,
-            focus=focus_iso3,
-            tiles=settings.tiles,
-            tiles_api_key=settings.tiles_api_key,
-        )
-        write_csv(pub.route_table(), tmp / "routes.csv")
-        written = sorted(p.name for p in tmp.iterdir())
-        if leak_check:
-            check_outputs(tmp, _canaries(results, partners, resolutions, pub, settings))
-        out.mkdir(parents=True, exist_ok=True)
-        for name in written:
-            os.replace(tmp / name, out / name)
-        for name in OUTPUT_FILES:
-            if name not in written and (out / name).exists():
-                (out / name).unlink()
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    progress("write", len(OUTPUT_FILES), len(OUTPUT_FILES))
-
     totals = {
         "rows_read": sum(a.rows_read for a in accounts),
         "accepted": sum(a.accepted for a in accounts),
@@ -366,6 +491,57 @@ def build(
         "routes_suppressed": pub.stats["routes_suppressed"],
     }
     report = place_report(routed.records, gazetteer, resolutions, default_countries=default_countries)
+    meta = ReportMeta(
+        title=settings.title,
+        period=_period(pub),
+        as_of=settings.as_of,
+        organisations=len(contributing),
+        level=settings.level,
+        focus_name=_place_name(gazetteer)(f"country:{focus_iso3}") if focus_iso3 else None,
+        min_count=settings.min_count,
+        label=pub.label,
+        routes_published=pub.stats["routes_published"],
+        routes_suppressed=pub.stats["routes_suppressed"],
+        published_persons=pub.published_persons,
+        version=__version__,
+        partner_names=tuple(shown_names),
+    )
+    outputs = _Outputs(
+        pub=pub,
+        tables=build_tables(pub, focus=focus_iso3, name=_place_name(gazetteer)),
+        meta=meta,
+        quality=data_quality(totals, report),
+        date=dt.date.fromisoformat(settings.as_of) if settings.as_of else None,
+        note=text.note,
+    )
+    progress("write", 0, len(wanted) + 1)
+    tmp = Path(tempfile.mkdtemp(prefix=".routemap-build-", dir=out.parent if out.parent.exists() else None))
+    try:
+        drawn = render_map(
+            pub,
+            tmp / "map.html",
+            text=text,
+            by=settings.by,
+            focus=focus_iso3,
+            tiles=settings.tiles,
+            tiles_api_key=settings.tiles_api_key,
+        )
+        for i, fmt in enumerate(wanted, start=1):
+            progress("write", i, len(wanted) + 1)
+            _write_format(fmt, tmp, outputs, wanted=wanted)
+        written = sorted(p.name for p in tmp.iterdir())
+        if leak_check:
+            check_outputs(tmp, _canaries(results, partners, resolutions, pub, settings))
+        out.mkdir(parents=True, exist_ok=True)
+        for name in written:
+            os.replace(tmp / name, out / name)
+        for name in OUTPUT_FILES:
+            if name not in written and (out / name).exists():
+                (out / name).unlink()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    progress("write", len(wanted) + 1, len(wanted) + 1)
+
     disclosure = {
         "min_count": settings.min_count,
         "primary": f"counts below {settings.min_count} shown as {suppressed_label(settings.min_count)}",
@@ -382,6 +558,7 @@ def build(
         outputs=written,
         warnings=warnings,
         drawn=drawn,
+        formats=wanted,
     )
 
 

