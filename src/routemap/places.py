@@ -533,7 +533,10 @@ class Gazetteer:
             runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
             if ranked[0][0] - runner_up >= FUZZY_LEAD:
                 pid = ranked[0][1][0]
-                return Resolution(raw, pid, "fuzzy", score=round(ranked[0][0], 1), note=f"read as {self.describe(pid)}")
+                score = round(ranked[0][0], 1)
+                rival = f"next best {runner_up:g}" if runner_up else "no other close match"
+                note = f"read as {self.describe(pid)}; score {score:g}, {rival}"
+                return Resolution(raw, pid, "fuzzy", score=score, note=note)
         return Resolution(raw, "", "unresolved", suggestions=suggestions)
 
     # ------------------------------------------------------------------ levels
