@@ -234,3 +234,13 @@ def test_alias_notes_explain_the_match(gazetteer: Gazetteer):
     assert res.note == "district of Koshi"
     java = gazetteer.resolve("Java")
     assert java.place_id == "country:IDN" and "counted as Indonesia" in java.note
+
+
+def test_resolve_many_answers_as_resolve_does_one_by_one(gazetteer: Gazetteer):
+    raws = ["Indonesai", "Indonesai (P)", "Sabah / Indonesai", "Austrai", "Kampung Xyz, Sabah", "Burma", "Burma"]
+    fresh = Gazetteer(gazetteer._index)  # no fuzzy scores kept from other tests
+    many = fresh.resolve_many(raws, default_country="MYS")
+    assert list(many) == list(dict.fromkeys(raws))
+    for raw in many:
+        assert many[raw] == Gazetteer(gazetteer._index).resolve(raw, default_country="MYS"), raw
+    assert many["Indonesai (P)"].place_id == "country:IDN"

@@ -14,6 +14,7 @@ import pickle
 import re
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,7 +32,7 @@ TIER_CODE, TIER_NAME, TIER_ALIAS, TIER_ALTERNATE = 0, 1, 2, 3
 #: ISO 3166-2 subdivision types that group admin-1 units rather than being one.
 GROUPING_TYPES = frozenset({"geographical unit", "geographical region"})
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 
 #: The data tables in ``routemap/data`` the index is built from (their hashes key the cache).
 DATA_FILES = ("aliases.csv", "regions.csv", "places.csv", "corrections.csv")
@@ -75,6 +76,86 @@ class Place:
     population: int = 0
 
 
+class PlaceTable(Mapping[str, Place]):
+    """Places by id, kept as columns and made into :class:`Place` objects when first asked for.
+
+    A resolution touches a few dozen of the index's ~40,000 places; building them all on every
+    load would cost more than the rest of loading together.
+    """
+
+    __slots__ = ("_columns", "_made", "_row")
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        rows = [(p.id, p.name, p.level, p.country, p.admin1, p.lon, p.lat, p.population) for p in places]
+        self._set_columns(tuple(list(column) for column in zip(*rows, strict=True)) if rows else ((),) * 8)
+
+    def _set_columns(self, columns: tuple[Iterable[object], ...]) -> None:
+        self._columns = tuple(list(c) for c in columns)
+        self._row: dict[str, int] = {str(pid): i for i, pid in enumerate(self._columns[0])}
+        self._made: dict[str, Place] = {}
+
+    def __getitem__(self, place_id: str) -> Place:
+        made = self._made.get(place_id)
+        if made is None:
+            i = self._row[place_id]
+            made = Place(*(column[i] for column in self._columns))  # type: ignore[arg-type]
+            self._made[place_id] = made
+        return made
+
+    def __contains__(self, place_id: object) -> bool:
+        return place_id in self._row
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_place_table, (self._columns,))
+
+
+def _place_table(columns: tuple[list[object], ...]) -> PlaceTable:
+    table = PlaceTable.__new__(PlaceTable)
+    table._set_columns(columns)
+    return table
+
+
+class KeyTable(Mapping[str, list[tuple[str, int]]]):
+    """Folded names -> (place id, tier) pairs, kept as one string per name and read when asked for."""
+
+    __slots__ = ("_read", "_text")
+
+    def __init__(self, keys: Mapping[str, list[tuple[str, int]]]) -> None:
+        self._text = {k: "\n".join(f"{pid}\t{tier}" for pid, tier in v) for k, v in keys.items()}
+        self._read: dict[str, list[tuple[str, int]]] = {}
+
+    def __getitem__(self, key: str) -> list[tuple[str, int]]:
+        found = self._read.get(key)
+        if found is None:
+            found = [(pid, int(tier)) for pid, tier in (item.split("\t") for item in self._text[key].split("\n"))]
+            self._read[key] = found
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._text)
+
+    def __len__(self) -> int:
+        return len(self._text)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_key_table, (self._text,))
+
+
+def _key_table(text: dict[str, str]) -> KeyTable:
+    table = KeyTable.__new__(KeyTable)
+    table._text, table._read = text, {}
+    return table
+
+
 @dataclass(slots=True)
 class Index:
     """The compiled gazetteer.
@@ -100,10 +181,13 @@ class Index:
         (folded name, place id) -> the alias table's note, shown when that alias resolves a string.
     capitals
         Place ids of national capitals (a capital wins over other towns of the same name).
+    fuzzy
+        Folded names a typo may be matched to (names and aliases of regions, countries and
+        admin-1 units, not of towns or codes) -> the places each names.
     """
 
-    places: dict[str, Place]
-    keys: dict[str, list[tuple[str, int]]]
+    places: Mapping[str, Place]
+    keys: Mapping[str, list[tuple[str, int]]]
     iso2_to_iso3: dict[str, str]
     region_members: dict[str, frozenset[str]]
     not_places: frozenset[str]
@@ -111,6 +195,7 @@ class Index:
     equal_keys: frozenset[str] = frozenset()
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
     capitals: frozenset[str] = frozenset()
+    fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _package_dir(name: str) -> Path:
@@ -306,8 +391,8 @@ def build_index() -> Index:
 
     keys = {k: sorted(v.items(), key=lambda item: (item[1], item[0])) for k, v in b.keys.items()}
     return Index(
-        places=b.places,
-        keys=keys,
+        places=PlaceTable(b.places.values()),
+        keys=KeyTable(keys),
         iso2_to_iso3=iso2_to_iso3,
         region_members=region_members,
         not_places=frozenset(aliases.not_places),
@@ -315,7 +400,22 @@ def build_index() -> Index:
         equal_keys=frozenset(aliases.equal_keys),
         notes=aliases.notes,
         capitals=frozenset(capitals),
+        fuzzy=_fuzzy_targets(keys, b.places),
     )
+
+
+def _fuzzy_targets(keys: dict[str, list[tuple[str, int]]], places: dict[str, Place]) -> dict[str, tuple[str, ...]]:
+    """Names a typo may be read as: names and aliases (not codes) of regions, countries and admin-1 units."""
+    out: dict[str, tuple[str, ...]] = {}
+    for key, cands in keys.items():
+        if len(key) < 4:
+            continue
+        pids = tuple(
+            sorted(pid for pid, tier in cands if TIER_CODE < tier <= TIER_ALIAS and places[pid].level != "place")
+        )
+        if pids:
+            out[key] = pids
+    return out
 
 
 def _capitals(b: _Builder, csc_countries: list[dict[str, object]], iso2_to_iso3: dict[str, str]) -> set[str]:

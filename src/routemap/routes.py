@@ -85,8 +85,11 @@ def resolve_records(
             strings.update(split_transit(cell))
         wanted.update((s, dc) for s in strings if s)
     out: dict[tuple[str, str], Resolution] = {}
-    for raw, dc in sorted(wanted):
-        out[(raw, dc)] = gazetteer.resolve(raw, default_country=dc or None)
+    for country in sorted({dc for _, dc in wanted}):
+        mine = sorted(raw for raw, d in wanted if d == country)
+        for raw, res in gazetteer.resolve_many(mine, default_country=country or None).items():
+            out[(raw, country)] = res
+    out = dict(sorted(out.items()))
     log.info("resolved %d distinct place strings", len(out))
     return out
 
@@ -193,24 +196,25 @@ def place_report(
     """
     dc = records["partner"].map(lambda p: default_countries.get(p) or "").astype(str)
     rows: Counter[tuple[str, str]] = Counter()
-    for column in ("origin", "destination", "intended_destination"):
-        pairs = Counter(zip(records[column].astype(str), dc, strict=True))
-        for (raw, country), n in pairs.items():
-            if raw:
-                rows[(raw, country)] += n
-    for (cell, country), n in Counter(zip(records["transit"].astype(str), dc, strict=True)).items():
-        for raw in split_transit(cell):
-            rows[(raw, country)] += n
+    for column in ("origin", "destination", "intended_destination", "transit"):
+        # counted per distinct (cell, default country), so the cost follows distinct values, not rows
+        pairs = pd.DataFrame({"cell": records[column].astype(str), "dc": dc}).value_counts(sort=False)
+        for (cell, country), n in zip(pairs.index.tolist(), pairs.tolist(), strict=True):
+            for raw in split_transit(cell) if column == "transit" else [cell]:
+                if raw:
+                    rows[(raw, country)] += int(n)
     with_point: Counter[tuple[str, str]] = Counter()
     points: dict[tuple[str, str], set[tuple[float, float]]] = {}
     for stop in COORDINATE_STOPS:
         lon, lat = records.get(f"{stop}_lon"), records.get(f"{stop}_lat")
         if lon is None or lat is None:
             continue
-        has = (lon.notna() & lat.notna()).to_numpy()
-        for raw, country, x, y in zip(records[stop].astype(str)[has], dc[has], lon[has], lat[has], strict=True):
-            with_point[(raw, country)] += 1
-            points.setdefault((raw, country), set()).add((round(float(x), 4), round(float(y), 4)))
+        has = lon.notna() & lat.notna()
+        located = pd.DataFrame({"raw": records[stop].astype(str), "dc": dc, "lon": lon.round(4), "lat": lat.round(4)})
+        counted = located[has].value_counts(sort=False)
+        for (raw, country, x, y), n in zip(counted.index.tolist(), counted.tolist(), strict=True):
+            with_point[(raw, country)] += int(n)
+            points.setdefault((raw, country), set()).add((float(x), float(y)))
     out = []
     for (raw, country), res in sorted(resolutions.items()):
         n, n_point = rows.get((raw, country), 0), with_point.get((raw, country), 0)
