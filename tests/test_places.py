@@ -244,3 +244,30 @@ def test_resolve_many_answers_as_resolve_does_one_by_one(gazetteer: Gazetteer):
     for raw in many:
         assert many[raw] == Gazetteer(gazetteer._index).resolve(raw, default_country="MYS"), raw
     assert many["Indonesai (P)"].place_id == "country:IDN"
+
+
+@pytest.mark.parametrize(
+    ("raw", "place_id"),
+    [
+        ("Indonesia - NTT", "admin1:ID-NT"),
+        ("Jawa Timur-Indonesia", "admin1:ID-JI"),
+        ("Bangladesh-Dhaka", "admin1:BD-C"),
+        ("Sabah – Malaysia", "admin1:MY-12"),
+        ("Labuan FT", "admin1:MY-15"),
+    ],
+)
+def test_dashes_separate_parts(gazetteer: Gazetteer, raw, place_id):
+    assert gazetteer.resolve(raw).place_id == place_id
+
+
+def test_hyphenated_names_and_routes_are_not_split(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Tawi-Tawi").place_id == "sub:PH-TAW"
+    assert gazetteer.resolve("Guinea-Bissau").place_id == "country:GNB"
+    assert not gazetteer.resolve("US-Mexico border crossing").resolved  # a route, not a place
+    assert gazetteer.resolve("Kampung Sg-Buloh, Selangor").method == "partial"
+
+
+def test_a_capital_named_like_its_province_is_the_capital(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Vientiane").place_id == "admin1:LA-VT"
+    assert gazetteer.resolve("Vientiane Province").place_id == "admin1:LA-VI"
+    assert gazetteer.resolve("Sana'a").place_id == "admin1:YE-SA"

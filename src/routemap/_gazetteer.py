@@ -272,7 +272,7 @@ class _Builder:
                 self.keys[key][place_id] = tier
 
 
-_APOSTROPHES = re.compile(r"['\u2019\u02bc`]")
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
 _LOCAL_NAME = re.compile(r"'[^']*'|[^,]+")
 _LANG_SUFFIX = re.compile(r"\s*\([a-z]{3}\)\s*$")
@@ -640,16 +640,16 @@ def _add_curated_places(b: _Builder, iso2_to_iso3: dict[str, str]) -> None:
 def _read_corrections() -> list[dict[str, str]]:
     rows = _read_csv("corrections.csv")
     for row in rows:
-        if row["field"] not in ("admin1", "name", "point", "redirect"):
+        if row["field"] not in ("admin1", "name", "point", "redirect", "unname"):
             raise ValueError(
                 f"corrections.csv: field {row['field']!r} of {row['place_id']!r} is not one of "
-                "admin1, name, point, redirect"
+                "admin1, name, point, redirect, unname"
             )
     return rows
 
 
 def _apply_corrections(b: _Builder, rows: list[dict[str, str]]) -> None:
-    """Apply corrections.csv: a place's admin-1 unit, display name or point, or a redirect to another place."""
+    """Apply corrections.csv: admin-1 unit, display name, point, a name to drop, or a redirect."""
     for row in rows:
         pid, what, value = row["place_id"], row["field"], row["value"]
         place = b.places.get(pid)
@@ -662,6 +662,9 @@ def _apply_corrections(b: _Builder, rows: list[dict[str, str]]) -> None:
         elif what == "name":
             b.places[pid] = replace(place, name=value)
             b.name(value, pid, TIER_NAME)
+        elif what == "unname":  # a name the packages give this place that belongs to another
+            for key in {fold(value), fold(_APOSTROPHES.sub("", value))}:
+                b.keys.get(key, {}).pop(pid, None)
         elif what == "point":
             lon, lat = (float(v) for v in value.split())
             b.places[pid] = replace(place, lon=lon, lat=lat)

@@ -53,17 +53,19 @@ _METHOD_BY_TIER = {
 }
 _SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 _LETTER = re.compile(r"[^\W\d_]")
-_PARTS = re.compile(r"[,;()\[\]]")
+_PARTS = re.compile(r"[,;()\[\]\u2013\u2014]|\s+-+\s*|\s*-+\s+")
+#: Also a separator, but only when every part is then explained ("Jawa Timur-Indonesia").
+_HYPHENATED_PARTS = re.compile(r"[,;()\[\]\u2013\u2014-]")
 _TRAILING_BRACKET = re.compile(r"^(?P<rest>.*?)\s*[(\[](?P<inside>[^()\[\]]*)[)\]]\s*$")
 #: Words around a name that say what kind of unit it is ("Negeri Sabah", "Mon State", "Kota Batam").
 _ADMIN_PREFIX = re.compile(
     r"^(the|negeri|negara|provinsi|propinsi|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
     r"changwat|amphoe|mueang|daerah|kabupaten|kab|kota|bandar|pulau|city of|municipality of|republic of|"
-    r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of)\s+"
+    r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p)\s+"
 )
 _ADMIN_SUFFIX = re.compile(
     r"\s+(state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
-    r"federal territory|regency|island|negeri|provinsi)$"
+    r"federal territory|ft|regency|island|negeri|provinsi)$"
 )
 #: Words around a name that say who rather than where ("Vietnamese nationals", "warga Indonesia").
 _PEOPLE_PREFIX = re.compile(
@@ -323,10 +325,17 @@ class Gazetteer:
             if either is not None:
                 return either
         parts = [p.strip() for p in _PARTS.split(text) if p.strip()]
+        structured = None
         if len(parts) > 1:
             structured = self._resolve_parts(raw, parts, default_country=default_country)
-            if structured is not None:
-                return structured
+        if "-" in text and (structured is None or structured.method != "context"):
+            pieces = [p.strip() for p in _HYPHENATED_PARTS.split(text) if p.strip()]
+            if len(pieces) > len(parts):
+                hyphenated = self._resolve_parts(raw, pieces, default_country=default_country)
+                if hyphenated is not None and hyphenated.method == "context":
+                    return hyphenated
+        if structured is not None:
+            return structured
         return self._fuzzy(raw, key)
 
     def _is_qualifier(self, inside: str) -> bool:
