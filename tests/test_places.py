@@ -271,3 +271,14 @@ def test_a_capital_named_like_its_province_is_the_capital(gazetteer: Gazetteer):
     assert gazetteer.resolve("Vientiane").place_id == "admin1:LA-VT"
     assert gazetteer.resolve("Vientiane Province").place_id == "admin1:LA-VI"
     assert gazetteer.resolve("Sana'a").place_id == "admin1:YE-SA"
+
+
+@pytest.mark.parametrize("raw", ["Kampung", "Plantation", "Police", "Island", "Laut", "Rumah", "Home"])
+def test_words_for_kinds_of_place_are_not_places(gazetteer: Gazetteer, raw):
+    assert gazetteer.resolve(raw).method == "not_a_place"  # not Lampung, a town in Florida, or Iceland
+
+
+def test_translations_that_name_other_places_stay_ambiguous(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Salvador").method == "ambiguous"  # El Salvador or Salvador, Brazil
+    assert gazetteer.resolve("Granada").method == "ambiguous"
+    assert gazetteer.resolve("Guyane").place_id == "country:GUF"  # French for French Guiana, not Guyana

@@ -544,8 +544,15 @@ def _admin1_mapping(
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    rows = csv.DictReader(line for line in _data_text(name).splitlines() if not line.startswith("#"))
-    return [{k: (v or "").strip() for k, v in row.items()} for row in rows]
+    """Read one of routemap's data tables (lines starting with "#" are comments)."""
+    lines = [(n, line) for n, line in enumerate(_data_text(name).splitlines(), start=1) if not line.startswith("#")]
+    reader = csv.DictReader(line for _, line in lines)
+    out = []
+    for (number, _), row in zip(lines[1:], reader, strict=False):
+        if None in row:
+            raise ValueError(f"{name}:{number}: more cells than columns; quote a value that holds a comma")
+        out.append({k: (v or "").strip() for k, v in row.items()})
+    return out
 
 
 def _add_regions(
