@@ -1,12 +1,15 @@
+import csv
 import datetime as dt
 import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 
 from routemap._errors import ProfileError, ReadError
+from routemap._pii import content_kind, header_kind
 from routemap.contributions import (
     ReadOptions,
     canonical_profile,
@@ -247,3 +250,313 @@ def test_discover_skips_lock_files_and_sorts(tmp_path):
     found = discover(root)
     assert [(p.partner, [f.name for f in files]) for p, files in found] == [("a", ["x.csv"]), ("b", ["kes.csv"])]
     assert found[1][0].default_country == "MYS"
+
+
+# ------------------------------------------------------------------ what partners really send
+CANON_HEADER = "year,origin,destination,persons\n"
+
+
+def _read(path: Path, profile=None, **kwargs):
+    return read_contribution(path, profile or canonical_profile("p"), current_year=2025, **kwargs)
+
+
+def test_utf8_without_bom_is_read_without_warning(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes((CANON_HEADER + "2020,Việt Nam,Malaysia,2\n").encode("utf-8"))
+    result = _read(path)
+    assert result.encoding == "utf-8" and result.warnings == []
+    assert list(result.records["origin"]) == ["Việt Nam"]
+
+
+def test_utf16_without_bom_is_detected_and_warned(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_bytes((CANON_HEADER + "2020,Côte d'Ivoire,Malaysia,2\n").encode("utf-16-le"))
+    result = _read(path)
+    assert result.encoding == "utf-16-le"
+    assert list(result.records["origin"]) == ["Côte d'Ivoire"]
+    assert result.warnings == [
+        "p/f.csv: warning: no byte-order mark; read as utf-16-le (Unicode text). Save the file as CSV UTF-8"
+    ]
+
+
+def test_latin1_bytes_that_cp1252_lacks_fall_back_to_latin1(tmp_path):
+    path = tmp_path / "f.csv"
+    # 0x81 is undefined in Windows-1252, so the text can only be Latin-1
+    path.write_bytes(CANON_HEADER.encode() + b"2020,S\xe3o Tom\xe9\x81,Malaysia,1\n")
+    result = _read(path)
+    assert result.encoding == "latin-1"
+    assert result.records.loc[0, "origin"] == "São Tomé\x81"
+    assert "guessed as latin-1 (ISO 8859-1)" in result.warnings[0]
+
+
+def test_explicit_utf8_encoding_drops_the_byte_order_mark(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "partner.toml").write_text('[read]\nencoding = "utf-8"\n')
+    (folder / "f.csv").write_bytes(b"\xef\xbb\xbf" + (CANON_HEADER + "2020,ID,MY,1\n").encode())
+    result = read_contribution(folder / "f.csv", load_profile(folder), current_year=2025)
+    assert len(result.records) == 1 and result.rejects == []
+
+
+def test_explicit_encoding_that_does_not_fit_is_a_read_error(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "partner.toml").write_text('[read]\nencoding = "utf-8"\n')
+    (folder / "f.csv").write_bytes(CANON_HEADER.encode() + b"2020,Bras\xedlia,MY,1\n")
+    with pytest.raises(ReadError) as info:
+        read_contribution(folder / "f.csv", load_profile(folder), current_year=2025)
+    assert info.value.reason == (
+        'byte 41 is not valid utf-8; set [read] encoding = "auto" in partner.toml or save the file as CSV UTF-8'
+    )
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "name"),
+    [(",", "comma"), (";", "semicolon"), ("\t", "tab"), ("|", "pipe")],
+)
+def test_delimiter_is_detected(tmp_path, delimiter, name):
+    path = tmp_path / f"{name}.csv"
+    rows = [["year", "origin", "destination", "persons"], ["2020", "Johor, Malaysia", "Sabah", "2"]]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, delimiter=delimiter).writerows(rows)
+    result = _read(path)
+    assert result.delimiter == delimiter
+    assert list(result.records["origin"]) == ["Johor, Malaysia"]
+
+
+def test_quoted_commas_in_the_header_do_not_fool_the_delimiter(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text('"year, of recruitment";origin;destination\n2020;ID;MY\n2021;ID;MY\n', encoding="utf-8")
+    table = read_table(path, ReadOptions())
+    assert table.delimiter == ";"
+    assert table.headers == ["year, of recruitment", "origin", "destination"]
+
+
+def test_delimiter_from_the_profile_wins(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "partner.toml").write_text('[read]\ndelimiter = "tab"\n')
+    (folder / "f.csv").write_text("year\torigin\tdestination\n2020\tJohor, Malaysia\tSabah\n")
+    result = read_contribution(folder / "f.csv", load_profile(folder), current_year=2025)
+    assert result.delimiter == "\t" and list(result.records["origin"]) == ["Johor, Malaysia"]
+
+
+def test_stray_spaces_numbers_as_text_and_float_years(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(
+        CANON_HEADER + ' 2023.0 ,\u00a0Myanmar ,  Penang,"  3 "\n"2022",Nepal,Johor,"2.0"\n', encoding="utf-8"
+    )
+    result = _read(path)
+    assert list(result.records["year"]) == [2023, 2022]
+    assert list(result.records["persons"]) == [3, 2]
+    assert list(result.records["origin"]) == ["Myanmar", "Nepal"]
+
+
+def test_blank_trailing_columns_and_rows_are_layout(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("year,origin,destination,,\n2020,ID,MY,,\n2021,ID,MY,,\n,,,,\n,,,,\n", encoding="utf-8")
+    result = _read(path)
+    assert result.rows_read == 2 and result.blank_rows == 0
+    assert result.rejects == []
+
+
+def test_persons_larger_than_any_group_is_rejected(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(CANON_HEADER + "2020,ID,MY,99999999999999999999\n", encoding="utf-8")
+    result = _read(path)
+    assert result.records.empty
+    assert result.rejects[0]["reason"] == "persons '99999999999999999999' is more than 100,000; check the number"
+
+
+def test_header_only_file_is_a_read_error(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(CANON_HEADER + ",,,\n\n", encoding="utf-8")
+    with pytest.raises(ReadError) as info:
+        read_table(path, ReadOptions())
+    assert str(info.value) == (
+        f"{path}: has a header row (line 1) but no data rows; fill in at least one row below the header"
+    )
+
+
+def test_old_excel_and_opendocument_files_get_advice(tmp_path):
+    for name, reason in (
+        (
+            "k.xls",
+            "this is an old Excel (.xls) workbook; open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8",
+        ),
+        ("k.ods", "this is an OpenDocument spreadsheet; save it as .xlsx (Excel Workbook) or CSV UTF-8"),
+    ):
+        path = tmp_path / name
+        path.write_bytes(b"\xd0\xcf\x11\xe0 whatever")
+        with pytest.raises(ReadError) as info:
+            read_table(path, ReadOptions())
+        assert info.value.reason == reason
+
+
+def test_ole_file_named_csv_is_a_read_error(tmp_path):
+    path = tmp_path / "k.csv"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
+    with pytest.raises(ReadError, match=r"old Excel \(\.xls\) file; save it as \.xlsx or CSV UTF-8"):
+        read_table(path, ReadOptions())
+
+
+def test_empty_xlsx_file_and_empty_sheet_are_read_errors(tmp_path):
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    with pytest.raises(ReadError, match="the file is empty"):
+        read_table(empty, ReadOptions())
+    blank = tmp_path / "blank.xlsx"
+    Workbook().save(blank)
+    with pytest.raises(ReadError) as info:
+        read_table(blank, ReadOptions())
+    assert info.value.path == f"{blank}[Sheet]"
+
+
+def test_xlsx_sheet_number_out_of_range(tmp_path):
+    path = tmp_path / "k.xlsx"
+    _workbook(path, sheet="Data", header_row=1, rows=[["year", "origin", "destination"], [2020, "ID", "MY"]])
+    with pytest.raises(ReadError) as info:
+        read_table(path, ReadOptions(sheet=3))
+    assert (
+        info.value.reason == "there is no sheet number 3; sheets are: 'Cover', 'Data'; fix [read] sheet in partner.toml"
+    )
+    assert read_table(path, ReadOptions(sheet=2)).sheet == "Data"
+
+
+def test_xlsx_header_row_from_the_profile(tmp_path):
+    path = tmp_path / "k.xlsx"
+    _workbook(path, sheet="Data", header_row=2, rows=[["year", "origin", "destination"], [2020, "ID", "MY"]])
+    table = read_table(path, ReadOptions(sheet="data", header_row=2))  # sheet names match ignoring case
+    assert table.header_line == 2 and table.lines.tolist() == [3]
+    with pytest.raises(ReadError, match=r"there is no row 9 for the header; check \[read\] header_row"):
+        read_table(path, ReadOptions(sheet="Data", header_row=9))
+
+
+def test_template_headers_in_any_language_are_read_without_a_profile(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "Tahun;Daerah asal;Transit 1;Transit 2;Tujuan;Jumlah orang;Jenis kelamin;Sektor kerja\n"
+        "2021;NTT;Batam;Johor Bahru;Sabah;2;Laki-laki;PRT\n",
+        encoding="utf-8",
+    )
+    result = _read(path)
+    rec = result.records.iloc[0]
+    assert (rec["origin"], rec["transit"], rec["destination"], rec["persons"]) == (
+        "NTT",
+        "Batam > Johor Bahru",
+        "Sabah",
+        2,
+    )
+    assert (rec["sex"], rec["sector"]) == ("male", "domestic_work")
+    assert result.header_of["origin"] == "Daerah asal"
+
+
+def test_vocabulary_labels_of_every_language_are_accepted(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "year,origin,destination,sector,exploitation,recruitment,transport,sex,age_group\n"
+        "2020,ID,MY,Pembantu rumah,Ikatan hutang,Ejen,Laut,Lelaki,Kanak-kanak\n"
+        "2020,ID,MY,Perkebunan; Ladang,Jeratan utang,Calo,Darat,Laki-laki,Anak\n"
+        "2020,ID,MY,Domestic work,Debt bondage,Recruitment agency,Air,Female,Adult\n",
+        encoding="utf-8",
+    )
+    rec = _read(path).records
+    assert list(rec["sector"]) == ["domestic_work", "plantation", "domestic_work"]
+    assert list(rec["exploitation"]) == ["debt_bondage"] * 3
+    assert list(rec["recruitment"]) == ["agency"] * 3
+    assert list(rec["transport"]) == ["sea", "land", "air"]
+    assert list(rec["sex"]) == ["male", "male", "female"]
+    assert list(rec["age_group"]) == ["child", "child", "adult"]
+
+
+def test_a_value_outside_the_vocabulary_is_kept_as_other_with_one_warning(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("year,origin,destination,sector\n" + "2020,ID,MY,Tukang masak\n" * 3, encoding="utf-8")
+    result = _read(path)
+    assert list(result.records["sector"]) == ["other"] * 3
+    assert result.warnings == [
+        "p/f.csv:2: sector: warning: 'Tukang masak' is not in the sector vocabulary; kept as 'other' "
+        "(3 rows: lines 2, 3, 4). Use one of: domestic_work, agriculture, plantation, fishing, construction, "
+        "manufacturing, hospitality, sex_industry, begging, other, unknown; "
+        "or map it in [values.sector] of partner.toml"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "cells", "kind"),
+    [
+        ("Nama", ["Siti Aminah", "Ali"], "name"),
+        ("No. Pasport", ["A1234567", "B7654321"], "passport number"),
+        ("No. KP", ["", ""], "identity card number (IC/NRIC/KTP/NIK)"),
+        ("NIK", ["", ""], "identity card number (IC/NRIC/KTP/NIK)"),
+        ("No. HP", ["", ""], "phone number"),
+        ("E-mail", ["", ""], "e-mail address"),
+        ("Alamat", ["", ""], "address"),
+        ("Tarikh lahir", ["", ""], "date of birth"),
+        ("Catatan", ["Nama: Siti", ""], "labelled personal details, such as 'Nama:'"),
+        ("Notes", ["write to x.y@example.org", ""], "e-mail addresses"),
+        ("Notes", ["880101-14-5566", ""], "identity card numbers (NRIC)"),
+        ("Ref", ["3201234567890001", "3201234567890002"], "identity card numbers (NIK)"),
+        ("Contact", ["+60 12-345 6789", ""], "phone numbers"),
+        ("Ref", ["A12345678", "K1234567"], "passport numbers"),
+    ],
+)
+def test_columns_that_look_like_personal_data_are_warned_and_never_read(tmp_path, header, cells, kind):
+    path = tmp_path / "f.csv"
+    path.write_text(
+        f"year,origin,destination,{header}\n" + "".join(f"2020,ID,MY,{c}\n" for c in cells), encoding="utf-8"
+    )
+    result = _read(path)
+    assert result.warnings == [
+        f"p/f.csv:1: {header}: warning: looks like personal data: {kind}. routemap does not read it, but remove "
+        "the column before you send the file"
+    ]
+    assert not any(c and c in result.records.to_numpy().ravel().tolist() for c in cells)
+
+
+def test_a_mapped_column_with_personal_data_is_warned_as_read(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    (folder / "partner.toml").write_text(
+        '[columns]\nyear = "y"\norigin = "o"\ndestination = "d"\nperson_key = "Passport"\n'
+    )
+    (folder / "f.csv").write_text("y,o,d,Passport\n2020,ID,MY,A1234567\n")
+    result = read_contribution(folder / "f.csv", load_profile(folder), current_year=2025)
+    assert result.warnings == [
+        "p/f.csv:1: Passport: warning: is read as person_key but looks like personal data: passport number. "
+        "Replace it with a key made by `routemap pseudonymise`, or remove it before you send the file"
+    ]
+
+
+def test_ordinary_columns_are_not_taken_for_personal_data():
+    for header in ("Negara Asal", "Tahun", "Sektor", "Person key", "Case ref", "Hotel", "No. Rujukan", "Kunci"):
+        assert header_kind(header) is None, header
+    for cells in (
+        ["2023", "2024"],
+        ["PSP-2001", "LA-00002"],
+        ["50795097c1b30a7d2024992a887ed7509af5b1602f99c9444e44630f9c6e1e70"],
+    ):
+        assert content_kind(pd.Series(cells)) is None, cells
+
+
+def test_a_header_written_twice_is_warned(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("year,origin,destination,origin\n2020,ID,MY,TH\n", encoding="utf-8")
+    result = _read(path)
+    assert list(result.records["origin"]) == ["ID"]
+    assert result.warnings == [
+        "p/f.csv:1: origin: warning: 2 columns are headed 'origin'; only the first is read as origin. "
+        "Rename or remove the others"
+    ]
+
+
+def test_missing_column_without_a_profile_names_the_accepted_headers(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("year,from,destination\n2020,ID,MY\n", encoding="utf-8")
+    result = _read(path)
+    assert result.records.empty and result.rejects[0]["scope"] == "file"
+    assert [str(p) for p in result.problems] == [
+        "p/f.csv:1: error: no column for origin; headers are: 'year', 'from', 'destination'; name a column "
+        "'origin' (the template's 'Origin', 'Tempat asal', 'Daerah asal' also work), "
+        'or map yours in partner.toml: [columns] origin = "<your header>"'
+    ]

@@ -2,6 +2,7 @@ import json
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 from routemap import pipeline
 from routemap._errors import AccountingError, ConfigError
@@ -51,7 +52,7 @@ def test_unreadable_file_is_skipped_and_recorded(make_project):
     result = build(project)
     status = {a.file: (a.status, a.rows_read) for a in result.files}
     assert status == {"broken/b.csv": ("unreadable", 0), "broken/c.xlsx": ("unreadable", 0), "good/a.csv": ("read", 1)}
-    assert any(w.startswith("skipped broken/b.csv: ") for w in result.warnings)
+    assert any(w.startswith("broken/b.csv: error: not read, skipped: ") for w in result.warnings)
     record = json.loads((project / ".routemap" / "build.json").read_text())
     assert [f["error"] != "" for f in record["files"]] == [True, True, False]
 
@@ -98,3 +99,85 @@ def test_no_accepted_rows_is_a_clear_error(make_project):
     project = make_project({"a": {"a.csv": CANON + ",Myanmar,,Penang,1,\n"}})
     with pytest.raises(ConfigError, match="no row was accepted from any contribution"):
         build(project)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.csv", b"", "the file is empty; export the sheet again with its header row"),
+        (
+            "header.csv",
+            b"year,origin,destination\n",
+            "has a header row (line 1) but no data rows; fill in at least one row below the header",
+        ),
+        (
+            "binary.csv",
+            bytes(range(256)) * 4,
+            "this does not look like a text (CSV) file; export the data as CSV UTF-8 or .xlsx",
+        ),
+        (
+            "damaged.xlsx",
+            b"PK\x03\x04 damaged",
+            "not a readable .xlsx workbook (BadZipFile); open it in Excel and save it again",
+        ),
+        (
+            "old.xls",
+            b"\xd0\xcf\x11\xe0",
+            "this is an old Excel (.xls) workbook; open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8",
+        ),
+    ],
+)
+def test_each_unreadable_file_is_skipped_with_its_reason(make_project, gazetteer, name, content, reason):
+    project = make_project({"good": {"a.csv": CANON + "2020,Myanmar,Thailand,Penang,6,\n"}, "bad": {name: content}})
+    result = build(project, gazetteer=gazetteer)
+    path = project / "data" / "contributions" / "bad" / name
+    assert f"bad/{name}: error: not read, skipped: {reason}" in result.warnings
+    account = next(a for a in result.files if a.partner == "bad")
+    assert (account.status, account.rows_read, account.error) == ("unreadable", 0, f"{path}: {reason}")
+    assert (project / "output" / "routes.csv").exists()
+
+
+def test_missing_sheet_is_skipped_and_other_files_build(make_project, gazetteer, tmp_path):
+    book = tmp_path / "k.xlsx"
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.append(["year", "origin", "destination"])
+    sheet.append([2020, "Nepal", "Johor"])
+    wb.save(book)
+    project = make_project(
+        {
+            "good": {"a.csv": CANON + "2020,Myanmar,Thailand,Penang,6,\n"},
+            "bad": {"partner.toml": '[read]\nsheet = "Kes"\n', "k.xlsx": book.read_bytes()},
+        }
+    )
+    result = build(project, gazetteer=gazetteer)
+    assert any(
+        w.startswith("bad/k.xlsx: error: not read, skipped: ") and "there is no sheet 'Kes'; sheets are: 'Sheet'" in w
+        for w in result.warnings
+    )
+    assert result.totals["unreadable_files"] == 1 and result.totals["accepted"] == 1
+
+
+def test_every_bad_row_is_rejected_with_file_line_column_and_reason(make_project, gazetteer):
+    text = (
+        "year,origin,transit,destination,persons,person_key\n"
+        "2020,Myanmar,,Penang,1,\n"
+        ",Myanmar,,Penang,1,\n"
+        "1900,Myanmar,,Penang,1,\n"
+        "2020,,,Penang,1,\n"
+        "2020,Myanmar,,Penang,0,\n"
+        "2020,Myanmar,Bangkok,Penang,1,,extra\n"
+    )
+    project = make_project({"p": {"f.csv": text}})
+    result = build(project, min_count=1, gazetteer=gazetteer)
+    rejects = pd.read_csv(project / ".routemap" / "rejects.csv", dtype=str, keep_default_na=False)
+    assert rejects[["file", "line", "column", "reason"]].values.tolist() == [
+        ["p/f.csv", "3", "year", "year is empty; give the year of recruitment or registration"],
+        ["p/f.csv", "4", "year", f"year '1900' is outside 1950..{pd.Timestamp.today().year}"],
+        ["p/f.csv", "5", "origin", "origin is empty; every row needs one (a country, 'City, Country' or an ISO code)"],
+        ["p/f.csv", "6", "persons", "persons '0' is not a positive whole number (1, 2, 3 …)"],
+        ["p/f.csv", "7", "", "has 7 cells but the header has 6; a value probably holds an unquoted ','"],
+    ]
+    (account,) = result.files
+    assert (account.rows_read, account.accepted, account.rejected, account.merged) == (6, 1, 5, 0)

@@ -20,9 +20,22 @@ class ProfileError(ConfigError):
 
 
 class ReadError(RoutemapError):
-    """A contribution file cannot be read at all (empty, binary, corrupt, missing sheet)."""
+    """A contribution file cannot be read at all (empty, binary, corrupt, missing sheet).
+
+    Parameters
+    ----------
+    path
+        The file (shown first in the message).
+    reason
+        Why it cannot be read and what to do, without the file name.
+    """
 
     exit_code = 2
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
 
 
 class AccountingError(RoutemapError):

@@ -231,9 +231,23 @@ def cache_dir() -> Path:
     return Path(base) / "routemap"
 
 
+_LOADED: dict[Path, Index] = {}
+
+
 def load_index() -> Index:
-    """Load the compiled index from the cache, building it first when the cache is stale."""
+    """Load the compiled index from the cache, building it first when the cache is stale.
+
+    The index is read-only once built; a process loads it once.
+    """
     path = cache_dir() / f"gazetteer-{_sources_fingerprint()}.pickle"
+    if path in _LOADED:
+        return _LOADED[path]
+    index = _load_or_build(path)
+    _LOADED[path] = index
+    return index
+
+
+def _load_or_build(path: Path) -> Index:
     if path.exists():
         try:
             with path.open("rb") as fh:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 from pyproj import Geod
 from shapely.geometry import LineString, MultiLineString, Point
@@ -112,23 +111,26 @@ def route_table(routed: Routed) -> pd.DataFrame:
 def breakdown(routed: Routed, dimension: str) -> pd.DataFrame:
     """Persons per route and value of one dimension (long format: route, value, persons)."""
     rec = routed.records.loc[routed.records["routable"]]
-    grouped = rec.groupby(["route", dimension], sort=True)["persons"].sum().reset_index()
-    return grouped.rename(columns={dimension: "value"})
+    values = rec[dimension].astype(str)
+    grouped = rec.assign(value=values).groupby(["route", "value"], sort=True)["persons"].sum().reset_index()
+    return grouped[["route", "value", "persons"]].astype({"persons": "int64"})
 
 
-def routes_gdf(routes: pd.DataFrame, routed: Routed) -> gpd.GeoDataFrame:
-    """Routes as a GeoDataFrame: each route's legs as one (multi)line."""
+def routes_gdf(
+    routes: pd.DataFrame, stops_of: dict[str, tuple[str, ...]], places: dict[str, Place]
+) -> gpd.GeoDataFrame:
+    """Routes as a GeoDataFrame: each route's legs as one (multi)line, or a point for a one-stop route."""
     geoms: list[BaseGeometry | None] = []
     for key in routes["route"]:
-        stops = routed.routes[key]
+        stops = stops_of[key]
         parts: list[LineString] = []
         for a, b in itertools.pairwise(stops):
-            geom = _leg_geometry(routed.places[a], routed.places[b])
+            geom = _leg_geometry(places[a], places[b])
             parts.extend(geom.geoms if isinstance(geom, MultiLineString) else [geom])
         if parts:
             geoms.append(MultiLineString(parts))
         else:  # a route inside one place (origin and destination generalise to the same stop)
-            place = routed.places[stops[0]]
+            place = places[stops[0]]
             geoms.append(Point(round(place.lon, ROUND), round(place.lat, ROUND)))
     return gpd.GeoDataFrame(routes.copy(), geometry=geoms, crs=CRS)
 
@@ -212,20 +214,48 @@ def places_gdf(
     return gpd.GeoDataFrame(frame, geometry=geoms, crs=CRS)
 
 
-def dimension_shares(routed: Routed, keys: Iterable[str]) -> pd.DataFrame:
-    """Per route: persons female, persons child and the top sector (for tooltips and tables)."""
-    rec = routed.records.loc[routed.records["routable"] & routed.records["route"].isin(list(keys))]
-    if rec.empty:
-        return pd.DataFrame(columns=["route", "female", "child", "known_sex", "known_age", "top_sector"])
-    female = rec.loc[rec["sex"].eq("female")].groupby("route")["persons"].sum()
-    known_sex = rec.loc[rec["sex"].isin(["female", "male", "other"])].groupby("route")["persons"].sum()
-    child = rec.loc[rec["age_group"].eq("child")].groupby("route")["persons"].sum()
-    known_age = rec.loc[rec["age_group"].isin(["child", "adult"])].groupby("route")["persons"].sum()
-    sectors = rec.loc[~rec["sector"].isin(["unknown"])].groupby(["route", "sector"])["persons"].sum().reset_index()
-    sectors = sectors.sort_values(["route", "persons", "sector"], ascending=[True, False, True])
-    top = sectors.drop_duplicates("route").set_index("route")["sector"]
-    out = pd.DataFrame(index=pd.Index(sorted(rec["route"].unique()), name="route"))
-    for name, series in (("female", female), ("known_sex", known_sex), ("child", child), ("known_age", known_age)):
-        out[name] = series.reindex(out.index).fillna(0).astype(np.int64)
-    out["top_sector"] = top.reindex(out.index).fillna("")
-    return out.reset_index()
+@dataclass(slots=True)
+class Aggregates:
+    """Exact, private aggregates of one build: never written anywhere as they are.
+
+    Parameters
+    ----------
+    routes
+        One row per route (see :func:`route_table`), exact persons.
+    breakdowns
+        Dimension -> long table ``route, value, persons`` (every record has one value per
+        dimension, ``unknown`` included, so each route's cells add up to its persons).
+    stops
+        Route key -> ordered stop ids.
+    places
+        Stop id -> :class:`Place`.
+    years
+        Earliest and latest year among routable records (``None`` when there are none).
+    """
+
+    routes: pd.DataFrame
+    breakdowns: dict[str, pd.DataFrame]
+    stops: dict[str, tuple[str, ...]]
+    places: dict[str, Place]
+    years: tuple[int, int] | None
+
+
+#: Dimensions broken down per route (tables, map layers, tooltips).
+BREAKDOWN_DIMENSIONS: tuple[str, ...] = (
+    "sector",
+    "exploitation",
+    "sex",
+    "age_group",
+    "year",
+    "recruitment",
+    "transport",
+)
+
+
+def aggregate(routed: Routed) -> Aggregates:
+    """Count persons per route and per route and dimension value (exact; private)."""
+    routes = route_table(routed)
+    breakdowns = {dim: breakdown(routed, dim) for dim in BREAKDOWN_DIMENSIONS}
+    rec = routed.records.loc[routed.records["routable"]]
+    years = (int(rec["year"].min()), int(rec["year"].max())) if len(rec) else None
+    return Aggregates(routes=routes, breakdowns=breakdowns, stops=routed.routes, places=routed.places, years=years)

@@ -103,8 +103,8 @@ def build(
         progress.close()
     if quiet:
         return
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    for problem in result.warnings:  # each line names its file and says "error" or "warning"
+        click.echo(problem, err=True)
     t = result.totals
     click.echo(
         f"read {t['rows_read']} rows from {len(result.files)} file(s): {t['accepted']} accepted, "
@@ -115,6 +115,12 @@ def build(
         f"(shown as <{result.settings.min_count}); map draws {result.drawn.get('legs', 0)} legs and "
         f"{result.drawn.get('places', 0)} places"
     )
+    merged = [(a.file, a.merged) for a in result.files if a.merged]
+    if merged:
+        click.echo("merged as duplicates (person_key seen before): " + ", ".join(f"{f} {n}" for f, n in merged))
+    unreadable = [a.file for a in result.files if a.status != "read"]
+    if unreadable:
+        click.echo(f"not read: {', '.join(unreadable)} (see the messages above)")
     click.echo(f"wrote {', '.join(result.outputs)} to {result.out_dir}")
     click.echo(f"private build record: {result.private_dir / 'build.json'} (rejects.csv, places.csv beside it)")
 
@@ -140,6 +146,127 @@ def places(project_dir: Path, unresolved: bool) -> None:
     click.echo(format_place_table(result.table(unresolved=unresolved)))
     click.echo(f"\n{result.summary()}")
     click.echo(f"private place report: {result.path}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Partner profile to apply [default: partner.toml in the folder or beside the file].",
+)
+@_friendly
+def validate(path: Path, profile_path: Path | None) -> None:
+    """Check a contribution file, or a partner folder, before sending it.
+
+    Prints one line per problem (FILE:LINE: COLUMN: error|warning: message; LINE as the
+    spreadsheet shows it), then a summary. Exit status: 0 no errors, 1 rows with errors, 2 a file
+    that cannot be read. Nothing is written.
+    """
+    from routemap.validate import validate_path
+
+    report = validate_path(path, profile_path=profile_path)
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(report.exit_code)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write [default: routemap-template-LANG.FORMAT].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default="xlsx",
+    show_default=True,
+    help="xlsx: dropdowns and a dictionary sheet; csv: a header and FILE.dictionary.csv beside it.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ms", "id"]),
+    default="en",
+    show_default=True,
+    help="Language of headers, dictionary and dropdown labels (English, Malay, Indonesian).",
+)
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@_friendly
+def template(out: Path | None, fmt: str, lang: str, force: bool) -> None:
+    """Write a blank contribution template for partners to fill in."""
+    from routemap.template import default_name, write_template
+
+    target = out or Path(default_name(fmt=fmt, lang=lang))
+    for path in write_template(target, fmt=fmt, lang=lang, overwrite=force):
+        click.echo(f"wrote {path}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
+@click.option("--column", default=None, help="Header of the identifier column (passport or case number).")
+@click.option(
+    "--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="The key file the partners share."
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The copy to write (.csv, or .xlsx for a workbook).",
+)
+@click.option("--sheet", default=None, help="Worksheet of an xlsx file [default: the first].")
+@click.option("--as", "key_column", default="person_key", show_default=True, help="Header of the new column.")
+@click.option(
+    "--new-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Make a new random key file (share it only with the other partners), then stop.",
+)
+@_friendly
+def pseudonymise(
+    file: Path | None,
+    column: str | None,
+    key_file: Path | None,
+    out: Path | None,
+    sheet: str | None,
+    key_column: str,
+    new_key: Path | None,
+) -> None:
+    r"""Replace an identifier column with person_key, a keyed hash, so duplicates can be counted once.
+
+    \b
+    routemap pseudonymise --new-key shared.key
+    routemap pseudonymise cases.xlsx --column "Passport no" --key-file shared.key -o cases-keyed.xlsx
+    """
+    from routemap._errors import ConfigError
+    from routemap.pseudonymise import new_key as make_key
+    from routemap.pseudonymise import pseudonymise_file
+
+    if new_key is not None:
+        if file is not None:
+            raise ConfigError("--new-key makes a key and nothing else; run pseudonymise again to use it")
+        click.echo(f"wrote {make_key(new_key)}: share it only with the partner organisations, never with the data")
+        return
+    if file is None or column is None or key_file is None or out is None:
+        given = {"FILE": file, "--column": column, "--key-file": key_file, "-o": out}
+        missing = ", ".join(name for name, value in given.items() if value is None)
+        raise ConfigError(
+            f"missing {missing}; e.g. routemap pseudonymise cases.csv --column Passport "
+            "--key-file shared.key -o cases-keyed.csv (or --new-key KEY to make a key)"
+        )
+    result = pseudonymise_file(file, column=column, key_file=key_file, out=out, sheet=sheet, key_column=key_column)
+    click.echo(
+        f"wrote {result.out}: {result.rows} rows, {result.keyed} with a {key_column} "
+        f"({result.distinct} distinct); the column {column!r} is not in it"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,24 +19,32 @@ import numpy as np
 import pandas as pd
 
 from routemap._errors import ProfileError, ReadError
+from routemap._pii import content_kind, header_kind
 from routemap.places import country_iso3
+from routemap.problems import Problem, Severity
 from routemap.schema import (
     COORD_STOPS,
     FIELD_NAMES,
+    LANGUAGES,
     MULTI_VALUE_FIELDS,
     REQUIRED_FIELDS,
     VOCABULARIES,
     canonical_vocab_value,
     fold,
+    header_aliases,
+    header_label,
 )
 
 log = logging.getLogger(__name__)
 
 PROFILE_FILE = "partner.toml"
-DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+#: Files a partner folder may hold; .xls, .xlsm and .ods are listed so that they get a clear message.
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
 DELIMITERS = (",", ";", "\t", "|")
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1")
 MIN_YEAR = 1950
+#: Largest ``persons`` one row may stand for; anything larger is taken for a typo and rejected.
+MAX_PERSONS = 100_000
 TRANSIT_SPLIT = re.compile(r"\s*(?:;|>|→)\s*")
 
 #: Columns of the records DataFrame, in order.
@@ -58,6 +66,21 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "exploitation",
     "recruitment",
     "transport",
+    "origin_lon",
+    "origin_lat",
+    "destination_lon",
+    "destination_lat",
+    "intended_destination_lon",
+    "intended_destination_lat",
+)
+
+#: Columns of :attr:`Applied.stops`: what is needed to check every row's places.
+STOP_COLUMNS: tuple[str, ...] = (
+    "line",
+    "origin",
+    "transit",
+    "destination",
+    "intended_destination",
     "origin_lon",
     "origin_lat",
     "destination_lon",
@@ -103,6 +126,9 @@ class Profile:
         Whether the contribution is made-up sample data.
     path
         Where the profile was read from (``None`` for the built-in canonical profile).
+    aliases
+        Canonical field -> other headers accepted when none of ``columns`` is in a file: the
+        template's headers in every language. Used when a profile has no ``[columns]`` table.
     """
 
     partner: str
@@ -114,23 +140,48 @@ class Profile:
     missing: frozenset[str] = frozenset()
     synthetic: bool = False
     path: Path | None = None
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def expected_headers(self) -> tuple[str, ...]:
+        """Every header the profile may read, used to find the header row."""
+        names = [h for headers in self.columns.values() for h in headers]
+        names += [h for headers in self.aliases.values() for h in headers]
+        return tuple(dict.fromkeys(names))
 
 
 @dataclass(slots=True)
 class FileResult:
-    """What reading one file gave: records, rejects and the per-file accounting."""
+    """What reading one file gave: records, rejects, problems and the per-file accounting.
+
+    ``rejects`` holds one dict per (rejected row, reason) for ``.routemap/rejects.csv``;
+    ``problems`` holds file-level errors and every warning (row errors are in ``rejects``).
+    """
 
     partner: str
     file: str
     sha256: str
     records: pd.DataFrame
     rejects: list[dict[str, Any]]
-    warnings: list[str]
+    problems: list[Problem]
     rows_read: int
     blank_rows: int
     encoding: str = ""
     delimiter: str = ""
     sheet: str = ""
+    private_values: dict[str, set[str]] = field(default_factory=dict)
+    header_line: int = 1
+    header_of: dict[str, str] = field(default_factory=dict)
+    stops: pd.DataFrame | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warnings, as one line of text each."""
+        return [str(p) for p in self.problems if p.severity == "warning"]
+
+    @property
+    def rejected_lines(self) -> set[int]:
+        """Lines of the rows that were rejected."""
+        return {int(r["line"]) for r in self.rejects}
 
 
 @dataclass(slots=True)
@@ -146,6 +197,7 @@ class RawTable:
     sheet: str = ""
     warnings: list[str] = field(default_factory=list)
     bad_rows: list[tuple[int, str]] = field(default_factory=list)
+    header_line: int = 1
 
 
 # ---------------------------------------------------------------------------------------- profiles
@@ -157,9 +209,22 @@ def _as_tuple(value: Any, where: str) -> tuple[str, ...]:
     raise ProfileError(f"{where} = {value!r} must be a header in quotes or a list of headers")
 
 
+def canonical_columns() -> dict[str, tuple[str, ...]]:
+    """Canonical field -> its own name as header."""
+    return {name: (name,) for name in FIELD_NAMES}
+
+
+def template_aliases() -> dict[str, tuple[str, ...]]:
+    """Canonical field -> the template's headers for it in every language."""
+    return {name: header_aliases(name) for name in FIELD_NAMES}
+
+
 def canonical_profile(partner: str) -> Profile:
-    """The profile used for a folder without ``partner.toml``: headers are the canonical names."""
-    return Profile(partner=partner, name=partner, columns={name: (name,) for name in FIELD_NAMES})
+    """The profile used for a folder without ``partner.toml``.
+
+    Headers are the canonical names or the template's headers in English, Malay or Indonesian.
+    """
+    return Profile(partner=partner, name=partner, columns=canonical_columns(), aliases=template_aliases())
 
 
 def load_profile(folder: Path) -> Profile:
@@ -225,8 +290,9 @@ def read_profile(path: Path, *, partner: str | None = None) -> Profile:
             columns[canon] = _as_tuple(header, f"[columns] {canon}")
         except ProfileError as exc:
             problems.append(str(exc))
+    aliases: dict[str, tuple[str, ...]] = {}
     if "columns" not in raw:
-        columns = {name: (name,) for name in FIELD_NAMES}
+        columns, aliases = canonical_columns(), template_aliases()
     for req in REQUIRED_FIELDS:
         if req not in columns:
             problems.append(f'[columns] has no {req!r}: every row needs it; add {req} = "<your header>"')
@@ -266,6 +332,7 @@ def read_profile(path: Path, *, partner: str | None = None) -> Profile:
         missing=frozenset(str(m).strip() for m in missing_raw),
         synthetic=bool(raw.get("synthetic", False)),
         path=path,
+        aliases=aliases,
     )
 
 
@@ -281,73 +348,121 @@ def discover(contributions_dir: Path) -> list[tuple[Profile, list[Path]]]:
         return []
     out: list[tuple[Profile, list[Path]]] = []
     for folder in sorted(p for p in contributions_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        files = sorted(
-            f
-            for f in folder.iterdir()
-            if f.is_file()
-            and f.suffix.lower() in DATA_SUFFIXES
-            and not f.name.startswith(("~$", "."))
-            and not f.name.endswith(".dictionary.csv")
-        )
-        out.append((load_profile(folder), files))
+        out.append((load_profile(folder), data_files(folder)))
     return out
+
+
+def data_files(folder: Path) -> list[Path]:
+    """The data files of a partner folder, sorted; lock files and template dictionaries are left out."""
+    return sorted(
+        f
+        for f in folder.iterdir()
+        if f.is_file()
+        and f.suffix.lower() in DATA_SUFFIXES
+        and not f.name.startswith(("~$", "."))
+        and not f.name.endswith(".dictionary.csv")
+    )
 
 
 # ---------------------------------------------------------------------------------------- readers
 def _decode(data: bytes, encoding: str, path: Path) -> tuple[str, str, list[str]]:
-    """Decode bytes: return text, the encoding used and warnings."""
-    warnings: list[str] = []
+    """Decode bytes: return the text, the encoding used and warnings (without the file name)."""
     if encoding != "auto":
+        codec = {"utf-8": "utf-8-sig"}.get(encoding, encoding)  # a BOM is never part of the first header
         try:
-            return data.decode(encoding), encoding, warnings
+            return data.decode(codec), encoding, []
         except UnicodeDecodeError as exc:
             raise ReadError(
-                f'{path}: byte {exc.start} is not valid {encoding}; set [read] encoding = "auto" '
-                "in partner.toml or save the file as CSV UTF-8"
+                path,
+                f'byte {exc.start} is not valid {encoding}; set [read] encoding = "auto" '
+                "in partner.toml or save the file as CSV UTF-8",
             ) from None
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig", warnings
+        body = data[len(codecs.BOM_UTF8) :]
+        try:
+            return body.decode("utf-8"), "utf-8-sig", []
+        except UnicodeDecodeError as exc:
+            return (
+                body.decode("utf-8", errors="replace"),
+                "utf-8-sig",
+                [
+                    f"marked as UTF-8 but byte {exc.start + 3} is not UTF-8; such bytes were replaced by '\ufffd'. "
+                    "Save the file again as CSV UTF-8"
+                ],
+            )
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), "utf-16", warnings
+            return data.decode("utf-16"), "utf-16", []
         except UnicodeDecodeError:
-            raise ReadError(f"{path}: starts like UTF-16 text but is not; save it again as CSV UTF-8") from None
+            raise ReadError(path, "starts like UTF-16 text but is not; save it again as CSV UTF-8") from None
     try:
-        return data.decode("utf-8"), "utf-8", warnings
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
-    if data.count(b"\x00") > len(data) // 4:
-        for enc in ("utf-16-le", "utf-16-be"):
+    half = max(len(data) // 2, 1)
+    for enc, zeros in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+        if zeros.count(0) > 0.4 * half:
             try:
-                return data.decode(enc), enc, [f"{path.name}: no byte-order mark; read as {enc}"]
+                text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
+            return text, enc, [f"no byte-order mark; read as {enc} (Unicode text). Save the file as CSV UTF-8"]
     try:
-        text = data.decode("cp1252")
-        enc = "cp1252"
+        text, enc, name = data.decode("cp1252"), "cp1252", "Windows Western European"
     except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        enc = "latin-1"
-    warnings.append(
-        f"{path.name}: not UTF-8; the encoding was guessed as {enc} (Windows Western European). "
-        "Check that accented names look right, or save the file as CSV UTF-8"
+        text, enc, name = data.decode("latin-1"), "latin-1", "ISO 8859-1"
+    return (
+        text,
+        enc,
+        [
+            f"not UTF-8; the encoding was guessed as {enc} ({name}). "
+            "Check that accented names look right, or save the file as CSV UTF-8"
+        ],
     )
-    return text, enc, warnings
+
+
+#: Non-blank lines looked at to choose the delimiter.
+SNIFF_ROWS = 20
 
 
 def _sniff_delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in DELIMITERS}
-    best = max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
-    return best if counts[best] > 0 else ","
+    """Choose the delimiter that splits the header into most columns and the next rows alike.
+
+    Quoted fields are parsed, so a comma inside ``"Johor, Malaysia"`` does not count.
+    """
+    sample = text[:65536]
+    best, best_score = ",", (0, 0, 0)
+    for rank, delimiter in enumerate(DELIMITERS):
+        widths: list[int] = []
+        try:
+            for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+                if any(c.strip() for c in row):
+                    widths.append(len(row))
+                if len(widths) >= SNIFF_ROWS:
+                    break
+        except csv.Error:
+            continue
+        if not widths or widths[0] < 2:
+            continue
+        score = (sum(1 for w in widths if w == widths[0]), widths[0], -rank)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def _looks_binary(text: str) -> bool:
+    if "\x00" in text:
+        return True
     sample = text[:4096]
-    if not sample:
-        return False
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
-    return "\x00" in sample or controls > len(sample) // 20
+    return controls > len(sample) // 20
+
+
+#: What to tell a partner who sends a spreadsheet routemap does not read.
+_OTHER_FORMATS = {
+    ".xls": "this is an old Excel (.xls) workbook; open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8",
+    ".ods": "this is an OpenDocument spreadsheet; save it as .xlsx (Excel Workbook) or CSV UTF-8",
+}
 
 
 def read_table(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = ()) -> RawTable:
@@ -365,26 +480,31 @@ def read_table(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = 
     Raises
     ------
     ReadError
-        When the file is empty, binary, corrupt, has no header, or names a sheet that does not exist.
+        When the file is empty, binary, corrupt, has no data rows, or names a sheet that does not exist.
     """
-    if path.suffix.lower() == ".xlsx":
+    suffix = path.suffix.lower()
+    if suffix in _OTHER_FORMATS:
+        raise ReadError(path, _OTHER_FORMATS[suffix])
+    if suffix in (".xlsx", ".xlsm"):
         rows, sheet = _xlsx_rows(path, options)
         return _table(path, rows, options, expected, sheet=sheet, strict_width=False)
     data = path.read_bytes()
     if not data.strip():
-        raise ReadError(f"{path}: the file is empty; export the sheet again with its header row")
+        raise ReadError(path, "the file is empty; export the sheet again with its header row")
     if data.startswith(b"PK\x03\x04"):
-        raise ReadError(f"{path}: this is an Excel (xlsx) file with a .csv name; rename it to .xlsx")
+        raise ReadError(path, "this is an Excel (xlsx) file with a .csv name; rename it to .xlsx")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError(f"{path}: this is an old Excel (.xls) file; save it as .xlsx or CSV UTF-8")
+        raise ReadError(path, "this is an old Excel (.xls) file; save it as .xlsx or CSV UTF-8")
     text, encoding, warnings = _decode(data, options.encoding, path)
     if _looks_binary(text):
-        raise ReadError(f"{path}: this does not look like a text (CSV) file; export the data as CSV UTF-8 or .xlsx")
+        raise ReadError(path, "this does not look like a text (CSV) file; export the data as CSV UTF-8 or .xlsx")
+    if not text.strip():
+        raise ReadError(path, "the file is empty; export the sheet again with its header row")
     delimiter = options.delimiter if options.delimiter != "auto" else _sniff_delimiter(text)
-    try:
+    try:  # records are numbered as a spreadsheet numbers rows: a quoted line break stays in its row
         rows = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
     except csv.Error as exc:
-        raise ReadError(f"{path}: cannot be read as CSV ({exc}); check the quotes in the file") from None
+        raise ReadError(path, f"cannot be read as CSV ({exc}); check the quotes in the file") from None
     table = _table(path, rows, options, expected, strict_width=True, delimiter=delimiter)
     table.encoding = encoding
     table.warnings = warnings
@@ -417,21 +537,21 @@ def _table(
     sheet: str = "",
     delimiter: str = "",
 ) -> RawTable:
-    where = f"{path} [{sheet}]" if sheet else str(path)
-    if not rows:
-        raise ReadError(f"{where}: the file is empty; export the sheet again with its header row")
+    where = f"{path}[{sheet}]" if sheet else str(path)
+    if not any(any(c.strip() for c in cells) for _, cells in rows):
+        raise ReadError(where, "the file is empty; export the sheet again with its header row")
     if options.header_row is None:
         start = _find_header(rows, expected)
     else:
         start = next((i for i, (n, _) in enumerate(rows) if n == options.header_row), len(rows))
         if start >= len(rows):
-            raise ReadError(f"{where}: there is no row {options.header_row} for the header; check [read] header_row")
+            raise ReadError(where, f"there is no row {options.header_row} for the header; check [read] header_row")
     header_line, headers = rows[start]
     headers = [h.strip() for h in headers]
     while headers and not headers[-1]:
         headers.pop()
     if not any(headers):
-        raise ReadError(f"{where}: the header row ({header_line}) is empty; check [read] header_row")
+        raise ReadError(where, f"the header row ({header_line}) is empty; check [read] header_row")
     width = len(headers)
     cells: list[list[str]] = []
     lines: list[int] = []
@@ -453,6 +573,11 @@ def _table(
             row = row + [""] * (width - len(row))
         cells.append(row)
         lines.append(line)
+    if not cells and not bad:
+        raise ReadError(
+            where,
+            f"has a header row (line {header_line}) but no data rows; fill in at least one row below the header",
+        )
     frame = pd.DataFrame(cells, columns=pd.Index(range(width)), dtype=object)
     return RawTable(
         headers=headers,
@@ -462,6 +587,7 @@ def _table(
         delimiter=delimiter,
         sheet=sheet,
         bad_rows=bad,
+        header_line=header_line,
     )
 
 
@@ -486,20 +612,26 @@ def _xlsx_rows(path: Path, options: ReadOptions) -> tuple[list[tuple[int, list[s
     from openpyxl.utils.exceptions import InvalidFileException
 
     if path.stat().st_size == 0:
-        raise ReadError(f"{path}: the file is empty; save the workbook again from Excel")
+        raise ReadError(path, "the file is empty; save the workbook again from Excel")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
         raise ReadError(
-            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}); open it in Excel and save it again"
+            path, f"not a readable .xlsx workbook ({type(exc).__name__}); open it in Excel and save it again"
         ) from None
     try:
         names = workbook.sheetnames
+        if not names:
+            raise ReadError(path, "the workbook has no sheets; open it in Excel and save it again")
         if options.sheet is None:
             sheet_name = names[0]
         elif isinstance(options.sheet, int):
             if not 1 <= options.sheet <= len(names):
-                raise ReadError(f"{path}: there is no sheet number {options.sheet}; sheets are: {', '.join(names)}")
+                raise ReadError(
+                    path,
+                    f"there is no sheet number {options.sheet}; sheets are: {', '.join(repr(n) for n in names)}; "
+                    "fix [read] sheet in partner.toml",
+                )
             sheet_name = names[options.sheet - 1]
         else:
             matches = [n for n in names if n == options.sheet] or [
@@ -507,19 +639,23 @@ def _xlsx_rows(path: Path, options: ReadOptions) -> tuple[list[tuple[int, list[s
             ]
             if not matches:
                 raise ReadError(
-                    f"{path}: there is no sheet {options.sheet!r}; sheets are: {', '.join(repr(n) for n in names)}; "
-                    "fix [read] sheet in partner.toml"
+                    path,
+                    f"there is no sheet {options.sheet!r}; sheets are: {', '.join(repr(n) for n in names)}; "
+                    "fix [read] sheet in partner.toml",
                 )
             sheet_name = matches[0]
+        worksheet = workbook[sheet_name]
+        if hasattr(worksheet, "reset_dimensions"):
+            worksheet.reset_dimensions()  # some programs store a wrong used range; read every row there is
         rows = [
             (number, [_cell_text(v) for v in values])
-            for number, values in enumerate(workbook[sheet_name].iter_rows(values_only=True), start=1)
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)
         ]
     except ReadError:
         raise
     except Exception as exc:  # openpyxl raises many types on damaged parts of a workbook
         raise ReadError(
-            f"{path}: the workbook is damaged ({type(exc).__name__}: {exc}); open it in Excel and save it again"
+            path, f"the workbook is damaged ({type(exc).__name__}: {exc}); open it in Excel and save it again"
         ) from None
     finally:
         workbook.close()
@@ -533,6 +669,30 @@ def _match_headers(headers: list[str], wanted: str) -> int | None:
     folded = [fold(h) for h in headers]
     key = fold(wanted)
     return folded.index(key) if key in folded else None
+
+
+_NUMBERED = re.compile(r"(.+?) ?(\d+)")
+
+
+def _locate(headers: list[str], canon: str, wanted: tuple[str, ...], aliases: tuple[str, ...]) -> list[int]:
+    """Indices of the columns read for a canonical field, in the order they are read.
+
+    The profile's own headers come first; without any of them, the template's headers (in any
+    language, ``transit`` also numbered: ``transit_1``, ``Transit 2``) are tried.
+    """
+    found = [i for h in wanted if (i := _match_headers(headers, h)) is not None]
+    if not found and aliases:
+        keys = {fold(a) for a in aliases}
+        folded = [fold(h) for h in headers]
+        if canon == "transit":
+            found = [
+                i
+                for i, f in enumerate(folded)
+                if f in keys or ((m := _NUMBERED.fullmatch(f)) is not None and m.group(1) in keys)
+            ]
+        else:
+            found = [i for i, f in enumerate(folded) if f in keys][:1]
+    return list(dict.fromkeys(found))
 
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
@@ -550,14 +710,61 @@ def _parse_years(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return year, year.isna()
 
 
+@dataclass(slots=True)
+class Applied:
+    """What applying a profile to a table gave.
+
+    Parameters
+    ----------
+    records
+        Accepted records, canonical columns.
+    rejects
+        One dict per (rejected row, reason): partner, file, line, column, value, reason, and
+        ``scope`` (``row``, or ``file`` when the whole file's mapping failed).
+    problems
+        File-level errors (a mapped column missing) and every warning.
+    used
+        Column index -> the canonical field it is read as.
+    header_of
+        Canonical field -> the header it is read from.
+    stops
+        Every row's (rejected ones too) line, place cells and coordinates, to check places.
+    """
+
+    records: pd.DataFrame
+    rejects: list[dict[str, Any]]
+    problems: list[Problem]
+    used: dict[int, str]
+    header_of: dict[str, str]
+    stops: pd.DataFrame
+
+
+def _shown_headers(headers: list[str]) -> str:
+    return ", ".join(repr(h) for h in headers) or "(none)"
+
+
+def _missing_column_message(profile: Profile, canon: str, headers: list[str], *, required: bool) -> str:
+    shown = _shown_headers(headers)
+    wanted = profile.columns.get(canon, (canon,))
+    if profile.aliases.get(canon):
+        labels = list(dict.fromkeys(header_label(canon, lang) for lang in LANGUAGES))
+        return (
+            f"no column for {canon}; headers are: {shown}; name a column {canon!r} "
+            f"(the template's {', '.join(repr(a) for a in labels)} also work), "
+            f'or map yours in partner.toml: [columns] {canon} = "<your header>"'
+        )
+    what = "" if required else "; treated as empty"
+    return f"column {wanted[0]!r} (for {canon}) not found{what}; headers are: {shown}; fix [columns] in partner.toml"
+
+
 def apply_profile(
     table: RawTable,
     profile: Profile,
     *,
     file_label: str,
     current_year: int | None = None,
-) -> tuple[pd.DataFrame, list[dict[str, Any]], list[str]]:
-    """Turn a raw table into canonical records and rejects.
+) -> Applied:
+    """Turn a raw table into canonical records, rejects and problems.
 
     Parameters
     ----------
@@ -572,36 +779,34 @@ def apply_profile(
 
     Returns
     -------
-    records, rejects, warnings
-        Accepted records (canonical columns), one reject dict per rejected row (file, line,
-        column, value, reason), and warnings (vocabulary fallbacks, missing optional columns).
+    Applied
+        Accepted records, one reject dict per rejected row and reason, and problems (file-level
+        errors, vocabulary fallbacks, missing optional columns, personal data).
     """
     year_max = current_year or dt.date.today().year
-    warnings: list[str] = []
+    sheet = table.sheet
+    problems: list[Problem] = []
+
+    def file_problem(severity: Severity, message: str, column: str = "") -> None:
+        problems.append(Problem(severity, file_label, message, line=table.header_line, column=column, sheet=sheet))
+
     n = len(table.rows)
     columns: dict[str, pd.Series] = {}
     header_of: dict[str, str] = {}
+    used: dict[int, str] = {}
     missing_required: list[str] = []
     for canon, headers in profile.columns.items():
-        found: list[pd.Series] = []
-        for header in headers:
-            idx = _match_headers(table.headers, header)
-            if idx is None:
-                continue
-            found.append(table.rows[idx].astype(str).str.strip() if n else pd.Series([], dtype=object))
-            header_of.setdefault(canon, table.headers[idx])
+        indices = _locate(table.headers, canon, headers, profile.aliases.get(canon, ()))
+        found = [table.rows[i].astype(str).str.strip() if n else pd.Series([], dtype=object) for i in indices]
+        for i in indices:
+            used.setdefault(i, canon)
+        if indices:
+            header_of[canon] = table.headers[indices[0]]
         if not found:
-            shown = ", ".join(repr(h) for h in table.headers)
             if canon in REQUIRED_FIELDS:
-                missing_required.append(
-                    f"column {headers[0]!r} (for {canon}) not found; headers are: {shown}; "
-                    "fix [columns] in partner.toml"
-                )
-            elif profile.path is not None and canon in profile.columns and _explicit(profile, canon):
-                warnings.append(
-                    f"{file_label}: column {headers[0]!r} (for {canon}) not found; treated as empty. "
-                    f"Headers are: {shown}"
-                )
+                missing_required.append(_missing_column_message(profile, canon, table.headers, required=True))
+            elif profile.path is not None and not profile.aliases and _explicit(profile, canon):
+                file_problem("warning", _missing_column_message(profile, canon, table.headers, required=False))
             continue
         if canon == "transit" and len(found) > 1:
             joined = found[0]
@@ -610,8 +815,21 @@ def apply_profile(
             columns[canon] = joined
         else:
             columns[canon] = found[0]
+    for index, canon in sorted(used.items()):
+        header = table.headers[index]
+        twins = [i for i, h in enumerate(table.headers) if i != index and h and fold(h) == fold(header)]
+        if twins and canon != "transit" and index < min(twins):
+            file_problem(
+                "warning",
+                f"{len(twins) + 1} columns are headed {header!r}; only the first is read as {canon}. "
+                "Rename or remove the others",
+                column=header,
+            )
+    problems.extend(_personal_data(table, used, file_label))
     line_numbers = table.lines
     if missing_required:
+        for message in missing_required:
+            file_problem("error", message)
         reason = "; ".join(missing_required)
         all_rejected = [
             {
@@ -621,10 +839,11 @@ def apply_profile(
                 "column": "",
                 "value": "",
                 "reason": reason,
+                "scope": "file",
             }
             for line in line_numbers
         ]
-        return _empty_records(), all_rejected, [f"{file_label}: {reason}"]
+        return Applied(_empty_records(), all_rejected, problems, used, header_of, _empty_records()[list(STOP_COLUMNS)])
 
     def col(name: str) -> pd.Series:
         series = columns.get(name)
@@ -672,14 +891,17 @@ def apply_profile(
 
     persons_raw = col("persons")
     persons_num = pd.to_numeric(persons_raw.where(persons_raw.ne(""), "1"), errors="coerce")
-    bad_persons = persons_num.isna() | (persons_num < 1) | ~np.isclose(persons_num.fillna(0.5) % 1, 0)
-    flag(bad_persons, "persons", persons_raw, lambda v: f"persons {v!r} is not a positive whole number (1, 2, 3 …)")
-    out["persons"] = persons_num
+    not_whole = persons_num.isna() | (persons_num < 1) | ~np.isclose(persons_num.fillna(0.5) % 1, 0)
+    flag(not_whole, "persons", persons_raw, lambda v: f"persons {v!r} is not a positive whole number (1, 2, 3 …)")
+    too_many = ~not_whole & (persons_num > MAX_PERSONS)
+    flag(too_many, "persons", persons_raw, lambda v: f"persons {v!r} is more than {MAX_PERSONS:,}; check the number")
+    bad_persons = not_whole | too_many
+    out["persons"] = persons_num.where(~bad_persons, 1)
 
     for canon in ("record_id", "person_key"):
         out[canon] = col(canon)
 
-    vocab_fallbacks: dict[tuple[str, str], int] = {}
+    vocab_fallbacks: dict[tuple[str, str], list[int]] = {}
     age = pd.to_numeric(col("age"), errors="coerce")
     for canon in VOCABULARIES:
         series = col(canon)
@@ -689,12 +911,23 @@ def apply_profile(
         lookup = {u: _vocab_value(canon, u) for u in series.unique()}
         for written, (_, fell_back) in lookup.items():
             if fell_back:
-                vocab_fallbacks[(canon, written)] = int(series.eq(written).sum())
+                vocab_fallbacks[(canon, written)] = [int(x) for x in line_numbers[series.eq(written).to_numpy()]]
         out[canon] = series.map({k: v for k, (v, _) in lookup.items()}).astype(object)
-    for (canon, value), count in sorted(vocab_fallbacks.items()):
-        warnings.append(
-            f"{file_label}: {header_of.get(canon, canon)}: {value!r} is not in the {canon} vocabulary; "
-            f"kept as 'other' ({count} row(s)). Map it in [values.{canon}] of partner.toml"
+    for (canon, value), lines in sorted(vocab_fallbacks.items(), key=lambda kv: (kv[1][0], kv[0])):
+        header = header_of.get(canon, canon)
+        where = f"{len(lines)} row{'s' if len(lines) != 1 else ''}"
+        if len(lines) > 1:
+            where += ": lines " + ", ".join(str(x) for x in lines[:5]) + (" …" if len(lines) > 5 else "")
+        problems.append(
+            Problem(
+                "warning",
+                file_label,
+                f"{value!r} is not in the {canon} vocabulary; kept as 'other' ({where}). "
+                f"Use one of: {', '.join(VOCABULARIES[canon])}; or map it in [values.{canon}] of partner.toml",
+                line=lines[0],
+                column=header,
+                sheet=sheet,
+            )
         )
 
     for stop in COORD_STOPS:
@@ -720,42 +953,79 @@ def apply_profile(
 
     rejected = np.array([bool(e) for e in errors], dtype=bool)
     rejects: list[dict[str, Any]] = []
-    for i in np.flatnonzero(rejected):
-        for column, value, reason in errors[i]:
+    for k in np.flatnonzero(rejected):
+        for column, value, reason in errors[k]:
             rejects.append(
                 {
                     "partner": profile.partner,
                     "file": file_label,
-                    "line": int(line_numbers[i]),
+                    "line": int(line_numbers[k]),
                     "column": column,
                     "value": value,
                     "reason": reason,
+                    "scope": "row",
                 }
             )
     keep = ~rejected
-    frame = pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in out.items()})
-    frame = frame.loc[keep].reset_index(drop=True)
+    everything = pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in out.items()})
+    everything.insert(0, "line", line_numbers)
+    stops = everything[list(STOP_COLUMNS)]
+    frame = everything.drop(columns="line").loc[keep].reset_index(drop=True)
     frame["year"] = frame["year"].astype("int64")
     frame["persons"] = frame["persons"].astype("int64")
     frame.insert(0, "line", line_numbers[keep])
     frame.insert(0, "file", file_label)
     frame.insert(0, "partner", profile.partner)
-    return frame[list(RECORD_COLUMNS)], rejects, warnings
+    return Applied(frame[list(RECORD_COLUMNS)], rejects, problems, used, header_of, stops)
+
+
+def _personal_data(table: RawTable, used: dict[int, str], file_label: str) -> list[Problem]:
+    """A warning for every column whose header or content looks like personal data."""
+    out: list[Problem] = []
+    width = len(table.headers)
+    for index in range(width):
+        header = table.headers[index]
+        kind = header_kind(header) if header else None
+        if kind is None and len(table.rows):
+            kind = content_kind(table.rows[index])
+        if kind is None:
+            continue
+        if index in used:
+            message = (
+                f"is read as {used[index]} but looks like personal data: {kind}. Replace it with a key made by "
+                "`routemap pseudonymise`, or remove it before you send the file"
+            )
+        else:
+            message = (
+                f"looks like personal data: {kind}. routemap does not read it, but remove the column "
+                "before you send the file"
+            )
+        out.append(
+            Problem(
+                "warning",
+                file_label,
+                message,
+                line=table.header_line,
+                column=header or f"column {index + 1} (no header)",
+                sheet=table.sheet,
+            )
+        )
+    return out
 
 
 def _vocab_value(field_name: str, written: str) -> tuple[str, bool]:
     """Canonical value of a written vocabulary cell and whether it fell back to ``other``.
 
-    Multi-value fields keep their first listed value (the main sector or exploitation).
+    Multi-value fields keep their first listed value (the main sector or exploitation); the cell
+    falls back when any of its values is outside the vocabulary.
     """
     vocabulary = VOCABULARIES[field_name]
     parts = [p for p in re.split(r"\s*;\s*", written) if p] if field_name in MULTI_VALUE_FIELDS else [written]
     if not parts or not parts[0]:
         return vocabulary[-1], False
-    value = canonical_vocab_value(field_name, parts[0])
-    if value is None:
-        return ("other" if "other" in vocabulary else vocabulary[-1]), True
-    return value, False
+    values = [canonical_vocab_value(field_name, part) for part in parts]
+    fallback = "other" if "other" in vocabulary else vocabulary[-1]
+    return (values[0] or fallback), any(v is None for v in values)
 
 
 def _explicit(profile: Profile, canon: str) -> bool:
@@ -769,8 +1039,46 @@ def _empty_records() -> pd.DataFrame:
     return frame
 
 
-def read_contribution(path: Path, profile: Profile, *, current_year: int | None = None) -> FileResult:
+def private_values(table: RawTable, profile: Profile) -> dict[str, set[str]]:
+    """Distinct values that must never be published: ids, keys and every column the profile does not map.
+
+    Kept in memory for the leak check only; never written anywhere.
+    """
+    mapped: dict[int, str] = {}
+    for canon, headers in profile.columns.items():
+        for header in headers:
+            idx = _match_headers(table.headers, header)
+            if idx is not None:
+                mapped[idx] = canon
+    out: dict[str, set[str]] = {"record_id": set(), "person_key": set(), "unmapped column": set()}
+    for idx in range(len(table.headers)):
+        field_name = mapped.get(idx)
+        if field_name is None:
+            kind = "unmapped column"
+        elif field_name in ("record_id", "person_key"):
+            kind = field_name
+        else:
+            continue
+        if len(table.rows):
+            out[kind].update(str(v).strip() for v in table.rows[idx].unique() if str(v).strip())
+    return out
+
+
+def read_contribution(
+    path: Path, profile: Profile, *, current_year: int | None = None, label: str | None = None
+) -> FileResult:
     """Read one file of a partner and apply its profile.
+
+    Parameters
+    ----------
+    path
+        The file.
+    profile
+        The partner's profile.
+    current_year
+        Latest accepted year (defaults to this year).
+    label
+        How the file is named in messages and accounting (default ``<partner>/<file name>``).
 
     Raises
     ------
@@ -779,28 +1087,41 @@ def read_contribution(path: Path, profile: Profile, *, current_year: int | None 
     """
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    label = f"{profile.partner}/{path.name}"
-    expected = tuple(h for headers in profile.columns.values() for h in headers)
-    table = read_table(path, profile.read, expected=expected)
-    records, rejects, warnings = apply_profile(table, profile, file_label=label, current_year=current_year)
+    label = label or f"{profile.partner}/{path.name}"
+    table = read_table(path, profile.read, expected=profile.expected_headers())
+    applied = apply_profile(table, profile, file_label=label, current_year=current_year)
+    rejects = applied.rejects
     for line, reason in table.bad_rows:
         rejects.append(
-            {"partner": profile.partner, "file": label, "line": line, "column": "", "value": "", "reason": reason}
+            {
+                "partner": profile.partner,
+                "file": label,
+                "line": line,
+                "column": "",
+                "value": "",
+                "reason": reason,
+                "scope": "row",
+            }
         )
     rows_read = len(table.rows) + len(table.bad_rows)
-    rejected_lines = {r["line"] for r in rejects}
-    if len(records) + len(rejected_lines) != rows_read:  # pragma: no cover - guarded by the pipeline too
-        log.error("%s: %d read but %d accepted + %d rejected", label, rows_read, len(records), len(rejected_lines))
-    return FileResult(
+    encoding_problems = [Problem("warning", label, w, sheet=table.sheet) for w in table.warnings]
+    result = FileResult(
+        private_values=private_values(table, profile),
         partner=profile.partner,
         file=label,
         sha256=digest,
-        records=records,
+        records=applied.records,
         rejects=sorted(rejects, key=lambda r: (r["line"], r["column"])),
-        warnings=[*table.warnings, *warnings],
+        problems=sorted([*encoding_problems, *applied.problems], key=lambda p: p.sort_key),
         rows_read=rows_read,
         blank_rows=table.blank_rows,
         encoding=table.encoding,
         delimiter=table.delimiter,
         sheet=table.sheet,
+        header_line=table.header_line,
+        header_of=applied.header_of,
+        stops=applied.stops,
     )
+    if len(result.records) + len(result.rejected_lines) != rows_read:  # pragma: no cover - the pipeline checks too
+        log.error("%s: %d read but %d accepted + %d rejected", label, rows_read, len(result.records), len(rejects))
+    return result

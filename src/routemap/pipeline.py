@@ -17,14 +17,17 @@ import pandas as pd
 
 from routemap import __version__
 from routemap._errors import AccountingError, ConfigError, ReadError
-from routemap.aggregate import legs_gdf, places_gdf, route_table
+from routemap.aggregate import aggregate
+from routemap.audit import Canaries, check_outputs
 from routemap.config import Settings, load_settings
 from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
-from routemap.disclosure import publish_routes, suppressed_label
-from routemap.places import Gazetteer, country_iso3
+from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppressed_label
+from routemap.places import Gazetteer, Resolution, country_iso3
+from routemap.problems import Problem
 from routemap.render.map import MapText, render_map
 from routemap.render.tables import write_csv
 from routemap.routes import build_routes, place_report, resolve_records
+from routemap.schema import VOCABULARIES, fold
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,7 @@ class BuildResult:
     files: list[FileAccount]
     totals: dict[str, int]
     outputs: list[str]
+    #: One line per problem worth reading, each naming its file and severity (see :class:`Problem`).
     warnings: list[str] = field(default_factory=list)
     drawn: dict[str, int] = field(default_factory=dict)
 
@@ -101,12 +105,10 @@ def load_records(
             accounts.append(
                 FileAccount(profile.partner, label, digest, 0, 0, 0, 0, status="unreadable", error=str(exc))
             )
-            warnings.append(f"skipped {label}: {exc}")
+            warnings.append(str(Problem("error", label, f"not read, skipped: {exc.reason}")))
             continue
         results.append(result)
-        warnings.extend(result.warnings)
-        if result.rows_read == 0:
-            warnings.append(f"{label}: no data rows (only a header)")
+        warnings.extend(str(p) for p in result.problems)
         accounts.append(
             FileAccount(
                 partner=result.partner,
@@ -114,7 +116,7 @@ def load_records(
                 sha256=result.sha256,
                 rows_read=result.rows_read,
                 accepted=len(result.records),
-                rejected=len({r["line"] for r in result.rejects}),
+                rejected=len(result.rejected_lines),
                 merged=0,
                 blank_rows=result.blank_rows,
                 encoding=result.encoding,
@@ -170,6 +172,29 @@ def _accepted(results: list[FileResult], private: Path) -> pd.DataFrame:
     return records
 
 
+def _canaries(
+    results: list[FileResult],
+    partners: list[tuple[Profile, list[Path]]],
+    resolutions: dict[tuple[str, str], Resolution],
+    pub: Publication,
+    settings: Settings,
+) -> Canaries:
+    """Every private string of this build that a published file must not contain."""
+    allowed = {fold(str(getattr(p, "name", ""))) for p in pub.places_by_id.values()}
+    allowed |= {fold(v) for values in VOCABULARIES.values() for v in values}
+    canaries = Canaries()
+    for result in results:
+        for kind, values in result.private_values.items():
+            canaries.add(kind, values, allowed=allowed)
+    canaries.add(
+        "unresolved place", (raw for (raw, _), res in resolutions.items() if not res.resolved), allowed=allowed
+    )
+    canaries.add("partner folder", (p.partner for p, _ in partners), allowed=allowed)
+    if not settings.show_partners:
+        canaries.add("partner name", (p.name for p, _ in partners), allowed=allowed)
+    return canaries
+
+
 def _check_accounting(accounts: list[FileAccount]) -> None:
     bad = [a for a in accounts if a.rows_read != a.accepted + a.rejected + a.merged]
     if bad:
@@ -180,10 +205,10 @@ def _check_accounting(accounts: list[FileAccount]) -> None:
         raise AccountingError("rows do not add up, so no outputs were written:\n" + "\n".join(lines))
 
 
-def _subtitle(records: pd.DataFrame, settings: Settings, n_partners: int) -> str:
+def _subtitle(pub: Publication, settings: Settings, n_partners: int) -> str:
     parts = []
-    if len(records):
-        lo, hi = int(records["year"].min()), int(records["year"].max())
+    if pub.years is not None:
+        lo, hi = pub.years
         parts.append(f"{lo}–{hi}" if lo != hi else f"{lo}")
     if settings.as_of:
         parts.append(f"data as of {settings.as_of}")
@@ -199,6 +224,9 @@ def build(
     min_count: int | None = None,
     out_dir: Path | str | None = None,
     progress: Progress = _noop,
+    gazetteer: Gazetteer | None = None,
+    leak_check: bool = True,
+    secondary_suppression: bool = True,
 ) -> BuildResult:
     """Build a project: read, resolve, route, aggregate, suppress, render.
 
@@ -212,6 +240,11 @@ def build(
         Where publishable outputs go (default ``<project_dir>/output``).
     progress
         Called as ``progress(stage, done, total)``.
+    gazetteer
+        A gazetteer already loaded for this project (default: load it, with ``data/places.csv``).
+    leak_check, secondary_suppression
+        Protections that are always on; they can be switched off only to show, in tests, that
+        each one is needed.
 
     Raises
     ------
@@ -236,7 +269,7 @@ def build(
 
     progress("resolve", 0, 1)
     default_countries = {p.partner: p.default_country for p, _ in partners}
-    gazetteer = Gazetteer.load(project_dir=project)
+    gazetteer = gazetteer or Gazetteer.load(project_dir=project)
     resolutions = resolve_records(records, gazetteer, default_countries=default_countries)
     progress("resolve", 1, 1)
     focus_iso3 = country_iso3(settings.focus) if settings.focus else None
@@ -245,16 +278,16 @@ def build(
     )
 
     progress("aggregate", 0, 1)
-    routes = route_table(routed)
-    pub = publish_routes(routes, min_count=settings.min_count)
-    legs = legs_gdf(pub.published, routed.routes, routed.places)
-    places = places_gdf(pub.published, routed.routes, routed.places)
+    aggregates = aggregate(routed)
+    pub = publish(aggregates, min_count=settings.min_count, secondary=secondary_suppression)
+    legs = pub.legs()
+    places = pub.places()
     progress("aggregate", 1, 1)
 
     n_partners = len({a.partner for a in accounts if a.accepted})
     text = MapText(
         title=settings.title,
-        subtitle=_subtitle(records, settings, n_partners),
+        subtitle=_subtitle(pub, settings, n_partners),
         note=f"Routes with fewer than {settings.min_count} persons are not shown "
         f"(listed as {suppressed_label(settings.min_count)} in the tables).",
     )
@@ -264,8 +297,10 @@ def build(
         drawn = render_map(
             legs, places, tmp / "map.html", text=text, tiles=settings.tiles, tiles_api_key=settings.tiles_api_key
         )
-        write_csv(pub.table, tmp / "routes.csv")
+        write_csv(pub.route_table(), tmp / "routes.csv")
         written = sorted(p.name for p in tmp.iterdir())
+        if leak_check:
+            check_outputs(tmp, _canaries(results, partners, resolutions, pub, settings))
         out.mkdir(parents=True, exist_ok=True)
         for name in written:
             os.replace(tmp / name, out / name)
@@ -286,12 +321,18 @@ def build(
         "routable": int(routed.records["routable"].sum()),
         "persons": int(records["persons"].sum()),
         "routable_persons": int(routed.records.loc[routed.records["routable"], "persons"].sum()),
-        "routes": len(routes),
-        "routes_published": len(pub.published),
-        "routes_suppressed": pub.suppressed,
+        "routes": pub.stats["routes"],
+        "routes_published": pub.stats["routes_published"],
+        "routes_suppressed": pub.stats["routes_suppressed"],
     }
     report = place_report(routed.records, gazetteer, resolutions, default_countries=default_countries)
-    _write_private(private, routed.records, rejects, report, accounts, totals, settings, out, written)
+    disclosure = {
+        "min_count": settings.min_count,
+        "primary": f"counts below {settings.min_count} shown as {suppressed_label(settings.min_count)}",
+        "secondary": f"complementary suppression in breakdowns, shown as {SECONDARY_LABEL}",
+        **pub.stats,
+    }
+    _write_private(private, routed.records, rejects, report, accounts, totals, settings, out, written, disclosure)
     return BuildResult(
         out_dir=out,
         private_dir=private,
@@ -319,6 +360,7 @@ def _write_private(
     settings: Settings,
     out: Path,
     written: list[str],
+    disclosure: dict[str, Any],
 ) -> None:
     _make_private(private)
     records.to_csv(private / "records.csv", index=False, encoding="utf-8")
@@ -331,6 +373,7 @@ def _write_private(
         "settings": settings_dict,
         "files": [asdict(a) for a in accounts],
         "totals": totals,
+        "disclosure": disclosure,
         "check": "rows_read = accepted + rejected + merged for every file",
         "outputs": outputs,
     }

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import functools
+import importlib.resources
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -126,29 +130,107 @@ class Field:
     description: str
 
 
-FIELDS: tuple[Field, ...] = (
-    Field("record_id", False, "Your own reference for the case; used only to report problems, never published."),
-    Field("person_key", False, "Pseudonymous key made by `routemap pseudonymise`; lets duplicates be counted once."),
-    Field("year", True, "Year of recruitment or, failing that, of registration (1950 to this year)."),
-    Field("origin", True, "Where the journey began: 'Country', 'City, Country', 'State, Country' or an ISO code."),
-    Field("transit", False, "Places passed through, in order, separated by ';' or '>'."),
-    Field("destination", True, "Place of exploitation, or where the person was taken."),
-    Field("intended_destination", False, "Where the person was promised to go."),
-    Field("persons", False, "How many people the row stands for (a whole number, 1 if empty)."),
-    Field("sex", False, "female, male, other or unknown."),
-    Field("age_group", False, "child (under 18 at recruitment), adult or unknown."),
-    Field("age", False, "Age in years at recruitment; fills age_group when that is empty."),
-    Field("sector", False, "Sector of work; several separated by ';'."),
-    Field("exploitation", False, "Type of exploitation; several separated by ';'."),
-    Field("recruitment", False, "How the person was recruited."),
-    Field("transport", False, "Main means of transport."),
-    Field("origin_lon", False, "Longitude of the origin (WGS84), overriding the place name."),
-    Field("origin_lat", False, "Latitude of the origin (WGS84), overriding the place name."),
-    Field("destination_lon", False, "Longitude of the destination (WGS84), overriding the place name."),
-    Field("destination_lat", False, "Latitude of the destination (WGS84), overriding the place name."),
-    Field("intended_destination_lon", False, "Longitude of the intended destination (WGS84)."),
-    Field("intended_destination_lat", False, "Latitude of the intended destination (WGS84)."),
+#: Canonical fields in template order, with whether a row needs them.
+_FIELD_SPECS: tuple[tuple[str, bool], ...] = (
+    ("record_id", False),
+    ("person_key", False),
+    ("year", True),
+    ("origin", True),
+    ("transit", False),
+    ("destination", True),
+    ("intended_destination", False),
+    ("persons", False),
+    ("sex", False),
+    ("age_group", False),
+    ("age", False),
+    ("sector", False),
+    ("exploitation", False),
+    ("recruitment", False),
+    ("transport", False),
+    ("origin_lon", False),
+    ("origin_lat", False),
+    ("destination_lon", False),
+    ("destination_lat", False),
+    ("intended_destination_lon", False),
+    ("intended_destination_lat", False),
 )
+
+#: Languages of the template, its dictionary and its vocabulary labels.
+LANGUAGES: tuple[str, ...] = ("en", "ms", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """The contents of ``data/labels.csv``: every label in every language.
+
+    Parameters
+    ----------
+    headers
+        Field -> language -> header labels (the first is shown, all are accepted).
+    descriptions
+        Field -> language -> meaning, for the data dictionary.
+    values
+        (field, vocabulary value) -> language -> labels (the first is shown, all are accepted).
+    texts
+        Key -> language -> words of the template itself (sheet names, dictionary columns, notes).
+    """
+
+    headers: dict[str, dict[str, tuple[str, ...]]]
+    descriptions: dict[str, dict[str, str]]
+    values: dict[tuple[str, str], dict[str, tuple[str, ...]]]
+    texts: dict[str, dict[str, str]]
+
+
+@functools.cache
+def labels() -> Labels:
+    """Read the label table shipped in ``routemap/data/labels.csv`` (once per process)."""
+    text = importlib.resources.files("routemap").joinpath("data", "labels.csv").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    headers: dict[str, dict[str, tuple[str, ...]]] = {}
+    descriptions: dict[str, dict[str, str]] = {}
+    values: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+    texts: dict[str, dict[str, str]] = {}
+    for row in csv.DictReader(io.StringIO("\n".join(lines))):
+        by_lang = {lang: row[lang].strip() for lang in LANGUAGES}
+        split = {lang: tuple(p.strip() for p in cell.split(" | ") if p.strip()) for lang, cell in by_lang.items()}
+        if row["kind"] == "header":
+            headers[row["field"]] = split
+        elif row["kind"] == "description":
+            descriptions[row["field"]] = by_lang
+        elif row["kind"] == "value":
+            values[(row["field"], row["value"])] = split
+        else:
+            texts[row["field"]] = by_lang
+    return Labels(headers=headers, descriptions=descriptions, values=values, texts=texts)
+
+
+def header_label(field: str, lang: str) -> str:
+    """The header a template in ``lang`` shows for a canonical field."""
+    return labels().headers[field][lang][0]
+
+
+def header_aliases(field: str) -> tuple[str, ...]:
+    """Every header accepted for a canonical field without a profile: its name, then its labels in every language."""
+    names = [field] + [label for lang in LANGUAGES for label in labels().headers[field][lang]]
+    return tuple(dict.fromkeys(names))
+
+
+def value_label(field: str, value: str, lang: str) -> str:
+    """The label a template in ``lang`` shows for a vocabulary value."""
+    return labels().values[(field, value)][lang][0]
+
+
+def text(key: str, lang: str) -> str:
+    """A word or sentence of the template itself, in ``lang``."""
+    return labels().texts[key][lang]
+
+
+def description(field: str, lang: str) -> str:
+    """The meaning of a canonical field, in ``lang``."""
+    return labels().descriptions[field][lang]
+
+
+FIELDS: tuple[Field, ...] = tuple(Field(name, required, description(name, "en")) for name, required in _FIELD_SPECS)
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
@@ -199,4 +281,15 @@ def canonical_vocab_value(field: str, value: str) -> str | None:
     for item in vocabulary:
         if folded == fold(item):
             return item
-    return SYNONYMS.get(field, {}).get(folded)
+    return SYNONYMS.get(field, {}).get(folded) or _label_values().get(field, {}).get(folded)
+
+
+@functools.cache
+def _label_values() -> dict[str, dict[str, str]]:
+    """Field -> folded label (any language) -> vocabulary value."""
+    out: dict[str, dict[str, str]] = {}
+    for (field, value), by_lang in labels().values.items():
+        for names in by_lang.values():
+            for name in names:
+                out.setdefault(field, {})[fold(name)] = value
+    return out

@@ -1,0 +1,91 @@
+"""Spot columns that look like personal data (names, documents, contacts) by their header or content."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from routemap.schema import fold
+
+#: What a header says, matched as whole words of the folded header (see :func:`routemap.schema.fold`).
+_HEADER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "date of birth",
+        re.compile(r"\b(?:date of birth|dob|birth ?date|birthday|tarikh lahir|tanggal lahir|tgl lahir|ttl)\b"),
+    ),
+    ("passport number", re.compile(r"\b(?:passport|pasport|paspor|passeport)\b")),
+    (
+        "identity card number (IC/NRIC/KTP/NIK)",
+        re.compile(
+            r"\b(?:ic|nric|mykad|mykid|kad pengenalan|no kp|ktp|nik|e ktp|national id|id card|identity card|"
+            r"identity number|id number|kitas|ssn)\b"
+        ),
+    ),
+    ("phone number", re.compile(r"\b(?:phone|telephone|tel|telefon|telepon|mobile|handphone|hp|whatsapp|no hp)\b")),
+    ("e-mail address", re.compile(r"\b(?:e ?mail|e mel|emel|surel)\b")),
+    ("address", re.compile(r"\b(?:address|alamat|domicile|domisili|residence)\b")),
+    ("name", re.compile(r"\b(?:name|names|nama|surname|first name|last name|full name|fullname|given name)\b")),
+)
+
+#: Content that gives personal data away wherever it appears in a cell; one cell is enough.
+_TELLTALE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("e-mail addresses", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*[A-Za-z]")),
+    ("identity card numbers (NRIC)", re.compile(r"(?<!\d)\d{6}-\d{2}-\d{4}(?!\d)")),
+    ("phone numbers", re.compile(r"\+\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,3}(?!\d)")),
+    (
+        "labelled personal details, such as 'Nama:'",
+        re.compile(
+            r"\b(?:nama|name|passport|paspor|pasport|nric|ktp|nik|no\.? ?ic|dob|tel|phone|telefon|telepon|alamat|"
+            r"address)\s*[:#]",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+#: Whole-cell shapes of identifiers; a column is flagged when most of its filled cells have one.
+_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("identity card numbers (NIK)", re.compile(r"\d{16}")),
+    ("identity card numbers (NRIC)", re.compile(r"\d{12}")),
+    ("passport numbers", re.compile(r"[A-Za-z]{1,2}\d{6,8}")),
+    ("phone numbers", re.compile(r"(?:\+|00|0)\d[\d\s().-]{7,16}")),
+)
+
+#: Cells of a column looked at (the first filled ones); enough to see a pattern, quick on big files.
+SAMPLE = 2000
+
+
+def header_kind(header: str) -> str | None:
+    """What kind of personal data a header names, or ``None``.
+
+    Parameters
+    ----------
+    header
+        A column header as written, in English, Malay or Indonesian.
+    """
+    folded = fold(header)
+    for kind, pattern in _HEADER_PATTERNS:
+        if pattern.search(folded):
+            return kind
+    return None
+
+
+def content_kind(values: pd.Series) -> str | None:
+    """What kind of personal data a column's cells hold, or ``None``.
+
+    Parameters
+    ----------
+    values
+        The column's cells as text.
+    """
+    filled = values.astype(str).str.strip()
+    filled = filled[filled.ne("")].head(SAMPLE)
+    if filled.empty:
+        return None
+    for kind, pattern in _TELLTALE:
+        if filled.str.contains(pattern).any():
+            return kind
+    for kind, pattern in _SHAPES:
+        if filled.str.fullmatch(pattern).mean() >= 0.5:
+            return kind
+    return None

@@ -1,0 +1,168 @@
+"""Leak check: scan every file a build is about to publish for private strings, inside xlsx and gpkg too."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import sqlite3
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from routemap._errors import DisclosureError
+from routemap.schema import fold
+
+log = logging.getLogger(__name__)
+
+#: Strings shorter than this (or short numbers) are not checked: they cannot be told apart from
+#: counts, years and words that legitimately appear in outputs.
+MIN_LENGTH = 5
+MIN_DIGITS = 7
+_TOKEN = re.compile(r"[^\s,;:\"'<>()\[\]{}|=/\\]+")
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_TEXT_SUFFIXES = {".html", ".htm", ".csv", ".md", ".json", ".geojson", ".txt", ".svg", ".xml"}
+
+
+def worth_checking(value: str) -> bool:
+    """Whether a private value is specific enough to search for (not a count, year or short code)."""
+    text = value.strip()
+    if len(text) < MIN_LENGTH:
+        return False
+    if any(ch.isalpha() for ch in text):
+        return True
+    return sum(ch.isdigit() for ch in text) >= MIN_DIGITS
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _tokens(text: str) -> set[str]:
+    return set(_TOKEN.findall(text))
+
+
+@dataclass(slots=True)
+class Canaries:
+    """Private strings by kind: none of them may appear in a published file.
+
+    Kinds used by the pipeline: ``record_id``, ``person_key``, ``unmapped column``,
+    ``unresolved place``, ``partner``.
+    """
+
+    by_kind: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, values: Iterable[str], *, allowed: set[str] | None = None) -> None:
+        """Add values worth checking, skipping any whose folded form is in ``allowed``."""
+        bucket = self.by_kind.setdefault(kind, set())
+        for value in values:
+            text = str(value).strip()
+            if worth_checking(text) and (allowed is None or fold(text) not in allowed):
+                bucket.add(_norm(text))
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_kind.values())
+
+
+def _decode_text(raw: str) -> str:
+    text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw).replace("\\/", "/")
+    # escaped twice (HTML inside JSON) or once: unescape until stable
+    for _ in range(3):
+        unescaped = html.unescape(text)
+        if unescaped == text:
+            break
+        text = unescaped
+    return text
+
+
+def published_text(path: Path) -> str:
+    """All text a reader could get out of a published file, decoded (JSON, HTML, XML escapes undone)."""
+    suffix = path.suffix.lower()
+    if suffix in _TEXT_SUFFIXES:
+        return _decode_text(path.read_text(encoding="utf-8", errors="replace"))
+    if suffix == ".xlsx":
+        parts = []
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.endswith((".xml", ".rels")):
+                    parts.append(_decode_text(archive.read(name).decode("utf-8", errors="replace")))
+        return "\n".join(parts)
+    if suffix in (".gpkg", ".sqlite", ".db"):
+        parts = []
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")]
+            for table in tables:
+                try:
+                    rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
+                except sqlite3.DatabaseError:
+                    continue
+                for row in rows:
+                    parts.extend(v for v in row if isinstance(v, str))
+        return "\n".join(parts)
+    if suffix == ".png":
+        return _png_text(path.read_bytes())
+    return path.read_bytes().decode("utf-8", errors="ignore")
+
+
+def _png_text(data: bytes) -> str:
+    """Text chunks (tEXt, iTXt) of a PNG: the only place a PNG carries strings."""
+    out, pos = [], 8
+    while pos + 8 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        if kind in (b"tEXt", b"iTXt", b"zTXt"):
+            out.append(data[pos + 8 : pos + 8 + length].decode("latin-1", errors="replace"))
+        pos += 12 + length
+    return "\n".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A private string found in a published file."""
+
+    file: str
+    kind: str
+    value: str
+
+
+def scan(folder: Path, canaries: Canaries) -> list[Finding]:
+    """Search every file under ``folder`` for every canary.
+
+    Single-word canaries are looked up among the file's words; longer ones are searched for
+    in the normalised text once all their words are present.
+    """
+    findings: list[Finding] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        text = _norm(published_text(path))
+        words = _tokens(text)
+        for kind, values in sorted(canaries.by_kind.items()):
+            for value in sorted(values):
+                parts = _TOKEN.findall(value)
+                if not parts or not all(p in words for p in parts):
+                    continue
+                if len(parts) == 1 or value in text:
+                    findings.append(Finding(path.name, kind, value))
+    return findings
+
+
+def check_outputs(folder: Path, canaries: Canaries) -> None:
+    """Fail when any published file holds a private string.
+
+    Raises
+    ------
+    DisclosureError
+        Naming each file and what was found (the value is shortened).
+    """
+    findings = scan(folder, canaries)
+    log.info("leak check: %d private strings searched in %s", len(canaries), folder)
+    if findings:
+        lines = [f"{f.file}: {f.kind} value ({f.value[:3]}…, {len(f.value)} characters)" for f in findings[:20]]
+        more = f"\n… and {len(findings) - 20} more" if len(findings) > 20 else ""
+        raise DisclosureError(
+            "the leak check found private material in the outputs, so nothing was published:\n"
+            + "\n".join(lines)
+            + more
+            + "\nThis is a bug in routemap or a mapping in partner.toml that sends private text into a published "
+            "field (for example a notes column mapped as a place); fix it and build again."
+        )

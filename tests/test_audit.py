@@ -1,0 +1,104 @@
+"""The leak check: planted private strings never reach output/, and the check catches them if they would."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from routemap import pipeline
+from routemap._errors import DisclosureError
+from routemap.audit import Canaries, published_text, scan
+from routemap.cli import main
+from routemap.pipeline import build
+
+PASSPORT = "A12345678"
+NAME = "Siti Aminah binti Yusof"
+PHONE = "+60 12-345 6789"
+SCRIPT = "<script>alert('notes')</script>"
+NOWHERE = "Kampung Tiada Dalam Peta"
+RECORD_ID = "CASE-2023-0042"
+PARTNER_NAME = "Rumah Selamat Example Shelter"
+
+
+@pytest.fixture
+def canary_project(make_project) -> Path:
+    header = "Case no,Passport,Name,Phone,Notes,Year,Origin,Transit,Destination,Persons\n"
+    rows = [
+        f'{RECORD_ID},{PASSPORT},{NAME},{PHONE},"{SCRIPT}",2022,Indonesia,Batam,Johor,3',
+        "C2,B98765432,Nur Hidayah,+62 812 5555 1234,ok,2022,Indonesia,Batam,Johor,4",
+        "C3,C11122233,Maria Santos,+63 917 000 1111,plain note text,2023,Philippines,,Sabah,6",
+        f"C4,D44455566,Aye Aye Win,+95 9 123 4567,waited weeks,2023,Myanmar,{NOWHERE},Penang,5",
+        "C5,E77788899,Ko Ko Lwin,+95 9 765 4321,paid agent,2023,Myanmar,Thailand,Penang,5",
+    ]
+    profile = (
+        f'name = "{PARTNER_NAME}"\n[columns]\nrecord_id = "Case no"\nyear = "Year"\norigin = "Origin"\n'
+        'transit = "Transit"\ndestination = "Destination"\npersons = "Persons"\n'
+    )
+    return make_project({"shelter-kl": {"cases.csv": header + "\n".join(rows) + "\n", "partner.toml": profile}})
+
+
+def _all_published_text(out: Path) -> str:
+    return "\n".join(published_text(p) for p in sorted(out.iterdir()) if p.is_file()).casefold()
+
+
+def test_planted_canaries_are_not_published_and_the_build_does_not_crash(canary_project: Path):
+    result = CliRunner().invoke(main, ["build", str(canary_project)])
+    assert result.exit_code == 0, result.output
+    text = _all_published_text(canary_project / "output")
+    for canary in (PASSPORT, NAME, PHONE, "alert('notes')", NOWHERE, RECORD_ID, PARTNER_NAME, "shelter-kl"):
+        assert canary.casefold() not in text, canary
+    # the published routes are still there
+    assert "indonesia" in text and "philippines" in text
+
+
+def test_the_leak_check_stops_a_renderer_that_leaks(canary_project: Path, monkeypatch):
+    real_render = pipeline.render_map
+
+    def leaky_render(legs, places, path, **kwargs):  # a bug that writes a note into the page
+        drawn = real_render(legs, places, path, **kwargs)
+        path.write_text(path.read_text(encoding="utf-8") + f"<!-- {NAME} -->", encoding="utf-8")
+        return drawn
+
+    monkeypatch.setattr(pipeline, "render_map", leaky_render)
+    with pytest.raises(DisclosureError, match=r"map\.html: unmapped column value"):
+        build(canary_project)
+    assert not (canary_project / "output").exists()  # nothing was published
+    # with the check switched off the same bug publishes the name: the check is what stops it
+    build(canary_project, leak_check=False)
+    assert NAME.casefold() in _all_published_text(canary_project / "output")
+
+
+def test_escaped_and_encoded_copies_are_found(tmp_path: Path):
+    canaries = Canaries()
+    canaries.add("unmapped column", [SCRIPT, PASSPORT, NAME])
+    (tmp_path / "a.html").write_text("<p>&lt;script&gt;alert(&#x27;notes&#x27;)&lt;/script&gt;</p>", encoding="utf-8")
+    (tmp_path / "b.json").write_text('{"t": "\\u0041\\u0031\\u0032345678"}', encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "c.xlsx", "w") as archive:
+        archive.writestr("xl/sharedStrings.xml", "<sst><si><t>Siti  Aminah binti Yusof</t></si></sst>")
+    with sqlite3.connect(tmp_path / "d.gpkg") as conn:
+        conn.execute("CREATE TABLE legs (name TEXT)")
+        conn.execute("INSERT INTO legs VALUES (?)", (f"route of {NAME.upper()}",))
+    found = {(f.file, f.value) for f in scan(tmp_path, canaries)}
+    assert found == {
+        ("a.html", SCRIPT.casefold()),
+        ("b.json", PASSPORT.casefold()),
+        ("c.xlsx", NAME.casefold()),
+        ("d.gpkg", NAME.casefold()),
+    }
+
+
+def test_short_and_numeric_values_are_not_canaries():
+    canaries = Canaries()
+    canaries.add("record_id", ["17", "2023", "ok", "123456", "1234567", "AB-12"])
+    assert canaries.by_kind["record_id"] == {"1234567", "ab-12"}
+
+
+def test_sample_project_passes_the_leak_check_with_real_canaries(sample_project: Path):
+    result = build(sample_project)
+    text = _all_published_text(result.out_dir)
+    for private in ("PSP-2041", "Pasport ditahan majikan", "Kampung Tersembunyi", "pusat-sokongan-pekerja"):
+        assert private.casefold() not in text
