@@ -12,8 +12,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from conftest import DATA, SHARED
 from routemap import __version__
 from routemap.cli import main
+from routemap.places import Gazetteer
 
 # Where each place string of the sample project lies, written by hand from geography (not from
 # the gazetteer): stops in Malaysia (the focus country of the sample) by state, others by country.
@@ -286,3 +288,83 @@ def test_bad_routemap_toml_is_reported(sample_project: Path, bad: str):
     result = CliRunner().invoke(main, ["build", str(sample_project)])
     assert result.exit_code == 2
     assert "routemap.toml" in result.output and "Traceback" not in result.output
+
+
+def _read_place_report(project: Path) -> list[dict[str, str]]:
+    with (project / ".routemap" / "places.csv").open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_places_explains_every_string_of_the_sample(sample_project: Path):
+    result = CliRunner().invoke(main, ["places", str(sample_project)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["raw", "string", "place", "level", "country", "method", "rows"]
+    report = _read_place_report(sample_project)
+    written: set[str] = set()  # every stop string of the raw files, read here with csv and openpyxl
+    for name, spec in SAMPLE_FILES.items():
+        for row in _rows(sample_project / "data" / "contributions" / name, spec):
+            stops = [row[spec["origin"]], row[spec["destination"]]]
+            for column in spec["transit"]:
+                stops += row[column].replace(";", ">").split(">")
+            written |= {s.strip() for s in stops if s.strip()}
+    assert {r["raw"] for r in report} == written
+    g = Gazetteer.load(project_dir=sample_project)
+    for row in report:
+        expected = TRUTH[row["raw"]]
+        listed = [line for line in lines if line.startswith(row["raw"] + "  ")]
+        assert listed, row["raw"]
+        if expected is None:
+            assert row["place_id"] == "" and row["method"] in ("unresolved", "not_a_place"), row
+            continue
+        place = g.place(row["place_id"])
+        unit = g.place(place.admin1 or place.id) if place.country == "MYS" else g.place(f"country:{place.country}")
+        assert unit.name == expected, row
+        assert row["method"] in ("exact", "alias", "alternate", "code", "context", "fuzzy", "user", "default_country")
+    # one line per string: the rows of a string read the same under both default countries are summed
+    batam = [line for line in lines if line.startswith("Batam  ")]
+    assert len(batam) == 1 and batam[0].split()[-1] == str(sum(int(r["rows"]) for r in report if r["raw"] == "Batam"))
+    assert "read as Bangladesh (country)" in result.output  # the typo, listed with its score
+    assert "89 distinct place string(s): 87 placed, 2 not placed (2 row(s)); 1 read as a typo" in result.output
+
+
+def test_places_unresolved_lists_only_what_places_no_record(sample_project: Path):
+    result = CliRunner().invoke(main, ["places", str(sample_project), "--unresolved"])
+    assert result.exit_code == 0, result.output
+    table = result.output.split("\n\n")[0].splitlines()
+    assert [line.split("  ")[0] for line in table[1:]] == ["Kampung Tersembunyi", "Tidak diketahui"]
+
+
+def test_places_explains_the_iom_region_of_origin(tmp_path: Path):
+    source = SHARED / "realdata" / "iom_missing_migrants_2014_2022.csv"
+    folder = tmp_path / "iom" / "data" / "contributions" / "iom"
+    folder.mkdir(parents=True)
+    (folder / "partner.toml").write_text((DATA / "iom_partner" / "partner.toml").read_text(encoding="utf-8"))
+    (folder / source.name).symlink_to(source)  # linked, never copied
+    result = CliRunner().invoke(main, ["places", str(tmp_path / "iom")])
+    assert result.exit_code == 0, result.output
+    with source.open(encoding="cp1252", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    origins = Counter(row["Region of Origin"] for row in rows)
+    uses = origins + Counter(row["Region of Incident"] for row in rows)
+    assert len(origins) == 31
+    report = {r["raw"]: r for r in _read_place_report(tmp_path / "iom")}
+    g = Gazetteer.load()
+    for value in origins:
+        row = report[value]
+        if value in ("Unknown", "Mixed"):
+            assert row["method"] == "not_a_place", row
+            continue
+        assert row["level"] == "region" and row["country_iso3"] == "", row
+        if value.endswith(" (P)"):  # presumed: the same region as the value without the qualifier
+            assert row["place_id"] == g.resolve(value[: -len(" (P)")]).place_id, row
+            assert "'(P)' set aside as a qualifier" in row["note"]
+    for value in origins:
+        assert f"{value}  " in result.output
+        assert int(report[value]["rows"]) <= uses[value]  # rows without a year or region of incident are rejected
+
+
+def test_places_errors_are_messages(tmp_path: Path):
+    result = CliRunner().invoke(main, ["places", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert result.output == f"error: project folder {str(tmp_path / 'nowhere')!r} does not exist\n"

@@ -134,3 +134,151 @@ def test_country_iso3():
     assert country_iso3("Malaysia") == "MYS"
     with pytest.raises(ConfigError, match="'Atlantis' is not a country"):
         country_iso3("Atlantis")
+
+
+def test_a_trailing_qualifier_is_set_aside_and_said(gazetteer: Gazetteer):
+    res = gazetteer.resolve("Sub-Saharan Africa (P)")  # IOM: (P) = presumed
+    assert (res.place_id, res.method) == ("region:sub-saharan-africa", "exact")
+    assert "'(P)' set aside as a qualifier" in res.note
+    assert gazetteer.resolve("Latin America / Caribbean (P)").place_id == "region:latin-america-caribbean"
+    assert gazetteer.resolve("Unknown (P)").method == "not_a_place"
+    # a bracket that names a place is not a qualifier
+    assert gazetteer.resolve("Tawau (Sabah)").method == "context"
+
+
+@pytest.mark.parametrize("raw", ["-99", "00", "0", "?", "--"])
+def test_strings_without_letters_are_not_places(gazetteer: Gazetteer, raw):
+    assert gazetteer.resolve(raw).method == "not_a_place"
+
+
+def test_parts_are_read_together_by_the_reading_that_explains_most(gazetteer: Gazetteer):
+    atlanta = gazetteer.resolve("Atlanta, Georgia")
+    assert gazetteer.place(atlanta.place_id).admin1 == "admin1:US-GA" and atlanta.method == "context"
+    assert gazetteer.resolve("Tbilisi, Georgia").place_id == "admin1:GE-TB"
+    assert gazetteer.resolve("Georgia").place_id == "country:GEO"  # a country wins over a US state
+    assert gazetteer.resolve("Georgia, USA").place_id == "admin1:US-GA"
+    assert gazetteer.resolve("Western Africa, Africa").place_id == "region:western-africa"
+    # parts that disagree: the broadest written unit is kept and the rest is reported
+    batam = gazetteer.resolve("Batam, Malaysia")
+    assert (batam.place_id, batam.method) == ("country:MYS", "partial")
+    assert "Batam" in batam.note
+
+
+def test_alternatives_resolve_to_what_they_share(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Burma/Myanmar").place_id == "country:MMR"
+    either = gazetteer.resolve("Sabah / Sarawak")
+    assert (either.place_id, either.method) == ("country:MYS", "context")
+    assert "Sabah or Sarawak" in either.note
+    apart = gazetteer.resolve("Sabah/Batam")
+    assert apart.method == "ambiguous" and set(apart.candidates) == {"admin1:MY-12", "city:6295587"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "place_id"),
+    [
+        ("Dominican Rep.", "country:DOM"),
+        ("S. Korea", "country:KOR"),
+        ("U.S.A.", "country:USA"),
+        ("Trinidad & Tobago", "country:TTO"),
+        ("Cayman Is.", "country:CYM"),
+        ("Vietnamese nationals", "country:VNM"),
+        ("warga Indonesia", "country:IDN"),
+        ("Kota Batam", "city:6295587"),
+        ("Coxs Bazar", "sub:BD-11"),
+    ],
+)
+def test_abbreviations_and_words_around_a_name(gazetteer: Gazetteer, raw, place_id):
+    res = gazetteer.resolve(raw)
+    assert res.place_id == place_id
+    assert res.method != "fuzzy"
+
+
+def test_a_capital_wins_over_towns_of_its_name_unless_the_partner_says_otherwise(gazetteer: Gazetteer):
+    london = gazetteer.resolve("London")
+    place = gazetteer.place(london.place_id)
+    assert (place.country, place.admin1) == ("GBR", "admin1:GB-ENG")
+    assert "the capital of United Kingdom" in london.note and "Canada" in london.note
+    ontario = gazetteer.place(gazetteer.resolve("London", default_country="CAN").place_id)
+    assert ontario.country == "CAN"
+
+
+def test_names_of_several_places_stay_ambiguous(gazetteer: Gazetteer):
+    timor = gazetteer.resolve("Timor")
+    assert timor.method == "ambiguous" and set(timor.candidates) == {"country:TLS", "admin1:ID-NT"}
+    assert gazetteer.resolve("Timor", default_country="IDN").place_id == "admin1:ID-NT"
+    assert gazetteer.resolve("Dominican").method == "ambiguous"
+    assert gazetteer.resolve("Congolese").method == "ambiguous"
+
+
+def test_kosovo_is_a_country_outside_iso_3166_1(gazetteer: Gazetteer):
+    for raw in ("Kosovo", "XK", "XKX", "Republic of Kosovo"):
+        assert gazetteer.resolve(raw).place_id == "country:XKX", raw
+    assert gazetteer.place(gazetteer.resolve("Pristina").place_id).country == "XKX"
+    assert country_iso3("XK") == "XKX"
+
+
+def test_corrections_and_routemaps_own_places(gazetteer: Gazetteer):
+    padang_besar = gazetteer.place(gazetteer.resolve("Padang Besar", default_country="MYS").place_id)
+    assert padang_besar.admin1 == "admin1:MY-09"  # geonames files it under Kedah
+    assert gazetteer.place(gazetteer.resolve("General Santos").place_id).admin1 == "admin1:PH-12"
+    assert gazetteer.resolve("Hong Kong SAR").place_id == "country:HKG"
+    assert "admin1:CN-HK" not in gazetteer
+    assert gazetteer.place("country:PSE").name == "Palestine"
+    wang_kelian = gazetteer.place(gazetteer.resolve("Wang Kelian").place_id)
+    assert (wang_kelian.id, wang_kelian.admin1) == ("place:wang-kelian", "admin1:MY-09")
+
+
+def test_alias_notes_explain_the_match(gazetteer: Gazetteer):
+    res = gazetteer.resolve("Jhapa")
+    assert (res.place_id, res.method) == ("admin1:NP-P1", "alias")
+    assert res.note == "district of Koshi"
+    java = gazetteer.resolve("Java")
+    assert java.place_id == "country:IDN" and "counted as Indonesia" in java.note
+
+
+def test_resolve_many_answers_as_resolve_does_one_by_one(gazetteer: Gazetteer):
+    raws = ["Indonesai", "Indonesai (P)", "Sabah / Indonesai", "Austrai", "Kampung Xyz, Sabah", "Burma", "Burma"]
+    fresh = Gazetteer(gazetteer._index)  # no fuzzy scores kept from other tests
+    many = fresh.resolve_many(raws, default_country="MYS")
+    assert list(many) == list(dict.fromkeys(raws))
+    for raw in many:
+        assert many[raw] == Gazetteer(gazetteer._index).resolve(raw, default_country="MYS"), raw
+    assert many["Indonesai (P)"].place_id == "country:IDN"
+
+
+@pytest.mark.parametrize(
+    ("raw", "place_id"),
+    [
+        ("Indonesia - NTT", "admin1:ID-NT"),
+        ("Jawa Timur-Indonesia", "admin1:ID-JI"),
+        ("Bangladesh-Dhaka", "admin1:BD-C"),
+        ("Sabah – Malaysia", "admin1:MY-12"),
+        ("Labuan FT", "admin1:MY-15"),
+    ],
+)
+def test_dashes_separate_parts(gazetteer: Gazetteer, raw, place_id):
+    assert gazetteer.resolve(raw).place_id == place_id
+
+
+def test_hyphenated_names_and_routes_are_not_split(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Tawi-Tawi").place_id == "sub:PH-TAW"
+    assert gazetteer.resolve("Guinea-Bissau").place_id == "country:GNB"
+    assert not gazetteer.resolve("US-Mexico border crossing").resolved  # a route, not a place
+    assert gazetteer.resolve("Kampung Sg-Buloh, Selangor").method == "partial"
+
+
+def test_a_capital_named_like_its_province_is_the_capital(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Vientiane").place_id == "admin1:LA-VT"
+    assert gazetteer.resolve("Vientiane Province").place_id == "admin1:LA-VI"
+    assert gazetteer.resolve("Sana'a").place_id == "admin1:YE-SA"
+
+
+@pytest.mark.parametrize("raw", ["Kampung", "Plantation", "Police", "Island", "Laut", "Rumah", "Home"])
+def test_words_for_kinds_of_place_are_not_places(gazetteer: Gazetteer, raw):
+    assert gazetteer.resolve(raw).method == "not_a_place"  # not Lampung, a town in Florida, or Iceland
+
+
+def test_translations_that_name_other_places_stay_ambiguous(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Salvador").method == "ambiguous"  # El Salvador or Salvador, Brazil
+    assert gazetteer.resolve("Granada").method == "ambiguous"
+    assert gazetteer.resolve("Guyane").place_id == "country:GUF"  # French for French Guiana, not Guyana

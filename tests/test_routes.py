@@ -71,3 +71,29 @@ def test_place_report_counts_rows_per_string(tmp_path, gazetteer: Gazetteer):
     assert report.loc["Penang", "rows"] == 3
     assert report.loc["Bangkok", "rows"] == 1
     assert report.loc["Qwertyland", "place_id"] == "" and report.loc["Qwertyland", "method"] == "unresolved"
+
+
+def test_place_report_says_when_coordinates_place_a_string(tmp_path, gazetteer: Gazetteer):
+    rec = records_from(
+        tmp_path,
+        "year,origin,destination,destination_lon,destination_lat\n"
+        "2020,Myanmar,Somewhere unknown,100.5,13.75\n"
+        "2020,Myanmar,Bangkok,100.52,13.74\n"
+        "2021,Myanmar,Bangkok,,\n"
+        "2021,Myanmar,Kampung X,,\n"
+        "2021,Myanmar,Kampung X,101.0,3.0\n",
+    )
+    res = resolve_records(rec, gazetteer, default_countries={})
+    report = place_report(rec, gazetteer, res, default_countries={}).set_index("raw")
+    somewhere = report.loc["Somewhere unknown"]
+    assert (somewhere["method"], somewhere["place_id"], somewhere["coordinate_rows"]) == (
+        "coordinates",
+        "coord:100.5000,13.7500",
+        1,
+    )
+    assert (somewhere["lon"], somewhere["lat"]) == (100.5, 13.75)
+    assert report.loc["Bangkok", "method"] == "exact" and report.loc["Bangkok", "coordinate_rows"] == 1
+    assert "1 row(s) give their own coordinates" in report.loc["Bangkok", "note"]
+    assert report.loc["Kampung X", "method"] == "unresolved"
+    assert "1 of 2 rows placed by their own coordinates" in report.loc["Kampung X", "note"]
+    assert report.loc["Myanmar", "coordinate_rows"] == 0

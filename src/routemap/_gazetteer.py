@@ -14,7 +14,8 @@ import pickle
 import re
 import tempfile
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,14 @@ TIER_CODE, TIER_NAME, TIER_ALIAS, TIER_ALTERNATE = 0, 1, 2, 3
 #: ISO 3166-2 subdivision types that group admin-1 units rather than being one.
 GROUPING_TYPES = frozenset({"geographical unit", "geographical region"})
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 5
+
+#: The data tables in ``routemap/data`` the index is built from (their hashes key the cache).
+DATA_FILES = ("aliases.csv", "regions.csv", "places.csv", "corrections.csv")
+
+#: Countries outside ISO 3166-1 that routemap counts as countries, with the user-assigned codes
+#: their statistics use: Kosovo (XK / XKX, as the European Commission, the IMF and CTDC write it).
+EXTRA_COUNTRIES = {"XK": "XKX"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +50,8 @@ class Place:
     ----------
     id
         Stable identifier: ``region:<slug>``, ``country:<ISO3>``, ``admin1:<ISO 3166-2>``,
-        ``sub:<ISO 3166-2>`` (below admin-1), ``city:<geonameid>``, ``user:<slug>`` or ``coord:<lon>,<lat>``.
+        ``sub:<ISO 3166-2>`` (below admin-1), ``city:<geonameid>``, ``place:<slug>`` (routemap's own
+        ``places.csv``), ``user:<slug>`` (the project's) or ``coord:<lon>,<lat>``.
     name
         English display name.
     level
@@ -67,15 +76,126 @@ class Place:
     population: int = 0
 
 
+class PlaceTable(Mapping[str, Place]):
+    """Places by id, kept as columns and made into :class:`Place` objects when first asked for.
+
+    A resolution touches a few dozen of the index's ~40,000 places; building them all on every
+    load would cost more than the rest of loading together.
+    """
+
+    __slots__ = ("_columns", "_made", "_row")
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        rows = [(p.id, p.name, p.level, p.country, p.admin1, p.lon, p.lat, p.population) for p in places]
+        self._set_columns(tuple(list(column) for column in zip(*rows, strict=True)) if rows else ((),) * 8)
+
+    def _set_columns(self, columns: tuple[Iterable[object], ...]) -> None:
+        self._columns = tuple(list(c) for c in columns)
+        self._row: dict[str, int] = {str(pid): i for i, pid in enumerate(self._columns[0])}
+        self._made: dict[str, Place] = {}
+
+    def __getitem__(self, place_id: str) -> Place:
+        made = self._made.get(place_id)
+        if made is None:
+            i = self._row[place_id]
+            made = Place(*(column[i] for column in self._columns))  # type: ignore[arg-type]
+            self._made[place_id] = made
+        return made
+
+    def __contains__(self, place_id: object) -> bool:
+        return place_id in self._row
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_place_table, (self._columns,))
+
+
+def _place_table(columns: tuple[list[object], ...]) -> PlaceTable:
+    table = PlaceTable.__new__(PlaceTable)
+    table._set_columns(columns)
+    return table
+
+
+class KeyTable(Mapping[str, list[tuple[str, int]]]):
+    """Folded names -> (place id, tier) pairs, kept as one string per name and read when asked for."""
+
+    __slots__ = ("_read", "_text")
+
+    def __init__(self, keys: Mapping[str, list[tuple[str, int]]]) -> None:
+        self._text = {k: "\n".join(f"{pid}\t{tier}" for pid, tier in v) for k, v in keys.items()}
+        self._read: dict[str, list[tuple[str, int]]] = {}
+
+    def __getitem__(self, key: str) -> list[tuple[str, int]]:
+        found = self._read.get(key)
+        if found is None:
+            found = [(pid, int(tier)) for pid, tier in (item.split("\t") for item in self._text[key].split("\n"))]
+            self._read[key] = found
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._text)
+
+    def __len__(self) -> int:
+        return len(self._text)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_key_table, (self._text,))
+
+
+def _key_table(text: dict[str, str]) -> KeyTable:
+    table = KeyTable.__new__(KeyTable)
+    table._text, table._read = text, {}
+    return table
+
+
 @dataclass(slots=True)
 class Index:
-    """The compiled gazetteer: places by id and name keys by folded name."""
+    """The compiled gazetteer.
 
-    places: dict[str, Place]
-    keys: dict[str, list[tuple[str, int]]]
+    Parameters
+    ----------
+    places
+        Every place by id.
+    keys
+        Folded name -> (place id, tier) pairs, strongest tier first.
+    iso2_to_iso3
+        ISO 3166-1 alpha-2 -> alpha-3 (plus :data:`EXTRA_COUNTRIES`).
+    region_members
+        Region place id -> ISO3 codes of its member countries.
+    not_places
+        Folded words that mean "no place" (aliases.csv target ``none``).
+    qualifiers
+        Folded words set aside when written in brackets after a place (target ``qualifier``).
+    equal_keys
+        Folded names that mean several places equally (an alias with several targets): no level
+        wins among them.
+    notes
+        (folded name, place id) -> the alias table's note, shown when that alias resolves a string.
+    capitals
+        Place ids of national capitals (a capital wins over other towns of the same name).
+    fuzzy
+        Folded names a typo may be matched to (names and aliases of regions, countries and
+        admin-1 units, not of towns or codes) -> the places each names.
+    """
+
+    places: Mapping[str, Place]
+    keys: Mapping[str, list[tuple[str, int]]]
     iso2_to_iso3: dict[str, str]
     region_members: dict[str, frozenset[str]]
     not_places: frozenset[str]
+    qualifiers: frozenset[str] = frozenset()
+    equal_keys: frozenset[str] = frozenset()
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    capitals: frozenset[str] = frozenset()
+    fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _package_dir(name: str) -> Path:
@@ -96,7 +216,7 @@ def _sources_fingerprint() -> str:
             parts.append(f"{dist}={importlib.metadata.version(dist)}")
         except importlib.metadata.PackageNotFoundError:
             parts.append(f"{dist}=missing")
-    for name in ("aliases.csv", "regions.csv"):
+    for name in DATA_FILES:
         parts.append(hashlib.sha256(_data_text(name).encode()).hexdigest()[:16])
     parts.append(hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16])
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
@@ -157,14 +277,16 @@ class _Builder:
         self.places[place.id] = place
 
     def name(self, text: str, place_id: str, tier: int) -> None:
-        key = fold(text)
-        if not key:
-            return
-        current = self.keys[key].get(place_id)
-        if current is None or tier < current:
-            self.keys[key][place_id] = tier
+        # "Cox's Bazar" is also written "Coxs Bazar": index both readings of an apostrophe
+        for key in {fold(text), fold(_APOSTROPHES.sub("", text))}:
+            if not key:
+                continue
+            current = self.keys[key].get(place_id)
+            if current is None or tier < current:
+                self.keys[key][place_id] = tier
 
 
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
 _LOCAL_NAME = re.compile(r"'[^']*'|[^,]+")
 _LANG_SUFFIX = re.compile(r"\s*\([a-z]{3}\)\s*$")
@@ -202,24 +324,31 @@ def build_index() -> Index:
     csc_countries = json.loads((csc_dir / "countries.json").read_text(encoding="utf-8"))
     csc_by_iso2 = {c["iso2"]: c for c in csc_countries}
     iso2_to_iso3: dict[str, str] = {}
+    corrections = _read_corrections()
 
-    # --- countries
-    for country in pycountry.countries:
-        iso2, iso3 = country.alpha_2, country.alpha_3
+    # --- countries (ISO 3166-1, and the few that statistics count outside it)
+    countries: list[tuple[str, str, list[str]]] = [
+        (
+            c.alpha_2,
+            c.alpha_3,
+            [n for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)) if n],
+        )
+        for c in pycountry.countries
+    ]
+    countries += [(iso2, iso3, [str(csc_by_iso2[iso2]["name"])]) for iso2, iso3 in EXTRA_COUNTRIES.items()]
+    for iso2, iso3, iso_names in countries:
         iso2_to_iso3[iso2] = iso3
         csc = csc_by_iso2.get(iso2)
         if csc is None or not csc.get("latitude"):
             log.debug("no representative point for %s; skipped", iso3)
             continue
         # English short names read best on a map ("Vietnam", "South Korea", "Bolivia")
-        name = str(csc.get("name") or getattr(country, "common_name", None) or country.name)
         pid = f"country:{iso3}"
-        b.add(Place(pid, name, "country", iso3, "", float(csc["longitude"]), float(csc["latitude"])))
+        b.add(Place(pid, str(csc["name"]), "country", iso3, "", float(csc["longitude"]), float(csc["latitude"])))
         b.keys[iso2.casefold()][pid] = TIER_CODE
         b.keys[iso3.casefold()][pid] = TIER_CODE
-        for text in (country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)):
-            if text:
-                b.name(text, pid, TIER_NAME)
+        for text in iso_names:
+            b.name(text, pid, TIER_NAME)
         b.name(csc["name"], pid, TIER_NAME)
         for text in [csc.get("native") or "", *(csc.get("translations") or {}).values()]:
             if text and _latin(text):
@@ -228,6 +357,9 @@ def build_index() -> Index:
     # --- subdivisions (admin-1 and below)
     iso_json = json.loads((_package_dir("iso3166_2") / "iso3166-2.json").read_text(encoding="utf-8"))
     admin1_of, sub_level = _subdivision_levels()
+    for row in corrections:  # ISO parents that are out of date (South Cotabato is in Region XII)
+        if row["field"] == "admin1" and row["place_id"].startswith("sub:"):
+            admin1_of[row["place_id"][4:]] = row["value"]
     csc_state_names: dict[str, list[str]] = defaultdict(list)
     for states_file in sorted((csc_dir / "by-country").glob("*/states.json")):
         for state in json.loads(states_file.read_text(encoding="utf-8")):
@@ -263,19 +395,58 @@ def build_index() -> Index:
 
     # --- cities (geonames, population >= 15,000), admin-1 by majority of nearest countrystatecity cities
     _add_cities(b, csc_dir, iso2_to_iso3, admin1_of)
+    capitals = _capitals(b, csc_countries, iso2_to_iso3)
 
-    # --- regions and curated aliases
+    # --- regions, routemap's own places, corrections and curated aliases
     region_members = _add_regions(b, csc_countries, iso2_to_iso3)
-    not_places = _add_aliases(b)
+    _add_curated_places(b, iso2_to_iso3)
+    _apply_corrections(b, corrections)
+    aliases = _add_aliases(b)
 
     keys = {k: sorted(v.items(), key=lambda item: (item[1], item[0])) for k, v in b.keys.items()}
     return Index(
-        places=b.places,
-        keys=keys,
+        places=PlaceTable(b.places.values()),
+        keys=KeyTable(keys),
         iso2_to_iso3=iso2_to_iso3,
         region_members=region_members,
-        not_places=frozenset(not_places),
+        not_places=frozenset(aliases.not_places),
+        qualifiers=frozenset(aliases.qualifiers),
+        equal_keys=frozenset(aliases.equal_keys),
+        notes=aliases.notes,
+        capitals=frozenset(capitals),
+        fuzzy=_fuzzy_targets(keys, b.places),
     )
+
+
+def _fuzzy_targets(keys: dict[str, list[tuple[str, int]]], places: dict[str, Place]) -> dict[str, tuple[str, ...]]:
+    """Names a typo may be read as: names and aliases (not codes) of regions, countries and admin-1 units."""
+    out: dict[str, tuple[str, ...]] = {}
+    for key, cands in keys.items():
+        if len(key) < 4:
+            continue
+        pids = tuple(
+            sorted(pid for pid, tier in cands if TIER_CODE < tier <= TIER_ALIAS and places[pid].level != "place")
+        )
+        if pids:
+            out[key] = pids
+    return out
+
+
+def _capitals(b: _Builder, csc_countries: list[dict[str, object]], iso2_to_iso3: dict[str, str]) -> set[str]:
+    """Find each country's capital among its cities: the most populous city named as countrystatecity names it."""
+    by_key_country: dict[tuple[str, str], list[Place]] = defaultdict(list)
+    for place in b.places.values():
+        if place.id.startswith("city:"):
+            by_key_country[(fold(place.name), place.country)].append(place)
+    out: set[str] = set()
+    for c in csc_countries:
+        iso3 = iso2_to_iso3.get(str(c["iso2"]))
+        capital = fold(str(c.get("capital") or ""))
+        if iso3 and capital:
+            found = by_key_country.get((capital, iso3))
+            if found:
+                out.add(max(found, key=lambda p: (p.population, p.id)).id)
+    return out
 
 
 def _add_cities(b: _Builder, csc_dir: Path, iso2_to_iso3: dict[str, str], admin1_of: dict[str, str]) -> None:
@@ -387,8 +558,15 @@ def _admin1_mapping(
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    rows = csv.DictReader(line for line in _data_text(name).splitlines() if not line.startswith("#"))
-    return [{k: (v or "").strip() for k, v in row.items()} for row in rows]
+    """Read one of routemap's data tables (lines starting with "#" are comments)."""
+    lines = [(n, line) for n, line in enumerate(_data_text(name).splitlines(), start=1) if not line.startswith("#")]
+    reader = csv.DictReader(line for _, line in lines)
+    out = []
+    for (number, _), row in zip(lines[1:], reader, strict=False):
+        if None in row:
+            raise ValueError(f"{name}:{number}: more cells than columns; quote a value that holds a comma")
+        out.append({k: (v or "").strip() for k, v in row.items()})
+    return out
 
 
 def _add_regions(
@@ -434,14 +612,88 @@ def _add_regions(
     return members_of
 
 
-def _add_aliases(b: _Builder) -> set[str]:
-    not_places: set[str] = set()
+@dataclass(slots=True)
+class _Aliases:
+    not_places: set[str] = field(default_factory=set)
+    qualifiers: set[str] = field(default_factory=set)
+    equal_keys: set[str] = field(default_factory=set)
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def _add_aliases(b: _Builder) -> _Aliases:
+    out = _Aliases()
     for row in _read_csv("aliases.csv"):
-        target = row["target"]
+        target, key = row["target"], fold(row["alias"])
         if target == "none":
-            not_places.add(fold(row["alias"]))
+            out.not_places.add(key)
             continue
-        if target not in b.places:
-            raise ValueError(f"aliases.csv: target {target!r} of alias {row['alias']!r} is not a known place id")
-        b.name(row["alias"], target, TIER_ALIAS)
-    return not_places
+        if target == "qualifier":
+            out.qualifiers.add(key)
+            continue
+        targets = target.split("|")
+        for pid in targets:
+            if pid not in b.places:
+                raise ValueError(f"aliases.csv: target {pid!r} of alias {row['alias']!r} is not a known place id")
+            b.name(row["alias"], pid, TIER_ALIAS)
+            if row.get("note"):
+                out.notes[(key, pid)] = row["note"]
+        if len(targets) > 1:
+            out.equal_keys.add(key)
+    return out
+
+
+def _add_curated_places(b: _Builder, iso2_to_iso3: dict[str, str]) -> None:
+    """Add routemap's own places (border crossings and towns too small for geonames' list)."""
+    for row in _read_csv("places.csv"):
+        slug = re.sub(r"[^a-z0-9]+", "-", fold(row["name"])).strip("-")
+        pid = f"place:{slug}"
+        iso3 = iso2_to_iso3[row["country"]]
+        admin1 = f"admin1:{row['admin1']}" if row.get("admin1") else ""
+        if admin1 and admin1 not in b.places:
+            raise ValueError(f"places.csv: admin1 {row['admin1']!r} of {row['name']!r} is not an admin-1 code")
+        b.add(Place(pid, row["name"], row["level"], iso3, admin1, float(row["lon"]), float(row["lat"])))
+        b.name(row["name"], pid, TIER_NAME)
+        for alias in row.get("aliases", "").split("|"):
+            if alias.strip():
+                b.name(alias, pid, TIER_ALIAS)
+
+
+def _read_corrections() -> list[dict[str, str]]:
+    rows = _read_csv("corrections.csv")
+    for row in rows:
+        if row["field"] not in ("admin1", "name", "point", "redirect", "unname"):
+            raise ValueError(
+                f"corrections.csv: field {row['field']!r} of {row['place_id']!r} is not one of "
+                "admin1, name, point, redirect, unname"
+            )
+    return rows
+
+
+def _apply_corrections(b: _Builder, rows: list[dict[str, str]]) -> None:
+    """Apply corrections.csv: admin-1 unit, display name, point, a name to drop, or a redirect."""
+    for row in rows:
+        pid, what, value = row["place_id"], row["field"], row["value"]
+        place = b.places.get(pid)
+        if place is None:
+            if pid.startswith("sub:") and what == "admin1":
+                continue  # applied to the ISO hierarchy before cities were placed
+            raise ValueError(f"corrections.csv: {pid!r} is not a known place id")
+        if what == "admin1":
+            b.places[pid] = replace(place, admin1=f"admin1:{value}")
+        elif what == "name":
+            b.places[pid] = replace(place, name=value)
+            b.name(value, pid, TIER_NAME)
+        elif what == "unname":  # a name the packages give this place that belongs to another
+            for key in {fold(value), fold(_APOSTROPHES.sub("", value))}:
+                b.keys.get(key, {}).pop(pid, None)
+        elif what == "point":
+            lon, lat = (float(v) for v in value.split())
+            b.places[pid] = replace(place, lon=lon, lat=lat)
+        else:  # redirect: the place is dropped and its names lead to the target
+            if value not in b.places:
+                raise ValueError(f"corrections.csv: redirect target {value!r} is not a known place id")
+            del b.places[pid]
+            for targets in b.keys.values():
+                tier = targets.pop(pid, None)
+                if tier is not None:
+                    targets[value] = min(tier, targets.get(value, tier))

@@ -175,6 +175,29 @@ def build(
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--unresolved", is_flag=True, help="List only the strings that place no record.")
+@_friendly
+def places(project_dir: Path, unresolved: bool) -> None:
+    """Explain how every place string of a project resolves (default: the current folder).
+
+    One line per distinct string: the place, its level and country, how it was found (exact, alias,
+    code, fuzzy, user, coordinates, …) and how many rows use it; below it the candidates of an
+    ambiguous string or suggestions for an unresolved one. The same data, per partner default
+    country, is written to the private file .routemap/places.csv.
+    """
+    from routemap.pipeline import explain_places
+    from routemap.render.tables import format_place_table
+
+    result = explain_places(project_dir)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(format_place_table(result.table(unresolved=unresolved)))
+    click.echo(f"\n{result.summary()}")
+    click.echo(f"private place report: {result.path}")
+
+
+@main.command(context_settings=CONTEXT)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--profile",

@@ -187,6 +187,22 @@ def merge_duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return records.drop(index=merged_index).reset_index(drop=True), merged_per_file
 
 
+def _accepted(results: list[FileResult], private: Path) -> pd.DataFrame:
+    """The accepted records of every readable file, or an error that says why there are none."""
+    frames = [r.records for r in results if len(r.records)]
+    records = pd.concat(frames, ignore_index=True) if frames else results[0].records if results else pd.DataFrame()
+    if records.empty:
+        raise (
+            ConfigError(
+                "no row was accepted from any contribution; see the reasons in "
+                f"{private / 'rejects.csv'} and check each file with `routemap validate`"
+            )
+            if results
+            else ConfigError("no contribution file could be read; see the messages above")
+        )
+    return records
+
+
 def _canaries(
     results: list[FileResult],
     partners: list[tuple[Profile, list[Path]]],
@@ -433,18 +449,8 @@ def build(
     private = project / PRIVATE_DIR
 
     partners, results, accounts, warnings = load_records(project, progress=progress)
-    frames = [r.records for r in results if len(r.records)]
-    records = pd.concat(frames, ignore_index=True) if frames else results[0].records if results else pd.DataFrame()
+    records = _accepted(results, private)
     rejects = [rej for r in results for rej in r.rejects]
-    if records.empty:
-        raise (
-            ConfigError(
-                "no row was accepted from any contribution; see the reasons in "
-                f"{private / 'rejects.csv'} and check each file with `routemap validate`"
-            )
-            if results
-            else ConfigError("no contribution file could be read; see the messages above")
-        )
     records, merged = merge_duplicates(records)
     for account in accounts:
         account.merged = int(merged.get(account.file, 0))
@@ -562,6 +568,11 @@ def build(
     )
 
 
+def _make_private(private: Path) -> None:
+    private.mkdir(parents=True, exist_ok=True)
+    (private / ".gitignore").write_text("# private build material: never commit or publish\n*\n", encoding="utf-8")
+
+
 def _write_private(
     private: Path,
     records: pd.DataFrame,
@@ -574,11 +585,10 @@ def _write_private(
     written: list[str],
     disclosure: dict[str, Any],
 ) -> None:
-    private.mkdir(parents=True, exist_ok=True)
-    (private / ".gitignore").write_text("# private build material: never commit or publish\n*\n", encoding="utf-8")
+    _make_private(private)
     records.to_csv(private / "records.csv", index=False, encoding="utf-8")
     pd.DataFrame(rejects, columns=list(REJECT_COLUMNS)).to_csv(private / "rejects.csv", index=False, encoding="utf-8")
-    report.to_csv(private / "places.csv", index=False, encoding="utf-8")
+    write_csv(report, private / "places.csv")  # raw strings: neutralise cells Excel would run
     outputs = {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in written}
     settings_dict = {k: v for k, v in asdict(settings).items() if k not in ("extra", "tiles_api_key")}
     record = {
@@ -591,3 +601,98 @@ def _write_private(
         "outputs": outputs,
     }
     (private / "build.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+#: Methods of a place report line whose string places no record (the record is not routable).
+UNPLACED_METHODS: frozenset[str] = frozenset({"unresolved", "ambiguous", "not_a_place", "empty"})
+
+
+@dataclass(slots=True)
+class PlacesResult:
+    """Every distinct place string of a project and how it resolved.
+
+    Parameters
+    ----------
+    report
+        One row per distinct (raw string, partner default country), the columns of
+        :data:`routemap.routes.PLACE_REPORT_COLUMNS`; also written to ``path``.
+    path
+        The private place report, ``.routemap/places.csv``.
+    warnings
+        Problems met while reading the contributions.
+    """
+
+    report: pd.DataFrame
+    path: Path
+    warnings: list[str] = field(default_factory=list)
+
+    def table(self, *, unresolved: bool = False) -> pd.DataFrame:
+        """The report with one line per raw string and outcome, rows summed over partners' default countries.
+
+        Parameters
+        ----------
+        unresolved
+            Keep only the strings that place no record (unresolved, ambiguous, not a place).
+        """
+        report = self.report
+        if unresolved:
+            report = report[report["method"].isin(UNPLACED_METHODS)]
+        keys = [c for c in report.columns if c not in ("rows", "default_country", "coordinate_rows")]
+        grouped = (
+            report.groupby(keys, sort=False, dropna=False)
+            .agg(
+                rows=("rows", "sum"),
+                default_country=("default_country", lambda s: " ".join(sorted({v for v in s if v}))),
+                coordinate_rows=("coordinate_rows", "sum"),
+            )
+            .reset_index()
+        )
+        order = grouped["raw"].str.casefold().argsort(kind="stable")
+        return grouped.iloc[order].reset_index(drop=True)[list(report.columns)]
+
+    def summary(self) -> str:
+        """One sentence: how many distinct strings place records, how many do not, how many were typos."""
+        table = self.table()
+        unplaced = table[table["method"].isin(UNPLACED_METHODS)]
+        fuzzy = int(table["method"].eq("fuzzy").sum())
+        return (
+            f"{len(table)} distinct place string(s): {len(table) - len(unplaced)} placed, {len(unplaced)} not "
+            f"placed ({int(unplaced['rows'].sum())} row(s)); {fuzzy} read as a typo (method fuzzy)"
+        )
+
+
+def explain_places(project_dir: Path | str = ".", *, progress: Progress = _noop) -> PlacesResult:
+    """Resolve every distinct place string of a project's contributions and write the place report.
+
+    Reads the contributions as ``build`` does (rejected rows and merged duplicates included in the
+    same way), resolves each distinct string once per partner default country, and writes
+    ``.routemap/places.csv``. Nothing is published.
+
+    Parameters
+    ----------
+    project_dir
+        Folder holding ``data/contributions/`` (and optionally ``data/places.csv``).
+    progress
+        Called as ``progress(stage, done, total)``.
+
+    Raises
+    ------
+    RoutemapError
+        For a missing project folder, unreadable profiles or places.csv, or no accepted row.
+    """
+    project = Path(project_dir)
+    if not project.is_dir():
+        raise ConfigError(f"project folder {str(project)!r} does not exist")
+    private = project / PRIVATE_DIR
+    partners, results, _, warnings = load_records(project, progress=progress)
+    records, _ = merge_duplicates(_accepted(results, private))
+    progress("resolve", 0, 1)
+    default_countries = {p.partner: p.default_country for p, _ in partners}
+    gazetteer = Gazetteer.load(project_dir=project)
+    resolutions = resolve_records(records, gazetteer, default_countries=default_countries)
+    report = place_report(records, gazetteer, resolutions, default_countries=default_countries)
+    progress("resolve", 1, 1)
+    _make_private(private)
+    path = private / "places.csv"
+    write_csv(report, path)
+    return PlacesResult(report=report, path=path, warnings=warnings)

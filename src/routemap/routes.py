@@ -28,7 +28,10 @@ PLACE_REPORT_COLUMNS: tuple[str, ...] = (
     "candidates",
     "suggestions",
     "note",
+    "coordinate_rows",
 )
+#: Stops whose ``<stop>_lon``/``<stop>_lat`` columns place a record (see :func:`build_routes`).
+COORDINATE_STOPS: tuple[str, ...] = ("origin", "destination")
 
 
 @dataclass(slots=True)
@@ -82,8 +85,11 @@ def resolve_records(
             strings.update(split_transit(cell))
         wanted.update((s, dc) for s in strings if s)
     out: dict[tuple[str, str], Resolution] = {}
-    for raw, dc in sorted(wanted):
-        out[(raw, dc)] = gazetteer.resolve(raw, default_country=dc or None)
+    for country in sorted({dc for _, dc in wanted}):
+        mine = sorted(raw for raw, d in wanted if d == country)
+        for raw, res in gazetteer.resolve_many(mine, default_country=country or None).items():
+            out[(raw, country)] = res
+    out = dict(sorted(out.items()))
     log.info("resolved %d distinct place strings", len(out))
     return out
 
@@ -182,36 +188,66 @@ def place_report(
 ) -> pd.DataFrame:
     """One row per distinct raw string (and default country) with how it resolved and its row count.
 
+    A string no source knows whose every row gives its own coordinates (``origin_lon``/``origin_lat``
+    or ``destination_lon``/``destination_lat``) is placed there: its method is ``coordinates``.
+    ``coordinate_rows`` counts the rows that give coordinates for the string.
+
     This is private material (it holds raw strings): it is written to ``.routemap/places.csv`` only.
     """
-    dc = records["partner"].map(lambda p: default_countries.get(p) or "")
+    dc = records["partner"].map(lambda p: default_countries.get(p) or "").astype(str)
     rows: Counter[tuple[str, str]] = Counter()
-    for column in ("origin", "destination", "intended_destination"):
-        pairs = Counter(zip(records[column].astype(str), dc.astype(str), strict=True))
-        for (raw, country), n in pairs.items():
-            if raw:
-                rows[(raw, country)] += n
-    for (cell, country), n in Counter(zip(records["transit"].astype(str), dc.astype(str), strict=True)).items():
-        for raw in split_transit(cell):
-            rows[(raw, country)] += n
+    for column in ("origin", "destination", "intended_destination", "transit"):
+        # counted per distinct (cell, default country), so the cost follows distinct values, not rows
+        pairs = pd.DataFrame({"cell": records[column].astype(str), "dc": dc}).value_counts(sort=False)
+        for (cell, country), n in zip(pairs.index.tolist(), pairs.tolist(), strict=True):
+            for raw in split_transit(cell) if column == "transit" else [cell]:
+                if raw:
+                    rows[(raw, country)] += int(n)
+    with_point: Counter[tuple[str, str]] = Counter()
+    points: dict[tuple[str, str], set[tuple[float, float]]] = {}
+    for stop in COORDINATE_STOPS:
+        lon, lat = records.get(f"{stop}_lon"), records.get(f"{stop}_lat")
+        if lon is None or lat is None:
+            continue
+        has = lon.notna() & lat.notna()
+        located = pd.DataFrame({"raw": records[stop].astype(str), "dc": dc, "lon": lon.round(4), "lat": lat.round(4)})
+        counted = located[has].value_counts(sort=False)
+        for (raw, country, x, y), n in zip(counted.index.tolist(), counted.tolist(), strict=True):
+            with_point[(raw, country)] += int(n)
+            points.setdefault((raw, country), set()).add((float(x), float(y)))
     out = []
     for (raw, country), res in sorted(resolutions.items()):
-        place = gazetteer.place(res.place_id) if res.resolved else None
+        n, n_point = rows.get((raw, country), 0), with_point.get((raw, country), 0)
+        place_id, method, note = res.place_id, res.method, res.note
+        if not res.resolved and n_point and n_point == n:
+            spots = sorted(points[(raw, country)])
+            place_id = f"coord:{spots[0][0]:.4f},{spots[0][1]:.4f}" if len(spots) == 1 else ""
+            method = "coordinates"
+            note = f"{res.method}; placed by its rows' own coordinates" + (
+                f" ({len(spots)} points)" if len(spots) > 1 else ""
+            )
+        elif not res.resolved and n_point:
+            note = "; ".join(s for s in (note, f"{n_point} of {n} rows placed by their own coordinates") if s)
+        elif n_point:
+            extra = f"{n_point} row(s) give their own coordinates, used where the stop is drawn at place level"
+            note = "; ".join(s for s in (note, extra) if s)
+        place = gazetteer.place(place_id) if place_id else None
         out.append(
             {
                 "raw": raw,
-                "place_id": res.place_id,
+                "place_id": place_id,
                 "name": place.name if place else "",
                 "level": place.level if place else "",
                 "country_iso3": place.country if place else "",
                 "lon": round(place.lon, 4) if place else None,
                 "lat": round(place.lat, 4) if place else None,
-                "method": res.method,
-                "rows": rows.get((raw, country), 0),
+                "method": method,
+                "rows": n,
                 "default_country": country,
                 "candidates": " | ".join(gazetteer.describe(c) for c in res.candidates),
                 "suggestions": " | ".join(res.suggestions),
-                "note": res.note,
+                "note": note,
+                "coordinate_rows": n_point,
             }
         )
     return pd.DataFrame(out, columns=list(PLACE_REPORT_COLUMNS))

@@ -1,4 +1,4 @@
-"""Build the route-frequency tables from a Publication and write them as CSV and Markdown."""
+"""Build the route-frequency tables from a Publication; write them as CSV and Markdown, and place tables as text."""
 
 from __future__ import annotations
 
@@ -393,7 +393,7 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow([safe_cell(str(c)) for c in table.columns])
         for row in table.itertuples(index=False, name=None):
-            writer.writerow([safe_cell("" if v is None else v) for v in row])
+            writer.writerow([safe_cell(_blank(v)) for v in row])
 
 
 def write_table_csv(table: Table, path: Path) -> None:
@@ -460,3 +460,63 @@ def write_markdown(tables: Sequence[Table], path: Path, *, title: str, lines: Se
     for table in tables:
         parts += [f"## {md_escape(table.title)}", md_escape(table.note), markdown_table(table)]
     path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+
+
+def _blank(value: object) -> object:
+    """A missing value (None or NaN) as an empty cell."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return value
+
+
+#: Columns of the text place table: (heading, report column, widest text shown).
+_PLACE_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("raw string", "raw", 40),
+    ("place", "name", 32),
+    ("level", "level", 7),
+    ("country", "country_iso3", 7),
+    ("method", "method", 15),
+)
+
+
+def format_place_table(table: pd.DataFrame) -> str:
+    """Render a place table as aligned text for a terminal.
+
+    One line per row of ``table`` (the columns of :data:`routemap.routes.PLACE_REPORT_COLUMNS`):
+    raw string, place, level, country, method and rows; below it, indented, what explains it
+    (candidates of an ambiguous string, suggestions for an unresolved one, notes).
+    """
+    if table.empty:
+        return "(no place strings)"
+    cells: list[list[str]] = []
+    details: list[str] = []
+    for row in table.to_dict("records"):
+        line = [_cut(str(row[col] or "-"), width) for _, col, width in _PLACE_COLUMNS]
+        cells.append([*line, str(row["rows"])])
+        extra = []
+        if row["candidates"]:
+            extra.append(f"could be: {row['candidates']}")
+        if row["suggestions"]:
+            extra.append(f"did you mean: {row['suggestions']}")
+        if row["note"]:
+            extra.append(str(row["note"]))
+        if row["method"] in ("default_country", "ambiguous") and row["default_country"]:
+            extra.append(f"partner default country: {row['default_country']}")
+        details.append("; ".join(extra))
+    headings = [h for h, _, _ in _PLACE_COLUMNS] + ["rows"]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headings)]
+
+    def fmt(line: list[str]) -> str:
+        left = "  ".join(c.ljust(w) for c, w in zip(line[:-1], widths[:-1], strict=True))
+        return f"{left}  {line[-1].rjust(widths[-1])}"
+
+    out = [fmt(headings)]
+    for line, detail in zip(cells, details, strict=True):
+        out.append(fmt(line))
+        if detail:
+            out.append(f"    {detail}")
+    return "\n".join(out)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
