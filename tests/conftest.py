@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,24 @@ from routemap.places import Gazetteer
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
-SHARED = REPO.parent / "shared"
+
+
+def _shared_dir() -> Path:
+    """The workplace's shared folder: ``../shared`` beside the repository (or above a clone of it).
+
+    ``ROUTEMAP_SHARED_DIR`` overrides it. Real published data is read from there by path and never
+    copied into the repository.
+    """
+    env = os.environ.get("ROUTEMAP_SHARED_DIR")
+    if env:
+        return Path(env)
+    for parent in REPO.parents:
+        if (parent / "shared" / "realdata").is_dir():
+            return parent / "shared"
+    return REPO.parent / "shared"
+
+
+SHARED = _shared_dir()
 ARTIFACTS = REPO / "test-artifacts"
 
 
