@@ -253,8 +253,9 @@ def test_build_sample_matches_counts_made_from_the_raw_files(sample_project: Pat
     assert (out / "map.html").stat().st_size > 1000
     # private material stays out of the published folder
     assert not any(p.name in ("build.json", "rejects.csv", "places.csv", "records.csv") for p in out.iterdir())
-    rejects = (sample_project / ".routemap" / "rejects.csv").read_text(encoding="utf-8")
-    assert "kes_2018_2024.csv,43,Bilangan,dua" in rejects
+    with (sample_project / ".routemap" / "rejects.csv").open(encoding="utf-8", newline="") as fh:
+        rejects = [(r["file"], r["line"], r["column"], r["value"]) for r in csv.DictReader(fh)]
+    assert ("pusat-sokongan-pekerja/kes_2018_2024.csv", "43", "Bilangan", "dua") in rejects
 
 
 def test_build_summary_and_country_level_override(sample_project: Path, tmp_path: Path):

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from routemap._errors import DisclosureError
-from routemap.schema import fold
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +47,51 @@ class Canaries:
     """Private strings by kind: none of them may appear in a published file.
 
     Kinds used by the pipeline: ``record_id``, ``person_key``, ``unmapped column``,
-    ``unresolved place``, ``partner``.
+    ``unresolved place``, ``partner folder``, ``partner name``. Strings are kept normalised
+    (case-folded, spaces collapsed) and indexed by word, so a scan costs one set intersection
+    per file however many canaries there are.
     """
 
     by_kind: dict[str, set[str]] = field(default_factory=dict)
+    _single: dict[str, str] = field(default_factory=dict)
+    _multi: dict[str, list[tuple[str, tuple[str, ...], str]]] = field(default_factory=dict)
 
     def add(self, kind: str, values: Iterable[str], *, allowed: set[str] | None = None) -> None:
-        """Add values worth checking, skipping any whose folded form is in ``allowed``."""
+        """Add values worth checking, skipping any whose normalised form is in ``allowed``."""
         bucket = self.by_kind.setdefault(kind, set())
         for value in values:
             text = str(value).strip()
-            if worth_checking(text) and (allowed is None or fold(text) not in allowed):
-                bucket.add(_norm(text))
+            if not worth_checking(text):
+                continue
+            norm = _norm(text)
+            if allowed is not None and norm in allowed:
+                continue
+            if norm in bucket:
+                continue
+            bucket.add(norm)
+            parts = tuple(_TOKEN.findall(norm))
+            if len(parts) == 1:
+                self._single.setdefault(parts[0], kind)
+            elif parts:
+                self._multi.setdefault(parts[0], []).append((norm, parts, kind))
 
     def __len__(self) -> int:
         return sum(len(v) for v in self.by_kind.values())
+
+    def find(self, text: str) -> list[tuple[str, str]]:
+        """(kind, value) of every canary in a normalised text."""
+        words = _tokens(text)
+        found = [(self._single[w], w) for w in words & self._single.keys()]
+        for first in words & self._multi.keys():
+            for value, parts, kind in self._multi[first]:
+                if all(p in words for p in parts) and value in text:
+                    found.append((kind, value))
+        return sorted(found)
+
+
+def allowed_strings(names: Iterable[str]) -> set[str]:
+    """Normalised forms of strings that are published on purpose (place names, vocabulary)."""
+    return {_norm(str(n)) for n in names if str(n).strip()}
 
 
 def _decode_text(raw: str) -> str:
@@ -127,22 +156,11 @@ class Finding:
 
 
 def scan(folder: Path, canaries: Canaries) -> list[Finding]:
-    """Search every file under ``folder`` for every canary.
-
-    Single-word canaries are looked up among the file's words; longer ones are searched for
-    in the normalised text once all their words are present.
-    """
+    """Search every file under ``folder`` for every canary (word by word, then as phrases)."""
     findings: list[Finding] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        text = _norm(published_text(path))
-        words = _tokens(text)
-        for kind, values in sorted(canaries.by_kind.items()):
-            for value in sorted(values):
-                parts = _TOKEN.findall(value)
-                if not parts or not all(p in words for p in parts):
-                    continue
-                if len(parts) == 1 or value in text:
-                    findings.append(Finding(path.name, kind, value))
+        for kind, value in canaries.find(_norm(published_text(path))):
+            findings.append(Finding(path.name, kind, value))
     return findings
 
 

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import logging
 import re
 import tomllib
@@ -17,6 +18,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pacsv
 
 from routemap._errors import ProfileError, ReadError
 from routemap._pii import content_kind, header_kind
@@ -501,6 +505,11 @@ def read_table(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = 
     if not text.strip():
         raise ReadError(path, "the file is empty; export the sheet again with its header row")
     delimiter = options.delimiter if options.delimiter != "auto" else _sniff_delimiter(text)
+    fast = _fast_csv(path, text, delimiter, options, expected)
+    if fast is not None:
+        fast.encoding = encoding
+        fast.warnings = warnings
+        return fast
     try:  # records are numbered as a spreadsheet numbers rows: a quoted line break stays in its row
         rows = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
     except csv.Error as exc:
@@ -513,6 +522,86 @@ def read_table(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = 
 
 #: How many rows are searched for the header when ``header_row`` is not set.
 HEADER_SEARCH_ROWS = 30
+#: Files smaller than this are read with the csv module only (the fast path pays off on large files).
+FAST_CSV_MIN_BYTES = 1 << 20
+
+
+def _fast_csv(
+    path: Path, text: str, delimiter: str, options: ReadOptions, expected: tuple[str, ...]
+) -> RawTable | None:
+    """Read a large, well-formed CSV with pyarrow; ``None`` when the csv-module path must decide.
+
+    Taken only when the header is the first record and the file has no empty lines, no row
+    wider or narrower than the header, and no header cell with a line break: then record *i*
+    is spreadsheet row ``i + 2`` exactly as the csv-module path numbers it. Everything else
+    (blank lines, ragged rows, title rows above the header) goes through the csv module, which
+    reports each problem with its line.
+    """
+    if len(text) < FAST_CSV_MIN_BYTES or "\n\n" in text or "\n\r\n" in text or text.startswith(("\n", "\r")):
+        return None
+    head = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), HEADER_SEARCH_ROWS))
+    first = _find_header(list(enumerate(head, start=1)), expected) if options.header_row is None else None
+    if (options.header_row not in (None, 1)) or first not in (None, 0) or not head:
+        return None
+    raw_headers = head[0]
+    if any("\n" in h or "\r" in h for h in raw_headers):
+        return None
+    headers = [h.strip() for h in raw_headers]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not any(headers):
+        return None
+    names = [f"c{i}" for i in range(len(raw_headers))]
+    invalid: list[object] = []
+
+    def on_invalid(row: object) -> str:
+        invalid.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if invalid or table.num_rows == 0:
+        return None
+    width = len(headers)
+    for extra in names[width:]:  # a value under no header: the csv-module path reports the row
+        if pc.any(pc.not_equal(pc.utf8_trim_whitespace(table[extra]), "")).as_py():
+            return None
+    columns = [pc.utf8_trim_whitespace(table[n]) for n in names[:width]]
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in columns:
+        blank &= pc.equal(column, "").to_numpy(zero_copy_only=False)
+    lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    last = int(np.flatnonzero(~blank)[-1]) if (~blank).any() else -1
+    if last < 0:
+        return None
+    keep = ~blank
+    frame = pd.DataFrame(
+        {i: pd.Series(table[n], dtype="str") for i, n in enumerate(names[:width])},
+        columns=pd.Index(range(width)),
+    )
+    if not keep.all():
+        frame = frame.loc[keep].reset_index(drop=True)
+    return RawTable(
+        headers=headers,
+        rows=frame,
+        lines=lines[keep],
+        blank_rows=int(blank[:last].sum()),  # blank rows after the last data row are layout
+        delimiter=delimiter,
+        header_line=1,
+    )
 
 
 def _find_header(rows: list[tuple[int, list[str]]], expected: tuple[str, ...]) -> int:
@@ -698,16 +787,31 @@ def _locate(headers: list[str], canon: str, wanted: tuple[str, ...], aliases: tu
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 
+def _by_value(series: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply a vectorised ``fn`` to the distinct values of ``series`` only, then spread the result back.
+
+    Columns such as year, persons, sector or place hold few distinct values among many rows: the
+    cost then grows with the distinct values, not the rows.
+    """
+    codes, uniques = pd.factorize(series, sort=False)
+    result = fn(pd.Series(uniques, dtype=object)).to_numpy()
+    return pd.Series(result[codes], index=series.index)
+
+
 def _parse_years(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Return (year as float, NaN when unparseable) and a mask of values that are not years."""
+    year = _by_value(series, _parse_year_values).astype("float64")
+    return year, year.isna()
+
+
+def _parse_year_values(series: pd.Series) -> pd.Series:
     text = series.astype(str).str.strip()
     numeric = pd.to_numeric(text, errors="coerce")
     whole = numeric.where(np.isclose(numeric.fillna(0.5) % 1, 0))
     from_text = text.str.extract(_YEAR_IN_TEXT, expand=False)
     from_text_num = pd.to_numeric(from_text, errors="coerce")
     # a bare number must be a year; a date-like text ("2023-05-01", "01/05/2023") gives its year
-    year = whole.where(whole.notna(), from_text_num.where(text.str.contains(r"[-/.]", regex=True)))
-    return year, year.isna()
+    return whole.where(whole.notna(), from_text_num.where(text.str.contains(r"[-/.]", regex=True)))
 
 
 @dataclass(slots=True)
@@ -850,21 +954,31 @@ def apply_profile(
         if series is None:
             return pd.Series([""] * n, dtype=object)
         series = series.reset_index(drop=True)
-        if profile.missing:
-            series = series.where(~series.isin(profile.missing), "")
         mapping = profile.values.get(name)
-        if mapping:
-            folded_map = {fold(k): v for k, v in mapping.items()}
-            lookup = {u: mapping.get(u, folded_map.get(fold(u), u)) if u else u for u in series.unique()}
-            series = series.map(lookup).astype(object)
-        return series
+        if not profile.missing and not mapping:
+            return series
+        folded_map = {fold(k): v for k, v in (mapping or {}).items()}
 
-    errors: list[list[tuple[str, str, str]]] = [[] for _ in range(n)]
+        def clean(values: pd.Series) -> pd.Series:
+            out = values.where(~values.isin(profile.missing), "") if profile.missing else values
+            if mapping:
+                out = out.map(lambda u: mapping.get(u, folded_map.get(fold(u), u)) if u else u)
+            return out
+
+        return _by_value(series, clean).astype(object)
+
+    rejected = np.zeros(n, dtype=bool)
+    errors: list[tuple[int, str, str, str]] = []  # (row, column, value, reason), for flagged rows only
 
     def flag(mask: pd.Series | np.ndarray, canon: str, values: pd.Series, reason: Callable[[str], str]) -> None:
-        for i in np.flatnonzero(np.asarray(mask)):
+        hits = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(hits):
+            return
+        rejected[hits] = True
+        column = header_of.get(canon, canon)
+        for i in hits:
             value = str(values.iloc[i])
-            errors[i].append((header_of.get(canon, canon), value, reason(value)))
+            errors.append((int(i), column, value, reason(value)))
 
     out: dict[str, Any] = {}
     for canon in ("origin", "destination"):
@@ -874,7 +988,9 @@ def apply_profile(
         out[canon] = series
     out["intended_destination"] = col("intended_destination")
     transit = col("transit")
-    out["transit"] = transit.map(lambda v: " > ".join(p for p in TRANSIT_SPLIT.split(v) if p) if v else "")
+    out["transit"] = _by_value(
+        transit, lambda values: values.map(lambda v: " > ".join(p for p in TRANSIT_SPLIT.split(v) if p) if v else "")
+    )
 
     year_raw = col("year")
     year, bad_year = _parse_years(year_raw)
@@ -890,7 +1006,9 @@ def apply_profile(
     out["year"] = year
 
     persons_raw = col("persons")
-    persons_num = pd.to_numeric(persons_raw.where(persons_raw.ne(""), "1"), errors="coerce")
+    persons_num = _by_value(
+        persons_raw, lambda values: pd.to_numeric(values.where(values.ne(""), "1"), errors="coerce")
+    ).astype("float64")
     not_whole = persons_num.isna() | (persons_num < 1) | ~np.isclose(persons_num.fillna(0.5) % 1, 0)
     flag(not_whole, "persons", persons_raw, lambda v: f"persons {v!r} is not a positive whole number (1, 2, 3 …)")
     too_many = ~not_whole & (persons_num > MAX_PERSONS)
@@ -902,17 +1020,18 @@ def apply_profile(
         out[canon] = col(canon)
 
     vocab_fallbacks: dict[tuple[str, str], list[int]] = {}
-    age = pd.to_numeric(col("age"), errors="coerce")
+    age = _by_value(col("age"), lambda values: pd.to_numeric(values, errors="coerce")).astype("float64")
     for canon in VOCABULARIES:
         series = col(canon)
         if canon == "age_group":
             derived = np.where(age < 18, "child", np.where(age >= 18, "adult", ""))
             series = series.where(series.ne(""), pd.Series(derived, dtype=object))
-        lookup = {u: _vocab_value(canon, u) for u in series.unique()}
-        for written, (_, fell_back) in lookup.items():
+        codes, uniques = pd.factorize(series, sort=False)
+        looked_up = [_vocab_value(canon, str(u)) for u in uniques]
+        for i, (written, (_, fell_back)) in enumerate(zip(uniques, looked_up, strict=True)):
             if fell_back:
-                vocab_fallbacks[(canon, written)] = [int(x) for x in line_numbers[series.eq(written).to_numpy()]]
-        out[canon] = series.map({k: v for k, (v, _) in lookup.items()}).astype(object)
+                vocab_fallbacks[(canon, str(written))] = [int(x) for x in line_numbers[codes == i]]
+        out[canon] = pd.Series(np.array([v for v, _ in looked_up], dtype=object)[codes], dtype=object)
     for (canon, value), lines in sorted(vocab_fallbacks.items(), key=lambda kv: (kv[1][0], kv[0])):
         header = header_of.get(canon, canon)
         where = f"{len(lines)} row{'s' if len(lines) != 1 else ''}"
@@ -951,21 +1070,18 @@ def apply_profile(
         out[f"{stop}_lon"] = lon
         out[f"{stop}_lat"] = lat
 
-    rejected = np.array([bool(e) for e in errors], dtype=bool)
-    rejects: list[dict[str, Any]] = []
-    for k in np.flatnonzero(rejected):
-        for column, value, reason in errors[k]:
-            rejects.append(
-                {
-                    "partner": profile.partner,
-                    "file": file_label,
-                    "line": int(line_numbers[k]),
-                    "column": column,
-                    "value": value,
-                    "reason": reason,
-                    "scope": "row",
-                }
-            )
+    rejects: list[dict[str, Any]] = [
+        {
+            "partner": profile.partner,
+            "file": file_label,
+            "line": int(line_numbers[k]),
+            "column": column,
+            "value": value,
+            "reason": reason,
+            "scope": "row",
+        }
+        for k, column, value, reason in sorted(errors, key=lambda e: e[0])
+    ]
     keep = ~rejected
     everything = pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in out.items()})
     everything.insert(0, "line", line_numbers)
@@ -1060,7 +1176,9 @@ def private_values(table: RawTable, profile: Profile) -> dict[str, set[str]]:
         else:
             continue
         if len(table.rows):
-            out[kind].update(str(v).strip() for v in table.rows[idx].unique() if str(v).strip())
+            distinct = pd.unique(table.rows[idx].astype(str).str.strip())
+            out[kind].update(distinct.tolist() if hasattr(distinct, "tolist") else list(distinct))
+            out[kind].discard("")
     return out
 
 

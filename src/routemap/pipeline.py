@@ -18,8 +18,9 @@ import pandas as pd
 
 from routemap import __version__
 from routemap._errors import AccountingError, ConfigError, ReadError
+from routemap._safe import write_table, write_table_fast
 from routemap.aggregate import aggregate
-from routemap.audit import Canaries, check_outputs
+from routemap.audit import Canaries, allowed_strings, check_outputs
 from routemap.config import Settings, load_settings
 from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
 from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppressed_label
@@ -32,7 +33,7 @@ from routemap.render.static import render_static_map
 from routemap.render.tables import Table, build_tables, write_csv, write_markdown, write_table_csv
 from routemap.render.xlsx import write_xlsx
 from routemap.routes import build_routes, place_report, resolve_records
-from routemap.schema import VOCABULARIES, fold
+from routemap.schema import VOCABULARIES
 
 log = logging.getLogger(__name__)
 
@@ -211,8 +212,9 @@ def _canaries(
     settings: Settings,
 ) -> Canaries:
     """Every private string of this build that a published file must not contain."""
-    allowed = {fold(str(getattr(p, "name", ""))) for p in pub.places_by_id.values()}
-    allowed |= {fold(v) for values in VOCABULARIES.values() for v in values}
+    allowed = allowed_strings(str(getattr(p, "name", "")) for p in pub.places_by_id.values())
+    allowed |= allowed_strings(v for values in VOCABULARIES.values() for v in values)
+    allowed |= allowed_strings(v.replace("_", " ") for values in VOCABULARIES.values() for v in values)
     canaries = Canaries()
     for result in results:
         for kind, values in result.private_values.items():
@@ -586,8 +588,9 @@ def _write_private(
     disclosure: dict[str, Any],
 ) -> None:
     _make_private(private)
-    records.to_csv(private / "records.csv", index=False, encoding="utf-8")
-    pd.DataFrame(rejects, columns=list(REJECT_COLUMNS)).to_csv(private / "rejects.csv", index=False, encoding="utf-8")
+    # row-level and raw partner text: formula-safe too, since analysts open these in Excel
+    write_table_fast(records, private / "records.csv")
+    write_table(pd.DataFrame(rejects, columns=list(REJECT_COLUMNS)), private / "rejects.csv")
     write_csv(report, private / "places.csv")  # raw strings: neutralise cells Excel would run
     outputs = {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in written}
     settings_dict = {k: v for k, v in asdict(settings).items() if k not in ("extra", "tiles_api_key")}
