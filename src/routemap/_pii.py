@@ -78,7 +78,8 @@ def content_kind(values: pd.Series) -> str | None:
     values
         The column's cells as text.
     """
-    filled = values.astype(str).str.strip()
+    # a sample is enough: look at the first rows only (a million-row column costs the same)
+    filled = values.iloc[: SAMPLE * 2].astype(str).str.strip()
     filled = filled[filled.ne("")].head(SAMPLE)
     if filled.empty:
         return None

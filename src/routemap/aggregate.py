@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from pyproj import Geod
 from shapely.geometry import LineString, MultiLineString, Point
@@ -108,12 +109,25 @@ def route_table(routed: Routed) -> pd.DataFrame:
     return frame.sort_values(["persons", "label"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def breakdown(routed: Routed, dimension: str) -> pd.DataFrame:
-    """Persons per route and value of one dimension (long format: route, value, persons)."""
-    rec = routed.records.loc[routed.records["routable"]]
-    values = rec[dimension].astype(str)
-    grouped = rec.assign(value=values).groupby(["route", "value"], sort=True)["persons"].sum().reset_index()
-    return grouped[["route", "value", "persons"]].astype({"persons": "int64"})
+def breakdown(routed: Routed, dimension: str, *, routable: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Persons per route and value of one dimension (long format: route, value, persons), sorted.
+
+    ``routable`` may pass the routable records when they are already at hand.
+    """
+    rec = routed.records.loc[routed.records["routable"]] if routable is None else routable
+    route_codes, routes = pd.factorize(rec["route"], sort=True)
+    value_codes, values = pd.factorize(rec[dimension].astype(str), sort=True)
+    # one bincount over (route, value) pairs instead of a groupby on two text columns
+    width = max(len(values), 1)
+    sums = np.bincount(route_codes * width + value_codes, weights=rec["persons"].to_numpy(), minlength=0)
+    cells = np.flatnonzero(sums)
+    return pd.DataFrame(
+        {
+            "route": np.asarray(routes, dtype=object)[cells // width],
+            "value": np.asarray(values, dtype=object)[cells % width],
+            "persons": sums[cells].astype(np.int64),
+        }
+    )
 
 
 def routes_gdf(
@@ -255,7 +269,7 @@ BREAKDOWN_DIMENSIONS: tuple[str, ...] = (
 def aggregate(routed: Routed) -> Aggregates:
     """Count persons per route and per route and dimension value (exact; private)."""
     routes = route_table(routed)
-    breakdowns = {dim: breakdown(routed, dim) for dim in BREAKDOWN_DIMENSIONS}
     rec = routed.records.loc[routed.records["routable"]]
+    breakdowns = {dim: breakdown(routed, dim, routable=rec) for dim in BREAKDOWN_DIMENSIONS}
     years = (int(rec["year"].min()), int(rec["year"].max())) if len(rec) else None
     return Aggregates(routes=routes, breakdowns=breakdowns, stops=routed.routes, places=routed.places, years=years)

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from routemap._errors import DisclosureError
 
 log = logging.getLogger(__name__)
@@ -48,40 +50,53 @@ class Canaries:
 
     Kinds used by the pipeline: ``record_id``, ``person_key``, ``unmapped column``,
     ``unresolved place``, ``partner folder``, ``partner name``. Strings are kept normalised
-    (case-folded, spaces collapsed) and indexed by word, so a scan costs one set intersection
-    per file however many canaries there are.
+    (case-folded, spaces collapsed). One-word strings (ids, keys, most codes) sit in a set that a
+    file's words are intersected with; phrases are indexed by their first word. Adding a million
+    record ids is vectorised.
     """
 
-    by_kind: dict[str, set[str]] = field(default_factory=dict)
-    _single: dict[str, str] = field(default_factory=dict)
+    _single: dict[str, set[str]] = field(default_factory=dict)
     _multi: dict[str, list[tuple[str, tuple[str, ...], str]]] = field(default_factory=dict)
+
+    @property
+    def by_kind(self) -> dict[str, set[str]]:
+        """Every canary by kind (normalised)."""
+        out = {kind: set(values) for kind, values in self._single.items()}
+        for entries in self._multi.values():
+            for value, _, kind in entries:
+                out.setdefault(kind, set()).add(value)
+        return out
 
     def add(self, kind: str, values: Iterable[str], *, allowed: set[str] | None = None) -> None:
         """Add values worth checking, skipping any whose normalised form is in ``allowed``."""
-        bucket = self.by_kind.setdefault(kind, set())
-        for value in values:
-            text = str(value).strip()
-            if not worth_checking(text):
-                continue
-            norm = _norm(text)
-            if allowed is not None and norm in allowed:
-                continue
-            if norm in bucket:
-                continue
-            bucket.add(norm)
-            parts = tuple(_TOKEN.findall(norm))
-            if len(parts) == 1:
-                self._single.setdefault(parts[0], kind)
-            elif parts:
-                self._multi.setdefault(parts[0], []).append((norm, parts, kind))
+        series = pd.Series(list(values), dtype="str").str.strip()
+        if series.empty:
+            self._single.setdefault(kind, set())
+            return
+        series = series[series.str.len() >= MIN_LENGTH]
+        letters = series.str.contains(r"[^\W\d_]", regex=True)
+        series = series[letters | (series.str.count(r"\d") >= MIN_DIGITS)]
+        norm = series.str.casefold()
+        spaced = norm.str.contains(r"\s", regex=True)
+        if spaced.any():  # collapse runs of spaces, tabs and line breaks to one space
+            norm = norm.where(~spaced, norm.str.split().str.join(" "))
+        norm = norm.drop_duplicates()
+        if allowed:
+            norm = norm[~norm.isin(allowed)]
+        one_word = norm.str.fullmatch(_TOKEN.pattern)
+        self._single.setdefault(kind, set()).update(norm[one_word].tolist())
+        for value in norm[~one_word]:
+            parts = tuple(_TOKEN.findall(value))
+            if parts:
+                self._multi.setdefault(parts[0], []).append((value, parts, kind))
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self.by_kind.values())
+        return sum(len(v) for v in self._single.values()) + sum(len(v) for v in self._multi.values())
 
     def find(self, text: str) -> list[tuple[str, str]]:
         """(kind, value) of every canary in a normalised text."""
         words = _tokens(text)
-        found = [(self._single[w], w) for w in words & self._single.keys()]
+        found = [(kind, w) for kind, values in self._single.items() for w in words & values]
         for first in words & self._multi.keys():
             for value, parts, kind in self._multi[first]:
                 if all(p in words for p in parts) and value in text:

@@ -110,9 +110,13 @@ class Publication:
         return suppressed_label(self.min_count)
 
     def published_routes(self) -> pd.DataFrame:
-        """Published routes with exact persons: route, label, origin, transit, destination, n_stops, persons."""
+        """Published routes with exact persons: route, label, origin, transit, destination, n_stops, persons.
+
+        The number of records behind each route stays private.
+        """
         ok = self._routes["status"] == PUBLISHED
-        return self._routes.loc[ok].drop(columns="status").reset_index(drop=True)
+        # the number of rows behind a route is not published: it tells group cases apart
+        return self._routes.loc[ok].drop(columns=["status", "records"], errors="ignore").reset_index(drop=True)
 
     @property
     def published_persons(self) -> int:

@@ -123,23 +123,29 @@ def build_routes(
         ISO3 of the focus country, kept at admin-1 (or place) level.
     """
     frame = records.copy()
-    frame["_dc"] = frame["partner"].map(lambda p: default_countries.get(p) or "")
-    keys = ["origin", "transit", "destination", "_dc", "origin_lon", "origin_lat", "destination_lon", "destination_lat"]
-    combos = frame[keys].drop_duplicates()
+    dc = frame["partner"].map(lambda p: default_countries.get(p) or "")
+    keys = [frame["origin"], frame["transit"], frame["destination"], dc]
+    keys += [frame[c] for c in ("origin_lon", "origin_lat", "destination_lon", "destination_lat")]
+    # one code per distinct combination of stops, default country and coordinates
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for column in keys:
+        column_codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        codes = pd.factorize(codes * (len(uniques) + 1) + column_codes)[0].astype(np.int64)
+    _, first = np.unique(codes, return_index=True)  # the first row of each combination, by code
+    n_combos = len(first)
     routes: dict[str, tuple[str, ...]] = {}
     places: dict[str, Place] = {}
-    route_of_combo: list[str] = []
-    for combo in combos.itertuples(index=False):
-        stops = _route_for(combo, gazetteer, resolutions, level=level, focus=focus, places=places)
+    route_of_combo = np.empty(n_combos, dtype=object)
+    columns = [k.to_numpy() for k in keys]
+    for combo, row in enumerate(first):
+        values = tuple(column[row] for column in columns)
+        stops = _route_for(values, gazetteer, resolutions, level=level, focus=focus, places=places)
         key = " > ".join(stops) if stops else ""
         if stops:
             routes[key] = stops
-        route_of_combo.append(key)
-    combos = combos.assign(route=route_of_combo)
-    merged = frame.merge(combos, on=keys, how="left", sort=False, validate="many_to_one")
-    frame["route"] = merged["route"].to_numpy()
+        route_of_combo[combo] = key
+    frame["route"] = route_of_combo[codes] if n_combos else np.array([], dtype=object)
     frame["routable"] = frame["route"].ne("")
-    frame = frame.drop(columns="_dc")
     return Routed(records=frame, routes=routes, places=places, resolutions=resolutions)
 
 
