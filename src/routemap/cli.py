@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,26 +47,48 @@ def _friendly(fn: F) -> F:
 
 
 class _Progress:
-    """A click progress bar per stage on stderr, only when stderr is a terminal."""
+    """A click progress bar on stderr for each build stage that lasts more than about a second.
+
+    Shown only when stderr is a terminal and ``--quiet`` is not given; the bar's text says what
+    was counted (files, records, distinct place strings, formats).
+    """
+
+    #: Stages shorter than this (seconds) draw nothing.
+    DELAY = 1.0
 
     def __init__(self, *, enabled: bool) -> None:
         self.enabled = enabled
         self.bar: Any = None
         self.stage = ""
+        self.started = 0.0
+        self.state: tuple[int, int, str] = (0, 1, "")
 
-    def __call__(self, stage: str, done: int, total: int) -> None:
+    def __call__(self, stage: str, done: int, total: int, detail: str = "") -> None:
         if not self.enabled:
             return
+        now = time.monotonic()
         if stage != self.stage:
             self.close()
-            self.stage = stage
-            self.bar = click.progressbar(length=max(total, 1), label=f"{stage:<9}", file=sys.stderr)
+            self.stage, self.started = stage, now
+        self.state = (done, max(total, 1), detail)
+        if self.bar is None and now - self.started >= self.DELAY:
+            self.bar = click.progressbar(
+                length=self.state[1],
+                label=f"{stage:<10}",
+                file=sys.stderr,
+                item_show_func=lambda item: item,
+            )
             self.bar.__enter__()
         if self.bar is not None:
-            self.bar.update(done - self.bar.pos)
+            if self.bar.length != self.state[1]:
+                self.bar.length = self.state[1]
+            self.bar.current_item = detail or None
+            self.bar.update(max(0, done - self.bar.pos))
 
     def close(self) -> None:
         if self.bar is not None:
+            total = self.state[1]
+            self.bar.update(max(0, total - self.bar.pos))
             self.bar.__exit__(None, None, None)
             self.bar = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -9,7 +10,8 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,7 +69,27 @@ OUTPUT_FILES: tuple[str, ...] = (
     "map.png",
 )
 
-Progress = Callable[[str, int, int], None]
+#: ``progress(stage, done, total, detail="")``: stages are read, resolve, route, aggregate,
+#: disclosure, render, leak check and write; ``detail`` names what was counted.
+Progress = Callable[..., None]
+
+
+class _Stages:
+    """Times each stage of a build and tells the progress callback when one starts and ends."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self.progress(name, 0, 1)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+        self.progress(name, 1, 1)
 
 
 @dataclass(slots=True)
@@ -103,9 +125,10 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     drawn: dict[str, int] = field(default_factory=dict)
     formats: tuple[str, ...] = FORMATS
+    timings: dict[str, float] = field(default_factory=dict)
 
 
-def _noop(stage: str, done: int, total: int) -> None:
+def _noop(stage: str, done: int, total: int, detail: str = "") -> None:
     return None
 
 
@@ -128,7 +151,7 @@ def load_records(
     accounts: list[FileAccount] = []
     warnings: list[str] = []
     for i, (profile, path) in enumerate(all_files):
-        progress("read", i, len(all_files))
+        progress("read", i, len(all_files), f"{i}/{len(all_files)} files")
         label = f"{profile.partner}/{path.name}"
         try:
             result = read_contribution(path, profile)
@@ -156,7 +179,8 @@ def load_records(
                 sheet=result.sheet,
             )
         )
-    progress("read", len(all_files), len(all_files))
+    rows = sum(a.rows_read for a in accounts)
+    progress("read", len(all_files), len(all_files), f"{len(all_files)} files, {rows:,} rows")
     return partners, results, accounts, warnings
 
 
@@ -450,113 +474,119 @@ def build(
     out = Path(out_dir) if out_dir is not None else project / "output"
     private = project / PRIVATE_DIR
 
-    partners, results, accounts, warnings = load_records(project, progress=progress)
-    records = _accepted(results, private)
-    rejects = [rej for r in results for rej in r.rejects]
-    records, merged = merge_duplicates(records)
-    for account in accounts:
-        account.merged = int(merged.get(account.file, 0))
-        account.accepted -= account.merged
-    _check_accounting(accounts)
-    records, outside_years = select_years(records, settings.period)
+    clock = _Stages(progress)
+    with clock.stage("read"):
+        partners, results, accounts, warnings = load_records(project, progress=progress)
+        records = _accepted(results, private)
+        rejects = [rej for r in results for rej in r.rejects]
+        records, merged = merge_duplicates(records)
+        for account in accounts:
+            account.merged = int(merged.get(account.file, 0))
+            account.accepted -= account.merged
+        _check_accounting(accounts)
+        records, outside_years = select_years(records, settings.period)
+        progress("read", 1, 1, f"{sum(a.rows_read for a in accounts):,} rows, {len(records):,} records")
 
-    progress("resolve", 0, 1)
-    default_countries = {p.partner: p.default_country for p, _ in partners}
-    gazetteer = gazetteer or Gazetteer.load(project_dir=project)
-    resolutions = resolve_records(records, gazetteer, default_countries=default_countries)
-    progress("resolve", 1, 1)
-    focus_iso3 = country_iso3(settings.focus) if settings.focus else None
-    routed = build_routes(
-        records, gazetteer, resolutions, default_countries=default_countries, level=settings.level, focus=focus_iso3
-    )
+    with clock.stage("resolve"):
+        default_countries = {p.partner: p.default_country for p, _ in partners}
+        gazetteer = gazetteer or Gazetteer.load(project_dir=project)
+        resolutions = resolve_records(records, gazetteer, default_countries=default_countries)
+        progress("resolve", 1, 1, f"{len(resolutions):,} distinct place strings")
+    with clock.stage("route"):
+        focus_iso3 = country_iso3(settings.focus) if settings.focus else None
+        routed = build_routes(
+            records, gazetteer, resolutions, default_countries=default_countries, level=settings.level, focus=focus_iso3
+        )
+    with clock.stage("aggregate"):
+        aggregates = aggregate(routed)
+    with clock.stage("disclosure"):
+        pub = publish(aggregates, min_count=settings.min_count, secondary=secondary_suppression)
 
-    progress("aggregate", 0, 1)
-    aggregates = aggregate(routed)
-    pub = publish(aggregates, min_count=settings.min_count, secondary=secondary_suppression)
-    progress("aggregate", 1, 1)
-
-    contributing = {str(p) for p in records["partner"].unique()}
-    shown_names = public_partner_names(partners, contributing, settings)
-    text = MapText(
-        title=settings.title,
-        subtitle=_subtitle(pub, settings, len(contributing), shown_names),
-        note=f"Routes with fewer than {settings.min_count} persons are not shown "
-        f"(listed as {suppressed_label(settings.min_count)} in the tables).",
-    )
-    totals = {
-        "rows_read": sum(a.rows_read for a in accounts),
-        "accepted": sum(a.accepted for a in accounts),
-        "rejected": sum(a.rejected for a in accounts),
-        "merged": sum(a.merged for a in accounts),
-        "outside_years": outside_years,
-        "blank_rows": sum(a.blank_rows for a in accounts),
-        "unreadable_files": sum(1 for a in accounts if a.status != "read"),
-        "routable": int(routed.records["routable"].sum()),
-        "persons": int(records["persons"].sum()),
-        "routable_persons": int(routed.records.loc[routed.records["routable"], "persons"].sum()),
-        "routes": pub.stats["routes"],
-        "routes_published": pub.stats["routes_published"],
-        "routes_suppressed": pub.stats["routes_suppressed"],
-    }
-    report = place_report(routed.records, gazetteer, resolutions, default_countries=default_countries)
-    meta = ReportMeta(
-        title=settings.title,
-        period=_period(pub),
-        as_of=settings.as_of,
-        organisations=len(contributing),
-        level=settings.level,
-        focus_name=_place_name(gazetteer)(f"country:{focus_iso3}") if focus_iso3 else None,
-        min_count=settings.min_count,
-        label=pub.label,
-        routes_published=pub.stats["routes_published"],
-        routes_suppressed=pub.stats["routes_suppressed"],
-        published_persons=pub.published_persons,
-        version=__version__,
-        partner_names=tuple(shown_names),
-    )
-    outputs = _Outputs(
-        pub=pub,
-        tables=build_tables(pub, focus=focus_iso3, name=_place_name(gazetteer)),
-        meta=meta,
-        quality=data_quality(totals, report),
-        date=dt.date.fromisoformat(settings.as_of) if settings.as_of else None,
-        note=text.note,
-    )
-    progress("write", 0, len(wanted) + 1)
+    with clock.stage("render"):
+        contributing = {str(p) for p in records["partner"].unique()}
+        shown_names = public_partner_names(partners, contributing, settings)
+        text = MapText(
+            title=settings.title,
+            subtitle=_subtitle(pub, settings, len(contributing), shown_names),
+            note=f"Routes with fewer than {settings.min_count} persons are not shown "
+            f"(listed as {suppressed_label(settings.min_count)} in the tables).",
+        )
+        totals = {
+            "rows_read": sum(a.rows_read for a in accounts),
+            "accepted": sum(a.accepted for a in accounts),
+            "rejected": sum(a.rejected for a in accounts),
+            "merged": sum(a.merged for a in accounts),
+            "outside_years": outside_years,
+            "blank_rows": sum(a.blank_rows for a in accounts),
+            "unreadable_files": sum(1 for a in accounts if a.status != "read"),
+            "routable": int(routed.records["routable"].sum()),
+            "persons": int(records["persons"].sum()),
+            "routable_persons": int(routed.records.loc[routed.records["routable"], "persons"].sum()),
+            "routes": pub.stats["routes"],
+            "routes_published": pub.stats["routes_published"],
+            "routes_suppressed": pub.stats["routes_suppressed"],
+        }
+        report = place_report(routed.records, gazetteer, resolutions, default_countries=default_countries)
+        meta = ReportMeta(
+            title=settings.title,
+            period=_period(pub),
+            as_of=settings.as_of,
+            organisations=len(contributing),
+            level=settings.level,
+            focus_name=_place_name(gazetteer)(f"country:{focus_iso3}") if focus_iso3 else None,
+            min_count=settings.min_count,
+            label=pub.label,
+            routes_published=pub.stats["routes_published"],
+            routes_suppressed=pub.stats["routes_suppressed"],
+            published_persons=pub.published_persons,
+            version=__version__,
+            partner_names=tuple(shown_names),
+        )
+        outputs = _Outputs(
+            pub=pub,
+            tables=build_tables(pub, focus=focus_iso3, name=_place_name(gazetteer)),
+            meta=meta,
+            quality=data_quality(totals, report),
+            date=dt.date.fromisoformat(settings.as_of) if settings.as_of else None,
+            note=text.note,
+        )
     tmp = Path(tempfile.mkdtemp(prefix=".routemap-build-", dir=out.parent if out.parent.exists() else None))
     try:
-        drawn = render_map(
-            pub,
-            tmp / "map.html",
-            text=text,
-            by=settings.by,
-            focus=focus_iso3,
-            tiles=settings.tiles,
-            tiles_api_key=settings.tiles_api_key,
-        )
-        for i, fmt in enumerate(wanted, start=1):
-            progress("write", i, len(wanted) + 1)
-            _write_format(fmt, tmp, outputs, wanted=wanted)
-        written = sorted(p.name for p in tmp.iterdir())
+        with clock.stage("render"):
+            drawn = render_map(
+                pub,
+                tmp / "map.html",
+                text=text,
+                by=settings.by,
+                focus=focus_iso3,
+                tiles=settings.tiles,
+                tiles_api_key=settings.tiles_api_key,
+            )
+            for i, fmt in enumerate(wanted, start=1):
+                progress("render", i, len(wanted) + 1, fmt)
+                _write_format(fmt, tmp, outputs, wanted=wanted)
+            written = sorted(p.name for p in tmp.iterdir())
         if leak_check:
-            check_outputs(tmp, _canaries(results, partners, resolutions, pub, settings))
-        out.mkdir(parents=True, exist_ok=True)
-        for name in written:
-            os.replace(tmp / name, out / name)
-        for name in OUTPUT_FILES:
-            if name not in written and (out / name).exists():
-                (out / name).unlink()
+            with clock.stage("leak check"):
+                check_outputs(tmp, _canaries(results, partners, resolutions, pub, settings))
+        with clock.stage("write"):
+            out.mkdir(parents=True, exist_ok=True)
+            for name in written:
+                os.replace(tmp / name, out / name)
+            for name in OUTPUT_FILES:
+                if name not in written and (out / name).exists():
+                    (out / name).unlink()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    progress("write", len(wanted) + 1, len(wanted) + 1)
 
-    disclosure = {
-        "min_count": settings.min_count,
-        "primary": f"counts below {settings.min_count} shown as {suppressed_label(settings.min_count)}",
-        "secondary": f"complementary suppression in breakdowns, shown as {SECONDARY_LABEL}",
-        **pub.stats,
-    }
-    _write_private(private, routed.records, rejects, report, accounts, totals, settings, out, written, disclosure)
+    with clock.stage("write"):
+        disclosure = {
+            "min_count": settings.min_count,
+            "primary": f"counts below {settings.min_count} shown as {suppressed_label(settings.min_count)}",
+            "secondary": f"complementary suppression in breakdowns, shown as {SECONDARY_LABEL}",
+            **pub.stats,
+        }
+        _write_private(private, routed.records, rejects, report, accounts, totals, settings, out, written, disclosure)
     return BuildResult(
         out_dir=out,
         private_dir=private,
@@ -567,6 +597,7 @@ def build(
         warnings=warnings,
         drawn=drawn,
         formats=wanted,
+        timings=clock.timings,
     )
 
 
