@@ -23,6 +23,9 @@ MIN_DIGITS = 7
 _TOKEN = re.compile(r"[^\s,;:\"'<>()\[\]{}|=/\\]+")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _TEXT_SUFFIXES = {".html", ".htm", ".csv", ".md", ".json", ".geojson", ".txt", ".svg", ".xml"}
+#: Parts of an xlsx that only hold formatting written by openpyxl (fonts, colours, the theme): no data
+#: reaches them, and their words ("minor" font scheme, "Calibri") would be taken for private values.
+_XLSX_FORMATTING = ("xl/styles.xml", "xl/theme/")
 
 
 def worth_checking(value: str) -> bool:
@@ -85,7 +88,7 @@ def published_text(path: Path) -> str:
         parts = []
         with zipfile.ZipFile(path) as archive:
             for name in archive.namelist():
-                if name.endswith((".xml", ".rels")):
+                if name.endswith((".xml", ".rels")) and not name.startswith(_XLSX_FORMATTING):
                     parts.append(_decode_text(archive.read(name).decode("utf-8", errors="replace")))
         return "\n".join(parts)
     if suffix in (".gpkg", ".sqlite", ".db"):
