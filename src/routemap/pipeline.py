@@ -209,9 +209,15 @@ def _canaries(
     resolutions: dict[tuple[str, str], Resolution],
     pub: Publication,
     settings: Settings,
+    gazetteer: Gazetteer,
 ) -> Canaries:
-    """Every private string of this build that a published file must not contain."""
+    """Every private string of this build that a published file must not contain.
+
+    Names of published places are not private, nor the gazetteer names that a place drawn at a
+    stop's own point is named after (``Mediterranean at 27.0663, 14.3336``).
+    """
     allowed = {fold(str(getattr(p, "name", ""))) for p in pub.places_by_id.values()}
+    allowed |= {fold(gazetteer.place(pid.split("@")[0]).name) for pid in pub.places_by_id if "@" in pid}
     allowed |= {fold(v) for values in VOCABULARIES.values() for v in values}
     canaries = Canaries()
     for result in results:
@@ -537,7 +543,7 @@ def build(
             _write_format(fmt, tmp, outputs, wanted=wanted)
         written = sorted(p.name for p in tmp.iterdir())
         if leak_check:
-            check_outputs(tmp, _canaries(results, partners, resolutions, pub, settings))
+            check_outputs(tmp, _canaries(results, partners, resolutions, pub, settings, gazetteer))
         out.mkdir(parents=True, exist_ok=True)
         for name in written:
             os.replace(tmp / name, out / name)
