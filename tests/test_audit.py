@@ -105,6 +105,21 @@ def test_xlsx_formatting_parts_are_not_taken_for_data(tmp_path: Path):
     assert [(f.file, f.value) for f in scan(tmp_path, canaries)] == [("a.xlsx", "minor")]
 
 
+def test_code_in_a_page_is_not_data_but_its_literals_are(tmp_path: Path):
+    # an HTCDS case status "Closed" is no leak because the map's own script names a parameter `closed`
+    canaries = Canaries()
+    canaries.add("unmapped column", ["Closed", "Function", PASSPORT, "Selesai"])
+    page = (
+        "<html><style>.closed{color:red}</style><script>\n// function that draws, when closed\n"
+        "function draw(layer, closed) { return closed; }\n</script><p>Routes</p></html>"
+    )
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
+    assert scan(tmp_path, canaries) == []
+    data = '<script>window.flows({"note": "Selesai"}, [12345678, "A1234\\u0035678"]);</script>'
+    (tmp_path / "b.html").write_text(page.replace("</html>", data + "</html>"), encoding="utf-8")
+    assert sorted(f.value for f in scan(tmp_path, canaries)) == [PASSPORT.casefold(), "selesai"]
+
+
 def test_short_and_numeric_values_are_not_canaries():
     canaries = Canaries()
     canaries.add("record_id", ["17", "2023", "ok", "123456", "1234567", "AB-12"])
