@@ -690,7 +690,7 @@ def test_several_headers_for_a_field_take_the_first_filled_cell(tmp_path):
     )
     assert list(result.records["origin"]) == ["Batam", "KH"]
     assert list(result.records["year"]) == [2020, 2021]  # "Year" is not in the file: "Registered" is read
-    assert [(r["column"], r["value"]) for r in result.rejects] == [("Recruited in", "00")]
+    assert [(r["column"], r["value"]) for r in result.rejects] == [("Citizenship", "00")]  # where the value was
 
 
 def test_new_profile_keys_are_checked_with_every_problem_at_once(tmp_path):

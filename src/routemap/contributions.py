@@ -942,6 +942,7 @@ def apply_profile(
 
     n = len(table.rows)
     sources: dict[str, list[pd.Series]] = {}
+    source_headers: dict[str, list[str]] = {}
     header_of: dict[str, str] = {}
     used: dict[int, str] = {}
     missing_required: list[str] = []
@@ -952,6 +953,7 @@ def apply_profile(
         if indices:
             header_of[canon] = table.headers[indices[0]]
             sources[canon] = [_cells(table, i) for i in indices]
+            source_headers[canon] = [table.headers[i] for i in indices]
         elif canon in REQUIRED_FIELDS:
             missing_required.append(_missing_column_message(profile, canon, table.headers, required=True))
         elif profile.path is not None and not profile.aliases and _explicit(profile, canon):
@@ -1008,12 +1010,26 @@ def apply_profile(
         """A field's cells as written (the first filled of its columns), to show in rejects."""
         return _combine("", sources.get(name, []), n)
 
+    @functools.cache
+    def row_headers(name: str) -> np.ndarray | None:
+        """For a field read from several columns, the header each row's value came from."""
+        headers = source_headers.get(name, [])
+        if name == "transit" or len(headers) < 2:
+            return None
+        cleaned = [_clean(profile, name, series).ne("") for series in sources[name]]
+        written = [series.ne("") for series in sources[name]]
+        filled = np.column_stack(cleaned + written)  # a value first, else a cell emptied as missing
+        first = np.where(filled.any(axis=1), filled.argmax(axis=1) % len(headers), 0)
+        return np.asarray(headers, dtype=object)[first]
+
     errors: list[list[tuple[str, str, str]]] = [[] for _ in range(n)]
 
     def flag(mask: pd.Series | np.ndarray, canon: str, values: pd.Series, reason: Callable[[str], str]) -> None:
+        per_row = row_headers(canon)
         for i in np.flatnonzero(np.asarray(mask)):
             value = str(values.iloc[i])
-            errors[i].append((header_of.get(canon, canon), value, reason(value)))
+            header = str(per_row[i]) if per_row is not None else header_of.get(canon, canon)
+            errors[i].append((header, value, reason(value)))
 
     def flag_empty(series: pd.Series, canon: str, message: str) -> None:
         """Flag empty cells; a cell emptied by a missing-value marker is shown as written."""
