@@ -91,6 +91,35 @@ def test_escaped_and_encoded_copies_are_found(tmp_path: Path):
     }
 
 
+def test_xlsx_formatting_parts_are_not_taken_for_data(tmp_path: Path):
+    # a CTDC column holds "Minor"; openpyxl writes <scheme val="minor"/> into every workbook's styles
+    canaries = Canaries()
+    canaries.add("unmapped column", ["Minor", "Calibri"])
+    with zipfile.ZipFile(tmp_path / "a.xlsx", "w") as archive:
+        archive.writestr("xl/styles.xml", '<styleSheet><font><name val="Calibri"/><scheme val="minor"/></font>')
+        archive.writestr("xl/theme/theme1.xml", '<a:theme><a:minorFont><a:latin typeface="Calibri"/></a:theme>')
+        archive.writestr("xl/worksheets/sheet1.xml", "<worksheet><c><is><t>Adult</t></is></c></worksheet>")
+    assert scan(tmp_path, canaries) == []
+    with zipfile.ZipFile(tmp_path / "a.xlsx", "a") as archive:
+        archive.writestr("xl/worksheets/sheet2.xml", "<worksheet><c><is><t>Minor</t></is></c></worksheet>")
+    assert [(f.file, f.value) for f in scan(tmp_path, canaries)] == [("a.xlsx", "minor")]
+
+
+def test_code_in_a_page_is_not_data_but_its_literals_are(tmp_path: Path):
+    # an HTCDS case status "Closed" is no leak because the map's own script names a parameter `closed`
+    canaries = Canaries()
+    canaries.add("unmapped column", ["Closed", "Function", PASSPORT, "Selesai"])
+    page = (
+        "<html><style>.closed{color:red}</style><script>\n// function that draws, when closed\n"
+        "function draw(layer, closed) { return closed; }\n</script><p>Routes</p></html>"
+    )
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
+    assert scan(tmp_path, canaries) == []
+    data = '<script>window.flows({"note": "Selesai"}, [12345678, "A1234\\u0035678"]);</script>'
+    (tmp_path / "b.html").write_text(page.replace("</html>", data + "</html>"), encoding="utf-8")
+    assert sorted(f.value for f in scan(tmp_path, canaries)) == [PASSPORT.casefold(), "selesai"]
+
+
 def test_short_and_numeric_values_are_not_canaries():
     canaries = Canaries()
     canaries.add("record_id", ["17", "2023", "ok", "123456", "1234567", "AB-12"])

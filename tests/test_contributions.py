@@ -560,3 +560,167 @@ def test_missing_column_without_a_profile_names_the_accepted_headers(tmp_path):
         "'origin' (the template's 'Origin', 'Tempat asal', 'Daerah asal' also work), "
         'or map yours in partner.toml: [columns] origin = "<your header>"'
     ]
+
+
+# ------------------------------------------------------------------ profile features for published data
+def _partner(tmp_path: Path, profile: str, data: str | bytes, name: str = "f.csv"):
+    folder = tmp_path / "p"
+    folder.mkdir(exist_ok=True)
+    (folder / "partner.toml").write_text(profile, encoding="utf-8")
+    path = folder / name
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return read_contribution(path, load_profile(folder), current_year=2025)
+
+
+COLUMNS = '[columns]\nyear = "y"\norigin = "o"\ndestination = "d"\n'
+
+
+def test_missing_markers_per_field_and_everywhere(tmp_path):
+    profile = '[missing]\nall = ["-99"]\norigin = ["00"]\n' + COLUMNS + 'sector = "s"\n'
+    result = _partner(tmp_path, profile, "y,o,d,s\n2020,00,MY,00\n2020,-99,MY,-99\n2020,KH,-99,x\n2020,KH,MY,-99\n")
+    assert list(result.records["line"]) == [5]
+    assert list(result.records["sector"]) == ["unknown"]  # -99 is missing everywhere
+    assert [(r["line"], r["column"], r["value"], r["reason"]) for r in result.rejects] == [
+        (2, "o", "00", "origin is empty ('00' means missing in partner.toml)"),
+        (3, "o", "-99", "origin is empty ('-99' means missing in partner.toml)"),
+        (4, "d", "-99", "destination is empty ('-99' means missing in partner.toml)"),
+    ]
+    # "00" means missing only where the profile says so: as a sector it is a value outside the vocabulary
+    assert any("'00' is not in the sector vocabulary" in w for w in result.warnings)
+
+
+def test_a_list_of_missing_markers_still_means_every_column(tmp_path):
+    result = _partner(tmp_path, 'missing = ["n/a"]\n' + COLUMNS, "y,o,d\nn/a,ID,MY\n2020,ID,n/a\n2020,ID,MY\n")
+    assert len(result.records) == 1
+    assert [r["reason"] for r in result.rejects] == [
+        "year is empty ('n/a' means missing in partner.toml)",
+        "destination is empty ('n/a' means missing in partner.toml)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "cells"),
+    [
+        ("wkt", ['"POINT (101.69 3.14)"', '"point(-99.5 19.25)"', '"SRID=4326;POINT Z (1 2 3)"', ""]),
+        ("lat,lon", ['"3.14, 101.69"', '"19.25,-99.5"', '"(2; 1)"', ""]),
+        ("lon,lat", ['"101.69 3.14"', '"-99.5, 19.25"', '"[1, 2]"', ""]),
+    ],
+)
+def test_points_in_one_cell_in_every_format(tmp_path, fmt, cells):
+    profile = COLUMNS + f'[points]\ndestination = {{ column = "At", format = "{fmt}" }}\n'
+    rows = "".join(f"2020,ID,MY,{c}\n" for c in cells)
+    result = _partner(tmp_path, profile, "y,o,d,At\n" + rows)
+    rec = result.records
+    assert list(rec["destination_lon"].round(2))[:3] == [101.69, -99.5, 1.0]
+    assert list(rec["destination_lat"].round(2))[:3] == [3.14, 19.25, 2.0]
+    assert pd.isna(rec.loc[3, "destination_lon"]) and pd.isna(rec.loc[3, "destination_lat"])
+    assert not result.rejects and not result.warnings
+
+
+def test_a_point_that_cannot_be_read_rejects_its_row_with_the_format(tmp_path):
+    profile = 'missing = ["-99"]\n' + COLUMNS + '[points]\norigin = { column = "GPS", format = "lat,lon" }\n'
+    result = _partner(tmp_path, profile, 'y,o,d,GPS\n2020,ID,MY,"101.7, 3.1"\n2020,ID,MY,north\n2020,ID,MY,-99\n')
+    assert list(result.records["line"]) == [4]  # -99 is missing: no point, the row is kept
+    assert [(r["line"], r["column"], r["value"]) for r in result.rejects] == [
+        (2, "GPS", "101.7, 3.1"),
+        (3, "GPS", "north"),
+    ]
+    assert result.rejects[0]["reason"] == (
+        "'101.7, 3.1' is not a point in the format of [points] origin (format = 'lat,lon', e.g. '3.14, 101.69') "
+        "with longitude -180..180 and latitude -90..90; correct the cell, or the format if lat and lon are swapped"
+    )
+
+
+def test_a_point_column_is_read_not_treated_as_unmapped(tmp_path):
+    profile = COLUMNS + '[points]\ndestination = { column = "At", format = "wkt" }\n'
+    result = _partner(tmp_path, profile, 'y,o,d,At,Note\n2020,ID,MY,"POINT (101.5 3.1)",secret\n')
+    assert result.private_values["unmapped column"] == {"secret"}
+    missing = _partner(tmp_path, profile, "y,o,d\n2020,ID,MY\n", name="g.csv")
+    assert len(missing.records) == 1
+    assert missing.warnings == [
+        "p/g.csv:1: warning: column 'At' (for destination's coordinates) not found; treated as empty; headers are: "
+        "'y', 'o', 'd'; fix [points] in partner.toml"
+    ]
+
+
+def test_empty_persons_can_mean_unknown(tmp_path):
+    data = "y,o,d,n\n2020,ID,MY,3\n2020,ID,MY,\n2020,ID,MY,-99\n"
+    default = _partner(tmp_path, 'missing = ["-99"]\n' + COLUMNS + 'persons = "n"\n', data)
+    assert list(default.records["persons"]) == [3, 1, 1]
+    unknown = _partner(
+        tmp_path, 'missing = ["-99"]\nempty_persons = "unknown"\n' + COLUMNS + 'persons = "n"\n', data, name="g.csv"
+    )
+    assert list(unknown.records["persons"]) == [3]
+    assert [(r["line"], r["column"], r["value"], r["reason"]) for r in unknown.rejects] == [
+        (
+            3,
+            "n",
+            "",
+            "persons is empty; the profile says an empty cell means the number is not known "
+            '(empty_persons = "unknown"), so the row cannot be counted',
+        ),
+        (4, "n", "-99", "persons is empty ('-99' means missing in partner.toml)"),
+    ]
+
+
+def test_code_tables_map_each_listed_value_and_may_give_several(tmp_path):
+    profile = (
+        COLUMNS
+        + 'exploitation = "e"\ntransit = "t"\n'
+        + '[values.exploitation]\n"0" = "forced_labour"\n"1" = "sexual_exploitation"\n'
+        + '"2" = "sexual_exploitation;forced_labour"\n"-99" = ""\n'
+        + '[values.transit]\n"BKK" = "Bangkok"\n'
+    )
+    result = _partner(tmp_path, profile, "y,o,d,e,t\n2020,ID,MY,2,BKK > Hat Yai\n2020,ID,MY,1;0,\n2020,ID,MY,-99,\n")
+    assert list(result.records["exploitation"]) == ["sexual_exploitation", "sexual_exploitation", "unknown"]
+    assert list(result.records["transit"]) == ["Bangkok > Hat Yai", "", ""]
+    assert not result.warnings
+
+
+def test_several_headers_for_a_field_take_the_first_filled_cell(tmp_path):
+    profile = (
+        '[missing]\norigin = ["00"]\n[columns]\nyear = ["Year", "Registered"]\n'
+        'origin = ["Recruited in", "Citizenship"]\ndestination = "d"\n'
+    )
+    result = _partner(
+        tmp_path, profile, "Registered,Recruited in,Citizenship,d\n2020,Batam,ID,MY\n2021,,KH,TH\n2022,,00,TH\n"
+    )
+    assert list(result.records["origin"]) == ["Batam", "KH"]
+    assert list(result.records["year"]) == [2020, 2021]  # "Year" is not in the file: "Registered" is read
+    assert [(r["column"], r["value"]) for r in result.rejects] == [("Citizenship", "00")]  # where the value was
+
+
+def test_new_profile_keys_are_checked_with_every_problem_at_once(tmp_path):
+    path = tmp_path / "partner.toml"
+    path.write_text(
+        'empty_persons = "zero"\n[missing]\nall = "-99"\nplace = ["x"]\n'
+        + COLUMNS
+        + 'destination_lon = "lon"\n[values.exploitation]\n"2" = "sexual_exploitation;bonded"\n'
+        + '[points]\ntransit = { column = "T", format = "wkt" }\norigin = "GPS"\n'
+        + 'destination = { column = "At", format = "wkt" }\n'
+        + 'intended_destination = { column = "I", format = "xy", colour = "red" }\n'
+    )
+    with pytest.raises(ProfileError) as info:
+        read_profile(path)
+    text = str(info.value)
+    assert text.startswith("9 problem(s) in"), text
+    for part in (
+        "[values.exploitation] '2' = 'sexual_exploitation;bonded': 'bonded' is not in the vocabulary",
+        "(several values are separated by ';')",
+        "[missing] all = '-99' must be a list of values in quotes",
+        "[missing] 'place' is not a canonical field; use all = [...] for every column",
+        "[points] 'transit' is not a stop that takes coordinates; stops: origin, destination, intended_destination",
+        "[points] origin = 'GPS' must name the column and its format: "
+        'origin = { column = "<your header>", format = "wkt" }',
+        "[points] destination and [columns] destination_lon both give destination's coordinates; keep one of them",
+        "[points] intended_destination: unknown key 'colour'; allowed: column, format",
+        "[points] intended_destination format = 'xy' must be one of 'wkt', 'lat,lon', 'lon,lat'",
+        "empty_persons = 'zero' must be \"one\"",
+    ):
+        assert part in text, part
+    path.write_text('empty_persons = "unknown"\n' + COLUMNS)
+    with pytest.raises(ProfileError, match=r'empty_persons = "unknown" needs the persons column'):
+        read_profile(path)

@@ -181,3 +181,25 @@ def test_every_bad_row_is_rejected_with_file_line_column_and_reason(make_project
     ]
     (account,) = result.files
     assert (account.rows_read, account.accepted, account.rejected, account.merged) == (6, 1, 5, 0)
+
+
+def test_a_region_drawn_at_its_points_passes_the_leak_check(make_project):
+    # at place level the incident points are named after their region; the region's name in an
+    # unmapped column is a gazetteer name, not private text
+    rows = "".join(f'2020,Sub-Saharan Africa,Mediterranean,"POINT (14.3{i} 27.0)",Mediterranean\n' for i in range(3))
+    profile = (
+        '[columns]\nyear = "Year"\norigin = "From"\ndestination = "Region"\n'
+        '[points]\ndestination = { column = "At", format = "wkt" }\n'
+    )
+    project = make_project(
+        {"iom": {"partner.toml": profile, "a.csv": "Year,From,Region,At,Grouping\n" + rows * 2}},
+        settings="min_count = 2\n",
+    )
+    result = build(project, level="place", formats="csv")
+    table = pd.read_csv(result.out_dir / "routes.csv", encoding="utf-8-sig")
+    assert list(table["destination"]) == [f"Mediterranean at 27.0000, 14.3{i}00" for i in range(3)]
+    assert list(table["persons"]) == [2, 2, 2]
+    country = build(project, formats="csv", out_dir=project / "country")
+    assert pd.read_csv(country.out_dir / "routes.csv", encoding="utf-8-sig")["route"].tolist() == [
+        "Sub-Saharan Africa > Mediterranean"
+    ]

@@ -97,3 +97,30 @@ def test_place_report_says_when_coordinates_place_a_string(tmp_path, gazetteer: 
     assert report.loc["Kampung X", "method"] == "unresolved"
     assert "1 of 2 rows placed by their own coordinates" in report.loc["Kampung X", "note"]
     assert report.loc["Myanmar", "coordinate_rows"] == 0
+
+
+def test_a_region_with_its_own_point_stays_a_region_until_place_level(tmp_path, gazetteer: Gazetteer):
+    rec = records_from(
+        tmp_path,
+        "year,origin,destination,destination_lon,destination_lat\n"
+        "2020,Sub-Saharan Africa (P),Mediterranean,14.3336,27.0663\n2020,Eritrea,Libya,14.44,27.02\n",
+    )
+    res = resolve_records(rec, gazetteer, default_countries={})
+    for level in ("country", "admin1"):
+        routed = build_routes(rec, gazetteer, res, default_countries={}, level=level)
+        first, second = (routed.routes[k] for k in routed.records["route"])
+        assert first == ("region:sub-saharan-africa", "region:mediterranean")  # never drawn as a country
+        assert second == ("country:ERI", "country:LBY")
+    routed = build_routes(rec, gazetteer, res, default_countries={}, level="place")
+    first, second = (routed.routes[k] for k in routed.records["route"])
+    assert first == ("region:sub-saharan-africa", "region:mediterranean@14.3336,27.0663")
+    point = routed.places[first[1]]
+    assert (point.name, point.level, point.country, point.lon, point.lat) == (
+        "Mediterranean at 27.0663, 14.3336",
+        "place",
+        "",
+        14.3336,
+        27.0663,
+    )
+    assert routed.places[second[1]].name == "Libya at 27.0200, 14.4400"
+    assert routed.places[second[1]].country == "LBY"

@@ -24,6 +24,9 @@ MIN_DIGITS = 7
 _TOKEN = re.compile(r"[^\s,;:\"'<>()\[\]{}|=/\\]+")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _TEXT_SUFFIXES = {".html", ".htm", ".csv", ".md", ".json", ".geojson", ".txt", ".svg", ".xml"}
+#: Parts of an xlsx that only hold formatting written by openpyxl (fonts, colours, the theme): no data
+#: reaches them, and their words ("minor" font scheme, "Calibri") would be taken for private values.
+_XLSX_FORMATTING = ("xl/styles.xml", "xl/theme/")
 
 
 def worth_checking(value: str) -> bool:
@@ -120,16 +123,37 @@ def _decode_text(raw: str) -> str:
     return text
 
 
+#: A script or style element of a page, and the literals (strings, numbers) inside one.
+_CODE_BLOCK = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL)
+_LITERAL = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`|\d[\d.]*""")
+
+
+def _page_data(page: str) -> str:
+    """A page with the code of its scripts and styles reduced to their literals.
+
+    Data reaches a page only as text, attributes and literals (the map's JSON); identifiers and
+    comments of routemap's and Leaflet's code are not data, and their words (``closed``,
+    ``function``) would be taken for private values that happen to be ordinary words.
+    """
+
+    def literals(match: re.Match[str]) -> str:
+        return f"{match[1]}{' '.join(_LITERAL.findall(match[3]))}{match[4]}"
+
+    return _CODE_BLOCK.sub(literals, page)
+
+
 def published_text(path: Path) -> str:
     """All text a reader could get out of a published file, decoded (JSON, HTML, XML escapes undone)."""
     suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return _decode_text(_page_data(path.read_text(encoding="utf-8", errors="replace")))
     if suffix in _TEXT_SUFFIXES:
         return _decode_text(path.read_text(encoding="utf-8", errors="replace"))
     if suffix == ".xlsx":
         parts = []
         with zipfile.ZipFile(path) as archive:
             for name in archive.namelist():
-                if name.endswith((".xml", ".rels")):
+                if name.endswith((".xml", ".rels")) and not name.startswith(_XLSX_FORMATTING):
                     parts.append(_decode_text(archive.read(name).decode("utf-8", errors="replace")))
         return "\n".join(parts)
     if suffix in (".gpkg", ".sqlite", ".db"):

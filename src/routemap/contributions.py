@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import itertools
@@ -50,6 +51,18 @@ MIN_YEAR = 1950
 #: Largest ``persons`` one row may stand for; anything larger is taken for a typo and rejected.
 MAX_PERSONS = 100_000
 TRANSIT_SPLIT = re.compile(r"\s*(?:;|>|→)\s*")
+#: How a cell of a ``[points]`` column writes a stop's coordinates.
+POINT_FORMATS: tuple[str, ...] = ("wkt", "lat,lon", "lon,lat")
+#: What an empty ``persons`` cell means (``empty_persons`` in a profile).
+EMPTY_PERSONS: tuple[str, ...] = ("one", "unknown")
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+#: A WKT point, optionally with an SRID prefix and a Z/M value: ``POINT (lon lat)``.
+_WKT_POINT = re.compile(
+    rf"^(?:SRID=\d+;)?POINT\s*(?:Z|M|ZM)?\s*\(\s*({_NUMBER})\s+({_NUMBER})(?:\s+{_NUMBER}){{0,2}}\s*\)$",
+    re.IGNORECASE,
+)
+#: Two numbers separated by a comma, a semicolon or spaces, optionally in brackets: ``3.14, 101.69``.
+_PAIR_POINT = re.compile(rf"^[(\[]?\s*({_NUMBER})\s*(?:[,;]\s*|\s+)({_NUMBER})\s*[)\]]?$")
 
 #: Columns of the records DataFrame, in order.
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -107,6 +120,22 @@ class ReadOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class PointColumn:
+    """A ``[points]`` entry: the column that writes a stop's coordinates in one cell, and how.
+
+    Parameters
+    ----------
+    headers
+        The column's header (or alternatives, the first found is read).
+    format
+        One of :data:`POINT_FORMATS`: ``wkt`` (``POINT (lon lat)``), ``lat,lon`` or ``lon,lat``.
+    """
+
+    headers: tuple[str, ...]
+    format: str
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     """A partner profile (``partner.toml``): how its files map onto the canonical record.
 
@@ -121,11 +150,20 @@ class Profile:
     read
         Reader options.
     columns
-        Canonical field -> the partner's header(s). ``transit`` may list several headers.
+        Canonical field -> the partner's header(s). ``transit`` joins every listed column; any other
+        field reads, in each row, the first listed column the file has whose cell is not empty.
     values
         Canonical field -> {written value -> canonical value}; an empty canonical value means missing.
+        In ``transit``, ``sector`` and ``exploitation`` each listed value of a cell is looked up.
     missing
         Values that mean "missing" in every column (e.g. ``-99``).
+    field_missing
+        Canonical field -> values that mean "missing" in that field only (e.g. citizenship ``00``).
+    points
+        Stop -> the column that writes its coordinates in one cell (WKT or a "lat, lon" pair).
+    empty_persons
+        What an empty ``persons`` cell means: ``one`` person (the default) or ``unknown`` (the
+        row cannot be counted and is rejected).
     synthetic
         Whether the contribution is made-up sample data.
     path
@@ -145,12 +183,20 @@ class Profile:
     synthetic: bool = False
     path: Path | None = None
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    field_missing: dict[str, frozenset[str]] = field(default_factory=dict)
+    points: dict[str, PointColumn] = field(default_factory=dict)
+    empty_persons: str = "one"
 
     def expected_headers(self) -> tuple[str, ...]:
         """Every header the profile may read, used to find the header row."""
         names = [h for headers in self.columns.values() for h in headers]
+        names += [h for point in self.points.values() for h in point.headers]
         names += [h for headers in self.aliases.values() for h in headers]
         return tuple(dict.fromkeys(names))
+
+    def missing_in(self, canon: str) -> frozenset[str]:
+        """The values that mean "missing" in a canonical field: those of every column and its own."""
+        return self.missing | self.field_missing.get(canon, frozenset())
 
 
 @dataclass(slots=True)
@@ -252,7 +298,18 @@ def read_profile(path: Path, *, partner: str | None = None) -> Profile:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProfileError(f"{path} is not valid TOML ({exc}); fix the line it names") from None
     problems: list[str] = []
-    known_top = {"name", "default_country", "synthetic", "read", "columns", "values", "missing", "description"}
+    known_top = {
+        "name",
+        "default_country",
+        "synthetic",
+        "read",
+        "columns",
+        "values",
+        "missing",
+        "points",
+        "empty_persons",
+        "description",
+    }
     for key in raw:
         if key not in known_top:
             problems.append(f"unknown key {key!r}; allowed keys are {', '.join(sorted(known_top))}")
@@ -311,18 +368,29 @@ def read_profile(path: Path, *, partner: str | None = None) -> Profile:
         mapped: dict[str, str] = {}
         for written, target in table.items():
             target_text = str(target).strip()
-            if canon in VOCABULARIES and target_text and canonical_vocab_value(canon, target_text) is None:
+            parts = _split_parts(canon, target_text) if target_text else []
+            outside = [t for t in parts if canon in VOCABULARIES and canonical_vocab_value(canon, t) is None]
+            if outside:
+                several = " (several values are separated by ';')" if canon in MULTI_VALUE_FIELDS else ""
                 problems.append(
-                    f"[values.{canon}] {written!r} = {target!r}: {target!r} is not in the vocabulary "
-                    f"({', '.join(VOCABULARIES[canon])})"
+                    f"[values.{canon}] {written!r} = {target!r}: {outside[0]!r} is not in the vocabulary "
+                    f"({', '.join(VOCABULARIES[canon])}){several}"
                 )
                 continue
             mapped[str(written).strip()] = target_text
         values[canon] = mapped
-    missing_raw = raw.get("missing", [])
-    if not isinstance(missing_raw, list):
-        problems.append(f'missing = {missing_raw!r} must be a list of strings, e.g. ["-99", "n/a"]')
-        missing_raw = []
+    missing, field_missing = _read_missing(raw.get("missing", []), problems)
+    points = _read_points(raw.get("points", {}), columns, problems)
+    empty_persons = raw.get("empty_persons", "one")
+    if empty_persons not in EMPTY_PERSONS:
+        problems.append(
+            f'empty_persons = {empty_persons!r} must be "one" (an empty persons cell stands for one person) '
+            'or "unknown" (the number is not known: the row is rejected)'
+        )
+    elif empty_persons == "unknown" and "persons" not in columns:
+        problems.append(
+            'empty_persons = "unknown" needs the persons column: add persons = "<your header>" to [columns]'
+        )
     if problems:
         raise ProfileError("\n".join([f"{len(problems)} problem(s) in {path}:", *(f"  {p}" for p in problems)]))
     folder_name = partner or path.parent.name
@@ -333,11 +401,93 @@ def read_profile(path: Path, *, partner: str | None = None) -> Profile:
         read=read,
         columns=columns,
         values=values,
-        missing=frozenset(str(m).strip() for m in missing_raw),
+        missing=missing,
         synthetic=bool(raw.get("synthetic", False)),
         path=path,
         aliases=aliases,
+        field_missing=field_missing,
+        points=points,
+        empty_persons=str(empty_persons),
     )
+
+
+def _split_parts(canon: str, text: str) -> list[str]:
+    """The values a cell lists: stops of ``transit``, values of ``sector`` and ``exploitation``, else the cell."""
+    if canon == "transit":
+        return [p for p in TRANSIT_SPLIT.split(text) if p]
+    if canon in MULTI_VALUE_FIELDS:
+        return [p for p in re.split(r"\s*;\s*", text) if p]
+    return [text]
+
+
+def _marker_list(value: Any, where: str, problems: list[str]) -> frozenset[str]:
+    """A list of missing-value markers (strings or whole numbers), or a problem naming ``where``."""
+    if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, str | int) for v in value):
+        problems.append(f'{where} = {value!r} must be a list of values in quotes, e.g. ["-99", "n/a"]')
+        return frozenset()
+    return frozenset(str(v).strip() for v in value)
+
+
+def _read_missing(raw: Any, problems: list[str]) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """``missing``: a list (every column) or a table of ``all`` and canonical fields -> lists."""
+    if not isinstance(raw, dict):
+        return _marker_list(raw, "missing", problems), {}
+    everywhere: frozenset[str] = frozenset()
+    per_field: dict[str, frozenset[str]] = {}
+    for key, value in raw.items():
+        if key == "all":
+            everywhere = _marker_list(value, "[missing] all", problems)
+        elif key in FIELD_NAMES:
+            per_field[key] = _marker_list(value, f"[missing] {key}", problems)
+        else:
+            problems.append(
+                f"[missing] {key!r} is not a canonical field; use all = [...] for every column or one of: "
+                f"{', '.join(FIELD_NAMES)}"
+            )
+    return everywhere, per_field
+
+
+def _read_points(raw: Any, columns: dict[str, tuple[str, ...]], problems: list[str]) -> dict[str, PointColumn]:
+    """``[points]``: stop -> { column = "<header>", format = "wkt" | "lat,lon" | "lon,lat" }."""
+    if not isinstance(raw, dict):
+        problems.append('[points] must be a table, e.g. destination = { column = "Coordinates", format = "wkt" }')
+        return {}
+    formats = ", ".join(repr(f) for f in POINT_FORMATS)
+    out: dict[str, PointColumn] = {}
+    for stop, spec in raw.items():
+        if stop not in COORD_STOPS:
+            problems.append(f"[points] {stop!r} is not a stop that takes coordinates; stops: {', '.join(COORD_STOPS)}")
+            continue
+        if not isinstance(spec, dict):
+            problems.append(
+                f"[points] {stop} = {spec!r} must name the column and its format: "
+                f'{stop} = {{ column = "<your header>", format = "wkt" }} (formats: {formats})'
+            )
+            continue
+        unknown = sorted(set(spec) - {"column", "format"})
+        if unknown:
+            problems.append(f"[points] {stop}: unknown key {unknown[0]!r}; allowed: column, format")
+        if "column" not in spec:
+            problems.append(f'[points] {stop} has no column; add column = "<your header>"')
+            continue
+        try:
+            headers = _as_tuple(spec["column"], f"[points] {stop} column")
+        except ProfileError as exc:
+            problems.append(str(exc))
+            continue
+        fmt = str(spec.get("format", "")).replace(" ", "").lower()
+        if fmt not in POINT_FORMATS:
+            problems.append(
+                f"[points] {stop} format = {spec.get('format', '')!r} must be one of {formats} "
+                "(wkt: POINT (lon lat); lat,lon: '3.14, 101.69'; lon,lat: '101.69, 3.14')"
+            )
+            continue
+        both = [f"{stop}_{axis}" for axis in ("lon", "lat") if f"{stop}_{axis}" in columns]
+        if both:
+            problems.append(f"[points] {stop} and [columns] {both[0]} both give {stop}'s coordinates; keep one of them")
+            continue
+        out[stop] = PointColumn(headers=headers, format=fmt)
+    return out
 
 
 def discover(contributions_dir: Path) -> list[tuple[Profile, list[Path]]]:
@@ -895,30 +1045,36 @@ def apply_profile(
         problems.append(Problem(severity, file_label, message, line=table.header_line, column=column, sheet=sheet))
 
     n = len(table.rows)
-    columns: dict[str, pd.Series] = {}
+    sources: dict[str, list[pd.Series]] = {}
+    source_headers: dict[str, list[str]] = {}
     header_of: dict[str, str] = {}
     used: dict[int, str] = {}
     missing_required: list[str] = []
     for canon, headers in profile.columns.items():
         indices = _locate(table.headers, canon, headers, profile.aliases.get(canon, ()))
-        found = [table.rows[i].astype(str).str.strip() if n else pd.Series([], dtype=object) for i in indices]
         for i in indices:
             used.setdefault(i, canon)
         if indices:
             header_of[canon] = table.headers[indices[0]]
-        if not found:
-            if canon in REQUIRED_FIELDS:
-                missing_required.append(_missing_column_message(profile, canon, table.headers, required=True))
-            elif profile.path is not None and not profile.aliases and _explicit(profile, canon):
-                file_problem("warning", _missing_column_message(profile, canon, table.headers, required=False))
+            sources[canon] = [_cells(table, i) for i in indices]
+            source_headers[canon] = [table.headers[i] for i in indices]
+        elif canon in REQUIRED_FIELDS:
+            missing_required.append(_missing_column_message(profile, canon, table.headers, required=True))
+        elif profile.path is not None and not profile.aliases and _explicit(profile, canon):
+            file_problem("warning", _missing_column_message(profile, canon, table.headers, required=False))
+    point_cells: dict[str, pd.Series] = {}
+    for stop, point in profile.points.items():
+        indices = _locate(table.headers, stop, point.headers, ())
+        if not indices:
+            file_problem(
+                "warning",
+                f"column {point.headers[0]!r} (for {stop}'s coordinates) not found; treated as empty; headers are: "
+                f"{_shown_headers(table.headers)}; fix [points] in partner.toml",
+            )
             continue
-        if canon == "transit" and len(found) > 1:
-            joined = found[0]
-            for extra in found[1:]:
-                joined = joined.str.cat(extra, sep=";")
-            columns[canon] = joined
-        else:
-            columns[canon] = found[0]
+        used.setdefault(indices[0], f"{stop} coordinates")
+        header_of[f"{stop}_lon"] = header_of[f"{stop}_lat"] = table.headers[indices[0]]
+        point_cells[stop] = _cells(table, indices[0])
     for index, canon in sorted(used.items()):
         header = table.headers[index]
         twins = [i for i, h in enumerate(table.headers) if i != index and h and fold(h) == fold(header)]
@@ -950,22 +1106,25 @@ def apply_profile(
         return Applied(_empty_records(), all_rejected, problems, used, header_of, _empty_records()[list(STOP_COLUMNS)])
 
     def col(name: str) -> pd.Series:
-        series = columns.get(name)
-        if series is None:
-            return pd.Series([""] * n, dtype=object)
-        series = series.reset_index(drop=True)
-        mapping = profile.values.get(name)
-        if not profile.missing and not mapping:
-            return series
-        folded_map = {fold(k): v for k, v in (mapping or {}).items()}
+        """A field's cells: missing markers emptied, values mapped; several columns joined or coalesced."""
+        found = [_clean(profile, name, series) for series in sources.get(name, [])]
+        return _combine(name, found, n)
 
-        def clean(values: pd.Series) -> pd.Series:
-            out = values.where(~values.isin(profile.missing), "") if profile.missing else values
-            if mapping:
-                out = out.map(lambda u: mapping.get(u, folded_map.get(fold(u), u)) if u else u)
-            return out
+    def raw(name: str) -> pd.Series:
+        """A field's cells as written (the first filled of its columns), to show in rejects."""
+        return _combine("", sources.get(name, []), n)
 
-        return _by_value(series, clean).astype(object)
+    @functools.cache
+    def row_headers(name: str) -> np.ndarray | None:
+        """For a field read from several columns, the header each row's value came from."""
+        headers = source_headers.get(name, [])
+        if name == "transit" or len(headers) < 2:
+            return None
+        cleaned = [_clean(profile, name, series).ne("") for series in sources[name]]
+        written = [series.ne("") for series in sources[name]]
+        filled = np.column_stack(cleaned + written)  # a value first, else a cell emptied as missing
+        first = np.where(filled.any(axis=1), filled.argmax(axis=1) % len(headers), 0)
+        return np.asarray(headers, dtype=object)[first]
 
     rejected = np.zeros(n, dtype=bool)
     errors: list[tuple[int, str, str, str]] = []  # (row, column, value, reason), for flagged rows only
@@ -975,16 +1134,23 @@ def apply_profile(
         if not len(hits):
             return
         rejected[hits] = True
+        per_row = row_headers(canon)
         column = header_of.get(canon, canon)
         for i in hits:
             value = str(values.iloc[i])
-            errors.append((int(i), column, value, reason(value)))
+            errors.append((int(i), str(per_row[i]) if per_row is not None else column, value, reason(value)))
+
+    def flag_empty(series: pd.Series, canon: str, message: str) -> None:
+        """Flag empty cells; a cell emptied by a missing-value marker is shown as written."""
+        written = raw(canon)
+        marked = series.eq("") & written.ne("")
+        flag(series.eq("") & ~marked, canon, series, lambda v: message)
+        flag(marked, canon, written, lambda v: f"{message.split(';')[0]} ({v!r} means missing in partner.toml)")
 
     out: dict[str, Any] = {}
     for canon in ("origin", "destination"):
         series = col(canon)
-        message = f"{canon} is empty; every row needs one (a country, 'City, Country' or an ISO code)"
-        flag(series.eq(""), canon, series, lambda v, m=message: m)  # type: ignore[misc]
+        flag_empty(series, canon, f"{canon} is empty; every row needs one (a country, 'City, Country' or an ISO code)")
         out[canon] = series
     out["intended_destination"] = col("intended_destination")
     transit = col("transit")
@@ -994,7 +1160,7 @@ def apply_profile(
 
     year_raw = col("year")
     year, bad_year = _parse_years(year_raw)
-    flag(year_raw.eq(""), "year", year_raw, lambda v: "year is empty; give the year of recruitment or registration")
+    flag_empty(year_raw, "year", "year is empty; give the year of recruitment or registration")
     flag(
         bad_year & year_raw.ne(""),
         "year",
@@ -1014,6 +1180,15 @@ def apply_profile(
     too_many = ~not_whole & (persons_num > MAX_PERSONS)
     flag(too_many, "persons", persons_raw, lambda v: f"persons {v!r} is more than {MAX_PERSONS:,}; check the number")
     bad_persons = not_whole | too_many
+    if profile.empty_persons == "unknown":
+        unknown = persons_raw.eq("")
+        flag_empty(
+            persons_raw,
+            "persons",
+            "persons is empty; the profile says an empty cell means the number is not known "
+            '(empty_persons = "unknown"), so the row cannot be counted',
+        )
+        bad_persons = bad_persons | unknown
     out["persons"] = persons_num.where(~bad_persons, 1)
 
     for canon in ("record_id", "person_key"):
@@ -1050,6 +1225,14 @@ def apply_profile(
         )
 
     for stop in COORD_STOPS:
+        if stop in point_cells:
+            written, point = point_cells[stop], profile.points[stop]
+            lon, lat, unreadable = _parse_points(written.where(~written.isin(profile.missing), ""), point)
+            outside = ~unreadable & ((lon < -180) | (lon > 180) | (lat < -90) | (lat > 90))
+            why = functools.partial(_point_message, stop=stop, point=point)
+            flag(unreadable | outside, f"{stop}_lon", written, why)
+            out[f"{stop}_lon"], out[f"{stop}_lat"] = lon, lat
+            continue
         lon_raw, lat_raw = col(f"{stop}_lon"), col(f"{stop}_lat")
         lon = pd.to_numeric(lon_raw.where(lon_raw.ne(""), np.nan), errors="coerce")
         lat = pd.to_numeric(lat_raw.where(lat_raw.ne(""), np.nan), errors="coerce")
@@ -1093,6 +1276,78 @@ def apply_profile(
     frame.insert(0, "file", file_label)
     frame.insert(0, "partner", profile.partner)
     return Applied(frame[list(RECORD_COLUMNS)], rejects, problems, used, header_of, stops)
+
+
+def _cells(table: RawTable, index: int) -> pd.Series:
+    """One column's cells as stripped text, indexed 0..n-1."""
+    if not len(table.rows):
+        return pd.Series([], dtype=object)
+    return table.rows[index].astype(str).str.strip().reset_index(drop=True)
+
+
+def _clean(profile: Profile, canon: str, series: pd.Series) -> pd.Series:
+    """Empty the field's missing-value markers and map written values through ``[values.<field>]``.
+
+    A cell that lists several values (``transit`` stops, ``sector`` and ``exploitation`` values) is
+    looked up whole first, then value by value; a value mapped to ``""`` is left out.
+    """
+    markers = profile.missing_in(canon)
+    if markers:
+        series = series.where(~series.isin(markers), "")
+    mapping = profile.values.get(canon)
+    if not mapping:
+        return series
+    folded_map = {fold(k): v for k, v in mapping.items()}
+
+    def one(value: str) -> str | None:
+        return mapping.get(value, folded_map.get(fold(value)))
+
+    def cell(value: str) -> str:
+        whole = one(value)
+        if whole is not None or not value:
+            return value if whole is None else whole
+        parts = _split_parts(canon, value)
+        if len(parts) < 2:
+            return value
+        mapped = [m if (m := one(p)) is not None else p for p in parts]
+        return ";".join(m for m in mapped if m)
+
+    return series.map({u: cell(u) for u in series.unique()}).astype(object)
+
+
+def _combine(canon: str, found: list[pd.Series], n: int) -> pd.Series:
+    """One series from a field's columns: ``transit`` joins them; any other field takes the first filled cell."""
+    if not found:
+        return pd.Series([""] * n, dtype=object)
+    combined = found[0]
+    for extra in found[1:]:
+        joined = canon == "transit"
+        combined = combined.str.cat(extra, sep=";") if joined else combined.where(combined.ne(""), extra)
+    return combined
+
+
+def _parse_points(cells: pd.Series, point: PointColumn) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Longitude, latitude (NaN where a cell is empty) and a mask of filled cells that are not a point."""
+    text = cells.astype(str).str.strip()
+    pattern = _WKT_POINT if point.format == "wkt" else _PAIR_POINT
+    parts = text.str.extract(pattern)
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    lon, lat = (second, first) if point.format == "lat,lon" else (first, second)
+    empty = text.eq("") | text.str.fullmatch(r"(?i)POINT\s*EMPTY")
+    unreadable = ~empty & (lon.isna() | lat.isna())
+    keep = ~empty & ~unreadable
+    return lon.where(keep), lat.where(keep), unreadable
+
+
+def _point_message(value: str, *, stop: str, point: PointColumn) -> str:
+    """Why a ``[points]`` cell was not read, and how it should be written."""
+    fmt = point.format
+    example = {"wkt": "POINT (101.69 3.14)", "lat,lon": "3.14, 101.69", "lon,lat": "101.69, 3.14"}[fmt]
+    return (
+        f"{value!r} is not a point in the format of [points] {stop} (format = {fmt!r}, e.g. {example!r}) with "
+        "longitude -180..180 and latitude -90..90; correct the cell, or the format if lat and lon are swapped"
+    )
 
 
 def _personal_data(table: RawTable, used: dict[int, str], file_label: str) -> list[Problem]:
@@ -1161,7 +1416,8 @@ def private_values(table: RawTable, profile: Profile) -> dict[str, set[str]]:
     Kept in memory for the leak check only; never written anywhere.
     """
     mapped: dict[int, str] = {}
-    for canon, headers in profile.columns.items():
+    read = [*profile.columns.items(), *((f"{stop} coordinates", p.headers) for stop, p in profile.points.items())]
+    for canon, headers in read:
         for header in headers:
             idx = _match_headers(table.headers, header)
             if idx is not None:

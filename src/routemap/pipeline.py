@@ -234,9 +234,15 @@ def _canaries(
     resolutions: dict[tuple[str, str], Resolution],
     pub: Publication,
     settings: Settings,
+    gazetteer: Gazetteer,
 ) -> Canaries:
-    """Every private string of this build that a published file must not contain."""
+    """Every private string of this build that a published file must not contain.
+
+    Names of published places are not private, nor the gazetteer names that a place drawn at a
+    stop's own point is named after (``Mediterranean at 27.0663, 14.3336``).
+    """
     allowed = allowed_strings(str(getattr(p, "name", "")) for p in pub.places_by_id.values())
+    allowed |= allowed_strings(gazetteer.place(pid.split("@")[0]).name for pid in pub.places_by_id if "@" in pid)
     allowed |= allowed_strings(v for values in VOCABULARIES.values() for v in values)
     allowed |= allowed_strings(v.replace("_", " ") for values in VOCABULARIES.values() for v in values)
     canaries = Canaries()
@@ -568,7 +574,7 @@ def build(
             written = sorted(p.name for p in tmp.iterdir())
         if leak_check:
             with clock.stage("leak check"):
-                check_outputs(tmp, _canaries(results, partners, resolutions, pub, settings))
+                check_outputs(tmp, _canaries(results, partners, resolutions, pub, settings, gazetteer))
         with clock.stage("write"):
             out.mkdir(parents=True, exist_ok=True)
             for name in written:

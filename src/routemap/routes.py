@@ -179,6 +179,13 @@ def _route_for(
             # explicit coordinates refine a named place only where the place itself is drawn
             pid = f"{pid}@{lon:.4f},{lat:.4f}"
             place = Place(pid, place.name, place.level, place.country, place.admin1, lon, lat, place.population)
+        elif has_point and pid == res.place_id and level == "place":
+            # a stop named by a region, country or state with its own point: the name says how the stop
+            # generalises (a region stays a region); at place level the point itself is drawn
+            pid = f"{pid}@{lon:.4f},{lat:.4f}"
+            name = f"{place.name} at {lat:.4f}, {lon:.4f}"
+            admin1 = place.id if place.level == "admin1" else place.admin1
+            place = Place(pid, name, "place", place.country, admin1, lon, lat, 0)
         places.setdefault(pid, place)
         stops.append(pid)
     collapsed = [s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1]]
