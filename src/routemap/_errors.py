@@ -37,6 +37,10 @@ class ReadError(RoutemapError):
         self.reason = reason
         super().__init__(f"{path}: {reason}")
 
+    def __reduce__(self) -> tuple[type[ReadError], tuple[str, str]]:
+        # picklable with both arguments, so a read in another process can report it
+        return (type(self), (self.path, self.reason))
+
 
 class AccountingError(RoutemapError):
     """Rows read do not equal rows accepted + rejected + merged: outputs are not written."""

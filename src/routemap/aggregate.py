@@ -6,6 +6,7 @@ import itertools
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -82,15 +83,19 @@ def _leg_geometry(a: Place, b: Place) -> BaseGeometry:
     return geodesic_line(a.lon, a.lat, b.lon, b.lat)
 
 
-def route_table(routed: Routed) -> pd.DataFrame:
+def route_table(
+    routed: Routed, *, routable: pd.DataFrame | None = None, route_codes: tuple[np.ndarray, Any] | None = None
+) -> pd.DataFrame:
     """Persons and records per route (exact), with stop names; one row per route key.
 
     Rows are sorted by persons (descending) then label, so ranks are deterministic.
     """
-    rec = routed.records.loc[routed.records["routable"]]
-    grouped = rec.groupby("route", sort=True).agg(persons=("persons", "sum"), records=("persons", "size"))
+    rec = routed.records.loc[routed.records["routable"]] if routable is None else routable
+    codes, keys = route_codes if route_codes is not None else pd.factorize(rec["route"], sort=True)
+    persons = np.bincount(codes, weights=rec["persons"].to_numpy(), minlength=len(keys))
+    counts = np.bincount(codes, minlength=len(keys))
     rows = []
-    for key, row in grouped.iterrows():
+    for key, total, n in zip(keys, persons, counts, strict=True):
         stops = routed.routes[str(key)]
         names = [routed.places[s].name for s in stops]
         rows.append(
@@ -101,25 +106,32 @@ def route_table(routed: Routed) -> pd.DataFrame:
                 "transit": " > ".join(names[1:-1]),
                 "destination": names[-1],
                 "n_stops": len(stops),
-                "persons": int(row["persons"]),
-                "records": int(row["records"]),
+                "persons": int(total),
+                "records": int(n),
             }
         )
     frame = pd.DataFrame(rows, columns=list(ROUTE_COLUMNS))
     return frame.sort_values(["persons", "label"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def breakdown(routed: Routed, dimension: str, *, routable: pd.DataFrame | None = None) -> pd.DataFrame:
+def breakdown(
+    routed: Routed,
+    dimension: str,
+    *,
+    routable: pd.DataFrame | None = None,
+    route_codes: tuple[np.ndarray, Any] | None = None,
+) -> pd.DataFrame:
     """Persons per route and value of one dimension (long format: route, value, persons), sorted.
 
-    ``routable`` may pass the routable records when they are already at hand.
+    ``routable`` (the routable records) and ``route_codes`` (their factorised route column) may be
+    passed when they are already at hand.
     """
     rec = routed.records.loc[routed.records["routable"]] if routable is None else routable
-    route_codes, routes = pd.factorize(rec["route"], sort=True)
+    route_codes_, routes = route_codes if route_codes is not None else pd.factorize(rec["route"], sort=True)
     value_codes, values = pd.factorize(rec[dimension].astype(str), sort=True)
     # one bincount over (route, value) pairs instead of a groupby on two text columns
     width = max(len(values), 1)
-    sums = np.bincount(route_codes * width + value_codes, weights=rec["persons"].to_numpy(), minlength=0)
+    sums = np.bincount(route_codes_ * width + value_codes, weights=rec["persons"].to_numpy(), minlength=0)
     cells = np.flatnonzero(sums)
     return pd.DataFrame(
         {
@@ -268,8 +280,9 @@ BREAKDOWN_DIMENSIONS: tuple[str, ...] = (
 
 def aggregate(routed: Routed) -> Aggregates:
     """Count persons per route and per route and dimension value (exact; private)."""
-    routes = route_table(routed)
     rec = routed.records.loc[routed.records["routable"]]
-    breakdowns = {dim: breakdown(routed, dim, routable=rec) for dim in BREAKDOWN_DIMENSIONS}
+    codes = pd.factorize(rec["route"], sort=True)
+    routes = route_table(routed, routable=rec, route_codes=codes)
+    breakdowns = {dim: breakdown(routed, dim, routable=rec, route_codes=codes) for dim in BREAKDOWN_DIMENSIONS}
     years = (int(rec["year"].min()), int(rec["year"].max())) if len(rec) else None
     return Aggregates(routes=routes, breakdowns=breakdowns, stops=routed.routes, places=routed.places, years=years)

@@ -945,7 +945,9 @@ def _by_value(series: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Ser
     """
     codes, uniques = pd.factorize(series, sort=False)
     result = fn(pd.Series(uniques, dtype=object)).to_numpy()
-    return pd.Series(result[codes], index=series.index)
+    values = result[codes]
+    # object stays object: letting pandas infer "str" would copy every cell into an arrow array
+    return pd.Series(values, index=series.index, dtype=object if values.dtype == object else None)
 
 
 def _parse_years(series: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -1266,7 +1268,12 @@ def apply_profile(
         for k, column, value, reason in sorted(errors, key=lambda e: e[0])
     ]
     keep = ~rejected
-    everything = pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) else v) for k, v in out.items()})
+    everything = pd.DataFrame(
+        {
+            k: (pd.Series(v.to_numpy(), dtype=v.dtype) if isinstance(v, pd.Series) else pd.Series(v, dtype=object))
+            for k, v in out.items()
+        }
+    )
     everything.insert(0, "line", line_numbers)
     stops = everything[list(STOP_COLUMNS)]
     frame = everything.drop(columns="line").loc[keep].reset_index(drop=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -150,18 +152,17 @@ def load_records(
     results: list[FileResult] = []
     accounts: list[FileAccount] = []
     warnings: list[str] = []
-    for i, (profile, path) in enumerate(all_files):
-        progress("read", i, len(all_files), f"{i}/{len(all_files)} files")
+    for i, (profile, path, outcome) in enumerate(_read_all(all_files)):
+        progress("read", i + 1, len(all_files), f"{i + 1}/{len(all_files)} files")
         label = f"{profile.partner}/{path.name}"
-        try:
-            result = read_contribution(path, profile)
-        except ReadError as exc:
+        if isinstance(outcome, ReadError):
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             accounts.append(
-                FileAccount(profile.partner, label, digest, 0, 0, 0, 0, status="unreadable", error=str(exc))
+                FileAccount(profile.partner, label, digest, 0, 0, 0, 0, status="unreadable", error=str(outcome))
             )
-            warnings.append(str(Problem("error", label, f"not read, skipped: {exc.reason}")))
+            warnings.append(str(Problem("error", label, f"not read, skipped: {outcome.reason}")))
             continue
+        result = outcome
         results.append(result)
         warnings.extend(str(p) for p in result.problems)
         accounts.append(
@@ -182,6 +183,34 @@ def load_records(
     rows = sum(a.rows_read for a in accounts)
     progress("read", len(all_files), len(all_files), f"{len(all_files)} files, {rows:,} rows")
     return partners, results, accounts, warnings
+
+
+#: Reading goes to several processes only when there is this much to read (bytes) in two files or more.
+PARALLEL_READ_BYTES = 32 << 20
+
+
+def _read_one(profile: Profile, path: Path) -> FileResult | ReadError:
+    try:
+        return read_contribution(path, profile)
+    except ReadError as exc:
+        return exc
+
+
+def _read_all(
+    files: list[tuple[Profile, Path]],
+) -> Iterator[tuple[Profile, Path, FileResult | ReadError]]:
+    """Read files in order; large projects use one process per core (results keep the file order)."""
+    workers = min(len(files), os.cpu_count() or 1)
+    size = sum(path.stat().st_size for _, path in files)
+    if workers < 2 or size < PARALLEL_READ_BYTES:
+        for profile, path in files:
+            yield profile, path, _read_one(profile, path)
+        return
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_read_one, profile, path) for profile, path in files]
+        for (profile, path), future in zip(files, futures, strict=True):
+            yield profile, path, future.result()
 
 
 def merge_duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

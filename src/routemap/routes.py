@@ -123,7 +123,12 @@ def build_routes(
         ISO3 of the focus country, kept at admin-1 (or place) level.
     """
     frame = records.copy()
-    dc = frame["partner"].map(lambda p: default_countries.get(p) or "")
+    partner_codes, partners = pd.factorize(frame["partner"])
+    dc = pd.Series(
+        np.array([default_countries.get(str(p)) or "" for p in partners], dtype=object)[partner_codes],
+        index=frame.index,
+        dtype=object,
+    )
     keys = [frame["origin"], frame["transit"], frame["destination"], dc]
     keys += [frame[c] for c in ("origin_lon", "origin_lat", "destination_lon", "destination_lat")]
     # one code per distinct combination of stops, default country and coordinates
