@@ -67,10 +67,10 @@ def _split(total: int, k: int, rng: random.Random) -> list[int]:
     return [p for p in parts if p > 0]
 
 
-def synthetic_publication(n_legs: int, *, seed: int = 5, min_count: int = 5) -> Publication:
-    """Published aggregates with exactly ``n_legs`` drawn legs (plus a few suppressed routes)."""
+def synthetic_publication(n_legs: int, *, n_places: int = 500, seed: int = 5, min_count: int = 5) -> Publication:
+    """Published aggregates: exactly ``n_legs`` drawn legs among ``n_places`` cities, and a few suppressed routes."""
     rng = random.Random(seed)
-    places = _cities(400)
+    places = _cities(n_places)
     by_id = {p.id: p for p in places}
     legs: set[tuple[str, str]] = set()
     stops: dict[str, tuple[str, ...]] = {}
@@ -139,6 +139,7 @@ def _build(pub: Publication, folder: Path) -> dict[str, float]:
     t2 = time.perf_counter()
     return {
         "drawn_legs": drawn["legs"],
+        "drawn_places": drawn["places"],
         "legs": len(legs),
         "build_map": t1 - t0,
         "route_details": details,
@@ -155,7 +156,7 @@ def _load(browser, base: str, name: str) -> float:  # type: ignore[no-untyped-de
     )
     problems = report.console_errors + report.page_errors + report.failed_requests
     if problems:
-        print(f"  warning: {name}: {problems[:3]}", file=sys.stderr)
+        print(f"  warning: {name}: {len(problems)} console errors or failed requests: {problems[:3]}", file=sys.stderr)
     page.context.close()
     return float(elapsed) / 1000.0
 
@@ -164,6 +165,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--legs", type=int, nargs="*", default=[1000, 2000], help="leg counts to measure")
     parser.add_argument("--runs", type=int, default=5, help="loads of each page (the median is shown)")
+    parser.add_argument("--places", type=int, default=500, help="cities the legs run between")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
         warm = Path(tmp) / "warm-up"  # imports and caches out of the timed builds
@@ -172,7 +174,7 @@ def main() -> None:
         for n in args.legs:
             folder = Path(tmp) / str(n)
             folder.mkdir()
-            times = _build(synthetic_publication(n), folder)
+            times = _build(synthetic_publication(n, n_places=args.places), folder)
             ours, theirs = (folder / "map.html").stat().st_size, (folder / "explore.html").stat().st_size
             loads: dict[str, list[float]] = {"map.html": [], "explore.html": []}
             with serve(folder) as base:
@@ -181,7 +183,10 @@ def main() -> None:
                     for name in loads:
                         loads[name].append(_load(browser, base, name))
             t_ours, t_theirs = statistics.median(loads["map.html"]), statistics.median(loads["explore.html"])
-            print(f"{n:,} legs ({times['drawn_legs']:,} drawn by map.html, {times['legs']:,} by explore())")
+            print(
+                f"{n:,} legs among {args.places} places ({times['drawn_legs']:,} drawn by map.html, "
+                f"{times['drawn_places']:,} places; {times['legs']:,} legs by explore())"
+            )
             print(_row("map.html", ours, n, times["build_map"], t_ours))
             print(_row("explore.html", theirs, n, times["build_explore"], t_theirs))
             print(

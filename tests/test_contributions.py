@@ -724,3 +724,32 @@ def test_new_profile_keys_are_checked_with_every_problem_at_once(tmp_path):
     path.write_text('empty_persons = "unknown"\n' + COLUMNS)
     with pytest.raises(ProfileError, match=r'empty_persons = "unknown" needs the persons column'):
         read_profile(path)
+
+
+FAST_CASES = {
+    "plain": "year,origin,transit,destination,persons\n2020,ID,Batam,MY,2\n2021,Myanmar,Thailand > Bangkok,Penang,\n",
+    "quoted newline": 'year,origin,destination\n2020,"Yangon,\nMyanmar",MY\n,ID,MY\n2022,NA,MY\n',
+    "delimiter-only rows": "year,origin,destination\n2020,ID,MY\n,,\n2021,ID,MY\n , ,\n",
+    "ragged": "year,origin,destination\n2020,Kuala Lumpur, Malaysia,ID\n2020,ID,MY\n",
+    "blank line": "year,origin,destination\n2020,ID,MY\n\n2021,ID,MY\n",
+    "title row": "Kes 2023\nyear,origin,destination\n2020,ID,MY\n",
+    "semicolons": "year;origin;destination;sex\n2020;Burma;Penang;F\n2021;NA;Sabah;unknown\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(FAST_CASES))
+def test_the_pyarrow_path_reads_exactly_as_the_csv_module(tmp_path, monkeypatch, case):
+    from routemap import contributions
+
+    path = tmp_path / "f.csv"
+    path.write_text(FAST_CASES[case], encoding="utf-8")
+    slow = read_contribution(path, canonical_profile("p"), current_year=2025)
+    monkeypatch.setattr(contributions, "FAST_CSV_MIN_BYTES", 0)  # every file counts as large
+    delimiter = ";" if case == "semicolons" else ","
+    taken = contributions._fast_csv(path, FAST_CASES[case], delimiter, contributions.ReadOptions(), ("year",))
+    # the pyarrow path reads well-formed files; ragged rows, blank lines and title rows go to the csv module
+    assert (taken is not None) == (case in ("plain", "quoted newline", "delimiter-only rows", "semicolons"))
+    fast = read_contribution(path, canonical_profile("p"), current_year=2025)
+    assert (fast.rows_read, fast.blank_rows) == (slow.rows_read, slow.blank_rows)
+    assert fast.rejects == slow.rejects
+    assert fast.records.astype(str).to_dict("list") == slow.records.astype(str).to_dict("list")

@@ -673,7 +673,7 @@ def read_table(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = 
 #: How many rows are searched for the header when ``header_row`` is not set.
 HEADER_SEARCH_ROWS = 30
 #: Files smaller than this are read with the csv module only (the fast path pays off on large files).
-FAST_CSV_MIN_BYTES = 1 << 20
+FAST_CSV_MIN_BYTES = 256 << 10
 
 
 def _fast_csv(

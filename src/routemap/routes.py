@@ -142,9 +142,10 @@ def build_routes(
     places: dict[str, Place] = {}
     route_of_combo = np.empty(n_combos, dtype=object)
     columns = [k.to_numpy() for k in keys]
+    memo: dict[tuple[str, str, float | None, float | None], str] = {}
     for combo, row in enumerate(first):
         values = tuple(column[row] for column in columns)
-        stops = _route_for(values, gazetteer, resolutions, level=level, focus=focus, places=places)
+        stops = _route_for(values, gazetteer, resolutions, level=level, focus=focus, places=places, memo=memo)
         key = " > ".join(stops) if stops else ""
         if stops:
             routes[key] = stops
@@ -162,39 +163,64 @@ def _route_for(
     level: str,
     focus: str | None,
     places: dict[str, Place],
+    memo: dict[tuple[str, str, float | None, float | None], str] | None = None,
 ) -> tuple[str, ...]:
     origin, transit, destination, dc, o_lon, o_lat, d_lon, d_lat = combo
     raw_stops: list[tuple[str, float, float]] = [(str(origin), float(o_lon), float(o_lat))]  # type: ignore[arg-type]
     raw_stops += [(t, np.nan, np.nan) for t in split_transit(str(transit))]
     raw_stops.append((str(destination), float(d_lon), float(d_lat)))  # type: ignore[arg-type]
+    memo = {} if memo is None else memo
     stops: list[str] = []
     for raw, lon, lat in raw_stops:
-        res = resolutions.get((raw, str(dc)))
-        has_point = not (np.isnan(lon) or np.isnan(lat))
-        if res is None or not res.resolved:
-            if not has_point:
-                return ()
-            pid = f"coord:{lon:.4f},{lat:.4f}"
-            places.setdefault(pid, gazetteer.place(pid))
-            stops.append(pid)
-            continue
-        pid = gazetteer.generalise(res.place_id, level=level, focus=focus)
-        place = gazetteer.place(pid)
-        if has_point and pid == res.place_id and place.level == "place":
-            # explicit coordinates refine a named place only where the place itself is drawn
-            pid = f"{pid}@{lon:.4f},{lat:.4f}"
-            place = Place(pid, place.name, place.level, place.country, place.admin1, lon, lat, place.population)
-        elif has_point and pid == res.place_id and level == "place":
-            # a stop named by a region, country or state with its own point: the name says how the stop
-            # generalises (a region stays a region); at place level the point itself is drawn
-            pid = f"{pid}@{lon:.4f},{lat:.4f}"
-            name = f"{place.name} at {lat:.4f}, {lon:.4f}"
-            admin1 = place.id if place.level == "admin1" else place.admin1
-            place = Place(pid, name, "place", place.country, admin1, lon, lat, 0)
-        places.setdefault(pid, place)
+        key = (raw, str(dc), lon, lat)
+        pid = memo.get(key)
+        if pid is None:  # a stop seen before (same string, default country, point) is not worked out again
+            pid = memo[key] = _stop(
+                raw, str(dc), lon, lat, gazetteer, resolutions, level=level, focus=focus, places=places
+            )
+        if not pid:
+            return ()
         stops.append(pid)
     collapsed = [s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1]]
     return tuple(collapsed)
+
+
+def _stop(
+    raw: str,
+    dc: str,
+    lon: float,
+    lat: float,
+    gazetteer: Gazetteer,
+    resolutions: dict[tuple[str, str], Resolution],
+    *,
+    level: str,
+    focus: str | None,
+    places: dict[str, Place],
+) -> str:
+    """The place id one written stop becomes at the level ("" when it places nothing)."""
+    res = resolutions.get((raw, dc))
+    has_point = not (np.isnan(lon) or np.isnan(lat))
+    if res is None or not res.resolved:
+        if not has_point:
+            return ""
+        pid = f"coord:{lon:.4f},{lat:.4f}"
+        places.setdefault(pid, gazetteer.place(pid))
+        return pid
+    pid = gazetteer.generalise(res.place_id, level=level, focus=focus)
+    place = gazetteer.place(pid)
+    if has_point and pid == res.place_id and place.level == "place":
+        # explicit coordinates refine a named place only where the place itself is drawn
+        pid = f"{pid}@{lon:.4f},{lat:.4f}"
+        place = Place(pid, place.name, place.level, place.country, place.admin1, lon, lat, place.population)
+    elif has_point and pid == res.place_id and level == "place":
+        # a stop named by a region, country or state with its own point: the name says how the stop
+        # generalises (a region stays a region); at place level the point itself is drawn
+        pid = f"{pid}@{lon:.4f},{lat:.4f}"
+        name = f"{place.name} at {lat:.4f}, {lon:.4f}"
+        admin1 = place.id if place.level == "admin1" else place.admin1
+        place = Place(pid, name, "place", place.country, admin1, lon, lat, 0)
+    places.setdefault(pid, place)
+    return pid
 
 
 def place_report(
