@@ -128,7 +128,8 @@ def breakdown(
     """
     rec = routed.records.loc[routed.records["routable"]] if routable is None else routable
     route_codes_, routes = route_codes if route_codes is not None else pd.factorize(rec["route"], sort=True)
-    value_codes, values = pd.factorize(rec[dimension].astype(str), sort=True)
+    value_codes, raw_values = pd.factorize(rec[dimension], sort=True)
+    values = np.array([str(v) for v in raw_values], dtype=object)
     # one bincount over (route, value) pairs instead of a groupby on two text columns
     width = max(len(values), 1)
     sums = np.bincount(route_codes_ * width + value_codes, weights=rec["persons"].to_numpy(), minlength=0)
@@ -280,7 +281,8 @@ BREAKDOWN_DIMENSIONS: tuple[str, ...] = (
 
 def aggregate(routed: Routed) -> Aggregates:
     """Count persons per route and per route and dimension value (exact; private)."""
-    rec = routed.records.loc[routed.records["routable"]]
+    columns = ["route", "persons", "year", *(d for d in BREAKDOWN_DIMENSIONS if d != "year")]
+    rec = routed.records.loc[routed.records["routable"].to_numpy(), columns]  # only what is counted
     codes = pd.factorize(rec["route"], sort=True)
     routes = route_table(routed, routable=rec, route_codes=codes)
     breakdowns = {dim: breakdown(routed, dim, routable=rec, route_codes=codes) for dim in BREAKDOWN_DIMENSIONS}

@@ -689,7 +689,14 @@ def _fast_csv(
     """
     if len(text) < FAST_CSV_MIN_BYTES or "\n\n" in text or "\n\r\n" in text or text.startswith(("\n", "\r")):
         return None
-    head = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), HEADER_SEARCH_ROWS))
+
+    def first_rows(sample: str) -> list[list[str]]:
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        return list(itertools.islice(reader, HEADER_SEARCH_ROWS))
+
+    head = first_rows(text[: 1 << 16])  # the header search needs the first rows only
+    if len(head) < HEADER_SEARCH_ROWS and len(text) > 1 << 16:  # very long rows: search the whole text
+        head = first_rows(text)
     first = _find_header(list(enumerate(head, start=1)), expected) if options.header_row is None else None
     if (options.header_row not in (None, 1)) or first not in (None, 0) or not head:
         return None
@@ -1235,6 +1242,9 @@ def apply_profile(
             flag(unreadable | outside, f"{stop}_lon", written, why)
             out[f"{stop}_lon"], out[f"{stop}_lat"] = lon, lat
             continue
+        if f"{stop}_lon" not in sources and f"{stop}_lat" not in sources:
+            out[f"{stop}_lon"] = out[f"{stop}_lat"] = pd.Series(np.full(n, np.nan))  # no such columns
+            continue
         lon_raw, lat_raw = col(f"{stop}_lon"), col(f"{stop}_lat")
         lon = pd.to_numeric(lon_raw.where(lon_raw.ne(""), np.nan), errors="coerce")
         lat = pd.to_numeric(lat_raw.where(lat_raw.ne(""), np.nan), errors="coerce")
@@ -1268,9 +1278,10 @@ def apply_profile(
         for k, column, value, reason in sorted(errors, key=lambda e: e[0])
     ]
     keep = ~rejected
+    # Series as they are (0..n-1 each): object columns stay object, nothing is copied into arrow strings
     everything = pd.DataFrame(
         {
-            k: (pd.Series(v.to_numpy(), dtype=v.dtype) if isinstance(v, pd.Series) else pd.Series(v, dtype=object))
+            k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else pd.Series(v, dtype=object))
             for k, v in out.items()
         }
     )

@@ -122,7 +122,7 @@ def build_routes(
     focus
         ISO3 of the focus country, kept at admin-1 (or place) level.
     """
-    frame = records.copy()
+    frame = records.copy(deep=False)  # new columns only: the records' own columns are not copied
     partner_codes, partners = pd.factorize(frame["partner"])
     dc = pd.Series(
         np.array([default_countries.get(str(p)) or "" for p in partners], dtype=object)[partner_codes],
@@ -134,24 +134,33 @@ def build_routes(
     # one code per distinct combination of stops, default country and coordinates
     codes = np.zeros(len(frame), dtype=np.int64)
     for column in keys:
+        if column.dtype.kind == "f" and column.isna().all():
+            continue  # no coordinates given in this column: nothing to tell combinations apart
         column_codes, uniques = pd.factorize(column, use_na_sentinel=False)
         codes = pd.factorize(codes * (len(uniques) + 1) + column_codes)[0].astype(np.int64)
-    _, first = np.unique(codes, return_index=True)  # the first row of each combination, by code
+    # codes are numbered in order of first appearance: the first row of each is where it first occurs
+    first = pd.Series(codes).drop_duplicates().index.to_numpy()
     n_combos = len(first)
     routes: dict[str, tuple[str, ...]] = {}
     places: dict[str, Place] = {}
     route_of_combo = np.empty(n_combos, dtype=object)
-    columns = [k.to_numpy() for k in keys]
+    columns = [k.iloc[first].to_numpy() for k in keys]
     memo: dict[tuple[str, str, float | None, float | None], str] = {}
-    for combo, row in enumerate(first):
-        values = tuple(column[row] for column in columns)
+    for combo in range(n_combos):
+        values = tuple(column[combo] for column in columns)
         stops = _route_for(values, gazetteer, resolutions, level=level, focus=focus, places=places, memo=memo)
         key = " > ".join(stops) if stops else ""
         if stops:
             routes[key] = stops
         route_of_combo[combo] = key
-    frame["route"] = route_of_combo[codes] if n_combos else np.array([], dtype=object)
-    frame["routable"] = frame["route"].ne("")
+    # a categorical column: a million rows share a few thousand route keys (no per-row strings)
+    keys_of_combo = route_of_combo if n_combos else np.array([], dtype=object)
+    route_codes, route_keys = pd.factorize(keys_of_combo, sort=True)
+    frame["route"] = pd.Categorical.from_codes(
+        route_codes[codes] if n_combos else np.array([], dtype=np.int64),
+        categories=pd.Index(list(route_keys), dtype=object),
+    )
+    frame["routable"] = (frame["route"] != "").to_numpy(dtype=bool)
     return Routed(records=frame, routes=routes, places=places, resolutions=resolutions)
 
 
@@ -172,12 +181,13 @@ def _route_for(
     memo = {} if memo is None else memo
     stops: list[str] = []
     for raw, lon, lat in raw_stops:
-        key = (raw, str(dc), lon, lat)
+        # a stop seen before (same string, default country, point) is not worked out again; NaN is
+        # never equal to itself, so a missing coordinate is keyed as None
+        key = (raw, str(dc), None if np.isnan(lon) else lon, None if np.isnan(lat) else lat)
         pid = memo.get(key)
-        if pid is None:  # a stop seen before (same string, default country, point) is not worked out again
-            pid = memo[key] = _stop(
-                raw, str(dc), lon, lat, gazetteer, resolutions, level=level, focus=focus, places=places
-            )
+        if pid is None:
+            pid = _stop(raw, str(dc), lon, lat, gazetteer, resolutions, level=level, focus=focus, places=places)
+            memo[key] = pid
         if not pid:
             return ()
         stops.append(pid)
