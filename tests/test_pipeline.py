@@ -203,20 +203,3 @@ def test_a_region_drawn_at_its_points_passes_the_leak_check(make_project):
     assert pd.read_csv(country.out_dir / "routes.csv", encoding="utf-8-sig")["route"].tolist() == [
         "Sub-Saharan Africa > Mediterranean"
     ]
-
-
-def test_reading_in_several_processes_gives_the_same_records(sample_project, monkeypatch):
-    from routemap.pipeline import load_records
-
-    (sample_project / "data" / "contributions" / "broken").mkdir()
-    (sample_project / "data" / "contributions" / "broken" / "x.xlsx").write_bytes(b"not a workbook")
-    serial = load_records(sample_project)
-    monkeypatch.setattr(pipeline, "PARALLEL_READ_BYTES", 0)  # every project counts as large
-    parallel = load_records(sample_project)
-    assert [a.file for a in parallel[2]] == [a.file for a in serial[2]]
-    assert [(a.status, a.rows_read, a.accepted, a.rejected) for a in parallel[2]] == [
-        (a.status, a.rows_read, a.accepted, a.rejected) for a in serial[2]
-    ]
-    assert parallel[3] == serial[3]  # the same warnings, in the same order
-    for one, other in zip(serial[1], parallel[1], strict=True):
-        pd.testing.assert_frame_equal(one.records, other.records)
