@@ -131,3 +131,25 @@ def test_sample_project_passes_the_leak_check_with_real_canaries(sample_project:
     text = _all_published_text(result.out_dir)
     for private in ("PSP-2041", "Pasport ditahan majikan", "Kampung Tersembunyi", "pusat-sokongan-pekerja"):
         assert private.casefold() not in text
+
+
+@pytest.mark.parametrize("planted", ["KEEP-10001", "DROP-20002"])
+def test_ids_of_accepted_and_rejected_rows_are_both_canaries(make_project, monkeypatch, planted):
+    rows = "Case no,Year,Origin,Destination\nKEEP-10001,2022,Indonesia,Johor\nDROP-20002,,Indonesia,Johor\n"
+    profile = '[columns]\nrecord_id = "Case no"\nyear = "Year"\norigin = "Origin"\ndestination = "Destination"\n'
+    project = make_project({"p": {"a.csv": rows, "partner.toml": profile}})
+    from routemap.pipeline import load_records
+
+    _, results, _, _ = load_records(project)
+    # the file keeps the rejected row's id; accepted ids come from the records, once for the build
+    assert results[0].private_values["record_id"] == {"DROP-20002"}
+    real_render = pipeline.render_map
+
+    def leaky_render(pub, path, **kwargs):
+        drawn = real_render(pub, path, **kwargs)
+        path.write_text(path.read_text(encoding="utf-8") + f"<!-- {planted} -->", encoding="utf-8")
+        return drawn
+
+    monkeypatch.setattr(pipeline, "render_map", leaky_render)
+    with pytest.raises(DisclosureError, match=r"map\.html: record_id value"):
+        build(project, min_count=1)

@@ -52,7 +52,7 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 #: Cells of a column looked at (the first filled ones); enough to see a pattern, quick on big files.
-SAMPLE = 500
+SAMPLE = 200
 
 
 def header_kind(header: str) -> str | None:

@@ -655,7 +655,10 @@ def read_table(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = 
     if not text.strip():
         raise ReadError(path, "the file is empty; export the sheet again with its header row")
     delimiter = options.delimiter if options.delimiter != "auto" else _sniff_delimiter(text)
-    fast = _fast_csv(path, text, delimiter, options, expected)
+    # UTF-8 as written: pyarrow parses the file's own bytes (no re-encoding of the decoded text)
+    utf8 = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    raw = utf8 if encoding in ("utf-8", "utf-8-sig") and not warnings else None
+    fast = _fast_csv(path, text, delimiter, options, expected, raw=raw)
     if fast is not None:
         fast.encoding = encoding
         fast.warnings = warnings
@@ -677,7 +680,13 @@ FAST_CSV_MIN_BYTES = 256 << 10
 
 
 def _fast_csv(
-    path: Path, text: str, delimiter: str, options: ReadOptions, expected: tuple[str, ...]
+    path: Path,
+    text: str,
+    delimiter: str,
+    options: ReadOptions,
+    expected: tuple[str, ...],
+    *,
+    raw: bytes | None = None,
 ) -> RawTable | None:
     """Read a large, well-formed CSV with pyarrow; ``None`` when the csv-module path must decide.
 
@@ -717,7 +726,7 @@ def _fast_csv(
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(raw if raw is not None else text.encode("utf-8")),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
@@ -745,8 +754,8 @@ def _fast_csv(
     if last < 0:
         return None
     keep = ~blank
-    frame = pd.DataFrame(
-        {i: pd.Series(table[n], dtype="str") for i, n in enumerate(names[:width])},
+    frame = pd.DataFrame(  # the trimmed cells, as the csv-module path keeps them after strip()
+        {i: pd.Series(column, dtype="str") for i, column in enumerate(columns)},
         columns=pd.Index(range(width)),
     )
     if not keep.all():
@@ -1428,10 +1437,13 @@ def _empty_records() -> pd.DataFrame:
     return frame
 
 
-def private_values(table: RawTable, profile: Profile) -> dict[str, set[str]]:
+def private_values(table: RawTable, profile: Profile, *, id_rows: np.ndarray | None = None) -> dict[str, set[str]]:
     """Distinct values that must never be published: ids, keys and every column the profile does not map.
 
-    Kept in memory for the leak check only; never written anywhere.
+    Kept in memory for the leak check only; never written anywhere. ``id_rows`` (a mask over the
+    table's rows) limits the record ids and person keys gathered here to those rows: the build
+    takes the accepted rows' ids from the records themselves, once, and only the rejected rows'
+    ids from here.
     """
     mapped: dict[int, str] = {}
     read = [*profile.columns.items(), *((f"{stop} coordinates", p.headers) for stop, p in profile.points.items())]
@@ -1450,7 +1462,11 @@ def private_values(table: RawTable, profile: Profile) -> dict[str, set[str]]:
         else:
             continue
         if len(table.rows):
-            distinct = pd.unique(table.rows[idx].astype(str).str.strip())
+            column = table.rows[idx]
+            if kind != "unmapped column" and id_rows is not None:
+                column = column[id_rows]
+            # cells read by pyarrow are trimmed already; the csv module's are trimmed here
+            distinct = pd.unique(column if column.dtype == "str" else column.astype(str).str.strip())
             out[kind].update(distinct.tolist() if hasattr(distinct, "tolist") else list(distinct))
             out[kind].discard("")
     return out
@@ -1497,8 +1513,10 @@ def read_contribution(
         )
     rows_read = len(table.rows) + len(table.bad_rows)
     encoding_problems = [Problem("warning", label, w, sheet=table.sheet) for w in table.warnings]
+    accepted_lines = applied.records["line"].to_numpy()
+    rejected_rows = ~np.isin(table.lines, accepted_lines) if len(table.lines) else np.zeros(0, dtype=bool)
     result = FileResult(
-        private_values=private_values(table, profile),
+        private_values=private_values(table, profile, id_rows=rejected_rows),
         partner=profile.partner,
         file=label,
         sha256=digest,
