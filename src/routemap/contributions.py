@@ -1224,7 +1224,11 @@ def apply_profile(
         for i, (written, (_, fell_back)) in enumerate(zip(uniques, looked_up, strict=True)):
             if fell_back:
                 vocab_fallbacks[(canon, str(written))] = [int(x) for x in line_numbers[codes == i]]
-        out[canon] = pd.Series(np.array([v for v, _ in looked_up], dtype=object)[codes], dtype=object)
+        # categorical over the whole vocabulary: the same categories in every file, so concatenating
+        # files keeps it, and counting by value later needs no hashing of a million strings
+        vocabulary = list(VOCABULARIES[canon])
+        value_codes = np.array([vocabulary.index(v) for v, _ in looked_up], dtype=np.int64)
+        out[canon] = pd.Series(pd.Categorical.from_codes(value_codes[codes], categories=pd.Index(vocabulary)))
     for (canon, value), lines in sorted(vocab_fallbacks.items(), key=lambda kv: (kv[1][0], kv[0])):
         header = header_of.get(canon, canon)
         where = f"{len(lines)} row{'s' if len(lines) != 1 else ''}"
