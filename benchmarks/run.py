@@ -192,7 +192,22 @@ def report(results: list[dict], map_text: str) -> str:
             f"({b['timings']['resolve'] / a['timings']['resolve']:.1f} x for 10 x the rows).",
         ]
     if map_text:
-        lines += ["", "## Map in headless Chromium vs geopandas explore()", "", "```", map_text, "```"]
+        clean = "warning:" not in map_text
+        lines += [
+            "",
+            "## Map in headless Chromium vs geopandas explore()",
+            "",
+            "Both pages loaded in the same Chromium run, every asset served locally; "
+            + (
+                "no console error and no failed request in any load."
+                if clean
+                else "console errors or failed requests were reported (see below)."
+            ),
+            "",
+            "```",
+            map_text,
+            "```",
+        ]
     return "\n".join(lines) + "\n"
 
 
