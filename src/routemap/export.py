@@ -11,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from routemap.aggregate import LEG_COLUMNS, PLACE_COLUMNS
 from routemap.disclosure import Publication
 from routemap.render.tables import route_frame
 
@@ -31,18 +32,8 @@ ROUTE_FIELDS: tuple[str, ...] = (
     "pct_children",
     "top_sector",
 )
-LEG_FIELDS: tuple[str, ...] = ("from_id", "to_id", "from_name", "to_name", "persons", "routes")
-PLACE_FIELDS: tuple[str, ...] = (
-    "place_id",
-    "name",
-    "level",
-    "country",
-    "persons",
-    "persons_start",
-    "persons_pass",
-    "persons_end",
-    "role",
-)
+LEG_FIELDS: tuple[str, ...] = LEG_COLUMNS  # the legs and places layers carry the aggregate's columns
+PLACE_FIELDS: tuple[str, ...] = PLACE_COLUMNS
 
 
 def routes_layer(pub: Publication) -> gpd.GeoDataFrame:
