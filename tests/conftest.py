@@ -16,7 +16,8 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def _shared_dir() -> Path:
-    """The workplace's shared folder: ``../shared`` beside the repository (or above a clone of it).
+    """The workplace's shared folder: ``../shared`` beside the repository (or above a clone of it,
+    or the workplace's own ``/work/shared`` for a clone made elsewhere).
 
     ``ROUTEMAP_SHARED_DIR`` overrides it. Real published data is read from there by path and never
     copied into the repository.
@@ -27,6 +28,10 @@ def _shared_dir() -> Path:
     for parent in REPO.parents:
         if (parent / "shared" / "realdata").is_dir():
             return parent / "shared"
+    # a clone made elsewhere (a CI scratch folder) still finds the workplace's shared folder
+    workplace = Path("/work/shared")
+    if (workplace / "realdata").is_dir():
+        return workplace
     return REPO.parent / "shared"
 
 
