@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from routemap._errors import ConfigError
+from routemap.contributions import MIN_YEAR
 from routemap.schema import (
     FIELDS,
     LANGUAGES,
@@ -172,7 +173,7 @@ def _write_xlsx(path: Path, lang: str) -> None:
     year = DataValidation(
         type="whole",
         operator="between",
-        formula1="1950",
+        formula1=str(MIN_YEAR),  # the same lower bound as the readers
         formula2="YEAR(TODAY())",
         allow_blank=True,
         showErrorMessage=True,
