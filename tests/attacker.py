@@ -1,32 +1,127 @@
-"""An attacker for disclosure tests: published figures as linear constraints, solved by linear programming.
+"""Attackers for disclosure tests: one that knows the algorithm and one that solves linear programs.
 
-Each unknown (a count shown as ``<5`` or ``x``) is a variable with the bounds its label gives; every
-relation a reader could assume between published figures (a route's total equals the sum of its
-sector cells; a leg's count equals the sum of the routes through it; …) is an equation. For every
-unknown the attacker minimises and maximises it subject to all equations; when the integer range
-left is a single value, that count is disclosed.
+``published_csvs`` runs routemap's own publication step (the disclosure gate, then every CSV table
+as the build writes it) on a table of exact counts and returns the files' bytes: the algorithm-aware
+attacker runs it on every alternative table and keeps those whose files are byte-identical.
+
+``witness`` builds, from a table and what was published of it, the alternative the README promises:
+every ``<5`` cell of every breakdown row set to 0 and its persons moved into the row's ``x`` cell.
+
+``Attacker`` writes published figures as linear constraints (with the bounds and implications of the
+rule) and minimises and maximises each unknown by linear programming.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import linprog
+
+from routemap.aggregate import ROUTE_COLUMNS, Aggregates
+from routemap.disclosure import HIDDEN_LABEL, publish
+from routemap.places import Place
+from routemap.render.tables import breakdown_table, build_tables, top_routes_table, write_csv, write_table_csv
+
+K = 5
+
+#: {route key (stops joined by " > "): {dimension: {value: persons}}}
+Table = Mapping[str, Mapping[str, Mapping[str, int]]]
+
+
+def aggregates_of(table: Table, *, dimensions: tuple[str, ...] = ("sector", "sex", "year")) -> Aggregates:
+    """Exact aggregates of routes given by their breakdowns (each dimension adds up to the route)."""
+    rows, cells, places, stops = [], {d: [] for d in dimensions}, {}, {}
+    years: list[int] = []
+    for key, dims in table.items():
+        names = key.split(" > ")
+        total = sum(next(iter(dims.values())).values())
+        rows.append((key, key, names[0], " > ".join(names[1:-1]), names[-1], len(names), total, total))
+        stops[key] = tuple(f"country:{n}" for n in names)
+        for n in names:
+            places[f"country:{n}"] = Place(f"country:{n}", n, "country", n, "", float(len(places)), 0.0)
+        for dim in dimensions:
+            split = dims.get(dim, {"2020" if dim == "year" else "unknown": total})
+            assert sum(split.values()) == total, (key, dim)
+            cells[dim] += [(key, str(v), int(n)) for v, n in split.items() if n]
+            if dim == "year":
+                years += [int(v) for v, n in split.items() if n]
+    routes = pd.DataFrame(rows, columns=list(ROUTE_COLUMNS))
+    routes = routes.sort_values(["persons", "label"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    breakdowns = {d: pd.DataFrame(c, columns=["route", "value", "persons"]) for d, c in cells.items()}
+    return Aggregates(routes, breakdowns, stops, places, (min(years), max(years)) if years else None)
+
+
+def published_csvs(
+    table: Table,
+    *,
+    min_count: int = K,
+    dimensions: tuple[str, ...] = ("sector", "sex", "year"),
+    only: tuple[str, ...] | None = None,
+) -> dict[str, bytes]:
+    """Every CSV a build writes for this table (routes.csv and each table), as bytes.
+
+    ``only`` names the files wanted (by default all): a quick first comparison on the files a
+    change can touch, before the full one.
+    """
+    pub = publish(aggregates_of(table, dimensions=dimensions), min_count=min_count)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        if only is None:
+            write_csv(pub.route_table(), out / "routes.csv")
+            tables = build_tables(pub)
+        else:
+            tables = [top_routes_table(pub)] if "top_routes.csv" in only else []
+            tables += [breakdown_table(pub, d) for d in dimensions if f"routes_by_{d}.csv" in only]
+        for t in tables:
+            write_table_csv(t, out / f"{t.key}.csv")
+        return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def witness(table: Table, *, min_count: int = K, dimensions: tuple[str, ...] = ("sector", "sex", "year")) -> dict:
+    """The alternative table the README promises: small cells emptied into each row's ``x`` cell.
+
+    Worked out from what was published (the labels of each row) and the exact table only: the
+    publication step is not asked what it would do.
+    """
+    pub = publish(aggregates_of(table, dimensions=dimensions), min_count=min_count)
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for key, dims in table.items():
+        out[key] = {}
+        for dim, split in dims.items():
+            if key not in set(pub.published_routes()["route"]):
+                out[key][dim] = dict(split)
+                continue
+            shown = pub.breakdown(dim)
+            shown = dict(
+                zip(shown.loc[shown["route"] == key, "value"], shown.loc[shown["route"] == key, "shown"], strict=True)
+            )
+            hidden = [v for v, s in shown.items() if s == HIDDEN_LABEL]
+            moved = {v: 0 if shown.get(v) == pub.label else n for v, n in split.items()}
+            if hidden:
+                x = hidden[0]
+                moved[x] = moved.get(x, 0) + sum(n for v, n in split.items() if shown.get(v) == pub.label)
+            out[key][dim] = {v: n for v, n in moved.items() if n}
+    return out
 
 
 @dataclass
 class Attacker:
-    """Unknown counts with bounds, known counts, and equations between them."""
+    """Unknown counts with bounds, known counts, and linear relations between them."""
 
     lower: dict[str, float] = field(default_factory=dict)
     upper: dict[str, float] = field(default_factory=dict)
     known: dict[str, int] = field(default_factory=dict)
     equations: list[tuple[dict[str, float], float, str]] = field(default_factory=list)
+    inequalities: list[tuple[dict[str, float], float, str]] = field(default_factory=list)
 
     def unknown(self, name: str, lo: float, hi: float | None) -> None:
-        """A suppressed count in [lo, hi] (``hi=None``: unbounded above)."""
+        """A hidden count in [lo, hi] (``hi=None``: unbounded above)."""
         self.lower[name] = lo
         self.upper[name] = math.inf if hi is None else hi
 
@@ -35,67 +130,87 @@ class Attacker:
         self.known[name] = count
 
     def equation(self, terms: dict[str, float], total: float | str, why: str) -> None:
-        """``sum(coef * name) == total`` where names may be known or unknown; ``total`` a number or a name."""
+        """``sum(coef * name) == total``; ``total`` a number or a name."""
         terms = dict(terms)
         if isinstance(total, str):
             terms[total] = terms.get(total, 0.0) - 1.0
             total = 0.0
         self.equations.append((terms, float(total), why))
 
-    def _system(self, groups: set[str] | None) -> tuple[list[str], np.ndarray, np.ndarray] | None:
-        names = sorted(self.lower)
-        index = {n: i for i, n in enumerate(names)}
-        rows, rhs = [], []
-        for terms, total, why in self.equations:
-            if groups is not None and why not in groups:
-                continue
-            row = np.zeros(len(names))
+    def at_least(self, terms: dict[str, float], bound: float, why: str) -> None:
+        """``sum(coef * name) >= bound`` (an implication of the rule, for example)."""
+        self.inequalities.append((terms, float(bound), why))
+
+    def _rows(self, rows: list[tuple[dict[str, float], float, str]], index: dict[str, int]) -> tuple[list, list]:
+        a, b = [], []
+        for terms, total, _ in rows:
+            row = np.zeros(len(index))
             constant = 0.0
             for name, coef in terms.items():
                 if name in index:
                     row[index[name]] += coef
-                elif name in self.known:
-                    constant += coef * self.known[name]
                 else:
-                    return None  # an equation about a figure nobody published: not usable
-            if not row.any():
-                continue
-            rows.append(row)
-            rhs.append(total - constant)
-        if not rows:
-            return names, np.zeros((0, len(names))), np.zeros(0)
-        return names, np.array(rows), np.array(rhs)
+                    constant += coef * self.known[name]
+            if row.any():
+                a.append(row)
+                b.append(total - constant)
+        return a, b
 
-    def consistent(self, groups: set[str] | None = None) -> bool:
-        """Whether the equations (of the given groups) can all hold: a wrong guess about a rule is not."""
-        system = self._system(groups)
-        if system is None:
-            return False
-        names, a_eq, b_eq = system
-        bounds = [(self.lower[n], None if math.isinf(self.upper[n]) else self.upper[n]) for n in names]
-        if not len(a_eq):
-            return True
-        res = linprog(np.zeros(len(names)), A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        return bool(res.status == 0)
+    def _components(self) -> list[list[str]]:
+        """Unknowns that share a relation, grouped: each group is solved on its own (same answers, faster)."""
+        parent = {n: n for n in self.lower}
 
-    def disclosed(self, groups: set[str] | None = None) -> dict[str, int]:
-        """Unknowns whose integer range, given the equations, holds a single value."""
-        system = self._system(groups)
-        if system is None:
-            return {}
-        names, a_eq, b_eq = system
-        if not len(a_eq):
-            return {n: int(self.lower[n]) for n in names if self.lower[n] == self.upper[n]}
-        bounds = [(self.lower[n], None if math.isinf(self.upper[n]) else self.upper[n]) for n in names]
-        out: dict[str, int] = {}
-        for i, name in enumerate(names):
-            c = np.zeros(len(names))
-            c[i] = 1.0
-            low = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-            high = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-            if low.status != 0 or high.status != 0:
-                continue  # infeasible: these equations are not how the figures were made
-            lo, hi = math.ceil(low.fun - 1e-7), math.floor(-high.fun + 1e-7)
-            if lo == hi:
-                out[name] = lo
+        def find(n: str) -> str:
+            while parent[n] != n:
+                parent[n] = parent[parent[n]]
+                n = parent[n]
+            return n
+
+        for terms, _, _ in [*self.equations, *self.inequalities]:
+            names = [n for n in terms if n in parent]
+            for other in names[1:]:
+                parent[find(other)] = find(names[0])
+        groups: dict[str, list[str]] = {}
+        for n in sorted(self.lower):
+            groups.setdefault(find(n), []).append(n)
+        return list(groups.values())
+
+    def ranges(self) -> dict[str, tuple[int, int]]:
+        """The integer range left for every unknown, given everything written down."""
+        out: dict[str, tuple[int, int]] = {}
+        for names in self._components():
+            index = {n: i for i, n in enumerate(names)}
+            mine = set(names)
+            eqs = [r for r in self.equations if mine & r[0].keys()]
+            ges = [r for r in self.inequalities if mine & r[0].keys()]
+            a_eq, b_eq = self._rows(eqs, index)
+            a_ge, b_ge = self._rows(ges, index)
+            bounds = [(self.lower[n], None if math.isinf(self.upper[n]) else self.upper[n]) for n in names]
+            kwargs = {
+                "A_eq": np.array(a_eq) if a_eq else None,
+                "b_eq": np.array(b_eq) if b_eq else None,
+                "A_ub": -np.array(a_ge) if a_ge else None,
+                "b_ub": -np.array(b_ge) if b_ge else None,
+                "bounds": bounds,
+                "method": "highs",
+            }
+            for i, name in enumerate(names):
+                c = np.zeros(len(names))
+                c[i] = 1.0
+                low = linprog(c, **kwargs)
+                high = linprog(-c, **kwargs)
+                assert low.status == 0 and high.status != 2, f"the constraints are inconsistent ({name})"
+                hi = math.inf if high.status == 3 else math.floor(-high.fun + 1e-7)
+                out[name] = (math.ceil(low.fun - 1e-7), hi)  # type: ignore[assignment]
         return out
+
+
+def with_cells(table: Table, updates: Mapping[tuple[str, str], Mapping[str, int]]) -> dict:
+    """A copy of a table with some (route, dimension) splits replaced."""
+    out = {k: {d: dict(s) for d, s in dims.items()} for k, dims in table.items()}
+    for (key, dim), split in updates.items():
+        out[key][dim] = dict(split)
+    return out
+
+
+__all__ = ["Attacker", "K", "aggregates_of", "published_csvs", "replace", "with_cells", "witness"]

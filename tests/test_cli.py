@@ -226,17 +226,15 @@ def test_build_sample_matches_counts_made_from_the_raw_files(sample_project: Pat
 
     expected, rows_per_file = expected_sample_counts(sample_project)
     published = {r["route"]: r["persons"] for r in rows}
-    assert set(published) == set(expected)
-    for label, persons in expected.items():
-        shown = str(persons) if persons >= 5 else "<5"
-        assert published[label] == shown, label
+    # routes below 5 persons are not listed at all; the others with their exact counts
+    assert published == {label: str(n) for label, n in expected.items() if n >= 5}
+    assert any(n < 5 for n in expected.values())
     total = sum(expected.values())
     published_total = sum(v for v in expected.values() if v >= 5)  # shares are of persons on published routes
     for r in rows:
-        if r["persons"] != "<5":
-            assert r["share"] == f"{100 * int(r['persons']) / published_total:.1f}"
-            stops = r["route"].split(" > ")
-            assert (r["origin"], r["destination"], r["transit"]) == (stops[0], stops[-1], " > ".join(stops[1:-1]))
+        assert r["share"] == f"{100 * int(r['persons']) / published_total:.1f}"
+        stops = r["route"].split(" > ")
+        assert (r["origin"], r["destination"], r["transit"]) == (stops[0], stops[-1], " > ".join(stops[1:-1]))
 
     record = json.loads((sample_project / ".routemap" / "build.json").read_text())
     by_file = {f["file"]: f for f in record["files"]}
@@ -263,9 +261,13 @@ def test_build_summary_and_country_level_override(sample_project: Path, tmp_path
     result = CliRunner().invoke(main, ["build", str(sample_project), "--out", str(out), "--min-count", "20"])
     assert result.exit_code == 0, result.output
     assert "read 1980 rows from 4 file(s)" in result.output
-    assert "below 20 (shown as <20)" in result.output
-    text = (out / "routes.csv").read_text(encoding="utf-8-sig")
-    assert "<20" in text and "<5" not in text
+    assert "below 20 (not listed)" in result.output
+    with (out / "routes.csv").open(encoding="utf-8-sig", newline="") as fh:
+        persons = [int(r["persons"]) for r in csv.DictReader(fh)]
+    assert persons and min(persons) >= 20
+    with (out / "routes_by_sex.csv").open(encoding="utf-8-sig", newline="") as fh:
+        cells = [v for r in csv.DictReader(fh) for k, v in r.items() if k not in ("rank", "route", "persons")]
+    assert "<20" in cells and "<5" not in cells
 
 
 def test_build_errors_are_messages_not_tracebacks(tmp_path: Path):

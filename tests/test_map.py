@@ -81,11 +81,11 @@ def xss_project(make_project) -> Path:
 def sector_project(make_project) -> Path:
     """Routes whose sector layers can be worked out by hand (min_count 5, country level).
 
-    Nepal > Malaysia: agriculture 10, construction 6 -> both published.
-    Myanmar > Thailand > Malaysia: agriculture 8, fishing 2 -> fishing below 5, and agriculture would
-    then be 10 - 2, so it is suppressed too: the route is in no sector layer.
-    Cambodia > Thailand: construction 7 -> published.
-    Vietnam > Malaysia: 3 persons -> the route itself is suppressed.
+    Every other sector of a route is 0, shown <5, so each row also hides its largest cell:
+    Nepal > Malaysia: agriculture 10 (hidden), construction 6 (published).
+    Myanmar > Thailand > Malaysia: agriculture 8 (hidden), fishing 2 (<5): in no sector layer.
+    Cambodia > Thailand: construction 7 (hidden): in no sector layer.
+    Vietnam > Malaysia: 3 persons -> the route itself is not published.
     """
     rows = "year,origin,transit,destination,persons,sector\n"
     rows += "2021,Nepal,,Malaysia,10,agriculture\n2022,Nepal,,Malaysia,6,construction\n"
@@ -228,7 +228,7 @@ def test_every_label_is_escaped_and_no_unused_assets(xss_project: Path):
     data = _page_data(page)
     assert data["titleHtml"] == (
         "<h1>Routes &lt;script&gt;alert(2)&lt;/script&gt; &amp; more</h1>"
-        "<p>2020–2021 · 2 contributing organisations: &lt;b onmouseover=&quot;alert(3)&quot;&gt;Shelter&lt;/b&gt;</p>"
+        "<p>2 contributing organisations: &lt;b onmouseover=&quot;alert(3)&quot;&gt;Shelter&lt;/b&gt;</p>"
     )
     for unused in ("jquery", "bootstrap", "awesome-markers", "fontawesome"):
         assert unused not in page.lower(), unused
@@ -298,9 +298,11 @@ def test_a_1000_leg_map_is_under_600_kb(tmp_path: Path):
     size = (tmp_path / "map.html").stat().st_size
     assert size < 600_000, size
     data = _page_data((tmp_path / "map.html").read_text(encoding="utf-8"))
-    # tooltips carry their details: the biggest route has 69 persons, 59 of them women, 5 children
+    # tooltips carry the details published figures prove: the biggest route has 69 persons, of whom 59 are
+    # women and 5 children; sex and age rows each hide their largest cell (other/unknown are 0: small), so the
+    # shares are ranges (83.6-85.5 %, 7.2-7.7 %) and left out, while construction is proven the top sector
     leg = data["layers"][0]["legs"][0]
-    assert leg[2] == 69 and leg[5] == ["construction", 85.5, 7.2]
+    assert leg[2] == 69 and leg[5] == ["construction", None, None]
 
 
 def test_width_classes_are_round_numbers_from_min_count():
@@ -325,27 +327,31 @@ def test_routes_over_the_pacific_are_drawn_in_one_piece():
 
 
 def test_leg_details_pool_only_published_cells(make_project):
-    # Nepal > Thailand > Malaysia: 5 women, 10 men; Nepal > Thailand: 6 women, 5 men (every cell published).
-    # On the leg Nepal > Thailand: 11 women of 26 = 42.3 %.
+    # Nepal > Thailand > Malaysia: 5 women, 10 men, 5 of unknown sex; Nepal > Thailand: 6 women, 5 men,
+    # 5 unknown. Each sex row hides unknown (other is 0, shown <5), so women and men are published.
+    # On the leg Nepal > Thailand: 11 women of 26 women and men = 42 %. Sectors: construction and 5 in
+    # agriculture; construction is hidden (the largest), but the rule proves it is more than agriculture.
     rows = "year,origin,transit,destination,persons,sex,sector\n"
-    rows += "2021,Nepal,Thailand,Malaysia,5,female,construction\n2021,Nepal,Thailand,Malaysia,10,male,construction\n"
+    rows += "2021,Nepal,Thailand,Malaysia,5,female,agriculture\n2021,Nepal,Thailand,Malaysia,10,male,construction\n"
+    rows += "2021,Nepal,Thailand,Malaysia,5,,construction\n2021,Nepal,,Thailand,5,,agriculture\n"
     rows += "2021,Nepal,,Thailand,6,female,construction\n2021,Nepal,,Thailand,5,male,construction\n"
     project = make_project({"p": {"a.csv": rows}}, settings='level = "country"\n')
     build(project)
     data = _page_data((project / "output" / "map.html").read_text(encoding="utf-8"))
     names = [p[2] for p in data["places"]]
     legs = {(names[leg[0]], names[leg[1]]): leg for leg in data["layers"][0]["legs"]}
-    assert legs[("Nepal", "Thailand")][2] == 26
-    assert legs[("Nepal", "Thailand")][5] == ["construction", 42.3, None]
-    assert legs[("Thailand", "Malaysia")][5] == ["construction", 33.3, None]
+    assert legs[("Nepal", "Thailand")][2] == 36
+    assert legs[("Nepal", "Thailand")][5] == ["construction", 42.0, None]
+    assert legs[("Thailand", "Malaysia")][5] == ["construction", 33.0, None]
 
 
 def test_leg_details_are_left_out_when_a_route_on_the_leg_hides_them(make_project):
-    # Nepal > Thailand > Vietnam: 6 women, 2 men -> the men's cell is suppressed, and with it the women's,
-    # so the leg Nepal > Thailand shows no share of women; its sector is still the top of every route.
+    # Nepal > Thailand > Vietnam: 6 women, 5 men, other and unknown 0 (shown <5) -> the largest, women, is
+    # hidden, so the leg Nepal > Thailand shows no share of women; fishing is still the proven top of each route.
     rows = "year,origin,transit,destination,persons,sex,sector\n"
-    rows += "2021,Nepal,,Thailand,6,female,fishing\n2021,Nepal,,Thailand,5,male,fishing\n"
-    rows += "2021,Nepal,Thailand,Vietnam,6,female,fishing\n2021,Nepal,Thailand,Vietnam,2,male,fishing\n"
+    rows += "2021,Nepal,,Thailand,6,female,fishing\n2021,Nepal,,Thailand,5,male,agriculture\n"
+    rows += "2021,Nepal,,Thailand,5,,fishing\n"
+    rows += "2021,Nepal,Thailand,Vietnam,6,female,fishing\n2021,Nepal,Thailand,Vietnam,5,male,agriculture\n"
     project = make_project({"p": {"a.csv": rows}}, settings='level = "country"\n')
     build(project)
     data = _page_data((project / "output" / "map.html").read_text(encoding="utf-8"))
@@ -543,7 +549,7 @@ def test_layers_by_sector_from_the_cli(sector_project: Path, artifacts: Path, tm
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(sector_project), "--by", "sector", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "map draws 4 legs and 5 places in 3 layers" in result.output
+    assert "map draws 4 legs and 5 places in 2 layers" in result.output
     with serve(out) as base, browser_page() as (page, report):
         install_routes(page, report, base)
         map_id = _open(page, base)
@@ -555,16 +561,15 @@ def test_layers_by_sector_from_the_cli(sector_project: Path, artifacts: Path, tm
             labels.nth(i).click()
             counts[text] = page.evaluate(COUNT_DRAWN, map_id)
         labels.nth(1).click()
-        tip = _hover_leg(page, map_id, 10)
+        tip = _hover_leg(page, map_id, 6)
         page.screenshot(path=str(artifacts / "sector-layers.png"))
-    assert shown == ["All routes (33)", "Sector: Agriculture (10)", "Sector: Construction (13)"]
+    assert shown == ["All routes (33)", "Sector: Construction (6)"]
     assert counts == {
         "All routes (33)": {"legs": 4, "places": 5},
-        "Sector: Agriculture (10)": {"legs": 1, "places": 2},  # Nepal > Malaysia
-        "Sector: Construction (13)": {"legs": 2, "places": 4},  # Nepal > Malaysia 6, Cambodia > Thailand 7
+        "Sector: Construction (6)": {"legs": 1, "places": 2},  # Nepal > Malaysia's published 6
     }
-    assert [(x["legs"], x["places"], x["persons"]) for x in layers] == [(4, 5, 33), (1, 2, 10), (2, 4, 13)]
-    assert tip.splitlines()[:2] == ["Nepal → Malaysia: 10 persons", "Sector: Agriculture"]
+    assert [(x["legs"], x["places"], x["persons"]) for x in layers] == [(4, 5, 33), (1, 2, 6)]
+    assert tip.splitlines()[:2] == ["Nepal → Malaysia: 6 persons", "Sector: Construction"]
     assert report.console_errors == [] and report.page_errors == [] and report.failed_requests == []
 
 

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, SHARED
+from routemap.audit import published_text
 from routemap.cli import main
 from routemap.contributions import load_profile, read_contribution, read_profile
 
@@ -84,8 +85,8 @@ def _table(path: Path) -> list[dict[str, str]]:
 
 
 def _published(counts: Counter[str]) -> dict[str, str]:
-    """What routes.csv must say for exact counts: the count, or <5 below the minimum."""
-    return {route: str(n) if n >= MIN_COUNT else SUPPRESSED for route, n in counts.items()}
+    """What routes.csv must say for exact counts: the count; routes below the minimum are not listed."""
+    return {route: str(n) for route, n in counts.items() if n >= MIN_COUNT}
 
 
 def _route(stops: list[str]) -> str:
@@ -94,19 +95,27 @@ def _route(stops: list[str]) -> str:
 
 
 def _check_breakdown(path: Path, expected: dict[str, Counter[str]]) -> None:
-    """Every cell of a published breakdown agrees with the exact count behind it."""
-    for row in _table(path):
+    """Every cell of a published breakdown agrees with the exact count behind it.
+
+    A count below the minimum, zero included, is shown as <5; a row with any such count hides one
+    more cell (x); a value left out as a column has no count of the minimum or more in any row.
+    """
+    rows = _table(path)
+    shown_values = [c for c in rows[0] if c not in ("rank", "route", "persons")] if rows else []
+    for row in rows:
         exact = expected[row["route"]]
-        for value, cell in row.items():
-            if value in ("rank", "route", "persons"):
-                continue
-            n = exact.get(value, 0)
+        assert int(row["persons"]) == sum(exact.values())
+        for value in shown_values:
+            n, cell = exact.get(value, 0), row[value]
             if cell == SUPPRESSED:
-                assert 1 <= n < MIN_COUNT, (row["route"], value, n)
-            elif cell == "x":  # hidden so that no <5 can be worked out: a count of at least the minimum
-                assert n >= MIN_COUNT, (row["route"], value, n)
-            else:
-                assert int(cell) == n, (row["route"], value, cell, n)
+                assert n < MIN_COUNT, (row["route"], value, n)
+            elif cell != "x":
+                assert int(cell) == n >= MIN_COUNT, (row["route"], value, cell, n)
+        hidden = [v for v in shown_values if row[v] == "x"]
+        assert len(hidden) <= 1, row
+        for value, n in exact.items():
+            if value not in shown_values:
+                assert n < MIN_COUNT, (row["route"], value, n)
 
 
 def _map_places(out: Path) -> list[str]:
@@ -166,7 +175,7 @@ def test_ctdc_routes_as_published_match_independent_counts(ctdc_out: Path, ctdc_
     counts = Counter(route for _, _, route in _ctdc_routable(ctdc_rows))
     table = _table(ctdc_out / "routes.csv")
     assert {r["route"]: r["persons"] for r in table} == _published(counts)
-    assert {r["route"]: r["persons"] for r in table if r["persons"] != SUPPRESSED} == {
+    assert {r["route"]: r["persons"] for r in table} == {
         "Cambodia > Malaysia": "14",
         "Cambodia > China": "13",
         "Cambodia": "13",  # domestic: origin and destination are the same country
@@ -178,7 +187,7 @@ def test_ctdc_routes_as_published_match_independent_counts(ctdc_out: Path, ctdc_
     shown = sum(n for n in counts.values() if n >= MIN_COUNT)
     for row in table:
         n = counts[row["route"]]
-        assert row["share"] == (f"{100 * n / shown:.1f}" if n >= MIN_COUNT else ""), row
+        assert row["share"] == f"{100 * n / shown:.1f}", row
 
 
 def test_ctdc_missing_and_unknown_citizenship_never_become_a_country(
@@ -317,9 +326,7 @@ def test_iom_regions_are_never_drawn_as_countries(iom_out: Path, iom_rows: list[
     gpkg = _gpkg_places(iom_out)
     assert gpkg and all(level == "region" and not country and name in regions for name, level, country in gpkg)
     assert set(_map_places(iom_out)) <= regions
-    published = {
-        s for r in _table(iom_out / "routes.csv") if r["persons"] != SUPPRESSED for s in r["route"].split(" > ")
-    }
+    published = {s for r in _table(iom_out / "routes.csv") for s in r["route"].split(" > ")}
     assert set(_map_places(iom_out)) == published
     for row in _table(iom_out / "routes.csv"):  # no region is split into its countries along a route
         assert all(stop in regions for stop in row["route"].split(" > ")), row
@@ -328,20 +335,31 @@ def test_iom_regions_are_never_drawn_as_countries(iom_out: Path, iom_rows: list[
         assert free_text not in text
 
 
-def test_iom_place_level_draws_the_incident_points(tmp_path: Path, iom_rows: list[dict[str, str]]):
+def test_iom_place_level_never_publishes_an_incident_point(tmp_path: Path, iom_rows: list[dict[str, str]]):
+    """Incident coordinates are a case's own: at place level a stop named by a region stays that region,
+    drawn at the region's point; no output holds any of the incidents' coordinates."""
     project = _project(tmp_path, "iom", IOM, "missing_migrants.toml")
-    out = _build(project, "--level", "place", "--formats", "csv")
+    out = _build(project, "--level", "place", "--formats", "csv,md,html,geojson,gpkg")
     counts: Counter[str] = Counter()
     for row in iom_rows:
         if row["Region of Origin"] in ("Unknown", "Mixed"):
             continue
-        incident = _region(row["Region of Incident"])
-        point = re.fullmatch(r"POINT \((\S+) (\S+)\)", row["Coordinates"])
-        if point:  # drawn at its point, named after its region; the 57 without one stay the region
-            incident = f"{incident} at {float(point[2]):.4f}, {float(point[1]):.4f}"
-        counts[_route([_region(row["Region of Origin"]), incident])] += int(row["Total Number of Dead and Missing"])
-    assert sum(1 for r in iom_rows if not r["Coordinates"]) == 57
+        route = _route([_region(row["Region of Origin"]), _region(row["Region of Incident"])])
+        counts[route] += int(row["Total Number of Dead and Missing"])
     assert {r["route"]: r["persons"] for r in _table(out / "routes.csv")} == _published(counts)
+    incidents = set()
+    for row in iom_rows:
+        found = re.fullmatch(r"POINT \((\S+) (\S+)\)", row["Coordinates"])
+        if found:  # (lon, lat) to 3 decimals (about 100 m), either order
+            lon, lat = round(float(found[1]), 3), round(float(found[2]), 3)
+            incidents.update({(lon, lat), (lat, lon)})
+    incidents.discard((0.0, 0.0))  # one incident is recorded at 0, 0
+    text = "\n".join(published_text(p) for p in out.iterdir())
+    pairs = {
+        (round(float(a), 3), round(float(b), 3)) for a, b in re.findall(r"(-?\d+\.\d+)[\s,\[\]]+(?=(-?\d+\.\d+))", text)
+    }
+    assert len(incidents) > 10_000 and len(pairs) > 100
+    assert not pairs & incidents
 
 
 # ---------------------------------------------------------------------------------------------- profiles

@@ -47,16 +47,25 @@ def test_domestic_route_has_one_stop(tmp_path, gazetteer: Gazetteer):
     assert route_names(gazetteer, routed, routed.records.loc[0, "route"]) == ["Cambodia"]
 
 
-def test_explicit_coordinates_place_an_unnamed_stop(tmp_path, gazetteer: Gazetteer):
+def test_explicit_coordinates_name_an_unnamed_stop_after_the_settlement_they_lie_near(tmp_path, gazetteer: Gazetteer):
     rec = records_from(
         tmp_path,
-        "year,origin,destination,destination_lon,destination_lat\n2020,Myanmar,Somewhere unknown,100.5,13.75\n",
+        "year,origin,destination,destination_lon,destination_lat\n"
+        "2020,Myanmar,Somewhere unknown,100.5,13.75\n"  # 0.5 km from Bangkok's centre
+        "2020,Myanmar,Somewhere at sea,95.0,10.0\n",  # no settlement within 10 km
     )
     res = resolve_records(rec, gazetteer, default_countries={})
-    routed = build_routes(rec, gazetteer, res, default_countries={}, level="country")
-    stops = routed.routes[routed.records.loc[0, "route"]]
-    assert stops[-1] == "coord:100.5000,13.7500"
-    assert routed.places[stops[-1]].lon == 100.5
+    for level, last in (("country", "country:THA"), ("admin1", None), ("place", "city:1609350")):
+        routed = build_routes(rec, gazetteer, res, default_countries={}, level=level)
+        stops = routed.routes[routed.records.loc[0, "route"]]
+        if last:
+            assert stops[-1] == last
+        place = routed.places[stops[-1]]
+        assert place.country == "THA"
+        # drawn at the gazetteer's point, never at the record's own
+        assert (round(place.lon, 4), round(place.lat, 4)) != (100.5, 13.75)
+        assert not routed.records.loc[1, "routable"]
+        assert all(not pid.startswith("coord:") and "@" not in pid for pid in routed.places)
 
 
 def test_place_report_counts_rows_per_string(tmp_path, gazetteer: Gazetteer):
@@ -81,46 +90,31 @@ def test_place_report_says_when_coordinates_place_a_string(tmp_path, gazetteer: 
         "2020,Myanmar,Bangkok,100.52,13.74\n"
         "2021,Myanmar,Bangkok,,\n"
         "2021,Myanmar,Kampung X,,\n"
-        "2021,Myanmar,Kampung X,101.0,3.0\n",
+        "2021,Myanmar,Kampung X,95.0,10.0\n",
     )
     res = resolve_records(rec, gazetteer, default_countries={})
     report = place_report(rec, gazetteer, res, default_countries={}).set_index("raw")
     somewhere = report.loc["Somewhere unknown"]
-    assert (somewhere["method"], somewhere["place_id"], somewhere["coordinate_rows"]) == (
-        "coordinates",
-        "coord:100.5000,13.7500",
-        1,
-    )
-    assert (somewhere["lon"], somewhere["lat"]) == (100.5, 13.75)
+    assert (somewhere["method"], somewhere["name"], somewhere["coordinate_rows"]) == ("coordinates", "Bangkok", 1)
+    assert "placed at the settlement within 10 km: Bangkok (city, Thailand)" in somewhere["note"]
     assert report.loc["Bangkok", "method"] == "exact" and report.loc["Bangkok", "coordinate_rows"] == 1
-    assert "1 row(s) give their own coordinates" in report.loc["Bangkok", "note"]
+    assert "1 row(s) give their own coordinates (not used: the name places it)" in report.loc["Bangkok", "note"]
     assert report.loc["Kampung X", "method"] == "unresolved"
-    assert "1 of 2 rows placed by their own coordinates" in report.loc["Kampung X", "note"]
+    assert "no settlement within 10 km" in report.loc["Kampung X", "note"]
     assert report.loc["Myanmar", "coordinate_rows"] == 0
 
 
-def test_a_region_with_its_own_point_stays_a_region_until_place_level(tmp_path, gazetteer: Gazetteer):
+def test_a_named_stop_with_its_own_point_is_the_named_place_at_every_level(tmp_path, gazetteer: Gazetteer):
     rec = records_from(
         tmp_path,
         "year,origin,destination,destination_lon,destination_lat\n"
         "2020,Sub-Saharan Africa (P),Mediterranean,14.3336,27.0663\n2020,Eritrea,Libya,14.44,27.02\n",
     )
     res = resolve_records(rec, gazetteer, default_countries={})
-    for level in ("country", "admin1"):
+    for level in ("country", "admin1", "place"):
         routed = build_routes(rec, gazetteer, res, default_countries={}, level=level)
         first, second = (routed.routes[k] for k in routed.records["route"])
         assert first == ("region:sub-saharan-africa", "region:mediterranean")  # never drawn as a country
         assert second == ("country:ERI", "country:LBY")
-    routed = build_routes(rec, gazetteer, res, default_countries={}, level="place")
-    first, second = (routed.routes[k] for k in routed.records["route"])
-    assert first == ("region:sub-saharan-africa", "region:mediterranean@14.3336,27.0663")
-    point = routed.places[first[1]]
-    assert (point.name, point.level, point.country, point.lon, point.lat) == (
-        "Mediterranean at 27.0663, 14.3336",
-        "place",
-        "",
-        14.3336,
-        27.0663,
-    )
-    assert routed.places[second[1]].name == "Libya at 27.0200, 14.4400"
-    assert routed.places[second[1]].country == "LBY"
+        # the point is the region's or country's own, not the record's
+        assert (routed.places[first[1]].lon, routed.places[first[1]].lat) != (14.3336, 27.0663)

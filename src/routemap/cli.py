@@ -182,8 +182,8 @@ def build(
         f"{t['rejected']} rejected, {t['merged']} merged as duplicates; {t['routable']} routable"
     )
     click.echo(
-        f"routes: {t['routes_published']} published, {t['routes_suppressed']} below {result.settings.min_count} "
-        f"(shown as <{result.settings.min_count}); map draws {result.drawn.get('legs', 0)} legs and "
+        f"routes: {t['routes_published']} published, {t['routes_not_listed']} below {result.settings.min_count} "
+        f"(not listed); map draws {result.drawn.get('legs', 0)} legs and "
         f"{result.drawn.get('places', 0)} places"
         + (f" in {result.drawn['layers']} layers" if result.drawn.get("layers", 1) > 1 else "")
     )

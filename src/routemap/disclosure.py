@@ -1,143 +1,183 @@
 """Disclosure control: the one gate between exact private aggregates and every published figure.
 
-Rules (README "Privacy" explains them for readers):
+The rules (README "Privacy" explains them for readers; the attacker knows all of them):
 
-1. **Primary suppression.** A route with fewer than ``min_count`` persons is listed with its count
-   shown as ``<k`` and is never drawn or counted anywhere else. In a breakdown (route x sector,
-   year, sex, …) a cell below ``min_count`` is shown as ``<k``.
-2. **Derived figures are sums of published figures.** Legs, places, origins, destinations, map
-   layers and the share column are computed from published counts only, so they carry no
-   information about suppressed ones. In particular ``share`` is a route's share of the persons on
-   all *published* routes: a share of a total that contained suppressed counts would pin that total.
-3. **Complementary suppression in breakdowns.** A published route's total is the margin of each of
-   its breakdown rows, so one suppressed cell would be that total minus the others. In every row
-   the attacker's feasible interval of each suppressed cell is computed from the margin and the
-   bounds the labels give (``<k``: 1..k-1; ``x``: at least k); while some suppressed cell is pinned
-   to a single value, the smallest published cell of the row is suppressed too (shown as ``x``). A
-   row that cannot be protected even with every cell suppressed is withheld from that breakdown.
-4. Breakdowns and map layers cover published routes only; a suppressed route has no breakdown.
-5. Percentages of women and children and the top sector of a route are published only when every
-   cell they depend on is published (or, for the top sector, when no suppressed cell could exceed it).
+1. **Routes.** A route with at least ``min_count`` persons is published with its exact count. A
+   route with fewer is not listed anywhere: its existence is not published either, so a reader can
+   never rule out that a hidden route has no person at all.
+2. **Breakdown rows** (a published route by sector, sex, year, …) have fixed columns: every value
+   of the vocabulary (every year of the period for ``year``), zero included. In a row where any
+   column holds fewer than ``min_count`` persons — zero included — every such cell is shown as
+   ``<5`` and one more cell is hidden, shown as ``x``: ``unknown`` if it is not small, else ``other``,
+   else the largest other cell (ties: column order). A row with no small cell is published in full.
+   Because zeros look like small counts and the hidden cell takes any value, moving every small
+   count of a row into its ``x`` cell gives an input that publishes byte-identical outputs: whatever
+   a reader combines, every ``<5`` cell may be 0, and no hidden count can be pinned (tests/attacker.py
+   checks this by running the rule on every alternative input).
+3. **Derived figures are functions of published figures only**: legs, places, map layers, shares,
+   the share of women and children and a route's top sector. A figure that needs a hidden cell is
+   left blank; the decision to leave it blank reads published figures only.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from routemap.aggregate import Aggregates, legs_gdf, places_gdf, routes_gdf
+from routemap.places import Place
+from routemap.schema import VOCABULARIES
 
 log = logging.getLogger(__name__)
 
 ROUTES_CSV_COLUMNS: tuple[str, ...] = ("rank", "route", "origin", "transit", "destination", "persons", "share")
-PUBLISHED, PRIMARY, SECONDARY = "published", "primary", "secondary"
-#: How a complementary-suppressed cell is shown (its count is at least min_count).
-SECONDARY_LABEL = "x"
+#: Statuses of a breakdown cell: published, small (shown ``<5``: 0 to min_count - 1) or hidden (``x``).
+PUBLISHED, SMALL, HIDDEN = "published", "small", "hidden"
+#: How the one extra hidden cell of a row is shown (any size: hidden so that small cells stay unknown).
+HIDDEN_LABEL = "x"
+#: Columns hidden first when a row needs its extra hidden cell: the least informative ones.
+HIDE_FIRST: tuple[str, ...] = ("unknown", "other")
+#: The year breakdown's first column: the earliest year a record may have (the readers' ``MIN_YEAR``). The
+#: columns must not depend on which years happen to hold records (rule 2), so they start here.
+FIRST_YEAR = 1950
+#: Dimensions whose share is published per route: (dimension, numerator value, denominator values).
+SHARES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "pct_women": ("sex", "female", ("female", "male")),
+    "pct_children": ("age_group", "child", ("child", "adult")),
+}
 
 
 def suppressed_label(min_count: int) -> str:
-    """How a suppressed count is shown: ``<5`` for a threshold of 5."""
+    """How a small count is shown: ``<5`` for a threshold of 5 (it means 0 to 4)."""
     return f"<{min_count}"
 
 
-def _intervals(counts: list[int], status: list[str], margin: int, k: int) -> dict[int, tuple[int, int]]:
-    """Feasible interval of every suppressed cell of one row, as an attacker can work it out.
+def dimension_columns(dimension: str, values: Sequence[str], year_span: tuple[int, int] | None = None) -> list[str]:
+    """The fixed columns of a breakdown: the whole vocabulary (or every year of the span), then any other value.
+
+    The columns never depend on which cells happen to be filled, so a row's zeros are cells like
+    any other (rule 2 of the module docstring).
+    """
+    present = [str(v) for v in values]
+    if dimension == "year":
+        years = {int(v) for v in present if v.lstrip("-").isdigit()}
+        if year_span is not None:
+            years |= set(range(year_span[0], year_span[1] + 1))
+        return [str(y) for y in sorted(years)]
+    vocabulary = list(VOCABULARIES.get(dimension, ()))
+    return vocabulary + sorted(set(present) - set(vocabulary))
+
+
+def protect_rows(counts: np.ndarray, columns: Sequence[str], *, min_count: int) -> np.ndarray:
+    """Statuses of every cell of many breakdown rows (one row per route, one column per value).
 
     Parameters
     ----------
-    counts, status
-        The row's cells (exact persons) and their statuses.
-    margin
-        The row total, which is published elsewhere.
-    k
-        The threshold. A ``<k`` cell lies in 1..k-1, an ``x`` cell in k..margin.
+    counts
+        Exact persons, shape (rows, columns); each row adds up to its route's published total.
+    columns
+        The column values, in their fixed order.
+    min_count
+        Smallest count published.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of the same shape holding :data:`PUBLISHED`, :data:`SMALL` or :data:`HIDDEN`.
     """
-    hidden = [i for i, s in enumerate(status) if s != PUBLISHED]
-    remainder = margin - sum(c for c, s in zip(counts, status, strict=True) if s == PUBLISHED)
-    lower = {i: (1 if status[i] == PRIMARY else k) for i in hidden}
-    upper = {i: (k - 1 if status[i] == PRIMARY else remainder) for i in hidden}
-    sum_lower, sum_upper = sum(lower.values()), sum(upper.values())
-    return {
-        i: (max(lower[i], remainder - (sum_upper - upper[i])), min(upper[i], remainder - (sum_lower - lower[i])))
-        for i in hidden
-    }
-
-
-def protect_row(
-    counts: list[int], values: list[str], *, margin: int, min_count: int, secondary: bool = True
-) -> list[str] | None:
-    """Statuses for the cells of one breakdown row whose total (``margin``) is published.
-
-    Cells below ``min_count`` are primary-suppressed. While the interval an attacker can infer
-    for some suppressed cell holds a single value, the smallest published cell (ties: by value)
-    is suppressed too. Returns ``None`` when the row cannot be protected and must be withheld.
-    """
-    status = [PRIMARY if c < min_count else PUBLISHED for c in counts]
-    if not secondary or PRIMARY not in status:
+    counts = np.asarray(counts, dtype=np.int64).reshape(-1, len(columns))
+    small = counts < min_count
+    status = np.where(small, SMALL, PUBLISHED).astype(object)
+    needs = small.any(axis=1)
+    if not needs.any():
         return status
-    order = sorted(range(len(counts)), key=lambda i: (counts[i], values[i]))
-    while True:
-        if all(lo < hi for lo, hi in _intervals(counts, status, margin, min_count).values()):
-            return status
-        candidates = [i for i in order if status[i] == PUBLISHED]
-        if not candidates:
-            return None
-        status[candidates[0]] = SECONDARY
+    # priority of each column for the extra hidden cell: unknown, other, then the largest count
+    first = np.array([HIDE_FIRST.index(c) if c in HIDE_FIRST else len(HIDE_FIRST) for c in columns])
+    rows = np.flatnonzero(needs)
+    sub, sub_small = counts[rows], small[rows]
+    # cells that are not small come first (in a row of small cells only, all of them); among them
+    # unknown, other, then larger counts; argmin keeps the first column among ties
+    m = int(sub.max(initial=0)) + 2
+    demoted = sub_small & ~sub_small.all(axis=1, keepdims=True)
+    regular = first[None, :] == len(HIDE_FIRST)
+    score = demoted * (4 * m) + first[None, :] * m + np.where(regular, m - 1 - sub, 0)
+    chosen = np.argmin(score, axis=1)
+    status[rows, chosen] = HIDDEN
+    return status
 
 
-@dataclass(slots=True)
+def protect_row(counts: Sequence[int], columns: Sequence[str], *, min_count: int) -> list[str]:
+    """Statuses of one breakdown row's cells (see :func:`protect_rows`)."""
+    return [str(s) for s in protect_rows(np.array([list(counts)]), columns, min_count=min_count)[0]]
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    """One published breakdown: published routes by the values of a dimension.
+
+    Parameters
+    ----------
+    dimension
+        sector, sex, year, …
+    columns
+        Every value of the dimension, in order (fixed: they do not depend on the data).
+    cells
+        Long table ``route, value, shown, persons``: ``shown`` is the text a table prints
+        (``12``, ``<5`` or ``x``); ``persons`` is the count of a published cell and missing (NA)
+        for every other cell, so no hidden count is held anywhere in a publication.
+    """
+
+    dimension: str
+    columns: tuple[str, ...]
+    cells: pd.DataFrame
+
+
+@dataclass(frozen=True, slots=True)
 class Publication:
-    """Publishable views of one build's aggregates: every published figure comes from here.
+    """Everything a build may publish, and nothing else: every output is written from one of these.
 
-    Build it with :func:`publish`. Exact counts of suppressed cells stay inside; the methods return
-    only what may be shown.
+    Build it with :func:`publish`. It holds the published routes with their exact counts, each
+    breakdown's published cells and labels, the routes' stops and places, and details derived from
+    published cells; it holds no count of a route or cell that did not pass the gate.
     """
 
     min_count: int
-    _agg: Aggregates
-    _routes: pd.DataFrame
-    _breakdowns: dict[str, pd.DataFrame]
-    secondary: bool = True
+    routes: pd.DataFrame
+    breakdowns: dict[str, Breakdown]
+    stops: dict[str, tuple[str, ...]]
+    places_by_id: dict[str, Place]
+    details: pd.DataFrame
     stats: dict[str, int] = field(default_factory=dict)
+
+    def _repr_html_(self) -> str:  # pragma: no cover - shown by Jupyter
+        table = self.route_table().head(15).to_html(index=False, escape=True)
+        return f"<p>{len(self.routes)} published routes, {self.published_persons:,} persons</p>{table}"
 
     # ------------------------------------------------------------------ routes
     @property
     def label(self) -> str:
-        """How a primary-suppressed count is shown (``<5``)."""
+        """How a small count is shown (``<5``)."""
         return suppressed_label(self.min_count)
 
     def published_routes(self) -> pd.DataFrame:
-        """Published routes with exact persons: route, label, origin, transit, destination, n_stops, persons.
-
-        The number of records behind each route stays private.
-        """
-        ok = self._routes["status"] == PUBLISHED
-        # the number of rows behind a route is not published: it tells group cases apart
-        return self._routes.loc[ok].drop(columns=["status", "records"], errors="ignore").reset_index(drop=True)
+        """Published routes with their persons: route, label, origin, transit, destination, n_stops, persons."""
+        return self.routes.copy()
 
     @property
     def published_persons(self) -> int:
         """Persons on published routes: the denominator of every share."""
-        return int(self.published_routes()["persons"].sum())
-
-    @property
-    def stops(self) -> dict[str, tuple[str, ...]]:
-        """Route key -> stop ids (for published routes only)."""
-        keys = set(self.published_routes()["route"])
-        return {k: v for k, v in self._agg.stops.items() if k in keys}
-
-    @property
-    def places_by_id(self) -> dict[str, object]:
-        """Stop id -> place, for the stops of published routes."""
-        used = {s for stops in self.stops.values() for s in stops}
-        return {k: v for k, v in self._agg.places.items() if k in used}
+        return int(self.routes["persons"].sum())
 
     @property
     def years(self) -> tuple[int, int] | None:
-        """First and last year of the records behind the published routes."""
+        """First and last year with a published count in the year breakdown (``None`` without one)."""
+        if "year" not in self.breakdowns:
+            return None
         cells = self.cells("year")
         if cells.empty:
             return None
@@ -145,17 +185,15 @@ class Publication:
         return years[0], years[-1]
 
     def route_table(self) -> pd.DataFrame:
-        """The routes.csv table: counts as text, suppressed routes as ``<k`` after the published ones.
+        """The routes.csv table: published routes ranked by persons (ties share a rank), with their share.
 
-        Published routes are ranked by persons (ties share a rank); suppressed ones share the
-        next rank and are ordered by name, so their order reveals nothing.
+        Routes below the minimum count are not listed (see the module docstring).
         """
-        published = self.published_routes()
-        hidden = self._routes.loc[self._routes["status"] != PUBLISHED].sort_values("label", kind="stable")
+        published = self.routes
         total = self.published_persons
         ranks = published["persons"].rank(method="min", ascending=False).astype(int)
         shares = (100.0 * published["persons"] / total).round(1) if total else published["persons"] * 0.0
-        shown = pd.DataFrame(
+        return pd.DataFrame(
             {
                 "rank": ranks.astype(str),
                 "route": published["label"],
@@ -165,132 +203,220 @@ class Publication:
                 "persons": published["persons"].astype(str),
                 "share": shares.map(lambda v: f"{v:.1f}"),
             }
-        )
-        hidden_rows = pd.DataFrame(
-            {
-                "rank": [str(len(published) + 1)] * len(hidden),
-                "route": hidden["label"].tolist(),
-                "origin": hidden["origin"].tolist(),
-                "transit": hidden["transit"].tolist(),
-                "destination": hidden["destination"].tolist(),
-                "persons": [self.label] * len(hidden),
-                "share": [""] * len(hidden),
-            }
-        )
-        return pd.concat([shown, hidden_rows], ignore_index=True)[list(ROUTES_CSV_COLUMNS)]
+        )[list(ROUTES_CSV_COLUMNS)].reset_index(drop=True)
 
     # ------------------------------------------------------------------ breakdowns
-    def breakdown(self, dimension: str) -> pd.DataFrame:
-        """Long table for published routes: route, label, value, shown (``12``, ``<5`` or ``x``), status.
+    def columns(self, dimension: str) -> tuple[str, ...]:
+        """The fixed columns of a breakdown."""
+        return self.breakdowns[dimension].columns
 
-        Withheld rows are absent. Exact counts of suppressed cells are not included.
-        """
-        cells = self._breakdowns[dimension]
-        labels = self._routes.set_index("route")["label"]
-        shown = cells["persons"].astype(str).where(cells["status"] == PUBLISHED, "")
-        shown = shown.mask(cells["status"] == PRIMARY, self.label).mask(cells["status"] == SECONDARY, SECONDARY_LABEL)
+    def breakdown(self, dimension: str) -> pd.DataFrame:
+        """Long table for published routes: route, label, value, shown (``12``, ``<5`` or ``x``), status."""
+        cells = self.breakdowns[dimension].cells
+        labels = self.routes.set_index("route")["label"]
+        status = np.where(
+            cells["shown"] == self.label, SMALL, np.where(cells["shown"] == HIDDEN_LABEL, HIDDEN, PUBLISHED)
+        )
         return pd.DataFrame(
             {
                 "route": cells["route"],
                 "label": cells["route"].map(labels),
                 "value": cells["value"],
-                "shown": shown,
-                "status": cells["status"],
+                "shown": cells["shown"],
+                "status": status,
             }
         ).reset_index(drop=True)
 
     def cells(self, dimension: str, value: str | None = None) -> pd.DataFrame:
-        """Published cells (exact persons) of a breakdown: route, value, persons; optionally one value."""
-        cells = self._breakdowns[dimension]
-        cells = cells.loc[cells["status"] == PUBLISHED, ["route", "value", "persons"]]
+        """Published cells with a count above zero: route, value, persons; optionally of one value."""
+        cells = self.breakdowns[dimension].cells
+        cells = cells.loc[cells["persons"].notna() & (cells["persons"] > 0), ["route", "value", "persons"]]
         if value is not None:
             cells = cells.loc[cells["value"] == str(value)]
-        return cells.reset_index(drop=True)
+        return cells.astype({"persons": "int64"}).reset_index(drop=True)
 
     def dimension_values(self, dimension: str) -> list[str]:
-        """Values of a dimension that have at least one published cell, sorted."""
-        return sorted(self.cells(dimension)["value"].unique().tolist())
+        """Values of a dimension with at least one published count, in column order."""
+        present = set(self.cells(dimension)["value"])
+        return [v for v in self.columns(dimension) if v in present]
 
     def route_details(self) -> pd.DataFrame:
-        """Per published route: pct_women, pct_children (one decimal, or NaN) and top_sector ('' when not safe)."""
-        routes = self.published_routes()[["route"]].copy()
-        routes["pct_women"] = routes["route"].map(self._share("sex", ("female",), ("female", "male", "other")))
-        routes["pct_children"] = routes["route"].map(self._share("age_group", ("child",), ("child", "adult")))
-        top = self._top("sector")
-        # a plain lookup: map() + fillna("") warns (pandas 3) when no route has a top sector
-        routes["top_sector"] = [top.get(str(r), "") for r in routes["route"]]
-        return routes
-
-    def _share(self, dimension: str, numerator: tuple[str, ...], known: tuple[str, ...]) -> dict[str, float]:
-        """Share of ``numerator`` values among ``known`` ones, for rows whose known cells are all published."""
-        cells = self._breakdowns[dimension]
-        cells = cells.loc[cells["value"].isin(known)]
-        if cells.empty:
-            return {}
-        grouped = cells.assign(
-            hidden=cells["status"] != PUBLISHED,
-            hit=cells["persons"].where(cells["value"].isin(numerator), 0),
-        ).groupby("route", sort=True)
-        table = grouped.agg(hidden=("hidden", "any"), hit=("hit", "sum"), known=("persons", "sum"))
-        table = table.loc[~table["hidden"] & (table["known"] > 0)]
-        shares = (100.0 * table["hit"] / table["known"]).round(1)
-        return {str(k): float(v) for k, v in shares.items()}
-
-    def _top(self, dimension: str) -> dict[str, str]:
-        """Top value per row, when no suppressed cell could exceed it and there is no tie."""
-        cells = self._breakdowns[dimension]
-        cells = cells.loc[cells["value"] != "unknown"]
-        if cells.empty:
-            return {}
-        flags = (
-            cells.assign(secondary=cells["status"] == SECONDARY, primary=cells["status"] == PRIMARY)
-            .groupby("route", sort=True)[["secondary", "primary"]]
-            .any()
-        )
-        shown = cells.loc[cells["status"] == PUBLISHED].sort_values(
-            ["route", "persons", "value"], ascending=[True, False, True], kind="stable"
-        )
-        first = shown.drop_duplicates("route", keep="first").set_index("route")
-        second = shown.loc[shown.duplicated("route", keep="first")].drop_duplicates("route").set_index("route")
-        runner_up = dict(zip(second.index.astype(str), second["persons"].astype(int), strict=True))
-        secondary = dict(zip(flags.index.astype(str), flags["secondary"], strict=True))
-        primary = dict(zip(flags.index.astype(str), flags["primary"], strict=True))
-        out: dict[str, str] = {}
-        for route, best, value in zip(
-            first.index.astype(str), first["persons"].astype(int), first["value"], strict=True
-        ):
-            # a suppressed cell could exceed it unless it is primary (< k) and best >= k
-            if secondary[route] or (best < self.min_count and primary[route]):
-                continue
-            if runner_up.get(route) == best:
-                continue  # a tie has no top
-            out[route] = str(value)
-        return out
+        """Per published route: pct_women, pct_children (whole per cent, or NaN) and top_sector ('' when not shown)."""
+        return self.details.copy()
 
     # ------------------------------------------------------------------ geometry
-    def _layer_routes(self, dimension: str | None, value: str | None) -> pd.DataFrame:
-        if dimension is None:
-            return self.published_routes()[["route", "persons"]]
-        return self.cells(dimension, value)[["route", "persons"]]
+    def _layer_routes(self, dimension: str | None, value: str | None, routes: Sequence[str] | None) -> pd.DataFrame:
+        frame = self.routes if dimension is None else self.cells(dimension, value)
+        if routes is not None:
+            frame = frame.loc[frame["route"].isin(list(routes))]
+        return frame[["route", "persons"]]
 
-    def legs(self, dimension: str | None = None, value: str | None = None) -> gpd.GeoDataFrame:
-        """Legs with persons summed over published routes (or published cells of one dimension value)."""
-        return legs_gdf(self._layer_routes(dimension, value), self._agg.stops, self._agg.places)
+    def legs(
+        self, dimension: str | None = None, value: str | None = None, *, routes: Sequence[str] | None = None
+    ) -> gpd.GeoDataFrame:
+        """Legs with persons summed over published routes (or published cells of one dimension value).
 
-    def places(self, dimension: str | None = None, value: str | None = None) -> gpd.GeoDataFrame:
+        ``routes`` keeps only some published routes (by key), e.g. the top routes of a static map.
+        """
+        return legs_gdf(self._layer_routes(dimension, value, routes), self.stops, self.places_by_id)
+
+    def places(
+        self, dimension: str | None = None, value: str | None = None, *, routes: Sequence[str] | None = None
+    ) -> gpd.GeoDataFrame:
         """Places with persons starting, passing and ending there, over published routes (or cells)."""
-        return places_gdf(self._layer_routes(dimension, value), self._agg.stops, self._agg.places)
+        return places_gdf(self._layer_routes(dimension, value, routes), self.stops, self.places_by_id)
 
     def routes_layer(self) -> gpd.GeoDataFrame:
         """Published routes as lines (EPSG:4326) with persons and share."""
         routes = self.published_routes()
         total = self.published_persons
         routes["share"] = (100.0 * routes["persons"] / total).round(1) if total else 0.0
-        return routes_gdf(routes, self._agg.stops, self._agg.places)
+        return routes_gdf(routes, self.stops, self.places_by_id)
 
 
-def publish(aggregates: Aggregates, *, min_count: int, secondary: bool = True) -> Publication:
-    """Apply disclosure control to exact aggregates.
+# ---------------------------------------------------------------------------------------- the gate
+
+
+def _breakdown(
+    cells: pd.DataFrame,
+    dimension: str,
+    published: pd.Series,
+    *,
+    min_count: int,
+    year_span: tuple[int, int] | None,
+    complements: bool,
+) -> tuple[Breakdown, dict[str, int]]:
+    """Apply rule 2 to one dimension's exact cells (long: route, value, persons) of published routes."""
+    cells = cells.loc[cells["route"].isin(published.index)]
+    columns = dimension_columns(dimension, cells["value"].astype(str).unique().tolist(), year_span)
+    routes = published.index.tolist()
+    matrix = np.zeros((len(routes), len(columns)), dtype=np.int64)
+    if len(cells):
+        r = pd.Index(routes).get_indexer(pd.Index(cells["route"]))
+        c = pd.Index(columns).get_indexer(pd.Index(cells["value"].astype(str)))
+        np.add.at(matrix, (r, c), cells["persons"].to_numpy(dtype=np.int64))
+    if (matrix.sum(axis=1) != published.to_numpy()).any():  # pragma: no cover - a broken invariant
+        raise AssertionError(f"{dimension} cells do not add up to their routes' totals")
+    if complements:
+        status = protect_rows(matrix, columns, min_count=min_count)
+    else:  # only to show, in tests, what the extra hidden cell is for
+        status = np.where(matrix < min_count, SMALL, PUBLISHED).astype(object)
+    label = suppressed_label(min_count)
+    shown = np.where(status == SMALL, label, np.where(status == HIDDEN, HIDDEN_LABEL, matrix.astype(str)))
+    long = pd.DataFrame(
+        {
+            "route": np.repeat(np.asarray(routes, dtype=object), len(columns)),
+            "value": np.tile(np.asarray(columns, dtype=object), len(routes)),
+            "shown": shown.ravel().astype(object),
+            "persons": pd.array(np.where(status == PUBLISHED, matrix, 0).ravel(), dtype="Int64"),
+        }
+    )
+    long.loc[(status != PUBLISHED).ravel(), "persons"] = pd.NA
+    stats = {
+        "cells_small": int((status == SMALL).sum()),
+        "cells_hidden": int((status == HIDDEN).sum()),
+        "rows_in_full": int((status == PUBLISHED).all(axis=1).sum()),
+    }
+    return Breakdown(dimension, tuple(columns), long), stats
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One published breakdown row as a reader sees it: its cells' texts in column order and its total."""
+
+    columns: tuple[str, ...]
+    shown: dict[str, str]
+    total: int
+    min_count: int
+
+    @property
+    def published(self) -> dict[str, int]:
+        return {v: int(s) for v, s in self.shown.items() if s.isdigit()}
+
+    def bounds(self, value: str) -> tuple[int, int]:
+        """The least and most a cell can hold, given the published figures and the rule that made them.
+
+        A ``<k`` cell holds 0 to k - 1. The ``x`` cell holds the row's hidden persons (its total
+        minus its published cells) less what the ``<k`` cells hold; the rule adds what choosing it
+        implies: it is not small unless every cell is, and, when it is neither ``unknown`` nor
+        ``other``, it is at least every published cell after it and more than every one before it.
+        """
+        text = self.shown[value]
+        if text.isdigit():
+            return int(text), int(text)
+        k = self.min_count
+        if text != HIDDEN_LABEL:
+            return 0, k - 1
+        published = self.published
+        hidden = self.total - sum(published.values())
+        smalls = sum(1 for s in self.shown.values() if s == suppressed_label(k))
+        low = max(0, hidden - smalls * (k - 1))
+        if published:
+            low = max(low, k)
+        if value not in HIDE_FIRST:
+            at = self.columns.index(value)
+            for i, column in enumerate(self.columns):
+                if column in published and column not in HIDE_FIRST:
+                    low = max(low, published[column] + (1 if i < at else 0))
+        return min(low, hidden), hidden
+
+
+def _rows(breakdown: Breakdown | None, totals: pd.Series, *, min_count: int) -> dict[str, _Row]:
+    if breakdown is None:
+        return {}
+    out = {}
+    for route, group in breakdown.cells.groupby("route", sort=False):
+        shown = dict(zip(group["value"].astype(str), group["shown"].astype(str), strict=True))
+        out[str(route)] = _Row(breakdown.columns, shown, int(totals[route]), min_count)
+    return out
+
+
+def _share(rows: dict[str, _Row], numerator: str, known: tuple[str, ...]) -> dict[str, float]:
+    """A value's share (whole per cent) among known values, where published figures alone fix it.
+
+    Every cell is replaced by the range published figures (and the rule) allow for it; the share is
+    given when its lowest and highest possible values round to the same whole per cent. It is
+    therefore a function of published figures and cannot narrow a hidden cell.
+    """
+    out: dict[str, float] = {}
+    for route, row in rows.items():
+        if any(v not in row.shown for v in known):
+            continue
+        num = row.bounds(numerator)
+        rest = [row.bounds(v) for v in known if v != numerator]
+        rest_lo, rest_hi = sum(r[0] for r in rest), sum(r[1] for r in rest)
+        if num[0] + rest_lo <= 0:
+            continue
+        low = 100.0 * num[0] / (num[0] + rest_hi) if num[0] + rest_hi else 0.0
+        high = 100.0 * num[1] / (num[1] + rest_lo) if num[1] + rest_lo else 100.0
+        if _whole(low) == _whole(high):
+            out[route] = float(_whole(low))
+    return out
+
+
+def _whole(percent: float) -> int:
+    """Round half up to a whole per cent (not to even: 12.5 -> 13)."""
+    return int(np.floor(percent + 0.5 + 1e-9))
+
+
+def _top(rows: dict[str, _Row]) -> dict[str, str]:
+    """The value with most persons per row, where published figures (and the rule) prove it (no ties).
+
+    ``unknown`` is never a top value. A value is the top when its least possible count exceeds the
+    most any other value could hold.
+    """
+    out: dict[str, str] = {}
+    for route, row in rows.items():
+        ranges = {v: row.bounds(v) for v in row.columns if v != "unknown"}
+        for value, (low, _) in ranges.items():
+            if low > 0 and all(low > high for other, (_, high) in ranges.items() if other != value):
+                out[route] = value
+                break
+    return out
+
+
+def publish(aggregates: Aggregates, *, min_count: int, year_span: tuple[int, int] | None = None) -> Publication:
+    """Apply disclosure control to exact aggregates (rules in the module docstring).
 
     Parameters
     ----------
@@ -298,58 +424,61 @@ def publish(aggregates: Aggregates, *, min_count: int, secondary: bool = True) -
         Exact counts from :func:`routemap.aggregate.aggregate`.
     min_count
         Smallest publishable count.
-    secondary
-        Complementary suppression in breakdowns (on in every build; off only to show in tests
-        that the protection is needed).
+    year_span
+        First and last year of the period the build covers: the year breakdown has one column per
+        year of it (default: from :data:`FIRST_YEAR` to the latest year of a routable record, so
+        that the columns never depend on which early years hold records).
     """
-    routes = aggregates.routes.copy()
-    routes["status"] = [PUBLISHED if p >= min_count else PRIMARY for p in routes["persons"]]
-    published = routes.loc[routes["status"] == PUBLISHED].set_index("route")["persons"]
+    return _publish(aggregates, min_count=min_count, year_span=year_span)
+
+
+def _publish(
+    aggregates: Aggregates, *, min_count: int, year_span: tuple[int, int] | None = None, complements: bool = True
+) -> Publication:
+    """:func:`publish`, with a switch tests use to show why the extra hidden cell is needed."""
+    routes = aggregates.routes
+    ok = routes["persons"] >= min_count
+    published = routes.loc[ok].drop(columns=["records"], errors="ignore").reset_index(drop=True)
+    totals = published.set_index("route")["persons"]
+    span = year_span or (aggregates.years and (FIRST_YEAR, max(FIRST_YEAR, aggregates.years[1])))
     stats = {
         "routes": len(routes),
-        "routes_published": int((routes["status"] == PUBLISHED).sum()),
-        "routes_suppressed": int((routes["status"] != PUBLISHED).sum()),
-        "cells_primary": 0,
-        "cells_secondary": 0,
-        "rows_withheld": 0,
+        "routes_published": int(ok.sum()),
+        "routes_not_listed": int((~ok).sum()),
+        "cells_small": 0,
+        "cells_hidden": 0,
+        "rows_in_full": 0,
     }
-    breakdowns: dict[str, pd.DataFrame] = {}
+    breakdowns: dict[str, Breakdown] = {}
     for dim, cells in aggregates.breakdowns.items():
-        cells = cells.loc[cells["route"].isin(published.index)].sort_values(["route", "value"], kind="stable")
-        routes_col = cells["route"].tolist()
-        values_col = cells["value"].astype(str).tolist()
-        counts_col = [int(c) for c in cells["persons"]]
-        statuses: list[str | None] = []
-        start = 0
-        while start < len(routes_col):
-            end = start
-            while end < len(routes_col) and routes_col[end] == routes_col[start]:
-                end += 1
-            row = protect_row(
-                counts_col[start:end],
-                values_col[start:end],
-                margin=int(published[routes_col[start]]),
-                min_count=min_count,
-                secondary=secondary,
-            )
-            if row is None:
-                stats["rows_withheld"] += 1
-                statuses.extend([None] * (end - start))
-            else:
-                statuses.extend(row)
-            start = end
-        kept = cells.assign(status=pd.Series(statuses, index=cells.index, dtype=object))
-        kept = kept.loc[kept["status"].notna()].reset_index(drop=True)
-        stats["cells_primary"] += int((kept["status"] == PRIMARY).sum())
-        stats["cells_secondary"] += int((kept["status"] == SECONDARY).sum())
-        breakdowns[dim] = kept
+        breakdowns[dim], counts = _breakdown(
+            cells, dim, totals, min_count=min_count, year_span=span, complements=complements
+        )
+        for key, value in counts.items():
+            stats[key] += value
+    details = pd.DataFrame({"route": published["route"]})
+    for column, (dim, numerator, known) in SHARES.items():
+        shares = _share(_rows(breakdowns.get(dim), totals, min_count=min_count), numerator, known)
+        details[column] = [shares.get(str(r), np.nan) for r in details["route"]]
+    top = _top(_rows(breakdowns.get("sector"), totals, min_count=min_count))
+    details["top_sector"] = [top.get(str(r), "") for r in details["route"]]
+    keys = set(published["route"])
+    stops = {k: v for k, v in aggregates.stops.items() if k in keys}
+    used = {s for route_stops in stops.values() for s in route_stops}
+    places = {k: v for k, v in aggregates.places.items() if k in used}
     log.info(
-        "disclosure: %d of %d routes published; %d primary and %d secondary cells suppressed in breakdowns",
+        "disclosure: %d of %d routes published; %d small and %d hidden cells in breakdowns",
         stats["routes_published"],
         stats["routes"],
-        stats["cells_primary"],
-        stats["cells_secondary"],
+        stats["cells_small"],
+        stats["cells_hidden"],
     )
     return Publication(
-        min_count=min_count, _agg=aggregates, _routes=routes, _breakdowns=breakdowns, secondary=secondary, stats=stats
+        min_count=min_count,
+        routes=published,
+        breakdowns=breakdowns,
+        stops=stops,
+        places_by_id=places,
+        details=details,
+        stats=stats,
     )

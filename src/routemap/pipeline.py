@@ -25,7 +25,7 @@ from routemap.aggregate import aggregate
 from routemap.audit import Canaries, allowed_strings, check_outputs
 from routemap.config import Settings, load_settings
 from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
-from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppressed_label
+from routemap.disclosure import HIDDEN_LABEL, Publication, publish, suppressed_label
 from routemap.export import write_geojson, write_geopackage
 from routemap.places import Gazetteer, Resolution, country_iso3
 from routemap.problems import Problem
@@ -461,7 +461,6 @@ def build(
     progress: Progress = _noop,
     gazetteer: Gazetteer | None = None,
     leak_check: bool = True,
-    secondary_suppression: bool = True,
 ) -> BuildResult:
     """Build a project: read, resolve, route, aggregate, suppress, render.
 
@@ -481,9 +480,8 @@ def build(
         Called as ``progress(stage, done, total)``.
     gazetteer
         A gazetteer already loaded for this project (default: load it, with ``data/places.csv``).
-    leak_check, secondary_suppression
-        Protections that are always on; they can be switched off only to show, in tests, that
-        each one is needed.
+    leak_check
+        Always on; switched off only to show, in tests, that it is needed.
 
     Raises
     ------
@@ -527,7 +525,7 @@ def build(
     with clock.stage("aggregate"):
         aggregates = aggregate(routed)
     with clock.stage("disclosure"):
-        pub = publish(aggregates, min_count=settings.min_count, secondary=secondary_suppression)
+        pub = publish(aggregates, min_count=settings.min_count, year_span=settings.period)
 
     with clock.stage("render"):
         contributing = {str(p) for p in records["partner"].unique()}
@@ -551,7 +549,7 @@ def build(
             "routable_persons": int(routed.records.loc[routed.records["routable"], "persons"].sum()),
             "routes": pub.stats["routes"],
             "routes_published": pub.stats["routes_published"],
-            "routes_suppressed": pub.stats["routes_suppressed"],
+            "routes_not_listed": pub.stats["routes_not_listed"],
         }
         report = place_report(routed.records, gazetteer, resolutions, default_countries=default_countries)
         meta = ReportMeta(
@@ -564,7 +562,6 @@ def build(
             min_count=settings.min_count,
             label=pub.label,
             routes_published=pub.stats["routes_published"],
-            routes_suppressed=pub.stats["routes_suppressed"],
             published_persons=pub.published_persons,
             version=__version__,
             partner_names=tuple(shown_names),
@@ -609,8 +606,9 @@ def build(
     with clock.stage("write"):
         disclosure = {
             "min_count": settings.min_count,
-            "primary": f"counts below {settings.min_count} shown as {suppressed_label(settings.min_count)}",
-            "secondary": f"complementary suppression in breakdowns, shown as {SECONDARY_LABEL}",
+            "routes": f"routes below {settings.min_count} persons are not listed",
+            "breakdowns": f"counts below {settings.min_count}, zero included, shown as "
+            f"{suppressed_label(settings.min_count)}; one more cell per such row hidden as {HIDDEN_LABEL}",
             **pub.stats,
         }
         _write_private(private, routed.records, rejects, report, accounts, totals, settings, out, written, disclosure)

@@ -98,6 +98,8 @@ _FUZZY_LIMIT = 12
 _MAX_PART_CANDIDATES = 12
 #: Tolerance, in degrees, when deciding whether explicit coordinates agree with a named place.
 _SAME_POINT = 1e-9
+#: How near a known settlement a record's own point must be to name a stop no source knows (km).
+SNAP_KM = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +210,7 @@ class Gazetteer:
         self._ranked: dict[str, list[tuple[float, tuple[str, ...]]]] = {}
         self._pending: set[str] | None = None
         self._touched = False
+        self._settlements: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
         members = index.region_members
         # a region lies in another when all its members do ("Western Africa, Africa")
         self._region_children = {
@@ -616,6 +619,43 @@ class Gazetteer:
             if place.admin1:
                 return place.admin1
         return f"country:{place.country}"
+
+    def nearest_settlement(self, lon: float, lat: float, *, max_km: float = SNAP_KM) -> tuple[str, float] | None:
+        """The town or project place nearest a point, when it is close and clearly in one country.
+
+        Used only to name a stop whose written name no source knows from the record's own
+        coordinates; the stop is then that settlement, drawn at the settlement's point, so a
+        case's coordinates are never published. ``None`` when no settlement lies within
+        ``max_km``, or when one of another country lies within twice the distance of the nearest
+        (near a border the nearest town may be on the wrong side).
+
+        Returns
+        -------
+        tuple
+            (place id, distance in km) of the settlement.
+        """
+        if self._settlements is None:
+            ids = [pid for pid, p in self._places.items() if p.level == "place" and p.country]
+            self._settlements = (
+                ids,
+                np.radians(np.array([self._places[i].lon for i in ids], dtype=float)),
+                np.radians(np.array([self._places[i].lat for i in ids], dtype=float)),
+                np.array([self._places[i].country for i in ids], dtype=object),
+            )
+        ids, lons, lats, countries = self._settlements
+        if not ids:
+            return None
+        x, y = np.radians(lon), np.radians(lat)
+        # haversine distance in km
+        a = np.sin((lats - y) / 2) ** 2 + np.cos(y) * np.cos(lats) * np.sin((lons - x) / 2) ** 2
+        km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+        best = int(np.argmin(km))
+        if km[best] > max_km:
+            return None
+        others = km[countries != countries[best]]
+        if len(others) and others.min() < 2 * max(km[best], 1.0):
+            return None
+        return ids[best], float(km[best])
 
     def with_point(self, place_id: str, lon: float, lat: float) -> Place:
         """A copy of a place at explicit coordinates (from ``<stop>_lon``/``<stop>_lat``)."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from routemap.places import Gazetteer, Place, Resolution
+from routemap.places import SNAP_KM, Gazetteer, Place, Resolution
 
 log = logging.getLogger(__name__)
 
@@ -207,29 +207,26 @@ def _stop(
     focus: str | None,
     places: dict[str, Place],
 ) -> str:
-    """The place id one written stop becomes at the level ("" when it places nothing)."""
+    """The place id one written stop becomes at the level ("" when it places nothing).
+
+    A record's own coordinates never become a published point: a stop whose name resolves is
+    that place, generalised to the level and drawn at the place's own point; a stop whose name no
+    source knows is named after the settlement its point lies near (see
+    :meth:`Gazetteer.nearest_settlement`), or places nothing.
+    """
     res = resolutions.get((raw, dc))
     has_point = not (np.isnan(lon) or np.isnan(lat))
-    if res is None or not res.resolved:
-        if not has_point:
+    if res is not None and res.resolved:
+        found: str = res.place_id
+    elif has_point:
+        near = gazetteer.nearest_settlement(lon, lat)
+        if near is None:
             return ""
-        pid = f"coord:{lon:.4f},{lat:.4f}"
-        places.setdefault(pid, gazetteer.place(pid))
-        return pid
-    pid = gazetteer.generalise(res.place_id, level=level, focus=focus)
-    place = gazetteer.place(pid)
-    if has_point and pid == res.place_id and place.level == "place":
-        # explicit coordinates refine a named place only where the place itself is drawn
-        pid = f"{pid}@{lon:.4f},{lat:.4f}"
-        place = Place(pid, place.name, place.level, place.country, place.admin1, lon, lat, place.population)
-    elif has_point and pid == res.place_id and level == "place":
-        # a stop named by a region, country or state with its own point: the name says how the stop
-        # generalises (a region stays a region); at place level the point itself is drawn
-        pid = f"{pid}@{lon:.4f},{lat:.4f}"
-        name = f"{place.name} at {lat:.4f}, {lon:.4f}"
-        admin1 = place.id if place.level == "admin1" else place.admin1
-        place = Place(pid, name, "place", place.country, admin1, lon, lat, 0)
-    places.setdefault(pid, place)
+        found = near[0]
+    else:
+        return ""
+    pid = gazetteer.generalise(found, level=level, focus=focus)
+    places.setdefault(pid, gazetteer.place(pid))
     return pid
 
 
@@ -273,18 +270,27 @@ def place_report(
     for (raw, country), res in sorted(resolutions.items()):
         n, n_point = rows.get((raw, country), 0), with_point.get((raw, country), 0)
         place_id, method, note = res.place_id, res.method, res.note
-        if not res.resolved and n_point and n_point == n:
-            spots = sorted(points[(raw, country)])
-            place_id = f"coord:{spots[0][0]:.4f},{spots[0][1]:.4f}" if len(spots) == 1 else ""
-            method = "coordinates"
-            note = f"{res.method}; placed by its rows' own coordinates" + (
-                f" ({len(spots)} points)" if len(spots) > 1 else ""
+        if not res.resolved and n_point:
+            near = (gazetteer.nearest_settlement(x, y) for x, y in sorted(points[(raw, country)]))
+            snapped = {found[0] if found else "" for found in near}
+            names = sorted(gazetteer.describe(s) for s in snapped if s)
+            if len(snapped) == 1 and "" not in snapped:
+                place_id, method = next(iter(snapped)), "coordinates"
+            note = "; ".join(
+                s
+                for s in (
+                    note,
+                    f"{n_point} of {n} rows give their own coordinates",
+                    f"placed at the settlement within {SNAP_KM:g} km: {', '.join(names)}"
+                    if names
+                    else f"no settlement within {SNAP_KM:g} km of their points (clearly in one country)",
+                )
+                if s
             )
-        elif not res.resolved and n_point:
-            note = "; ".join(s for s in (note, f"{n_point} of {n} rows placed by their own coordinates") if s)
         elif n_point:
-            extra = f"{n_point} row(s) give their own coordinates, used where the stop is drawn at place level"
-            note = "; ".join(s for s in (note, extra) if s)
+            note = "; ".join(
+                s for s in (note, f"{n_point} row(s) give their own coordinates (not used: the name places it)") if s
+            )
         place = gazetteer.place(place_id) if place_id else None
         out.append(
             {

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import folium
 import pandas as pd
@@ -19,7 +19,6 @@ from folium.template import Template
 from routemap._errors import ConfigError
 from routemap._safe import esc, script_json
 from routemap.disclosure import Publication
-from routemap.places import Place
 
 LEAFLET_JS = ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js")
 LEAFLET_CSS = ("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")
@@ -289,12 +288,14 @@ class _Context:
 def _pooled_share(
     routes: list[str], cells: dict[str, dict[str, int]], numerator: tuple[str, ...], known: tuple[str, ...]
 ) -> float | None:
-    """Share over several routes, from published cells only (callers check every route's share is published)."""
-    denominator = sum(cells.get(r, {}).get(v, 0) for r in routes for v in known)
+    """Share (whole per cent) over several routes, only when every cell it adds up is published."""
+    if any(v not in cells.get(r, {}) for r in routes for v in known):
+        return None
+    denominator = sum(cells[r][v] for r in routes for v in known)
     if denominator == 0:
         return None
-    count = sum(cells.get(r, {}).get(v, 0) for r in routes for v in numerator)
-    return round(100.0 * count / denominator, 1)
+    count = sum(cells[r][v] for r in routes for v in numerator)
+    return float(math.floor(100.0 * count / denominator + 0.5))
 
 
 def _leg_details(
@@ -313,7 +314,7 @@ def _leg_details(
     sector = esc(humanise(sectors.pop()).lower()) if len(sectors) == 1 and "" not in sectors else ""
     women = children = None
     if all(details["pct_women"][r] is not None for r in routes):
-        women = _pooled_share(routes, sex, ("female",), ("female", "male", "other"))
+        women = _pooled_share(routes, sex, ("female",), ("female", "male"))
     if all(details["pct_children"][r] is not None for r in routes):
         children = _pooled_share(routes, age, ("child",), ("child", "adult"))
     if not sector and women is None and children is None:
@@ -462,7 +463,7 @@ def map_data(pub: Publication, *, text: MapText, by: str | None = None, focus: s
     published = pub.published_routes()
     all_places = pub.places()
     all_legs = pub.legs()
-    place_objs = cast("dict[str, Place]", pub.places_by_id)
+    place_objs = pub.places_by_id
     lon_of = dict(zip(all_places["place_id"], all_places.geometry.x, strict=True))
     west = seam_longitude(
         list(lon_of.values()),

@@ -104,8 +104,8 @@ class ReportMeta:
         The route level and the focus country's name (``None`` without one).
     min_count, label
         The threshold and how a suppressed count is shown (``<5``).
-    routes_published, routes_suppressed, published_persons
-        Routes listed with a count, routes listed as ``<5``, and persons on published routes.
+    routes_published, published_persons
+        Routes published (with at least ``min_count`` persons) and the persons on them.
     version
         routemap's version.
     """
@@ -119,7 +119,6 @@ class ReportMeta:
     min_count: int
     label: str
     routes_published: int
-    routes_suppressed: int
     published_persons: int
     version: str
     partner_names: tuple[str, ...] = field(default_factory=tuple)
@@ -143,10 +142,9 @@ def summary_lines(meta: ReportMeta) -> list[str]:
     lines = [
         when,
         f"{_n(meta.routes_published, 'route')} published with {_n(meta.published_persons, 'person')}; "
-        f"{_n(meta.routes_suppressed, 'route')} with fewer than {meta.min_count} persons "
-        f"{'is' if meta.routes_suppressed == 1 else 'are'} listed as {meta.label} and left out of every other figure.",
-        f"In breakdowns, {meta.label} marks a count below {meta.min_count} and x a count hidden as well so that "
-        "no small count can be worked out by subtraction.",
+        f"routes with fewer than {meta.min_count} persons are not listed and are left out of every other figure.",
+        f"In breakdowns, {meta.label} marks a count below {meta.min_count} (possibly none) and x a count hidden as "
+        "well, so that no small count can be worked out by subtraction.",
     ]
     if meta.partner_names:
         lines.append("Contributing organisations: " + ", ".join(meta.partner_names) + ".")
@@ -173,17 +171,19 @@ leg with the persons of all published routes through it. Place names are matched
 GeoNames and the project's own place list; a record whose places cannot all be recognised is counted in the data
 quality figures below but is on no route.</p>
 <h3>De-duplication</h3>
-<p>Organisations may know the same person. When they share a pseudonymous person key (a keyed hash made with
-that never holds a name), the person is counted once, keeping the record with the most
-route detail.</p>
+<p>Organisations may know the same person. When they share a pseudonymous person key (a keyed hash of an
+identifier such as a passport number, made with a key the organisations share; it never holds a name), the person
+is counted once, keeping the record with the most route detail.</p>
 <h3>Small counts (disclosure control)</h3>
-<p>A route with fewer than {k} persons is listed as {label} and is not drawn; it is left out of every other
-figure, so shares, places, legs and breakdowns are sums over published routes only, and a share is a share of the
+<p>A route with fewer than {k} persons is not listed and not drawn, and it is left out of every other figure:
+shares, places, legs and breakdowns are sums over published routes only, and a share is a share of the
 {meta.published_persons:,} persons on published routes. In the breakdowns by sector, exploitation, sex, age group
-and year, a cell below {k} is shown as {label}; because a route's total is published, a single hidden cell could be
-worked out by subtraction, so further cells are hidden as well and shown as <strong>x</strong> (complementary
-suppression); a route that cannot be protected that way is left out of that breakdown. Percentages of women and
-children and the top sector are shown only when every count they rest on is published.</p>
+and year every value has its column, and in a route's row every count below {k} — zero included — is shown as
+{label}. Because the route's total is published, a row with any {label} cell also hides one more cell, shown as
+<strong>x</strong> (unknown if it is not small, else other, else the largest). So nothing published, alone or set
+against other figures, shows that any {label} cell holds even one person. A column with no published count is
+left out of the table. Percentages of women and children and the top sector are shown only when the published
+counts prove them.</p>
 <h3>Data quality</h3>
 <p>Totals over all contributions, each rounded to the nearest {quality.rounding} on its own (so they need not
 add up): an exact count of rows, set against the published route counts, could reveal a small count. Figures per

@@ -21,7 +21,6 @@ from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 from shapely.geometry import LineString, MultiLineString
 
-from routemap.aggregate import legs_gdf, places_gdf
 from routemap.disclosure import Publication
 
 log = logging.getLogger(__name__)
@@ -209,9 +208,8 @@ def render_static_map(
     if len(routes) > top:
         # routes tied with the last one are drawn too, so the choice never depends on their names
         routes = routes.loc[routes["persons"] >= int(routes["persons"].iloc[top - 1])]
-    stops, places_by_id = pub.stops, pub.places_by_id
-    legs = legs_gdf(routes[["route", "persons"]], stops, places_by_id)  # type: ignore[arg-type]
-    places = places_gdf(routes[["route", "persons"]], stops, places_by_id)  # type: ignore[arg-type]
+    legs = pub.legs(routes=routes["route"].tolist())
+    places = pub.places(routes=routes["route"].tolist())
 
     fig = Figure(figsize=(WIDTH_IN, WIDTH_IN * 0.8), dpi=DPI)
     FigureCanvasAgg(fig)

@@ -12,11 +12,10 @@ import pandas as pd
 
 from routemap._safe import safe_cell
 from routemap.disclosure import Publication
-from routemap.schema import VOCABULARIES
 
 #: A table cell: a published count (int), a share (float), a label such as ``<5`` or ``x`` (str), or nothing.
 Cell = int | float | str | None
-#: Column kinds: how a cell is formatted (rank and count: whole numbers; share and pct: one decimal).
+#: Column kinds: how a cell is formatted (rank, count and pct: whole numbers; share: one decimal).
 KINDS: tuple[str, ...] = ("rank", "text", "count", "share", "pct")
 
 #: Breakdown dimensions published as tables, with their titles.
@@ -109,7 +108,9 @@ def format_cell(value: Cell, kind: str, *, thousands: bool = False) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if kind in ("share", "pct"):
+    if kind == "pct":  # whole per cent (see disclosure: shares are proven by published figures)
+        return f"{round(float(value))}"
+    if kind == "share":
         return f"{float(value):,.1f}" if thousands else f"{float(value):.1f}"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -139,19 +140,15 @@ def _ranks(values: pd.Series) -> list[int]:
 
 
 def route_frame(pub: Publication) -> pd.DataFrame:
-    """Every route of routes.csv with its rank, and the disclosure-safe details of published ones.
+    """Every published route with its rank, share and the disclosure-safe details.
 
-    Columns: ``route_key`` (empty for suppressed routes), ``rank``, ``route``, ``origin``, ``transit``,
-    ``destination``, ``persons`` (int, or the ``<5`` label), ``share`` (float or ``None``),
-    ``pct_women``, ``pct_children`` (float or ``None``) and ``top_sector``.
+    Columns: ``route_key``, ``rank``, ``route``, ``origin``, ``transit``, ``destination``, ``persons``
+    (int), ``share`` (float), ``pct_women``, ``pct_children`` (float or ``None``) and ``top_sector``.
     """
     table = pub.route_table()
     published = pub.published_routes()
-    n = len(published)
-    if table["route"].iloc[:n].tolist() != published["label"].tolist():  # pragma: no cover - a broken invariant
-        raise AssertionError("route_table() and published_routes() disagree on the order of published routes")
     details = {str(d["route"]): d for d in pub.route_details().to_dict("records")}
-    keys = published["route"].tolist() + [""] * (len(table) - n)
+    keys = published["route"].astype(str).tolist()
     frame = pd.DataFrame(
         {
             "route_key": keys,
@@ -160,19 +157,19 @@ def route_frame(pub: Publication) -> pd.DataFrame:
             "origin": table["origin"].tolist(),
             "transit": table["transit"].tolist(),
             "destination": table["destination"].tolist(),
-            "persons": [int(p) if i < n else str(p) for i, p in enumerate(table["persons"])],
-            "share": [float(s) if i < n else None for i, s in enumerate(table["share"])],
+            "persons": [int(p) for p in table["persons"]],
+            "share": [float(s) for s in table["share"]],
         },
         dtype=object,
     )
-    frame["pct_women"] = [_num(details[k]["pct_women"]) if k else None for k in keys]
-    frame["pct_children"] = [_num(details[k]["pct_children"]) if k else None for k in keys]
-    frame["top_sector"] = [humanise(str(details[k]["top_sector"])) if k else "" for k in keys]
+    frame["pct_women"] = [_num(details[k]["pct_women"]) for k in keys]
+    frame["pct_children"] = [_num(details[k]["pct_children"]) for k in keys]
+    frame["top_sector"] = [humanise(str(details[k]["top_sector"])) for k in keys]
     return frame
 
 
 def top_routes_table(pub: Publication) -> Table:
-    """Every route, ranked, as in routes.csv, with % women, % children and top sector where publishable."""
+    """Every published route, ranked, as in routes.csv, with % women, % children and top sector where shown."""
     frame = route_frame(pub)
     columns = (
         Column("rank", "Rank", "rank"),
@@ -189,10 +186,9 @@ def top_routes_table(pub: Publication) -> Table:
     rows = tuple(tuple(row) for row in frame[[c.key for c in columns]].itertuples(index=False, name=None))
     note = (
         f"Persons per route. Share: % of the {pub.published_persons:,} persons on published routes. "
-        f"Routes with fewer than {pub.min_count} persons are listed last as {pub.label}, with no share and no "
-        "details. Women (%): of persons whose sex is known; children (%): of persons whose age group is known; "
-        "top sector: the most frequent known sector. A detail is blank when it is not known or could reveal a "
-        "suppressed count."
+        f"Routes with fewer than {pub.min_count} persons are not listed. Women (%): of women and men on the route; "
+        "children (%): of children and adults; top sector: the sector with most persons. A detail is blank "
+        "when the published figures do not show it."
     )
     return Table("top_routes", "Top routes", "Top routes", columns, rows, note)
 
@@ -265,7 +261,7 @@ def states_table(pub: Publication, *, focus: str, name: Callable[[str], str] | N
         if row.level == "admin1":
             state = str(row.name)
         elif row.level == "place" and getattr(by_id.get(str(row.place_id)), "admin1", ""):
-            state = name(str(by_id[str(row.place_id)].admin1))  # type: ignore[attr-defined]
+            state = name(str(by_id[str(row.place_id)].admin1))
         else:
             state = STATE_NOT_KNOWN
         sums[state] = sums.get(state, 0) + int(row.persons_end)
@@ -292,65 +288,53 @@ def states_table(pub: Publication, *, focus: str, name: Callable[[str], str] | N
     )
 
 
-def _value_order(dimension: str, values: Sequence[str]) -> list[str]:
-    vocabulary = VOCABULARIES.get(dimension, ())
-    known = [v for v in vocabulary if v in values]
-    rest = sorted(v for v in values if v not in vocabulary)
-    if dimension == "year":
-        return sorted(values, key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v))
-    unknown = [v for v in known if v == "unknown"]
-    return [v for v in known if v != "unknown"] + rest + unknown
-
-
 def breakdown_table(pub: Publication, dimension: str, *, ranks: dict[str, int] | None = None) -> Table:
     """Published routes by the values of one dimension, one column per value (wide).
 
-    A cell is the published count, ``<5`` (primary suppression), ``x`` (complementary suppression) or
-    0 when no person on the route has that value. The footer sums the published cells of each column.
+    A cell is the published count, ``<5`` (fewer than the minimum count, zero included) or ``x``
+    (hidden as well, so that no ``<5`` cell can be worked out from the route's total). A column
+    with no published count in any row (only ``<5`` cells) is left out: it would show nothing. The
+    footer sums the published cells of each column.
     """
     long = pub.breakdown(dimension)
-    cells = pub.cells(dimension)
     routes = pub.published_routes()
     labels = dict(zip(routes["route"].astype(str), routes["label"].astype(str), strict=True))
     persons = {str(k): int(p) for k, p in zip(routes["route"], routes["persons"], strict=True)}
     if ranks is None:
         frame = route_frame(pub)
         ranks = dict(zip(frame["route_key"], frame["rank"], strict=True))
-    values = _value_order(dimension, long["value"].astype(str).unique().tolist())
-    shown = {(str(r), str(v)): s for r, v, s, st in long[["route", "value", "shown", "status"]].itertuples(index=False)}
-    published = {(str(r), str(v)): int(p) for r, v, p in cells.itertuples(index=False)}
-    keys = sorted(long["route"].astype(str).unique(), key=lambda k: (ranks[k], labels[k]))
+    shown = {(str(r), str(v)): str(s) for r, v, s in long[["route", "value", "shown"]].itertuples(index=False)}
+    columns_all = list(pub.columns(dimension))
+    values = [v for v in columns_all if any(shown.get((k, v)) != pub.label for k in persons)]
+    if dimension != "year":  # unknown last, as readers expect it
+        values = [v for v in values if v != "unknown"] + [v for v in values if v == "unknown"]
+    keys = sorted(persons, key=lambda k: (ranks[k], labels[k]))
     rows = []
     for key in keys:
         row: list[Cell] = [ranks[key], labels[key], persons[key]]
         for value in values:
-            if (key, value) in published:
-                row.append(published[(key, value)])
-            elif (key, value) in shown:
-                row.append(str(shown[(key, value)]))
-            else:
-                row.append(0)
+            text = shown[(key, value)]
+            row.append(int(text) if text.isdigit() else text)
         rows.append(tuple(row))
     total: list[Cell] = [None, TOTAL_LABEL, sum(persons[k] for k in keys)]
-    total += [sum(p for (_, v), p in published.items() if v == value) for value in values]
+    total += [sum(int(shown[(k, v)]) for k in keys if shown[(k, v)].isdigit()) for v in values]
     columns = (
         Column("rank", "Rank", "rank"),
         Column("route", "Route"),
         Column("persons", "Persons", "count"),
         *(Column(str(v), humanise(v), "count") for v in values),
     )
-    withheld = len(routes) - len(keys)
     about = BREAKDOWN_TABLES.get(dimension, humanise(dimension))
+    left_out = [humanise(v) for v in columns_all if v not in values]
     note = (
-        f"Persons on each published route by {about}. {pub.label}: fewer than {pub.min_count} persons; "
-        "x: hidden as well, so that a small count cannot be worked out from the route's total. "
-        f"The last row adds up the published cells only."
+        f"Persons on each published route by {about}. {pub.label}: fewer than {pub.min_count} persons, "
+        "possibly none; x: hidden as well, so that no small count can be worked out from the route's total. "
+        "The last row adds up the published cells only."
     )
-    if withheld:
-        note += (
-            f" {withheld} published route{'s are' if withheld != 1 else ' is'} left out: "
-            "no split of them by this dimension could be shown safely."
-        )
+    if dimension == "year":  # which years are left out would tell the span of the data: say it in general
+        note += " A year with no published count is not shown as a column."
+    elif left_out:
+        note += f" Not shown as columns (no published count): {', '.join(left_out)}."
     title = f"Routes by {about}"
     sheet = f"By {about}"[:31]
     return Table(f"routes_by_{dimension}", title, sheet, columns, tuple(rows), note, total=tuple(total))
@@ -376,7 +360,7 @@ def build_tables(
     tables = [top_routes_table(pub), *places_tables(pub, name=name)]
     if focus:
         tables.append(states_table(pub, focus=focus, name=name))
-    tables.extend(breakdown_table(pub, dim, ranks=ranks) for dim in BREAKDOWN_TABLES)
+    tables.extend(breakdown_table(pub, dim, ranks=ranks) for dim in BREAKDOWN_TABLES if dim in pub.breakdowns)
     return tables
 
 

@@ -18,7 +18,7 @@ from openpyxl.writer.excel import ExcelWriter
 from routemap._safe import safe_cell
 from routemap.render.tables import Cell, Table, format_cell
 
-NUMBER_FORMATS: dict[str, str] = {"rank": "0", "count": "#,##0", "share": "0.0", "pct": "0.0"}
+NUMBER_FORMATS: dict[str, str] = {"rank": "0", "count": "#,##0", "share": "0.0", "pct": "0"}
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="2F4F6F")
 TOTAL_FONT = Font(bold=True)
