@@ -65,7 +65,7 @@ def test_person_key_counted_once_keeping_the_most_detailed_record(make_project):
             "b": {"b.csv": CANON + "2020,Myanmar,Thailand,Penang,1,K1\n2021,Myanmar,,Penang,1,K2\n"},
         }
     )
-    result = build(project, min_count=1)
+    result = build(project, min_count=1, allow_small_counts=True)
     merged = {a.file: a.merged for a in result.files}
     assert merged == {"a/a.csv": 1, "b/b.csv": 0}
     routes = pd.read_csv(project / "output" / "routes.csv", encoding="utf-8-sig", dtype=str).set_index("route")
@@ -171,7 +171,7 @@ def test_every_bad_row_is_rejected_with_file_line_column_and_reason(make_project
         "2020,Myanmar,Bangkok,Penang,1,,extra\n"
     )
     project = make_project({"p": {"f.csv": text}})
-    result = build(project, min_count=1, gazetteer=gazetteer)
+    result = build(project, min_count=1, allow_small_counts=True, gazetteer=gazetteer)
     rejects = pd.read_csv(project / ".routemap" / "rejects.csv", dtype=str, keep_default_na=False)
     assert rejects[["file", "line", "column", "reason"]].values.tolist() == [
         ["p/f.csv", "3", "year", "year is empty; give the year of recruitment or registration"],
@@ -193,7 +193,7 @@ def test_points_of_a_region_are_never_published(make_project):
     )
     project = make_project(
         {"iom": {"partner.toml": profile, "a.csv": "Year,From,Region,At,Grouping\n" + rows * 2}},
-        settings="min_count = 2\n",
+        settings="min_count = 2\nallow_small_counts = true\n",
     )
     result = build(project, level="place")
     table = pd.read_csv(result.out_dir / "routes.csv", encoding="utf-8-sig")

@@ -218,6 +218,7 @@ def test_pseudonymised_duplicates_across_two_partners_are_counted_once(tmp_path)
         args = ["pseudonymise", str(raw / name), "--column", column, "--key-file", str(key), "-o", str(out)]
         assert runner.invoke(main, args).exit_code == 0
 
+    (project / "routemap.toml").write_text("allow_small_counts = true\n", encoding="utf-8")
     result = runner.invoke(main, ["build", str(project), "--min-count", "1"])
     assert result.exit_code == 0, result.output
     assert "read 5 rows from 2 file(s): 4 accepted, 0 rejected, 1 merged as duplicates" in result.output

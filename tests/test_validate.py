@@ -109,6 +109,7 @@ def test_malay_windows_1252_semicolon_folder_lists_every_problem(tmp_path, monke
 
 def test_malay_folder_builds_to_counts_computed_from_the_rows(tmp_path):
     _malay_folder(tmp_path)
+    (tmp_path / "routemap.toml").write_text("allow_small_counts = true\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(tmp_path), "--min-count", "1"])
     assert result.exit_code == 0, result.output
 

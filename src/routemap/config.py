@@ -15,6 +15,8 @@ from routemap._errors import ConfigError
 LEVELS: tuple[str, ...] = ("country", "admin1", "place")
 #: Dimensions the map can split into one layer per value (``--by``).
 BY_DIMENSIONS: tuple[str, ...] = ("sector", "year", "exploitation", "sex")
+#: The smallest min_count routemap accepts without ``allow_small_counts = true``.
+MIN_COUNT_FLOOR = 5
 SETTINGS_FILE = "routemap.toml"
 
 
@@ -33,7 +35,10 @@ class Settings:
     focus
         ISO 3166-1 alpha-2 code of the focus country, whose stops stay at admin1 (or place) level.
     min_count
-        Smallest count that is published; smaller counts are suppressed.
+        Smallest count that is published; smaller counts are suppressed. At least
+        :data:`MIN_COUNT_FLOOR` unless ``allow_small_counts`` is true.
+    allow_small_counts
+        Allow a ``min_count`` below :data:`MIN_COUNT_FLOOR` (the report's method note says so).
     show_partners
         Whether partner names may appear in outputs (never per-partner figures).
     tiles
@@ -51,6 +56,7 @@ class Settings:
     level: str = "country"
     focus: str | None = None
     min_count: int = 5
+    allow_small_counts: bool = False
     show_partners: bool = False
     tiles: str = "CartoDB positron"
     tiles_api_key: str | None = None
@@ -123,6 +129,12 @@ def check_settings(settings: Settings, *, source: str) -> Settings:
         raise ConfigError(f"level {settings.level!r} in {source} is not one of {', '.join(LEVELS)}")
     if isinstance(settings.min_count, bool) or not isinstance(settings.min_count, int) or settings.min_count < 1:
         raise ConfigError(f"min_count {settings.min_count!r} in {source} must be a whole number of at least 1")
+    if settings.min_count < MIN_COUNT_FLOOR and not settings.allow_small_counts:
+        raise ConfigError(
+            f"min_count {settings.min_count} in {source} is below {MIN_COUNT_FLOOR}, the smallest count routemap "
+            f"publishes by default; counts of {settings.min_count} to {MIN_COUNT_FLOOR - 1} persons can identify "
+            f"them. To publish them anyway, set allow_small_counts = true in {SETTINGS_FILE} (the report says so)"
+        )
     if settings.as_of is not None:
         try:
             dt.date.fromisoformat(str(settings.as_of))
@@ -173,7 +185,8 @@ def load_settings(project_dir: Path) -> Settings:
     for key in ("title", "tiles", "level", "by"):
         if key in values and not isinstance(values[key], str):
             raise ConfigError(f"{key} = {values[key]!r} in {path} must be text in quotes")
-    if "show_partners" in values and not isinstance(values["show_partners"], bool):
-        raise ConfigError(f"show_partners = {values['show_partners']!r} in {path} must be true or false")
+    for key in ("show_partners", "allow_small_counts"):
+        if key in values and not isinstance(values[key], bool):
+            raise ConfigError(f"{key} = {values[key]!r} in {path} must be true or false")
     settings = replace(settings, extra=extra, **values)
     return check_settings(settings, source=str(path))

@@ -24,11 +24,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from routemap._errors import DisclosureError
 from routemap.aggregate import Aggregates, legs_gdf, places_gdf, routes_gdf
 from routemap.places import Place
 from routemap.schema import VOCABULARIES
@@ -147,16 +150,48 @@ class Publication:
     """
 
     min_count: int
-    routes: pd.DataFrame
+    route_rows: pd.DataFrame
     breakdowns: dict[str, Breakdown]
     stops: dict[str, tuple[str, ...]]
     places_by_id: dict[str, Place]
     details: pd.DataFrame
     stats: dict[str, int] = field(default_factory=dict)
 
-    def _repr_html_(self) -> str:  # pragma: no cover - shown by Jupyter
+    _writer: Any = field(default=None, repr=False, compare=False)
+
+    def _repr_html_(self) -> str:
+        """How a notebook shows a publication: its size and top routes (escaped)."""
         table = self.route_table().head(15).to_html(index=False, escape=True)
-        return f"<p>{len(self.routes)} published routes, {self.published_persons:,} persons</p>{table}"
+        return f"<p>{len(self.route_rows)} published routes, {self.published_persons:,} persons</p>{table}"
+
+    @property
+    def routes(self) -> gpd.GeoDataFrame:
+        """Published routes as lines (EPSG:4326): label, stops, persons, share, and the proven details."""
+        layer = self.routes_layer()
+        return layer.merge(self.details, on="route", how="left")
+
+    def map(self, **options: Any) -> Any:
+        """The interactive map (a ``folium.Map``) drawn from these figures only.
+
+        ``options`` are those of :func:`routemap.render.map.build_map` (title, subtitle, by, tiles, …).
+        """
+        from routemap.render.map import build_map
+
+        return build_map(self, **options)
+
+    def write(self, out_dir: str | Path, *, formats: str | Sequence[str] | None = None) -> list[str]:
+        """Write every output of this publication into a folder, through the build's leak check.
+
+        Only a publication made by a project (``project.publish()`` or :func:`routemap.build`) can
+        be written: writing needs the project's private material for the leak check and records the
+        release in the project's register. Returns the files written.
+        """
+        if self._writer is None:
+            raise DisclosureError(
+                "this publication was not made by a project, so it cannot be checked for leaks; "
+                "make it with routemap.open_project(path).publish()"
+            )
+        return list(self._writer(Path(out_dir), formats))
 
     # ------------------------------------------------------------------ routes
     @property
@@ -166,12 +201,12 @@ class Publication:
 
     def published_routes(self) -> pd.DataFrame:
         """Published routes with their persons: route, label, origin, transit, destination, n_stops, persons."""
-        return self.routes.copy()
+        return self.route_rows.copy()
 
     @property
     def published_persons(self) -> int:
         """Persons on published routes: the denominator of every share."""
-        return int(self.routes["persons"].sum())
+        return int(self.route_rows["persons"].sum())
 
     @property
     def years(self) -> tuple[int, int] | None:
@@ -189,7 +224,7 @@ class Publication:
 
         Routes below the minimum count are not listed (see the module docstring).
         """
-        published = self.routes
+        published = self.route_rows
         total = self.published_persons
         ranks = published["persons"].rank(method="min", ascending=False).astype(int)
         shares = (100.0 * published["persons"] / total).round(1) if total else published["persons"] * 0.0
@@ -213,7 +248,7 @@ class Publication:
     def breakdown(self, dimension: str) -> pd.DataFrame:
         """Long table for published routes: route, label, value, shown (``12``, ``<5`` or ``x``), status."""
         cells = self.breakdowns[dimension].cells
-        labels = self.routes.set_index("route")["label"]
+        labels = self.route_rows.set_index("route")["label"]
         status = np.where(
             cells["shown"] == self.label, SMALL, np.where(cells["shown"] == HIDDEN_LABEL, HIDDEN, PUBLISHED)
         )
@@ -246,7 +281,7 @@ class Publication:
 
     # ------------------------------------------------------------------ geometry
     def _layer_routes(self, dimension: str | None, value: str | None, routes: Sequence[str] | None) -> pd.DataFrame:
-        frame = self.routes if dimension is None else self.cells(dimension, value)
+        frame = self.route_rows if dimension is None else self.cells(dimension, value)
         if routes is not None:
             frame = frame.loc[frame["route"].isin(list(routes))]
         return frame[["route", "persons"]]
@@ -415,6 +450,28 @@ def _top(rows: dict[str, _Row]) -> dict[str, str]:
     return out
 
 
+def partner_names(partners: Sequence[tuple[str, str]], contributing: set[str], *, show: bool) -> list[str]:
+    """Names of contributing organisations that may be published: none unless ``show_partners = true``.
+
+    Parameters
+    ----------
+    partners
+        (folder, name) of every partner; a partner without a ``name`` in its profile has none to show.
+    contributing
+        Folders that contributed accepted records.
+    show
+        The project's ``show_partners`` setting.
+
+    Only names a profile sets are shown (never folder names as such), and only when at least two
+    organisations contributed: with one, every figure would be that organisation's own. Names are
+    never shown next to figures of their own (no per-partner breakdown exists).
+    """
+    if not show or len(contributing) < 2:
+        return []
+    names = {name.strip() for folder, name in partners if folder in contributing and name and name.strip()}
+    return sorted(names, key=str.casefold)
+
+
 def publish(aggregates: Aggregates, *, min_count: int, year_span: tuple[int, int] | None = None) -> Publication:
     """Apply disclosure control to exact aggregates (rules in the module docstring).
 
@@ -475,7 +532,7 @@ def _publish(
     )
     return Publication(
         min_count=min_count,
-        routes=published,
+        route_rows=published,
         breakdowns=breakdowns,
         stops=stops,
         places_by_id=places,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -10,8 +9,7 @@ import logging
 import os
 import shutil
 import tempfile
-import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,28 +17,39 @@ from typing import Any
 import pandas as pd
 
 from routemap import __version__
-from routemap._errors import AccountingError, ConfigError, ReadError
+from routemap._errors import ConfigError
 from routemap._safe import write_table, write_table_fast
-from routemap.aggregate import aggregate
 from routemap.audit import Canaries, allowed_strings, check_outputs
-from routemap.config import Settings, load_settings
-from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
-from routemap.disclosure import HIDDEN_LABEL, Publication, publish, suppressed_label
+from routemap.config import Settings
+from routemap.contributions import REJECT_COLUMNS
+from routemap.disclosure import HIDDEN_LABEL, Publication, partner_names, suppressed_label
 from routemap.export import write_geojson, write_geopackage
-from routemap.places import Gazetteer, Resolution, country_iso3
-from routemap.problems import Problem
+from routemap.places import Gazetteer
+from routemap.project import (
+    PRIVATE_DIR,
+    UNPLACED_METHODS,
+    FileAccount,
+    PlacesResult,
+    Progress,
+    Project,
+    _check_accounting,
+    _noop,
+    _place_name,
+    load_records,
+    make_private,
+    merge_duplicates,
+    open_project,
+    select_years,
+)
 from routemap.render.map import MapText, render_map, tile_layer
 from routemap.render.report import DataQuality, ReportMeta, data_quality, render_report, summary_lines
 from routemap.render.static import render_static_map
 from routemap.render.tables import Table, build_tables, write_csv, write_markdown, write_table_csv
 from routemap.render.xlsx import write_xlsx
-from routemap.routes import build_routes, place_report, resolve_records
 from routemap.schema import VOCABULARIES
 
 log = logging.getLogger(__name__)
 
-CONTRIBUTIONS_DIR = Path("data") / "contributions"
-PRIVATE_DIR = ".routemap"
 #: Output formats of ``build(formats=...)`` / ``routemap build --formats``; map.html is always written.
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "md", "html", "gpkg", "geojson", "png")
 #: The CSV tables besides routes.csv (one file per table; destinations_by_state only with a focus country).
@@ -69,47 +78,6 @@ OUTPUT_FILES: tuple[str, ...] = (
     "map.png",
 )
 
-#: ``progress(stage, done, total, detail="")``: stages are read, resolve, route, aggregate,
-#: disclosure, render, leak check and write; ``detail`` names what was counted.
-Progress = Callable[..., None]
-
-
-class _Stages:
-    """Times each stage of a build and tells the progress callback when one starts and ends."""
-
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
-        self.timings: dict[str, float] = {}
-
-    @contextlib.contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        self.progress(name, 0, 1)
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
-        self.progress(name, 1, 1)
-
-
-@dataclass(slots=True)
-class FileAccount:
-    """Per-file accounting, recorded privately in ``.routemap/build.json``."""
-
-    partner: str
-    file: str
-    sha256: str
-    rows_read: int
-    accepted: int
-    rejected: int
-    merged: int
-    blank_rows: int = 0
-    status: str = "read"
-    error: str = ""
-    encoding: str = ""
-    delimiter: str = ""
-    sheet: str = ""
-
 
 @dataclass(slots=True)
 class BuildResult:
@@ -126,144 +94,21 @@ class BuildResult:
     drawn: dict[str, int] = field(default_factory=dict)
     formats: tuple[str, ...] = FORMATS
     timings: dict[str, float] = field(default_factory=dict)
+    #: What was published (the figures every output was written from).
+    publication: Publication | None = None
 
 
-def _noop(stage: str, done: int, total: int, detail: str = "") -> None:
-    return None
-
-
-def load_records(
-    project_dir: Path, *, progress: Progress = _noop
-) -> tuple[list[tuple[Profile, list[Path]]], list[FileResult], list[FileAccount], list[str]]:
-    """Read every contribution of a project.
-
-    Returns the partners, the per-file results of readable files, the accounting of every file
-    (unreadable ones included, with the reason) and warnings.
-    """
-    partners = discover(project_dir / CONTRIBUTIONS_DIR)
-    all_files = [(profile, path) for profile, files in partners for path in files]
-    if not all_files:
-        raise ConfigError(
-            f"no contribution files in {project_dir / CONTRIBUTIONS_DIR}; put each partner's .csv or .xlsx "
-            "files in a folder of its own there (data/contributions/<partner>/), with an optional partner.toml"
-        )
-    results: list[FileResult] = []
-    accounts: list[FileAccount] = []
-    warnings: list[str] = []
-    for i, (profile, path, outcome) in enumerate(_read_all(all_files)):
-        progress("read", i + 1, len(all_files), f"{i + 1}/{len(all_files)} files")
-        label = f"{profile.partner}/{path.name}"
-        if isinstance(outcome, ReadError):
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            accounts.append(
-                FileAccount(profile.partner, label, digest, 0, 0, 0, 0, status="unreadable", error=str(outcome))
-            )
-            warnings.append(str(Problem("error", label, f"not read, skipped: {outcome.reason}")))
-            continue
-        result = outcome
-        results.append(result)
-        warnings.extend(str(p) for p in result.problems)
-        accounts.append(
-            FileAccount(
-                partner=result.partner,
-                file=result.file,
-                sha256=result.sha256,
-                rows_read=result.rows_read,
-                accepted=len(result.records),
-                rejected=len(result.rejected_lines),
-                merged=0,
-                blank_rows=result.blank_rows,
-                encoding=result.encoding,
-                delimiter=result.delimiter,
-                sheet=result.sheet,
-            )
-        )
-    rows = sum(a.rows_read for a in accounts)
-    progress("read", len(all_files), len(all_files), f"{len(all_files)} files, {rows:,} rows")
-    return partners, results, accounts, warnings
-
-
-def _read_one(profile: Profile, path: Path) -> FileResult | ReadError:
-    try:
-        return read_contribution(path, profile)
-    except ReadError as exc:
-        return exc
-
-
-def _read_all(
-    files: list[tuple[Profile, Path]],
-) -> Iterator[tuple[Profile, Path, FileResult | ReadError]]:
-    """Read files in order, one after the other.
-
-    A process pool (results pickled back) and a thread pool were both measured at 1M records in
-    6 files on 2 cores and gained nothing worth their complexity.
-    """
-    for profile, path in files:
-        yield profile, path, _read_one(profile, path)
-
-
-def merge_duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Count each ``person_key`` once, keeping the record with the most route detail.
-
-    Detail is the number of stops written (origin, transits, destination, intended destination);
-    ties keep the first record in partner, file and line order.
-
-    Returns
-    -------
-    records, merged_per_file
-        Records without the merged duplicates, and how many were merged per file.
-    """
-    keyed = records["person_key"].ne("")
-    if not keyed.any():
-        return records, pd.Series(dtype="int64")
-    detail = (
-        records["origin"].ne("").astype(int)
-        + records["destination"].ne("").astype(int)
-        + records["intended_destination"].ne("").astype(int)
-        + records["transit"].map(lambda t: len([p for p in t.split(" > ") if p]))
-    )
-    order = records.assign(_detail=detail, _pos=range(len(records)))
-    order = order.sort_values(["person_key", "_detail", "_pos"], ascending=[True, False, True], kind="stable")
-    dup = order["person_key"].ne("") & order.duplicated("person_key", keep="first")
-    merged_index = order.index[dup]
-    merged_per_file = records.loc[merged_index].groupby("file").size()
-    return records.drop(index=merged_index).reset_index(drop=True), merged_per_file
-
-
-def _accepted(results: list[FileResult], private: Path) -> pd.DataFrame:
-    """The accepted records of every readable file, or an error that says why there are none."""
-    frames = [r.records for r in results if len(r.records)]
-    records = pd.concat(frames, ignore_index=True) if frames else results[0].records if results else pd.DataFrame()
-    if records.empty:
-        raise (
-            ConfigError(
-                "no row was accepted from any contribution; see the reasons in "
-                f"{private / 'rejects.csv'} and check each file with `routemap validate`"
-            )
-            if results
-            else ConfigError("no contribution file could be read; see the messages above")
-        )
-    return records
-
-
-def _canaries(
-    results: list[FileResult],
-    partners: list[tuple[Profile, list[Path]]],
-    resolutions: dict[tuple[str, str], Resolution],
-    pub: Publication,
-    settings: Settings,
-    gazetteer: Gazetteer,
-) -> Canaries:
+def _canaries(project: Project, pub: Publication) -> Canaries:
     """Every private string of this build that a published file must not contain.
 
-    Names of published places are not private, nor the gazetteer names that a place drawn at a
-    stop's own point is named after (``Mediterranean at 27.0663, 14.3336``).
+    Names of published places are not private, nor vocabulary values.
     """
+    contributions, resolutions = project.read(), project.resolve()
     allowed = allowed_strings(str(getattr(p, "name", "")) for p in pub.places_by_id.values())
-    allowed |= allowed_strings(gazetteer.place(pid.split("@")[0]).name for pid in pub.places_by_id if "@" in pid)
     allowed |= allowed_strings(v for values in VOCABULARIES.values() for v in values)
     allowed |= allowed_strings(v.replace("_", " ") for values in VOCABULARIES.values() for v in values)
     canaries = Canaries()
+    results = contributions.results
     for result in results:  # rejected rows' ids and every unmapped column's values
         for kind, values in result.private_values.items():
             canaries.add(kind, values, allowed=allowed)
@@ -273,20 +118,10 @@ def _canaries(
     canaries.add(
         "unresolved place", (raw for (raw, _), res in resolutions.items() if not res.resolved), allowed=allowed
     )
-    canaries.add("partner folder", (p.partner for p, _ in partners), allowed=allowed)
-    if not settings.show_partners:
-        canaries.add("partner name", (p.name for p, _ in partners), allowed=allowed)
+    canaries.add("partner folder", (p.partner for p, _ in contributions.partners), allowed=allowed)
+    if not project.settings.show_partners:
+        canaries.add("partner name", (p.name for p, _ in contributions.partners), allowed=allowed)
     return canaries
-
-
-def _check_accounting(accounts: list[FileAccount]) -> None:
-    bad = [a for a in accounts if a.rows_read != a.accepted + a.rejected + a.merged]
-    if bad:
-        lines = [
-            f"{a.file}: read {a.rows_read} != accepted {a.accepted} + rejected {a.rejected} + merged {a.merged}"
-            for a in bad
-        ]
-        raise AccountingError("rows do not add up, so no outputs were written:\n" + "\n".join(lines))
 
 
 def check_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -324,20 +159,6 @@ def _period(pub: Publication) -> str:
     return f"{lo}–{hi}" if lo != hi else f"{lo}"
 
 
-def public_partner_names(
-    partners: list[tuple[Profile, list[Path]]], contributing: set[str], settings: Settings
-) -> list[str]:
-    """Names of contributing partners that may be published: none unless ``show_partners = true``.
-
-    Even then, only names a profile sets (a folder name is never published), and only when at
-    least two organisations contributed: with one, every figure would be that partner's own.
-    """
-    if not settings.show_partners or len(contributing) < 2:
-        return []
-    names = {p.name for p, _ in partners if p.partner in contributing and p.name and p.name != p.partner}
-    return sorted(names, key=str.casefold)
-
-
 def _subtitle(pub: Publication, settings: Settings, n_partners: int, names: list[str]) -> str:
     """Period, as-of date and contributing organisations (named only when the project allows it)."""
     parts = []
@@ -352,43 +173,6 @@ def _subtitle(pub: Publication, settings: Settings, n_partners: int, names: list
         orgs += ": " + ", ".join(names)
     parts.append(orgs)
     return " · ".join(parts)
-
-
-def select_years(records: pd.DataFrame, period: tuple[int, int] | None) -> tuple[pd.DataFrame, int]:
-    """Keep the records of a period (first and last year included).
-
-    Returns
-    -------
-    records, left_out
-        The records of the period and how many were left out.
-
-    Raises
-    ------
-    ConfigError
-        When no record falls in the period (naming the years the records cover).
-    """
-    if period is None:
-        return records, 0
-    lo, hi = period
-    keep = records["year"].between(lo, hi)
-    if not keep.any():
-        raise ConfigError(
-            f"no accepted record is from {lo}–{hi}; the records cover {int(records['year'].min())}–"
-            f"{int(records['year'].max())}; choose --years inside that range"
-        )
-    return records.loc[keep].reset_index(drop=True), int((~keep).sum())
-
-
-def _place_name(gazetteer: Gazetteer) -> Callable[[str], str]:
-    """Place id -> display name from the gazetteer (the id's last part when it is unknown)."""
-
-    def name(place_id: str) -> str:
-        try:
-            return gazetteer.place(place_id).name
-        except KeyError:
-            return place_id.split(":", 1)[-1]
-
-    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,118 +231,116 @@ _FORMAT_FILES: dict[str, str] = {
 }
 
 
+#: Switched off only in tests that show the leak check is needed (never a parameter of build()).
+_LEAK_CHECK = True
+
+
 def build(
     project_dir: Path | str = ".",
     *,
-    level: str | None = None,
-    focus: str | None = None,
-    min_count: int | None = None,
-    by: str | None = None,
-    years: str | None = None,
-    tiles: str | None = None,
     out_dir: Path | str | None = None,
     formats: str | Iterable[str] | None = None,
     progress: Progress = _noop,
     gazetteer: Gazetteer | None = None,
-    leak_check: bool = True,
+    **settings: Any,
 ) -> BuildResult:
-    """Build a project: read, resolve, route, aggregate, suppress, render.
+    """Build a project: read, resolve, route, aggregate, suppress, render, check, write.
 
     Parameters
     ----------
     project_dir
         Folder holding ``routemap.toml`` (optional) and ``data/contributions/``.
-    level, focus, min_count, by, years, tiles
-        Override the settings of ``routemap.toml`` (``by``: one map layer per value of sector, year,
-        exploitation or sex; ``years``: the period, e.g. ``"2019-2023"``; ``tiles``: basemap name,
-        URL template or ``"none"``).
     out_dir
         Where publishable outputs go (default ``<project_dir>/output``).
     formats
         Output formats (see :data:`FORMATS`; default all); ``map.html`` is always written.
     progress
-        Called as ``progress(stage, done, total)``.
+        Called as ``progress(stage, done, total, detail)``.
     gazetteer
         A gazetteer already loaded for this project (default: load it, with ``data/places.csv``).
-    leak_check
-        Always on; switched off only to show, in tests, that it is needed.
+    **settings
+        Settings that win over ``routemap.toml`` (``level``, ``focus``, ``min_count``, ``by``,
+        ``years``, ``tiles``, …; ``None`` keeps the file's value).
 
     Raises
     ------
     RoutemapError
-        For bad settings, unreadable profiles, or rows that do not add up.
+        For bad settings, unreadable profiles, rows that do not add up, or outputs that would
+        disclose what they must not.
     """
-    project = Path(project_dir)
-    if not project.is_dir():
-        raise ConfigError(f"project folder {str(project)!r} does not exist")
-    settings = load_settings(project).with_overrides(
-        level=level, focus=focus, min_count=min_count, by=by, years=years, tiles=tiles
-    )
-    tile_layer(settings.tiles, api_key=settings.tiles_api_key)  # a bad basemap fails before any work
+    project = open_project(project_dir, progress=progress, gazetteer=gazetteer, **settings)
+    tile_layer(project.settings.tiles, api_key=project.settings.tiles_api_key)  # a bad basemap fails first
     wanted = check_formats(formats)
-    out = Path(out_dir) if out_dir is not None else project / "output"
-    private = project / PRIVATE_DIR
+    pub = project.publish()
+    return write_outputs(project, pub, out_dir=out_dir, formats=wanted)
 
-    clock = _Stages(progress)
-    with clock.stage("read"):
-        partners, results, accounts, warnings = load_records(project, progress=progress)
-        records = _accepted(results, private)
-        rejects = [rej for r in results for rej in r.rejects]
-        records, merged = merge_duplicates(records)
-        for account in accounts:
-            account.merged = int(merged.get(account.file, 0))
-            account.accepted -= account.merged
-        _check_accounting(accounts)
-        records, outside_years = select_years(records, settings.period)
-        progress("read", 1, 1, f"{sum(a.rows_read for a in accounts):,} rows, {len(records):,} records")
 
-    with clock.stage("resolve"):
-        default_countries = {p.partner: p.default_country for p, _ in partners}
-        gazetteer = gazetteer or Gazetteer.load(project_dir=project)
-        resolutions = resolve_records(records, gazetteer, default_countries=default_countries)
-        progress("resolve", 1, 1, f"{len(resolutions):,} distinct place strings")
-    with clock.stage("route"):
-        focus_iso3 = country_iso3(settings.focus) if settings.focus else None
-        routed = build_routes(
-            records, gazetteer, resolutions, default_countries=default_countries, level=settings.level, focus=focus_iso3
-        )
-    with clock.stage("aggregate"):
-        aggregates = aggregate(routed)
-    with clock.stage("disclosure"):
-        pub = publish(aggregates, min_count=settings.min_count, year_span=settings.period)
+def _totals(project: Project, pub: Publication) -> dict[str, int]:
+    """The private accounting of a build (build.json and the command's summary)."""
+    contributions, routed = project.read(), project.route()
+    accounts = contributions.accounts
+    routable = routed.records["routable"]
+    return {
+        "rows_read": sum(a.rows_read for a in accounts),
+        "accepted": sum(a.accepted for a in accounts),
+        "rejected": sum(a.rejected for a in accounts),
+        "merged": sum(a.merged for a in accounts),
+        "outside_years": contributions.outside_years,
+        "blank_rows": sum(a.blank_rows for a in accounts),
+        "unreadable_files": sum(1 for a in accounts if a.status != "read"),
+        "routable": int(routable.sum()),
+        "persons": int(contributions.records["persons"].sum()),
+        "routable_persons": int(routed.records.loc[routable, "persons"].sum()),
+        "routes": pub.stats["routes"],
+        "routes_published": pub.stats["routes_published"],
+        "routes_not_listed": pub.stats["routes_not_listed"],
+    }
 
+
+def write_outputs(
+    project: Project, pub: Publication, *, out_dir: Path | str | None = None, formats: tuple[str, ...] = FORMATS
+) -> BuildResult:
+    """Render a publication into a temporary folder, check it for leaks, move it into place, record it.
+
+    Parameters
+    ----------
+    project
+        The project the publication was made from (its private material feeds the leak check
+        and the private build record).
+    pub
+        What may be published.
+    out_dir
+        Where outputs go (default ``<project>/output``).
+    formats
+        Output formats, checked (see :func:`check_formats`).
+    """
+    settings, clock, progress = project.settings, project.clock, project.progress
+    out = Path(out_dir) if out_dir is not None else project.path / "output"
+    contributions = project.read()
+    focus_iso3 = project.focus_iso3
     with clock.stage("render"):
-        contributing = {str(p) for p in records["partner"].unique()}
-        shown_names = public_partner_names(partners, contributing, settings)
+        contributing = {str(p) for p in contributions.records["partner"].unique()}
+        shown_names = partner_names(
+            # a profile without a name of its own is named after its folder: that is not a name to show
+            [(p.partner, p.name if p.name != p.partner else "") for p, _ in contributions.partners],
+            contributing,
+            show=settings.show_partners,
+        )
         text = MapText(
             title=settings.title,
             subtitle=_subtitle(pub, settings, len(contributing), shown_names),
-            note=f"Routes with fewer than {settings.min_count} persons are not shown "
-            f"(listed as {suppressed_label(settings.min_count)} in the tables).",
+            note=f"Routes with fewer than {settings.min_count} persons are not shown.",
         )
-        totals = {
-            "rows_read": sum(a.rows_read for a in accounts),
-            "accepted": sum(a.accepted for a in accounts),
-            "rejected": sum(a.rejected for a in accounts),
-            "merged": sum(a.merged for a in accounts),
-            "outside_years": outside_years,
-            "blank_rows": sum(a.blank_rows for a in accounts),
-            "unreadable_files": sum(1 for a in accounts if a.status != "read"),
-            "routable": int(routed.records["routable"].sum()),
-            "persons": int(records["persons"].sum()),
-            "routable_persons": int(routed.records.loc[routed.records["routable"], "persons"].sum()),
-            "routes": pub.stats["routes"],
-            "routes_published": pub.stats["routes_published"],
-            "routes_not_listed": pub.stats["routes_not_listed"],
-        }
-        report = place_report(routed.records, gazetteer, resolutions, default_countries=default_countries)
+        totals = _totals(project, pub)
+        report = project.places()
+        name = _place_name(project.gazetteer)
         meta = ReportMeta(
             title=settings.title,
             period=_period(pub),
             as_of=settings.as_of,
             organisations=len(contributing),
             level=settings.level,
-            focus_name=_place_name(gazetteer)(f"country:{focus_iso3}") if focus_iso3 else None,
+            focus_name=name(f"country:{focus_iso3}") if focus_iso3 else None,
             min_count=settings.min_count,
             label=pub.label,
             routes_published=pub.stats["routes_published"],
@@ -568,7 +350,7 @@ def build(
         )
         outputs = _Outputs(
             pub=pub,
-            tables=build_tables(pub, focus=focus_iso3, name=_place_name(gazetteer)),
+            tables=build_tables(pub, focus=focus_iso3, name=name),
             meta=meta,
             quality=data_quality(totals, report),
             date=dt.date.fromisoformat(settings.as_of) if settings.as_of else None,
@@ -586,20 +368,20 @@ def build(
                 tiles=settings.tiles,
                 tiles_api_key=settings.tiles_api_key,
             )
-            for i, fmt in enumerate(wanted, start=1):
-                progress("render", i, len(wanted) + 1, fmt)
-                _write_format(fmt, tmp, outputs, wanted=wanted)
+            for i, fmt in enumerate(formats, start=1):
+                progress("render", i, len(formats) + 1, fmt)
+                _write_format(fmt, tmp, outputs, wanted=formats)
             written = sorted(p.name for p in tmp.iterdir())
-        if leak_check:
+        if _LEAK_CHECK:
             with clock.stage("leak check"):
-                check_outputs(tmp, _canaries(results, partners, resolutions, pub, settings, gazetteer))
+                check_outputs(tmp, _canaries(project, pub))
         with clock.stage("write"):
             out.mkdir(parents=True, exist_ok=True)
-            for name in written:
-                os.replace(tmp / name, out / name)
-            for name in OUTPUT_FILES:
-                if name not in written and (out / name).exists():
-                    (out / name).unlink()
+            for file in written:
+                os.replace(tmp / file, out / file)
+            for file in OUTPUT_FILES:
+                if file not in written and (out / file).exists():
+                    (out / file).unlink()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -611,24 +393,31 @@ def build(
             f"{suppressed_label(settings.min_count)}; one more cell per such row hidden as {HIDDEN_LABEL}",
             **pub.stats,
         }
-        _write_private(private, routed.records, rejects, report, accounts, totals, settings, out, written, disclosure)
+        _write_private(
+            project.private_dir,
+            project.route().records,
+            contributions.rejects,
+            report,
+            contributions.accounts,
+            totals,
+            settings,
+            out,
+            written,
+            disclosure,
+        )
     return BuildResult(
         out_dir=out,
-        private_dir=private,
+        private_dir=project.private_dir,
         settings=settings,
-        files=accounts,
+        files=contributions.accounts,
         totals=totals,
         outputs=written,
-        warnings=warnings,
+        warnings=contributions.warnings,
         drawn=drawn,
-        formats=wanted,
+        formats=formats,
         timings=clock.timings,
+        publication=pub,
     )
-
-
-def _make_private(private: Path) -> None:
-    private.mkdir(parents=True, exist_ok=True)
-    (private / ".gitignore").write_text("# private build material: never commit or publish\n*\n", encoding="utf-8")
 
 
 def _write_private(
@@ -643,7 +432,7 @@ def _write_private(
     written: list[str],
     disclosure: dict[str, Any],
 ) -> None:
-    _make_private(private)
+    make_private(private)
     # row-level and raw partner text: formula-safe too, since analysts open these in Excel
     write_table_fast(records, private / "records.csv")
     write_table(pd.DataFrame(rejects, columns=list(REJECT_COLUMNS)), private / "rejects.csv")
@@ -662,96 +451,28 @@ def _write_private(
     (private / "build.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-#: Methods of a place report line whose string places no record (the record is not routable).
-UNPLACED_METHODS: frozenset[str] = frozenset({"unresolved", "ambiguous", "not_a_place", "empty"})
-
-
-@dataclass(slots=True)
-class PlacesResult:
-    """Every distinct place string of a project and how it resolved.
-
-    Parameters
-    ----------
-    report
-        One row per distinct (raw string, partner default country), the columns of
-        :data:`routemap.routes.PLACE_REPORT_COLUMNS`; also written to ``path``.
-    path
-        The private place report, ``.routemap/places.csv``.
-    warnings
-        Problems met while reading the contributions.
-    """
-
-    report: pd.DataFrame
-    path: Path
-    warnings: list[str] = field(default_factory=list)
-
-    def table(self, *, unresolved: bool = False) -> pd.DataFrame:
-        """The report with one line per raw string and outcome, rows summed over partners' default countries.
-
-        Parameters
-        ----------
-        unresolved
-            Keep only the strings that place no record (unresolved, ambiguous, not a place).
-        """
-        report = self.report
-        if unresolved:
-            report = report[report["method"].isin(UNPLACED_METHODS)]
-        keys = [c for c in report.columns if c not in ("rows", "default_country", "coordinate_rows")]
-        grouped = (
-            report.groupby(keys, sort=False, dropna=False)
-            .agg(
-                rows=("rows", "sum"),
-                default_country=("default_country", lambda s: " ".join(sorted({v for v in s if v}))),
-                coordinate_rows=("coordinate_rows", "sum"),
-            )
-            .reset_index()
-        )
-        order = grouped["raw"].str.casefold().argsort(kind="stable")
-        return grouped.iloc[order].reset_index(drop=True)[list(report.columns)]
-
-    def summary(self) -> str:
-        """One sentence: how many distinct strings place records, how many do not, how many were typos."""
-        table = self.table()
-        unplaced = table[table["method"].isin(UNPLACED_METHODS)]
-        fuzzy = int(table["method"].eq("fuzzy").sum())
-        return (
-            f"{len(table)} distinct place string(s): {len(table) - len(unplaced)} placed, {len(unplaced)} not "
-            f"placed ({int(unplaced['rows'].sum())} row(s)); {fuzzy} read as a typo (method fuzzy)"
-        )
-
-
 def explain_places(project_dir: Path | str = ".", *, progress: Progress = _noop) -> PlacesResult:
-    """Resolve every distinct place string of a project's contributions and write the place report.
+    """Resolve every distinct place string of a project and write the private place report.
 
-    Reads the contributions as ``build`` does (rejected rows and merged duplicates included in the
-    same way), resolves each distinct string once per partner default country, and writes
-    ``.routemap/places.csv``. Nothing is published.
-
-    Parameters
-    ----------
-    project_dir
-        Folder holding ``data/contributions/`` (and optionally ``data/places.csv``).
-    progress
-        Called as ``progress(stage, done, total)``.
-
-    Raises
-    ------
-    RoutemapError
-        For a missing project folder, unreadable profiles or places.csv, or no accepted row.
+    Reads the contributions as ``build`` does and resolves each distinct string once per partner
+    default country; writes ``.routemap/places.csv``. Nothing is published.
     """
-    project = Path(project_dir)
-    if not project.is_dir():
-        raise ConfigError(f"project folder {str(project)!r} does not exist")
-    private = project / PRIVATE_DIR
-    partners, results, _, warnings = load_records(project, progress=progress)
-    records, _ = merge_duplicates(_accepted(results, private))
-    progress("resolve", 0, 1)
-    default_countries = {p.partner: p.default_country for p, _ in partners}
-    gazetteer = Gazetteer.load(project_dir=project)
-    resolutions = resolve_records(records, gazetteer, default_countries=default_countries)
-    report = place_report(records, gazetteer, resolutions, default_countries=default_countries)
-    progress("resolve", 1, 1)
-    _make_private(private)
-    path = private / "places.csv"
-    write_csv(report, path)
-    return PlacesResult(report=report, path=path, warnings=warnings)
+    return open_project(project_dir, progress=progress).explain_places()
+
+
+__all__ = [
+    "FORMATS",
+    "OUTPUT_FILES",
+    "PRIVATE_DIR",
+    "UNPLACED_METHODS",
+    "BuildResult",
+    "FileAccount",
+    "_check_accounting",
+    "build",
+    "check_formats",
+    "explain_places",
+    "load_records",
+    "merge_duplicates",
+    "select_years",
+    "write_outputs",
+]

@@ -587,6 +587,37 @@ def _stable_ids(root: Element) -> None:
                 stack.append(child)
 
 
+def build_map(
+    pub: Publication,
+    *,
+    text: MapText | None = None,
+    by: str | None = None,
+    focus: str | None = None,
+    tiles: str = "CartoDB positron",
+    tiles_api_key: str | None = None,
+) -> folium.Map:
+    """The interactive map of a publication as a ``folium.Map`` (see :func:`render_map`)."""
+    text = text or MapText(
+        title="Routes", subtitle="", note=f"Routes with fewer than {pub.min_count} persons are not shown."
+    )
+    # half zoom steps let the view fit the routes closely on small screens
+    fmap = folium.Map(location=None, zoom_start=3, tiles=None, prefer_canvas=True, control_scale=True, zoom_snap=0.5)
+    # only the assets the map uses: Leaflet itself (folium's defaults add jQuery, Bootstrap, fonts)
+    fmap.default_js = [LEAFLET_JS]
+    fmap.default_css = [LEAFLET_CSS]
+    layer = tile_layer(tiles, api_key=tiles_api_key)
+    if layer is not None:
+        layer.add_to(fmap)
+    data = map_data(pub, text=text, by=by, focus=focus)
+    FlowLayer(data).add_to(fmap)
+    fmap.get_root().header.add_child(  # type: ignore[attr-defined]
+        folium.Element('<meta name="viewport" content="width=device-width, initial-scale=1">'), name="viewport"
+    )
+    fmap.get_root().title = esc(text.title)  # type: ignore[attr-defined]
+    fmap._routemap_data = data  # type: ignore[attr-defined]  # what render_map reports as drawn
+    return fmap
+
+
 def render_map(
     pub: Publication,
     path: Path,
@@ -621,20 +652,8 @@ def render_map(
     dict
         Counts drawn in the first layer (all routes): ``legs``, ``places``, and ``layers`` in the page.
     """
-    # half zoom steps let the view fit the routes closely on small screens
-    fmap = folium.Map(location=None, zoom_start=3, tiles=None, prefer_canvas=True, control_scale=True, zoom_snap=0.5)
-    # only the assets the map uses: Leaflet itself (folium's defaults add jQuery, Bootstrap, fonts)
-    fmap.default_js = [LEAFLET_JS]
-    fmap.default_css = [LEAFLET_CSS]
-    layer = tile_layer(tiles, api_key=tiles_api_key)
-    if layer is not None:
-        layer.add_to(fmap)
-    data = map_data(pub, text=text, by=by, focus=focus)
-    FlowLayer(data).add_to(fmap)
-    fmap.get_root().header.add_child(  # type: ignore[attr-defined]
-        folium.Element('<meta name="viewport" content="width=device-width, initial-scale=1">'), name="viewport"
-    )
-    fmap.get_root().title = esc(text.title)  # type: ignore[attr-defined]
+    fmap = build_map(pub, text=text, by=by, focus=focus, tiles=tiles, tiles_api_key=tiles_api_key)
+    data = fmap._routemap_data  # type: ignore[attr-defined]
     _stable_ids(fmap.get_root())
     html = fmap.get_root().render()
     path.write_text(html, encoding="utf-8")

@@ -158,6 +158,12 @@ def _methods(meta: ReportMeta, quality: DataQuality) -> str:
         else ""
     )
     k, label = meta.min_count, esc(meta.label)
+    small_note = (
+        f" <strong>This report publishes counts from {k} persons up, below routemap's default of 5, because the "
+        "project chose to (allow_small_counts).</strong>"
+        if k < 5
+        else ""
+    )
     return f"""
 <h3>Records and persons</h3>
 <p>A <dfn>record</dfn> is one row of a contributing organisation's file: where a journey began, the places it
@@ -183,7 +189,7 @@ and year every value has its column, and in a route's row every count below {k} 
 <strong>x</strong> (unknown if it is not small, else other, else the largest). So nothing published, alone or set
 against other figures, shows that any {label} cell holds even one person. A column with no published count is
 left out of the table. Percentages of women and children and the top sector are shown only when the published
-counts prove them.</p>
+counts prove them.{small_note}</p>
 <h3>Data quality</h3>
 <p>Totals over all contributions, each rounded to the nearest {quality.rounding} on its own (so they need not
 add up): an exact count of rows, set against the published route counts, could reveal a small count. Figures per

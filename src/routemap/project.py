@@ -1,0 +1,512 @@
+"""The stages of a build as a Python API: open a project, read, resolve, route, publish.
+
+``open_project(path)`` reads the settings; each stage runs the ones before it once and keeps what
+it made, so a notebook can stop at any stage::
+
+    project = routemap.open_project("my-project", focus="MY")
+    publication = project.publish()      # read -> resolve -> route -> aggregate -> disclosure
+    publication.routes                   # published routes only, as a GeoDataFrame
+
+Everything a stage keeps before ``publish`` is private (records, exact counts, raw strings): only
+the :class:`~routemap.disclosure.Publication` may be shown or written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from routemap._errors import AccountingError, ConfigError, ReadError
+from routemap.aggregate import Aggregates, aggregate
+from routemap.config import Settings, load_settings
+from routemap.contributions import FileResult, Profile, discover, read_contribution
+from routemap.disclosure import Publication, publish
+from routemap.places import Gazetteer, Resolution, country_iso3
+from routemap.problems import Problem
+from routemap.render.tables import write_csv
+from routemap.routes import Routed, build_routes, place_report, resolve_records
+
+log = logging.getLogger(__name__)
+
+CONTRIBUTIONS_DIR = Path("data") / "contributions"
+PRIVATE_DIR = ".routemap"
+
+#: ``progress(stage, done, total, detail="")``: stages are read, resolve, route, aggregate,
+#: disclosure, render, leak check and write; ``detail`` names what was counted.
+Progress = Callable[..., None]
+
+
+class _Stages:
+    """Times each stage of a build and tells the progress callback when one starts and ends."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self.progress(name, 0, 1)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+        self.progress(name, 1, 1)
+
+
+@dataclass(slots=True)
+class FileAccount:
+    """Per-file accounting, recorded privately in ``.routemap/build.json``."""
+
+    partner: str
+    file: str
+    sha256: str
+    rows_read: int
+    accepted: int
+    rejected: int
+    merged: int
+    blank_rows: int = 0
+    status: str = "read"
+    error: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+
+
+def _noop(stage: str, done: int, total: int, detail: str = "") -> None:
+    return None
+
+
+def load_records(
+    project_dir: Path, *, progress: Progress = _noop
+) -> tuple[list[tuple[Profile, list[Path]]], list[FileResult], list[FileAccount], list[str]]:
+    """Read every contribution of a project.
+
+    Returns the partners, the per-file results of readable files, the accounting of every file
+    (unreadable ones included, with the reason) and warnings.
+    """
+    partners = discover(project_dir / CONTRIBUTIONS_DIR)
+    all_files = [(profile, path) for profile, files in partners for path in files]
+    if not all_files:
+        raise ConfigError(
+            f"no contribution files in {project_dir / CONTRIBUTIONS_DIR}; put each partner's .csv or .xlsx "
+            "files in a folder of its own there (data/contributions/<partner>/), with an optional partner.toml"
+        )
+    results: list[FileResult] = []
+    accounts: list[FileAccount] = []
+    warnings: list[str] = []
+    for i, (profile, path, outcome) in enumerate(_read_all(all_files)):
+        progress("read", i + 1, len(all_files), f"{i + 1}/{len(all_files)} files")
+        label = f"{profile.partner}/{path.name}"
+        if isinstance(outcome, ReadError):
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            accounts.append(
+                FileAccount(profile.partner, label, digest, 0, 0, 0, 0, status="unreadable", error=str(outcome))
+            )
+            warnings.append(str(Problem("error", label, f"not read, skipped: {outcome.reason}")))
+            continue
+        result = outcome
+        results.append(result)
+        warnings.extend(str(p) for p in result.problems)
+        accounts.append(
+            FileAccount(
+                partner=result.partner,
+                file=result.file,
+                sha256=result.sha256,
+                rows_read=result.rows_read,
+                accepted=len(result.records),
+                rejected=len(result.rejected_lines),
+                merged=0,
+                blank_rows=result.blank_rows,
+                encoding=result.encoding,
+                delimiter=result.delimiter,
+                sheet=result.sheet,
+            )
+        )
+    rows = sum(a.rows_read for a in accounts)
+    progress("read", len(all_files), len(all_files), f"{len(all_files)} files, {rows:,} rows")
+    return partners, results, accounts, warnings
+
+
+def _read_one(profile: Profile, path: Path) -> FileResult | ReadError:
+    try:
+        return read_contribution(path, profile)
+    except ReadError as exc:
+        return exc
+
+
+def _read_all(
+    files: list[tuple[Profile, Path]],
+) -> Iterator[tuple[Profile, Path, FileResult | ReadError]]:
+    """Read files in order, one after the other.
+
+    A process pool (results pickled back) and a thread pool were both measured at 1M records in
+    6 files on 2 cores and gained nothing worth their complexity.
+    """
+    for profile, path in files:
+        yield profile, path, _read_one(profile, path)
+
+
+def merge_duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Count each ``person_key`` once, keeping the record with the most route detail.
+
+    Detail is the number of stops written (origin, transits, destination, intended destination);
+    ties keep the first record in partner, file and line order.
+
+    Returns
+    -------
+    records, merged_per_file
+        Records without the merged duplicates, and how many were merged per file.
+    """
+    keyed = records["person_key"].ne("")
+    if not keyed.any():
+        return records, pd.Series(dtype="int64")
+    detail = (
+        records["origin"].ne("").astype(int)
+        + records["destination"].ne("").astype(int)
+        + records["intended_destination"].ne("").astype(int)
+        + records["transit"].map(lambda t: len([p for p in t.split(" > ") if p]))
+    )
+    order = records.assign(_detail=detail, _pos=range(len(records)))
+    order = order.sort_values(["person_key", "_detail", "_pos"], ascending=[True, False, True], kind="stable")
+    dup = order["person_key"].ne("") & order.duplicated("person_key", keep="first")
+    merged_index = order.index[dup]
+    merged_per_file = records.loc[merged_index].groupby("file").size()
+    return records.drop(index=merged_index).reset_index(drop=True), merged_per_file
+
+
+def _accepted(results: list[FileResult], private: Path) -> pd.DataFrame:
+    """The accepted records of every readable file, or an error that says why there are none."""
+    frames = [r.records for r in results if len(r.records)]
+    records = pd.concat(frames, ignore_index=True) if frames else results[0].records if results else pd.DataFrame()
+    if records.empty:
+        raise (
+            ConfigError(
+                "no row was accepted from any contribution; see the reasons in "
+                f"{private / 'rejects.csv'} and check each file with `routemap validate`"
+            )
+            if results
+            else ConfigError("no contribution file could be read; see the messages above")
+        )
+    return records
+
+
+def _check_accounting(accounts: list[FileAccount]) -> None:
+    bad = [a for a in accounts if a.rows_read != a.accepted + a.rejected + a.merged]
+    if bad:
+        lines = [
+            f"{a.file}: read {a.rows_read} != accepted {a.accepted} + rejected {a.rejected} + merged {a.merged}"
+            for a in bad
+        ]
+        raise AccountingError("rows do not add up, so no outputs were written:\n" + "\n".join(lines))
+
+
+def select_years(records: pd.DataFrame, period: tuple[int, int] | None) -> tuple[pd.DataFrame, int]:
+    """Keep the records of a period (first and last year included).
+
+    Returns
+    -------
+    records, left_out
+        The records of the period and how many were left out.
+
+    Raises
+    ------
+    ConfigError
+        When no record falls in the period (naming the years the records cover).
+    """
+    if period is None:
+        return records, 0
+    lo, hi = period
+    keep = records["year"].between(lo, hi)
+    if not keep.any():
+        raise ConfigError(
+            f"no accepted record is from {lo}–{hi}; the records cover {int(records['year'].min())}–"
+            f"{int(records['year'].max())}; choose --years inside that range"
+        )
+    return records.loc[keep].reset_index(drop=True), int((~keep).sum())
+
+
+def _place_name(gazetteer: Gazetteer) -> Callable[[str], str]:
+    """Place id -> display name from the gazetteer (the id's last part when it is unknown)."""
+
+    def name(place_id: str) -> str:
+        try:
+            return gazetteer.place(place_id).name
+        except KeyError:
+            return place_id.split(":", 1)[-1]
+
+    return name
+
+
+@dataclass(slots=True)
+class Contributions:
+    """What the read stage made (private: row-level).
+
+    Parameters
+    ----------
+    partners
+        Each partner's profile and files.
+    results
+        Per readable file: its records, rejects and the values that must never be published.
+    accounts
+        Per file (unreadable ones too): the private accounting of ``build.json``.
+    records
+        Accepted records after duplicates are merged and the period is applied.
+    warnings
+        One line per problem worth reading, each naming its file.
+    outside_years
+        Records left out because they fall outside the period.
+    """
+
+    partners: list[tuple[Profile, list[Path]]]
+    results: list[FileResult]
+    accounts: list[FileAccount]
+    records: pd.DataFrame
+    warnings: list[str]
+    outside_years: int = 0
+
+    @property
+    def rejects(self) -> list[dict[str, Any]]:
+        """Rejected rows of every file, with file, line, column, value and reason."""
+        return [rej for r in self.results for rej in r.rejects]
+
+    @property
+    def default_countries(self) -> dict[str, str | None]:
+        """Partner id -> ISO3 of its default country."""
+        return {p.partner: p.default_country for p, _ in self.partners}
+
+
+class Project:
+    """A project folder opened with its settings; each stage runs once and keeps what it made.
+
+    Use :func:`open_project` to make one.
+    """
+
+    def __init__(
+        self, path: Path, settings: Settings, *, progress: Progress | None = None, gazetteer: Gazetteer | None = None
+    ) -> None:
+        self.path = path
+        self.settings = settings
+        self.private_dir = path / PRIVATE_DIR
+        self.progress: Progress = progress or _noop
+        self.clock = _Stages(self.progress)
+        self._gazetteer = gazetteer
+        self._contributions: Contributions | None = None
+        self._resolutions: dict[tuple[str, str], Resolution] | None = None
+        self._routed: Routed | None = None
+        self._aggregates: Aggregates | None = None
+        self._publication: Publication | None = None
+
+    def __repr__(self) -> str:
+        return f"<routemap project {str(self.path)!r}: level {self.settings.level}, focus {self.settings.focus}>"
+
+    @property
+    def timings(self) -> dict[str, float]:
+        """Seconds spent in each stage so far."""
+        return self.clock.timings
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The place index with the project's own ``data/places.csv``, loaded once."""
+        if self._gazetteer is None:
+            self._gazetteer = Gazetteer.load(project_dir=self.path)
+        return self._gazetteer
+
+    @property
+    def focus_iso3(self) -> str | None:
+        """ISO3 code of the focus country (``None`` without one)."""
+        return country_iso3(self.settings.focus) if self.settings.focus else None
+
+    # ------------------------------------------------------------------ stages
+    def read(self) -> Contributions:
+        """Read every contribution file and account for every row (private)."""
+        if self._contributions is None:
+            with self.clock.stage("read"):
+                partners, results, accounts, warnings = load_records(self.path, progress=self.progress)
+                records = _accepted(results, self.private_dir)
+                records, merged = merge_duplicates(records)
+                for account in accounts:
+                    account.merged = int(merged.get(account.file, 0))
+                    account.accepted -= account.merged
+                _check_accounting(accounts)
+                records, outside = select_years(records, self.settings.period)
+                rows = sum(a.rows_read for a in accounts)
+                self.progress("read", 1, 1, f"{rows:,} rows, {len(records):,} records")
+            self._contributions = Contributions(partners, results, accounts, records, warnings, outside)
+        return self._contributions
+
+    def resolve(self) -> dict[tuple[str, str], Resolution]:
+        """Resolve every distinct place string once (private: raw strings)."""
+        if self._resolutions is None:
+            contributions = self.read()
+            with self.clock.stage("resolve"):
+                self._resolutions = resolve_records(
+                    contributions.records, self.gazetteer, default_countries=contributions.default_countries
+                )
+                self.progress("resolve", 1, 1, f"{len(self._resolutions):,} distinct place strings")
+        return self._resolutions
+
+    def route(self) -> Routed:
+        """Give every record its route at the project's level and focus (private)."""
+        if self._routed is None:
+            resolutions = self.resolve()
+            contributions = self.read()
+            with self.clock.stage("route"):
+                self._routed = build_routes(
+                    contributions.records,
+                    self.gazetteer,
+                    resolutions,
+                    default_countries=contributions.default_countries,
+                    level=self.settings.level,
+                    focus=self.focus_iso3,
+                )
+        return self._routed
+
+    def aggregate(self) -> Aggregates:
+        """Exact counts per route and per route and value (private: never written as they are)."""
+        if self._aggregates is None:
+            routed = self.route()
+            with self.clock.stage("aggregate"):
+                self._aggregates = aggregate(routed)
+        return self._aggregates
+
+    def publish(self) -> Publication:
+        """Apply disclosure control: the figures that may be shown, and nothing else."""
+        if self._publication is None:
+            aggregates = self.aggregate()
+            with self.clock.stage("disclosure"):
+                pub = publish(aggregates, min_count=self.settings.min_count, year_span=self.settings.period)
+            self._publication = dataclasses.replace(pub, _writer=self._write)
+        return self._publication
+
+    def _write(self, out_dir: Path, formats: str | Iterable[str] | None) -> list[str]:
+        """Write this project's publication (through the leak check); the files written."""
+        from routemap.pipeline import check_formats, write_outputs
+
+        result = write_outputs(self, self.publish(), out_dir=out_dir, formats=check_formats(formats))
+        return result.outputs
+
+    def places(self) -> pd.DataFrame:
+        """How every distinct place string resolves, one row per string and default country (private)."""
+        contributions = self.read()
+        return place_report(
+            contributions.records, self.gazetteer, self.resolve(), default_countries=contributions.default_countries
+        )
+
+    def explain_places(self) -> PlacesResult:
+        """The place report, also written to the private ``.routemap/places.csv``."""
+        report = self.places()
+        make_private(self.private_dir)
+        path = self.private_dir / "places.csv"
+        write_csv(report, path)
+        return PlacesResult(report=report, path=path, warnings=self.read().warnings)
+
+
+def open_project(
+    path: Path | str = ".",
+    *,
+    progress: Progress | None = None,
+    gazetteer: Gazetteer | None = None,
+    **overrides: Any,
+) -> Project:
+    """Open a project folder: ``routemap.toml`` merged with the given settings, checked.
+
+    Parameters
+    ----------
+    path
+        Folder holding ``routemap.toml`` (optional) and ``data/contributions/``.
+    progress
+        Called as ``progress(stage, done, total, detail)`` while stages run.
+    gazetteer
+        A place index already loaded for this project (default: load it when first needed).
+    **overrides
+        Settings that win over ``routemap.toml``: ``level``, ``focus``, ``min_count``, ``years``,
+        ``by``, ``tiles``, … (``None`` keeps the file's value).
+
+    Raises
+    ------
+    RoutemapError
+        For a missing folder or a bad setting, naming it and the fix.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise ConfigError(f"project folder {str(folder)!r} does not exist")
+    known = set(Settings.__dataclass_fields__) - {"extra"}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ConfigError(f"unknown setting {unknown[0]!r}; settings are: {', '.join(sorted(known))}")
+    settings = load_settings(folder).with_overrides(**overrides)
+    return Project(folder, settings, progress=progress, gazetteer=gazetteer)
+
+
+def make_private(private: Path) -> None:
+    """Create the private folder with a ``.gitignore`` that keeps it out of any repository."""
+    private.mkdir(parents=True, exist_ok=True)
+    (private / ".gitignore").write_text("# private build material: never commit or publish\n*\n", encoding="utf-8")
+
+
+#: Methods of a place report line whose string places no record (the record is not routable).
+UNPLACED_METHODS: frozenset[str] = frozenset({"unresolved", "ambiguous", "not_a_place", "empty"})
+
+
+@dataclass(slots=True)
+class PlacesResult:
+    """Every distinct place string of a project and how it resolved.
+
+    Parameters
+    ----------
+    report
+        One row per distinct (raw string, partner default country), the columns of
+        :data:`routemap.routes.PLACE_REPORT_COLUMNS`; also written to ``path``.
+    path
+        The private place report, ``.routemap/places.csv``.
+    warnings
+        Problems met while reading the contributions.
+    """
+
+    report: pd.DataFrame
+    path: Path
+    warnings: list[str] = field(default_factory=list)
+
+    def table(self, *, unresolved: bool = False) -> pd.DataFrame:
+        """The report with one line per raw string and outcome, rows summed over partners' default countries.
+
+        Parameters
+        ----------
+        unresolved
+            Keep only the strings that place no record (unresolved, ambiguous, not a place).
+        """
+        report = self.report
+        if unresolved:
+            report = report[report["method"].isin(UNPLACED_METHODS)]
+        keys = [c for c in report.columns if c not in ("rows", "default_country", "coordinate_rows")]
+        grouped = (
+            report.groupby(keys, sort=False, dropna=False)
+            .agg(
+                rows=("rows", "sum"),
+                default_country=("default_country", lambda s: " ".join(sorted({v for v in s if v}))),
+                coordinate_rows=("coordinate_rows", "sum"),
+            )
+            .reset_index()
+        )
+        order = grouped["raw"].str.casefold().argsort(kind="stable")
+        return grouped.iloc[order].reset_index(drop=True)[list(report.columns)]
+
+    def summary(self) -> str:
+        """One sentence: how many distinct strings place records, how many do not, how many were typos."""
+        table = self.table()
+        unplaced = table[table["method"].isin(UNPLACED_METHODS)]
+        fuzzy = int(table["method"].eq("fuzzy").sum())
+        return (
+            f"{len(table)} distinct place string(s): {len(table) - len(unplaced)} placed, {len(unplaced)} not "
+            f"placed ({int(unplaced['rows'].sum())} row(s)); {fuzzy} read as a typo (method fuzzy)"
+        )
