@@ -221,6 +221,43 @@ def places(project_dir: Path, unresolved: bool) -> None:
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option(
+    "--forget",
+    metavar="ID",
+    default=None,
+    help="Forget releases that were never actually published: one id, a list (1,3) or a range (2-4).",
+)
+@_friendly
+def releases(project_dir: Path, forget: str | None) -> None:
+    """List what each build of a project published, when and from which data (private register).
+
+    Every build that writes outputs is a release; the next build is published together with all of
+    them, so that no figure can be worked out by setting two releases side by side. Forget a
+    release only if its outputs never left your computer.
+    """
+    from routemap.releases import Register, parse_ids
+
+    private = project_dir / ".routemap"
+    register = Register(private)
+    if forget is not None:
+        gone = register.forget(parse_ids(forget))
+        for release in gone:
+            click.echo(f"forgot release {release.id} ({release.cut.describe()}, {release.created})")
+        return
+    if not len(register):
+        click.echo(f"no release recorded in {private / 'releases'} yet: `routemap build` records one")
+        return
+    click.echo(f"{'id':>3}  {'published (UTC)':<25}  {'data':<16}  {'routes':>6}  cut, and where")
+    for release in register:
+        n = len(release.figures.get("routes", {}))
+        where = f"; {release.out_dir}" if release.out_dir else ""
+        click.echo(
+            f"{release.id:>3}  {release.created:<25}  {release.data:<16}  {n:>6}  {release.cut.describe()}{where}"
+        )
+
+
+@main.command(context_settings=CONTEXT)
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--profile",

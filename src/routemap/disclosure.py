@@ -513,16 +513,6 @@ def _publish(
         )
         for key, value in counts.items():
             stats[key] += value
-    details = pd.DataFrame({"route": published["route"]})
-    for column, (dim, numerator, known) in SHARES.items():
-        shares = _share(_rows(breakdowns.get(dim), totals, min_count=min_count), numerator, known)
-        details[column] = [shares.get(str(r), np.nan) for r in details["route"]]
-    top = _top(_rows(breakdowns.get("sector"), totals, min_count=min_count))
-    details["top_sector"] = [top.get(str(r), "") for r in details["route"]]
-    keys = set(published["route"])
-    stops = {k: v for k, v in aggregates.stops.items() if k in keys}
-    used = {s for route_stops in stops.values() for s in route_stops}
-    places = {k: v for k, v in aggregates.places.items() if k in used}
     log.info(
         "disclosure: %d of %d routes published; %d small and %d hidden cells in breakdowns",
         stats["routes_published"],
@@ -530,12 +520,48 @@ def _publish(
         stats["cells_small"],
         stats["cells_hidden"],
     )
-    return Publication(
+    return assemble(
         min_count=min_count,
         route_rows=published,
         breakdowns=breakdowns,
-        stops=stops,
-        places_by_id=places,
+        stops=aggregates.stops,
+        places=aggregates.places,
+        stats=stats,
+    )
+
+
+def assemble(
+    *,
+    min_count: int,
+    route_rows: pd.DataFrame,
+    breakdowns: dict[str, Breakdown],
+    stops: dict[str, tuple[str, ...]],
+    places: dict[str, Place],
+    stats: dict[str, int],
+) -> Publication:
+    """A publication from published routes and breakdown cells, with the details they prove.
+
+    Used by :func:`publish` and by :mod:`routemap.linkage`, which changes what an earlier release
+    requires (a route kept at its earlier figures, a route or its rows held back) before the
+    details are worked out from the final cells. Stops and places are kept for published routes only.
+    """
+    totals = route_rows.set_index("route")["persons"]
+    with_rows = {dim: b for dim, b in breakdowns.items()}
+    details = pd.DataFrame({"route": route_rows["route"]})
+    for column, (dim, numerator, known) in SHARES.items():
+        shares = _share(_rows(with_rows.get(dim), totals, min_count=min_count), numerator, known)
+        details[column] = [shares.get(str(r), np.nan) for r in details["route"]]
+    top = _top(_rows(with_rows.get("sector"), totals, min_count=min_count))
+    details["top_sector"] = [top.get(str(r), "") for r in details["route"]]
+    keys = set(route_rows["route"])
+    kept_stops = {k: v for k, v in stops.items() if k in keys}
+    used = {s for route_stops in kept_stops.values() for s in route_stops}
+    return Publication(
+        min_count=min_count,
+        route_rows=route_rows.reset_index(drop=True),
+        breakdowns=breakdowns,
+        stops=kept_stops,
+        places_by_id={k: v for k, v in places.items() if k in used},
         details=details,
         stats=stats,
     )

@@ -386,12 +386,19 @@ def write_outputs(
         shutil.rmtree(tmp, ignore_errors=True)
 
     with clock.stage("write"):
+        hashes = {file: hashlib.sha256((out / file).read_bytes()).hexdigest() for file in written}
+        release = project.record_release(out.resolve(), hashes)
         disclosure = {
             "min_count": settings.min_count,
             "routes": f"routes below {settings.min_count} persons are not listed",
             "breakdowns": f"counts below {settings.min_count}, zero included, shown as "
             f"{suppressed_label(settings.min_count)}; one more cell per such row hidden as {HIDDEN_LABEL}",
             **pub.stats,
+            "release": release.id,
+            "releases_audited_with": project.link_report.releases,
+            "routes_held": project.link_report.held,
+            "routes_held_back": project.link_report.hidden,
+            "routes_without_rows": project.link_report.no_rows,
         }
         _write_private(
             project.private_dir,
@@ -412,7 +419,7 @@ def write_outputs(
         files=contributions.accounts,
         totals=totals,
         outputs=written,
-        warnings=contributions.warnings,
+        warnings=[*contributions.warnings, *project.link_report.lines()],
         drawn=drawn,
         formats=formats,
         timings=clock.timings,

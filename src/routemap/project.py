@@ -30,8 +30,10 @@ from routemap.aggregate import Aggregates, aggregate
 from routemap.config import Settings, load_settings
 from routemap.contributions import FileResult, Profile, discover, read_contribution
 from routemap.disclosure import Publication, publish
+from routemap.linkage import DIMENSIONS, Linker, LinkReport, figures_of
 from routemap.places import Gazetteer, Resolution, country_iso3
 from routemap.problems import Problem
+from routemap.releases import Atoms, Cut, Register, Release, atoms_of
 from routemap.render.tables import write_csv
 from routemap.routes import Routed, build_routes, place_report, resolve_records
 
@@ -273,6 +275,8 @@ class Contributions:
     records: pd.DataFrame
     warnings: list[str]
     outside_years: int = 0
+    #: Every accepted record, before the period is applied (the release register's atoms count these).
+    all_records: pd.DataFrame | None = None
 
     @property
     def rejects(self) -> list[dict[str, Any]]:
@@ -305,6 +309,10 @@ class Project:
         self._routed: Routed | None = None
         self._aggregates: Aggregates | None = None
         self._publication: Publication | None = None
+        self._atoms: Atoms | None = None
+        self._figures: dict[str, Any] = {}
+        #: What the release register changed in this build (private).
+        self.link_report = LinkReport()
 
     def __repr__(self) -> str:
         return f"<routemap project {str(self.path)!r}: level {self.settings.level}, focus {self.settings.focus}>"
@@ -338,10 +346,11 @@ class Project:
                     account.merged = int(merged.get(account.file, 0))
                     account.accepted -= account.merged
                 _check_accounting(accounts)
+                every = records
                 records, outside = select_years(records, self.settings.period)
                 rows = sum(a.rows_read for a in accounts)
                 self.progress("read", 1, 1, f"{rows:,} rows, {len(records):,} records")
-            self._contributions = Contributions(partners, results, accounts, records, warnings, outside)
+            self._contributions = Contributions(partners, results, accounts, records, warnings, outside, every)
         return self._contributions
 
     def resolve(self) -> dict[tuple[str, str], Resolution]:
@@ -379,14 +388,70 @@ class Project:
                 self._aggregates = aggregate(routed)
         return self._aggregates
 
+    @property
+    def cut(self) -> Cut:
+        """What this build counts: level, focus, period and minimum count (how releases are compared)."""
+        s = self.settings
+        return Cut(s.level, self.focus_iso3, s.period, s.min_count)
+
+    def atoms(self) -> Atoms:
+        """Exact persons by fine route (every stop at its most precise level) and year, and by value (private).
+
+        The release register keeps them, once per data version, so that later builds of any cut can
+        be audited together with this one.
+        """
+        if self._atoms is None:
+            contributions = self.read()
+            records = contributions.all_records if contributions.all_records is not None else contributions.records
+            with self.clock.stage("route"):
+                resolutions = (
+                    resolve_records(records, self.gazetteer, default_countries=contributions.default_countries)
+                    if records is not contributions.records
+                    else self.resolve()
+                )
+                fine = build_routes(
+                    records,
+                    self.gazetteer,
+                    resolutions,
+                    default_countries=contributions.default_countries,
+                    level="place",
+                    focus=None,
+                )
+                self._atoms = atoms_of(records, fine.records["route"].astype(str), DIMENSIONS)
+        return self._atoms
+
     def publish(self) -> Publication:
-        """Apply disclosure control: the figures that may be shown, and nothing else."""
+        """Apply disclosure control: the figures that may be shown, and nothing else.
+
+        The project's release register takes part: a build is published together with every
+        earlier release (see :mod:`routemap.linkage`), and refused when it cannot be.
+        """
         if self._publication is None:
             aggregates = self.aggregate()
             with self.clock.stage("disclosure"):
                 pub = publish(aggregates, min_count=self.settings.min_count, year_span=self.settings.period)
+            register = Register(self.private_dir)
+            if len(register):
+                atoms = self.atoms()
+                with self.clock.stage("releases"):
+                    exact = dict(zip(aggregates.routes["route"].astype(str), aggregates.routes["persons"], strict=True))
+                    linker = Linker(register, self.gazetteer, atoms=atoms, cut=self.cut)
+                    pub, self.link_report, self._figures = linker.protect(
+                        pub, exact={k: int(v) for k, v in exact.items()}
+                    )
+            else:
+                self._figures = figures_of(pub)
             self._publication = dataclasses.replace(pub, _writer=self._write)
         return self._publication
+
+    def record_release(self, out_dir: Path, outputs: dict[str, str]) -> Release:
+        """Remember in the register what was just published into ``out_dir`` (called after the files moved)."""
+        pub = self.publish()
+        del pub
+        register = Register(self.private_dir)
+        return register.record(
+            out_dir=out_dir, atoms=self.atoms(), cut=self.cut, figures=self._figures, outputs=outputs
+        )
 
     def _write(self, out_dir: Path, formats: str | Iterable[str] | None) -> list[str]:
         """Write this project's publication (through the leak check); the files written."""

@@ -304,6 +304,8 @@ def breakdown_table(pub: Publication, dimension: str, *, ranks: dict[str, int] |
         frame = route_frame(pub)
         ranks = dict(zip(frame["route_key"], frame["rank"], strict=True))
     shown = {(str(r), str(v)): str(s) for r, v, s in long[["route", "value", "shown"]].itertuples(index=False)}
+    with_rows = {str(r) for r in long["route"]}
+    persons = {k: n for k, n in persons.items() if k in with_rows}  # a route may be published without rows
     columns_all = list(pub.columns(dimension))
     values = [v for v in columns_all if any(shown.get((k, v)) != pub.label for k in persons)]
     if dimension != "year":  # unknown last, as readers expect it
@@ -326,11 +328,17 @@ def breakdown_table(pub: Publication, dimension: str, *, ranks: dict[str, int] |
     )
     about = BREAKDOWN_TABLES.get(dimension, humanise(dimension))
     left_out = [humanise(v) for v in columns_all if v not in values]
+    without = len(routes) - len(persons)
     note = (
         f"Persons on each published route by {about}. {pub.label}: fewer than {pub.min_count} persons, "
         "possibly none; x: hidden as well, so that no small count can be worked out from the route's total. "
         "The last row adds up the published cells only."
     )
+    if without:
+        note += (
+            f" {without} published route{'s are' if without != 1 else ' is'} not broken down: "
+            "an earlier release already published the routes they contain."
+        )
     if dimension == "year":  # which years are left out would tell the span of the data: say it in general
         note += " A year with no published count is not shown as a column."
     elif left_out:

@@ -1,0 +1,790 @@
+"""Releases that remember: a new build is published together with every earlier release of the project.
+
+A release can be safe alone and unsafe beside the last one: the same data at country level and at
+state level, a period against a longer one, this quarter against the last. Every build therefore
+starts from the release register (:mod:`routemap.releases`) and applies three rules, each decided
+by published figures and a remainder that counts zero as small — so that what they do never tells a
+reader more than the figures themselves:
+
+1. **Updates** (the same cut, newer data): a route is revised only when its total changed by at least
+   ``min_count`` and every cell published before and now changed by 0 or at least ``min_count``;
+   otherwise it keeps the figures it was last published with. A route kept so looks exactly as if
+   its data had not changed.
+2. **Coarser or longer cuts**: a route that contains routes published before (country level after
+   state level, 2018-2019 after 2018) is published only when it adds at least ``min_count`` persons to
+   them, and then without breakdown rows (whose differences would show the added persons' split).
+3. **Finer cuts** (state level after country level, a shorter period, same data): the routes that
+   make up a route published before are a breakdown of it, protected as one: routes below
+   ``min_count`` are not listed (as always) and one more is hidden — the one whose state is not
+   known, if it is not small, else the largest — and the others are published without breakdown
+   rows (the earlier route's rows already split its persons). A shorter period of a route is
+   published (without rows) only where the earlier route's year row published every year of it.
+
+Then every release and the new build are audited together: each figure is written as a linear
+relation over the exact counts of each data version, and the build goes ahead only when a solution
+exists in which every small hidden count of every release is 0 (the same promise a single release
+keeps). When none exists, the build is refused with the release and the route that conflict.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from routemap._errors import DisclosureError
+from routemap._lp import System
+from routemap.disclosure import (
+    HIDDEN_LABEL,
+    HIDE_FIRST,
+    Breakdown,
+    Publication,
+    assemble,
+    dimension_columns,
+    suppressed_label,
+)
+from routemap.places import Gazetteer
+from routemap.releases import Atoms, Cut, Register, Release
+
+log = logging.getLogger(__name__)
+
+#: Breakdowns the register keeps (the published tables).
+DIMENSIONS: tuple[str, ...] = ("sector", "exploitation", "sex", "age_group", "year")
+
+
+def figures_of(
+    pub: Publication, *, held: dict[str, int] | None = None, hidden: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A publication's figures as the register keeps them.
+
+    ``routes``: route key -> persons; ``rows``: dimension -> route key -> [[value, shown], …] for
+    every cell not shown as ``<k`` (a value not listed was ``<k``); ``no_rows``: published routes
+    without breakdown rows; ``hidden``: routes kept out to protect an earlier release, with why
+    (``part``: one part of an earlier route, at least ``min_count``; ``contains``: it contains routes
+    published before, listed as [release, route], and adds fewer than ``min_count`` persons to them;
+    ``period``: a shorter period of an earlier route whose years were not all published); ``held``:
+    routes that repeat an earlier release's figures (route key -> that release).
+    """
+    label = pub.label
+    routes = {str(k): int(v) for k, v in zip(pub.route_rows["route"], pub.route_rows["persons"], strict=True)}
+    rows: dict[str, dict[str, list[list[str]]]] = {}
+    with_rows: set[str] = set()
+    for dim in DIMENSIONS:
+        if dim not in pub.breakdowns:
+            continue
+        cells = pub.breakdowns[dim].cells
+        rows[dim] = {}
+        for route, value, shown in cells[["route", "value", "shown"]].itertuples(index=False):
+            with_rows.add(str(route))
+            if shown != label:
+                rows[dim].setdefault(str(route), []).append([str(value), str(shown)])
+    return {
+        "routes": routes,
+        "rows": rows,
+        "no_rows": sorted(set(routes) - with_rows),
+        "hidden": dict(sorted((hidden or {}).items())),
+        "held": dict(sorted((held or {}).items())),
+    }
+
+
+@dataclass
+class LinkReport:
+    """What the register changed in a build (private: for the analyst's summary and build.json)."""
+
+    held: dict[str, int] = field(default_factory=dict)
+    hidden: list[str] = field(default_factory=list)
+    no_rows: list[str] = field(default_factory=list)
+    audited: int = 0
+    releases: int = 0
+
+    def lines(self) -> list[str]:
+        """One line per kind of change, for the build's summary."""
+        out = []
+        if self.held:
+            out.append(
+                f"{len(self.held)} route(s) whose data changed keep the figures of an earlier release: the change is "
+                "below the minimum count, or revising them would show a small change (see `routemap releases`)"
+            )
+        if self.hidden:
+            out.append(f"{len(self.hidden)} route(s) held back so that an earlier release's figures stay protected")
+        if self.no_rows:
+            out.append(f"{len(self.no_rows)} route(s) published without breakdowns: they contain earlier routes")
+        return out
+
+
+class Linker:
+    """Relates the routes of every release through the exact counts (atoms) of their data versions.
+
+    Parameters
+    ----------
+    register
+        The project's release register.
+    gazetteer
+        To generalise a fine route to any cut.
+    atoms
+        The current build's atoms.
+    cut
+        The current build's cut.
+    """
+
+    def __init__(self, register: Register, gazetteer: Gazetteer, *, atoms: Atoms, cut: Cut) -> None:
+        self.register = register
+        self.gazetteer = gazetteer
+        self.atoms = atoms
+        self.cut = cut
+        self.version = atoms.version
+        self._keys: dict[tuple[str, str | None, str], str] = {}
+        self._parts_memo: dict[tuple[Cut, str], dict[str, dict[tuple[str, int], int]]] = {}
+
+    # ------------------------------------------------------------------ fine routes and cuts
+    def key(self, fine: str, cut: Cut) -> str:
+        """The route key a fine route becomes in a cut (stops generalised, repeats collapsed)."""
+        memo = (cut.level, cut.focus, fine)
+        found = self._keys.get(memo)
+        if found is None:
+            stops = [self.gazetteer.generalise(s, level=cut.level, focus=cut.focus) for s in fine.split(" > ")]
+            found = " > ".join(s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1])
+            self._keys[memo] = found
+        return found
+
+    def _atoms_of(self, version: str) -> Atoms:
+        return self.atoms if version == self.version else self.register.atoms(version)
+
+    def parts(self, cut: Cut, version: str) -> dict[str, dict[tuple[str, int], int]]:
+        """Route key -> its atoms ((fine, year) -> persons) in a cut of a data version."""
+        out: dict[str, dict[tuple[str, int], int]] = defaultdict(dict)
+        totals = self._atoms_of(version).totals
+        period = cut.period
+        for fine, year, persons in totals.itertuples(index=False):
+            if period is None or period[0] <= int(year) <= period[1]:
+                out[self.key(str(fine), cut)][(str(fine), int(year))] = int(persons)
+        return out
+
+    # ------------------------------------------------------------------ the rules
+    def protect(self, pub: Publication, *, exact: dict[str, int]) -> tuple[Publication, LinkReport, dict[str, Any]]:
+        """Apply the rules of the module docstring, then audit every release with this build.
+
+        Parameters
+        ----------
+        pub
+            The build's publication, as if it were the first release.
+        exact
+            Every route key of the current cut -> its exact persons (private; small routes included).
+
+        Returns
+        -------
+        publication, report, figures
+            The publication to write, what changed, and its figures for the register.
+
+        Raises
+        ------
+        DisclosureError
+            When no set of counts with every small hidden count at 0 fits every release and this one.
+        """
+        report = LinkReport(releases=len(self.register))
+        if not len(self.register):
+            return pub, report, figures_of(pub)
+        same = [r for r in self.register if r.cut == self.cut]
+        latest = same[-1] if same else None
+        if latest is not None and latest.data == self.version and latest.figures == figures_of(pub):
+            return pub, report, latest.figures  # a rebuild: nothing new is published
+        k = self.cut.min_count
+        routes = dict(zip(pub.route_rows["route"].astype(str), pub.route_rows["persons"].astype(int), strict=True))
+        rows = {dim: _rows_of(pub.breakdowns[dim], pub.label) for dim in DIMENSIONS if dim in pub.breakdowns}
+        held: dict[str, int] = {}
+        hidden: dict[str, Any] = {}
+        no_rows: set[str] = set()
+        updated: set[str] = set()
+        if latest is not None:
+            for key in sorted(set(latest.figures["routes"]) | set(latest.figures["hidden"])):
+                before = latest.figures["routes"].get(key)
+                if key in latest.figures["hidden"]:
+                    held[key] = latest.id
+                    continue
+                change = exact.get(key, 0) - int(before)
+                if abs(change) < k or (key in routes and _small_change(latest.figures, rows, key, k)):
+                    held[key] = int(latest.figures["held"].get(key, latest.id))
+                elif key in routes:
+                    updated.add(key)
+        others = [r for r in self.register if r.cut != self.cut]
+        if others:
+            self._coarser(others, routes, exact, hidden, no_rows, held)
+            self._finer(others, routes, exact, hidden, held, no_rows)
+        candidate = self._apply(pub, latest, held, hidden, no_rows)
+        while True:
+            conflicts = self.audit(candidate, held=held, hidden=hidden)
+            report.audited += 1
+            if not conflicts:
+                break
+            touched = {self.key(f, self.cut) for _, _, fines in conflicts for f in fines}
+            movable = (touched & updated) - set(held)
+            if not movable:
+                release, key, _ = conflicts[0]
+                raise DisclosureError(
+                    f"published beside release {release.id} ({release.cut.describe()}, {release.created}), this build "
+                    f"would let a reader work out a count below {k} on route {self._label(key)}; nothing was "
+                    "written. Build this cut into a separate project, or keep the earlier cut; if release "
+                    f"{release.id} was never actually published, forget it: routemap releases --forget {release.id}"
+                )
+            for key in movable:  # a revision the audit refuses is not made: the route keeps its figures
+                held[key] = int(latest.figures["held"].get(key, latest.id)) if latest else 0
+            candidate = self._apply(pub, latest, held, hidden, no_rows)
+        before = latest.figures["routes"] if latest else {}
+        # only the routes whose data changed: a route kept at the same figures is simply unchanged
+        report.held = {key: src for key, src in held.items() if key in before and exact.get(key, 0) != before[key]}
+        report.hidden = sorted(hidden)
+        report.no_rows = sorted(no_rows)
+        return candidate, report, figures_of(candidate, held=held, hidden=hidden)
+
+    def _parts(self, release: Release) -> dict[str, dict[tuple[str, int], int]]:
+        memo = (release.cut, release.data)
+        if memo not in self._parts_memo:
+            self._parts_memo[memo] = self.parts(release.cut, release.data)
+        return self._parts_memo[memo]
+
+    def _coarser(
+        self,
+        others: list[Release],
+        routes: dict[str, int],
+        exact: dict[str, int],
+        hidden: dict[str, Any],
+        no_rows: set[str],
+        held: dict[str, int],
+    ) -> None:
+        """Rule 2: routes that contain routes published before (in another cut)."""
+        mine = self.atoms.totals.set_index(["fine", "year"])["persons"].to_dict()
+        k = self.cut.min_count
+        inside: dict[str, list[int]] = {}
+        inside_keys: dict[str, list[list[Any]]] = {}
+        for release in reversed(others):  # parts from the latest release that has any
+            found: dict[str, list[int]] = defaultdict(list)
+            found_keys: dict[str, list[list[Any]]] = defaultdict(list)
+            for other_key, atoms in self._parts(release).items():
+                total = release.figures["routes"].get(other_key)
+                if total is None or not atoms:
+                    continue
+                targets = {self.key(fine, self.cut) for fine, _ in atoms}
+                if len(targets) != 1:
+                    continue
+                (target,) = targets
+                if all(_in_period(y, self.cut.period) and mine.get((f, y), 0) >= n for (f, y), n in atoms.items()):
+                    found[target].append(int(total))
+                    found_keys[target].append([release.id, other_key])
+            for target, totals in found.items():
+                if target not in inside:
+                    inside[target], inside_keys[target] = totals, found_keys[target]
+        for key in sorted(routes):
+            if key in held or key not in inside:
+                continue
+            if exact[key] - sum(inside[key]) < k:
+                hidden[key] = {"why": "contains", "parts": inside_keys[key]}
+            else:
+                no_rows.add(key)
+
+    def _finer(
+        self,
+        others: list[Release],
+        routes: dict[str, int],
+        exact: dict[str, int],
+        hidden: dict[str, Any],
+        held: dict[str, int],
+        no_rows: set[str],
+    ) -> None:
+        """Rule 3: routes that make up a route published before, from the same data.
+
+        A finer level or focus splits an earlier route into routes that are a breakdown of it: one of
+        them is held back (the part whose state is not known if it is not small, else the largest).
+        A shorter period of the same cut is published only where the earlier route's year row
+        published every year of it (then its total is known already), and without breakdown rows.
+        """
+        current = self.parts(self.cut, self.version)
+        fine_to_key = {fine: key for key, atoms in current.items() for fine, _ in atoms}
+        k = self.cut.min_count
+        for release in others:
+            if release.data != self.version:
+                continue
+            same_place = (release.cut.level, release.cut.focus) == (self.cut.level, self.cut.focus)
+            narrower = _inside(self.cut.period, release.cut.period) and self.cut.period != release.cut.period
+            if same_place and narrower:
+                years = release.figures["rows"].get("year", {})
+                # every earlier route, listed now or not: being left out must not depend on the count
+                for key in sorted(release.figures["routes"]):
+                    if key in held or key in hidden:
+                        continue
+                    shown = dict(years.get(key, []))
+                    period = self.cut.period
+                    assert period is not None
+                    covered = key not in release.figures["no_rows"] and all(
+                        shown.get(str(y), "").isdigit() for y in _years_with_data(current.get(key, {}), period)
+                    )
+                    if covered:
+                        no_rows.add(key)
+                    else:
+                        hidden[key] = {"why": "period", "parts": [[release.id, key]]}
+                continue
+            if release.cut.period != self.cut.period or same_place:
+                continue  # other mixes are left to the audit
+            for coarse, atoms in self._parts(release).items():
+                if coarse not in release.figures["routes"]:
+                    continue
+                children = {fine_to_key.get(fine, "") for fine, _ in atoms}
+                children.discard("")
+                if children == {coarse}:
+                    continue  # the same route in both cuts: nothing is split
+                covered = all(all(self.key(f, release.cut) == coarse for f, _ in current[c]) for c in children)
+                big = [c for c in children if exact.get(c, 0) >= k]
+                if not covered or not big:
+                    continue
+                # the part whose state (or town) is not known keeps the coarse route's own stops
+                not_known = [c for c in big if c == coarse]
+                chosen = not_known[0] if not_known else max(sorted(big), key=lambda c: exact[c])
+                if chosen not in held:
+                    hidden[chosen] = {"why": "part", "parts": [[release.id, coarse]]}
+                # the earlier route's breakdown rows already split it: its parts' rows would split it again
+                no_rows.update(c for c in children if c != chosen)
+
+    def _apply(
+        self,
+        pub: Publication,
+        latest: Release | None,
+        held: dict[str, int],
+        hidden: dict[str, Any],
+        no_rows: set[str],
+    ) -> Publication:
+        """The publication with routes kept at earlier figures, held back, or without rows."""
+        rows = pub.route_rows.set_index("route")
+        keep = [r for r in rows.index if r not in hidden and r not in held]
+        frames = [rows.loc[keep].reset_index()]
+        stops = dict(pub.stops)
+        places = dict(pub.places_by_id)
+        if latest is not None:
+            figures = latest.figures
+            extra = []
+            for key in sorted(held):
+                if key not in figures["routes"]:
+                    continue  # held back (hidden before): stays out
+                row = rows.loc[key].to_dict() if key in rows.index else self._describe(key)
+                row["route"], row["persons"] = key, int(figures["routes"][key])
+                extra.append(row)
+                stops.setdefault(key, tuple(key.split(" > ")))
+                for pid in stops[key]:
+                    places.setdefault(pid, self.gazetteer.place(pid))
+            if extra:
+                frames.append(pd.DataFrame(extra))
+        route_rows = pd.concat(frames, ignore_index=True)[list(pub.route_rows.columns)]
+        route_rows["persons"] = route_rows["persons"].astype(np.int64)
+        route_rows = route_rows.sort_values(["persons", "label"], ascending=[False, True], kind="stable")
+        listed = set(route_rows["route"])
+        breakdowns = {}
+        for dim, breakdown in pub.breakdowns.items():
+            cells = breakdown.cells
+            cells = cells.loc[cells["route"].isin(listed - set(held) - no_rows)]
+            if latest is not None and dim in latest.figures["rows"]:
+                copies = [
+                    _held_cells(key, breakdown.columns, latest.figures["rows"][dim].get(key, []), pub.label)
+                    for key in sorted(held)
+                    if key in listed and key not in latest.figures["no_rows"]
+                ]
+                cells = pd.concat([cells, *copies], ignore_index=True) if copies else cells
+            order = {k: i for i, k in enumerate(route_rows["route"])}
+            cells = cells.sort_values("route", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+            breakdowns[dim] = Breakdown(dim, breakdown.columns, cells)
+        stats = dict(pub.stats)
+        stats.update(routes_published=len(route_rows), routes_held=len([h for h in held if h in listed]))
+        stats["routes_not_listed"] = max(0, stats.get("routes", 0) - len(route_rows))
+        stats["routes_held_back"] = len(hidden)
+        return assemble(
+            min_count=pub.min_count,
+            route_rows=route_rows,
+            breakdowns=breakdowns,
+            stops=stops,
+            places=places,
+            stats=stats,
+        )
+
+    def _describe(self, key: str) -> dict[str, Any]:
+        names = [self.gazetteer.place(s).name for s in key.split(" > ")]
+        return {
+            "label": " > ".join(names),
+            "origin": names[0],
+            "transit": " > ".join(names[1:-1]),
+            "destination": names[-1],
+            "n_stops": len(names),
+        }
+
+    def _label(self, key: str) -> str:
+        try:
+            return " > ".join(self.gazetteer.place(s).name for s in key.split(" > "))
+        except KeyError:
+            return key
+
+    # ------------------------------------------------------------------ the audit
+    def audit(
+        self, pub: Publication, *, held: dict[str, int], hidden: dict[str, Any]
+    ) -> list[tuple[Release, str, set[str]]]:
+        """Releases and routes of this build for which no all-small-counts-zero solution exists.
+
+        The figures of every release and of this build are written over the atoms of their data
+        versions (persons by fine route and year, and by fine route, year and value); a solution
+        must give every published figure its value, every ``<k`` cell and every unlisted route 0, and
+        every hidden cell what choosing it implies. It is solved per group of fine routes that some
+        release joins, so the cost follows the routes, not the records.
+        """
+        figures = figures_of(pub, held=held, hidden=hidden)
+        current = Release(0, "now", "", self.version, self.cut, {}, figures)
+        releases = [*self.register, current]
+        groups = self._groups(releases)
+        conflicts: list[tuple[Release, str, set[str]]] = []
+        for fines in groups:
+            involved = self._involved(releases, fines)
+            if len({(r.cut, r.data) for r in involved}) < 2 and current not in involved:
+                continue
+            if len(involved) < 2:
+                continue
+            system, _ = self._system(releases, fines)
+            if not system.feasible() and self._pinned(releases, fines):
+                key = next((self.key(f, self.cut) for f in sorted(fines)), "")
+                # name the earlier release that conflicts: the latest one whose pair with this build fails alone
+                culprit = involved[0] if involved[0] is not current else involved[-1]
+                for release in reversed(involved):
+                    if release is current:
+                        continue
+                    if self._pinned([release, current], fines):
+                        culprit = release
+                        break
+                conflicts.append((culprit, key, fines))
+        return conflicts
+
+    def _pinned(self, releases: list[Release], fines: set[str]) -> list[str]:
+        """Hidden counts a reader can pin to one value from 1 to k - 1, knowing every release.
+
+        Used when no solution keeps every small count at 0: the reader may then rule out some
+        zeros, but must still not learn any small count exactly.
+        """
+        system, quantities = self._system(releases, fines, witness=False)
+        if not system.feasible():  # pragma: no cover - the true counts always fit
+            return ["the releases contradict each other"]
+        k = self.cut.min_count
+        pinned = []
+        for name, terms in quantities:
+            low, high = system.extent(terms)
+            lo, hi = math.ceil(low - 1e-7), math.floor(high + 1e-7)
+            if lo == hi and 1 <= lo < k:
+                pinned.append(name)
+        return pinned
+
+    def _groups(self, releases: list[Release]) -> list[set[str]]:
+        """Fine routes joined by some release's route (union-find over every cut)."""
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        versions = {r.data for r in releases}
+        fines = sorted({str(f) for v in versions for f in self._atoms_of(v).totals["fine"]})
+        for fine in fines:
+            find(fine)
+        for cut in {r.cut for r in releases}:
+            by_key: dict[str, str] = {}
+            for fine in fines:
+                key = self.key(fine, cut)
+                if key in by_key:
+                    parent[find(fine)] = find(by_key[key])
+                else:
+                    by_key[key] = fine
+        groups: dict[str, set[str]] = defaultdict(set)
+        for fine in fines:
+            groups[find(fine)].add(fine)
+        return list(groups.values())
+
+    def _involved(self, releases: list[Release], fines: set[str]) -> list[Release]:
+        out = []
+        for release in releases:
+            keys = {self.key(f, release.cut) for f in fines}
+            figures = release.figures
+            if keys & (set(figures["routes"]) | set(figures["hidden"])):
+                out.append(release)
+        return out
+
+    def _system(
+        self, releases: list[Release], fines: set[str], *, witness: bool = True
+    ) -> tuple[System, list[tuple[str, dict[Any, float]]]]:
+        """The linear system of the module docstring for one group of fine routes.
+
+        With ``witness``, every small hidden count is 0 (the promise of a single release); without,
+        each lies in 0..k-1 (what a reader knows), and the hidden counts are returned as well, named,
+        to be minimised and maximised one by one.
+        """
+        system = System()
+        first: dict[str, int] = {}
+        for i, release in enumerate(releases):
+            first.setdefault(release.data, i)
+        versions = sorted(first, key=first.__getitem__)
+        atoms = {v: self._atoms_of(v) for v in versions}
+        years = sorted({int(y) for v in versions for f, y in _fine_years(atoms[v], fines)})
+        values: dict[str, set[str]] = {dim: set() for dim in DIMENSIONS if dim != "year"}
+        for v in versions:
+            for dim in values:
+                if dim in atoms[v].cells:
+                    cells = atoms[v].cells[dim]
+                    values[dim] |= set(cells.loc[cells["fine"].isin(fines), "value"].astype(str))
+        for release in releases:
+            for dim, by_route in release.figures["rows"].items():
+                if dim in values:
+                    for key, cells in by_route.items():
+                        if any(self.key(f, release.cut) == key for f in fines):
+                            values[dim] |= {v for v, _ in cells}
+        space = _Space(sorted(fines), years, values)
+        for v in versions:  # each dimension's cells add up to the totals of the same fine route and year
+            for f in space.fines:
+                for y in years:
+                    system.var(space.t(v, f, y))
+                    for dim, vals in values.items():
+                        terms: dict[Any, float] = {space.c(v, dim, f, y, val): 1.0 for val in vals}
+                        terms[space.t(v, f, y)] = -1.0
+                        system.equal(terms, 0.0)
+        for a, b in itertools.pairwise(versions):  # additions only, where the data only grew
+            if _grew(atoms[a], atoms[b], fines):
+                for f in space.fines:
+                    for y in years:
+                        system.at_least({space.t(b, f, y): 1.0, space.t(a, f, y): -1.0}, 0.0)
+                        for dim, vals in values.items():
+                            for val in vals:
+                                system.at_least(
+                                    {space.c(b, dim, f, y, val): 1.0, space.c(a, dim, f, y, val): -1.0}, 0.0
+                                )
+        quantities: list[tuple[str, dict[Any, float]]] = []
+        for release in releases:
+            self._release_rows(system, release, space, witness=witness, quantities=quantities)
+        return system, quantities
+
+    def _release_rows(
+        self,
+        system: System,
+        release: Release,
+        space: _Space,
+        *,
+        witness: bool,
+        quantities: list[tuple[str, dict[Any, float]]],
+    ) -> None:
+        """One release's figures as relations (see :meth:`_system`)."""
+        cut, v, figures = release.cut, release.data, release.figures
+        k = cut.min_count
+        small = (0.0, 0.0) if witness else (0.0, float(k - 1))
+        in_period = [y for y in space.years if _in_period(y, cut.period)]
+        members: dict[str, list[str]] = defaultdict(list)
+        for f in space.fines:
+            members[self.key(f, cut)].append(f)
+        held = figures["held"]
+        by_id = {r.id: r for r in self.register}
+        for key, fs in members.items():
+            total = {space.t(v, f, y): 1.0 for f in fs for y in in_period}
+            name = f"release {release.id}: {self._label(key)}"
+            if key in held:  # could be unchanged since the release whose figures it repeats
+                source = by_id.get(int(held[key]))
+                if source is not None and source.data != v:
+                    change = dict(total)
+                    for f in fs:
+                        for y in in_period:
+                            change[space.t(source.data, f, y)] = change.get(space.t(source.data, f, y), 0.0) - 1.0
+                    if witness:
+                        for f in fs:
+                            for y in in_period:
+                                system.equal({space.t(v, f, y): 1.0, space.t(source.data, f, y): -1.0}, 0.0)
+                    else:
+                        system.add(change, -(k - 1), k - 1)
+                        quantities.append((f"{name} (change since release {source.id})", change))
+                continue
+            if key in figures["hidden"]:
+                why = figures["hidden"][key]
+                if why["why"] == "part":  # the one part hidden to protect the rest: at least k
+                    system.at_least(total, k)
+                elif why["why"] == "contains":  # adds fewer than k persons to the parts it contains
+                    rest = dict(total)
+                    for release_id, part in why["parts"]:
+                        source = by_id.get(int(release_id))
+                        if source is None:
+                            continue
+                        for f in space.fines:
+                            if self.key(f, source.cut) == part:
+                                for y in space.years:
+                                    if _in_period(y, source.cut.period):
+                                        name_t = space.t(source.data, f, y)
+                                        rest[name_t] = rest.get(name_t, 0.0) - 1.0
+                    system.add(rest, *small)
+                    quantities.append((f"{name} (added to earlier routes)", rest))
+                continue  # "period": held back whatever it holds
+            if key not in figures["routes"]:
+                system.add(total, *small)  # not listed: may hold nobody
+                quantities.append((f"{name} (not listed)", total))
+                continue
+            system.equal(total, int(figures["routes"][key]))
+            if key in figures["no_rows"]:
+                continue
+            for dim, by_route in figures["rows"].items():
+                self._row(system, space, v, dim, fs, in_period, dict(by_route.get(key, [])), k, small, name, quantities)
+
+    def _row(
+        self,
+        system: System,
+        space: _Space,
+        v: str,
+        dim: str,
+        fs: list[str],
+        in_period: list[int],
+        shown: dict[str, str],
+        k: int,
+        small: tuple[float, float],
+        name: str,
+        quantities: list[tuple[str, dict[Any, float]]],
+    ) -> None:
+        """One published breakdown row, with what choosing its hidden cell implies."""
+        published = {val: int(s) for val, s in shown.items() if s.isdigit()}
+        if dim == "year":
+            cells = {str(y): {space.t(v, f, y): 1.0 for f in fs} for y in in_period}
+        else:
+            cells = {val: {space.c(v, dim, f, y, val): 1.0 for f in fs for y in in_period} for val in space.values[dim]}
+        order = _column_order(dim, [*cells, *shown])
+        for val, terms in cells.items():
+            text = shown.get(val, suppressed_label(k))
+            if text.isdigit():
+                system.equal(terms, int(text))
+            elif text == HIDDEN_LABEL:
+                quantities.append((f"{name}, {dim} {val} (x)", terms))
+                if published:
+                    system.at_least(terms, k)
+                if val in HIDE_FIRST:
+                    continue
+                # the largest: at least every cell after it, more than every cell before it
+                for other, other_terms in cells.items():
+                    if other == val or other in HIDE_FIRST:
+                        continue
+                    step = 1 if order[other] < order[val] else 0
+                    if other in published:
+                        system.at_least(terms, published[other] + step)
+                    elif not published:  # a row of small cells: x is the largest of them
+                        diff = dict(terms)
+                        for t_name, coef in other_terms.items():
+                            diff[t_name] = diff.get(t_name, 0.0) - coef
+                        system.at_least(diff, step)
+            else:
+                system.add(terms, *small)
+                quantities.append((f"{name}, {dim} {val}", terms))
+        for val in set(shown) - set(cells):  # a published value with no variable: only 0 fits it
+            text = shown[val]
+            if text.isdigit() and int(text) > 0:
+                system.equal({}, 1.0)
+
+
+@dataclass(frozen=True)
+class _Space:
+    """The variables of one group: fine routes, years, and the values each dimension takes."""
+
+    fines: list[str]
+    years: list[int]
+    values: dict[str, set[str]]
+
+    @staticmethod
+    def t(v: str, f: str, y: int) -> tuple[str, ...]:
+        return ("t", v, f, str(y))
+
+    @staticmethod
+    def c(v: str, dim: str, f: str, y: int, val: str) -> tuple[str, ...]:
+        return ("c", v, dim, f, str(y), val)
+
+
+def _column_order(dimension: str, values: Iterable[str]) -> dict[str, int]:
+    """Position of each value among a breakdown's fixed columns (see disclosure.dimension_columns)."""
+    return {v: i for i, v in enumerate(dimension_columns(dimension, sorted(set(values))))}
+
+
+def _inside(inner: tuple[int, int] | None, outer: tuple[int, int] | None) -> bool:
+    """Whether a period lies within another (``None``: every year)."""
+    if outer is None:
+        return True
+    if inner is None:
+        return False
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _years_with_data(atoms: dict[tuple[str, int], int], period: tuple[int, int]) -> list[int]:
+    """The years of a period that an earlier year row must have published.
+
+    A year holding no record would need no cell, but which years hold records is not published, so
+    every year of the period must be covered.
+    """
+    del atoms
+    return list(range(period[0], period[1] + 1))
+
+
+def _in_period(year: int, period: tuple[int, int] | None) -> bool:
+    return period is None or period[0] <= int(year) <= period[1]
+
+
+def _fine_years(atoms: Atoms, fines: set[str]) -> Iterator[tuple[str, int]]:
+    totals = atoms.totals
+    for fine, year in totals.loc[totals["fine"].isin(fines), ["fine", "year"]].itertuples(index=False):
+        yield str(fine), int(year)
+
+
+def _grew(before: Atoms, after: Atoms, fines: set[str]) -> bool:
+    """Whether every count of these fine routes is at least what it was (the data only grew)."""
+    a = before.totals.loc[before.totals["fine"].isin(fines)].set_index(["fine", "year"])["persons"]
+    b = after.totals.loc[after.totals["fine"].isin(fines)].set_index(["fine", "year"])["persons"]
+    if not (b.reindex(a.index, fill_value=0) >= a).all():
+        return False
+    for dim, cells in before.cells.items():
+        if dim not in after.cells:
+            return False
+        key = ["fine", "year", "value"]
+        a = cells.loc[cells["fine"].isin(fines)].set_index(key)["persons"]
+        other = after.cells[dim]
+        b = other.loc[other["fine"].isin(fines)].set_index(key)["persons"]
+        if not (b.reindex(a.index, fill_value=0) >= a).all():
+            return False
+    return True
+
+
+def _rows_of(breakdown: Breakdown, label: str) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for route, value, shown in breakdown.cells[["route", "value", "shown"]].itertuples(index=False):
+        if shown != label:
+            out[str(route)][str(value)] = str(shown)
+    return out
+
+
+def _small_change(before: dict[str, Any], now: dict[str, dict[str, dict[str, str]]], key: str, k: int) -> bool:
+    """Whether a cell published before and now changed by 1 to k - 1 (a revision would show it)."""
+    for dim, by_route in before["rows"].items():
+        if dim not in now or key in before["no_rows"]:
+            continue
+        old = {v: s for v, s in by_route.get(key, [])}
+        new = now[dim].get(key, {})
+        for value, text in old.items():
+            if text.isdigit() and new.get(value, "").isdigit() and 0 < abs(int(new[value]) - int(text)) < k:
+                return True
+    return False
+
+
+def _held_cells(key: str, columns: tuple[str, ...], cells: list[list[str]], label: str) -> pd.DataFrame:
+    shown = {v: s for v, s in cells}
+    texts = [shown.get(col, label) for col in columns]
+    return pd.DataFrame(
+        {
+            "route": [key] * len(columns),
+            "value": list(columns),
+            "shown": texts,
+            "persons": pd.array([int(s) if s.isdigit() else pd.NA for s in texts], dtype="Int64"),
+        }
+    )

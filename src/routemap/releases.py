@@ -1,0 +1,334 @@
+"""The private release register: what each build published, and the exact counts it was made from.
+
+Kept in ``.routemap/releases/`` and never published. Every build that writes outputs records a
+release: its cut (level, focus, period, minimum count), the data version it came from, every figure
+it published (route totals and breakdown cells, as shown) and the hashes of its files. The exact
+counts of each data version are kept once, as *atoms*: persons per fine route (every stop at its
+most precise level) and year, and per fine route, year and value of each dimension. From atoms any
+cut's figures can be recomputed, so the next build can be audited together with every earlier one
+(:mod:`routemap.linkage`).
+
+Files are written to a temporary name and moved into place, the index last, so an interrupted
+build leaves the register as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from routemap._errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+REGISTER_DIR = "releases"
+INDEX = "register.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """What a release counted: the level, the focus country (ISO3), the period and the minimum count."""
+
+    level: str
+    focus: str | None
+    period: tuple[int, int] | None
+    min_count: int
+
+    def describe(self) -> str:
+        """``country level, focus MYS, 2018-2019, minimum 5``."""
+        parts = [f"{self.level} level"]
+        if self.focus:
+            parts.append(f"focus {self.focus}")
+        parts.append(f"{self.period[0]}-{self.period[1]}" if self.period else "all years")
+        parts.append(f"minimum {self.min_count}")
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The cut as JSON-ready values."""
+        return {"level": self.level, "focus": self.focus, "period": self.period, "min_count": self.min_count}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Cut:
+        """A cut from :meth:`as_dict`'s values."""
+        period = raw.get("period")
+        span = (int(period[0]), int(period[1])) if period else None
+        return cls(str(raw["level"]), raw.get("focus"), span, int(raw["min_count"]))
+
+
+@dataclass(frozen=True, slots=True)
+class Atoms:
+    """Exact persons of one data version by fine route and year, and by dimension value (private).
+
+    Parameters
+    ----------
+    totals
+        Columns ``fine, year, persons``.
+    cells
+        Dimension -> columns ``fine, year, value, persons``.
+    """
+
+    totals: pd.DataFrame
+    cells: dict[str, pd.DataFrame]
+
+    @property
+    def version(self) -> str:
+        """A hash of the counts themselves: two builds with the same counts share a version."""
+        digest = hashlib.sha256()
+        digest.update(self.totals.to_csv(index=False).encode())
+        for dim in sorted(self.cells):
+            digest.update(dim.encode())
+            digest.update(self.cells[dim].to_csv(index=False).encode())
+        return digest.hexdigest()[:16]
+
+    def to_json(self) -> dict[str, Any]:
+        """The atoms as JSON-ready lists."""
+        return {
+            "totals": self.totals.to_numpy().tolist(),
+            "cells": {d: c.to_numpy().tolist() for d, c in self.cells.items()},
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Atoms:
+        """Atoms from :meth:`to_json`'s lists."""
+        totals = pd.DataFrame(raw["totals"], columns=["fine", "year", "persons"])
+        cells = {d: pd.DataFrame(v, columns=["fine", "year", "value", "persons"]) for d, v in raw["cells"].items()}
+        return cls(_typed(totals), {d: _typed(c) for d, c in cells.items()})
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["fine"] = out["fine"].astype(str)
+    out["year"] = out["year"].astype(np.int64)
+    out["persons"] = out["persons"].astype(np.int64)
+    if "value" in out:
+        out["value"] = out["value"].astype(str)
+    return out
+
+
+def atoms_of(records: pd.DataFrame, fine: pd.Series, dimensions: Iterable[str]) -> Atoms:
+    """Atoms of routable records: persons by fine route and year, and by dimension value too.
+
+    Parameters
+    ----------
+    records
+        Records with ``year``, ``persons`` and the dimension columns.
+    fine
+        Each record's fine route key ("" for a record that is not routable), aligned with ``records``.
+    dimensions
+        The breakdown dimensions to keep.
+    """
+    keep = (fine != "").to_numpy()
+    frame = pd.DataFrame(
+        {"fine": fine[keep].astype(str).to_numpy(), "year": records.loc[keep, "year"].astype(np.int64).to_numpy()}
+    )
+    frame["persons"] = records.loc[keep, "persons"].astype(np.int64).to_numpy()
+    totals = frame.groupby(["fine", "year"], sort=True, observed=True)["persons"].sum().reset_index()
+    cells = {}
+    for dim in dimensions:
+        frame["value"] = records.loc[keep, dim].astype(str).to_numpy()
+        grouped = frame.groupby(["fine", "year", "value"], sort=True, observed=True)["persons"].sum()
+        cells[dim] = grouped.reset_index()
+    return Atoms(_typed(totals), {d: _typed(c) for d, c in cells.items()})
+
+
+@dataclass(slots=True)
+class Release:
+    """One published build, as the register remembers it.
+
+    Parameters
+    ----------
+    id
+        1, 2, 3, … in the order of release.
+    created
+        When it was recorded (UTC, ISO 8601).
+    out_dir
+        Where its outputs were written (private: a path on the analyst's machine).
+    data
+        Its data version (see :attr:`Atoms.version`).
+    cut
+        What it counted.
+    outputs
+        File name -> SHA-256 of the published file.
+    figures
+        Every published figure: ``routes`` (route key -> persons), ``hidden`` (route keys kept out
+        to protect a figure of an earlier release), ``held`` (route key -> the release whose
+        figures it repeats), ``rows`` (dimension -> route key -> [[value, shown], …]) and
+        ``no_rows`` (route keys published without breakdown rows).
+    """
+
+    id: int
+    created: str
+    out_dir: str
+    data: str
+    cut: Cut
+    outputs: dict[str, str] = field(default_factory=dict)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """What the register's index keeps of a release (its figures live in their own file)."""
+        out = asdict(self)
+        out["cut"] = self.cut.as_dict()
+        out.pop("figures")
+        return out
+
+
+class Register:
+    """The releases of a project, loaded from and saved to ``.routemap/releases/``.
+
+    Parameters
+    ----------
+    private_dir
+        The project's private folder (``.routemap``).
+    """
+
+    def __init__(self, private_dir: Path) -> None:
+        self.folder = private_dir / REGISTER_DIR
+        self.releases: list[Release] = []
+        self._atoms: dict[str, Atoms] = {}
+        index = self.folder / INDEX
+        if not index.exists():
+            return
+        try:
+            raw = json.loads(index.read_text(encoding="utf-8"))
+            for item in raw["releases"]:
+                figures = _read_gz(self.folder / f"figures-{item['id']}.json.gz")
+                self.releases.append(
+                    Release(
+                        id=int(item["id"]),
+                        created=str(item["created"]),
+                        out_dir=str(item["out_dir"]),
+                        data=str(item["data"]),
+                        cut=Cut.from_dict(item["cut"]),
+                        outputs=dict(item.get("outputs", {})),
+                        figures=figures,
+                    )
+                )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(
+                f"the release register {index} cannot be read ({exc}); restore it from a backup of .routemap/, "
+                "or, if no output of this project was ever published, delete the folder to start a new register"
+            ) from None
+
+    def __len__(self) -> int:
+        return len(self.releases)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.releases)
+
+    def get(self, release_id: int) -> Release:
+        """The release with this id, or an error listing the ids there are."""
+        for release in self.releases:
+            if release.id == release_id:
+                return release
+        known = ", ".join(str(r.id) for r in self.releases) or "none"
+        raise ConfigError(f"there is no release {release_id} in {self.folder / INDEX}; releases: {known}")
+
+    def atoms(self, version: str) -> Atoms:
+        """The exact counts of a data version (read once)."""
+        if version not in self._atoms:
+            self._atoms[version] = Atoms.from_json(_read_gz(self.folder / f"data-{version}.json.gz"))
+        return self._atoms[version]
+
+    # ------------------------------------------------------------------ writing
+    def record(
+        self, *, out_dir: Path, atoms: Atoms, cut: Cut, figures: dict[str, Any], outputs: dict[str, str]
+    ) -> Release:
+        """Remember a release (and its data version's atoms, once).
+
+        A build that publishes exactly what the latest release of the same cut published, from the
+        same data, only updates that release.
+        """
+        version = atoms.version
+        for release in reversed(self.releases):
+            if release.cut == cut and release.data == version and release.figures == figures:
+                release.outputs = outputs
+                release.out_dir = str(out_dir)
+                self._save(None, None)
+                return release
+        release = Release(
+            id=max((r.id for r in self.releases), default=0) + 1,
+            created=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+            out_dir=str(out_dir),
+            data=version,
+            cut=cut,
+            outputs=outputs,
+            figures=figures,
+        )
+        self.releases.append(release)
+        self._atoms[version] = atoms
+        self._save(release, atoms)
+        return release
+
+    def forget(self, release_ids: Iterable[int]) -> list[Release]:
+        """Remove releases that were never actually published (the analyst decides)."""
+        ids = set(release_ids)
+        gone = [self.get(i) for i in sorted(ids)]
+        self.releases = [r for r in self.releases if r.id not in ids]
+        self._save(None, None)
+        for release in gone:
+            (self.folder / f"figures-{release.id}.json.gz").unlink(missing_ok=True)
+        used = {r.data for r in self.releases}
+        for release in gone:
+            if release.data not in used:
+                (self.folder / f"data-{release.data}.json.gz").unlink(missing_ok=True)
+        return gone
+
+    def _save(self, release: Release | None, atoms: Atoms | None) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        gitignore = self.folder.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("# private build material: never commit or publish\n*\n", encoding="utf-8")
+        if atoms is not None:
+            path = self.folder / f"data-{atoms.version}.json.gz"
+            if not path.exists():
+                _write_gz(path, atoms.to_json())
+        if release is not None:
+            _write_gz(self.folder / f"figures-{release.id}.json.gz", release.figures)
+        index = {"format": FORMAT, "releases": [r.summary() for r in self.releases]}
+        _write_atomic(self.folder / INDEX, (json.dumps(index, indent=2) + "\n").encode("utf-8"))
+
+
+def parse_ids(text: str) -> list[int]:
+    """Release ids written as ``3``, ``1,3`` or ``2-4``.
+
+    Raises
+    ------
+    ConfigError
+        When the text is not such a list, naming it.
+    """
+    ids: list[int] = []
+    for part in str(text).replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            raise ConfigError(f"release id {text!r} is not a number, a list (1,3) or a range (2-4)")
+        ids.extend(range(int(first), int(last or first) + 1))
+    return ids
+
+
+def _read_gz(path: Path) -> Any:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _write_gz(path: Path, data: Any) -> None:
+    # mtime=0: the same content gives the same bytes
+    payload = gzip.compress(json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8"), mtime=0)
+    _write_atomic(path, payload)
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(payload)
+    os.replace(tmp, path)
