@@ -214,3 +214,83 @@ def with_cells(table: Table, updates: Mapping[tuple[str, str], Mapping[str, int]
 
 
 __all__ = ["Attacker", "K", "aggregates_of", "published_csvs", "replace", "with_cells", "witness"]
+
+
+# ---------------------------------------------------------------------------------------------- releases
+@dataclass
+class ReleaseAttacker:
+    """A reader who sees every release of a project and knows how their routes relate.
+
+    Unknowns are the persons of every atom (origin, transit, state, year, sex) in every data
+    version; each release's published figures are equations over the atoms of its version (or of the
+    version a held route repeats: the private register is given to this reader, which only makes it
+    stronger); ``<k`` cells lie in 0..k-1 and ``x`` cells are at least 0; a later version holds at
+    least what an earlier one did (cases are only added). Each count is minimised and maximised.
+    """
+
+    atoms: list[tuple[str, ...]]
+    versions: list[str] = field(default_factory=list)
+    rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
+
+    def col(self, version: str, atom: tuple[str, ...]) -> int:
+        return self.versions.index(version) * len(self.atoms) + self.atoms.index(atom)
+
+    def version(self, name: str) -> None:
+        if name in self.versions:
+            return
+        self.versions.append(name)
+        if len(self.versions) > 1:  # only additions
+            before = self.versions[-2]
+            for atom in self.atoms:
+                self.rows.append(({self.col(name, atom): 1.0, self.col(before, atom): -1.0}, 0.0, math.inf))
+
+    def terms(self, version: str, atoms: list[tuple[str, ...]]) -> dict[int, float]:
+        return {self.col(version, a): 1.0 for a in atoms}
+
+    def relation(self, terms: dict[int, float], low: float, high: float) -> None:
+        self.rows.append((terms, low, high))
+
+    def _matrices(self) -> dict:
+        if getattr(self, "_cache", None) and self._cache[0] == len(self.rows):
+            return self._cache[1]
+        from scipy.sparse import csr_matrix
+
+        n = len(self.versions) * len(self.atoms)
+        eq, ub = ([], [], []), ([], [], [])
+        eq_b, ub_b = [], []
+        for row, lo, hi in self.rows:
+            if lo == hi:
+                for col, v in row.items():
+                    eq[0].append(len(eq_b))
+                    eq[1].append(col)
+                    eq[2].append(v)
+                eq_b.append(lo)
+                continue
+            for sign, bound in ((1.0, hi), (-1.0, -lo)):
+                if bound < math.inf:
+                    for col, v in row.items():
+                        ub[0].append(len(ub_b))
+                        ub[1].append(col)
+                        ub[2].append(sign * v)
+                    ub_b.append(bound)
+        kwargs = {
+            "A_eq": csr_matrix((eq[2], (eq[0], eq[1])), shape=(len(eq_b), n)) if eq_b else None,
+            "b_eq": np.array(eq_b) if eq_b else None,
+            "A_ub": csr_matrix((ub[2], (ub[0], ub[1])), shape=(len(ub_b), n)) if ub_b else None,
+            "b_ub": np.array(ub_b) if ub_b else None,
+            "bounds": (0, None),
+            "method": "highs",
+        }
+        self._cache = (len(self.rows), kwargs)
+        return kwargs
+
+    def extent(self, terms: dict[int, float]) -> tuple[int, int]:
+        kwargs = self._matrices()
+        n = len(self.versions) * len(self.atoms)
+        c = np.zeros(n)
+        for col, v in terms.items():
+            c[col] += v
+        low = linprog(c, **kwargs)
+        high = linprog(-c, **kwargs)
+        assert low.status == 0, "what was published contradicts itself"
+        return math.ceil(low.fun - 1e-7), (math.floor(-high.fun + 1e-7) if high.status == 0 else 10**9)

@@ -314,8 +314,9 @@ class Linker:
             narrower = _inside(self.cut.period, release.cut.period) and self.cut.period != release.cut.period
             if same_place and narrower:
                 years = release.figures["rows"].get("year", {})
-                # every earlier route, listed now or not: being left out must not depend on the count
-                for key in sorted(release.figures["routes"]):
+                # every earlier route, listed now or not: being left out must not depend on the count;
+                # a route held back before stays held back (its part would show what it holds)
+                for key in sorted(set(release.figures["routes"]) | set(release.figures["hidden"])):
                     if key in held or key in hidden:
                         continue
                     shown = dict(years.get(key, []))
@@ -332,8 +333,8 @@ class Linker:
             if release.cut.period != self.cut.period or same_place:
                 continue  # other mixes are left to the audit
             for coarse, atoms in self._parts(release).items():
-                if coarse not in release.figures["routes"]:
-                    continue
+                if coarse not in release.figures["routes"] or coarse in release.figures["held"]:
+                    continue  # a held route's figures are of older data: the audit relates them
                 children = {fine_to_key.get(fine, "") for fine, _ in atoms}
                 children.discard("")
                 if children == {coarse}:
@@ -449,7 +450,10 @@ class Linker:
             if len(involved) < 2:
                 continue
             system, _ = self._system(releases, fines)
-            if not system.feasible() and self._pinned(releases, fines):
+            # every small count may be 0 together: safe; otherwise, or when cases were added between
+            # releases (whose counts the zero solution does not cover), no count may be pinned
+            several = len({r.data for r in involved}) > 1
+            if (not system.feasible() or several) and self._pinned(releases, fines):
                 key = next((self.key(f, self.cut) for f in sorted(fines)), "")
                 # name the earlier release that conflicts: the latest one whose pair with this build fails alone
                 culprit = involved[0] if involved[0] is not current else involved[-1]
@@ -475,8 +479,10 @@ class Linker:
         pinned = []
         for name, terms in quantities:
             low, high = system.extent(terms)
+            if math.isinf(low) or math.isinf(high):
+                continue
             lo, hi = math.ceil(low - 1e-7), math.floor(high + 1e-7)
-            if lo == hi and 1 <= lo < k:
+            if lo == hi and 1 <= abs(lo) < k:
                 pinned.append(name)
         return pinned
 
@@ -567,7 +573,62 @@ class Linker:
         quantities: list[tuple[str, dict[Any, float]]] = []
         for release in releases:
             self._release_rows(system, release, space, witness=witness, quantities=quantities)
+        if not witness:
+            quantities.extend(self._unlisted_parts(releases, space))
+            quantities.extend(self._additions(releases, space, versions))
         return system, quantities
+
+    def _additions(
+        self, releases: list[Release], space: _Space, versions: list[str]
+    ) -> list[tuple[str, dict[Any, float]]]:
+        """The persons added to a route of any release between any two data versions: counts of new cases."""
+        out = []
+        seen: set[tuple[Cut, str]] = set()
+        for release in releases:
+            members: dict[str, list[str]] = defaultdict(list)
+            for f in space.fines:
+                members[self.key(f, release.cut)].append(f)
+            years = [y for y in space.years if _in_period(y, release.cut.period)]
+            for key, fs in members.items():
+                if (release.cut, key) in seen or not (
+                    key in release.figures["routes"] or key in release.figures["hidden"]
+                ):
+                    continue
+                seen.add((release.cut, key))
+                for a, b in itertools.combinations(versions, 2):
+                    terms: dict[Any, float] = {}
+                    for f in fs:
+                        for y in years:
+                            terms[space.t(b, f, y)] = 1.0
+                            terms[space.t(a, f, y)] = -1.0
+                    out.append((f"{self._label(key)} ({release.cut.describe()}), persons added", terms))
+        return out
+
+    def _unlisted_parts(self, releases: list[Release], space: _Space) -> list[tuple[str, dict[Any, float]]]:
+        """Within each route one release published, the persons on routes another release left out, together.
+
+        (Country-level Pakistan > Malaysia 16 beside state-level Pakistan > Johor 13 would put 3 on
+        the states left out: each of them may be small and unpinned, but not their sum.)
+        """
+        out = []
+        for first, second in itertools.permutations(releases, 2):
+            if first.data != second.data:
+                continue
+            # a route counts as shown only with a total of this data version (held ones repeat an older one)
+            shown = set(second.figures["routes"]) - set(second.figures["held"])
+            left_out = {f for f in space.fines if self.key(f, second.cut) not in shown}
+            years = [y for y in space.years if _in_period(y, first.cut.period) and _in_period(y, second.cut.period)]
+            members: dict[str, list[str]] = defaultdict(list)
+            for f in space.fines:
+                members[self.key(f, first.cut)].append(f)
+            for key, fs in members.items():
+                if key not in first.figures["routes"]:
+                    continue
+                terms = {space.t(first.data, f, y): 1.0 for f in fs if f in left_out for y in years}
+                if terms:
+                    name = f"release {first.id}: {self._label(key)}, routes left out by release {second.id}"
+                    out.append((name, terms))
+        return out
 
     def _release_rows(
         self,

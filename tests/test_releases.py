@@ -1,0 +1,346 @@
+"""Releases that remember: the register, and a reader who sets every release of a project side by side."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import itertools
+import json
+import os
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from attacker import K, ReleaseAttacker
+from routemap.cli import main
+from routemap.errors import ConfigError, DisclosureError
+from routemap.pipeline import build
+from routemap.places import Gazetteer
+from routemap.releases import Register, parse_ids
+
+ORIGINS = ("Indonesia", "Nepal", "Myanmar")
+TRANSITS = ("", "Thailand")
+STATES = ("Johor", "Selangor", "Sabah")
+YEARS = ("2020", "2021", "2022")
+SEXES = ("female", "male", "other", "unknown")
+ATOMS = list(itertools.product(ORIGINS, TRANSITS, STATES, YEARS, SEXES))
+CUTS = {  # name -> build settings, and what a route of an atom is called in it
+    "state": {"focus": "MY"},
+    "country": {"focus": ""},
+    "state 2021": {"focus": "MY", "years": "2021"},
+    "state 2020-2021": {"focus": "MY", "years": "2020-2021"},
+}
+
+
+def label(atom: tuple[str, ...], cut: str) -> str:
+    origin, transit, state, *_ = atom
+    stops = [origin, *([transit] if transit else []), state if "state" in cut else "Malaysia"]
+    return " > ".join(stops)
+
+
+def in_cut(atom: tuple[str, ...], cut: str) -> bool:
+    years = CUTS[cut].get("years")
+    if years is None:
+        return True
+    first, _, last = years.partition("-")
+    return int(first) <= int(atom[3]) <= int(last or first)
+
+
+def write_records(project: Path, counts: Counter) -> None:
+    folder = project / "data" / "contributions" / "p"
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["year,origin,transit,destination,sex,persons"]
+    for (origin, transit, state, year, sex), n in sorted(counts.items()):
+        if n:
+            lines.append(f"{year},{origin},{transit},{state},{sex},{n}")
+    (folder / "cases.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def places() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def _names(gazetteer: Gazetteer, key: str) -> str:
+    return " > ".join(gazetteer.place(pid).name for pid in key.split(" > "))
+
+
+def read_release(reader: ReleaseAttacker, out: Path, cut: str, version: str, held: dict[str, str], fixed: list) -> None:
+    """Every figure of one release as relations over the atoms of its data version."""
+    members: dict[str, list] = {}
+    for atom in ATOMS:
+        if in_cut(atom, cut):
+            members.setdefault(label(atom, cut), []).append(atom)
+    listed = {}
+    for row in _csv(out / "routes.csv"):
+        source = held.get(row["route"], version)
+        reader.relation(reader.terms(source, members[row["route"]]), int(row["persons"]), int(row["persons"]))
+        listed[row["route"]] = source
+    for dim, index in (("sex", 4), ("year", 3)):
+        for row in _csv(out / f"routes_by_{dim}.csv"):
+            source = listed[row["route"]]
+            values = SEXES if dim == "sex" else tuple(y for y in YEARS if in_cut(("", "", "", y), cut))
+            for value in values:
+                shown = row.get(value, f"<{K}")
+                terms = reader.terms(source, [a for a in members[row["route"]] if a[index] == value])
+                if shown.isdigit():
+                    reader.relation(terms, int(shown), int(shown))
+                elif shown == f"<{K}":
+                    reader.relation(terms, 0, K - 1)
+                    fixed.append((f"{cut} {row['route']} {dim}={value}", source, terms))
+    for route, atoms in members.items():
+        if route not in listed:
+            fixed.append((f"{cut} {route} (not listed)", version, reader.terms(version, atoms)))
+
+
+def _truth(counts: Counter, terms: dict[int, float], reader: ReleaseAttacker, version: str) -> int:
+    offset = reader.versions.index(version) * len(ATOMS)
+    return sum(int(coef) * counts.get(ATOMS[col - offset], 0) for col, coef in terms.items())
+
+
+def run_releases(tmp: Path, places: Gazetteer, steps: list[tuple[str, object]]) -> tuple[list, ReleaseAttacker]:
+    """Build each cut or add cases, in order; return what a reader of every release can pin."""
+    project = tmp / "project"
+    counts: Counter = Counter()
+    versions: dict[str, Counter] = {}
+    reader = ReleaseAttacker(ATOMS)
+    published = []  # (cut, out, version)
+    version = "v0"
+    for i, (kind, arg) in enumerate(steps):
+        if kind == "add":
+            counts = counts + Counter(arg)  # type: ignore[arg-type]
+            version = f"v{i}"
+            continue
+        write_records(project, counts)
+        if not sum(counts.values()):
+            continue
+        versions[version] = Counter(counts)
+        try:
+            result = build(project, out_dir=tmp / f"out{i}", formats="csv", gazetteer=places, **CUTS[str(arg)])
+        except DisclosureError:
+            continue  # refused: nothing was published
+        published.append((str(arg), result.out_dir, version, result))
+    register = Register(project / ".routemap")
+    by_id = {r.id: r for r in register}
+    fixed: list = []
+    ids = [r.id for r in register]
+    listed_in: list[tuple[str, str, set[str]]] = []
+    for (cut, out, version, _), release_id in zip(published, ids, strict=False):
+        listed_in.append((cut, version, {r["route"] for r in _csv(out / "routes.csv")}))
+        reader.version(version)
+        held = {
+            _names(places, key): next(v for (_, _, v, _), i in zip(published, ids, strict=False) if i == int(source))
+            for key, source in by_id[release_id].figures["held"].items()
+        }
+        read_release(reader, out, cut, version, held, fixed)
+    pinned = []
+    for name, version, terms in fixed:
+        true = _truth(versions[version], terms, reader, version)
+        if 1 <= true < K:
+            low, high = reader.extent(terms)
+            if low == high:
+                pinned.append(f"{name} = {true}")
+    # the unlisted routes of one release inside a route of another, together (Pakistan > Malaysia 16 at
+    # country level less Pakistan > Johor 13 at state level: the unlisted states hold 3)
+    for (cut1, v1, listed1), (cut2, v2, listed2) in itertools.permutations(listed_in, 2):
+        if v1 != v2:
+            continue
+        for route in listed1:
+            atoms = [
+                x for x in ATOMS
+                if label(x, cut1) == route and in_cut(x, cut1) and in_cut(x, cut2) and label(x, cut2) not in listed2
+            ]  # fmt: skip
+            true = sum(versions[v1].get(x, 0) for x in atoms)
+            if atoms and 1 <= true < K:
+                low, high = reader.extent(reader.terms(v1, atoms))
+                if low == high:
+                    pinned.append(f"{cut1} {route}: unlisted in {cut2} = {true}")
+    for a, b in itertools.pairwise(reader.versions):  # what the added cases were, route by route
+        for cut in CUTS:
+            for route in {label(x, cut) for x in ATOMS}:
+                atoms = [x for x in ATOMS if label(x, cut) == route and in_cut(x, cut)]
+                terms = {**reader.terms(b, atoms), **{k: -v for k, v in reader.terms(a, atoms).items()}}
+                true = sum(versions[b].get(x, 0) - versions[a].get(x, 0) for x in atoms)
+                if 1 <= true < K:
+                    low, high = reader.extent(terms)
+                    if low == high:
+                        pinned.append(f"{cut} {route}: {true} added between {a} and {b}")
+    return pinned, reader
+
+
+def _cases(seed: int, n: int) -> Counter:
+    rng = random.Random(seed)
+    return Counter(rng.choice(ATOMS[: len(ATOMS) // 2] if rng.random() < 0.7 else ATOMS) for _ in range(n))
+
+
+def test_the_reader_finds_what_the_register_prevents(tmp_path: Path, places: Gazetteer, monkeypatch):
+    """With the register's rules and audit switched off, this reader recovers each case of issue 20."""
+    from routemap import linkage
+
+    monkeypatch.setattr(
+        linkage.Linker, "protect", lambda self, pub, exact: (pub, linkage.LinkReport(), linkage.figures_of(pub))
+    )
+    split = Counter({("Indonesia", "", "Johor", "2020", "male"): 13, ("Indonesia", "", "Selangor", "2020", "male"): 3})
+    pinned, _ = run_releases(tmp_path / "a", places, [("add", split), ("build", "state"), ("build", "country")])
+    assert any("unlisted in state" in p and p.endswith("= 3") for p in pinned), pinned
+    period = Counter(
+        {("Indonesia", "", "Selangor", "2021", "male"): 12, ("Indonesia", "", "Selangor", "2020", "female"): 4}
+    )
+    pinned, _ = run_releases(
+        tmp_path / "b", places, [("add", period), ("build", "state 2021"), ("build", "state 2020-2021")]
+    )
+    assert any("year=2020 = 4" in p for p in pinned), pinned
+    counts = _cases(3, 120)
+    one = {("Indonesia", "", "Johor", "2020", "other"): 1}
+    pinned, _ = run_releases(
+        tmp_path / "c", places, [("add", counts), ("build", "state"), ("add", one), ("build", "state")]
+    )
+    assert "state Indonesia > Johor: 1 added between v0 and v2" in pinned, pinned
+
+
+def test_country_after_state_level_does_not_give_the_small_part_away(tmp_path: Path, places: Gazetteer):
+    """Issue 12/20: Pakistan > Malaysia 16 at country level beside Pakistan > Johor 13 at state level."""
+    counts = Counter({("Indonesia", "", "Johor", "2020", "male"): 13, ("Indonesia", "", "Selangor", "2020", "male"): 3})
+    for cut_order in (["state", "country"], ["country", "state"]):
+        pinned, _ = run_releases(
+            tmp_path / "-".join(cut_order), places, [("add", counts), *[("build", c) for c in cut_order]]
+        )
+        assert pinned == [], (cut_order, pinned)
+
+
+def test_a_longer_period_does_not_give_a_year_away(tmp_path: Path, places: Gazetteer):
+    """Issue 20: --years 2018-2018 against 2018-2019 gave Indonesia > Selangor 2019 = 4."""
+    counts = Counter(
+        {("Indonesia", "", "Selangor", "2021", "male"): 12, ("Indonesia", "", "Selangor", "2020", "female"): 4}
+    )
+    counts[("Nepal", "", "Johor", "2021", "male")] = 9
+    pinned, _ = run_releases(tmp_path, places, [("add", counts), ("build", "state 2021"), ("build", "state 2020-2021")])
+    assert pinned == []
+
+
+def test_one_added_case_changes_no_published_file(tmp_path: Path, places: Gazetteer):
+    """Issue 20: adding one case showed its route, sex, year, sector and exploitation."""
+    counts = _cases(3, 120)
+    project = tmp_path / "p"
+    write_records(project, counts)
+    first = build(project, out_dir=tmp_path / "a", formats="csv", gazetteer=places, focus="MY")
+    write_records(project, counts + Counter({("Nepal", "Thailand", "Sabah", "2022", "other"): 1}))
+    second = build(project, out_dir=tmp_path / "b", formats="csv", gazetteer=places, focus="MY")
+    before = {p.name: p.read_bytes() for p in first.out_dir.iterdir()}
+    after = {p.name: p.read_bytes() for p in second.out_dir.iterdir()}
+    assert before == after  # the added case's route keeps its figures: nothing shows the case
+    pinned, _ = run_releases(
+        tmp_path / "again",
+        places,
+        [
+            ("add", counts),
+            ("build", "state"),
+            ("add", {("Nepal", "Thailand", "Sabah", "2022", "other"): 1}),
+            ("build", "state"),
+        ],
+    )
+    assert pinned == []
+
+
+def test_enough_new_cases_are_published_and_nothing_small_is_pinned(tmp_path: Path, places: Gazetteer):
+    counts = _cases(5, 150)
+    more = Counter({("Indonesia", "", "Johor", "2022", "male"): 6, ("Indonesia", "", "Johor", "2022", "female"): 1})
+    pinned, _ = run_releases(tmp_path, places, [("add", counts), ("build", "state"), ("add", more), ("build", "state")])
+    assert pinned == []
+    routes = {r["route"]: int(r["persons"]) for r in _csv(sorted(tmp_path.glob("out*"))[-1] / "routes.csv")}
+    johor = sum(n for a, n in (counts + more).items() if a[:3] == ("Indonesia", "", "Johor"))
+    assert routes["Indonesia > Johor"] in (johor, johor - 7)  # revised, or kept when a revision would show the 1
+
+
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("build"), st.sampled_from(sorted(CUTS))),
+        st.tuples(
+            st.just("add"), st.integers(0, 10_000).map(lambda seed: _cases(seed, random.Random(seed).randint(1, 12)))
+        ),
+    ),
+    min_size=2,
+    max_size=5,
+)
+
+
+@settings(
+    max_examples=int(os.environ.get("ROUTEMAP_RELEASE_EXAMPLES", "10")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(start=st.integers(0, 10_000), steps=steps)
+def test_a_reader_of_every_release_pins_no_small_count(tmp_path_factory, places: Gazetteer, start: int, steps: list):
+    tmp = tmp_path_factory.mktemp("releases")
+    pinned, _ = run_releases(tmp, places, [("add", _cases(start, 90)), *steps])
+    assert pinned == []
+
+
+# ---------------------------------------------------------------------------------------------- the register
+def test_the_register_remembers_releases_and_forgets_on_request(make_project, places: Gazetteer):
+    rows = "year,origin,destination\n" + "2021,Indonesia,Johor\n" * 12 + "2021,Nepal,Selangor\n" * 6
+    project = make_project({"p": {"a.csv": rows}})
+    build(project, formats="csv", gazetteer=places)
+    build(project, formats="csv", gazetteer=places)  # the same figures again: the same release
+    build(project, formats="csv", gazetteer=places, focus="MY")
+    register = Register(project / ".routemap")
+    assert [r.id for r in register] == [1, 2]
+    assert register.get(1).figures["routes"] and register.get(1).outputs["routes.csv"]
+    folder = project / ".routemap" / "releases"
+    files = sorted(p.name for p in folder.iterdir())
+    assert files[-1] == "register.json" and len([f for f in files if f.startswith("data-")]) == 1
+    with gzip.open(folder / "figures-1.json.gz", "rt") as fh:
+        assert "Johor" not in fh.read()  # keys are place ids; names live in the gazetteer
+    result = CliRunner().invoke(main, ["releases", str(project)])
+    assert result.exit_code == 0 and "focus MYS" in result.output
+    result = CliRunner().invoke(main, ["releases", str(project), "--forget", "2"])
+    assert result.exit_code == 0 and "forgot release 2" in result.output
+    assert [r.id for r in Register(project / ".routemap")] == [1]
+    result = CliRunner().invoke(main, ["releases", str(project), "--forget", "7"])
+    assert result.exit_code == 2 and "there is no release 7" in result.output
+    assert not any((project / "output").glob("*.json*"))  # nothing of the register is published
+
+
+def test_release_ids_and_a_damaged_register_are_clear_errors(tmp_path: Path):
+    assert parse_ids("3") == [3] and parse_ids("1,3") == [1, 3] and parse_ids("2-4") == [2, 3, 4]
+    with pytest.raises(ConfigError, match="not a number"):
+        parse_ids("two")
+    folder = tmp_path / ".routemap" / "releases"
+    folder.mkdir(parents=True)
+    (folder / "register.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ConfigError, match="cannot be read"):
+        Register(tmp_path / ".routemap")
+
+
+def test_a_refused_build_names_the_release_and_writes_nothing(tmp_path: Path, places: Gazetteer, monkeypatch):
+    counts = Counter({("Indonesia", "", "Johor", "2020", "male"): 13, ("Indonesia", "", "Selangor", "2020", "male"): 3})
+    project = tmp_path / "p"
+    write_records(project, counts)
+    build(project, out_dir=tmp_path / "a", formats="csv", gazetteer=places, focus="MY")
+    from routemap import linkage
+
+    monkeypatch.setattr(linkage.Linker, "_coarser", lambda *a, **k: None)  # a rule switched off, to see the audit
+    with pytest.raises(DisclosureError, match=r"release 1 \(country level, focus MYS") as error:
+        build(project, out_dir=tmp_path / "b", formats="csv", gazetteer=places, focus="")
+    assert "routemap releases --forget 1" in str(error.value)
+    assert not (tmp_path / "b").exists()
+    assert len(Register(project / ".routemap")) == 1
+
+
+def test_the_register_stays_small(tmp_path: Path, places: Gazetteer, sample_project: Path):
+    for years in (None, "2018-2018", "2018-2019", "2019-2019", None):
+        build(sample_project, out_dir=tmp_path / str(years), formats="csv", gazetteer=places, years=years)
+    size = sum(p.stat().st_size for p in (sample_project / ".routemap" / "releases").iterdir())
+    assert size < 200_000, size
+    index = json.loads((sample_project / ".routemap" / "releases" / "register.json").read_text())
+    assert len(index["releases"]) >= 4
