@@ -739,14 +739,14 @@ FAST_CASES = {
 
 @pytest.mark.parametrize("case", sorted(FAST_CASES))
 def test_the_pyarrow_path_reads_exactly_as_the_csv_module(tmp_path, monkeypatch, case):
-    from routemap import contributions
+    from routemap.readers import csv as csv_reader
 
     path = tmp_path / "f.csv"
     path.write_text(FAST_CASES[case], encoding="utf-8")
     slow = read_contribution(path, canonical_profile("p"), current_year=2025)
-    monkeypatch.setattr(contributions, "FAST_CSV_MIN_BYTES", 0)  # every file counts as large
+    monkeypatch.setattr(csv_reader, "FAST_CSV_MIN_BYTES", 0)  # every file counts as large
     delimiter = ";" if case == "semicolons" else ","
-    taken = contributions._fast_csv(path, FAST_CASES[case], delimiter, contributions.ReadOptions(), ("year",))
+    taken = csv_reader.fast_csv(path, FAST_CASES[case], delimiter, ReadOptions(), ("year",))
     # the pyarrow path reads well-formed files; ragged rows, blank lines and title rows go to the csv module
     assert (taken is not None) == (case in ("plain", "quoted newline", "delimiter-only rows", "semicolons"))
     fast = read_contribution(path, canonical_profile("p"), current_year=2025)

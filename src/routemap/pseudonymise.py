@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from routemap._errors import ConfigError
-from routemap.contributions import ReadOptions, read_table
+from routemap.readers import ReadOptions, read_table
 from routemap.schema import fold
 
 log = logging.getLogger(__name__)

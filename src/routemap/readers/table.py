@@ -1,0 +1,152 @@
+"""The readers' common ground: reader options, a file's cells as text, and finding the header row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from routemap._errors import ReadError
+from routemap.schema import fold
+
+DELIMITERS = (",", ";", "\t", "|")
+ENCODINGS = ("auto", "utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1")
+#: How many rows are searched for the header when ``header_row`` is not set.
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """The ``[read]`` table of a profile."""
+
+    encoding: str = "auto"
+    delimiter: str = "auto"
+    sheet: str | int | None = None
+    header_row: int | None = None
+
+
+@dataclass(slots=True)
+class RawTable:
+    """A file's cells as text, with the spreadsheet row number of every data row."""
+
+    headers: list[str]
+    rows: pd.DataFrame
+    lines: np.ndarray
+    blank_rows: int
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str = ""
+    warnings: list[str] = field(default_factory=list)
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)
+    header_line: int = 1
+
+
+def find_header(rows: list[tuple[int, list[str]]], expected: tuple[str, ...]) -> int:
+    """Index in ``rows`` of the first row holding at least half (up to 3) of the expected headers."""
+    wanted = {fold(h) for h in expected if h}
+    if not wanted:
+        return 0
+    need = min(3, max(1, len(wanted) // 2))
+    for i, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if len(wanted & {fold(c) for c in cells if c}) >= need:
+            return i
+    return next((i for i, (_, cells) in enumerate(rows) if any(c.strip() for c in cells)), 0)
+
+
+def rows_to_table(
+    path: Path,
+    rows: list[tuple[int, list[str]]],
+    options: ReadOptions,
+    expected: tuple[str, ...],
+    *,
+    strict_width: bool,
+    sheet: str = "",
+    delimiter: str = "",
+) -> RawTable:
+    """Cut rows read from a file into a header and data rows.
+
+    Parameters
+    ----------
+    path
+        The file, for messages.
+    rows
+        (Row number as a spreadsheet shows it, cells) of every record.
+    options
+        Reader options; ``header_row`` ``None`` finds the header by ``expected``.
+    expected
+        Headers the profile maps.
+    strict_width
+        Whether a value beyond the header's last column makes a row bad (CSV) or is ignored (XLSX).
+    sheet
+        The sheet's name, for messages.
+    delimiter
+        The delimiter, for messages.
+
+    Raises
+    ------
+    ReadError
+        When there is no non-empty row, no such header row, or no data row below the header.
+    """
+    where = f"{path}[{sheet}]" if sheet else str(path)
+    start, headers = _header(where, rows, options, expected)
+    header_line = rows[start][0]
+    width = len(headers)
+    cells: list[list[str]] = []
+    lines: list[int] = []
+    bad: list[tuple[int, str]] = []
+    blank = pending = 0
+    for line, row in rows[start + 1 :]:
+        if not any(c.strip() for c in row):
+            pending += 1  # counted only when a data row follows: trailing blank rows are layout
+            continue
+        blank, pending = blank + pending, 0
+        if strict_width and any(c.strip() for c in row[width:]):
+            shown = "tab" if delimiter == "\t" else repr(delimiter)
+            bad.append(
+                (line, f"has {len(row)} cells but the header has {width}; a value probably holds an unquoted {shown}")
+            )
+            continue
+        row = row[:width]
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        cells.append(row)
+        lines.append(line)
+    if not cells and not bad:
+        raise ReadError(
+            where,
+            f"has a header row (line {header_line}) but no data rows; fill in at least one row below the header",
+        )
+    frame = pd.DataFrame(cells, columns=pd.Index(range(width)), dtype=object)
+    return RawTable(
+        headers=headers,
+        rows=frame,
+        lines=np.asarray(lines, dtype=np.int64),
+        blank_rows=blank,
+        delimiter=delimiter,
+        sheet=sheet,
+        bad_rows=bad,
+        header_line=header_line,
+    )
+
+
+def _header(
+    where: str, rows: list[tuple[int, list[str]]], options: ReadOptions, expected: tuple[str, ...]
+) -> tuple[int, list[str]]:
+    """Index in ``rows`` of the header row, and its headers without trailing empty cells."""
+    if not any(any(c.strip() for c in cells) for _, cells in rows):
+        raise ReadError(where, "the file is empty; export the sheet again with its header row")
+    if options.header_row is None:
+        start = find_header(rows, expected)
+    else:
+        start = next((i for i, (n, _) in enumerate(rows) if n == options.header_row), len(rows))
+        if start >= len(rows):
+            raise ReadError(where, f"there is no row {options.header_row} for the header; check [read] header_row")
+    header_line, headers = rows[start]
+    headers = [h.strip() for h in headers]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not any(headers):
+        raise ReadError(where, f"the header row ({header_line}) is empty; check [read] header_row")
+    return start, headers
