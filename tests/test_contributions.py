@@ -716,7 +716,7 @@ def test_new_profile_keys_are_checked_with_every_problem_at_once(tmp_path):
         "[points] origin = 'GPS' must name the column and its format: "
         'origin = { column = "<your header>", format = "wkt" }',
         "[points] destination and [columns] destination_lon both give destination's coordinates; keep one of them",
-        "[points] intended_destination: unknown key 'colour'; allowed: column, format",
+        "[points] intended_destination: unknown key 'colour'; did you mean 'column'? (allowed: column, format)",
         "[points] intended_destination format = 'xy' must be one of 'wkt', 'lat,lon', 'lon,lat'",
         "empty_persons = 'zero' must be \"one\"",
     ):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from routemap._countries import country_iso3
-from routemap._errors import ConfigError, ProfileError
+from routemap._errors import ConfigError, ProfileError, did_you_mean
 from routemap.readers.table import DELIMITERS, ENCODINGS, ReadOptions
 from routemap.schema import (
     COORD_STOPS,
@@ -29,19 +29,44 @@ TRANSIT_SPLIT = re.compile(r"\s*(?:;|>|→)\s*")
 POINT_FORMATS: tuple[str, ...] = ("wkt", "lat,lon", "lon,lat")
 #: What an empty ``persons`` cell means (``empty_persons`` in a profile).
 EMPTY_PERSONS: tuple[str, ...] = ("one", "unknown")
-#: Top-level keys of ``partner.toml``.
-PROFILE_KEYS: tuple[str, ...] = (
-    "name",
-    "default_country",
-    "synthetic",
-    "read",
-    "columns",
-    "values",
-    "missing",
-    "points",
-    "empty_persons",
-    "description",
-)
+#: Top-level keys of ``partner.toml`` -> the kind of value each takes (one place to extend).
+PROFILE_KEYS: dict[str, str] = {
+    "name": "text",
+    "description": "text",
+    "default_country": "text",
+    "synthetic": "true or false",
+    "read": "table",
+    "columns": "table",
+    "values": "table",
+    "missing": "list or table",
+    "points": "table",
+    "empty_persons": "text",
+}
+#: Keys of the ``[read]`` table.
+_READ_KEYS = ("encoding", "delimiter", "sheet", "header_row")
+#: What each kind accepts, and how to write it.
+_KINDS: dict[str, tuple[tuple[type, ...], str]] = {
+    "text": ((str,), 'text in quotes, e.g. "Example Shelter"'),
+    "true or false": ((bool,), "true or false, without quotes"),
+    "table": ((dict,), "a table: [key] on a line of its own, then one name = value per line"),
+    "list or table": ((list, dict), 'a list such as ["-99", "n/a"], or a table of fields'),
+}
+
+
+def _key_problems(raw: dict[str, Any]) -> list[str]:
+    """Unknown top-level keys (with a "did you mean") and values of the wrong kind; bad keys leave ``raw``."""
+    problems: list[str] = []
+    for key in list(raw):
+        if key not in PROFILE_KEYS:
+            problems.append(f"unknown key {key!r}{did_you_mean(key, PROFILE_KEYS)}")
+            del raw[key]
+            continue
+        types, how = _KINDS[PROFILE_KEYS[key]]
+        value = raw[key]
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            problems.append(f"{key} = {value!r} must be {how}")
+            del raw[key]
+    return problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,10 +195,7 @@ def read_profile(path: Path, *, partner: str | None = None) -> Profile:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProfileError(f"{path} is not valid TOML ({exc}); fix the line it names") from None
-    problems: list[str] = []
-    for key in raw:
-        if key not in PROFILE_KEYS:
-            problems.append(f"unknown key {key!r}; allowed keys are {', '.join(sorted(PROFILE_KEYS))}")
+    problems = _key_problems(raw)
     default_country = None
     if raw.get("default_country"):
         try:
@@ -232,9 +254,17 @@ def _read_options(read_raw: Any, problems: list[str]) -> ReadOptions:
         problems.append(f"[read] header_row = {header_row!r} must be a whole number, 1 for the first row")
         header_row = None
     sheet = read_raw.get("sheet")
+    if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, str | int)):
+        problems.append(f'[read] sheet = {sheet!r} must be a sheet name in quotes ("Kes 2023") or a number (1 = first)')
+        sheet = None
+    for key in ("encoding", "delimiter"):
+        if key in read_raw and not isinstance(read_raw[key], str):
+            problems.append(f'[read] {key} = {read_raw[key]!r} must be text in quotes, e.g. {key} = "auto"')
     for key in read_raw:
-        if key not in {"encoding", "delimiter", "header_row", "sheet"}:
-            problems.append(f"[read] unknown key {key!r}; allowed: encoding, delimiter, sheet, header_row")
+        if key not in _READ_KEYS:
+            problems.append(
+                f"[read] unknown key {key!r}{did_you_mean(key, ('encoding', 'delimiter', 'sheet', 'header_row'))}"
+            )
     return ReadOptions(encoding=enc, delimiter=delim, sheet=sheet, header_row=header_row)
 
 
@@ -272,7 +302,12 @@ def _read_values(raw: dict[str, Any], problems: list[str]) -> dict[str, dict[str
             continue
         mapped: dict[str, str] = {}
         for written, target in table.items():
-            target_text = str(target).strip()
+            if not isinstance(target, str):
+                problems.append(
+                    f'[values.{canon}] {written!r} = {target!r} must be text in quotes, e.g. "domestic_work"'
+                )
+                continue
+            target_text = target.strip()
             parts = split_parts(canon, target_text) if target_text else []
             outside = [t for t in parts if canon in VOCABULARIES and canonical_vocab_value(canon, t) is None]
             if outside:
@@ -342,7 +377,9 @@ def _read_points(raw: Any, columns: dict[str, tuple[str, ...]], problems: list[s
             continue
         unknown = sorted(set(spec) - {"column", "format"})
         if unknown:
-            problems.append(f"[points] {stop}: unknown key {unknown[0]!r}; allowed: column, format")
+            problems.append(
+                f"[points] {stop}: unknown key {unknown[0]!r}{did_you_mean(unknown[0], ('column', 'format'))}"
+            )
         if "column" not in spec:
             problems.append(f'[points] {stop} has no column; add column = "<your header>"')
             continue
