@@ -462,6 +462,8 @@ def test_embed_prints_an_escaped_responsive_iframe(xss_project: Path):
     ("args", "message"),
     [
         (["--url", "javascript:alert(1)"], "error: --url 'javascript:alert(1)' is not an http(s) address"),
+        (["--url", "java\tscript:alert(1)"], "error: --url 'java\\tscript:alert(1)' is not an http(s) address"),
+        (["--url", " \x01javascript:alert(1)"], "error: --url ' \\x01javascript:alert(1)' is not an http(s)"),
         (["--url", "https://e.org/m.html", "--height", "tall"], "error: --height 'tall' is not a CSS length"),
     ],
 )

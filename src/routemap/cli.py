@@ -213,8 +213,8 @@ def places(project_dir: Path, unresolved: bool) -> None:
     from routemap.render.tables import format_place_table
 
     result = explain_places(project_dir)
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    for warning in result.warnings:  # each line names its file and says "error" or "warning"
+        click.echo(warning, err=True)
     click.echo(format_place_table(result.table(unresolved=unresolved)))
     click.echo(f"\n{result.summary()}")
     click.echo(f"private place report: {result.path}")
@@ -280,7 +280,15 @@ def template(out: Path | None, fmt: str, lang: str, force: bool) -> None:
         click.echo(f"wrote {path}")
 
 
-@main.command(context_settings=CONTEXT)
+_PSEUDONYMISE_HELP = """Replace an identifier column with person_key, a keyed hash, so duplicates can be counted once.
+
+\b
+routemap pseudonymise --new-key shared.key
+routemap pseudonymise cases.xlsx --column "Passport no" --key-file shared.key -o cases-keyed.xlsx
+"""
+
+
+@main.command(context_settings=CONTEXT, help=_PSEUDONYMISE_HELP)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
 @click.option("--column", default=None, help="Header of the identifier column (passport or case number).")
 @click.option(
@@ -302,6 +310,7 @@ def template(out: Path | None, fmt: str, lang: str, force: bool) -> None:
     default=None,
     help="Make a new random key file (share it only with the other partners), then stop.",
 )
+@click.option("--force", is_flag=True, help="Replace the copy (-o) if it exists.")
 @_friendly
 def pseudonymise(
     file: Path | None,
@@ -311,13 +320,9 @@ def pseudonymise(
     sheet: str | None,
     key_column: str,
     new_key: Path | None,
+    force: bool,
 ) -> None:
-    r"""Replace an identifier column with person_key, a keyed hash, so duplicates can be counted once.
-
-    \b
-    routemap pseudonymise --new-key shared.key
-    routemap pseudonymise cases.xlsx --column "Passport no" --key-file shared.key -o cases-keyed.xlsx
-    """
+    """Replace an identifier column with person_key, a keyed hash, so duplicates can be counted once."""
     from routemap._errors import ConfigError
     from routemap.pseudonymise import new_key as make_key
     from routemap.pseudonymise import pseudonymise_file
@@ -334,7 +339,9 @@ def pseudonymise(
             f"missing {missing}; e.g. routemap pseudonymise cases.csv --column Passport "
             "--key-file shared.key -o cases-keyed.csv (or --new-key KEY to make a key)"
         )
-    result = pseudonymise_file(file, column=column, key_file=key_file, out=out, sheet=sheet, key_column=key_column)
+    result = pseudonymise_file(
+        file, column=column, key_file=key_file, out=out, sheet=sheet, key_column=key_column, overwrite=force
+    )
     click.echo(
         f"wrote {result.out}: {result.rows} rows, {result.keyed} with a {key_column} "
         f"({result.distinct} distinct); the column {column!r} is not in it"

@@ -31,10 +31,11 @@ from routemap.profile import (
     data_files,
     discover,
     load_profile,
+    loose_files,
     read_profile,
     template_aliases,
 )
-from routemap.readers import DELIMITERS, ENCODINGS, HEADER_SEARCH_ROWS, RawTable, ReadOptions, read_table
+from routemap.readers import DELIMITERS, ENCODINGS, HEADER_SEARCH_ROWS, RawTable, ReadOptions, read_bytes, read_table
 from routemap.records import (
     MAX_PERSONS,
     MIN_YEAR,
@@ -72,6 +73,7 @@ __all__ = [
     "data_files",
     "discover",
     "load_profile",
+    "loose_files",
     "private_values",
     "read_contribution",
     "read_profile",
@@ -173,7 +175,7 @@ def read_contribution(
     ReadError
         When the file cannot be read at all.
     """
-    data = path.read_bytes()
+    data = read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
     label = label or f"{profile.partner}/{path.name}"
     table = read_table(path, profile.read, expected=profile.expected_headers())

@@ -24,7 +24,7 @@ from routemap._safe import write_table, write_table_fast
 from routemap.aggregate import aggregate
 from routemap.audit import Canaries, allowed_strings, check_outputs
 from routemap.config import Settings, load_settings
-from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
+from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, loose_files, read_contribution
 from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppressed_label
 from routemap.export import write_geojson, write_geopackage
 from routemap.places import Gazetteer, Resolution, country_iso3
@@ -142,19 +142,25 @@ def load_records(
     """
     partners = discover(project_dir / CONTRIBUTIONS_DIR)
     all_files = [(profile, path) for profile, files in partners for path in files]
+    loose = [
+        f"{CONTRIBUTIONS_DIR / f.name} is not in a partner folder, so it is not read; move it to "
+        f"{CONTRIBUTIONS_DIR}/<partner>/{f.name}"
+        for f in loose_files(project_dir / CONTRIBUTIONS_DIR)
+    ]
     if not all_files:
         raise ConfigError(
             f"no contribution files in {project_dir / CONTRIBUTIONS_DIR}; put each partner's .csv or .xlsx "
             "files in a folder of its own there (data/contributions/<partner>/), with an optional partner.toml"
+            + "".join(f"\n{message}" for message in loose)
         )
     results: list[FileResult] = []
     accounts: list[FileAccount] = []
-    warnings: list[str] = []
+    warnings: list[str] = [f"warning: {message}" for message in loose]
     for i, (profile, path, outcome) in enumerate(_read_all(all_files)):
         progress("read", i + 1, len(all_files), f"{i + 1}/{len(all_files)} files")
         label = f"{profile.partner}/{path.name}"
         if isinstance(outcome, ReadError):
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
             accounts.append(
                 FileAccount(profile.partner, label, digest, 0, 0, 0, 0, status="unreadable", error=str(outcome))
             )
@@ -235,6 +241,10 @@ def _accepted(results: list[FileResult], private: Path) -> pd.DataFrame:
     frames = [r.records for r in results if len(r.records)]
     records = pd.concat(frames, ignore_index=True) if frames else results[0].records if results else pd.DataFrame()
     if records.empty:
+        if results:  # the message points to the reasons: write them
+            _make_private(private)
+            rejects = [rej for r in results for rej in r.rejects]
+            write_table(pd.DataFrame(rejects, columns=list(REJECT_COLUMNS)), private / "rejects.csv")
         raise (
             ConfigError(
                 "no row was accepted from any contribution; see the reasons in "

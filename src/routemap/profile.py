@@ -419,12 +419,22 @@ def discover(contributions_dir: Path) -> list[tuple[Profile, list[Path]]]:
     return out
 
 
+def loose_files(contributions_dir: Path) -> list[Path]:
+    """Data files put directly in the contributions folder, outside any partner folder: never read."""
+    if not contributions_dir.is_dir():
+        return []
+    return [f for f in data_files(contributions_dir) if f.is_file()]
+
+
 def data_files(folder: Path) -> list[Path]:
-    """The data files of a partner folder, sorted; lock files and template dictionaries are left out."""
+    """The data files of a partner folder, sorted; lock files and template dictionaries are left out.
+
+    A link whose target is gone is listed, so that reading it reports it rather than losing it.
+    """
     return sorted(
         f
         for f in folder.iterdir()
-        if f.is_file()
+        if (f.is_file() or (f.is_symlink() and not f.exists()))
         and f.suffix.lower() in DATA_SUFFIXES
         and not f.name.startswith(("~$", "."))
         and not f.name.endswith(".dictionary.csv")

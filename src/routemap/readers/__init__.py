@@ -13,6 +13,7 @@ from routemap.readers.table import (
     RawTable,
     ReadOptions,
     find_header,
+    read_bytes,
     rows_to_table,
 )
 from routemap.readers.xlsx import xlsx_rows
@@ -24,6 +25,7 @@ __all__ = [
     "RawTable",
     "ReadOptions",
     "find_header",
+    "read_bytes",
     "read_table",
 ]
 

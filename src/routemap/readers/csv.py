@@ -16,7 +16,7 @@ from pyarrow import csv as pacsv
 
 from routemap._errors import ReadError
 from routemap.readers.sniff import decode, looks_binary, sniff_delimiter
-from routemap.readers.table import HEADER_SEARCH_ROWS, RawTable, ReadOptions, find_header, rows_to_table
+from routemap.readers.table import HEADER_SEARCH_ROWS, RawTable, ReadOptions, find_header, read_bytes, rows_to_table
 
 #: Files smaller than this are read with the csv module only (the fast path pays off on large files).
 FAST_CSV_MIN_BYTES = 256 << 10
@@ -39,7 +39,7 @@ def read_csv(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = ()
     ReadError
         When the file is empty, binary, not text, or has no data rows.
     """
-    data = path.read_bytes()
+    data = read_bytes(path)
     if not data.strip():
         raise ReadError(path, "the file is empty; export the sheet again with its header row")
     if data.startswith(b"PK\x03\x04"):

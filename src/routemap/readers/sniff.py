@@ -41,10 +41,7 @@ def decode(data: bytes, encoding: str, path: Path) -> tuple[str, str, list[str]]
             return data.decode("utf-16"), "utf-16", []
         except UnicodeDecodeError:
             raise ReadError(path, "starts like UTF-16 text but is not; save it again as CSV UTF-8") from None
-    try:
-        return data.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
+    # UTF-16 without a mark first: its ASCII text is also valid UTF-8, with a NUL after every letter
     half = max(len(data) // 2, 1)
     for enc, zeros in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
         if zeros.count(0) > 0.4 * half:
@@ -53,6 +50,10 @@ def decode(data: bytes, encoding: str, path: Path) -> tuple[str, str, list[str]]
             except UnicodeDecodeError:
                 continue
             return text, enc, [f"no byte-order mark; read as {enc} (Unicode text). Save the file as CSV UTF-8"]
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
     try:
         text, enc, name = data.decode("cp1252"), "cp1252", "Windows Western European"
     except UnicodeDecodeError:

@@ -17,6 +17,20 @@ ENCODINGS = ("auto", "utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1")
 HEADER_SEARCH_ROWS = 30
 
 
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; a broken link, a folder or an unreadable file is a :class:`ReadError`."""
+    if path.is_symlink() and not path.exists():
+        raise ReadError(
+            path, "is a link to a file that does not exist (moved or deleted); copy the file itself into the folder"
+        )
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise ReadError(path, "is a folder, not a file; put the data files directly in the partner folder") from None
+    except OSError as exc:
+        raise ReadError(path, f"cannot be opened ({exc.strerror}); check that the file is there and readable") from None
+
+
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
     """The ``[read]`` table of a profile."""
