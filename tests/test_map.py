@@ -6,9 +6,7 @@ import csv
 import html.parser
 import itertools
 import json
-import os
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from browser_harness import browser_page, install_routes, serve
+from browser_harness import browser_page, install_routes, needs_browser_mark, serve
 from routemap.aggregate import ROUTE_COLUMNS, Aggregates
 from routemap.cli import main
 from routemap.disclosure import publish
@@ -55,10 +53,7 @@ MY_STATES = {
     "Putrajaya",
 }
 
-needs_browser = pytest.mark.skipif(
-    shutil.which("chromium") is None and not os.environ.get("ROUTEMAP_REQUIRE_BROWSER"),
-    reason="Chromium is not installed here (scripts/test installs it, sets ROUTEMAP_REQUIRE_BROWSER and never skips)",
-)
+needs_browser = needs_browser_mark()
 
 
 # ---------------------------------------------------------------------------------------------- fixtures

@@ -132,6 +132,11 @@ def main(verbose: bool) -> None:
     help="Output folder [default: PROJECT_DIR/output].",
 )
 @click.option(
+    "--force",
+    is_flag=True,
+    help="Write into an --out folder that holds files routemap did not write (they are kept).",
+)
+@click.option(
     "--formats",
     metavar="LIST",
     default=None,
@@ -150,6 +155,7 @@ def build(
     years: str | None,
     tiles: str | None,
     out_dir: Path | None,
+    force: bool,
     formats: tuple[str, ...] | None,
     quiet: bool,
 ) -> None:
@@ -169,6 +175,7 @@ def build(
             out_dir=out_dir,
             formats=formats,
             progress=progress,
+            force=force,
         )
     finally:
         progress.close()

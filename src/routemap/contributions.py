@@ -107,11 +107,20 @@ class FileResult:
     header_line: int = 1
     header_of: dict[str, str] = field(default_factory=dict)
     stops: pd.DataFrame | None = None
+    #: Lines of the file (rows of a sheet); more than rows when a quoted cell holds line breaks.
+    physical_lines: int = 0
+    #: Rows of a CSV file whose quoted cells hold line breaks (each spans several lines).
+    multiline_rows: int = 0
 
     @property
     def warnings(self) -> list[str]:
         """The warnings, as one line of text each."""
         return [str(p) for p in self.problems if p.severity == "warning"]
+
+    @property
+    def spanning(self) -> bool:
+        """Whether some row spans several lines of the file (a quoted cell holding line breaks)."""
+        return self.multiline_rows > 0
 
     @property
     def rejected_lines(self) -> set[int]:
@@ -213,6 +222,8 @@ def read_contribution(
         header_line=table.header_line,
         header_of=applied.header_of,
         stops=applied.stops,
+        physical_lines=table.physical_lines,
+        multiline_rows=table.multiline_rows,
     )
     if len(result.records) + len(result.rejected_lines) != rows_read:  # pragma: no cover - the pipeline checks too
         log.error("%s: %d read but %d accepted + %d rejected", label, rows_read, len(result.records), len(rejects))

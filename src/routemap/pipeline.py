@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import shutil
 import tempfile
 import time
@@ -20,6 +19,7 @@ import pandas as pd
 
 from routemap import __version__
 from routemap._errors import AccountingError, ConfigError, ReadError
+from routemap._outdir import publish as publish_outputs
 from routemap._safe import write_table, write_table_fast
 from routemap.aggregate import aggregate
 from routemap.audit import Canaries, allowed_strings, check_outputs
@@ -109,6 +109,8 @@ class FileAccount:
     encoding: str = ""
     delimiter: str = ""
     sheet: str = ""
+    #: Lines of the file (rows of a sheet): more than rows when a quoted cell spans lines.
+    lines: int = 0
 
 
 @dataclass(slots=True)
@@ -182,6 +184,7 @@ def load_records(
                 encoding=result.encoding,
                 delimiter=result.delimiter,
                 sheet=result.sheet,
+                lines=result.physical_lines,
             )
         )
     rows = sum(a.rows_read for a in accounts)
@@ -472,6 +475,7 @@ def build(
     gazetteer: Gazetteer | None = None,
     leak_check: bool = True,
     secondary_suppression: bool = True,
+    force: bool = False,
 ) -> BuildResult:
     """Build a project: read, resolve, route, aggregate, suppress, render.
 
@@ -494,6 +498,8 @@ def build(
     leak_check, secondary_suppression
         Protections that are always on; they can be switched off only to show, in tests, that
         each one is needed.
+    force
+        Write into an output folder that holds files routemap did not write (they are kept).
 
     Raises
     ------
@@ -606,13 +612,8 @@ def build(
         if leak_check:
             with clock.stage("leak check"):
                 check_outputs(tmp, _canaries(results, partners, resolutions, pub, settings, gazetteer))
-        with clock.stage("write"):
-            out.mkdir(parents=True, exist_ok=True)
-            for name in written:
-                os.replace(tmp / name, out / name)
-            for name in OUTPUT_FILES:
-                if name not in written and (out / name).exists():
-                    (out / name).unlink()
+        with clock.stage("write"):  # only files routemap wrote are replaced or removed (a manifest in out/)
+            publish_outputs(tmp, out, written, force=force)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -52,6 +52,10 @@ class FileReport:
         Every problem, in file order.
     unreadable
         Whether the file could not be read at all.
+    lines
+        Lines of the file, shown when a row spans several (a quoted cell with line breaks).
+    spanning
+        Whether some row spans several lines of the file.
     """
 
     file: str
@@ -60,6 +64,8 @@ class FileReport:
     rows_with_errors: int = 0
     problems: list[Problem] = field(default_factory=list)
     unreadable: bool = False
+    lines: int = 0
+    spanning: bool = False
 
     @property
     def warnings(self) -> int:
@@ -75,8 +81,9 @@ class FileReport:
         """One line: rows read, ok, with errors, and warnings."""
         if self.unreadable:
             return f"{self.file}: could not be read"
+        lines = f" ({_n(self.lines, 'line')} in the file)" if self.spanning else ""
         return (
-            f"{self.file}: {_n(self.rows_read, 'row')} read, {self.rows_ok} ok, "
+            f"{self.file}: {_n(self.rows_read, 'row')} read{lines}, {self.rows_ok} ok, "
             f"{self.rows_with_errors} with errors, {_n(self.warnings, 'warning')}"
         )
 
@@ -250,6 +257,8 @@ def _file_report(result: FileResult, profile: Profile, gazetteer: Gazetteer) -> 
         rows_ok=len(accepted_lines - error_lines),
         rows_with_errors=len(error_lines),
         problems=problems,
+        lines=result.physical_lines,
+        spanning=result.spanning,
     )
 
 

@@ -60,14 +60,45 @@ def read_csv(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = ()
         fast.encoding = encoding
         fast.warnings = warnings
         return fast
-    try:  # records are numbered as a spreadsheet numbers rows: a quoted line break stays in its row
-        rows = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
-    except csv.Error as exc:
-        raise ReadError(path, f"cannot be read as CSV ({exc}); check the quotes in the file") from None
-    table = rows_to_table(path, rows, options, expected, strict_width=True, delimiter=delimiter)
+    rows, spans, physical = _records(path, text, delimiter)
+    table = rows_to_table(path, rows, options, expected, strict_width=True, delimiter=delimiter, spans=spans)
     table.encoding = encoding
     table.warnings = warnings
+    table.physical_lines = physical
+    table.multiline_rows = len(spans)
     return table
+
+
+def _records(path: Path, text: str, delimiter: str) -> tuple[list[tuple[int, list[str]]], dict[int, range], int]:
+    """Every record numbered as a spreadsheet numbers rows, multi-line records' lines, and the file's lines.
+
+    A quoted line break stays in its record (row), as a spreadsheet shows it; the file's own line
+    numbers of such a record are kept to report a quote that swallowed the lines below it.
+    """
+    _allow_fields_of(len(text))
+    rows: list[tuple[int, list[str]]] = []
+    spans: dict[int, range] = {}
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    last = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            rows.append((number, cells))
+            if reader.line_num > last + 1:
+                spans[number] = range(last + 1, reader.line_num + 1)
+            last = reader.line_num
+    except csv.Error as exc:
+        raise ReadError(path, f"cannot be read as CSV ({exc}); check the quotes in the file") from None
+    return rows, spans, reader.line_num
+
+
+def _allow_fields_of(size: int) -> None:
+    """Let the csv module read a cell as long as the whole text (its default limit is 131,072 characters).
+
+    A long notes cell is a cell like any other, and a stray quote that swallows the rest of the
+    file must reach the check that reports it, not stop the reader.
+    """
+    if csv.field_size_limit() < size + 1:
+        csv.field_size_limit(size + 1)
 
 
 def fast_csv(
@@ -113,9 +144,13 @@ def _first_record_header(
         reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
         return list(itertools.islice(reader, HEADER_SEARCH_ROWS))
 
-    head = first_rows(text[: 1 << 16])  # the header search needs the first rows only
-    if len(head) < HEADER_SEARCH_ROWS and len(text) > 1 << 16:  # very long rows: search the whole text
-        head = first_rows(text)
+    _allow_fields_of(len(text))
+    try:
+        head = first_rows(text[: 1 << 16])  # the header search needs the first rows only
+        if len(head) < HEADER_SEARCH_ROWS and len(text) > 1 << 16:  # very long rows: search the whole text
+            head = first_rows(text)
+    except csv.Error:
+        return None
     first = find_header(list(enumerate(head, start=1)), expected) if options.header_row is None else None
     if (options.header_row not in (None, 1)) or first not in (None, 0) or not head:
         return None
@@ -159,6 +194,9 @@ def _arrow_table(table: pa.Table, headers: list[str], names: list[str], delimite
         if pc.any(pc.not_equal(pc.utf8_trim_whitespace(table[extra]), "")).as_py():
             return None
     columns = [pc.utf8_trim_whitespace(table[n]) for n in names[:width]]
+    for column in columns:  # a quoted line break: the csv-module path numbers lines and checks the quotes
+        if pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
+            return None
     blank = np.ones(table.num_rows, dtype=bool)
     for column in columns:
         blank &= pc.equal(column, "").to_numpy(zero_copy_only=False)
@@ -180,4 +218,5 @@ def _arrow_table(table: pa.Table, headers: list[str], names: list[str], delimite
         blank_rows=int(blank[:last].sum()),  # blank rows after the last data row are layout
         delimiter=delimiter,
         header_line=1,
+        physical_lines=table.num_rows + 1,
     )

@@ -55,6 +55,10 @@ class RawTable:
     warnings: list[str] = field(default_factory=list)
     bad_rows: list[tuple[int, str]] = field(default_factory=list)
     header_line: int = 1
+    #: Lines of the file (a CSV row whose quoted cell holds line breaks spans several), or rows of a sheet.
+    physical_lines: int = 0
+    #: Rows whose quoted cells hold line breaks, so that each spans several lines of the file.
+    multiline_rows: int = 0
 
 
 def find_header(rows: list[tuple[int, list[str]]], expected: tuple[str, ...]) -> int:
@@ -78,6 +82,7 @@ def rows_to_table(
     strict_width: bool,
     sheet: str = "",
     delimiter: str = "",
+    spans: dict[int, range] | None = None,
 ) -> RawTable:
     """Cut rows read from a file into a header and data rows.
 
@@ -97,6 +102,9 @@ def rows_to_table(
         The sheet's name, for messages.
     delimiter
         The delimiter, for messages.
+    spans
+        Row number -> the lines of the file it spans, for CSV rows whose quoted cells hold line
+        breaks: a row whose cell holds lines shaped like rows is bad (a stray quote swallowed them).
 
     Raises
     ------
@@ -116,33 +124,43 @@ def rows_to_table(
             pending += 1  # counted only when a data row follows: trailing blank rows are layout
             continue
         blank, pending = blank + pending, 0
-        if strict_width and any(c.strip() for c in row[width:]):
-            shown = "tab" if delimiter == "\t" else repr(delimiter)
-            bad.append(
-                (line, f"has {len(row)} cells but the header has {width}; a value probably holds an unquoted {shown}")
-            )
+        problem = _bad_row(line, row, headers, delimiter, spans, strict_width=strict_width)
+        if problem:
+            bad.append((line, problem))
             continue
-        row = row[:width]
-        if len(row) < width:
-            row = row + [""] * (width - len(row))
-        cells.append(row)
+        cells.append(row[:width] + [""] * (width - len(row)))
         lines.append(line)
     if not cells and not bad:
         raise ReadError(
             where,
             f"has a header row (line {header_line}) but no data rows; fill in at least one row below the header",
         )
-    frame = pd.DataFrame(cells, columns=pd.Index(range(width)), dtype=object)
     return RawTable(
         headers=headers,
-        rows=frame,
+        rows=pd.DataFrame(cells, columns=pd.Index(range(width)), dtype=object),
         lines=np.asarray(lines, dtype=np.int64),
         blank_rows=blank,
         delimiter=delimiter,
         sheet=sheet,
         bad_rows=bad,
         header_line=header_line,
+        physical_lines=rows[-1][0] if rows else 0,
     )
+
+
+def _bad_row(
+    line: int, row: list[str], headers: list[str], delimiter: str, spans: dict[int, range] | None, *, strict_width: bool
+) -> str | None:
+    """Why a data row cannot be read as it is (lines swallowed by a quote, a value under no header), or ``None``."""
+    if spans and line in spans:
+        swallowed = _swallowed(row, headers, delimiter, spans[line])
+        if swallowed:
+            return swallowed
+    width = len(headers)
+    if strict_width and any(c.strip() for c in row[width:]):
+        shown = "tab" if delimiter == "\t" else repr(delimiter)
+        return f"has {len(row)} cells but the header has {width}; a value probably holds an unquoted {shown}"
+    return None
 
 
 def _header(
@@ -164,3 +182,25 @@ def _header(
     if not any(headers):
         raise ReadError(where, f"the header row ({header_line}) is empty; check [read] header_row")
     return start, headers
+
+
+def _swallowed(row: list[str], headers: list[str], delimiter: str, span: range) -> str | None:
+    """Why a row read over several lines of the file looks like a stray quote's work, or ``None``.
+
+    A quoted cell may hold line breaks (an address on two lines). It is taken for lines swallowed
+    by a quote that was never closed when one of its lines, after the first, splits at the
+    delimiter into as many cells as the header has (at least two): that is a row, not a cell.
+    """
+    width = max(2, len(headers))
+    for index, cell in enumerate(row):
+        shaped = [ln for ln in cell.splitlines()[1:] if delimiter and len(ln.split(delimiter)) >= width]
+        if not shaped:
+            continue
+        header = headers[index] if index < len(headers) and headers[index] else f"column {index + 1}"
+        return (
+            f"spans lines {span.start}-{span.stop - 1} of the file: the cell under {header!r} holds "
+            f"{len(shaped)} line{'s' if len(shaped) != 1 else ''} shaped like rows, such as {shaped[0]!r}. "
+            f'A quote (") that opens a cell on line {span.start} is not closed; remove it or close it, '
+            "then every line is read as its own row"
+        )
+    return None
