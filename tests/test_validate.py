@@ -96,8 +96,8 @@ def test_malay_windows_1252_semicolon_folder_lists_every_problem(tmp_path, monke
         f"{f}:4: Tahun: error: year is empty; give the year of recruitment or registration",
         f"{f}:5: Bilangan: error: persons 'dua' is not a positive whole number (1, 2, 3 …)",
         f"{f}:6: Sektor: warning: 'Tukang masak' is not in the sector vocabulary; kept as 'other' (1 row). "
-        "Use one of: domestic_work, agriculture, plantation, fishing, construction, manufacturing, hospitality, "
-        "sex_industry, begging, other, unknown; or map it in [values.sector] of partner.toml",
+        "Use one of: Pembantu rumah, Pertanian, Ladang, Perikanan, Pembinaan, Kilang, Perhotelan, Industri seks, "
+        "Mengemis, Lain-lain, Tidak diketahui; or map it in [values.sector] of partner.toml",  # Sektor: Malay
         f"{f}:7: Tahun: error: year '1949' is outside 1950..{THIS_YEAR}",
         f"{f}:8: Negara Asal: error: 'Bangldsh' is not a place routemap knows; closest: Bangladesh (country). "
         "Correct the spelling, write it as 'Place, Country', or ask the analyst to add it to data/places.csv",

@@ -26,6 +26,8 @@ from routemap.schema import (
     canonical_vocab_value,
     fold,
     header_label,
+    header_language,
+    value_label,
 )
 
 MIN_YEAR = 1950
@@ -371,7 +373,8 @@ class _Mapping:
                     "warning",
                     self.file_label,
                     f"{value!r} is not in the {canon} vocabulary; kept as 'other' ({where}). "
-                    f"Use one of: {', '.join(VOCABULARIES[canon])}; or map it in [values.{canon}] of partner.toml",
+                    f"Use one of: {_choices(canon, self.header_of.get(canon, canon))}; "
+                    f"or map it in [values.{canon}] of partner.toml",
                     line=lines[0],
                     column=self.header_of.get(canon, canon),
                     sheet=self.table.sheet,
@@ -444,6 +447,18 @@ class _Mapping:
         frame.insert(0, "file", self.file_label)
         frame.insert(0, "partner", self.profile.partner)
         return Applied(frame[list(RECORD_COLUMNS)], rejects, self.problems, self.used, self.header_of, stops)
+
+
+def _choices(canon: str, header: str) -> str:
+    """The values to suggest for a vocabulary column: the template's labels in its header's language, else codes.
+
+    ``Lelaki, Perempuan, …`` under ``Jantina``; ``female, male, …`` under ``sex`` or a partner's own header.
+    """
+    lang = header_language(canon, header)
+    values = VOCABULARIES[canon]
+    if lang is None:
+        return ", ".join(values)
+    return ", ".join(value_label(canon, value, lang) for value in values)
 
 
 def match_header(headers: list[str], wanted: str) -> int | None:
