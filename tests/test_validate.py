@@ -277,12 +277,26 @@ def test_ambiguous_place_and_explicit_profile_option(tmp_path, monkeypatch):
         "(e.g. 'Punjab, <country>') or set default_country in partner.toml"
     )
     assert lines == [
-        f"cases.csv:2: {message}",
-        f"cases.csv:3: {message}",
+        f"cases.csv:2: {message} (2 rows: lines 2, 3)",  # one problem of two rows: one line
         "cases.csv: 2 rows read, 0 ok, 2 with errors, 0 warnings",
         "fix the errors above, then run `routemap validate` again",
     ]
     assert code == 1
+    code, lines = _validate(["cases.csv", "--profile", "profile.toml", "--all"])
+    assert lines[:2] == [f"cases.csv:2: {message}", f"cases.csv:3: {message}"]
+
+
+def test_a_problem_of_many_rows_is_one_line_with_the_count_and_the_first_rows(tmp_path, monkeypatch):
+    rows = "".join(f"2020,{'Bangldsh' if i % 3 else 'Nepal'},Johor\n" for i in range(1, 181))
+    (tmp_path / "kes.csv").write_text("year,origin,destination\n" + rows)
+    monkeypatch.chdir(tmp_path)
+    code, lines = _validate(["kes.csv"])
+    assert code == 1
+    assert len(lines) == 3
+    assert lines[0].startswith("kes.csv:2: origin: error: 'Bangldsh' is not a place routemap knows; closest: ")
+    assert lines[0].endswith(" (120 rows: lines 2, 3, 5, 6, 8 …)")
+    code, every = _validate(["kes.csv", "--all"])
+    assert len(every) == 120 + 2
 
 
 def test_clean_template_file_exits_0(tmp_path, monkeypatch):

@@ -236,18 +236,20 @@ def places(project_dir: Path, unresolved: bool) -> None:
     default=None,
     help="Partner profile to apply [default: partner.toml in the folder or beside the file].",
 )
+@click.option("--all", "every_row", is_flag=True, help="One line per row and problem (default: one per problem).")
 @_friendly
-def validate(path: Path, profile_path: Path | None) -> None:
+def validate(path: Path, profile_path: Path | None, every_row: bool) -> None:
     """Check a contribution file, or a partner folder, before sending it.
 
     Prints one line per problem (FILE:LINE: COLUMN: error|warning: message; LINE as the
-    spreadsheet shows it), then a summary. Exit status: 0 no errors, 1 rows with errors, 2 a file
+    spreadsheet shows it; a problem of many rows once, with their number and the first of them),
+    then a summary. Exit status: 0 no errors, 1 rows with errors, 2 a file
     that cannot be read. Nothing is written.
     """
     from routemap.validate import validate_path
 
     report = validate_path(path, profile_path=profile_path)
-    for line in report.lines():
+    for line in report.lines(every_row=every_row):
         click.echo(line)
     sys.exit(report.exit_code)
 

@@ -126,9 +126,16 @@ class Report:
             return 2
         return 1 if any(f.errors for f in self.files) else 0
 
-    def lines(self) -> list[str]:
-        """The report as the command line prints it: one line per problem, then the summary."""
-        out = [str(p) for p in self.problems]
+    def lines(self, *, every_row: bool = False) -> list[str]:
+        """The report as the command line prints it: one line per distinct problem, then the summary.
+
+        Parameters
+        ----------
+        every_row
+            One line per row and problem instead: a problem met in many rows is otherwise one
+            line, at its first row, with the number of rows and the first of them.
+        """
+        out = [str(p) for p in self.problems] if every_row else group_problems(self.problems)
         out += [f.summary() for f in self.files]
         if len(self.files) > 1:
             unreadable = sum(1 for f in self.files if f.unreadable)
@@ -239,6 +246,31 @@ def validate_path(
             gaz = _gazetteer(_project_of(folder.resolve()))
         reports.append(_file_report(result, profile, gaz))
     return Report(files=reports)
+
+
+#: Rows listed in a grouped problem before "…".
+SHOWN_LINES = 5
+
+
+def group_problems(problems: list[Problem]) -> list[str]:
+    """One line per distinct problem (file, sheet, column, severity, message), at its first row.
+
+    ``kes.csv:4: Tahun: error: year is empty; … (120 rows: lines 4, 5, 9, 12, 13 …)``
+    """
+    groups: dict[tuple[str, str, str, str, str], list[Problem]] = {}
+    for problem in problems:
+        key = (problem.file, problem.sheet, problem.column, problem.severity, problem.message)
+        groups.setdefault(key, []).append(problem)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1 or first.line is None:
+            out.append(str(first))
+            continue
+        lines = [str(p.line) for p in group[:SHOWN_LINES]]
+        more = " …" if len(group) > SHOWN_LINES else ""
+        out.append(f"{first} ({len(group):,} rows: lines {', '.join(lines)}{more})")
+    return out
 
 
 def _file_report(result: FileResult, profile: Profile, gazetteer: Gazetteer) -> FileReport:
