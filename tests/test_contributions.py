@@ -199,7 +199,7 @@ def test_xlsx_missing_sheet_names_the_sheets(tmp_path):
     [
         (b"", "the file is empty"),
         (b"   \n\n", "the file is empty"),
-        (b"PK\x03\x04rest-of-zip", "Excel (xlsx) file with a .csv name"),
+        (b"PK\x03\x04rest-of-zip", "cannot be read as a workbook: it is damaged"),
         (bytes(range(256)) * 4, "does not look like a text (CSV) file"),
     ],
 )
@@ -214,7 +214,7 @@ def test_unreadable_csv_files_give_clear_errors(tmp_path, content, message):
 def test_corrupt_xlsx_is_a_read_error(tmp_path):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
-    with pytest.raises(ReadError, match=r"not a readable \.xlsx workbook"):
+    with pytest.raises(ReadError, match=r"cannot be read as a workbook: it is damaged"):
         read_table(path, ReadOptions())
 
 
@@ -378,26 +378,12 @@ def test_header_only_file_is_a_read_error(tmp_path):
     )
 
 
-def test_old_excel_and_opendocument_files_get_advice(tmp_path):
-    for name, reason in (
-        (
-            "k.xls",
-            "this is an old Excel (.xls) workbook; open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8",
-        ),
-        ("k.ods", "this is an OpenDocument spreadsheet; save it as .xlsx (Excel Workbook) or CSV UTF-8"),
-    ):
+def test_damaged_old_excel_and_opendocument_files_get_advice(tmp_path):
+    for name in ("k.xls", "k.ods", "k.csv"):
         path = tmp_path / name
-        path.write_bytes(b"\xd0\xcf\x11\xe0 whatever")
-        with pytest.raises(ReadError) as info:
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
+        with pytest.raises(ReadError, match=r"cannot be read as a workbook: it is damaged, or not the kind of file"):
             read_table(path, ReadOptions())
-        assert info.value.reason == reason
-
-
-def test_ole_file_named_csv_is_a_read_error(tmp_path):
-    path = tmp_path / "k.csv"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
-    with pytest.raises(ReadError, match=r"old Excel \(\.xls\) file; save it as \.xlsx or CSV UTF-8"):
-        read_table(path, ReadOptions())
 
 
 def test_empty_xlsx_file_and_empty_sheet_are_read_errors(tmp_path):

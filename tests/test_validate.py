@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from routemap.cli import main
+from routemap.readers.xlsx import DAMAGED
 from routemap.validate import validate_path
 
 THIS_YEAR = dt.date.today().year
@@ -212,16 +213,16 @@ def test_xlsx_header_on_row_three_of_a_named_sheet(tmp_path, monkeypatch):
             bytes(range(256)) * 8,
             "this does not look like a text (CSV) file; export the data as CSV UTF-8 or .xlsx",
         ),
-        ("zip.csv", b"PK\x03\x04\x14\x00rest", "this is an Excel (xlsx) file with a .csv name; rename it to .xlsx"),
+        ("zip.csv", b"PK\x03\x04\x14\x00rest", DAMAGED),
         (
             "corrupt.xlsx",
             b"PK\x03\x04 not really a workbook",
-            "not a readable .xlsx workbook (BadZipFile); open it in Excel and save it again",
+            DAMAGED,
         ),
         (
             "old.xls",
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-            "this is an old Excel (.xls) workbook; open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8",
+            DAMAGED,
         ),
     ],
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from routemap._errors import ReadError
 from routemap.readers.csv import read_csv
 from routemap.readers.table import (
     DELIMITERS,
@@ -16,7 +15,7 @@ from routemap.readers.table import (
     read_bytes,
     rows_to_table,
 )
-from routemap.readers.xlsx import xlsx_rows
+from routemap.readers.xlsx import workbook_rows
 
 __all__ = [
     "DELIMITERS",
@@ -29,15 +28,15 @@ __all__ = [
     "read_table",
 ]
 
-#: What to tell a partner who sends a spreadsheet routemap does not read.
-_OTHER_FORMATS = {
-    ".xls": "this is an old Excel (.xls) workbook; open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8",
-    ".ods": "this is an OpenDocument spreadsheet; save it as .xlsx (Excel Workbook) or CSV UTF-8",
-}
+#: Names of files that are workbooks.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def read_table(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = ()) -> RawTable:
-    """Read a CSV or XLSX file into text cells.
+    """Read a CSV file or a sheet of a workbook (xlsx, xlsm, xls, ods) into text cells.
+
+    What the file is comes from its content: CSV text saved with a workbook's name is read as
+    CSV, and a workbook named ``.csv`` as a workbook, each with a warning to rename it.
 
     Parameters
     ----------
@@ -53,10 +52,28 @@ def read_table(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = 
     ReadError
         When the file is empty, binary, corrupt, has no data rows, or names a sheet that does not exist.
     """
-    suffix = path.suffix.lower()
-    if suffix in _OTHER_FORMATS:
-        raise ReadError(path, _OTHER_FORMATS[suffix])
-    if suffix in (".xlsx", ".xlsm"):
-        rows, sheet = xlsx_rows(path, options)
-        return rows_to_table(path, rows, options, expected, sheet=sheet, strict_width=False)
-    return read_csv(path, options, expected=expected)
+    data = read_bytes(path)
+    kind = _content_kind(data)
+    named_workbook = path.suffix.lower() in WORKBOOK_SUFFIXES
+    if kind == "text":
+        table = read_csv(path, options, expected=expected)
+        if named_workbook:
+            table.warnings.insert(
+                0, f"this is text (CSV), not a {path.suffix} workbook; read as CSV. Rename it to .csv"
+            )
+        return table
+    rows, sheet, warnings = workbook_rows(path, options, data=data, expected=expected)
+    if not named_workbook:
+        warnings.insert(0, f"this is a workbook ({kind}), not text; read as a workbook. Rename it to .{kind}")
+    table = rows_to_table(path, rows, options, expected, sheet=sheet, strict_width=False)
+    table.warnings = warnings
+    return table
+
+
+def _content_kind(data: bytes) -> str:
+    """``xlsx``, ``ods`` or ``xls`` for a workbook's bytes; ``text`` for anything else (CSV, or not text at all)."""
+    if data.startswith(b"PK\x03\x04"):
+        return "ods" if b"application/vnd.oasis.opendocument.spreadsheet" in data[:200] else "xlsx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    return "text"

@@ -42,10 +42,6 @@ def read_csv(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = ()
     data = read_bytes(path)
     if not data.strip():
         raise ReadError(path, "the file is empty; export the sheet again with its header row")
-    if data.startswith(b"PK\x03\x04"):
-        raise ReadError(path, "this is an Excel (xlsx) file with a .csv name; rename it to .xlsx")
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError(path, "this is an old Excel (.xls) file; save it as .xlsx or CSV UTF-8")
     text, encoding, warnings = decode(data, options.encoding, path)
     if looks_binary(text):
         raise ReadError(path, "this does not look like a text (CSV) file; export the data as CSV UTF-8 or .xlsx")
