@@ -365,7 +365,10 @@ def test_persons_larger_than_any_group_is_rejected(tmp_path):
     path.write_text(CANON_HEADER + "2020,ID,MY,99999999999999999999\n", encoding="utf-8")
     result = _read(path)
     assert result.records.empty
-    assert result.rejects[0]["reason"] == "persons '99999999999999999999' is more than 100,000; check the number"
+    assert result.rejects[0]["reason"] == (
+        "persons '99999999999999999999' is more than 100,000; check the number, or raise max_persons in "
+        "partner.toml for published totals"
+    )
 
 
 def test_header_only_file_is_a_read_error(tmp_path):

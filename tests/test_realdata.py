@@ -347,7 +347,7 @@ def test_iom_place_level_draws_the_incident_points(tmp_path: Path, iom_rows: lis
 # ---------------------------------------------------------------------------------------------- profiles
 def test_every_example_profile_reads_without_problems():
     names = sorted(p.name for p in PROFILES.glob("*.toml"))
-    assert names == ["ctdc.toml", "htcds.toml", "missing_migrants.toml"]
+    assert names == ["ctdc.toml", "htcds.toml", "missing_migrants.toml", "unodc_glotip.toml"]
     for name in names:
         read_profile(PROFILES / name)
 

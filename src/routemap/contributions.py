@@ -17,10 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from routemap.filters import filter_rows
 from routemap.problems import Problem
 from routemap.profile import (
     DATA_SUFFIXES,
     EMPTY_PERSONS,
+    MAX_PERSONS,
     POINT_FORMATS,
     PROFILE_FILE,
     TRANSIT_SPLIT,
@@ -37,7 +39,6 @@ from routemap.profile import (
 )
 from routemap.readers import DELIMITERS, ENCODINGS, HEADER_SEARCH_ROWS, RawTable, ReadOptions, read_bytes, read_table
 from routemap.records import (
-    MAX_PERSONS,
     MIN_YEAR,
     RECORD_COLUMNS,
     REJECT_COLUMNS,
@@ -111,6 +112,11 @@ class FileResult:
     physical_lines: int = 0
     #: Rows of a CSV file whose quoted cells hold line breaks (each spans several lines).
     multiline_rows: int = 0
+    #: Rows left out by the profile's ``[filter]`` (neither accepted nor rejected), and why.
+    filtered: int = 0
+    filtered_by: dict[str, int] = field(default_factory=dict)
+    #: Rejected rows whose count was suppressed at source (``<5``): kept apart from a missing count.
+    suppressed: int = 0
 
     @property
     def warnings(self) -> list[str]:
@@ -131,6 +137,7 @@ class FileResult:
 def private_values(table: RawTable, profile: Profile, *, id_rows: np.ndarray | None = None) -> dict[str, set[str]]:
     """Distinct values that must never be published: ids, keys and every column the profile does not map.
 
+    A profile for published data (``published = true``) has no private column but ids and keys.
     Kept in memory for the leak check only; never written anywhere. ``id_rows`` (a mask over the
     table's rows) limits the record ids and person keys gathered here to those rows: the build
     takes the accepted rows' ids from the records themselves, once, and only the rejected rows'
@@ -138,6 +145,8 @@ def private_values(table: RawTable, profile: Profile, *, id_rows: np.ndarray | N
     """
     mapped: dict[int, str] = {}
     read = [*profile.columns.items(), *((f"{stop} coordinates", p.headers) for stop, p in profile.points.items())]
+    read += [("filter", tuple(f.header for f in profile.filters))]  # read to keep rows: the profile names them
+    read += [(canon, tuple(h for h, _ in pairs)) for canon, pairs in profile.flags.items()]
     for canon, headers in read:
         for header in headers:
             idx = match_header(table.headers, header)
@@ -147,6 +156,8 @@ def private_values(table: RawTable, profile: Profile, *, id_rows: np.ndarray | N
     for idx in range(len(table.headers)):
         field_name = mapped.get(idx)
         if field_name is None:
+            if profile.published:  # a published table: its other columns are public already
+                continue
             kind = "unmapped column"
         elif field_name in ("record_id", "person_key"):
             kind = field_name
@@ -187,8 +198,10 @@ def read_contribution(
     data = read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
     label = label or f"{profile.partner}/{path.name}"
-    table = read_table(path, profile.read, expected=profile.expected_headers())
-    applied = apply_profile(table, profile, file_label=label, current_year=current_year)
+    whole = read_table(path, profile.read, expected=profile.expected_headers())
+    filtered = filter_rows(whole, profile.filters)
+    table = filtered.table
+    applied = apply_profile(table, profile, file_label=label, current_year=current_year, file_errors=filtered.missing)
     rejects = applied.rejects
     for line, reason in table.bad_rows:
         rejects.append(
@@ -202,7 +215,7 @@ def read_contribution(
                 "scope": "row",
             }
         )
-    rows_read = len(table.rows) + len(table.bad_rows)
+    rows_read = len(whole.rows) + len(whole.bad_rows)
     encoding_problems = [Problem("warning", label, w, sheet=table.sheet) for w in table.warnings]
     accepted_lines = applied.records["line"].to_numpy()
     rejected_rows = ~np.isin(table.lines, accepted_lines) if len(table.lines) else np.zeros(0, dtype=bool)
@@ -224,7 +237,12 @@ def read_contribution(
         stops=applied.stops,
         physical_lines=table.physical_lines,
         multiline_rows=table.multiline_rows,
+        filtered=filtered.count,
+        filtered_by=filtered.by_reason,
+        suppressed=applied.suppressed,
     )
-    if len(result.records) + len(result.rejected_lines) != rows_read:  # pragma: no cover - the pipeline checks too
+    if (
+        len(result.records) + len(result.rejected_lines) + result.filtered != rows_read
+    ):  # pragma: no cover - the pipeline checks too
         log.error("%s: %d read but %d accepted + %d rejected", label, rows_read, len(result.records), len(rejects))
     return result

@@ -111,6 +111,10 @@ class FileAccount:
     sheet: str = ""
     #: Lines of the file (rows of a sheet): more than rows when a quoted cell spans lines.
     lines: int = 0
+    #: Rows left out by the profile's [filter], by reason; rejected rows whose count was suppressed at source.
+    filtered: int = 0
+    filtered_by: dict[str, int] = field(default_factory=dict)
+    suppressed_at_source: int = 0
 
 
 @dataclass(slots=True)
@@ -185,6 +189,9 @@ def load_records(
                 delimiter=result.delimiter,
                 sheet=result.sheet,
                 lines=result.physical_lines,
+                filtered=result.filtered,
+                filtered_by=result.filtered_by,
+                suppressed_at_source=result.suppressed,
             )
         )
     rows = sum(a.rows_read for a in accounts)
@@ -293,10 +300,11 @@ def _canaries(
 
 
 def _check_accounting(accounts: list[FileAccount]) -> None:
-    bad = [a for a in accounts if a.rows_read != a.accepted + a.rejected + a.merged]
+    bad = [a for a in accounts if a.rows_read != a.accepted + a.rejected + a.merged + a.filtered]
     if bad:
         lines = [
             f"{a.file}: read {a.rows_read} != accepted {a.accepted} + rejected {a.rejected} + merged {a.merged}"
+            + (f" + filtered {a.filtered}" if a.filtered else "")
             for a in bad
         ]
         raise AccountingError("rows do not add up, so no outputs were written:\n" + "\n".join(lines))
@@ -669,7 +677,7 @@ def _write_private(
         "files": [asdict(a) for a in accounts],
         "totals": totals,
         "disclosure": disclosure,
-        "check": "rows_read = accepted + rejected + merged for every file",
+        "check": "rows_read = accepted + rejected + merged + filtered for every file",
         "outputs": outputs,
     }
     (private / "build.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

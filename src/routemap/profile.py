@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from routemap._countries import country_iso3
+from routemap._counts import THOUSANDS
 from routemap._errors import ConfigError, ProfileError, did_you_mean
+from routemap._years import YEAR_SPANS
 from routemap.readers.table import DELIMITERS, ENCODINGS, ReadOptions
 from routemap.schema import (
     COORD_STOPS,
@@ -27,6 +29,9 @@ DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
 TRANSIT_SPLIT = re.compile(r"\s*(?:;|>|→)\s*")
 #: How a cell of a ``[points]`` column writes a stop's coordinates.
 POINT_FORMATS: tuple[str, ...] = ("wkt", "lat,lon", "lon,lat")
+#: Largest ``persons`` one row may stand for unless the profile says (``max_persons``): anything larger
+#: is taken for a typo and rejected.
+MAX_PERSONS = 100_000
 #: What an empty ``persons`` cell means (``empty_persons`` in a profile).
 EMPTY_PERSONS: tuple[str, ...] = ("one", "unknown")
 #: Top-level keys of ``partner.toml`` -> the kind of value each takes (one place to extend).
@@ -41,6 +46,16 @@ PROFILE_KEYS: dict[str, str] = {
     "missing": "list or table",
     "points": "table",
     "empty_persons": "text",
+    "filter": "table",
+    "derived": "table",
+    "flags": "table",
+    "thousands": "text",
+    "suppressed": "list",
+    "max_persons": "whole number",
+    "year_span": "text",
+    "unit": "text",
+    "source": "text",
+    "published": "true or false",
 }
 #: Keys of the ``[read]`` table.
 _READ_KEYS = ("encoding", "delimiter", "sheet", "header_row")
@@ -50,6 +65,8 @@ _KINDS: dict[str, tuple[tuple[type, ...], str]] = {
     "true or false": ((bool,), "true or false, without quotes"),
     "table": ((dict,), "a table: [key] on a line of its own, then one name = value per line"),
     "list or table": ((list, dict), 'a list such as ["-99", "n/a"], or a table of fields'),
+    "list": ((list,), 'a list such as ["<5", "x"]'),
+    "whole number": ((int,), "a whole number without quotes, e.g. 10000000"),
 }
 
 
@@ -114,6 +131,27 @@ class Profile:
     empty_persons
         What an empty ``persons`` cell means: ``one`` person (the default) or ``unknown`` (the
         row cannot be counted and is rejected).
+    filters
+        ``[filter]``: a row is read only when each named cell holds one of the values listed.
+    derived
+        ``[derived]``: fields set to a constant or to another field's value.
+    flags
+        ``[flags.<field>]``: the field's values from one 0/1 column per value.
+    thousands
+        The thousands separator of counts (``,`` ``.`` a space, or ``none``); spaces always are one.
+    suppressed
+        Count cells that mean "suppressed at source" besides ``<n``.
+    max_persons
+        The largest count one row may give (published tables give large ones).
+    year_span
+        How a cell naming two consecutive years (``2023/24``) is read: its ``first`` or ``last`` year.
+    unit
+        What the counts count (``detected victims``), shown with every figure.
+    source
+        Who to credit for the data (``UNODC GLOTIP, 14 April 2025``).
+    published
+        Whether the files are published statistics: then only ids and keys are private, not the
+        columns the profile does not read (``Region``, ``Unit of measurement``).
     synthetic
         Whether the contribution is made-up sample data.
     path
@@ -136,12 +174,24 @@ class Profile:
     field_missing: dict[str, frozenset[str]] = field(default_factory=dict)
     points: dict[str, PointColumn] = field(default_factory=dict)
     empty_persons: str = "one"
+    filters: tuple[RowFilter, ...] = ()
+    derived: dict[str, Derived] = field(default_factory=dict)
+    flags: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    thousands: str = ","
+    suppressed: frozenset[str] = frozenset()
+    max_persons: int = MAX_PERSONS
+    year_span: str | None = None
+    unit: str | None = None
+    source: str | None = None
+    published: bool = False
 
     def expected_headers(self) -> tuple[str, ...]:
         """Every header the profile may read, used to find the header row."""
         names = [h for headers in self.columns.values() for h in headers]
         names += [h for point in self.points.values() for h in point.headers]
         names += [h for headers in self.aliases.values() for h in headers]
+        names += [f.header for f in self.filters]
+        names += [h for pairs in self.flags.values() for h, _ in pairs]
         return tuple(dict.fromkeys(names))
 
     def missing_in(self, canon: str) -> frozenset[str]:
@@ -207,6 +257,13 @@ def read_profile(path: Path, *, partner: str | None = None) -> Profile:
     values = _read_values(raw.get("values") or {}, problems)
     missing, field_missing = _read_missing(raw.get("missing", []), problems)
     points = _read_points(raw.get("points", {}), columns, problems)
+    derived = _read_derived(raw.get("derived", {}), columns, problems)
+    flags = _read_flags(raw.get("flags", {}), columns, problems)
+    for req in REQUIRED_FIELDS:
+        if req not in columns and req not in derived:
+            problems.append(f'[columns] has no {req!r}: every row needs it; add {req} = "<your header>"')
+    numbers = _read_numbers(raw, problems)
+    filters = _read_filters(raw.get("filter", {}), problems)
     empty_persons = raw.get("empty_persons", "one")
     if empty_persons not in EMPTY_PERSONS:
         problems.append(
@@ -234,6 +291,13 @@ def read_profile(path: Path, *, partner: str | None = None) -> Profile:
         field_missing=field_missing,
         points=points,
         empty_persons=str(empty_persons),
+        filters=filters,
+        derived=derived,
+        flags=flags,
+        unit=raw.get("unit"),
+        source=raw.get("source"),
+        published=bool(raw.get("published", False)),
+        **numbers,
     )
 
 
@@ -284,9 +348,6 @@ def _read_columns(
     aliases: dict[str, tuple[str, ...]] = {}
     if "columns" not in raw:
         columns, aliases = canonical_columns(), template_aliases()
-    for req in REQUIRED_FIELDS:
-        if req not in columns:
-            problems.append(f'[columns] has no {req!r}: every row needs it; add {req} = "<your header>"')
     return columns, aliases
 
 
@@ -400,6 +461,151 @@ def _read_points(raw: Any, columns: dict[str, tuple[str, ...]], problems: list[s
             problems.append(f"[points] {stop} and [columns] {both[0]} both give {stop}'s coordinates; keep one of them")
             continue
         out[stop] = PointColumn(headers=headers, format=fmt)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class RowFilter:
+    """A ``[filter]`` entry: keep only the rows whose cell under ``header`` is one of ``values``."""
+
+    header: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """A ``[derived]`` entry: a field set to a constant, or to another field's value.
+
+    Parameters
+    ----------
+    value
+        The constant every row gets (``destination = { value = "Sabah" }``).
+    same_as
+        The field whose value is taken (``origin = { same_as = "destination", when = ["Nationals"] }``).
+    when
+        Cells of the field itself that are replaced by ``same_as``; empty: its empty cells (all, without a column).
+    """
+
+    value: str | None = None
+    same_as: str | None = None
+    when: frozenset[str] = frozenset()
+
+
+def _read_filters(raw: Any, problems: list[str]) -> tuple[RowFilter, ...]:
+    """``[filter]``: header = value or [values]; a row is kept when every named cell is one of its values."""
+    out: list[RowFilter] = []
+    for header, wanted in raw.items():
+        values = [wanted] if isinstance(wanted, str | int) and not isinstance(wanted, bool) else wanted
+        if (
+            not isinstance(values, list)
+            or not values
+            or any(isinstance(v, bool) or not isinstance(v, str | int) for v in values)
+        ):
+            problems.append(
+                f"[filter] {header!r} = {wanted!r} must be the value to keep in quotes, or a list of them, "
+                'e.g. Indicator = "Detected trafficking victims"'
+            )
+            continue
+        out.append(RowFilter(header=str(header), values=tuple(str(v).strip() for v in values)))
+    return tuple(out)
+
+
+def _read_derived(raw: Any, columns: dict[str, tuple[str, ...]], problems: list[str]) -> dict[str, Derived]:
+    """``[derived]``: field = { value = "…" } or { same_as = "<field>", when = [...] }; loops are refused."""
+    out: dict[str, Derived] = {}
+    for canon, spec in raw.items():
+        if canon not in FIELD_NAMES:
+            problems.append(f"[derived] {canon!r} is not a canonical field{did_you_mean(canon, FIELD_NAMES)}")
+            continue
+        if not isinstance(spec, dict) or len({"value", "same_as"} & set(spec)) != 1:
+            problems.append(
+                f"[derived] {canon} = {spec!r} must give a value or the field it is the same as: "
+                f'{canon} = {{ value = "…" }} or {canon} = {{ same_as = "destination", when = ["Nationals"] }}'
+            )
+            continue
+        for key in sorted(set(spec) - {"value", "same_as", "when"}):
+            problems.append(f"[derived] {canon}: unknown key {key!r}{did_you_mean(key, ('value', 'same_as', 'when'))}")
+        if "value" in spec:
+            if "when" in spec or not isinstance(spec["value"], str | int) or isinstance(spec["value"], bool):
+                problems.append(
+                    f"[derived] {canon} value = {spec['value']!r} must be text in quotes (and takes no when)"
+                )
+                continue
+            if canon in columns:
+                problems.append(f"[derived] {canon} has a value and [columns] a column for it; keep one of them")
+                continue
+            out[canon] = Derived(value=str(spec["value"]).strip())
+            continue
+        target, when = spec["same_as"], spec.get("when", [])
+        when = [when] if isinstance(when, str) else when
+        if target not in FIELD_NAMES or target == canon:
+            problems.append(f"[derived] {canon} same_as = {target!r} must name another canonical field")
+            continue
+        if not isinstance(when, list) or any(not isinstance(w, str) for w in when):
+            problems.append(f"[derived] {canon} when = {spec.get('when')!r} must be a list of cell values in quotes")
+            continue
+        out[canon] = Derived(same_as=str(target), when=frozenset(w.strip() for w in when))
+    for canon in out:  # a field that is, in the end, the same as itself: a loop
+        seen, step = [canon], out[canon].same_as
+        while step is not None and step in out and step not in seen:
+            seen.append(step)
+            step = out[step].same_as
+        if step == canon:
+            problems.append(f"[derived] loops: {' -> '.join([*seen, canon])}; one of them needs a column or a value")
+    return out
+
+
+def _read_flags(
+    raw: Any, columns: dict[str, tuple[str, ...]], problems: list[str]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """``[flags.<field>]``: one 0/1 column per value -> a multi-valued field (header = value)."""
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for canon, table in raw.items():
+        if canon not in VOCABULARIES:
+            problems.append(f"[flags.{canon}] must be a field with a vocabulary: {', '.join(VOCABULARIES)}")
+            continue
+        if not isinstance(table, dict) or not table:
+            problems.append(f'[flags.{canon}] must be a table of "<flag column>" = "<value>" pairs')
+            continue
+        if canon in columns:
+            problems.append(f"[flags.{canon}] and [columns] {canon} both give {canon}; keep one of them")
+            continue
+        pairs = []
+        for header, value in table.items():
+            if not isinstance(value, str) or canonical_vocab_value(canon, value) is None:
+                shown = ", ".join(VOCABULARIES[canon])
+                problems.append(f"[flags.{canon}] {header!r} = {value!r}: not in the {canon} vocabulary ({shown})")
+                continue
+            pairs.append((str(header), str(canonical_vocab_value(canon, value))))
+        out[canon] = tuple(pairs)
+    return out
+
+
+def _read_numbers(raw: dict[str, Any], problems: list[str]) -> dict[str, Any]:
+    """``thousands``, ``suppressed``, ``max_persons`` and ``year_span``: how counts and years are written."""
+    out: dict[str, Any] = {}
+    thousands = raw.get("thousands", ",")
+    if thousands not in THOUSANDS:
+        problems.append(f"thousands = {thousands!r} must be one of {', '.join(repr(t) for t in THOUSANDS)}")
+    else:
+        out["thousands"] = thousands
+    suppressed = raw.get("suppressed", [])
+    if any(not isinstance(v, str) for v in suppressed):
+        problems.append(f'suppressed = {suppressed!r} must be a list of cell values in quotes, e.g. ["x", "c"]')
+    else:
+        out["suppressed"] = frozenset(v.strip() for v in suppressed)
+    max_persons = raw.get("max_persons", MAX_PERSONS)
+    if max_persons < 1:
+        problems.append(f"max_persons = {max_persons!r} must be 1 or more")
+    else:
+        out["max_persons"] = max_persons
+    year_span = raw.get("year_span")
+    if year_span is not None and year_span not in YEAR_SPANS:
+        problems.append(
+            f'year_span = {year_span!r} must be "first" or "last": which year a cell such as 2023/24 stands for'
+        )
+    else:
+        out["year_span"] = year_span
     return out
 
 

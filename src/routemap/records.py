@@ -12,8 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from routemap._parse import by_value, parse_points, parse_years, point_message
+from routemap._counts import NUMBER, SUPPRESSED, read_count
+from routemap._parse import by_value, parse_points, point_message
 from routemap._pii import content_kind, header_kind
+from routemap._years import YearSpanError, read_year
 from routemap.problems import Problem, Severity
 from routemap.profile import TRANSIT_SPLIT, Profile, split_parts
 from routemap.readers import RawTable
@@ -31,8 +33,6 @@ from routemap.schema import (
 )
 
 MIN_YEAR = 1950
-#: Largest ``persons`` one row may stand for; anything larger is taken for a typo and rejected.
-MAX_PERSONS = 100_000
 
 #: Columns of the records DataFrame, in order.
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -98,6 +98,8 @@ class Applied:
         Canonical field -> the header it is read from.
     stops
         Every row's (rejected ones too) line, place cells and coordinates, to check places.
+    suppressed
+        Rows rejected because their count was suppressed at source (``<5``).
     """
 
     records: pd.DataFrame
@@ -106,6 +108,7 @@ class Applied:
     used: dict[int, str]
     header_of: dict[str, str]
     stops: pd.DataFrame
+    suppressed: int = 0
 
 
 def apply_profile(
@@ -114,6 +117,7 @@ def apply_profile(
     *,
     file_label: str,
     current_year: int | None = None,
+    file_errors: list[str] | None = None,
 ) -> Applied:
     """Turn a raw table into canonical records, rejects and problems.
 
@@ -127,6 +131,9 @@ def apply_profile(
         How the file is named in messages (partner folder / file name).
     current_year
         Latest accepted year (defaults to this year).
+    file_errors
+        Reasons the profile does not fit the file found before (a ``[filter]`` column missing):
+        every row is then rejected, as for a required column that is missing.
 
     Returns
     -------
@@ -135,7 +142,7 @@ def apply_profile(
         errors, vocabulary fallbacks, missing optional columns, personal data).
     """
     mapping = _Mapping(table, profile, file_label)
-    missing_required = mapping.locate()
+    missing_required = [*mapping.locate(), *(file_errors or [])]
     mapping.problems.extend(_personal_data(table, mapping.used, file_label))
     if missing_required:
         return mapping.reject_file(missing_required)
@@ -164,6 +171,7 @@ class _Mapping:
     used: dict[int, str] = field(default_factory=dict)
     point_cells: dict[str, pd.Series] = field(default_factory=dict)
     errors: list[tuple[int, str, str, str]] = field(default_factory=list)  # (row, column, value, reason)
+    suppressed: int = 0
     _row_headers: dict[str, np.ndarray | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -199,6 +207,21 @@ class _Mapping:
                 missing_required.append(_missing_column_message(profile, canon, table.headers, required=True))
             elif profile.path is not None and not profile.aliases and _explicit(profile, canon):
                 self.file_problem("warning", _missing_column_message(profile, canon, table.headers, required=False))
+        for canon, pairs in profile.flags.items():
+            found = [index for header, _ in pairs if (index := match_header(table.headers, header)) is not None]
+            for index in found:
+                self.used.setdefault(index, canon)
+            if found:
+                self.header_of[canon] = table.headers[found[0]]
+            else:
+                self.file_problem(
+                    "warning",
+                    f"none of the flag columns of [flags.{canon}] is in the file ({', '.join(h for h, _ in pairs)}); "
+                    f"{canon} is left empty; headers are: {_shown_headers(table.headers)}",
+                )
+        for canon, derived in profile.derived.items():
+            if derived.value is not None:
+                self.header_of[canon] = f"[derived] {canon}"
         for stop, point in profile.points.items():
             indices = _locate(table.headers, stop, point.headers, ())
             if not indices:
@@ -248,9 +271,40 @@ class _Mapping:
         return Applied(empty, all_rejected, self.problems, self.used, self.header_of, empty[list(STOP_COLUMNS)])
 
     def col(self, name: str) -> pd.Series:
-        """A field's cells: missing markers emptied, values mapped; several columns joined or coalesced."""
+        """A field's cells: missing markers emptied, values mapped; several columns joined or coalesced.
+
+        A ``[derived]`` field is a constant, or takes another field's value where its own cell is
+        one of ``when`` (or empty); a ``[flags.<field>]`` field lists the values whose column is set.
+        """
+        if name in self.profile.flags:
+            return self._flagged(name)
+        derived = self.profile.derived.get(name)
+        if derived is not None and derived.value is not None:
+            return pd.Series([derived.value] * self.n, dtype=object)
         found = [_clean(self.profile, name, series) for series in self.sources.get(name, [])]
-        return _combine(name, found, self.n)
+        own = _combine(name, found, self.n)
+        if derived is None or derived.same_as is None:
+            return own
+        other = self.col(derived.same_as)
+        if derived.when:
+            written = _combine("", self.sources.get(name, []), self.n)
+            wanted = {fold(w) for w in derived.when}
+            replace = by_value(written, lambda values: values.map(lambda v: fold(v) in wanted)).astype(bool)
+        else:
+            replace = own.eq("")
+        return own.where(~replace.to_numpy(), other)
+
+    def _flagged(self, name: str) -> pd.Series:
+        """The values of a ``[flags.<field>]`` field: each value whose column holds 1 (yes, true, x), in order."""
+        picked = pd.Series([""] * self.n, dtype=object)
+        for header, value in self.profile.flags[name]:
+            index = match_header(self.table.headers, header)
+            if index is None:
+                continue
+            cells = by_value(_cells(self.table, index), lambda values: values.map(lambda v: fold(v) in _SET))
+            on = cells.astype(bool).to_numpy()
+            picked = picked.where(~on, picked.where(picked.eq(""), picked + ";") + value)
+        return picked
 
     def raw(self, name: str) -> pd.Series:
         """A field's cells as written (the first filled of its columns), to show in rejects."""
@@ -304,12 +358,31 @@ class _Mapping:
         )
 
     def map_year(self, out: dict[str, Any], *, year_max: int) -> None:
-        """The year: required, a year from :data:`MIN_YEAR` to ``year_max``."""
+        """The year: required, a year from :data:`MIN_YEAR` to ``year_max``, read from a year, date or month."""
         year_raw = self.col("year")
-        year, bad_year = parse_years(year_raw)
+        span = self.profile.year_span
+        spans: set[str] = set()
+
+        def one(text: str) -> float:
+            try:
+                year = read_year(text, span=span)
+            except YearSpanError:
+                spans.add(text)
+                return np.nan
+            return np.nan if year is None else float(year)
+
+        year = by_value(year_raw, lambda values: values.map(one)).astype("float64")
         self.flag_empty(year_raw, "year", "year is empty; give the year of recruitment or registration")
         self.flag(
-            bad_year & year_raw.ne(""),
+            year.isna() & year_raw.ne("") & year_raw.isin(spans),
+            "year",
+            year_raw,
+            lambda v: (
+                f'{v!r} spans two years; say which one it stands for with year_span = "first" or "last" in partner.toml'
+            ),
+        )
+        self.flag(
+            year.isna() & year_raw.ne("") & ~year_raw.isin(spans),
             "year",
             year_raw,
             lambda v: f"{v!r} is not a year; write it as four digits, e.g. 2023",
@@ -319,19 +392,56 @@ class _Mapping:
         out["year"] = year
 
     def map_persons(self, out: dict[str, Any]) -> None:
-        """How many people a row stands for: a positive whole number up to :data:`MAX_PERSONS`."""
+        """How many people a row stands for: a positive whole number up to the profile's ``max_persons``.
+
+        Counts may be written as published (``1,094``; ``1.094`` with ``thousands = "."``); a count
+        suppressed at source (``<5``) rejects its row with its own reason, apart from a missing count.
+        """
+        profile = self.profile
         persons_raw = self.col("persons")
-        persons_num = by_value(
-            persons_raw, lambda values: pd.to_numeric(values.where(values.ne(""), "1"), errors="coerce")
-        ).astype("float64")
-        not_whole = persons_num.isna() | (persons_num < 1) | ~np.isclose(persons_num.fillna(0.5) % 1, 0)
-        self.flag(
-            not_whole, "persons", persons_raw, lambda v: f"persons {v!r} is not a positive whole number (1, 2, 3 …)"
+        read = by_value(
+            persons_raw,
+            lambda values: values.map(
+                lambda v: (
+                    read_count(v, thousands=profile.thousands, suppressed=profile.suppressed) if v else (NUMBER, 1.0)
+                )
+            ),
         )
-        too_many = ~not_whole & (persons_num > MAX_PERSONS)
+        kinds = read.map(lambda r: r[0])
+        persons_num = read.map(lambda r: r[1]).astype("float64")
+        suppressed = kinds.eq(SUPPRESSED).to_numpy()
+        self.suppressed = int(suppressed.sum())
         self.flag(
-            too_many, "persons", persons_raw, lambda v: f"persons {v!r} is more than {MAX_PERSONS:,}; check the number"
+            suppressed,
+            "persons",
+            persons_raw,
+            lambda v: (
+                f"persons {v!r} was suppressed at source (a small number the publisher did not give); "
+                "the row cannot be counted"
+            ),
         )
+        not_whole = ~suppressed & (persons_num.isna() | (persons_num < 1) | ~np.isclose(persons_num.fillna(0.5) % 1, 0))
+        hint = ' (if "." separates thousands here, set thousands = "." in partner.toml)'
+        self.flag(
+            not_whole,
+            "persons",
+            persons_raw,
+            lambda v: (
+                f"persons {v!r} is not a positive whole number (1, 2, 3 …)"
+                + (hint if profile.thousands != "." and "." in v else "")
+            ),
+        )
+        too_many = ~not_whole & ~suppressed & (persons_num > profile.max_persons)
+        self.flag(
+            too_many,
+            "persons",
+            persons_raw,
+            lambda v: (
+                f"persons {v!r} is more than {profile.max_persons:,}; check the number, or raise max_persons "
+                "in partner.toml for published totals"
+            ),
+        )
+        not_whole = not_whole | suppressed
         bad_persons = not_whole | too_many
         if self.profile.empty_persons == "unknown":
             unknown = persons_raw.eq("")
@@ -446,7 +556,9 @@ class _Mapping:
         frame.insert(0, "line", line_numbers[keep])
         frame.insert(0, "file", self.file_label)
         frame.insert(0, "partner", self.profile.partner)
-        return Applied(frame[list(RECORD_COLUMNS)], rejects, self.problems, self.used, self.header_of, stops)
+        return Applied(
+            frame[list(RECORD_COLUMNS)], rejects, self.problems, self.used, self.header_of, stops, self.suppressed
+        )
 
 
 def _choices(canon: str, header: str) -> str:
@@ -459,6 +571,10 @@ def _choices(canon: str, header: str) -> str:
     if lang is None:
         return ", ".join(values)
     return ", ".join(value_label(canon, value, lang) for value in values)
+
+
+#: Cells that set a flag column (compared folded): 1, true, yes, x (and Malay/Indonesian ya).
+_SET = frozenset({"1", "1 0", "true", "yes", "y", "x", "ya"})
 
 
 def match_header(headers: list[str], wanted: str) -> int | None:

@@ -66,6 +66,7 @@ class FileReport:
     unreadable: bool = False
     lines: int = 0
     spanning: bool = False
+    filtered: int = 0
 
     @property
     def warnings(self) -> int:
@@ -82,6 +83,8 @@ class FileReport:
         if self.unreadable:
             return f"{self.file}: could not be read"
         lines = f" ({_n(self.lines, 'line')} in the file)" if self.spanning else ""
+        if self.filtered:
+            lines += f", {self.filtered:,} filtered out by the profile"
         return (
             f"{self.file}: {_n(self.rows_read, 'row')} read{lines}, {self.rows_ok} ok, "
             f"{self.rows_with_errors} with errors, {_n(self.warnings, 'warning')}"
@@ -291,6 +294,7 @@ def _file_report(result: FileResult, profile: Profile, gazetteer: Gazetteer) -> 
         problems=problems,
         lines=result.physical_lines,
         spanning=result.spanning,
+        filtered=result.filtered,
     )
 
 
