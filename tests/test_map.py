@@ -272,7 +272,7 @@ def _synthetic_publication(n_legs: int):  # type: ignore[no-untyped-def]
         stops[key] = route
         persons = 20 + r % 50
         names = [places[s].name for s in route]
-        rows.append((key, " > ".join(names), names[0], " > ".join(names[1:-1]), names[-1], 5, persons, persons))
+        rows.append((key, " > ".join(names), names[0], " > ".join(names[1:-1]), names[-1], 5, persons, persons, False))
         sector += [(key, "construction", persons - 8), (key, "fishing", 8)]
         sex += [(key, "female", persons - 10), (key, "male", 10)]
         age += [(key, "adult", persons - 5), (key, "child", 5)]

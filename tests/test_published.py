@@ -140,3 +140,58 @@ def test_the_glotip_build_equals_an_independent_count_domestic_routes_included(g
     assert built == expected
     record = json.loads((glotip / ".routemap" / "build.json").read_text())
     assert record["files"][0]["filtered_by"]["filtered out by profile: Indicator = Persons convicted"] == 2
+
+
+def test_domestic_routes_are_marked_in_the_tables_and_end_where_they_start(glotip: Path):
+    build(glotip, formats="csv,xlsx,md")
+    routes = pd.read_csv(glotip / "output" / "routes.csv", dtype=str, keep_default_na=False)
+    labels = dict(zip(routes["route"], routes["persons"], strict=True))
+    assert labels["Pakistan (domestic)"] == "19,094" or labels["Pakistan (domestic)"] == "19094"
+    assert "Afghanistan > Pakistan" in labels and "Malaysia (domestic)" in labels
+    assert "Pakistan (domestic)" in (glotip / "output" / "routes.md").read_text(encoding="utf-8")
+
+
+def test_a_title_and_source_that_name_the_partner_are_no_leak(glotip: Path):
+    (glotip / "routemap.toml").write_text(
+        'min_count = 1\ntitle = "Detected victims in UNODC data"\nsource = "UNODC GLOTIP, 14 April 2025"\n',
+        encoding="utf-8",
+    )
+    result = build(glotip, formats="csv")  # the partner folder is 'unodc': named in the title on purpose
+    assert result.totals["routes"] == 7
+
+
+def test_the_unit_is_set_once_and_partners_that_count_different_things_are_refused(tmp_path):
+    from routemap._errors import ProfileError
+    from routemap.profile import canonical_profile, counted_unit, credited_source
+
+    a, b, c = canonical_profile("a"), canonical_profile("b"), canonical_profile("c")
+    assert counted_unit(None, [a, b]) == "persons"
+    victims = read_profile_text(tmp_path, 'unit = "detected victims"\nsource = "UNODC"\n')
+    assert counted_unit(None, [victims, a]) == "detected victims"
+    assert credited_source(None, [victims, a]) == "UNODC"
+    cases = read_profile_text(tmp_path, 'unit = "cases"\n', name="q")
+    with pytest.raises(ProfileError, match=r"count different things \(p: 'detected victims'; q: 'cases'\)"):
+        counted_unit(None, [victims, cases, c])
+    assert counted_unit("signals", [victims, cases]) == "signals"
+
+
+def read_profile_text(tmp_path: Path, text: str, *, name: str = "p"):
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "partner.toml").write_text(text + '[columns]\nyear = "y"\norigin = "o"\ndestination = "d"\n')
+    return read_profile(folder / "partner.toml")
+
+
+def test_validate_applies_the_profile_as_build_does(glotip: Path):
+    from click.testing import CliRunner
+
+    from routemap.cli import main
+
+    folder = glotip / "data" / "contributions" / "unodc"
+    result = CliRunner().invoke(main, ["validate", str(folder)])
+    lines = result.output.splitlines()
+    assert result.exit_code == 1, result.output
+    assert f"{folder / 'data_glotip.xlsx'}: 15 rows read, 6 filtered out by the profile, 7 ok, 2 with errors" in (
+        "\n".join(lines)
+    )
+    assert any(":6: txtVALUE: error: persons '<5' was suppressed at source" in line for line in lines)

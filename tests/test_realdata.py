@@ -88,9 +88,10 @@ def _published(counts: Counter[str]) -> dict[str, str]:
     return {route: str(n) if n >= MIN_COUNT else SUPPRESSED for route, n in counts.items()}
 
 
-def _route(stops: list[str]) -> str:
+def _route(stops: list[str], *, countries: bool = False) -> str:
     collapsed = [s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1]]
-    return " > ".join(collapsed)
+    # a route of one country starts and ends there, and is named so (a region is no country)
+    return " > ".join(collapsed) + (" (domestic)" if countries and len(collapsed) == 1 else "")
 
 
 def _check_breakdown(path: Path, expected: dict[str, Counter[str]]) -> None:
@@ -143,7 +144,7 @@ def _ctdc_routable(rows: list[dict[str, str]]) -> list[tuple[int, dict[str, str]
     for line, row in enumerate(rows, start=2):
         o, d = row["citizenship"], row["country_of_exploitation"]
         if o not in CTDC_MISSING and d not in CTDC_MISSING:
-            out.append((line, row, _route([CTDC_COUNTRIES[o], CTDC_COUNTRIES[d]])))
+            out.append((line, row, _route([CTDC_COUNTRIES[o], CTDC_COUNTRIES[d]], countries=True)))
     return out
 
 
@@ -169,8 +170,8 @@ def test_ctdc_routes_as_published_match_independent_counts(ctdc_out: Path, ctdc_
     assert {r["route"]: r["persons"] for r in table if r["persons"] != SUPPRESSED} == {
         "Cambodia > Malaysia": "14",
         "Cambodia > China": "13",
-        "Cambodia": "13",  # domestic: origin and destination are the same country
-        "Ukraine": "8",
+        "Cambodia (domestic)": "13",  # origin and destination are the same country
+        "Ukraine (domestic)": "8",
         "Kenya > Saudi Arabia": "7",
         "Myanmar > Bangladesh": "6",
         "Moldova > Cambodia": "5",

@@ -130,3 +130,24 @@ def test_flag_columns_make_one_multi_valued_field(tmp_path):
     assert list(result.records["exploitation"]) == ["forced_labour", "sexual_exploitation", "forced_labour", "unknown"]
     assert list(result.records["sector"]) == ["agriculture", "unknown", "domestic_work", "unknown"]
     assert result.warnings == []  # flag columns are read: never 'looks like personal data' or unread
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_large_file_is_filtered_as_it_is_read_with_the_same_result(tmp_path, monkeypatch, fast):
+    from routemap.readers import csv as csv_reader
+
+    profile = COLUMNS + '[filter]\nIndicator = "Victims"\nSex = ["Total"]\n'
+    rows = "".join(
+        f'{2015 + i % 9},ID,MY,"{1000 + i:,}",{["Victims", "Convicted", "victims "][i % 3]},{["Total", "F"][i % 2]}\n'
+        for i in range(12_000)
+    )
+    monkeypatch.setattr(csv_reader, "FAST_CSV_MIN_BYTES", 0 if fast else 1 << 40)
+    result = _read(tmp_path, profile, "Year,From,To,Count,Indicator,Sex\n" + rows)
+    kept = [i for i in range(12_000) if i % 3 != 1 and i % 2 == 0]
+    assert list(result.records["line"]) == [i + 2 for i in kept]
+    assert list(result.records["persons"]) == [1000 + i for i in kept]
+    assert result.filtered_by == {
+        "filtered out by profile: Indicator = Convicted": 4000,
+        "filtered out by profile: Sex = F": 4000,
+    }
+    assert (result.rows_read, result.filtered, result.rejects) == (12_000, 8000, [])

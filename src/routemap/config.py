@@ -30,6 +30,8 @@ SETTING_KINDS: dict[str, str] = {
     "tiles_api_key": "text",
     "by": "text",
     "years": "text or number",
+    "unit": "text",
+    "source": "text",
 }
 #: What each kind accepts, and how to write it.
 _KIND_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
@@ -67,6 +69,10 @@ class Settings:
         A dimension (sector, year, exploitation, sex) the map splits into one layer per value.
     years
         Period of the records used, ``"2019-2023"`` (first and last year) or ``"2021"``.
+    unit
+        What the counts count (``detected victims``; default: the partners' profiles say, else ``persons``).
+    source
+        Who to credit for the data, shown with the published figures.
     """
 
     title: str = "Migration and trafficking routes"
@@ -79,6 +85,8 @@ class Settings:
     tiles_api_key: str | None = None
     by: str | None = None
     years: str | None = None
+    unit: str | None = None
+    source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def with_overrides(self, **overrides: Any) -> Settings:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from routemap.filters import filter_rows
+from routemap.filters import filter_rows, keep_rows
 from routemap.problems import Problem
 from routemap.profile import (
     DATA_SUFFIXES,
@@ -198,7 +198,8 @@ def read_contribution(
     data = read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
     label = label or f"{profile.partner}/{path.name}"
-    whole = read_table(path, profile.read, expected=profile.expected_headers())
+    keep = keep_rows(profile.filters)
+    whole = read_table(path, profile.read, expected=profile.expected_headers(), data=data, keep=keep)
     filtered = filter_rows(whole, profile.filters)
     table = filtered.table
     applied = apply_profile(table, profile, file_label=label, current_year=current_year, file_errors=filtered.missing)
@@ -215,7 +216,7 @@ def read_contribution(
                 "scope": "row",
             }
         )
-    rows_read = len(whole.rows) + len(whole.bad_rows)
+    rows_read = len(whole.rows) + len(whole.bad_rows) + sum((whole.dropped or {}).values())
     encoding_problems = [Problem("warning", label, w, sheet=table.sheet) for w in table.warnings]
     accepted_lines = applied.records["line"].to_numpy()
     rejected_rows = ~np.isin(table.lines, accepted_lines) if len(table.lines) else np.zeros(0, dtype=bool)

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from routemap.profile import RowFilter
-from routemap.readers import RawTable
+from routemap.readers import KeepRows, RawTable
+from routemap.readers.table import count_dropped, rule_passes
 from routemap.schema import fold
 
 
@@ -37,8 +38,16 @@ class Filtered:
         return sum(self.by_reason.values())
 
 
+def keep_rows(filters: tuple[RowFilter, ...]) -> KeepRows:
+    """The reader's form of a profile's filters (a large CSV is filtered as it is read)."""
+    return KeepRows(tuple((f.header, f.values) for f in filters))
+
+
 def filter_rows(table: RawTable, filters: tuple[RowFilter, ...]) -> Filtered:
     """Keep the rows whose cell under each filter's header is one of its values (compared folded).
+
+    A table the reader filtered already (``dropped`` set) is returned with the reasons of what it
+    left out.
 
     Parameters
     ----------
@@ -47,34 +56,32 @@ def filter_rows(table: RawTable, filters: tuple[RowFilter, ...]) -> Filtered:
     filters
         The profile's ``[filter]`` entries, in order.
     """
+    if table.dropped is not None:
+        return Filtered(table, _reasons(table.dropped))
     if not filters or not len(table.rows):
         return Filtered(table)
     folded_headers = [fold(h) for h in table.headers]
-    keep = np.ones(len(table.rows), dtype=bool)
-    by_reason: dict[str, int] = {}
-    missing: list[str] = []
-    for rule in filters:
-        if fold(rule.header) not in folded_headers:
-            shown = ", ".join(repr(h) for h in table.headers)
-            missing.append(
-                f"column {rule.header!r} (for [filter]) not found; headers are: {shown}; fix [filter] in partner.toml"
-            )
-            continue
-        cells = table.rows[folded_headers.index(fold(rule.header))]
-        codes, uniques = pd.factorize(cells, sort=False)
-        wanted = {fold(v) for v in rule.values}
-        passes = np.array([fold(str(u)) in wanted for u in uniques] + [False], dtype=bool)[codes]
-        out_here = keep & ~passes
-        if out_here.any():
-            written = pd.Series(uniques, dtype=object).astype(str).str.strip().to_numpy()
-            counts = np.bincount(codes[out_here], minlength=len(uniques))
-            for index in np.flatnonzero(counts):
-                reason = f"filtered out by profile: {rule.header} = {written[index]}"
-                by_reason[reason] = by_reason.get(reason, 0) + int(counts[index])
-        keep &= passes
+    missing = [
+        f"column {rule.header!r} (for [filter]) not found; headers are: "
+        f"{', '.join(repr(h) for h in table.headers)}; fix [filter] in partner.toml"
+        for rule in filters
+        if fold(rule.header) not in folded_headers
+    ]
     if missing:
         return Filtered(table, missing=missing)
+    keep = np.ones(len(table.rows), dtype=bool)
+    dropped: dict[tuple[str, str], int] = {}
+    for rule in filters:
+        codes, uniques = pd.factorize(table.rows[folded_headers.index(fold(rule.header))], sort=False)
+        values = [str(u) for u in uniques]
+        passes = rule_passes(codes, values, rule.values)
+        count_dropped(dropped, rule.header, codes, values, keep & ~passes)
+        keep &= passes
     if keep.all():
-        return Filtered(table, by_reason)
+        return Filtered(table, _reasons(dropped))
     kept = replace(table, rows=table.rows.loc[keep].reset_index(drop=True), lines=table.lines[keep])
-    return Filtered(kept, by_reason)
+    return Filtered(kept, _reasons(dropped))
+
+
+def _reasons(dropped: dict[tuple[str, str], int]) -> dict[str, int]:
+    return {f"filtered out by profile: {header} = {cell}": n for (header, cell), n in dropped.items()}

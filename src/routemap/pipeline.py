@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -29,6 +30,7 @@ from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppresse
 from routemap.export import write_geojson, write_geopackage
 from routemap.places import Gazetteer, Resolution, country_iso3
 from routemap.problems import Problem
+from routemap.profile import counted_unit, credited_source
 from routemap.render.map import MapText, render_map, tile_layer
 from routemap.render.report import DataQuality, ReportMeta, data_quality, render_report, summary_lines
 from routemap.render.static import render_static_map
@@ -293,9 +295,15 @@ def _canaries(
     canaries.add(
         "unresolved place", (raw for (raw, _), res in resolutions.items() if not res.resolved), allowed=allowed
     )
-    canaries.add("partner folder", (p.partner for p, _ in partners), allowed=allowed)
+    # the project's own title and credit line are published on purpose: a partner named in them is no leak
+    own = " ".join(t for t in (settings.title, credited_source(settings.source, [p for p, _ in partners])) if t)
+
+    def named_in_own(name: str) -> bool:
+        return bool(name.strip()) and re.search(rf"(?<!\w){re.escape(name.strip())}(?!\w)", own, re.I) is not None
+
+    canaries.add("partner folder", (p.partner for p, _ in partners if not named_in_own(p.partner)), allowed=allowed)
     if not settings.show_partners:
-        canaries.add("partner name", (p.name for p, _ in partners), allowed=allowed)
+        canaries.add("partner name", (p.name for p, _ in partners if not named_in_own(p.name)), allowed=allowed)
     return canaries
 
 
@@ -592,6 +600,8 @@ def build(
             published_persons=pub.published_persons,
             version=__version__,
             partner_names=tuple(shown_names),
+            unit=counted_unit(settings.unit, [p for p, _ in partners]),
+            source=credited_source(settings.source, [p for p, _ in partners]),
         )
         outputs = _Outputs(
             pub=pub,

@@ -609,6 +609,37 @@ def _read_numbers(raw: dict[str, Any], problems: list[str]) -> dict[str, Any]:
     return out
 
 
+#: What counts count when neither routemap.toml nor any profile says.
+DEFAULT_UNIT = "persons"
+
+
+def counted_unit(setting: str | None, profiles: list[Profile]) -> str:
+    """What the counts of a build count: the setting, else the one unit the profiles name, else persons.
+
+    Raises
+    ------
+    ProfileError
+        When profiles name different units and routemap.toml does not settle it.
+    """
+    if setting:
+        return setting
+    units = sorted({p.unit.strip() for p in profiles if p.unit and p.unit.strip()})
+    if len(units) > 1:
+        named = "; ".join(f"{p.partner}: {p.unit!r}" for p in profiles if p.unit)
+        raise ProfileError(
+            f"the partners' profiles count different things ({named}); figures of different units cannot be "
+            'added up: give the partners one unit, or set unit = "…" in routemap.toml if they are the same thing'
+        )
+    return units[0] if units else DEFAULT_UNIT
+
+
+def credited_source(setting: str | None, profiles: list[Profile]) -> str:
+    """The credit line: the setting, else every source the profiles name, joined with '; '."""
+    if setting:
+        return setting
+    return "; ".join(dict.fromkeys(p.source.strip() for p in profiles if p.source and p.source.strip()))
+
+
 def discover(contributions_dir: Path) -> list[tuple[Profile, list[Path]]]:
     """List partner folders with their profile and data files, sorted for determinism.
 

@@ -9,6 +9,7 @@ from routemap.readers.table import (
     DELIMITERS,
     ENCODINGS,
     HEADER_SEARCH_ROWS,
+    KeepRows,
     RawTable,
     ReadOptions,
     find_header,
@@ -21,6 +22,7 @@ __all__ = [
     "DELIMITERS",
     "ENCODINGS",
     "HEADER_SEARCH_ROWS",
+    "KeepRows",
     "RawTable",
     "ReadOptions",
     "find_header",
@@ -32,7 +34,14 @@ __all__ = [
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
-def read_table(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = ()) -> RawTable:
+def read_table(
+    path: Path,
+    options: ReadOptions,
+    *,
+    expected: tuple[str, ...] = (),
+    data: bytes | None = None,
+    keep: KeepRows | None = None,
+) -> RawTable:
     """Read a CSV file or a sheet of a workbook (xlsx, xlsm, xls, ods) into text cells.
 
     What the file is comes from its content: CSV text saved with a workbook's name is read as
@@ -46,17 +55,22 @@ def read_table(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = 
         Reader options; ``header_row`` ``None`` finds the header among the first rows.
     expected
         Headers the profile maps, used to find the header row.
+    data
+        The file's bytes, when they are read already.
+    keep
+        Rows to keep: a large CSV is filtered as it is read (``RawTable.dropped``); other files are
+        returned whole (``dropped`` is ``None``) for the caller to filter.
 
     Raises
     ------
     ReadError
         When the file is empty, binary, corrupt, has no data rows, or names a sheet that does not exist.
     """
-    data = read_bytes(path)
+    data = read_bytes(path) if data is None else data
     kind = _content_kind(data)
     named_workbook = path.suffix.lower() in WORKBOOK_SUFFIXES
     if kind == "text":
-        table = read_csv(path, options, expected=expected)
+        table = read_csv(path, options, expected=expected, data=data, keep=keep)
         if named_workbook:
             table.warnings.insert(
                 0, f"this is text (CSV), not a {path.suffix} workbook; read as CSV. Rename it to .csv"

@@ -16,13 +16,31 @@ from pyarrow import csv as pacsv
 
 from routemap._errors import ReadError
 from routemap.readers.sniff import decode, looks_binary, sniff_delimiter
-from routemap.readers.table import HEADER_SEARCH_ROWS, RawTable, ReadOptions, find_header, read_bytes, rows_to_table
+from routemap.readers.table import (
+    HEADER_SEARCH_ROWS,
+    KeepRows,
+    RawTable,
+    ReadOptions,
+    count_dropped,
+    find_header,
+    read_bytes,
+    rows_to_table,
+    rule_passes,
+)
+from routemap.schema import fold
 
 #: Files smaller than this are read with the csv module only (the fast path pays off on large files).
 FAST_CSV_MIN_BYTES = 256 << 10
 
 
-def read_csv(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = ()) -> RawTable:
+def read_csv(
+    path: Path,
+    options: ReadOptions,
+    *,
+    expected: tuple[str, ...] = (),
+    data: bytes | None = None,
+    keep: KeepRows | None = None,
+) -> RawTable:
     """Read a delimited text file into text cells.
 
     Parameters
@@ -33,25 +51,30 @@ def read_csv(path: Path, options: ReadOptions, *, expected: tuple[str, ...] = ()
         Reader options; ``header_row`` ``None`` finds the header among the first rows.
     expected
         Headers the profile maps, used to find the header row.
+    data
+        The file's bytes, when they are read already.
+    keep
+        Rows to keep; a large file read by pyarrow is filtered before its cells are trimmed
+        (``dropped`` says what was left out), otherwise the caller filters.
 
     Raises
     ------
     ReadError
         When the file is empty, binary, not text, or has no data rows.
     """
-    data = read_bytes(path)
-    if not data.strip():
+    data = read_bytes(path) if data is None else data
+    if not data or data.isspace():
         raise ReadError(path, "the file is empty; export the sheet again with its header row")
     text, encoding, warnings = decode(data, options.encoding, path)
     if looks_binary(text):
         raise ReadError(path, "this does not look like a text (CSV) file; export the data as CSV UTF-8 or .xlsx")
-    if not text.strip():
+    if not text or text.isspace():
         raise ReadError(path, "the file is empty; export the sheet again with its header row")
     delimiter = options.delimiter if options.delimiter != "auto" else sniff_delimiter(text)
     # UTF-8 as written: pyarrow parses the file's own bytes (no re-encoding of the decoded text)
     utf8 = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
     raw = utf8 if encoding in ("utf-8", "utf-8-sig") and not warnings else None
-    fast = fast_csv(path, text, delimiter, options, expected, raw=raw)
+    fast = fast_csv(path, text, delimiter, options, expected, raw=raw, keep=keep)
     if fast is not None:
         fast.encoding = encoding
         fast.warnings = warnings
@@ -105,6 +128,7 @@ def fast_csv(
     expected: tuple[str, ...],
     *,
     raw: bytes | None = None,
+    keep: KeepRows | None = None,
 ) -> RawTable | None:
     """Read a large, well-formed CSV with pyarrow; ``None`` when the csv-module path must decide.
 
@@ -128,7 +152,43 @@ def fast_csv(
     table = _arrow_cells(raw if raw is not None else text.encode("utf-8"), delimiter, names)
     if table is None:
         return None
-    return _arrow_table(table, headers, names, delimiter)
+    # a quoted line break puts a record over several lines: the csv-module path numbers those
+    lines = (raw.count(b"\n") if raw is not None else text.count("\n")) + (0 if text.endswith("\n") else 1)
+    if lines != table.num_rows + 1:
+        return None
+    dropped = None
+    if keep is not None and keep.rules:
+        kept = _keep_rows(table, headers, names, keep)
+        if kept is None:
+            return None  # a rule's column is missing: the caller reports it
+        table, mask, dropped = kept
+        numbers = np.arange(2, len(mask) + 2, dtype=np.int64)[mask]
+    else:
+        numbers = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    result = _arrow_table(table, headers, names, delimiter, numbers)
+    if result is not None:
+        result.physical_lines = lines
+        result.dropped = dropped
+    return result
+
+
+def _keep_rows(
+    table: pa.Table, headers: list[str], names: list[str], keep: KeepRows
+) -> tuple[pa.Table, np.ndarray, dict[tuple[str, str], int]] | None:
+    """The records that pass every rule (their cells dictionary-encoded, so folded once per value)."""
+    folded = [fold(h) for h in headers]
+    mask = np.ones(table.num_rows, dtype=bool)
+    dropped: dict[tuple[str, str], int] = {}
+    for header, values in keep.rules:
+        if fold(header) not in folded:
+            return None
+        encoded = pc.dictionary_encode(table[names[folded.index(fold(header))]]).combine_chunks()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        uniques = encoded.dictionary.to_pylist()
+        passes = rule_passes(codes, uniques, values)
+        count_dropped(dropped, header, codes, uniques, mask & ~passes)
+        mask &= passes
+    return table.filter(pa.array(mask)), mask, dropped
 
 
 def _first_record_header(
@@ -183,22 +243,21 @@ def _arrow_cells(data: bytes, delimiter: str, names: list[str]) -> pa.Table | No
     return table
 
 
-def _arrow_table(table: pa.Table, headers: list[str], names: list[str], delimiter: str) -> RawTable | None:
+def _arrow_table(
+    table: pa.Table, headers: list[str], names: list[str], delimiter: str, numbers: np.ndarray
+) -> RawTable | None:
     """Trimmed cells and line numbers of pyarrow's records; ``None`` when a value lies under no header."""
     width = len(headers)
     for extra in names[width:]:  # a value under no header: the csv-module path reports the row
         if pc.any(pc.not_equal(pc.utf8_trim_whitespace(table[extra]), "")).as_py():
             return None
     columns = [pc.utf8_trim_whitespace(table[n]) for n in names[:width]]
-    for column in columns:  # a quoted line break: the csv-module path numbers lines and checks the quotes
-        if pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py():
-            return None
     blank = np.ones(table.num_rows, dtype=bool)
     for column in columns:
         blank &= pc.equal(column, "").to_numpy(zero_copy_only=False)
-    lines = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    lines = numbers
     last = int(np.flatnonzero(~blank)[-1]) if (~blank).any() else -1
-    if last < 0:
+    if last < 0 and table.num_rows:
         return None
     keep = ~blank
     frame = pd.DataFrame(  # the trimmed cells, as the csv-module path keeps them after strip()
@@ -214,5 +273,4 @@ def _arrow_table(table: pa.Table, headers: list[str], names: list[str], delimite
         blank_rows=int(blank[:last].sum()),  # blank rows after the last data row are layout
         delimiter=delimiter,
         header_line=1,
-        physical_lines=table.num_rows + 1,
     )

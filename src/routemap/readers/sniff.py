@@ -43,7 +43,8 @@ def decode(data: bytes, encoding: str, path: Path) -> tuple[str, str, list[str]]
             raise ReadError(path, "starts like UTF-16 text but is not; save it again as CSV UTF-8") from None
     # UTF-16 without a mark first: its ASCII text is also valid UTF-8, with a NUL after every letter
     half = max(len(data) // 2, 1)
-    for enc, zeros in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+    zero_bytes = b"\x00" in data[:4096]  # UTF-16 text has them from the first letter on
+    for enc, zeros in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])) if zero_bytes else ():
         if zeros.count(0) > 0.4 * half:
             try:
                 text = data.decode(enc)

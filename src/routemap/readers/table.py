@@ -32,6 +32,30 @@ def read_bytes(path: Path) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
+class KeepRows:
+    """Which rows to keep: each rule names a header and the values (compared folded) a kept row has there."""
+
+    rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def rule_passes(codes: np.ndarray, uniques: list[str], values: tuple[str, ...]) -> np.ndarray:
+    """Rows (given as codes into their distinct cells) whose cell is one of ``values``, compared folded."""
+    wanted = {fold(v) for v in values}
+    per_value = np.array([fold(str(u)) in wanted for u in uniques] + [False], dtype=bool)
+    return per_value[codes]  # code -1 (a missing cell) takes the last entry: not kept
+
+
+def count_dropped(
+    dropped: dict[tuple[str, str], int], header: str, codes: np.ndarray, uniques: list[str], out: np.ndarray
+) -> None:
+    """Add the rows of mask ``out`` to ``dropped`` by (header, cell as written)."""
+    counts = np.bincount(codes[out & (codes >= 0)], minlength=len(uniques))
+    for index in np.flatnonzero(counts):
+        key = (header, str(uniques[index]).strip())
+        dropped[key] = dropped.get(key, 0) + int(counts[index])
+
+
+@dataclass(frozen=True, slots=True)
 class ReadOptions:
     """The ``[read]`` table of a profile."""
 
@@ -59,6 +83,8 @@ class RawTable:
     physical_lines: int = 0
     #: Rows whose quoted cells hold line breaks, so that each spans several lines of the file.
     multiline_rows: int = 0
+    #: Rows the reader left out for :class:`KeepRows`, by (header, cell); ``None`` when it kept them all.
+    dropped: dict[tuple[str, str], int] | None = None
 
 
 def find_header(rows: list[tuple[int, list[str]]], expected: tuple[str, ...]) -> int:
