@@ -102,6 +102,7 @@ def synthetic_publication(n_legs: int, *, n_places: int = 500, seed: int = 5, mi
                 "n_stops": len(names),
                 "persons": persons,
                 "records": persons,
+                "domestic": False,
             }
             for key, names, persons in rows
         ],

@@ -41,7 +41,8 @@ def aggregates_of(table: Table, *, dimensions: tuple[str, ...] = ("sector", "sex
     for key, dims in table.items():
         names = key.split(" > ")
         total = sum(next(iter(dims.values())).values())
-        rows.append((key, key, names[0], " > ".join(names[1:-1]), names[-1], len(names), total, total))
+        domestic = names[0] == names[-1]
+        rows.append((key, key, names[0], " > ".join(names[1:-1]), names[-1], len(names), total, total, domestic))
         stops[key] = tuple(f"country:{n}" for n in names)
         for n in names:
             places[f"country:{n}"] = Place(f"country:{n}", n, "country", n, "", float(len(places)), 0.0)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import importlib.util
 import mimetypes
+import os
 import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 NODE_MODULES = Path(__file__).resolve().parent / "browser" / "node_modules"
 CHROMIUM_FLAGS = [
@@ -59,6 +62,28 @@ class PageReport:
     served_assets: list[str] = field(default_factory=list)
     stubbed: list[str] = field(default_factory=list)
     aborted_tiles: int = 0  # tiles answered with a blank image
+
+
+def missing() -> str:
+    """Why the browser tests cannot run here (``""`` when they can): Chromium, playwright, the npm assets."""
+    if not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        return "Chromium is not installed (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is not installed (pip install -e '.[test]')"
+    if not (NODE_MODULES / "leaflet").is_dir():
+        return f"the browser tests' JavaScript assets are missing ({NODE_MODULES}): npm ci --prefix tests/browser"
+    return ""
+
+
+def needs_browser_mark() -> Any:
+    """Skip a test when the browser cannot run here, unless ``ROUTEMAP_REQUIRE_BROWSER`` is set (then it fails)."""
+    import pytest
+
+    why = missing()
+    return pytest.mark.skipif(
+        bool(why) and not os.environ.get("ROUTEMAP_REQUIRE_BROWSER"),
+        reason=f"{why} (scripts/test installs everything, sets ROUTEMAP_REQUIRE_BROWSER and never skips)",
+    )
 
 
 def chromium_path() -> str:
@@ -125,6 +150,9 @@ def _route_handler(report: PageReport, base_url: str, stubs: tuple[str, ...]):  
 @contextlib.contextmanager
 def chromium() -> Iterator[object]:
     """Yield a playwright Browser: headless Debian Chromium with the flags of a closed network."""
+    why = missing()
+    if why:  # fail at once with the reason, rather than time out on a page whose scripts never load
+        raise RuntimeError(f"the browser tests cannot run here: {why}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

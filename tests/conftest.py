@@ -16,23 +16,12 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def _shared_dir() -> Path:
-    """The workplace's shared folder: ``../shared`` beside the repository (or above a clone of it,
-    or the workplace's own ``/work/shared`` for a clone made elsewhere).
+    """The workplace's shared folder: ``ROUTEMAP_SHARED_DIR``, else ``../shared`` beside the repository.
 
-    ``ROUTEMAP_SHARED_DIR`` overrides it. Real published data is read from there by path and never
-    copied into the repository.
+    Real published data is read from there by path and never copied into the repository.
     """
     env = os.environ.get("ROUTEMAP_SHARED_DIR")
-    if env:
-        return Path(env)
-    for parent in REPO.parents:
-        if (parent / "shared" / "realdata").is_dir():
-            return parent / "shared"
-    # a clone made elsewhere (a CI scratch folder) still finds the workplace's shared folder
-    workplace = Path("/work/shared")
-    if (workplace / "realdata").is_dir():
-        return workplace
-    return REPO.parent / "shared"
+    return Path(env) if env else REPO.parent / "shared"
 
 
 SHARED = _shared_dir()

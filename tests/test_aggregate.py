@@ -56,3 +56,10 @@ def test_places_count_start_pass_end_and_role():
     assert places.loc["c", ["persons", "persons_start", "persons_pass", "persons_end"]].tolist() == [16, 9, 0, 7]
     assert places.loc["a", "role"] == "origin"
     assert places.loc["b", "role"] == "several"
+
+
+def test_a_route_of_one_place_starts_and_ends_there():
+    routes = pd.DataFrame({"route": ["a", "a > b"], "persons": [30, 4]})  # a domestic route: origin = destination
+    places = places_gdf(routes, {"a": ("a",), "a > b": ("a", "b")}, _places()).set_index("place_id")
+    assert places.loc["a", ["persons", "persons_start", "persons_pass", "persons_end"]].tolist() == [34, 34, 0, 30]
+    assert places.loc["a", "role"] == "several"

@@ -367,6 +367,14 @@ def test_places_explains_the_iom_region_of_origin(tmp_path: Path):
         assert int(report[value]["rows"]) <= uses[value]  # rows without a year or region of incident are rejected
 
 
+def test_places_warnings_are_printed_once_as_they_are(make_project):
+    project = make_project({"p": {"a.csv": "year,origin,destination,sector\n2020,Myanmar,Penang,knitting\n"}})
+    result = CliRunner().invoke(main, ["places", str(project)])
+    assert result.exit_code == 0, result.output
+    assert "p/a.csv:2: sector: warning: 'knitting' is not in the sector vocabulary" in result.output
+    assert "warning: p/a.csv" not in result.output
+
+
 def test_places_errors_are_messages(tmp_path: Path):
     result = CliRunner().invoke(main, ["places", str(tmp_path / "nowhere")])
     assert result.exit_code == 2

@@ -6,9 +6,7 @@ import csv
 import html.parser
 import itertools
 import json
-import os
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from browser_harness import browser_page, install_routes, serve
+from browser_harness import browser_page, install_routes, needs_browser_mark, serve
 from routemap.aggregate import ROUTE_COLUMNS, Aggregates
 from routemap.cli import main
 from routemap.disclosure import publish
@@ -55,10 +53,7 @@ MY_STATES = {
     "Putrajaya",
 }
 
-needs_browser = pytest.mark.skipif(
-    shutil.which("chromium") is None and not os.environ.get("ROUTEMAP_REQUIRE_BROWSER"),
-    reason="Chromium is not installed here (scripts/test installs it, sets ROUTEMAP_REQUIRE_BROWSER and never skips)",
-)
+needs_browser = needs_browser_mark()
 
 
 # ---------------------------------------------------------------------------------------------- fixtures
@@ -277,7 +272,7 @@ def _synthetic_publication(n_legs: int):  # type: ignore[no-untyped-def]
         stops[key] = route
         persons = 20 + r % 50
         names = [places[s].name for s in route]
-        rows.append((key, " > ".join(names), names[0], " > ".join(names[1:-1]), names[-1], 5, persons, persons))
+        rows.append((key, " > ".join(names), names[0], " > ".join(names[1:-1]), names[-1], 5, persons, persons, False))
         sector += [(key, "construction", persons - 8), (key, "fishing", 8)]
         sex += [(key, "female", persons - 10), (key, "male", 10)]
         age += [(key, "adult", persons - 5), (key, "child", 5)]
@@ -468,6 +463,8 @@ def test_embed_prints_an_escaped_responsive_iframe(xss_project: Path):
     ("args", "message"),
     [
         (["--url", "javascript:alert(1)"], "error: --url 'javascript:alert(1)' is not an http(s) address"),
+        (["--url", "java\tscript:alert(1)"], "error: --url 'java\\tscript:alert(1)' is not an http(s) address"),
+        (["--url", " \x01javascript:alert(1)"], "error: --url ' \\x01javascript:alert(1)' is not an http(s)"),
         (["--url", "https://e.org/m.html", "--height", "tall"], "error: --height 'tall' is not a CSS length"),
     ],
 )

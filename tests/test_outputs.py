@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from PIL import Image
 
+from routemap._outdir import MANIFEST
 from routemap.cli import main
 from routemap.pipeline import FORMATS, OUTPUT_FILES, build
 from routemap.render.report import data_quality, rounded
@@ -86,8 +87,13 @@ class _Tables(HTMLParser):
             self.cell.append(data)
 
 
+def _output_names(out: Path) -> set[str]:
+    """The files of an output folder, without routemap's list of them (.routemap-outputs)."""
+    return {p.name for p in out.iterdir() if p.name != MANIFEST}
+
+
 def test_every_format_is_written(sample_out: Path):
-    names = {p.name for p in sample_out.iterdir()}
+    names = _output_names(sample_out)
     assert names == set(OUTPUT_FILES)  # the sample has a focus country, so destinations_by_state too
     for name in names:
         assert (sample_out / name).stat().st_size > 100, name
@@ -247,7 +253,7 @@ def test_same_inputs_give_byte_identical_outputs_in_every_format(sample_out: Pat
     a, b = sample_out, tmp_path / "b"
     time.sleep(1.0)  # a clock that leaked into a file would now show
     build(sample_out.parent, out_dir=b)
-    assert sorted(p.name for p in a.iterdir()) == sorted(OUTPUT_FILES)
+    assert _output_names(a) == set(OUTPUT_FILES)
     for name in OUTPUT_FILES:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
@@ -259,17 +265,21 @@ def test_formats_option_writes_only_what_is_asked_and_removes_stale_files(make_p
     runner = CliRunner()
     result = runner.invoke(main, ["build", str(project), "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == set(OUTPUT_FILES)  # destinations by state too: focus MY
+    assert _output_names(out) == set(OUTPUT_FILES)  # destinations by state too: focus MY
     result = runner.invoke(main, ["build", str(project), "--out", str(out), "-q", "--formats", "gpkg, PNG"])
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"map.html", "routemap.gpkg", "map.png"}
+    assert _output_names(out) == {"map.html", "routemap.gpkg", "map.png"}
     result = runner.invoke(main, ["build", str(project), "--out", str(out), "--formats", "csv,pdf"])
     assert result.exit_code == 2
     assert (
         "Invalid value for '--formats': unknown output format 'pdf'; choose from "
         "csv, xlsx, md, html, gpkg, geojson, png (comma-separated, e.g. csv,xlsx; map.html is always written)"
     ) in result.output
-    assert {p.name for p in out.iterdir()} == {"map.html", "routemap.gpkg", "map.png"}  # nothing touched
+    assert _output_names(out) == {
+        "map.html",
+        "routemap.gpkg",
+        "map.png",
+    }  # nothing touched
     result = runner.invoke(main, ["build", "-h"])
     assert "--formats LIST" in result.output and result.exit_code == 0
     assert FORMATS == ("csv", "xlsx", "md", "html", "gpkg", "geojson", "png")

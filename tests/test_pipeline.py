@@ -8,6 +8,7 @@ from routemap import pipeline
 from routemap._errors import AccountingError, ConfigError
 from routemap.audit import published_text
 from routemap.pipeline import FileAccount, _check_accounting, build, merge_duplicates
+from routemap.readers.xlsx import DAMAGED
 
 CANON = "year,origin,transit,destination,persons,person_key\n"
 
@@ -119,12 +120,12 @@ def test_no_accepted_rows_is_a_clear_error(make_project):
         (
             "damaged.xlsx",
             b"PK\x03\x04 damaged",
-            "not a readable .xlsx workbook (BadZipFile); open it in Excel and save it again",
+            DAMAGED,
         ),
         (
             "old.xls",
             b"\xd0\xcf\x11\xe0",
-            "this is an old Excel (.xls) workbook; open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8",
+            DAMAGED,
         ),
     ],
 )
@@ -202,3 +203,42 @@ def test_points_of_a_region_are_never_published(make_project):
     for path in result.out_dir.iterdir():
         text = published_text(path)
         assert not any(f"14.3{i}7" in text or f"14.3{i}70" in text for i in range(3)), path.name
+
+
+def test_a_broken_link_in_a_partner_folder_is_listed_as_unreadable(make_project):
+    import os
+
+    project = make_project({"good": {"a.csv": CANON + "2020,Myanmar,Thailand,Penang,6,\n"}})
+    os.symlink(project / "nowhere.csv", project / "data" / "contributions" / "good" / "b.csv")
+    result = build(project)
+    status = {a.file: a.status for a in result.files}
+    assert status == {"good/a.csv": "read", "good/b.csv": "unreadable"}
+    record = json.loads((project / ".routemap" / "build.json").read_text())
+    broken = next(f for f in record["files"] if f["file"] == "good/b.csv")
+    assert "is a link to a file that does not exist" in broken["error"]
+
+
+def test_a_file_directly_in_the_contributions_folder_is_pointed_to_a_partner_folder(make_project):
+    project = make_project({})
+    folder = project / "data" / "contributions"
+    folder.mkdir(parents=True)
+    (folder / "kes.csv").write_text(CANON + "2020,Myanmar,Thailand,Penang,6,\n")
+    with pytest.raises(ConfigError) as info:
+        build(project)
+    assert "data/contributions/kes.csv is not in a partner folder, so it is not read; move it to " in str(info.value)
+    assert "data/contributions/<partner>/kes.csv" in str(info.value)
+    (folder / "p").mkdir()
+    (folder / "p" / "a.csv").write_text(CANON + "2020,Myanmar,Thailand,Penang,6,\n")
+    result = build(project)
+    assert any("kes.csv is not in a partner folder" in w for w in result.warnings)
+
+
+def test_when_no_row_is_accepted_the_rejects_file_it_points_to_is_written(make_project):
+    project = make_project({"p": {"a.csv": CANON + "2020,,Thailand,Penang,6,\n2021,Myanmar,,Penang,-1,\n"}})
+    rejects = project / ".routemap" / "rejects.csv"
+    with pytest.raises(ConfigError, match="no row was accepted from any contribution; see the reasons in"):
+        build(project)
+    frame = pd.read_csv(rejects, dtype=str, keep_default_na=False)
+    assert frame["line"].tolist() == ["2", "3"]
+    assert frame["reason"].str.contains("origin is empty").iloc[0]
+    assert frame["value"].tolist()[1] == "-1"  # a negative number is no formula: written as it is

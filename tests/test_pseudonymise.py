@@ -237,3 +237,25 @@ def test_pseudonymised_duplicates_across_two_partners_are_counted_once(tmp_path)
     assert (files["shelter-b/b.xlsx"]["rows_read"], files["shelter-b/b.xlsx"]["accepted"]) == (2, 1)
     for path in (project / "data").rglob("*.*"):
         assert b"1234567" not in path.read_bytes()
+
+
+def test_the_copy_never_replaces_an_existing_file_without_force(tmp_path):
+    source = tmp_path / "kes.csv"
+    source.write_text("Tahun,Passport,Negara\n2021,A1234567,Myanmar\n", encoding="utf-8")
+    out = tmp_path / "other.csv"
+    out.write_text("the user's own file\n", encoding="utf-8")
+    args = ["pseudonymise", str(source), "--column", "Passport", "--key-file", str(_key(tmp_path)), "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {out} already exists (it may hold your data); choose another name")
+    assert out.read_text(encoding="utf-8") == "the user's own file\n"
+    result = CliRunner().invoke(main, [*args, "--force"])
+    assert result.exit_code == 0, result.output
+    assert "A1234567" not in out.read_text(encoding="utf-8-sig")
+
+
+def test_help_shows_the_examples_without_a_literal_backslash():
+    result = CliRunner().invoke(main, ["pseudonymise", "-h"])
+    assert result.exit_code == 0
+    assert "\\b" not in result.output
+    assert "\n  routemap pseudonymise --new-key shared.key\n" in result.output

@@ -89,9 +89,10 @@ def _published(counts: Counter[str]) -> dict[str, str]:
     return {route: str(n) for route, n in counts.items() if n >= MIN_COUNT}
 
 
-def _route(stops: list[str]) -> str:
+def _route(stops: list[str], *, countries: bool = False) -> str:
     collapsed = [s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1]]
-    return " > ".join(collapsed)
+    # a route of one country starts and ends there, and is named so (a region is no country)
+    return " > ".join(collapsed) + (" (domestic)" if countries and len(collapsed) == 1 else "")
 
 
 def _check_breakdown(path: Path, expected: dict[str, Counter[str]]) -> None:
@@ -152,7 +153,7 @@ def _ctdc_routable(rows: list[dict[str, str]]) -> list[tuple[int, dict[str, str]
     for line, row in enumerate(rows, start=2):
         o, d = row["citizenship"], row["country_of_exploitation"]
         if o not in CTDC_MISSING and d not in CTDC_MISSING:
-            out.append((line, row, _route([CTDC_COUNTRIES[o], CTDC_COUNTRIES[d]])))
+            out.append((line, row, _route([CTDC_COUNTRIES[o], CTDC_COUNTRIES[d]], countries=True)))
     return out
 
 
@@ -178,8 +179,8 @@ def test_ctdc_routes_as_published_match_independent_counts(ctdc_out: Path, ctdc_
     assert {r["route"]: r["persons"] for r in table} == {
         "Cambodia > Malaysia": "14",
         "Cambodia > China": "13",
-        "Cambodia": "13",  # domestic: origin and destination are the same country
-        "Ukraine": "8",
+        "Cambodia (domestic)": "13",  # origin and destination are the same country
+        "Ukraine (domestic)": "8",
         "Kenya > Saudi Arabia": "7",
         "Myanmar > Bangladesh": "6",
         "Moldova > Cambodia": "5",
@@ -207,9 +208,9 @@ def test_ctdc_missing_and_unknown_citizenship_never_become_a_country(
     )
     assert build["totals"]["routable"] == len(_ctdc_routable(ctdc_rows)) == 71
     rejects = _table(ctdc / ".routemap" / "rejects.csv")
-    # rejects.csv is formula-safe: a value Excel could run ("-99") gets a leading apostrophe
+    # rejects.csv is formula-safe, and a negative number ("-99") is no formula: it is written as it is
     shown = [(int(r["line"]), r["column"], r["value"]) for r in rejects]
-    assert shown == [(ln, "citizenship", "'" + v if v.startswith("-") else v) for ln, v in missing]
+    assert shown == [(ln, "citizenship", v) for ln, v in missing]
     assert {r["reason"] for r in rejects} == {
         f"origin is empty ({v!r} means missing in partner.toml)" for v in ("00", "-99")
     }
@@ -365,7 +366,7 @@ def test_iom_place_level_never_publishes_an_incident_point(tmp_path: Path, iom_r
 # ---------------------------------------------------------------------------------------------- profiles
 def test_every_example_profile_reads_without_problems():
     names = sorted(p.name for p in PROFILES.glob("*.toml"))
-    assert names == ["ctdc.toml", "htcds.toml", "missing_migrants.toml"]
+    assert names == ["ctdc.toml", "htcds.toml", "missing_migrants.toml", "unodc_glotip.toml"]
     for name in names:
         read_profile(PROFILES / name)
 

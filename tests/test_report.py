@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pyogrio
@@ -13,7 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 
-from browser_harness import browser_page, install_routes, serve
+from browser_harness import browser_page, install_routes, needs_browser_mark, serve
 from routemap._safe import FORMULA_PREFIXES
 from routemap.pipeline import build
 from routemap.render.report import rounded
@@ -24,10 +22,7 @@ FORMULA = '=HYPERLINK("http://x","y")'
 MATH = "Kampung $x$ Test"
 TITLE = "Routes <script>alert(2)</script> & =1+1"
 
-needs_browser = pytest.mark.skipif(
-    shutil.which("chromium") is None and not os.environ.get("ROUTEMAP_REQUIRE_BROWSER"),
-    reason="Chromium is not installed here (scripts/test installs it, sets ROUTEMAP_REQUIRE_BROWSER and never skips)",
-)
+needs_browser = needs_browser_mark()
 
 
 def _quote(text: str) -> str:

@@ -244,3 +244,47 @@ def test_every_label_leads_to_one_field_or_value():
             for names in labels().values[(field, value)].values():
                 for name in names:
                     assert mapping.setdefault(fold(name), value) == value, (field, name)
+
+
+def test_every_row_of_the_label_table_has_one_cell_per_column():
+    from importlib.resources import files
+
+    text = files("routemap").joinpath("data", "labels.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(line for line in text.splitlines() if line and not line.startswith("#")))
+    assert {len(row) for row in rows} == {6}, [row[:3] for row in rows if len(row) != 6]
+
+
+@pytest.mark.parametrize("lang", ["ms", "id"])
+def test_the_help_for_sector_and_exploitation_is_whole(lang):
+    from routemap.schema import description
+
+    for field in ("sector", "exploitation"):
+        assert description(field, lang).endswith("pisahkan dengan ';'."), description(field, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "written", "sex"),
+    [("ms", "L", "male"), ("ms", "P", "female"), ("ms", "Lelaki", "male"), ("id", "L", "male"), ("id", "Pria", "male")],
+)
+def test_the_templates_labels_and_their_abbreviations_round_trip(tmp_path, lang, written, sex):
+    from routemap.contributions import canonical_profile, read_contribution
+    from routemap.schema import VOCABULARIES, canonical_vocab_value, header_label, value_label
+
+    for field, values in VOCABULARIES.items():  # every label the template's dropdowns show reads back
+        for value in values:
+            assert canonical_vocab_value(field, value_label(field, value, lang)) == value, (field, value)
+    headers = [header_label(f, lang) for f in ("year", "origin", "destination", "sex")]
+    path = tmp_path / "kes.csv"
+    path.write_text(",".join(headers) + f"\n2023,Indonesia,Johor,{written}\n", encoding="utf-8")
+    result = read_contribution(path, canonical_profile("p"), current_year=2025)
+    assert list(result.records["sex"]) == [sex] and result.warnings == []
+
+
+def test_a_value_outside_the_vocabulary_is_answered_with_the_labels_of_the_files_language(tmp_path):
+    from routemap.contributions import canonical_profile, read_contribution
+
+    path = tmp_path / "kes.csv"
+    path.write_text("Tahun,Tempat asal,Destinasi,Jantina\n2023,Indonesia,Johor,X\n", encoding="utf-8")
+    result = read_contribution(path, canonical_profile("p"), current_year=2025)
+    [warning] = result.warnings
+    assert "Use one of: Perempuan, Lelaki, Lain-lain, Tidak diketahui;" in warning

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from routemap.cli import main
+from routemap.readers.xlsx import DAMAGED
 from routemap.validate import validate_path
 
 THIS_YEAR = dt.date.today().year
@@ -96,8 +97,8 @@ def test_malay_windows_1252_semicolon_folder_lists_every_problem(tmp_path, monke
         f"{f}:4: Tahun: error: year is empty; give the year of recruitment or registration",
         f"{f}:5: Bilangan: error: persons 'dua' is not a positive whole number (1, 2, 3 …)",
         f"{f}:6: Sektor: warning: 'Tukang masak' is not in the sector vocabulary; kept as 'other' (1 row). "
-        "Use one of: domestic_work, agriculture, plantation, fishing, construction, manufacturing, hospitality, "
-        "sex_industry, begging, other, unknown; or map it in [values.sector] of partner.toml",
+        "Use one of: Pembantu rumah, Pertanian, Ladang, Perikanan, Pembinaan, Kilang, Perhotelan, Industri seks, "
+        "Mengemis, Lain-lain, Tidak diketahui; or map it in [values.sector] of partner.toml",  # Sektor: Malay
         f"{f}:7: Tahun: error: year '1949' is outside 1950..{THIS_YEAR}",
         f"{f}:8: Negara Asal: error: 'Bangldsh' is not a place routemap knows; closest: Bangladesh (country). "
         "Correct the spelling, write it as 'Place, Country', or ask the analyst to add it to data/places.csv",
@@ -213,16 +214,16 @@ def test_xlsx_header_on_row_three_of_a_named_sheet(tmp_path, monkeypatch):
             bytes(range(256)) * 8,
             "this does not look like a text (CSV) file; export the data as CSV UTF-8 or .xlsx",
         ),
-        ("zip.csv", b"PK\x03\x04\x14\x00rest", "this is an Excel (xlsx) file with a .csv name; rename it to .xlsx"),
+        ("zip.csv", b"PK\x03\x04\x14\x00rest", DAMAGED),
         (
             "corrupt.xlsx",
             b"PK\x03\x04 not really a workbook",
-            "not a readable .xlsx workbook (BadZipFile); open it in Excel and save it again",
+            DAMAGED,
         ),
         (
             "old.xls",
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-            "this is an old Excel (.xls) workbook; open it in Excel and save it as .xlsx (Excel Workbook) or CSV UTF-8",
+            DAMAGED,
         ),
     ],
 )
@@ -278,12 +279,26 @@ def test_ambiguous_place_and_explicit_profile_option(tmp_path, monkeypatch):
         "(e.g. 'Punjab, <country>') or set default_country in partner.toml"
     )
     assert lines == [
-        f"cases.csv:2: {message}",
-        f"cases.csv:3: {message}",
+        f"cases.csv:2: {message} (2 rows: lines 2, 3)",  # one problem of two rows: one line
         "cases.csv: 2 rows read, 0 ok, 2 with errors, 0 warnings",
         "fix the errors above, then run `routemap validate` again",
     ]
     assert code == 1
+    code, lines = _validate(["cases.csv", "--profile", "profile.toml", "--all"])
+    assert lines[:2] == [f"cases.csv:2: {message}", f"cases.csv:3: {message}"]
+
+
+def test_a_problem_of_many_rows_is_one_line_with_the_count_and_the_first_rows(tmp_path, monkeypatch):
+    rows = "".join(f"2020,{'Bangldsh' if i % 3 else 'Nepal'},Johor\n" for i in range(1, 181))
+    (tmp_path / "kes.csv").write_text("year,origin,destination\n" + rows)
+    monkeypatch.chdir(tmp_path)
+    code, lines = _validate(["kes.csv"])
+    assert code == 1
+    assert len(lines) == 3
+    assert lines[0].startswith("kes.csv:2: origin: error: 'Bangldsh' is not a place routemap knows; closest: ")
+    assert lines[0].endswith(" (120 rows: lines 2, 3, 5, 6, 8 …)")
+    code, every = _validate(["kes.csv", "--all"])
+    assert len(every) == 120 + 2
 
 
 def test_clean_template_file_exits_0(tmp_path, monkeypatch):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class RoutemapError(ValueError):
     """Base class for errors caused by input or settings, reported without a traceback."""
@@ -52,3 +55,11 @@ class DisclosureError(RoutemapError):
     """A published output would reveal row-level or suppressed information."""
 
     exit_code = 4
+
+
+def did_you_mean(key: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'min_count'? (allowed: …)"`` for a key close to a known one, else the keys allowed."""
+    names = sorted(known)
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    allowed = ", ".join(names)
+    return f"; did you mean {close[0]!r}? (allowed: {allowed})" if close else f"; allowed: {allowed}"

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pycountry
 
+from routemap._countries import EXTRA_COUNTRIES
 from routemap.schema import fold
 
 log = logging.getLogger(__name__)
@@ -36,10 +37,6 @@ INDEX_FORMAT = 5
 
 #: The data tables in ``routemap/data`` the index is built from (their hashes key the cache).
 DATA_FILES = ("aliases.csv", "regions.csv", "places.csv", "corrections.csv")
-
-#: Countries outside ISO 3166-1 that routemap counts as countries, with the user-assigned codes
-#: their statistics use: Kosovo (XK / XKX, as the European Commission, the IMF and CTDC write it).
-EXTRA_COUNTRIES = {"XK": "XKX"}
 
 
 @dataclass(frozen=True, slots=True)

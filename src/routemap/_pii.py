@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from routemap.schema import fold
@@ -32,7 +33,17 @@ _HEADER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _TELLTALE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("e-mail addresses", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*[A-Za-z]")),
     ("identity card numbers (NRIC)", re.compile(r"(?<!\d)\d{6}-\d{2}-\d{4}(?!\d)")),
+    ("identity card numbers (NIK)", re.compile(r"(?<![\d-])\d{16}(?![\d-])")),
     ("phone numbers", re.compile(r"\+\d{1,3}[\s-]?\(?\d{1,4}\)?(?:[\s-]?\d{2,4}){2,3}(?!\d)")),
+    # a local number as written in the region: 012-345 6789, 03-1234 5678, 0812-3456-7890, 081 234 5678
+    ("phone numbers", re.compile(r"(?<![\w-])0\d{1,3}[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w-])")),
+    (
+        "passport numbers",
+        re.compile(
+            r"\b(?:passport|pasport|paspor)\s*(?:no\.?|number|nombor|nomor)?\s*[:#]?\s*[A-Za-z]{1,2}\s?\d{6,8}\b",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "labelled personal details, such as 'Nama:'",
         re.compile(
@@ -51,8 +62,9 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("phone numbers", re.compile(r"(?:\+|00|0)\d[\d\s().-]{7,16}")),
 )
 
-#: Cells of a column looked at (the first filled ones); enough to see a pattern, quick on big files.
-SAMPLE = 200
+#: Cells of a column looked at: every cell up to this many rows, else this many spread over the whole
+#: column (one phone number in a notes cell of a small file is found wherever it is).
+SAMPLE = 20_000
 
 
 def header_kind(header: str) -> str | None:
@@ -78,9 +90,10 @@ def content_kind(values: pd.Series) -> str | None:
     values
         The column's cells as text.
     """
-    # a sample is enough: look at the first rows only (a million-row column costs the same)
-    filled = values.iloc[: SAMPLE * 2].astype(str).str.strip()
-    filled = filled[filled.ne("")].head(SAMPLE)
+    if len(values) > SAMPLE:  # spread over the whole column: the first rows alone miss a late notes cell
+        values = values.iloc[np.linspace(0, len(values) - 1, SAMPLE).astype(np.int64)]
+    filled = pd.Series(pd.unique(values.to_numpy()), dtype=object).astype(str).str.strip()
+    filled = filled[filled.ne("")]
     if filled.empty:
         return None
     for kind, pattern in _TELLTALE:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,9 @@ from pyarrow import csv as pacsv
 
 #: Cell prefixes a spreadsheet may execute as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: A plain number (``-1``, ``+2.5``, ``-3e4``): a spreadsheet reads it as a number, never as a formula.
+_PLAIN_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_PLAIN_NUMBER_RE = re.compile(_PLAIN_NUMBER)
 
 
 def esc(text: object) -> str:
@@ -23,10 +27,10 @@ def esc(text: object) -> str:
 def safe_cell(value: Any) -> Any:
     """Neutralise a spreadsheet cell that could run as a formula by prefixing an apostrophe.
 
-    Numbers pass through unchanged; text starting with ``= + - @``, a tab or a carriage
-    return gets a leading ``'`` so Excel and LibreOffice show it as text.
+    Numbers pass through unchanged, written as text too (``-1``); other text starting with
+    ``= + - @``, a tab or a carriage return gets a leading ``'`` so Excel and LibreOffice show it as text.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER_RE.fullmatch(value):
         return "'" + value
     return value
 
@@ -38,7 +42,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         column = out[name]
         if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
             text = column.astype(str).where(column.notna(), "")
-            risky = text.str.startswith(FORMULA_PREFIXES)
+            risky = text.str.startswith(FORMULA_PREFIXES) & ~text.str.fullmatch(_PLAIN_NUMBER)
             out[name] = text.where(~risky, "'" + text)
     return out
 

@@ -27,7 +27,19 @@ STEP_M = 150_000.0
 MAX_POINTS = 48
 ROUND = 4  # decimals: about 11 m at the equator
 
-ROUTE_COLUMNS = ("route", "label", "origin", "transit", "destination", "n_stops", "persons", "records")
+ROUTE_COLUMNS = (
+    "route",
+    "label",
+    "origin",
+    "transit",
+    "destination",
+    "n_stops",
+    "persons",
+    "records",
+    "domestic",
+)
+#: How a route that starts and ends in one country is marked in its label, so every table says so.
+DOMESTIC_MARK = " (domestic)"
 LEG_COLUMNS = ("from_id", "to_id", "from_name", "to_name", "persons", "routes")
 PLACE_COLUMNS = (
     "place_id",
@@ -98,16 +110,19 @@ def route_table(
     for key, total, n in zip(keys, persons, counts, strict=True):
         stops = routed.routes[str(key)]
         names = [routed.places[s].name for s in stops]
+        first, last = routed.places[stops[0]], routed.places[stops[-1]]
+        domestic = bool(first.country) and first.country == last.country
         rows.append(
             {
                 "route": key,
-                "label": " > ".join(names),
+                "label": " > ".join(names) + (DOMESTIC_MARK if domestic else ""),
                 "origin": names[0],
                 "transit": " > ".join(names[1:-1]),
                 "destination": names[-1],
                 "n_stops": len(stops),
                 "persons": int(total),
                 "records": int(n),
+                "domestic": domestic,
             }
         )
     frame = pd.DataFrame(rows, columns=list(ROUTE_COLUMNS))
@@ -216,8 +231,7 @@ def places_gdf(
         acc.setdefault(stops[0], [0, 0, 0, 0])[1] += p
         for pid in set(stops[1:-1]) - {stops[0], stops[-1]}:
             acc[pid][2] += p
-        if len(stops) > 1:
-            acc[stops[-1]][3] += p
+        acc[stops[-1]][3] += p  # a route of one stop (origin and destination one place) ends where it starts
     rows = []
     for pid, (total, start, passing, end) in acc.items():
         place = places[pid]

@@ -132,6 +132,11 @@ def main(verbose: bool) -> None:
     help="Output folder [default: PROJECT_DIR/output].",
 )
 @click.option(
+    "--force",
+    is_flag=True,
+    help="Write into an --out folder that holds files routemap did not write (they are kept).",
+)
+@click.option(
     "--formats",
     metavar="LIST",
     default=None,
@@ -150,6 +155,7 @@ def build(
     years: str | None,
     tiles: str | None,
     out_dir: Path | None,
+    force: bool,
     formats: tuple[str, ...] | None,
     quiet: bool,
 ) -> None:
@@ -169,6 +175,7 @@ def build(
             out_dir=out_dir,
             formats=formats,
             progress=progress,
+            force=force,
         )
     finally:
         progress.close()
@@ -213,8 +220,8 @@ def places(project_dir: Path, unresolved: bool) -> None:
     from routemap.render.tables import format_place_table
 
     result = explain_places(project_dir)
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    for warning in result.warnings:  # each line names its file and says "error" or "warning"
+        click.echo(warning, err=True)
     click.echo(format_place_table(result.table(unresolved=unresolved)))
     click.echo(f"\n{result.summary()}")
     click.echo(f"private place report: {result.path}")
@@ -266,18 +273,20 @@ def releases(project_dir: Path, forget: str | None) -> None:
     default=None,
     help="Partner profile to apply [default: partner.toml in the folder or beside the file].",
 )
+@click.option("--all", "every_row", is_flag=True, help="One line per row and problem (default: one per problem).")
 @_friendly
-def validate(path: Path, profile_path: Path | None) -> None:
+def validate(path: Path, profile_path: Path | None, every_row: bool) -> None:
     """Check a contribution file, or a partner folder, before sending it.
 
     Prints one line per problem (FILE:LINE: COLUMN: error|warning: message; LINE as the
-    spreadsheet shows it), then a summary. Exit status: 0 no errors, 1 rows with errors, 2 a file
+    spreadsheet shows it; a problem of many rows once, with their number and the first of them),
+    then a summary. Exit status: 0 no errors, 1 rows with errors, 2 a file
     that cannot be read. Nothing is written.
     """
     from routemap.validate import validate_path
 
     report = validate_path(path, profile_path=profile_path)
-    for line in report.lines():
+    for line in report.lines(every_row=every_row):
         click.echo(line)
     sys.exit(report.exit_code)
 
@@ -317,7 +326,15 @@ def template(out: Path | None, fmt: str, lang: str, force: bool) -> None:
         click.echo(f"wrote {path}")
 
 
-@main.command(context_settings=CONTEXT)
+_PSEUDONYMISE_HELP = """Replace an identifier column with person_key, a keyed hash, so duplicates can be counted once.
+
+\b
+routemap pseudonymise --new-key shared.key
+routemap pseudonymise cases.xlsx --column "Passport no" --key-file shared.key -o cases-keyed.xlsx
+"""
+
+
+@main.command(context_settings=CONTEXT, help=_PSEUDONYMISE_HELP)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
 @click.option("--column", default=None, help="Header of the identifier column (passport or case number).")
 @click.option(
@@ -339,6 +356,7 @@ def template(out: Path | None, fmt: str, lang: str, force: bool) -> None:
     default=None,
     help="Make a new random key file (share it only with the other partners), then stop.",
 )
+@click.option("--force", is_flag=True, help="Replace the copy (-o) if it exists.")
 @_friendly
 def pseudonymise(
     file: Path | None,
@@ -348,13 +366,9 @@ def pseudonymise(
     sheet: str | None,
     key_column: str,
     new_key: Path | None,
+    force: bool,
 ) -> None:
-    r"""Replace an identifier column with person_key, a keyed hash, so duplicates can be counted once.
-
-    \b
-    routemap pseudonymise --new-key shared.key
-    routemap pseudonymise cases.xlsx --column "Passport no" --key-file shared.key -o cases-keyed.xlsx
-    """
+    """Replace an identifier column with person_key, a keyed hash, so duplicates can be counted once."""
     from routemap._errors import ConfigError
     from routemap.pseudonymise import new_key as make_key
     from routemap.pseudonymise import pseudonymise_file
@@ -371,7 +385,9 @@ def pseudonymise(
             f"missing {missing}; e.g. routemap pseudonymise cases.csv --column Passport "
             "--key-file shared.key -o cases-keyed.csv (or --new-key KEY to make a key)"
         )
-    result = pseudonymise_file(file, column=column, key_file=key_file, out=out, sheet=sheet, key_column=key_column)
+    result = pseudonymise_file(
+        file, column=column, key_file=key_file, out=out, sheet=sheet, key_column=key_column, overwrite=force
+    )
     click.echo(
         f"wrote {result.out}: {result.rows} rows, {result.keyed} with a {key_column} "
         f"({result.distinct} distinct); the column {column!r} is not in it"

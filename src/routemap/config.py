@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pycountry
 
-from routemap._errors import ConfigError
+from routemap._errors import ConfigError, did_you_mean
 
 LEVELS: tuple[str, ...] = ("country", "admin1", "place")
 #: Dimensions the map can split into one layer per value (``--by``).
@@ -18,6 +18,32 @@ BY_DIMENSIONS: tuple[str, ...] = ("sector", "year", "exploitation", "sex")
 #: The smallest min_count routemap accepts without ``allow_small_counts = true``.
 MIN_COUNT_FLOOR = 5
 SETTINGS_FILE = "routemap.toml"
+
+#: Every key routemap.toml may hold -> what its value must be. The one list of known keys:
+#: a new setting is a field of :class:`Settings` and a line here.
+SETTING_KINDS: dict[str, str] = {
+    "title": "text",
+    "as_of": "date",
+    "level": "text",
+    "focus": "text",
+    "min_count": "whole number",
+    "allow_small_counts": "true or false",
+    "show_partners": "true or false",
+    "tiles": "text",
+    "tiles_api_key": "text",
+    "by": "text",
+    "years": "text or number",
+    "unit": "text",
+    "source": "text",
+}
+#: What each kind accepts, and how to write it.
+_KIND_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "text": ((str,), 'text in quotes, e.g. "Routes into Malaysia"'),
+    "date": ((str, dt.date), 'a date, e.g. "2025-06-30"'),
+    "whole number": ((int,), "a whole number without quotes, e.g. 5"),
+    "true or false": ((bool,), "true or false, without quotes"),
+    "text or number": ((str, int), 'a year or a period in quotes, e.g. "2019-2023"'),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +75,10 @@ class Settings:
         A dimension (sector, year, exploitation, sex) the map splits into one layer per value.
     years
         Period of the records used, ``"2019-2023"`` (first and last year) or ``"2021"``.
+    unit
+        What the counts count (``detected victims``; default: the partners' profiles say, else ``persons``).
+    source
+        Who to credit for the data, shown with the published figures.
     """
 
     title: str = "Migration and trafficking routes"
@@ -62,6 +92,8 @@ class Settings:
     tiles_api_key: str | None = None
     by: str | None = None
     years: str | None = None
+    unit: str | None = None
+    source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -149,6 +181,18 @@ def check_settings(settings: Settings, *, source: str) -> Settings:
     return replace(settings, focus=_check_focus(settings.focus, source), as_of=_as_text(settings.as_of), years=years)
 
 
+def _setting_problem(key: str, value: Any) -> str | None:
+    """What is wrong with one key of routemap.toml (unknown, or a value of the wrong type), or ``None``."""
+    if key not in SETTING_KINDS:
+        return f"unknown setting{did_you_mean(key, SETTING_KINDS)}"
+    types, how = _KIND_TYPES[SETTING_KINDS[key]]
+    if isinstance(value, bool) and bool not in types:
+        return f"must be {how}"
+    if not isinstance(value, types):
+        return f"must be {how}"
+    return None
+
+
 def _as_text(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -173,20 +217,12 @@ def load_settings(project_dir: Path) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} is not valid TOML ({exc}); fix the line it names") from None
-    known = {f.name for f in fields(Settings)} - {"extra"}
-    settings = Settings()
-    values: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key in known:
-            values[key] = value
-        else:
-            extra[key] = value
-    for key in ("title", "tiles", "level", "by"):
-        if key in values and not isinstance(values[key], str):
-            raise ConfigError(f"{key} = {values[key]!r} in {path} must be text in quotes")
-    for key in ("show_partners", "allow_small_counts"):
-        if key in values and not isinstance(values[key], bool):
-            raise ConfigError(f"{key} = {values[key]!r} in {path} must be true or false")
-    settings = replace(settings, extra=extra, **values)
+    problems = [(key, value, why) for key, value in raw.items() if (why := _setting_problem(key, value))]
+    if len(problems) == 1:
+        key, value, why = problems[0]
+        raise ConfigError(f"{key} = {value!r} in {path}: {why}")
+    if problems:
+        lines = [f"{len(problems)} problems in {path}:", *(f"  {k} = {v!r}: {why}" for k, v, why in problems)]
+        raise ConfigError("\n".join(lines))
+    settings = replace(Settings(), **raw)
     return check_settings(settings, source=str(path))

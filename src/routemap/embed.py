@@ -13,6 +13,8 @@ _TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 #: What the framed map may do: run its own scripts and open links in a new tab, nothing on the host page.
 SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 _SCHEMES = ("https://", "http://")
+#: ASCII control characters (and DEL), removed from an address before its scheme is checked.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def map_title(map_html: Path) -> str:
@@ -42,7 +44,8 @@ def check_url(url: str) -> str:
     ConfigError
         For any other scheme (``javascript:``, ``data:``, ``file:``) or an empty address.
     """
-    value = url.strip()
+    # browsers drop tabs and line breaks anywhere in an address, so "java\tscript:" is "javascript:"
+    value = _CONTROL.sub("", url).strip()
     if not value:
         raise ConfigError(
             "--url is empty; give the address where map.html is published, e.g. https://example.org/map.html"

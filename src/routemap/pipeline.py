@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -18,6 +18,7 @@ import pandas as pd
 
 from routemap import __version__
 from routemap._errors import ConfigError
+from routemap._outdir import publish as publish_outputs
 from routemap._safe import write_table, write_table_fast
 from routemap.audit import Canaries, allowed_strings, check_outputs
 from routemap.config import Settings
@@ -25,6 +26,7 @@ from routemap.contributions import REJECT_COLUMNS
 from routemap.disclosure import HIDDEN_LABEL, Publication, partner_names, suppressed_label
 from routemap.export import write_geojson, write_geopackage
 from routemap.places import Gazetteer
+from routemap.profile import counted_unit, credited_source
 from routemap.project import (
     PRIVATE_DIR,
     UNPLACED_METHODS,
@@ -118,9 +120,17 @@ def _canaries(project: Project, pub: Publication) -> Canaries:
     canaries.add(
         "unresolved place", (raw for (raw, _), res in resolutions.items() if not res.resolved), allowed=allowed
     )
-    canaries.add("partner folder", (p.partner for p, _ in contributions.partners), allowed=allowed)
-    if not project.settings.show_partners:
-        canaries.add("partner name", (p.name for p, _ in contributions.partners), allowed=allowed)
+    # the project's own title and credit line are published on purpose: a partner named in them is no leak
+    partners = [p for p, _ in contributions.partners]
+    settings = project.settings
+    own = " ".join(t for t in (settings.title, credited_source(settings.source, partners)) if t)
+
+    def named_in_own(name: str) -> bool:
+        return bool(name.strip()) and re.search(rf"(?<!\w){re.escape(name.strip())}(?!\w)", own, re.I) is not None
+
+    canaries.add("partner folder", (p.partner for p in partners if not named_in_own(p.partner)), allowed=allowed)
+    if not settings.show_partners:
+        canaries.add("partner name", (p.name for p in partners if not named_in_own(p.name)), allowed=allowed)
     return canaries
 
 
@@ -242,6 +252,7 @@ def build(
     formats: str | Iterable[str] | None = None,
     progress: Progress = _noop,
     gazetteer: Gazetteer | None = None,
+    force: bool = False,
     **settings: Any,
 ) -> BuildResult:
     """Build a project: read, resolve, route, aggregate, suppress, render, check, write.
@@ -258,6 +269,8 @@ def build(
         Called as ``progress(stage, done, total, detail)``.
     gazetteer
         A gazetteer already loaded for this project (default: load it, with ``data/places.csv``).
+    force
+        Write into an output folder that holds files routemap did not write (they are kept).
     **settings
         Settings that win over ``routemap.toml`` (``level``, ``focus``, ``min_count``, ``by``,
         ``years``, ``tiles``, …; ``None`` keeps the file's value).
@@ -272,7 +285,7 @@ def build(
     tile_layer(project.settings.tiles, api_key=project.settings.tiles_api_key)  # a bad basemap fails first
     wanted = check_formats(formats)
     pub = project.publish()
-    return write_outputs(project, pub, out_dir=out_dir, formats=wanted)
+    return write_outputs(project, pub, out_dir=out_dir, formats=wanted, force=force)
 
 
 def _totals(project: Project, pub: Publication) -> dict[str, int]:
@@ -298,7 +311,12 @@ def _totals(project: Project, pub: Publication) -> dict[str, int]:
 
 
 def write_outputs(
-    project: Project, pub: Publication, *, out_dir: Path | str | None = None, formats: tuple[str, ...] = FORMATS
+    project: Project,
+    pub: Publication,
+    *,
+    out_dir: Path | str | None = None,
+    formats: tuple[str, ...] = FORMATS,
+    force: bool = False,
 ) -> BuildResult:
     """Render a publication into a temporary folder, check it for leaks, move it into place, record it.
 
@@ -313,6 +331,8 @@ def write_outputs(
         Where outputs go (default ``<project>/output``).
     formats
         Output formats, checked (see :func:`check_formats`).
+    force
+        Write into a folder that holds files routemap did not write (they are kept).
     """
     settings, clock, progress = project.settings, project.clock, project.progress
     out = Path(out_dir) if out_dir is not None else project.path / "output"
@@ -347,6 +367,8 @@ def write_outputs(
             published_persons=pub.published_persons,
             version=__version__,
             partner_names=tuple(shown_names),
+            unit=counted_unit(settings.unit, [p for p, _ in contributions.partners]),
+            source=credited_source(settings.source, [p for p, _ in contributions.partners]),
         )
         outputs = _Outputs(
             pub=pub,
@@ -375,13 +397,8 @@ def write_outputs(
         if _LEAK_CHECK:
             with clock.stage("leak check"):
                 check_outputs(tmp, _canaries(project, pub))
-        with clock.stage("write"):
-            out.mkdir(parents=True, exist_ok=True)
-            for file in written:
-                os.replace(tmp / file, out / file)
-            for file in OUTPUT_FILES:
-                if file not in written and (out / file).exists():
-                    (out / file).unlink()
+        with clock.stage("write"):  # only files routemap wrote are replaced or removed (a manifest in out/)
+            publish_outputs(tmp, out, written, force=force)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -452,7 +469,7 @@ def _write_private(
         "files": [asdict(a) for a in accounts],
         "totals": totals,
         "disclosure": disclosure,
-        "check": "rows_read = accepted + rejected + merged for every file",
+        "check": "rows_read = accepted + rejected + merged + filtered for every file",
         "outputs": outputs,
     }
     (private / "build.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-import pycountry
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from routemap._countries import country_iso3
 from routemap._errors import ConfigError
 from routemap._gazetteer import (
-    EXTRA_COUNTRIES,
     TIER_ALIAS,
     TIER_ALTERNATE,
     TIER_CODE,
@@ -139,35 +138,6 @@ class Resolution:
     def resolved(self) -> bool:
         """Whether the string names a place."""
         return bool(self.place_id)
-
-
-def country_iso3(value: str) -> str:
-    """Return the ISO 3166-1 alpha-3 code for an alpha-2 or alpha-3 code or an English name.
-
-    Kosovo, outside ISO 3166-1, answers its user-assigned code ``XKX`` (from ``XK``, ``XKX`` or its name).
-
-    Raises
-    ------
-    ConfigError
-        When the value names no country.
-    """
-    text = value.strip()
-    extra = {**EXTRA_COUNTRIES, **{v: v for v in EXTRA_COUNTRIES.values()}, "KOSOVO": "XKX"}
-    if text.upper() in extra:
-        return extra[text.upper()]
-    country = None
-    if len(text) == 2:
-        country = pycountry.countries.get(alpha_2=text.upper())
-    elif len(text) == 3:
-        country = pycountry.countries.get(alpha_3=text.upper())
-    if country is None:
-        try:
-            country = pycountry.countries.lookup(text)
-        except LookupError:
-            country = None
-    if country is None:
-        raise ConfigError(f"{value!r} is not a country; use an ISO 3166-1 code such as 'MY' or 'IDN'")
-    return str(country.alpha_3)
 
 
 @dataclass(slots=True)

@@ -26,9 +26,10 @@ from typing import Any
 import pandas as pd
 
 from routemap._errors import AccountingError, ConfigError, ReadError
+from routemap._safe import write_table
 from routemap.aggregate import Aggregates, aggregate
 from routemap.config import Settings, load_settings
-from routemap.contributions import FileResult, Profile, discover, read_contribution
+from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, loose_files, read_contribution
 from routemap.disclosure import Publication, publish
 from routemap.linkage import DIMENSIONS, Linker, LinkReport, figures_of
 from routemap.places import Gazetteer, Resolution, country_iso3
@@ -82,6 +83,12 @@ class FileAccount:
     encoding: str = ""
     delimiter: str = ""
     sheet: str = ""
+    #: Lines of the file (rows of a sheet): more than rows when a quoted cell spans lines.
+    lines: int = 0
+    #: Rows left out by the profile's [filter], by reason; rejected rows whose count was suppressed at source.
+    filtered: int = 0
+    filtered_by: dict[str, int] = field(default_factory=dict)
+    suppressed_at_source: int = 0
 
 
 def _noop(stage: str, done: int, total: int, detail: str = "") -> None:
@@ -98,19 +105,25 @@ def load_records(
     """
     partners = discover(project_dir / CONTRIBUTIONS_DIR)
     all_files = [(profile, path) for profile, files in partners for path in files]
+    loose = [
+        f"{CONTRIBUTIONS_DIR / f.name} is not in a partner folder, so it is not read; move it to "
+        f"{CONTRIBUTIONS_DIR}/<partner>/{f.name}"
+        for f in loose_files(project_dir / CONTRIBUTIONS_DIR)
+    ]
     if not all_files:
         raise ConfigError(
             f"no contribution files in {project_dir / CONTRIBUTIONS_DIR}; put each partner's .csv or .xlsx "
             "files in a folder of its own there (data/contributions/<partner>/), with an optional partner.toml"
+            + "".join(f"\n{message}" for message in loose)
         )
     results: list[FileResult] = []
     accounts: list[FileAccount] = []
-    warnings: list[str] = []
+    warnings: list[str] = [f"warning: {message}" for message in loose]
     for i, (profile, path, outcome) in enumerate(_read_all(all_files)):
         progress("read", i + 1, len(all_files), f"{i + 1}/{len(all_files)} files")
         label = f"{profile.partner}/{path.name}"
         if isinstance(outcome, ReadError):
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
             accounts.append(
                 FileAccount(profile.partner, label, digest, 0, 0, 0, 0, status="unreadable", error=str(outcome))
             )
@@ -132,6 +145,10 @@ def load_records(
                 encoding=result.encoding,
                 delimiter=result.delimiter,
                 sheet=result.sheet,
+                lines=result.physical_lines,
+                filtered=result.filtered,
+                filtered_by=result.filtered_by,
+                suppressed_at_source=result.suppressed,
             )
         )
     rows = sum(a.rows_read for a in accounts)
@@ -191,6 +208,10 @@ def _accepted(results: list[FileResult], private: Path) -> pd.DataFrame:
     frames = [r.records for r in results if len(r.records)]
     records = pd.concat(frames, ignore_index=True) if frames else results[0].records if results else pd.DataFrame()
     if records.empty:
+        if results:  # the message points to the reasons: write them
+            make_private(private)
+            rejects = [rej for r in results for rej in r.rejects]
+            write_table(pd.DataFrame(rejects, columns=list(REJECT_COLUMNS)), private / "rejects.csv")
         raise (
             ConfigError(
                 "no row was accepted from any contribution; see the reasons in "
@@ -203,10 +224,11 @@ def _accepted(results: list[FileResult], private: Path) -> pd.DataFrame:
 
 
 def _check_accounting(accounts: list[FileAccount]) -> None:
-    bad = [a for a in accounts if a.rows_read != a.accepted + a.rejected + a.merged]
+    bad = [a for a in accounts if a.rows_read != a.accepted + a.rejected + a.merged + a.filtered]
     if bad:
         lines = [
             f"{a.file}: read {a.rows_read} != accepted {a.accepted} + rejected {a.rejected} + merged {a.merged}"
+            + (f" + filtered {a.filtered}" if a.filtered else "")
             for a in bad
         ]
         raise AccountingError("rows do not add up, so no outputs were written:\n" + "\n".join(lines))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from routemap._errors import ConfigError
-from routemap.contributions import ReadOptions, read_table
+from routemap.readers import ReadOptions, read_table
 from routemap.schema import fold
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,7 @@ def pseudonymise_file(
     out: Path | str,
     sheet: str | None = None,
     key_column: str = "person_key",
+    overwrite: bool = False,
 ) -> PseudonymiseResult:
     """Write a copy of a contribution file whose identifier column is replaced by ``person_key``.
 
@@ -152,12 +153,14 @@ def pseudonymise_file(
         Worksheet of an xlsx file (default: the first).
     key_column
         Header of the new column.
+    overwrite
+        Replace ``out`` if it exists instead of refusing.
 
     Raises
     ------
     ConfigError
-        When the key is missing or malformed, the column is not found, a row is malformed or the
-        copy would overwrite the original.
+        When the key is missing or malformed, the column is not found, a row is malformed, the
+        copy would overwrite the original, or ``out`` exists and ``overwrite`` is false.
     ReadError
         When the file cannot be read.
     """
@@ -165,6 +168,10 @@ def pseudonymise_file(
     key = read_key(key_file)
     if target.resolve() == source.resolve():
         raise ConfigError(f"-o {target} is the file itself; write the copy to a new file and keep the original safe")
+    if target.exists() and not overwrite:
+        raise ConfigError(
+            f"{target} already exists (it may hold your data); choose another name with -o, or add --force"
+        )
     table = read_table(source, ReadOptions(sheet=sheet), expected=(column,))
     folded = [fold(h) for h in table.headers]
     if fold(column) not in folded:

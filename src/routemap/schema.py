@@ -191,6 +191,11 @@ def labels() -> Labels:
     values: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
     texts: dict[str, dict[str, str]] = {}
     for row in csv.DictReader(io.StringIO("\n".join(lines))):
+        if None in row or None in row.values():  # a cell with an unquoted comma shifts the rest of its row
+            raise ValueError(
+                f"labels.csv: the row {row['kind']},{row['field']},{row['value']} has a cell with an "
+                "unquoted comma; put that cell in double quotes"
+            )
         by_lang = {lang: row[lang].strip() for lang in LANGUAGES}
         split = {lang: tuple(p.strip() for p in cell.split(" | ") if p.strip()) for lang, cell in by_lang.items()}
         if row["kind"] == "header":
@@ -218,6 +223,15 @@ def header_aliases(field: str) -> tuple[str, ...]:
 def value_label(field: str, value: str, lang: str) -> str:
     """The label a template in ``lang`` shows for a vocabulary value."""
     return labels().values[(field, value)][lang][0]
+
+
+def header_language(field: str, header: str) -> str | None:
+    """The language whose template labels ``header`` for ``field`` (``None``: the canonical name or another)."""
+    key = fold(header)
+    for lang in LANGUAGES:
+        if any(fold(label) == key for label in labels().headers[field][lang]) and key != fold(field):
+            return lang
+    return None
 
 
 def text(key: str, lang: str) -> str:

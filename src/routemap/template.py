@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from routemap._errors import ConfigError
-from routemap.contributions import MIN_YEAR
+from routemap.records import MIN_YEAR
 from routemap.schema import (
     FIELDS,
     LANGUAGES,

@@ -52,6 +52,10 @@ class FileReport:
         Every problem, in file order.
     unreadable
         Whether the file could not be read at all.
+    lines
+        Lines of the file, shown when a row spans several (a quoted cell with line breaks).
+    spanning
+        Whether some row spans several lines of the file.
     """
 
     file: str
@@ -60,6 +64,9 @@ class FileReport:
     rows_with_errors: int = 0
     problems: list[Problem] = field(default_factory=list)
     unreadable: bool = False
+    lines: int = 0
+    spanning: bool = False
+    filtered: int = 0
 
     @property
     def warnings(self) -> int:
@@ -75,8 +82,11 @@ class FileReport:
         """One line: rows read, ok, with errors, and warnings."""
         if self.unreadable:
             return f"{self.file}: could not be read"
+        lines = f" ({_n(self.lines, 'line')} in the file)" if self.spanning else ""
+        if self.filtered:
+            lines += f", {self.filtered:,} filtered out by the profile"
         return (
-            f"{self.file}: {_n(self.rows_read, 'row')} read, {self.rows_ok} ok, "
+            f"{self.file}: {_n(self.rows_read, 'row')} read{lines}, {self.rows_ok} ok, "
             f"{self.rows_with_errors} with errors, {_n(self.warnings, 'warning')}"
         )
 
@@ -119,9 +129,16 @@ class Report:
             return 2
         return 1 if any(f.errors for f in self.files) else 0
 
-    def lines(self) -> list[str]:
-        """The report as the command line prints it: one line per problem, then the summary."""
-        out = [str(p) for p in self.problems]
+    def lines(self, *, every_row: bool = False) -> list[str]:
+        """The report as the command line prints it: one line per distinct problem, then the summary.
+
+        Parameters
+        ----------
+        every_row
+            One line per row and problem instead: a problem met in many rows is otherwise one
+            line, at its first row, with the number of rows and the first of them.
+        """
+        out = [str(p) for p in self.problems] if every_row else group_problems(self.problems)
         out += [f.summary() for f in self.files]
         if len(self.files) > 1:
             unreadable = sum(1 for f in self.files if f.unreadable)
@@ -234,6 +251,31 @@ def validate_path(
     return Report(files=reports)
 
 
+#: Rows listed in a grouped problem before "…".
+SHOWN_LINES = 5
+
+
+def group_problems(problems: list[Problem]) -> list[str]:
+    """One line per distinct problem (file, sheet, column, severity, message), at its first row.
+
+    ``kes.csv:4: Tahun: error: year is empty; … (120 rows: lines 4, 5, 9, 12, 13 …)``
+    """
+    groups: dict[tuple[str, str, str, str, str], list[Problem]] = {}
+    for problem in problems:
+        key = (problem.file, problem.sheet, problem.column, problem.severity, problem.message)
+        groups.setdefault(key, []).append(problem)
+    out = []
+    for group in groups.values():
+        first = group[0]
+        if len(group) == 1 or first.line is None:
+            out.append(str(first))
+            continue
+        lines = [str(p.line) for p in group[:SHOWN_LINES]]
+        more = " …" if len(group) > SHOWN_LINES else ""
+        out.append(f"{first} ({len(group):,} rows: lines {', '.join(lines)}{more})")
+    return out
+
+
 def _file_report(result: FileResult, profile: Profile, gazetteer: Gazetteer) -> FileReport:
     row_errors = [
         Problem("error", result.file, r["reason"], line=int(r["line"]), column=r["column"], sheet=result.sheet)
@@ -250,6 +292,9 @@ def _file_report(result: FileResult, profile: Profile, gazetteer: Gazetteer) -> 
         rows_ok=len(accepted_lines - error_lines),
         rows_with_errors=len(error_lines),
         problems=problems,
+        lines=result.physical_lines,
+        spanning=result.spanning,
+        filtered=result.filtered,
     )
 
 

@@ -108,6 +108,10 @@ class ReportMeta:
         Routes published (with at least ``min_count`` persons) and the persons on them.
     version
         routemap's version.
+    unit
+        What the counts count (``persons``, ``detected victims``): every figure's label should say it.
+    source
+        Who to credit for the data (a line under the figures), or ``""``.
     """
 
     title: str
@@ -122,6 +126,8 @@ class ReportMeta:
     published_persons: int
     version: str
     partner_names: tuple[str, ...] = field(default_factory=tuple)
+    unit: str = "persons"
+    source: str = ""
 
 
 def _n(count: int, noun: str) -> str:

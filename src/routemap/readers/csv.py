@@ -1,0 +1,276 @@
+"""Read a CSV (or other delimited text) file into text cells, numbered as a spreadsheet numbers rows."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pacsv
+
+from routemap._errors import ReadError
+from routemap.readers.sniff import decode, looks_binary, sniff_delimiter
+from routemap.readers.table import (
+    HEADER_SEARCH_ROWS,
+    KeepRows,
+    RawTable,
+    ReadOptions,
+    count_dropped,
+    find_header,
+    read_bytes,
+    rows_to_table,
+    rule_passes,
+)
+from routemap.schema import fold
+
+#: Files smaller than this are read with the csv module only (the fast path pays off on large files).
+FAST_CSV_MIN_BYTES = 256 << 10
+
+
+def read_csv(
+    path: Path,
+    options: ReadOptions,
+    *,
+    expected: tuple[str, ...] = (),
+    data: bytes | None = None,
+    keep: KeepRows | None = None,
+) -> RawTable:
+    """Read a delimited text file into text cells.
+
+    Parameters
+    ----------
+    path
+        The file.
+    options
+        Reader options; ``header_row`` ``None`` finds the header among the first rows.
+    expected
+        Headers the profile maps, used to find the header row.
+    data
+        The file's bytes, when they are read already.
+    keep
+        Rows to keep; a large file read by pyarrow is filtered before its cells are trimmed
+        (``dropped`` says what was left out), otherwise the caller filters.
+
+    Raises
+    ------
+    ReadError
+        When the file is empty, binary, not text, or has no data rows.
+    """
+    data = read_bytes(path) if data is None else data
+    if not data or data.isspace():
+        raise ReadError(path, "the file is empty; export the sheet again with its header row")
+    text, encoding, warnings = decode(data, options.encoding, path)
+    if looks_binary(text):
+        raise ReadError(path, "this does not look like a text (CSV) file; export the data as CSV UTF-8 or .xlsx")
+    if not text or text.isspace():
+        raise ReadError(path, "the file is empty; export the sheet again with its header row")
+    delimiter = options.delimiter if options.delimiter != "auto" else sniff_delimiter(text)
+    # UTF-8 as written: pyarrow parses the file's own bytes (no re-encoding of the decoded text)
+    utf8 = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    raw = utf8 if encoding in ("utf-8", "utf-8-sig") and not warnings else None
+    fast = fast_csv(path, text, delimiter, options, expected, raw=raw, keep=keep)
+    if fast is not None:
+        fast.encoding = encoding
+        fast.warnings = warnings
+        return fast
+    rows, spans, physical = _records(path, text, delimiter)
+    table = rows_to_table(path, rows, options, expected, strict_width=True, delimiter=delimiter, spans=spans)
+    table.encoding = encoding
+    table.warnings = warnings
+    table.physical_lines = physical
+    table.multiline_rows = len(spans)
+    return table
+
+
+def _records(path: Path, text: str, delimiter: str) -> tuple[list[tuple[int, list[str]]], dict[int, range], int]:
+    """Every record numbered as a spreadsheet numbers rows, multi-line records' lines, and the file's lines.
+
+    A quoted line break stays in its record (row), as a spreadsheet shows it; the file's own line
+    numbers of such a record are kept to report a quote that swallowed the lines below it.
+    """
+    _allow_fields_of(len(text))
+    rows: list[tuple[int, list[str]]] = []
+    spans: dict[int, range] = {}
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    last = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            rows.append((number, cells))
+            if reader.line_num > last + 1:
+                spans[number] = range(last + 1, reader.line_num + 1)
+            last = reader.line_num
+    except csv.Error as exc:
+        raise ReadError(path, f"cannot be read as CSV ({exc}); check the quotes in the file") from None
+    return rows, spans, reader.line_num
+
+
+def _allow_fields_of(size: int) -> None:
+    """Let the csv module read a cell as long as the whole text (its default limit is 131,072 characters).
+
+    A long notes cell is a cell like any other, and a stray quote that swallows the rest of the
+    file must reach the check that reports it, not stop the reader.
+    """
+    if csv.field_size_limit() < size + 1:
+        csv.field_size_limit(size + 1)
+
+
+def fast_csv(
+    path: Path,
+    text: str,
+    delimiter: str,
+    options: ReadOptions,
+    expected: tuple[str, ...],
+    *,
+    raw: bytes | None = None,
+    keep: KeepRows | None = None,
+) -> RawTable | None:
+    """Read a large, well-formed CSV with pyarrow; ``None`` when the csv-module path must decide.
+
+    Taken only when the header is the first record and the file has no empty lines, no row
+    wider or narrower than the header, and no header cell with a line break: then record *i*
+    is spreadsheet row ``i + 2`` exactly as the csv-module path numbers it. Everything else
+    (blank lines, ragged rows, title rows above the header) goes through the csv module, which
+    reports each problem with its line.
+    """
+    if len(text) < FAST_CSV_MIN_BYTES or "\n\n" in text or "\n\r\n" in text or text.startswith(("\n", "\r")):
+        return None
+    raw_headers = _first_record_header(text, delimiter, options, expected)
+    if raw_headers is None:
+        return None
+    headers = [h.strip() for h in raw_headers]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not any(headers):
+        return None
+    names = [f"c{i}" for i in range(len(raw_headers))]
+    table = _arrow_cells(raw if raw is not None else text.encode("utf-8"), delimiter, names)
+    if table is None:
+        return None
+    # a quoted line break puts a record over several lines: the csv-module path numbers those
+    lines = (raw.count(b"\n") if raw is not None else text.count("\n")) + (0 if text.endswith("\n") else 1)
+    if lines != table.num_rows + 1:
+        return None
+    dropped = None
+    if keep is not None and keep.rules:
+        kept = _keep_rows(table, headers, names, keep)
+        if kept is None:
+            return None  # a rule's column is missing: the caller reports it
+        table, mask, dropped = kept
+        numbers = np.arange(2, len(mask) + 2, dtype=np.int64)[mask]
+    else:
+        numbers = np.arange(2, table.num_rows + 2, dtype=np.int64)
+    result = _arrow_table(table, headers, names, delimiter, numbers)
+    if result is not None:
+        result.physical_lines = lines
+        result.dropped = dropped
+    return result
+
+
+def _keep_rows(
+    table: pa.Table, headers: list[str], names: list[str], keep: KeepRows
+) -> tuple[pa.Table, np.ndarray, dict[tuple[str, str], int]] | None:
+    """The records that pass every rule (their cells dictionary-encoded, so folded once per value)."""
+    folded = [fold(h) for h in headers]
+    mask = np.ones(table.num_rows, dtype=bool)
+    dropped: dict[tuple[str, str], int] = {}
+    for header, values in keep.rules:
+        if fold(header) not in folded:
+            return None
+        encoded = pc.dictionary_encode(table[names[folded.index(fold(header))]]).combine_chunks()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        uniques = encoded.dictionary.to_pylist()
+        passes = rule_passes(codes, uniques, values)
+        count_dropped(dropped, header, codes, uniques, mask & ~passes)
+        mask &= passes
+    return table.filter(pa.array(mask)), mask, dropped
+
+
+def _first_record_header(
+    text: str, delimiter: str, options: ReadOptions, expected: tuple[str, ...]
+) -> list[str] | None:
+    """The first record's cells when it is the header and holds no line break, else ``None``."""
+
+    def first_rows(sample: str) -> list[list[str]]:
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        return list(itertools.islice(reader, HEADER_SEARCH_ROWS))
+
+    _allow_fields_of(len(text))
+    try:
+        head = first_rows(text[: 1 << 16])  # the header search needs the first rows only
+        if len(head) < HEADER_SEARCH_ROWS and len(text) > 1 << 16:  # very long rows: search the whole text
+            head = first_rows(text)
+    except csv.Error:
+        return None
+    first = find_header(list(enumerate(head, start=1)), expected) if options.header_row is None else None
+    if (options.header_row not in (None, 1)) or first not in (None, 0) or not head:
+        return None
+    if any("\n" in h or "\r" in h for h in head[0]):
+        return None
+    return head[0]
+
+
+def _arrow_cells(data: bytes, delimiter: str, names: list[str]) -> pa.Table | None:
+    """Every record after the header as strings, or ``None`` when any record does not parse."""
+    invalid: list[object] = []
+
+    def on_invalid(row: object) -> str:
+        invalid.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if invalid or table.num_rows == 0:
+        return None
+    return table
+
+
+def _arrow_table(
+    table: pa.Table, headers: list[str], names: list[str], delimiter: str, numbers: np.ndarray
+) -> RawTable | None:
+    """Trimmed cells and line numbers of pyarrow's records; ``None`` when a value lies under no header."""
+    width = len(headers)
+    for extra in names[width:]:  # a value under no header: the csv-module path reports the row
+        if pc.any(pc.not_equal(pc.utf8_trim_whitespace(table[extra]), "")).as_py():
+            return None
+    columns = [pc.utf8_trim_whitespace(table[n]) for n in names[:width]]
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in columns:
+        blank &= pc.equal(column, "").to_numpy(zero_copy_only=False)
+    lines = numbers
+    last = int(np.flatnonzero(~blank)[-1]) if (~blank).any() else -1
+    if last < 0 and table.num_rows:
+        return None
+    keep = ~blank
+    frame = pd.DataFrame(  # the trimmed cells, as the csv-module path keeps them after strip()
+        {i: pd.Series(column, dtype="str") for i, column in enumerate(columns)},
+        columns=pd.Index(range(width)),
+    )
+    if not keep.all():
+        frame = frame.loc[keep].reset_index(drop=True)
+    return RawTable(
+        headers=headers,
+        rows=frame,
+        lines=lines[keep],
+        blank_rows=int(blank[:last].sum()),  # blank rows after the last data row are layout
+        delimiter=delimiter,
+        header_line=1,
+    )

@@ -1,0 +1,38 @@
+import pandas as pd
+import pytest
+
+from routemap._pii import content_kind
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [
+        ("hubungi kakak 012-345 6789", "phone numbers"),
+        ("call her sister on 03-1234 5678 after 6", "phone numbers"),
+        ("telp 0812-3456-7890 (suami)", "phone numbers"),
+        ("no hp 081 234 5678", "phone numbers"),
+        ("WA +62 812 3456 7890", "phone numbers"),
+        ("NIK 3201234567890001 di KTP lama", "identity card numbers (NIK)"),
+        ("IC 880101-14-5678", "identity card numbers (NRIC)"),
+        ("paspor no A1234567 ditahan majikan", "passport numbers"),
+        ("passport number: AB 1234567 kept by the agent", "passport numbers"),
+    ],
+)
+def test_personal_data_in_one_notes_cell_is_found_wherever_it_is(cell, kind):
+    notes = ["dibawa dengan bas", "", "kerja 12 jam sehari", "gaji tidak dibayar 2023-05-01"] * 1250
+    notes[3001] = cell  # far below the first rows
+    assert content_kind(pd.Series(notes)) == kind
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["2023-05-01", "01/05/2023", "2021", "12 jam", "RM 1,200"],
+        ["Jalan 12, Taman Maju", "Lot 4-3-12", "Kampung 7", "Wisma 2020-2023"],
+        ["Myanmar", "Johor Bahru", "Sabah", "Negeri Sembilan"],
+        ["1", "12", "250", "3000", "45000"],
+        ["case 2023-0001-1234", "ref 0001/2023", "KES-2023-0045"],
+    ],
+)
+def test_ordinary_notes_are_not_taken_for_personal_data(cells):
+    assert content_kind(pd.Series(cells * 100)) is None
