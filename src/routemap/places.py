@@ -22,8 +22,10 @@ from routemap._gazetteer import (
     TIER_ALTERNATE,
     TIER_CODE,
     TIER_NAME,
+    TIER_WORLD,
     Index,
     Place,
+    fold_name,
     load_index,
 )
 from routemap.schema import fold
@@ -37,10 +39,18 @@ __all__ = ["FUZZY_LEAD", "FUZZY_SCORE", "Gazetteer", "Place", "Resolution", "cou
 FUZZY_SCORE = 85.0
 #: ... and only with at least this lead over the best match that names another place.
 FUZZY_LEAD = 8.0
-#: Strings shorter than this are never matched fuzzily (one edit changes too much).
-FUZZY_MIN_LENGTH = 5
+#: Strings shorter than this are never matched fuzzily (one edit changes too much) ...
+FUZZY_MIN_LENGTH = 4
+#: ... and a string shorter than this needs a near-exact match: one edit (a swap of neighbours
+#: counts as one) from a country or region, with no other within two edits ("Loas", "Inida").
+FUZZY_SHORT_LENGTH = 8
+#: Towns at least this large (and national capitals) are read even when their name is also a
+#: common given name; smaller ones only when the partner's default country holds them.
+GIVEN_NAME_TOWN_POPULATION = 1_000_000
 #: Suggestions offered for an unresolved string score at least this.
 SUGGEST_SCORE = 60.0
+#: Matches down to this score are ranked, so that a rival two edits from a short string is seen.
+_RANK_SCORE = 50.0
 
 TIER_USER = -1
 _LEVEL_RANK = {"region": 0, "country": 0, "admin1": 1, "place": 2}
@@ -49,6 +59,7 @@ _METHOD_BY_TIER = {
     TIER_CODE: "code",
     TIER_NAME: "exact",
     TIER_ALIAS: "alias",
+    TIER_WORLD: "listed",
     TIER_ALTERNATE: "alternate",
 }
 _SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
@@ -59,21 +70,35 @@ _HYPHENATED_PARTS = re.compile(r"[,;()\[\]\u2013\u2014-]")
 _TRAILING_BRACKET = re.compile(r"^(?P<rest>.*?)\s*[(\[](?P<inside>[^()\[\]]*)[)\]]\s*$")
 #: Words around a name that say what kind of unit it is ("Negeri Sabah", "Mon State", "Kota Batam").
 _ADMIN_PREFIX = re.compile(
-    r"^(the|negeri|negara|provinsi|propinsi|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
+    r"^(special administrative region of|region administrative speciale de|region administrativa especial de|"
+    r"the|negeri|negara|provinsi|propinsi|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
     r"changwat|amphoe|mueang|daerah|kabupaten|kab|kota|bandar|pulau|city of|municipality of|republic of|"
     r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p)\s+"
 )
 _ADMIN_SUFFIX = re.compile(
-    r"\s+(state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
+    r"\s+(under unscr? (?:res )?1244(?: 1999)?|sar|special administrative region|"
+    r"state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
     r"federal territory|ft|regency|island|negeri|provinsi)$"
 )
 #: Words around a name that say who rather than where ("Vietnamese nationals", "warga Indonesia").
 _PEOPLE_PREFIX = re.compile(
-    r"^(warga negara|warga|rakyat|orang|citizens? of|nationals? of|people from|migrants? from|from)\s+"
+    r"^(warga negara|warga|rakyat|orang|pekerja|buruh|pati|tki|tkw|pmi|citizens? of|nationals? of|people from|"
+    r"migrants? from|from|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade)\s+"
+    # Thai, Khmer: people, workers, nationality, country (written without a space)
+    r"|^(ชาว|คน|แรงงาน|สัญชาติ|ประเทศ|ជនជាតិ|ពលករ|ប្រទេស)\s*"
 )
 _PEOPLE_SUFFIX = re.compile(
-    r"\s+(nationals?|citizens?|migrant workers?|migrants?|workers?|people|origin|descent|passport holders?|"
-    r"refugees?|asylum seekers?)$"
+    r"\s+(nationals?|citizens?|migrant workers?|migrants?|workers?|fishermen|fishers|women|men|girls|boys|"
+    r"children|victims?|people|origin|descent|passport holders?|refugees?|asylum seekers?)$"
+    # Burmese: citizen, country, people (written without a space)
+    r"|\s*(နိုင်ငံသား|နိုင်ငံ|လူမျိုး)$"
+)
+#: "<name> Region of <place>": a part of a place, named with the place it is part of.
+_WITHIN = re.compile(r"^(?P<part>.+?)\s+(?:region|province|state|part|territory)\s+of\s+(?P<whole>.+)$", re.IGNORECASE)
+#: Written after a name that is inverted ("Congo, Democratic Republic of the", "Iran (Islamic Republic of)").
+_INVERTED = re.compile(
+    r"^(?P<head>[^,()]+?)\s*(?:,|\()\s*(?P<tail>[^,()]*\b(?:of|of the|the|del|de la|de|du|des|d'|d’|da|do))\s*\)?$",
+    re.IGNORECASE,
 )
 #: Abbreviations read as the word they stand for ("Dominican Rep.", "St. Lucia", "S. Korea").
 _ABBREVIATIONS = {
@@ -198,14 +223,14 @@ class Gazetteer:
         for place, names in user_places:
             self._user_places[place.id] = place
             for name in names:
-                key = fold(name)
+                key = fold_name(name)
                 if key:
                     self._user_keys.setdefault(key, [])
                     if (place.id, TIER_USER) not in self._user_keys[key]:
                         self._user_keys[key].append((place.id, TIER_USER))
         self._fuzzy_names: list[str] | None = None
         self._fuzzy_pids: list[tuple[str, ...]] = []
-        self._ranked: dict[str, list[tuple[float, tuple[str, ...]]]] = {}
+        self._ranked: dict[str, list[tuple[float, int, tuple[str, ...]]]] = {}
         self._pending: set[str] | None = None
         self._touched = False
         members = index.region_members
@@ -296,24 +321,37 @@ class Gazetteer:
         if not _LETTER.search(text):
             return Resolution(raw, "", "not_a_place", note="no letters: a code for a missing value, not a place")
         if _SUBDIVISION_CODE.match(text):
-            hits = [c for c in self._index.keys.get(fold(text), []) if c[1] == TIER_CODE]
+            hits = [c for c in self._index.keys.get(fold_name(text), []) if c[1] == TIER_CODE]
             if hits:
                 return Resolution(raw, hits[0][0], "code")
         return self._resolve_text(raw, text, default_country=default_country)
 
     def _resolve_text(self, raw: str, text: str, *, default_country: str | None) -> Resolution:
-        key = fold(text.replace("&", " and "))
+        key = fold_name(text.replace("&", " and "))
         if not key or key in self._index.not_places:
             return Resolution(raw, "", "not_a_place")
-        whole = self._resolve_key(key, default_country=default_country)
+        codes = _may_be_code(text)
+        whole = self._resolve_key(key, default_country=default_country, codes=codes)
         if whole.place_id or whole.candidates:
-            return self._finish(raw, whole)
-        for variant in _variants(key):
+            return self._settle(raw, key, whole, default_country=default_country)
+        for variant, plural in _variants(key):
             if variant in self._index.not_places:
                 return Resolution(raw, "", "not_a_place", note=f"read as {variant!r}")
-            again = self._resolve_key(variant, default_country=default_country)
+            again = self._resolve_key(variant, default_country=default_country, codes=False)
+            if plural and again.place_id and self._places[again.place_id].level not in ("country", "region"):
+                continue  # "Xs" is read as the people of a country or region, never as a town
             if again.place_id or again.candidates:
-                return self._finish(raw, again, note=f"read as {variant!r}")
+                return self._settle(raw, variant, again, default_country=default_country, note=f"read as {variant!r}")
+        if "&" in text:  # "B&H" as written, not "B and H"
+            bare = self._resolve_key(fold_name(text), default_country=default_country, codes=False)
+            if bare.place_id and bare.tier < TIER_ALTERNATE:
+                return self._settle(raw, fold_name(text), bare, default_country=default_country)
+        inverted = _INVERTED.match(text)
+        if inverted:  # "Congo, Democratic Republic of the": the UN's inverted form
+            upright = f"{inverted['tail']} {inverted['head']}"
+            turned = self._resolve_text(raw, upright, default_country=default_country)
+            if turned.resolved:
+                return replace(turned, note="; ".join(n for n in (f"read as {fold_name(upright)!r}", turned.note) if n))
         qualified = _TRAILING_BRACKET.match(text)
         if qualified and qualified["rest"].strip() and self._is_qualifier(qualified["inside"]):
             inner = self._resolve_text(raw, qualified["rest"], default_country=default_country)
@@ -336,17 +374,74 @@ class Gazetteer:
                     return hyphenated
         if structured is not None:
             return structured
+        within = _WITHIN.match(text)
+        if within:  # "Kurdistan Region of Iraq": a part of a place, read as both parts
+            found = self._resolve_parts(raw, [within["part"], within["whole"]], default_country=default_country)
+            if found is not None and found.method == "context":
+                return found
+        joined = key.replace(" ", "")
+        if joined != key and " " in key and all(len(t) <= 3 for t in key.split()):
+            # "Ma-lai-xi-a", "In-đô-nê-xi-a": a name written syllable by syllable
+            again = self._resolve_key(joined, default_country=default_country, codes=False)
+            if again.place_id:
+                return self._settle(raw, joined, again, default_country=default_country, note=f"read as {joined!r}")
         return self._fuzzy(raw, key)
 
+    def _settle(
+        self, raw: str, key: str, choice: _Choice, *, default_country: str | None, note: str = ""
+    ) -> Resolution:
+        """Finish a reading of a whole string, unless it is a person's name or a town's odd spelling.
+
+        A common given name alone is not read as a town (a column of names mapped as places by
+        mistake must not draw routes), unless the town is a capital, a city of a million or more,
+        or lies in the partner's default country; it is then reported ``ambiguous``. A town's
+        alternate spelling gives way to a typo of a country or state it is close to ("Jaimaica").
+        """
+        place = self._places[choice.place_id] if choice.place_id else None
+        if place is not None and place.level == "place" and choice.tier != TIER_USER:
+            what = self._person_or_word(key, place)
+            if not what and choice.tier == TIER_ALTERNATE and key in self._index.common_words:
+                what = "an ordinary word"  # never a town's alternate spelling, in any language
+            if what and not (
+                choice.tier < TIER_ALTERNATE
+                and (
+                    choice.place_id in self._index.capitals
+                    or place.population >= GIVEN_NAME_TOWN_POPULATION
+                    or (default_country and place.country == default_country)
+                )
+            ):
+                country = self._places["country:" + place.country].name if place.country else ""
+                return Resolution(
+                    raw,
+                    "",
+                    "ambiguous",
+                    candidates=(choice.place_id,),
+                    note=(
+                        f"also {what}; if the column holds towns, write it with its country "
+                        f"('{place.name}, {country}') or add it to data/aliases.csv"
+                    ),
+                )
+            if choice.tier == TIER_ALTERNATE:
+                typo = self._fuzzy(raw, key)
+                if typo.resolved and self._places[typo.place_id].country != place.country:
+                    also = f"also an alternate spelling of {self.describe(choice.place_id)}"
+                    return replace(typo, note=f"{typo.note}; {also}")
+        return self._finish(raw, choice, note=note)
+
     def _is_qualifier(self, inside: str) -> bool:
-        key = fold(inside)
+        key = fold_name(inside)
         return not key or key in self._index.qualifiers
 
-    def _resolve_key(self, key: str, *, default_country: str | None, within: Place | None = None) -> _Choice:
+    def _resolve_key(
+        self, key: str, *, default_country: str | None, within: Place | None = None, codes: bool = True
+    ) -> _Choice:
         cands = self._candidates(key)
+        if not codes and key in self._index.code_only:
+            cands = [c for c in cands if c[1] != TIER_CODE]
         strong = [c for c in cands if c[1] <= TIER_ALIAS]
-        weak = [c for c in cands if c[1] > TIER_ALIAS]
-        for group in (strong, weak):
+        listed = [c for c in cands if c[1] == TIER_WORLD]
+        weak = [c for c in cands if c[1] > TIER_WORLD]
+        for group in (strong, listed, weak):
             if within is not None:
                 group = [c for c in group if self._inside(c[0], within)]
             if group:
@@ -364,7 +459,11 @@ class Gazetteer:
                 return place_id in self._region_children.get(container.id, frozenset())
             return place.country in self._index.region_members.get(container.id, frozenset())
         if container.level == "country":
-            return place.country == container.country and place.level != "region"
+            if place.level == "region":
+                return False
+            # a territory lies in the country that administers it (Réunion in France), for reading
+            # "Guadeloupe, France"; it is still counted as itself
+            return place.country == container.country or self._index.parents.get(place.country) == container.country
         if container.level == "admin1":
             return place.admin1 == container.id
         return False
@@ -453,7 +552,7 @@ class Gazetteer:
         """The name a part of a string matched (itself or a variant) and the places it can mean."""
         if not key or key in self._index.not_places or key in self._index.qualifiers:
             return key, []
-        for candidate in (key, *_variants(key)):
+        for candidate in (key, *(v for v, plural in _variants(key) if not plural)):
             if candidate in self._index.not_places:
                 return candidate, []
             cands = self._candidates(candidate)
@@ -469,7 +568,7 @@ class Gazetteer:
         (then most by name rather than by a city's alternate spelling) win; the most specific place of
         each is a candidate, and the candidates are settled like the places of one name.
         """
-        keys = [fold(p) for p in parts]
+        keys = [fold_name(p) for p in parts]
         options = [self._part_candidates(k) for k in keys]
         if not any(cands for _, cands in options):
             return None
@@ -494,7 +593,8 @@ class Gazetteer:
         walk(0, ())
         targets: dict[str, int] = {}
         for reading in readings:
-            pid, tier, _ = max(reading, key=lambda item: (_LEVEL_RANK[self._places[item[0]].level], -item[2]))
+            ids = {pid for pid, _, _ in reading}
+            pid, tier, _ = max(reading, key=lambda item: (self._depth(item[0], ids), -item[2]))
             targets[pid] = min(tier, targets.get(pid, tier))
         choice = self._choose(sorted(targets.items()), default_country=default_country)
         if not choice.place_id:
@@ -509,6 +609,15 @@ class Gazetteer:
             notes.append(f"not found in {inside}: {'; '.join(left_out)}")
             return Resolution(raw, choice.place_id, "partial", note="; ".join(notes))
         return Resolution(raw, choice.place_id, "context", note="; ".join(notes))
+
+    def _depth(self, place_id: str, reading: set[str]) -> float:
+        """How specific a place is among those of one reading (a territory is below its parent)."""
+        place = self._places[place_id]
+        rank = float(_LEVEL_RANK[place.level])
+        parent = self._index.parents.get(place.country)
+        if place.level == "country" and parent and f"country:{parent}" in reading:
+            rank += 0.5
+        return rank
 
     def _nests(self, a: str, b: str) -> bool:
         return self._inside(a, self._places[b]) or self._inside(b, self._places[a])
@@ -551,12 +660,16 @@ class Gazetteer:
         for start in range(0, len(todo), _FUZZY_BATCH):
             batch = todo[start : start + _FUZZY_BATCH]
             scores = process.cdist(
-                batch, names, scorer=OSA.normalized_similarity, score_cutoff=SUGGEST_SCORE / 100, dtype=np.float64
+                batch, names, scorer=OSA.normalized_similarity, score_cutoff=_RANK_SCORE / 100, dtype=np.float64
             )
             for key, row in zip(batch, scores, strict=True):
                 hits = np.flatnonzero(row)
                 best = hits[np.lexsort((hits, -row[hits]))][:_FUZZY_LIMIT]  # highest score, then first name
-                self._ranked[key] = [(100.0 * float(row[i]), pids[i]) for i in best]
+                # the score is 1 - edits / longer length: the edits are read back from it
+                self._ranked[key] = [
+                    (100.0 * float(row[i]), round((1.0 - float(row[i])) * max(len(key), len(names[i]))), pids[i])
+                    for i in best
+                ]
 
     def _fuzzy(self, raw: str, key: str) -> Resolution:
         if key not in self._ranked:
@@ -565,20 +678,69 @@ class Gazetteer:
                 self._touched = True
                 return Resolution(raw, "", "unresolved")
             self._rank([key])
-        ranked: list[tuple[float, tuple[str, ...]]] = []
-        for score, pids in self._ranked[key]:
-            if not any(p == pids for _, p in ranked):
-                ranked.append((score, pids))
-        suggestions = tuple(dict.fromkeys(self.describe(p) for _, pids in ranked for p in pids))[:5]
-        if ranked and len(ranked[0][1]) == 1 and ranked[0][0] >= FUZZY_SCORE and len(key) >= FUZZY_MIN_LENGTH:
-            runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-            if ranked[0][0] - runner_up >= FUZZY_LEAD:
-                pid = ranked[0][1][0]
-                score = round(ranked[0][0], 1)
-                rival = f"next best {runner_up:.1f}" if runner_up else "no other close match"
-                note = f"read as {self.describe(pid)}; score {score:g}, {rival}"
-                return Resolution(raw, pid, "fuzzy", score=score, note=note)
+        ranked: list[tuple[float, int, tuple[str, ...]]] = []
+        for score, edits, pids in self._ranked[key]:
+            if not any(p == pids for _, _, p in ranked):
+                ranked.append((score, edits, pids))
+        suggestions = tuple(
+            dict.fromkeys(self.describe(p) for score, _, pids in ranked if score >= SUGGEST_SCORE for p in pids)
+        )[:5]
+        accepted = self._accept_fuzzy(key, ranked)
+        if accepted is not None:
+            pid, score, rival = accepted
+            note = f"read as {self.describe(pid)}; score {score:g}, {rival}"
+            return Resolution(raw, pid, "fuzzy", score=score, note=note)
         return Resolution(raw, "", "unresolved", suggestions=suggestions)
+
+    def _person_or_word(self, key: str, town: Place) -> str:
+        """Why a string alone may not mean a town: a common given name, or an ordinary word there.
+
+        A word counts when it is common in a language not spoken where the town is ("Nice" in
+        France is a town to a French writer, a word to an English one); "" when neither.
+        """
+        if key in self._index.common_given_names:
+            return "a common given name"
+        languages = self._index.common_words.get(key)
+        if languages and not any(
+            town.country in self._index.language_countries.get(lang, frozenset()) for lang in languages.split()
+        ):
+            return "an ordinary word"
+        return ""
+
+    def _accept_fuzzy(
+        self, key: str, ranked: list[tuple[float, int, tuple[str, ...]]]
+    ) -> tuple[str, float, str] | None:
+        """The place a typo is read as, when the match is safe; else ``None``.
+
+        Safe means: the string is long enough and is no common given name; the best match names
+        one place; and it beats every match in another country clearly: by :data:`FUZZY_LEAD`
+        points at :data:`FUZZY_SCORE` or more for long strings, and for strings shorter than
+        :data:`FUZZY_SHORT_LENGTH` by being one edit from a country or region name while every
+        other country or region is three or more ("Austrai" is no safe Austria: Australia is two).
+        """
+        if not ranked or len(key) < FUZZY_MIN_LENGTH or key in self._index.given_names:
+            return None
+        if key in self._index.common_words:  # an ordinary word is no typo ("Camp", "Region")
+            return None
+        if len(key) < FUZZY_SHORT_LENGTH:  # a short typo only of a country or region name
+            ranked = [r for r in ranked if all(self._places[q].level in ("country", "region") for q in r[2])]
+            if not ranked:
+                return None
+        score, edits, pids = ranked[0]
+        if len(pids) != 1:
+            return None
+        pid = pids[0]
+        home = self._places[pid].country or pid
+        rivals = [(s, e) for s, e, p in ranked[1:] if any((self._places[q].country or q) != home for q in p)]
+        runner_up, rival_edits = rivals[0] if rivals else (0.0, len(key))
+        if len(key) >= FUZZY_SHORT_LENGTH:
+            ok = score >= FUZZY_SCORE and score - runner_up >= FUZZY_LEAD
+        else:
+            ok = edits == 1 and rival_edits >= 3 and " " not in key
+        if not ok:
+            return None
+        rival = f"next best {runner_up:.1f} (another country)" if rivals else "no other country close"
+        return pid, round(score, 1), rival
 
     # ------------------------------------------------------------------ levels
     def describe(self, place_id: str) -> str:
@@ -654,12 +816,36 @@ def _expand(key: str) -> str:
     return " ".join(tokens)
 
 
-def _variants(key: str) -> list[str]:
-    """Other readings of a folded name, tried in order when the name itself is unknown."""
+def _variants(key: str) -> list[tuple[str, bool]]:
+    """Other readings of a folded name, tried in order when the name itself is unknown.
+
+    Each is ``(reading, plural)``: a plural reading ("Poles" -> "pole", "Ukrainians" ->
+    "ukrainian") may only name a country or a region.
+    """
     expanded = _expand(key)
     admin = _strip_admin_words(expanded)
-    out = [expanded, admin, _strip_people_words(expanded), _strip_people_words(admin)]
-    return [v for v in dict.fromkeys(out) if v and v != key]
+    people = _strip_people_words(expanded)
+    out = [(v, False) for v in (expanded, admin, people, _strip_people_words(admin))]
+    last = people.rsplit(" ", 1)[-1]
+    if last.isascii() and len(last) >= 5 and last.endswith("s"):
+        out += [(people[:-1], True)]
+        if last.endswith("es"):
+            out += [(people[:-2], True)]
+        if last.endswith("ies"):
+            out += [(people[:-3] + "y", True), (people[:-3] + "i", True)]
+    seen: set[str] = set()
+    kept = []
+    for variant, plural in out:
+        if variant and variant != key and variant not in seen:
+            seen.add(variant)
+            kept.append((variant, plural))
+    return kept
+
+
+def _may_be_code(text: str) -> bool:
+    """Whether a string may be read as an ISO code: ASCII, and "MY", "mys" or "My" rather than "Nga"."""
+    letters = text.strip()
+    return letters.isascii() and (letters.isupper() or letters.islower() or len(letters) <= 2)
 
 
 _USER_LEVELS = ("region", "country", "admin1", "place")

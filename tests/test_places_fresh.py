@@ -1,0 +1,100 @@
+"""Accuracy on strings the gazetteer was not built from (tests/data/places_fresh.csv), tune and held-out parts."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from routemap.places import Gazetteer, Resolution, country_iso3
+
+FRESH = Path(__file__).resolve().parent / "data" / "places_fresh.csv"
+#: Each part must reach this share of right answers ...
+MIN_ACCURACY = 0.98
+#: ... and no string may resolve to a country it does not name.
+MAX_WRONG_COUNTRY = 0
+
+
+@dataclass(frozen=True)
+class Case:
+    raw: str
+    expected: str
+    default_country: str
+    source: str
+    split: str
+
+
+def read_fresh() -> list[Case]:
+    with FRESH.open(encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return [Case(r["raw"], r["expected"], r["default_country"], r["source"], r["split"]) for r in rows]
+
+
+def right(g: Gazetteer, expected: str, res: Resolution) -> bool:
+    """Whether a resolution is one of the label's answers ("none" = places no record).
+
+    A country label is answered by the country or by any place in it: what is scored is the
+    country a string is counted in.
+    """
+    if expected == "none":
+        return not res.resolved
+    if not res.resolved:
+        return False
+    place = g.place(res.place_id)
+    for answer in expected.split("|"):
+        if answer.startswith("region:") and res.place_id == answer:
+            return True
+        if "-" in answer and f"admin1:{answer}" in (place.id, place.admin1):
+            return True
+        if len(answer) == 3 and place.country == answer and place.level != "region":
+            return True  # the country, or a place in it (a territory's main island, a de facto region)
+    return False
+
+
+def wrong_country(g: Gazetteer, expected: str, res: Resolution) -> bool:
+    """A resolution that puts the string in a country the label does not name (worse than unplaced)."""
+    if not res.resolved:
+        return False
+    country = g.place(res.place_id).country
+    if expected == "none" or expected.startswith("region:"):
+        return bool(country)
+    allowed = {country_iso3(a.split("-")[0]) if "-" in a else a for a in expected.split("|")}
+    return bool(country) and country not in allowed
+
+
+def score(g: Gazetteer, cases: list[Case]) -> tuple[int, list[str], list[str]]:
+    wrong: list[str] = []
+    other_country: list[str] = []
+    for case in cases:
+        res = g.resolve(case.raw, default_country=case.default_country or None)
+        if not right(g, case.expected, res):
+            got = f"{g.describe(res.place_id)} [{res.method}]" if res.resolved else res.method
+            wrong.append(f"{case.raw!r}: expected {case.expected}, got {got}")
+            if wrong_country(g, case.expected, res):
+                other_country.append(wrong[-1])
+    return len(cases) - len(wrong), wrong, other_country
+
+
+def test_fresh_set_is_labelled_and_split():
+    cases = read_fresh()
+    assert len(cases) >= 700
+    assert len({(c.raw, c.default_country) for c in cases}) == len(cases), "duplicate lines"
+    assert {c.split for c in cases} == {"tune", "holdout"}
+    assert sum(c.split == "holdout" for c in cases) >= 200
+
+
+@pytest.mark.parametrize("split", ["tune", "holdout"])
+def test_accuracy_on_fresh_strings(gazetteer: Gazetteer, split: str, capsys: pytest.CaptureFixture[str]):
+    cases = [c for c in read_fresh() if c.split == split]
+    n_right, wrong, other_country = score(gazetteer, cases)
+    with capsys.disabled():
+        print(
+            f"\nplaces_fresh.csv ({split}): {n_right} of {len(cases)} right ({n_right / len(cases):.1%}), "
+            f"{len(other_country)} in a wrong country"
+        )
+        for line in wrong:
+            print(f"  wrong: {line}")
+    assert len(other_country) <= MAX_WRONG_COUNTRY, "\n".join(other_country)
+    assert n_right / len(cases) >= MIN_ACCURACY, "\n".join(wrong)
