@@ -2,8 +2,8 @@
 
 Run from the repository root:  PYTHONPATH=src python benchmarks/places_bench.py
 
-Prints figures; it asserts nothing (the targets are: load < 1 s from the cache, 10,000 distinct
-strings < 5 s, and the cost of many rows close to the cost of their distinct strings).
+Prints figures; it asserts nothing (the targets are: load < 0.3 s from the cache, 10,000 distinct
+strings < 2 s, and the cost of many rows close to the cost of their distinct strings).
 """
 
 from __future__ import annotations

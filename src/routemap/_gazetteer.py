@@ -257,6 +257,9 @@ class Index:
         a country that speaks one of those languages ("Miri" in Malaysia, not "Nice" in France).
     language_countries
         Language -> ISO3 of the countries where it is official.
+    local_names
+        Place id -> the name the place's own country uses where it differs from the English
+        display name (Melaka, not Malacca): shown on maps whose focus is that country.
     code_only
         Folded keys that lead to a place only as its ISO code ("nga" is Nigeria's code and no
         name): read as a code only when written as one ("NGA", "nga", not "Nga").
@@ -277,6 +280,7 @@ class Index:
     parents: dict[str, str] = field(default_factory=dict)
     code_only: frozenset[str] = frozenset()
     common_words: dict[str, str] = field(default_factory=dict)
+    local_names: dict[str, str] = field(default_factory=dict)
     language_countries: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
@@ -370,6 +374,7 @@ class _Builder:
         self.places: dict[str, Place] = {}
         self.keys: dict[str, dict[str, int]] = defaultdict(dict)
         self.named: set[tuple[str, str]] = set()  # (key, place id) given as a name, not only as a code
+        self.local_names: dict[str, str] = {}  # place id -> the name its own country uses
 
     def add(self, place: Place) -> None:
         self.places[place.id] = place
@@ -566,6 +571,7 @@ def build_index() -> Index:
         parents=parents,
         code_only=code_only,
         common_words={fold_name(r["word"]): r["languages"] for r in _read_csv("common_words.csv")},
+        local_names=dict(b.local_names),
         language_countries={r["language"]: frozenset(r["countries"].split()) for r in _read_csv("word_languages.csv")},
     )
 
@@ -813,10 +819,10 @@ def _add_curated_places(b: _Builder, iso2_to_iso3: dict[str, str]) -> None:
 def _read_corrections() -> list[dict[str, str]]:
     rows = _read_csv("corrections.csv")
     for row in rows:
-        if row["field"] not in ("admin1", "name", "point", "redirect", "unname", "parent"):
+        if row["field"] not in ("admin1", "name", "point", "redirect", "unname", "parent", "local_name"):
             raise ValueError(
                 f"corrections.csv: field {row['field']!r} of {row['place_id']!r} is not one of "
-                "admin1, name, point, redirect, unname, parent"
+                "admin1, name, point, redirect, unname, parent, local_name"
             )
     return rows
 
@@ -829,6 +835,7 @@ def _apply_corrections(b: _Builder, rows: list[dict[str, str]], iso2_to_iso3: di
     name the others.
     """
     parents: dict[str, str] = {}
+    local_names: dict[str, str] = b.local_names
     for row in rows:
         pid, what, value = row["place_id"], row["field"], row["value"]
         place = b.places.get(pid)
@@ -847,6 +854,9 @@ def _apply_corrections(b: _Builder, rows: list[dict[str, str]], iso2_to_iso3: di
         elif what == "point":
             lon, lat = (float(v) for v in value.split())
             b.places[pid] = replace(place, lon=lon, lat=lat)
+        elif what == "local_name":
+            local_names[pid] = value
+            b.name(value, pid, TIER_NAME)
         elif what == "parent":
             if value not in iso2_to_iso3:
                 raise ValueError(f"corrections.csv: parent {value!r} of {pid!r} is not an ISO 3166-1 alpha-2 code")
@@ -901,6 +911,20 @@ def _add_world_names(b: _Builder, given_names: frozenset[str]) -> set[str]:
     for key, targets in by_key.items():
         existing = b.keys.get(key, {})
         if any(tier <= TIER_ALIAS for tier in existing.values()):
+            # a country's name that the packages give only as a translation to a state elsewhere
+            # ("Saint Vincent", English for Cabo Verde's São Vicente) names the country, as
+            # "Georgia" does; a town's or state's own name is left alone
+            smaller = all(
+                b.places[pid].level == "admin1" and not pid.startswith("city:") and tier == TIER_ALIAS
+                for pid, tier in existing.items()
+            )
+            found = {t for t in targets if t in b.places and b.places[t].level == "country"}
+            if smaller and len(found) == 1 and found == targets and key not in given_names:
+                pid = next(iter(found))
+                if all(b.places[q].country != b.places[pid].country for q in existing):
+                    b.keys[key][pid] = TIER_ALIAS
+                    counts["country over smaller places"] += 1
+                    continue
             counts["known"] += 1
             continue
         if targets == {"none"}:

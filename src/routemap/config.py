@@ -13,6 +13,8 @@ import pycountry
 from routemap._errors import ConfigError
 
 LEVELS: tuple[str, ...] = ("country", "admin1", "place")
+#: How places are named on a map: by the focus country's own usage, or in English.
+NAME_STYLES: tuple[str, ...] = ("local", "english")
 #: Dimensions the map can split into one layer per value (``--by``).
 BY_DIMENSIONS: tuple[str, ...] = ("sector", "year", "exploitation", "sex")
 SETTINGS_FILE = "routemap.toml"
@@ -44,6 +46,11 @@ class Settings:
         A dimension (sector, year, exploitation, sex) the map splits into one layer per value.
     years
         Period of the records used, ``"2019-2023"`` (first and last year) or ``"2021"``.
+    names
+        ``"local"``: the focus country's places are shown by the names it uses (Melaka, not
+        Malacca); ``"english"``: English names everywhere.
+    rename
+        Place (a name, ISO code or place id) -> the name to show for it (``[rename]`` table).
     """
 
     title: str = "Migration and trafficking routes"
@@ -56,6 +63,8 @@ class Settings:
     tiles_api_key: str | None = None
     by: str | None = None
     years: str | None = None
+    names: str = "local"
+    rename: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -128,6 +137,12 @@ def check_settings(settings: Settings, *, source: str) -> Settings:
             dt.date.fromisoformat(str(settings.as_of))
         except ValueError:
             raise ConfigError(f"as_of {settings.as_of!r} in {source} is not a date; write it as YYYY-MM-DD") from None
+    if settings.names not in NAME_STYLES:
+        raise ConfigError(f"names {settings.names!r} in {source} is not one of {', '.join(NAME_STYLES)}")
+    if not isinstance(settings.rename, dict) or not all(isinstance(v, str) for v in settings.rename.values()):
+        raise ConfigError(
+            f'rename in {source} must be a table of place = "name to show", e.g. [rename] then "Malacca" = "Melaka"'
+        )
     if settings.by is not None and settings.by not in BY_DIMENSIONS:
         raise ConfigError(f"by {settings.by!r} in {source} is not one of {', '.join(BY_DIMENSIONS)}")
     years = None
@@ -170,7 +185,7 @@ def load_settings(project_dir: Path) -> Settings:
             values[key] = value
         else:
             extra[key] = value
-    for key in ("title", "tiles", "level", "by"):
+    for key in ("title", "tiles", "level", "by", "names"):
         if key in values and not isinstance(values[key], str):
             raise ConfigError(f"{key} = {values[key]!r} in {path} must be text in quotes")
     if "show_partners" in values and not isinstance(values["show_partners"], bool):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 import os
@@ -23,18 +25,18 @@ from routemap._errors import AccountingError, ConfigError, ReadError
 from routemap._safe import write_table, write_table_fast
 from routemap.aggregate import aggregate
 from routemap.audit import Canaries, allowed_strings, check_outputs
-from routemap.config import Settings, load_settings
+from routemap.config import SETTINGS_FILE, Settings, load_settings
 from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
 from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppressed_label
 from routemap.export import write_geojson, write_geopackage
-from routemap.places import Gazetteer, Resolution, country_iso3
+from routemap.places import Gazetteer, Resolution, country_iso3, resolve_renames
 from routemap.problems import Problem
 from routemap.render.map import MapText, render_map, tile_layer
 from routemap.render.report import DataQuality, ReportMeta, data_quality, render_report, summary_lines
 from routemap.render.static import render_static_map
 from routemap.render.tables import Table, build_tables, write_csv, write_markdown, write_table_csv
 from routemap.render.xlsx import write_xlsx
-from routemap.routes import build_routes, place_report, resolve_records
+from routemap.routes import alias_suggestions, build_routes, place_report, resolve_records
 from routemap.schema import VOCABULARIES
 
 log = logging.getLogger(__name__)
@@ -521,6 +523,11 @@ def build(
         progress("resolve", 1, 1, f"{len(resolutions):,} distinct place strings")
     with clock.stage("route"):
         focus_iso3 = country_iso3(settings.focus) if settings.focus else None
+        gazetteer = gazetteer.with_display_names(
+            focus=focus_iso3,
+            local=settings.names == "local",
+            rename=resolve_renames(settings.rename, gazetteer, source=SETTINGS_FILE),
+        )
         routed = build_routes(
             records, gazetteer, resolutions, default_countries=default_countries, level=settings.level, focus=focus_iso3
         )
@@ -681,11 +688,24 @@ class PlacesResult:
         The private place report, ``.routemap/places.csv``.
     warnings
         Problems met while reading the contributions.
+    aliases
+        ``(string, place id)`` for each string that places no record: lines for ``data/aliases.csv``
+        (see :meth:`alias_lines`).
     """
 
     report: pd.DataFrame
     path: Path
     warnings: list[str] = field(default_factory=list)
+    aliases: list[tuple[str, str]] = field(default_factory=list)
+
+    def alias_lines(self) -> str:
+        """The strings that place no record as ``data/aliases.csv`` lines, ready to check and paste."""
+        out = io.StringIO()
+        out.write("# for data/aliases.csv: check each place (a name, an ISO code or a place id; none = no place)\n")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["alias", "place"])
+        writer.writerows([raw, place] for raw, place in self.aliases)
+        return out.getvalue().rstrip("\n")
 
     def table(self, *, unresolved: bool = False) -> pd.DataFrame:
         """The report with one line per raw string and outcome, rows summed over partners' default countries.
@@ -750,10 +770,16 @@ def explain_places(project_dir: Path | str = ".", *, progress: Progress = _noop)
     progress("resolve", 0, 1)
     default_countries = {p.partner: p.default_country for p, _ in partners}
     gazetteer = Gazetteer.load(project_dir=project)
+    settings = load_settings(project)  # the report names places as the map will
+    gazetteer = gazetteer.with_display_names(
+        focus=country_iso3(settings.focus) if settings.focus else None,
+        local=settings.names == "local",
+        rename=resolve_renames(settings.rename, gazetteer, source=SETTINGS_FILE),
+    )
     resolutions = resolve_records(records, gazetteer, default_countries=default_countries)
     report = place_report(records, gazetteer, resolutions, default_countries=default_countries)
     progress("resolve", 1, 1)
     _make_private(private)
     path = private / "places.csv"
     write_csv(report, path)
-    return PlacesResult(report=report, path=path, warnings=warnings)
+    return PlacesResult(report=report, path=path, warnings=warnings, aliases=alias_suggestions(resolutions))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import logging
 import re
@@ -47,6 +48,8 @@ FUZZY_SHORT_LENGTH = 8
 #: Towns at least this large (and national capitals) are read even when their name is also a
 #: common given name; smaller ones only when the partner's default country holds them.
 GIVEN_NAME_TOWN_POPULATION = 1_000_000
+#: A short typo's lead over a country two edits away, when no other is within two edits.
+FUZZY_SHORT_LEAD = 10.0
 #: Suggestions offered for an unresolved string score at least this.
 SUGGEST_SCORE = 60.0
 #: Matches down to this score are ranked, so that a rival two edits from a short string is seen.
@@ -88,7 +91,8 @@ _PEOPLE_PREFIX = re.compile(
     r"|^(ชาว|คน|แรงงาน|สัญชาติ|ประเทศ|ជនជាតិ|ពលករ|ប្រទេស)\s*"
 )
 _PEOPLE_SUFFIX = re.compile(
-    r"\s+(nationals?|citizens?|migrant workers?|migrants?|workers?|fishermen|fishers|women|men|girls|boys|"
+    r"\s+(nationals?|citizens?|migrant workers?|domestic workers?|domestic helpers?|helpers?|maids?|housemaids?|"
+    r"labou?rers?|seafarers?|crew|nationals? and residents|migrants?|workers?|fishermen|fishers|women|men|girls|boys|"
     r"children|victims?|people|origin|descent|passport holders?|refugees?|asylum seekers?)$"
     # Burmese: citizen, country, people (written without a space)
     r"|\s*(နိုင်ငံသား|နိုင်ငံ|လူမျိုး)$"
@@ -103,6 +107,7 @@ _INVERTED = re.compile(
 #: Abbreviations read as the word they stand for ("Dominican Rep.", "St. Lucia", "S. Korea").
 _ABBREVIATIONS = {
     "rep": "republic",
+    "r": "republica",  # "R. Dominicana", as Spanish writes it
     "dem": "democratic",
     "st": "saint",
     "ste": "sainte",
@@ -148,6 +153,8 @@ class Resolution:
         Fuzzy score, when the method is ``fuzzy``.
     note
         A short explanation (other readings set aside, parts left out).
+    suggestion_ids
+        The place ids of ``suggestions``, in the same order.
     """
 
     raw: str
@@ -157,6 +164,7 @@ class Resolution:
     suggestions: tuple[str, ...] = ()
     score: float | None = None
     note: str = ""
+    suggestion_ids: tuple[str, ...] = ()
 
     @property
     def resolved(self) -> bool:
@@ -228,6 +236,7 @@ class Gazetteer:
                     self._user_keys.setdefault(key, [])
                     if (place.id, TIER_USER) not in self._user_keys[key]:
                         self._user_keys[key].append((place.id, TIER_USER))
+        self._user_not_places: set[str] = set()
         self._fuzzy_names: list[str] | None = None
         self._fuzzy_pids: list[tuple[str, ...]] = []
         self._ranked: dict[str, list[tuple[float, int, tuple[str, ...]]]] = {}
@@ -243,12 +252,12 @@ class Gazetteer:
     # ------------------------------------------------------------------ loading
     @classmethod
     def load(cls, *, project_dir: Path | None = None) -> Gazetteer:
-        """Load the compiled index and, when present, the project's ``data/places.csv``.
+        """Load the compiled index and, when present, the project's ``data/places.csv`` and ``data/aliases.csv``.
 
         Parameters
         ----------
         project_dir
-            Project folder; ``data/places.csv`` inside it is read when it exists.
+            Project folder; ``data/places.csv`` and ``data/aliases.csv`` inside it are read when they exist.
         """
         index = load_index()
         user: list[tuple[Place, list[str]]] = []
@@ -256,7 +265,68 @@ class Gazetteer:
             path = project_dir / "data" / "places.csv"
             if path.exists():
                 user = read_user_places(path, index)
-        return cls(index, user)
+        gazetteer = cls(index, user)
+        if project_dir is not None:
+            path = project_dir / "data" / "aliases.csv"
+            if path.exists():
+                gazetteer.add_aliases(read_user_aliases(path, gazetteer))
+        return gazetteer
+
+    def with_display_names(
+        self, *, focus: str | None, local: bool = True, rename: Mapping[str, str] | None = None
+    ) -> Gazetteer:
+        """A view of the gazetteer whose places carry the names a map should show.
+
+        Parameters
+        ----------
+        focus
+            ISO3 of the focus country: its places are shown by the names it uses itself
+            (Melaka, not Malacca, on a map of Malaysia; ``corrections.csv`` field ``local_name``).
+        local
+            ``False`` keeps the English names everywhere.
+        rename
+            Place id -> display name, for any place (``[rename]`` in routemap.toml); wins over both.
+
+        Returns
+        -------
+        Gazetteer
+            ``self`` when no name changes, else a view sharing everything but the names.
+        """
+        renamed: dict[str, Place] = {}
+        if focus and local:
+            for place_id, name in self._index.local_names.items():
+                place = self._places.get(place_id)
+                if place is not None and place.country == focus:
+                    renamed[place_id] = replace(place, name=name)
+        for place_id, name in (rename or {}).items():
+            renamed[place_id] = replace(self.place(place_id), name=name)
+        if not renamed:
+            return self
+        view = copy.copy(self)
+        view._places = ChainMap(renamed, self._user_places, self._index.places)  # type: ignore[arg-type]
+        return view
+
+    def add_aliases(self, aliases: Iterable[tuple[str, str]]) -> None:
+        """Attach the project's own spellings to places the gazetteer knows (``data/aliases.csv``).
+
+        Parameters
+        ----------
+        aliases
+            ``(alias, place id)`` pairs, or ``(alias, "none")`` for a word that names no place. An
+            alias wins over every other source, as the project's own places do; no place is made.
+        """
+        for alias, place_id in aliases:
+            key = fold_name(alias)
+            if not key:
+                continue
+            if place_id == "none":
+                self._user_not_places.add(key)
+                continue
+            entries = self._user_keys.setdefault(key, [])
+            if (place_id, TIER_USER) not in entries:
+                entries.append((place_id, TIER_USER))
+        self._fuzzy_names = None
+        self._ranked.clear()
 
     # ------------------------------------------------------------------ lookups
     def place(self, place_id: str) -> Place:
@@ -276,6 +346,11 @@ class Gazetteer:
     def region_members(self) -> dict[str, frozenset[str]]:
         """ISO3 members of each region place id."""
         return self._index.region_members
+
+    def is_given_name(self, text: str) -> bool:
+        """Whether a string starts with a given name ("Siti Aminah", "Jordan"), as a person's name would."""
+        words = fold_name(text).split()
+        return bool(words) and words[0] in self._index.given_names
 
     def _candidates(self, key: str) -> list[tuple[str, int]]:
         return self._user_keys.get(key) or self._index.keys.get(key, [])
@@ -328,13 +403,17 @@ class Gazetteer:
 
     def _resolve_text(self, raw: str, text: str, *, default_country: str | None) -> Resolution:
         key = fold_name(text.replace("&", " and "))
-        if not key or key in self._index.not_places:
+        if key in self._user_not_places and key not in self._user_keys:
+            return Resolution(raw, "", "not_a_place", note="data/aliases.csv says it names no place")
+        if not key or (key in self._index.not_places and key not in self._user_keys):
             return Resolution(raw, "", "not_a_place")
         codes = _may_be_code(text)
         whole = self._resolve_key(key, default_country=default_country, codes=codes)
         if whole.place_id or whole.candidates:
             return self._settle(raw, key, whole, default_country=default_country)
         for variant, plural in _variants(key):
+            if plural and _not_a_plural(self._index.common_words.get(key, "")):
+                continue  # "Polis" is Malay for police, not the people of "Poli"
             if variant in self._index.not_places:
                 return Resolution(raw, "", "not_a_place", note=f"read as {variant!r}")
             again = self._resolve_key(variant, default_country=default_country, codes=False)
@@ -398,10 +477,16 @@ class Gazetteer:
         alternate spelling gives way to a typo of a country or state it is close to ("Jaimaica").
         """
         place = self._places[choice.place_id] if choice.place_id else None
-        if place is not None and place.level == "place" and choice.tier != TIER_USER:
+        # a town by any name, or a state by a name other than its own (a translation, an alternate)
+        small = place is not None and (place.level == "place" or (place.level == "admin1" and choice.tier > TIER_NAME))
+        abbreviation = text_is_abbreviation(raw)
+        if place is not None and small and choice.tier != TIER_USER and not abbreviation:
             what = self._person_or_word(key, place)
-            if not what and choice.tier == TIER_ALTERNATE and key in self._index.common_words:
-                what = "an ordinary word"  # never a town's alternate spelling, in any language
+            if not what and choice.tier == TIER_ALTERNATE:  # never a town's alternate spelling, in any language
+                if key in self._index.given_names:
+                    what = "a given name"
+                elif key in self._index.common_words:
+                    what = "an ordinary word"
             if what and not (
                 choice.tier < TIER_ALTERNATE
                 and (
@@ -417,7 +502,7 @@ class Gazetteer:
                     "ambiguous",
                     candidates=(choice.place_id,),
                     note=(
-                        f"also {what}; if the column holds towns, write it with its country "
+                        f"also {what}; if the column holds places, write it with its country "
                         f"('{place.name}, {country}') or add it to data/aliases.csv"
                     ),
                 )
@@ -682,15 +767,16 @@ class Gazetteer:
         for score, edits, pids in self._ranked[key]:
             if not any(p == pids for _, _, p in ranked):
                 ranked.append((score, edits, pids))
-        suggestions = tuple(
-            dict.fromkeys(self.describe(p) for score, _, pids in ranked if score >= SUGGEST_SCORE for p in pids)
-        )[:5]
+        suggestion_ids = tuple(dict.fromkeys(p for score, _, pids in ranked if score >= SUGGEST_SCORE for p in pids))[
+            :5
+        ]
+        suggestions = tuple(self.describe(p) for p in suggestion_ids)
         accepted = self._accept_fuzzy(key, ranked)
         if accepted is not None:
             pid, score, rival = accepted
             note = f"read as {self.describe(pid)}; score {score:g}, {rival}"
             return Resolution(raw, pid, "fuzzy", score=score, note=note)
-        return Resolution(raw, "", "unresolved", suggestions=suggestions)
+        return Resolution(raw, "", "unresolved", suggestions=suggestions, suggestion_ids=suggestion_ids)
 
     def _person_or_word(self, key: str, town: Place) -> str:
         """Why a string alone may not mean a town: a common given name, or an ordinary word there.
@@ -716,7 +802,8 @@ class Gazetteer:
         one place; and it beats every match in another country clearly: by :data:`FUZZY_LEAD`
         points at :data:`FUZZY_SCORE` or more for long strings, and for strings shorter than
         :data:`FUZZY_SHORT_LENGTH` by being one edit from a country or region name while every
-        other country or region is three or more ("Austrai" is no safe Austria: Australia is two).
+        other country or region is three or more, or scores :data:`FUZZY_SHORT_LEAD` points less
+        ("Somlia" is Somalia; "Austrai" is no safe Austria: Australia is close behind).
         """
         if not ranked or len(key) < FUZZY_MIN_LENGTH or key in self._index.given_names:
             return None
@@ -736,7 +823,7 @@ class Gazetteer:
         if len(key) >= FUZZY_SHORT_LENGTH:
             ok = score >= FUZZY_SCORE and score - runner_up >= FUZZY_LEAD
         else:
-            ok = edits == 1 and rival_edits >= 3 and " " not in key
+            ok = edits == 1 and " " not in key and (rival_edits >= 3 or score - runner_up >= FUZZY_SHORT_LEAD)
         if not ok:
             return None
         rival = f"next best {runner_up:.1f} (another country)" if rivals else "no other country close"
@@ -842,6 +929,22 @@ def _variants(key: str) -> list[tuple[str, bool]]:
     return kept
 
 
+#: Languages that make no plural with "-s": a common word of theirs ending in "s" is no plural.
+_NO_S_PLURAL = frozenset({"ms", "id"})
+
+
+def _not_a_plural(languages: str) -> bool:
+    """Whether a word common in these languages (space-separated) is no "-s" plural."""
+    found = set(languages.split())
+    return bool(found) and found <= _NO_S_PLURAL
+
+
+def text_is_abbreviation(text: str) -> bool:
+    """Whether a string is written as an abbreviation ("NAD", "KL", "N.T.T."): capitals, no word."""
+    letters = [c for c in str(text) if c.isalpha()]
+    return 2 <= len(letters) <= 5 and all(c.isupper() for c in letters)
+
+
 def _may_be_code(text: str) -> bool:
     """Whether a string may be read as an ISO code: ASCII, and "MY", "mys" or "My" rather than "Nga"."""
     letters = text.strip()
@@ -849,6 +952,106 @@ def _may_be_code(text: str) -> bool:
 
 
 _USER_LEVELS = ("region", "country", "admin1", "place")
+#: Methods by which a place named in data/aliases.csv is taken: as written, not as a guess.
+_FIRM_METHODS = frozenset({"user", "code", "exact", "alias", "listed", "alternate", "context", "default_country"})
+
+
+def read_user_aliases(path: Path, gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """Read a project's ``data/aliases.csv``: ``alias,place`` lines, ``#`` lines are comments.
+
+    ``place`` is a place routemap already knows: a place id (``country:POL``, ``city:1270239``,
+    ``user:…``), an ISO code (``PL``, ``POL``, ``MY-12``), a name it resolves without a guess
+    (``Poland``, ``Hassan, India``), or ``none`` for a word that names no place. Every problem
+    is collected and reported at once.
+
+    Raises
+    ------
+    ConfigError
+        Naming each bad line, column and value, with the fix.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8' and build again") from None
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if not line.lstrip().startswith("#")]
+    reader = csv.DictReader(line for _, line in lines)
+    if not {"alias", "place"} <= set(reader.fieldnames or []):
+        raise ConfigError(
+            f"{path}: the header must be 'alias,place' (found: {', '.join(reader.fieldnames or []) or 'nothing'}); "
+            "each line attaches a spelling (alias) to a place routemap knows (a name, an ISO code or a place id)"
+        )
+    problems: list[str] = []
+    out: list[tuple[str, str]] = []
+    seen: dict[str, tuple[int, str]] = {}
+    for (line, _), row in zip(lines[1:], reader, strict=False):
+        alias = (row.get("alias") or "").strip()
+        place = (row.get("place") or "").strip()
+        if not alias and not place:
+            continue
+        if not alias:
+            problems.append(f"{path}:{line}: alias: empty; write the spelling your partners use")
+            continue
+        if not place:
+            problems.append(
+                f"{path}:{line}: place: empty for {alias!r}; write the place it means (a name, an ISO code such "
+                "as 'PL' or 'MY-12', or a place id from `routemap places`), or none if it names no place"
+            )
+            continue
+        found, why = _alias_target(place, gazetteer)
+        if not found:
+            problems.append(f"{path}:{line}: place: {place!r} (for {alias!r}) {why}")
+            continue
+        key = fold_name(alias)
+        if key in seen and seen[key][1] != found:
+            problems.append(
+                f"{path}:{line}: alias: {alias!r} is also on line {seen[key][0]} with another place; keep one line"
+            )
+            continue
+        seen[key] = (line, found)
+        out.append((alias, found))
+    if problems:
+        raise ConfigError("\n".join([f"{len(problems)} problem(s) in {path}:", *problems]))
+    return out
+
+
+def resolve_renames(rename: Mapping[str, str], gazetteer: Gazetteer, *, source: str) -> dict[str, str]:
+    """Read ``[rename]`` of routemap.toml (place -> display name) into place id -> display name.
+
+    Raises
+    ------
+    ConfigError
+        Naming each place that is not one routemap knows, or a display name that is empty.
+    """
+    problems: list[str] = []
+    out: dict[str, str] = {}
+    for place, name in rename.items():
+        found, why = _alias_target(str(place), gazetteer)
+        if not found or found == "none":
+            problems.append(f"[rename] {place!r} in {source}: {why or 'names no place'}")
+        elif not isinstance(name, str) or not name.strip():
+            problems.append(f"[rename] {place!r} in {source}: the display name must be text in quotes")
+        else:
+            out[found] = name.strip()
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return out
+
+
+def _alias_target(place: str, gazetteer: Gazetteer) -> tuple[str, str]:
+    """The place id a ``place`` cell of data/aliases.csv names, or ``("", why not)``."""
+    if place.casefold() == "none":
+        return "none", ""
+    if ":" in place and place in gazetteer:
+        return place, ""
+    res = gazetteer.resolve(place)
+    if res.resolved and res.method in _FIRM_METHODS:
+        return res.place_id, ""
+    if res.method == "ambiguous" and res.candidates:
+        return "", f"means several places; write one of their ids: {', '.join(res.candidates[:5])}"
+    if res.resolved:
+        return "", f"is only a guess ({gazetteer.describe(res.place_id)}); write the name as routemap knows it"
+    hint = f"; closest: {', '.join(res.suggestions[:3])}" if res.suggestions else ""
+    return "", f"is not a place routemap knows{hint}; write a name, an ISO code or a place id"
 
 
 def read_user_places(path: Path, index: Index) -> list[tuple[Place, list[str]]]:
