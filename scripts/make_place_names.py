@@ -37,6 +37,7 @@ import io
 import json
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pycountry
@@ -155,6 +156,7 @@ def iso2_target(code: str) -> str | None:
 
 
 def cldr_names() -> list[tuple[str, str, str]]:
+    """Every CLDR locale's names of territories and regions."""
     from babel import Locale, localedata
 
     out = []
@@ -240,6 +242,56 @@ WORD_LANGUAGES = ("en", "ms", "id", "es", "fr", "pt", "it", "de", "nl")
 WORD_ZIPF = 4.0
 
 
+def word_languages() -> dict[str, set[str]]:
+    """Folded common words of the partners' languages -> the languages they are common in."""
+    import wordfreq
+
+    from routemap._gazetteer import fold_name
+
+    found: dict[str, set[str]] = {}
+    for lang in WORD_LANGUAGES:
+        for word in wordfreq.iter_wordlist(lang, "small"):
+            if wordfreq.zipf_frequency(word, lang, "small") < WORD_ZIPF:
+                break
+            if word.isalpha() and len(word) >= 3:
+                found.setdefault(fold_name(word), set()).add(lang)
+    return found
+
+
+def ordinary_word_filter() -> Callable[[str, str], bool]:
+    """Whether a source's name for a place is kept: it is no ordinary word of the partners' languages.
+
+    A name that is a common word of English, Malay, Indonesian, Spanish, French, Portuguese,
+    Italian, German or Dutch is left out unless that language itself names the place so (CLDR:
+    Italian, Malay and Indonesian all write China "Cina"; Malay "biru", blue, is Peru only in
+    another language; countrynames' "Here" and "War", English words, are no Britain), or it is the
+    place's English demonym ("Polish"), or an abbreviation in capitals ("CAR").
+    """
+    from babel import Locale
+
+    from routemap._gazetteer import fold_name
+
+    words = word_languages()
+    own: dict[str, dict[str, str]] = {}
+    for lang in WORD_LANGUAGES:
+        names = Locale.parse(lang).territories
+        own[lang] = {}
+        for code, name in names.items():
+            target = iso2_target(code) if len(code) == 2 and code.isalpha() else M49_REGIONS.get(code)
+            if target:
+                own[lang][target if ":" in target else f"region:{target}"] = fold_name(name)
+    demonyms = {(fold_name(n), t) for n, t, _ in pycountryinfo_names() if n and n[0].isupper()}
+
+    def keep(name: str, target: str) -> bool:
+        key = fold_name(name)
+        languages = words.get(key)
+        if not languages or (key, target) in demonyms or (name.isupper() and len(key) <= 4):
+            return True
+        return all(own[lang].get(target) == key for lang in languages)
+
+    return keep
+
+
 def common_words() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Common words of the partners' languages (word, languages), and each language's countries."""
     import pycountry as pc
@@ -278,10 +330,17 @@ def header(kind: str, versions: dict[str, str], used: list[str]) -> str:
 def main() -> None:
     versions = check_versions()
     rows: dict[tuple[str, str], str] = {}
+    keep = ordinary_word_filter()
+    dropped = 0
     for name, target, source in [*cldr_names(), *countrynames_names(), *pycountryinfo_names()]:
         text = clean(name)
-        if text and not text.isdigit():
-            rows.setdefault((text, target), source)
+        if not text or text.isdigit():
+            continue
+        if not keep(text, target):
+            dropped += 1
+            continue
+        rows.setdefault((text, target), source)
+    print(f"left out {dropped} names that are ordinary words of the partners' languages")
     out = io.StringIO()
     out.write(
         header("Names of countries, territories and regions.", versions, ["babel", "countrynames", "pycountryinfo"])
@@ -300,7 +359,7 @@ def main() -> None:
     )
     text += "name,common\n" + "".join(f"{name},{common}\n" for name, common in names)
     (DATA / "given_names.csv").write_text(text, encoding="utf-8")
-    words, languages = common_words()
+    common, languages = common_words()
     text = header(
         f"Words with a Zipf frequency of {WORD_ZIPF}+ in {', '.join(WORD_LANGUAGES)} and the languages they are "
         "common in (the countries of each language are in word_languages.csv).",
@@ -308,13 +367,13 @@ def main() -> None:
         ["wordfreq"],
     )
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([("word", "languages"), *words])
+    csv.writer(out, lineterminator="\n").writerows([("word", "languages"), *common])
     (DATA / "common_words.csv").write_text(text + out.getvalue(), encoding="utf-8")
     text = header("The countries where each language of common_words.csv is official (CLDR).", versions, ["babel"])
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([("language", "countries"), *languages])
     (DATA / "word_languages.csv").write_text(text + out.getvalue(), encoding="utf-8")
-    print(f"world_names.csv: {len(rows)} names; given_names.csv: {len(names)} names; common_words.csv: {len(words)}")
+    print(f"world_names.csv: {len(rows)} names; given_names.csv: {len(names)} names; common_words.csv: {len(common)}")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,7 @@ _METHOD_BY_TIER = {
     TIER_WORLD: "listed",
     TIER_ALTERNATE: "alternate",
 }
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
 _SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 _LETTER = re.compile(r"[^\W\d_]")
 _PARTS = re.compile(r"[,;()\[\]\u2013\u2014]|\s+-+\s*|\s*-+\s+")
@@ -74,6 +75,7 @@ _TRAILING_BRACKET = re.compile(r"^(?P<rest>.*?)\s*[(\[](?P<inside>[^()\[\]]*)[)\
 #: Words around a name that say what kind of unit it is ("Negeri Sabah", "Mon State", "Kota Batam").
 _ADMIN_PREFIX = re.compile(
     r"^(special administrative region of|region administrative speciale de|region administrativa especial de|"
+    r"nation of|union of|commonwealth of|federation of|kesatuan|"
     r"the|negeri|negara|provinsi|propinsi|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
     r"changwat|amphoe|mueang|daerah|kabupaten|kab|kota|bandar|pulau|city of|municipality of|republic of|"
     r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p)\s+"
@@ -411,7 +413,11 @@ class Gazetteer:
         whole = self._resolve_key(key, default_country=default_country, codes=codes)
         if whole.place_id or whole.candidates:
             return self._settle(raw, key, whole, default_country=default_country)
-        for variant, plural in _variants(key):
+        readings = _variants(key)
+        unquoted = fold_name(_APOSTROPHES.sub("", text))
+        if unquoted != key:  # "People's" is also written "Peoples", never "People S"
+            readings = [(unquoted, False), *_variants(unquoted), *readings]
+        for variant, plural in readings:
             if plural and _not_a_plural(self._index.common_words.get(key, "")):
                 continue  # "Polis" is Malay for police, not the people of "Poli"
             if variant in self._index.not_places:
@@ -422,9 +428,9 @@ class Gazetteer:
             if again.place_id or again.candidates:
                 return self._settle(raw, variant, again, default_country=default_country, note=f"read as {variant!r}")
         if "&" in text:  # "B&H" as written, not "B and H"
-            bare = self._resolve_key(fold_name(text), default_country=default_country, codes=False)
-            if bare.place_id and bare.tier < TIER_ALTERNATE:
-                return self._settle(raw, fold_name(text), bare, default_country=default_country)
+            written = self._resolve_key(fold_name(text), default_country=default_country, codes=False)
+            if written.place_id and written.tier < TIER_ALTERNATE:
+                return self._settle(raw, fold_name(text), written, default_country=default_country)
         inverted = _INVERTED.match(text)
         if inverted:  # "Congo, Democratic Republic of the": the UN's inverted form
             upright = f"{inverted['tail']} {inverted['head']}"
@@ -458,6 +464,9 @@ class Gazetteer:
             found = self._resolve_parts(raw, [within["part"], within["whole"]], default_country=default_country)
             if found is not None and found.method == "context":
                 return found
+        halves = self._two_names(key, default_country=default_country)
+        if halves is not None:  # "PRC China", "ROK South Korea": two names of one place
+            return self._finish(raw, halves, note="two names of one place")
         joined = key.replace(" ", "")
         if joined != key and " " in key and all(len(t) <= 3 for t in key.split()):
             # "Ma-lai-xi-a", "In-đô-nê-xi-a": a name written syllable by syllable
@@ -512,6 +521,20 @@ class Gazetteer:
                     also = f"also an alternate spelling of {self.describe(choice.place_id)}"
                     return replace(typo, note=f"{typo.note}; {also}")
         return self._finish(raw, choice, note=note)
+
+    def _two_names(self, key: str, *, default_country: str | None) -> _Choice | None:
+        """The place a string names twice ("PRC China"): both halves, by strong names, mean it."""
+        words = key.split()
+        if not 2 <= len(words) <= 5:
+            return None
+        for cut in range(1, len(words)):
+            left = self._resolve_key(" ".join(words[:cut]), default_country=default_country)
+            if not left.place_id or left.tier > TIER_WORLD:
+                continue
+            right = self._resolve_key(" ".join(words[cut:]), default_country=default_country)
+            if right.place_id == left.place_id and right.tier <= TIER_WORLD:
+                return left
+        return None
 
     def _is_qualifier(self, inside: str) -> bool:
         key = fold_name(inside)
