@@ -16,8 +16,9 @@ Writes, under src/routemap/data/:
   different sources give to different places are kept; the index sets them aside (see
   routemap._gazetteer).
 - ``given_names.csv`` (name, common): given names (nomquamgender: names seen in at least 10 of its
-  36 sources and 200 times; ``common`` when in 20 sources and 1,000 times), used to keep a
-  person's name from being read as a town, a typo or a language's name for a country.
+  36 sources and 200 times; ``common`` 1 when in 20 sources and 1,000 times, 2 when also 100,000
+  times), used to keep a person's name from being read as a town, a state, a typo or a
+  language's name for a country.
 - ``common_words.csv`` (word, languages) and ``word_languages.csv`` (language, countries):
   common words of English, Malay, Indonesian, Spanish, French, Portuguese, Italian, German and
   Dutch (wordfreq) and the countries where those languages are official (CLDR): an ordinary word
@@ -220,8 +221,27 @@ def pycountryinfo_names() -> list[tuple[str, str, str]]:
 
 #: A given name: seen in at least this many of nomquamgender's sources and this many times ...
 GIVEN_SOURCES, GIVEN_COUNTS = 10, 200
-#: ... and a common one (never read alone as a town): in this many sources and this many times.
+#: ... a common one (never read alone as a town): in this many sources and this many times ...
 COMMON_SOURCES, COMMON_COUNTS = 20, 1000
+#: ... and a very common one (not even as a state, unless common in the state's own languages).
+VERY_COMMON_COUNTS = 100_000
+
+
+#: Given names common in the partners' region that nomquamgender's sources (mostly Western and
+#: East Asian) see too rarely to list: hand-listed, each a name borne by many people in the country
+#: named (given as 0: never a typo, a town's alternate spelling or a language's name for a country).
+REGIONAL_GIVEN_NAMES = {
+    "Cambodia": "Sokha Sophea Sophal Sokhom Sreymom Srey Bopha Chanthy Vannak Vanna Dara Rithy Piseth Sopheak Kosal",
+    "Myanmar": "Aung Kyaw Zaw Htet Thida Hla Mya Khin Nyein Myint Thein Thandar Phyu Nwe Ei Zin Moe Soe Tun Win",
+    "Thailand": "Somchai Somsak Somporn Malee Nok Porntip Siriporn Wanida Sompong Prasert Boonmee Kanya",
+    "Laos": "Khamla Bounmy Phonsavanh Souksavanh Vilay Somphone Noy Keo",
+    "Vietnam": "Nguyen Tran Phan Huong Thanh Tuan Hung Minh Linh Hoa Trang Thuy Dung Huy",
+    "Nepal": "Bikash Suman Sunil Anil Ramesh Sita Gita Laxmi Kamala Bishnu Krishna Hari Dil Maya",
+    "Bangladesh": "Rubel Sumon Nasrin Shirin Akter Begum Khatun Hossain Uddin Rahima Shahida Jahanara Kamrul",
+    "Malaysia and Indonesia": "Siti Nurul Aminah Aisyah Norazlina Wahyu Eko Joko Bambang Slamet Ratna Lestari Suryani "
+    "Budi Agus Dewi Putri Ayu Rina Wati Yanti Hendra Rahmat Wayan Ketut Nyoman",
+    "Philippines": "Maricel Marites Jocelyn Rowena Lorna Rodel Jun Arnel",
+}
 
 
 def given_names() -> list[tuple[str, int]]:
@@ -229,11 +249,16 @@ def given_names() -> list[tuple[str, int]]:
     assert spec is not None and spec.submodule_search_locations
     path = Path(next(iter(spec.submodule_search_locations))) / "name_data.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    return sorted(
-        (name, int(sources >= COMMON_SOURCES and counts >= COMMON_COUNTS))
+    found = {
+        name: int(sources >= COMMON_SOURCES and counts >= COMMON_COUNTS)
+        + int(sources >= COMMON_SOURCES and counts >= VERY_COMMON_COUNTS)
         for name, (sources, counts, *_) in data.items()
         if sources >= GIVEN_SOURCES and counts >= GIVEN_COUNTS and name.isalpha()
-    )
+    }
+    for names in REGIONAL_GIVEN_NAMES.values():
+        for name in names.split():
+            found.setdefault(name.casefold(), 0)
+    return sorted(found.items())
 
 
 #: Languages whose common words are kept from being read as towns, and how common a word must be
@@ -352,8 +377,10 @@ def main() -> None:
     (DATA / "world_names.csv").write_text(out.getvalue(), encoding="utf-8")
     names = given_names()
     text = header(
-        f"Given names (in {GIVEN_SOURCES}+ sources, {GIVEN_COUNTS}+ times; "
-        f"common = {COMMON_SOURCES}+ and {COMMON_COUNTS}+).",
+        "Given names (nomquamgender: "
+        f"in {GIVEN_SOURCES}+ sources, {GIVEN_COUNTS}+ times; "
+        f"common = 1 in {COMMON_SOURCES}+ sources and {COMMON_COUNTS}+ times, 2 also {VERY_COMMON_COUNTS}+ times; "
+        "and the region's common given names hand-listed in scripts/make_place_names.py, common = 0).",
         versions,
         ["nomquamgender"],
     )

@@ -248,6 +248,8 @@ class Index:
         Folded given names (``given_names.csv``): never read as a typo, never a source's name for a place.
     common_given_names
         The most common of them: alone, such a string is not read as a town.
+    very_common_given_names
+        The very most common ("Mary"): alone, not even a state by its own name.
     parents
         ISO3 of a territory -> ISO3 of the country that administers it (Réunion -> France): the
         territory is counted as itself; the parent only lets "Guadeloupe, France" nest.
@@ -277,6 +279,7 @@ class Index:
     fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)
     given_names: frozenset[str] = frozenset()
     common_given_names: frozenset[str] = frozenset()
+    very_common_given_names: frozenset[str] = frozenset()
     parents: dict[str, str] = field(default_factory=dict)
     code_only: frozenset[str] = frozenset()
     common_words: dict[str, str] = field(default_factory=dict)
@@ -462,7 +465,8 @@ def build_index() -> Index:
     b = _Builder()
     given_rows = _read_csv("given_names.csv")
     given_names = frozenset(fold_name(row["name"]) for row in given_rows)
-    common_given_names = frozenset(fold_name(row["name"]) for row in given_rows if row["common"] == "1")
+    common_given_names = frozenset(fold_name(row["name"]) for row in given_rows if row["common"] in ("1", "2"))
+    very_common_given_names = frozenset(fold_name(row["name"]) for row in given_rows if row["common"] == "2")
     csc_dir = _package_dir("countrystatecity_countries") / "data"
     csc_countries = json.loads((csc_dir / "countries.json").read_text(encoding="utf-8"))
     csc_by_iso2 = {c["iso2"]: c for c in csc_countries}
@@ -568,6 +572,7 @@ def build_index() -> Index:
         fuzzy=_fuzzy_targets(keys, b.places),
         given_names=given_names,
         common_given_names=common_given_names,
+        very_common_given_names=very_common_given_names,
         parents=parents,
         code_only=code_only,
         common_words={fold_name(r["word"]): r["languages"] for r in _read_csv("common_words.csv")},

@@ -79,11 +79,15 @@ _ADMIN_PREFIX = re.compile(
     r"the|negeri|negara|provinsi|propinsi|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
     r"changwat|amphoe|mueang|daerah|kabupaten|kab|kota|bandar|pulau|city of|municipality of|republic of|"
     r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p)\s+"
+    # Thai and Khmer province, Khmer city (written without a space)
+    r"|^(จังหวัด|ខេត្ត|ក្រុង)\s*"
 )
 _ADMIN_SUFFIX = re.compile(
     r"\s+(under unscr? (?:res )?1244(?: 1999)?|sar|special administrative region|"
     r"state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
     r"federal territory|ft|regency|island|negeri|provinsi)$"
+    # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
+    r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
 )
 #: Words around a name that say who rather than where ("Vietnamese nationals", "warga Indonesia").
 _PEOPLE_PREFIX = re.compile(
@@ -486,11 +490,11 @@ class Gazetteer:
         alternate spelling gives way to a typo of a country or state it is close to ("Jaimaica").
         """
         place = self._places[choice.place_id] if choice.place_id else None
-        # a town by any name, or a state by a name other than its own (a translation, an alternate)
-        small = place is not None and (place.level == "place" or (place.level == "admin1" and choice.tier > TIER_NAME))
+        # a town, or a state (a state is read when its name is common in its own country's languages)
+        small = place is not None and place.level in ("place", "admin1")
         abbreviation = text_is_abbreviation(raw)
         if place is not None and small and choice.tier != TIER_USER and not abbreviation:
-            what = self._person_or_word(key, place)
+            what = self._person_or_word(key, place, own_name=place.level == "admin1" and choice.tier <= TIER_NAME)
             if not what and choice.tier == TIER_ALTERNATE:  # never a town's alternate spelling, in any language
                 if key in self._index.given_names:
                     what = "a given name"
@@ -801,18 +805,34 @@ class Gazetteer:
             return Resolution(raw, pid, "fuzzy", score=score, note=note)
         return Resolution(raw, "", "unresolved", suggestions=suggestions, suggestion_ids=suggestion_ids)
 
-    def _person_or_word(self, key: str, town: Place) -> str:
-        """Why a string alone may not mean a town: a common given name, or an ordinary word there.
+    def _broadest(self, pids: tuple[str, ...]) -> str:
+        """The one place a fuzzy name means: itself, or the country that holds all it names ("Kuwait")."""
+        if len(pids) == 1:
+            return pids[0]
+        countries = [p for p in pids if self._places[p].level == "country"]
+        if len(countries) == 1 and all(self._places[p].country == self._places[countries[0]].country for p in pids):
+            return countries[0]
+        return ""
 
-        A word counts when it is common in a language not spoken where the town is ("Nice" in
-        France is a town to a French writer, a word to an English one); "" when neither.
+    def _person_or_word(self, key: str, town: Place, *, own_name: bool = False) -> str:
+        """Why a string alone may not mean a town or state: a common given name, or an ordinary word there.
+
+        A word counts when it is common in a language not spoken where the place is ("Nice" in
+        France is a town to a French writer, a word to an English one). A state whose name is a
+        common word in its own country's languages is known there by that name ("Sabah", also a
+        given name, is common in Malay), and is read. A state written by its own name (``own_name``)
+        yields only to the very most common given names ("Mary", a region of Turkmenistan);
+        a famous state's name is a frequent word in many languages. "" when nothing stands against it.
         """
+        languages = self._index.common_words.get(key, "").split()
+        local = any(town.country in self._index.language_countries.get(lang, frozenset()) for lang in languages)
+        if town.level == "admin1" and local:
+            return ""
+        if own_name:
+            return "a very common given name" if key in self._index.very_common_given_names else ""
         if key in self._index.common_given_names:
             return "a common given name"
-        languages = self._index.common_words.get(key)
-        if languages and not any(
-            town.country in self._index.language_countries.get(lang, frozenset()) for lang in languages.split()
-        ):
+        if languages and not local:
             return "an ordinary word"
         return ""
 
@@ -837,9 +857,9 @@ class Gazetteer:
             if not ranked:
                 return None
         score, edits, pids = ranked[0]
-        if len(pids) != 1:
+        pid = self._broadest(pids)
+        if not pid:
             return None
-        pid = pids[0]
         home = self._places[pid].country or pid
         rivals = [(s, e) for s, e, p in ranked[1:] if any((self._places[q].country or q) != home for q in p)]
         runner_up, rival_edits = rivals[0] if rivals else (0.0, len(key))
@@ -926,6 +946,10 @@ def _expand(key: str) -> str:
     return " ".join(tokens)
 
 
+#: Spanish and Portuguese abbreviations, tried when the English reading names nothing ("Rep. Dominicana").
+_ABBREVIATIONS_ES = {"rep": "republica", "dem": "democratica", "pop": "popular", "fed": "federal"}
+
+
 def _variants(key: str) -> list[tuple[str, bool]]:
     """Other readings of a folded name, tried in order when the name itself is unknown.
 
@@ -936,6 +960,11 @@ def _variants(key: str) -> list[tuple[str, bool]]:
     admin = _strip_admin_words(expanded)
     people = _strip_people_words(expanded)
     out = [(v, False) for v in (expanded, admin, people, _strip_people_words(admin))]
+    words = key.split()
+    if len(words) > 1 and any(w in _ABBREVIATIONS_ES for w in words):
+        out.append((" ".join(_ABBREVIATIONS_ES.get(w, w) for w in words), False))
+    if len(words) <= 3 and not key.endswith("islands"):
+        out.append((f"{key} islands", True))  # "Turks and Caicos", "Cayman": an island country
     last = people.rsplit(" ", 1)[-1]
     if last.isascii() and len(last) >= 5 and last.endswith("s"):
         out += [(people[:-1], True)]
@@ -971,7 +1000,12 @@ def text_is_abbreviation(text: str) -> bool:
 def _may_be_code(text: str) -> bool:
     """Whether a string may be read as an ISO code: ASCII, and "MY", "mys" or "My" rather than "Nga"."""
     letters = text.strip()
-    return letters.isascii() and (letters.isupper() or letters.islower() or len(letters) <= 2)
+    if not letters.isascii():
+        return False
+    # "MY", "mys", "My"; "BiH" (capitals at both ends) too; not "Nga"
+    return (
+        letters.isupper() or letters.islower() or len(letters) <= 2 or (letters[0].isupper() and letters[-1].isupper())
+    )
 
 
 _USER_LEVELS = ("region", "country", "admin1", "place")
