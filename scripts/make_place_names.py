@@ -229,7 +229,7 @@ VERY_COMMON_COUNTS = 100_000
 
 #: Given names common in the partners' region that nomquamgender's sources (mostly Western and
 #: East Asian) see too rarely to list: hand-listed, each a name borne by many people in the country
-#: named (given as 0: never a typo, a town's alternate spelling or a language's name for a country).
+#: named (given as common: never a town alone, a typo, an alternate spelling or a country's name).
 REGIONAL_GIVEN_NAMES = {
     "Cambodia": "Sokha Sophea Sophal Sokhom Sreymom Srey Bopha Chanthy Vannak Vanna Dara Rithy Piseth Sopheak Kosal",
     "Myanmar": "Aung Kyaw Zaw Htet Thida Hla Mya Khin Nyein Myint Thein Thandar Phyu Nwe Ei Zin Moe Soe Tun Win",
@@ -257,7 +257,7 @@ def given_names() -> list[tuple[str, int]]:
     }
     for names in REGIONAL_GIVEN_NAMES.values():
         for name in names.split():
-            found.setdefault(name.casefold(), 0)
+            found[name.casefold()] = max(found.get(name.casefold(), 0), 1)
     return sorted(found.items())
 
 
@@ -380,7 +380,7 @@ def main() -> None:
         "Given names (nomquamgender: "
         f"in {GIVEN_SOURCES}+ sources, {GIVEN_COUNTS}+ times; "
         f"common = 1 in {COMMON_SOURCES}+ sources and {COMMON_COUNTS}+ times, 2 also {VERY_COMMON_COUNTS}+ times; "
-        "and the region's common given names hand-listed in scripts/make_place_names.py, common = 0).",
+        "and the region's common given names hand-listed in scripts/make_place_names.py, common = 1 or more).",
         versions,
         ["nomquamgender"],
     )

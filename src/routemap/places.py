@@ -48,6 +48,9 @@ FUZZY_SHORT_LENGTH = 8
 #: Towns at least this large (and national capitals) are read even when their name is also a
 #: common given name; smaller ones only when the partner's default country holds them.
 GIVEN_NAME_TOWN_POPULATION = 1_000_000
+#: A town whose name is also a word of another language is read from this size up when its own
+#: country's language has the word too ("Klang"; not "Temple", Texas).
+LOCAL_WORD_TOWN_POPULATION = 100_000
 #: A short typo's lead over a country two edits away, when no other is within two edits.
 FUZZY_SHORT_LEAD = 10.0
 #: Suggestions offered for an unresolved string score at least this.
@@ -527,13 +530,17 @@ class Gazetteer:
         return self._finish(raw, choice, note=note)
 
     def _two_names(self, key: str, *, default_country: str | None) -> _Choice | None:
-        """The place a string names twice ("PRC China"): both halves, by strong names, mean it."""
+        """The country a string names twice ("PRC China"), both halves by strong names; "Soe Soe" is no town."""
         words = key.split()
         if not 2 <= len(words) <= 5:
             return None
         for cut in range(1, len(words)):
             left = self._resolve_key(" ".join(words[:cut]), default_country=default_country)
-            if not left.place_id or left.tier > TIER_WORLD:
+            if (
+                not left.place_id
+                or left.tier > TIER_WORLD
+                or self._places[left.place_id].level not in ("country", "region")
+            ):
                 continue
             right = self._resolve_key(" ".join(words[cut:]), default_country=default_country)
             if right.place_id == left.place_id and right.tier <= TIER_WORLD:
@@ -817,24 +824,44 @@ class Gazetteer:
     def _person_or_word(self, key: str, town: Place, *, own_name: bool = False) -> str:
         """Why a string alone may not mean a town or state: a common given name, or an ordinary word there.
 
-        A word counts when it is common in a language not spoken where the place is ("Nice" in
-        France is a town to a French writer, a word to an English one). A state whose name is a
-        common word in its own country's languages is known there by that name ("Sabah", also a
-        given name, is common in Malay), and is read. A state written by its own name (``own_name``)
-        yields only to the very most common given names ("Mary", a region of Turkmenistan);
-        a famous state's name is a frequent word in many languages. "" when nothing stands against it.
+        A word counts unless every language it is common in is spoken where the place is ("Nice"
+        is a word to an English writer; "Temple", Texas, is an English and a French word; "Miri"
+        and "Calais" are common only in the language of their own country, as names; "Klang", a
+        German word too, is a town of :data:`LOCAL_WORD_TOWN_POPULATION` or more). A state
+        written by its own name yields only to the very most common given names ("Mary", a
+        region of Turkmenistan), as a famous state's name is a frequent word in many languages;
+        by another name (a translation: "Beach" for Praia) it yields to words as a town does,
+        unless that name is also its capital's or great city's ("Jakarta"). "" when nothing
+        stands against it.
         """
         languages = self._index.common_words.get(key, "").split()
-        local = any(town.country in self._index.language_countries.get(lang, frozenset()) for lang in languages)
-        if town.level == "admin1" and local:
-            return ""
-        if own_name:
+        spoken = [self._spoken(lang, town.country) for lang in languages]
+        if town.level == "admin1" and own_name:
+            if any(spoken):
+                return ""
             return "a very common given name" if key in self._index.very_common_given_names else ""
-        if key in self._index.common_given_names:
+        if key in self._index.common_given_names and not (town.level == "admin1" and any(spoken)):
             return "a common given name"
-        if languages and not local:
+        prominent = any(spoken) and town.population >= LOCAL_WORD_TOWN_POPULATION  # "Klang", also German
+        if languages and not (all(spoken) or prominent):
+            if town.level == "admin1" and self._names_great_town(key, town.country):
+                return ""
             return "an ordinary word"
         return ""
+
+    def _spoken(self, language: str, country: str) -> bool:
+        """Whether a language of the common-word lists is spoken in a country (Malay and Indonesian as one)."""
+        group = ("ms", "id") if language in ("ms", "id") else (language,)
+        return any(country in self._index.language_countries.get(lang, frozenset()) for lang in group)
+
+    def _names_great_town(self, key: str, country: str) -> bool:
+        """Whether a name is also that of a capital or a city of a million in a country ("Jakarta")."""
+        for pid, _ in self._candidates(key):
+            place = self._places[pid]
+            great = pid in self._index.capitals or place.population >= GIVEN_NAME_TOWN_POPULATION
+            if place.level == "place" and place.country == country and great:
+                return True
+        return False
 
     def _accept_fuzzy(
         self, key: str, ranked: list[tuple[float, int, tuple[str, ...]]]
