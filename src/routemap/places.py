@@ -779,7 +779,12 @@ class Gazetteer:
         for start in range(0, len(todo), _FUZZY_BATCH):
             batch = todo[start : start + _FUZZY_BATCH]
             scores = process.cdist(
-                batch, names, scorer=OSA.normalized_similarity, score_cutoff=_RANK_SCORE / 100, dtype=np.float64
+                batch,
+                names,
+                scorer=OSA.normalized_similarity,
+                score_cutoff=_RANK_SCORE / 100,
+                dtype=np.float64,
+                workers=-1,  # every core: the comparisons are independent
             )
             for key, row in zip(batch, scores, strict=True):
                 hits = np.flatnonzero(row)
