@@ -6,6 +6,7 @@ import copy
 import csv
 import logging
 import re
+import unicodedata
 from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -420,6 +421,7 @@ class Gazetteer:
         whole = self._resolve_key(key, default_country=default_country, codes=codes)
         if whole.place_id or whole.candidates:
             return self._settle(raw, key, whole, default_country=default_country)
+        abbreviation = text_is_abbreviation(text)  # "H.K.": its letters may be a code
         readings = _variants(key)
         unquoted = fold_name(_APOSTROPHES.sub("", text))
         if unquoted != key:  # "People's" is also written "Peoples", never "People S"
@@ -429,7 +431,7 @@ class Gazetteer:
                 continue  # "Polis" is Malay for police, not the people of "Poli"
             if variant in self._index.not_places:
                 return Resolution(raw, "", "not_a_place", note=f"read as {variant!r}")
-            again = self._resolve_key(variant, default_country=default_country, codes=False)
+            again = self._resolve_key(variant, default_country=default_country, codes=abbreviation)
             if plural and again.place_id and self._places[again.place_id].level not in ("country", "region"):
                 continue  # "Xs" is read as the people of a country or region, never as a town
             if again.place_id or again.candidates:
@@ -472,8 +474,8 @@ class Gazetteer:
             if found is not None and found.method == "context":
                 return found
         halves = self._two_names(key, default_country=default_country)
-        if halves is not None:  # "PRC China", "ROK South Korea": two names of one place
-            return self._finish(raw, halves, note="two names of one place")
+        if halves is not None:  # "PRC China", "Selangor MY": two names of one place, or one in the other
+            return self._finish(raw, halves, note="both parts name it")
         joined = key.replace(" ", "")
         if joined != key and " " in key and all(len(t) <= 3 for t in key.split()):
             # "Ma-lai-xi-a", "In-đô-nê-xi-a": a name written syllable by syllable
@@ -530,21 +532,23 @@ class Gazetteer:
         return self._finish(raw, choice, note=note)
 
     def _two_names(self, key: str, *, default_country: str | None) -> _Choice | None:
-        """The country a string names twice ("PRC China"), both halves by strong names; "Soe Soe" is no town."""
+        """The place a string names in two halves ("PRC China", "Selangor MY"): the same place, or one in the other.
+
+        Both halves must name a region, country or state by a strong name; "Soe Soe" is no town.
+        """
         words = key.split()
         if not 2 <= len(words) <= 5:
             return None
         for cut in range(1, len(words)):
-            left = self._resolve_key(" ".join(words[:cut]), default_country=default_country)
-            if (
-                not left.place_id
-                or left.tier > TIER_WORLD
-                or self._places[left.place_id].level not in ("country", "region")
-            ):
-                continue
-            right = self._resolve_key(" ".join(words[cut:]), default_country=default_country)
-            if right.place_id == left.place_id and right.tier <= TIER_WORLD:
-                return left
+            halves = []
+            for part in (" ".join(words[:cut]), " ".join(words[cut:])):
+                choice = self._resolve_key(part, default_country=default_country)
+                if not choice.place_id or choice.tier > TIER_WORLD or self._places[choice.place_id].level == "place":
+                    break
+                halves.append(choice)
+            if len(halves) == 2 and self._nests(halves[0].place_id, halves[1].place_id):
+                ids = {h.place_id for h in halves}
+                return max(halves, key=lambda h: self._depth(h.place_id, ids))
         return None
 
     def _is_qualifier(self, inside: str) -> bool:
@@ -978,6 +982,11 @@ def _expand(key: str) -> str:
     return " ".join(tokens)
 
 
+#: Endings of Nepali and Bengali nouns that make a demonym or say "in" (नेपाली, भारतीय, मलेसियाली,
+#: मलेसियामा; বাংলাদেশি, ভারতীয়, সৌদি আরবে, মালয়েশিয়ায়): set aside, the rest may name a country or region.
+_SCRIPT_SUFFIXES = tuple(
+    unicodedata.normalize("NFC", s) for s in ("ीय", "ली", "मा", "ी", "ীয়", "তে", "য়ে", "য়", "ি", "ী", "ে")
+)
 #: Spanish and Portuguese abbreviations, tried when the English reading names nothing ("Rep. Dominicana").
 _ABBREVIATIONS_ES = {"rep": "republica", "dem": "democratica", "pop": "popular", "fed": "federal"}
 
@@ -1004,6 +1013,9 @@ def _variants(key: str) -> list[tuple[str, bool]]:
             out += [(people[:-2], True)]
         if last.endswith("ies"):
             out += [(people[:-3] + "y", True), (people[:-3] + "i", True)]
+    for suffix in _SCRIPT_SUFFIXES:  # नेपाली, भारतीय, मलेसियामा, বাংলাদেশি, সৌদি আরবে: the country
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            out.append((key[: -len(suffix)], True))
     seen: set[str] = set()
     kept = []
     for variant, plural in out:
