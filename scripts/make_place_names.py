@@ -290,7 +290,7 @@ def ordinary_word_filter() -> Callable[[str, str], bool]:
     Italian, German or Dutch is left out unless that language itself names the place so (CLDR:
     Italian, Malay and Indonesian all write China "Cina"; Malay "biru", blue, is Peru only in
     another language; countrynames' "Here" and "War", English words, are no Britain), or it is the
-    place's English demonym ("Polish"), or an abbreviation in capitals ("CAR").
+    place's English demonym ("Polish"), or an abbreviation of three capitals ("CAR"; "COOK" is a word).
     """
     from babel import Locale
 
@@ -310,7 +310,7 @@ def ordinary_word_filter() -> Callable[[str, str], bool]:
     def keep(name: str, target: str) -> bool:
         key = fold_name(name)
         languages = words.get(key)
-        if not languages or (key, target) in demonyms or (name.isupper() and len(key) <= 4):
+        if not languages or (key, target) in demonyms or (name.isupper() and len(key) <= 3):
             return True
         return all(own[lang].get(target) == key for lang in languages)
 

@@ -429,6 +429,8 @@ class Gazetteer:
         for variant, plural in readings:
             if plural and _not_a_plural(self._index.common_words.get(key, "")):
                 continue  # "Polis" is Malay for police, not the people of "Poli"
+            if variant == f"{key} islands" and key in self._index.common_words:
+                continue  # "Cook" (the trade) is no Cook Islands; "Cayman" is the Cayman Islands
             if variant in self._index.not_places:
                 return Resolution(raw, "", "not_a_place", note=f"read as {variant!r}")
             again = self._resolve_key(variant, default_country=default_country, codes=abbreviation)
