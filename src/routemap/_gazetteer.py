@@ -67,6 +67,11 @@ def _script_drops_marks(char: str) -> bool:
     return unicodedata.name(char, "").startswith(_ACCENTED_SCRIPTS)
 
 
+#: Signs written either way in the same word: Devanagari and Bengali candrabindu and anusvara
+#: (काठमाडौँ, काठमाडौं), Burmese and Khmer zero-width marks already dropped.
+_SPELLING_VARIANTS = str.maketrans({"\u0901": "\u0902", "\u0981": "\u0982"})
+
+
 def fold_name(text: str) -> str:
     """Fold a place name for matching, in any script.
 
@@ -91,7 +96,7 @@ def fold_name(text: str) -> str:
             continue
         else:  # punctuation, symbols, separators, "_"
             out.append(" ")
-    folded = unicodedata.normalize("NFC", "".join(out).casefold())
+    folded = unicodedata.normalize("NFC", "".join(out).casefold()).translate(_SPELLING_VARIANTS)
     return " ".join(folded.split())
 
 
@@ -554,6 +559,7 @@ def build_index() -> Index:
     parents = _apply_corrections(b, corrections, iso2_to_iso3)
     aliases = _add_aliases(b)
     aliases.not_places |= _add_world_names(b, given_names)
+    _add_iso_translations(b, given_names)
 
     keys = {k: sorted(v.items(), key=lambda item: (item[1], item[0])) for k, v in b.keys.items()}
     code_only = frozenset(
@@ -950,3 +956,49 @@ def _add_world_names(b: _Builder, given_names: frozenset[str]) -> set[str]:
         counts["added"] += 1
     log.info("world names: %s", dict(counts))
     return none
+
+
+def _add_iso_translations(b: _Builder, given_names: frozenset[str]) -> None:
+    """Add the translations of ISO 3166-1 and 3166-2 names that pycountry ships (the iso-codes project).
+
+    They give what the other sources lack: the names of states and provinces in the languages of
+    their countries (Thai, Lao, Vietnamese, Indonesian ...). A translation is added at
+    :data:`TIER_WORLD` under the rules of :func:`_add_world_names`: never over a stronger name, never
+    when it means places in different countries, never when it is a given name or a common word.
+    """
+    import gettext
+
+    words = {fold_name(r["word"]) for r in _read_csv("common_words.csv")}
+    countries: dict[str, str] = {}
+    for c in pycountry.countries:
+        for name in (c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)):
+            if name:
+                countries[name] = f"country:{c.alpha_3}"
+    subdivisions: dict[str, list[str]] = defaultdict(list)
+    for sub in pycountry.subdivisions:
+        for pid in (f"admin1:{sub.code}", f"sub:{sub.code}"):
+            if pid in b.places:
+                subdivisions[sub.name].append(pid)
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for domain, targets in (("iso3166-1", countries), ("iso3166-2", subdivisions)):
+        for mo in sorted(Path(pycountry.LOCALES_DIR).glob(f"*/LC_MESSAGES/{domain}.mo")):
+            with mo.open("rb") as fh:
+                catalog = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
+            for source, translated in catalog.items():
+                found = targets.get(source) if isinstance(source, str) else None
+                if not found or not translated or translated == source:
+                    continue
+                pids = [found] if isinstance(found, str) else found
+                if len(pids) != 1:
+                    continue  # a name several subdivisions bear ("Central")
+                for key in _keys_of(str(translated)):
+                    if _script(key) in _NAME_SCRIPTS and len(key) >= 3:
+                        by_key[key].add(pids[0])
+    added = 0
+    for key, meant in by_key.items():
+        existing = b.keys.get(key, {})
+        if existing or len(meant) != 1 or key in given_names or key in words:
+            continue
+        b.keys[key][next(iter(meant))] = TIER_WORLD
+        added += 1
+    log.info("ISO 3166 translations: %d names added", added)

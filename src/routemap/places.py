@@ -49,6 +49,8 @@ FUZZY_SHORT_LENGTH = 8
 #: Towns at least this large (and national capitals) are read even when their name is also a
 #: common given name; smaller ones only when the partner's default country holds them.
 GIVEN_NAME_TOWN_POPULATION = 1_000_000
+#: A town's alternate spelling this short or shorter is not read alone (geonames' "Bun" for Boone).
+SHORT_ALTERNATE = 3
 #: A town whose name is also a word of another language is read from this size up when its own
 #: country's language has the word too ("Klang"; not "Temple", Texas).
 LOCAL_WORD_TOWN_POPULATION = 100_000
@@ -97,8 +99,8 @@ _ADMIN_SUFFIX = re.compile(
 _PEOPLE_PREFIX = re.compile(
     r"^(warga negara|warga|rakyat|orang|pekerja|buruh|pati|tki|tkw|pmi|citizens? of|nationals? of|people from|"
     r"migrants? from|from|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade)\s+"
-    # Thai, Khmer: people, workers, nationality, country (written without a space)
-    r"|^(ชาว|คน|แรงงาน|สัญชาติ|ประเทศ|ជនជាតិ|ពលករ|ប្រទេស)\s*"
+    # Thai, Khmer, Lao: people, workers, nationality, country (written without a space)
+    r"|^(ชาว|คน|แรงงาน|สัญชาติ|ประเทศ|ជនជាតិ|ពលករ|ប្រទេស|ປະເທດ|ຊາວ|ແຮງງານ)\s*"
 )
 _PEOPLE_SUFFIX = re.compile(
     r"\s+(nationals?|citizens?|migrant workers?|domestic workers?|domestic helpers?|helpers?|maids?|housemaids?|"
@@ -507,6 +509,8 @@ class Gazetteer:
                     what = "a given name"
                 elif key in self._index.common_words:
                     what = "an ordinary word"
+                elif len(key) <= SHORT_ALTERNATE and place.level == "place":
+                    what = "a short alternate spelling of a town"  # "Bun" is no Boone, North Carolina
             if what and not (
                 choice.tier < TIER_ALTERNATE
                 and (
