@@ -2,7 +2,7 @@
 
 Run from the repository root, with the sources installed at the pinned versions:
 
-    pip install babel==2.19.0 nomquamgender==0.1.4 pycountryinfo==1.0.9 wordfreq==3.1.1
+    pip install -e ".[names]"   # babel, pycountryinfo, nomquamgender, wordfreq at the pinned versions
     pip install --no-deps countrynames==1.17.0   # its data only; its own imports need PyICU
     python scripts/make_place_names.py
 
