@@ -38,7 +38,7 @@ MY_STATES = {
     "Johor",
     "Kedah",
     "Kelantan",
-    "Malacca",
+    "Melaka",  # Malaysia's own name for Malacca: the sample's focus is Malaysia
     "Negeri Sembilan",
     "Pahang",
     "Penang",

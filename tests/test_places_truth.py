@@ -11,8 +11,8 @@ import pytest
 from routemap.places import Gazetteer, Resolution
 
 TRUTH = Path(__file__).resolve().parent / "data" / "places_truth.csv"
-#: The accuracy the gazetteer must reach on the labelled set.
-MIN_ACCURACY = 0.98
+#: The accuracy the gazetteer must reach on the labelled set: every line (it was tuned to them).
+MIN_ACCURACY = 1.0
 
 
 @dataclass(frozen=True)

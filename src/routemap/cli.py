@@ -206,7 +206,11 @@ def build(
 
 @main.command(context_settings=CONTEXT)
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--unresolved", is_flag=True, help="List only the strings that place no record.")
+@click.option(
+    "--unresolved",
+    is_flag=True,
+    help="List only the strings that place no record, then as lines to paste into data/aliases.csv.",
+)
 @_friendly
 def places(project_dir: Path, unresolved: bool) -> None:
     """Explain how every place string of a project resolves (default: the current folder).
@@ -223,6 +227,8 @@ def places(project_dir: Path, unresolved: bool) -> None:
     for warning in result.warnings:  # each line names its file and says "error" or "warning"
         click.echo(warning, err=True)
     click.echo(format_place_table(result.table(unresolved=unresolved)))
+    if unresolved and result.aliases:
+        click.echo(f"\n{result.alias_lines()}")
     click.echo(f"\n{result.summary()}")
     click.echo(f"private place report: {result.path}")
 

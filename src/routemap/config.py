@@ -13,6 +13,8 @@ import pycountry
 from routemap._errors import ConfigError, did_you_mean
 
 LEVELS: tuple[str, ...] = ("country", "admin1", "place")
+#: How places are named on a map: by the focus country's own usage, or in English.
+NAME_STYLES: tuple[str, ...] = ("local", "english")
 #: Dimensions the map can split into one layer per value (``--by``).
 BY_DIMENSIONS: tuple[str, ...] = ("sector", "year", "exploitation", "sex")
 #: The smallest min_count routemap accepts without ``allow_small_counts = true``.
@@ -35,6 +37,8 @@ SETTING_KINDS: dict[str, str] = {
     "years": "text or number",
     "unit": "text",
     "source": "text",
+    "names": "text",
+    "rename": "table",
 }
 #: What each kind accepts, and how to write it.
 _KIND_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
@@ -43,6 +47,7 @@ _KIND_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "whole number": ((int,), "a whole number without quotes, e.g. 5"),
     "true or false": ((bool,), "true or false, without quotes"),
     "text or number": ((str, int), 'a year or a period in quotes, e.g. "2019-2023"'),
+    "table": ((dict,), 'a table, e.g. [rename] then "Malacca" = "Melaka" on the next line'),
 }
 
 
@@ -79,6 +84,11 @@ class Settings:
         What the counts count (``detected victims``; default: the partners' profiles say, else ``persons``).
     source
         Who to credit for the data, shown with the published figures.
+    names
+        ``"local"``: the focus country's places are shown by the names it uses (Melaka, not
+        Malacca); ``"english"``: English names everywhere.
+    rename
+        Place (a name, ISO code or place id) -> the name to show for it (``[rename]`` table).
     """
 
     title: str = "Migration and trafficking routes"
@@ -94,6 +104,8 @@ class Settings:
     years: str | None = None
     unit: str | None = None
     source: str | None = None
+    names: str = "local"
+    rename: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -172,6 +184,12 @@ def check_settings(settings: Settings, *, source: str) -> Settings:
             dt.date.fromisoformat(str(settings.as_of))
         except ValueError:
             raise ConfigError(f"as_of {settings.as_of!r} in {source} is not a date; write it as YYYY-MM-DD") from None
+    if settings.names not in NAME_STYLES:
+        raise ConfigError(f"names {settings.names!r} in {source} is not one of {', '.join(NAME_STYLES)}")
+    if not isinstance(settings.rename, dict) or not all(isinstance(v, str) for v in settings.rename.values()):
+        raise ConfigError(
+            f'rename in {source} must be a table of place = "name to show", e.g. [rename] then "Malacca" = "Melaka"'
+        )
     if settings.by is not None and settings.by not in BY_DIMENSIONS:
         raise ConfigError(f"by {settings.by!r} in {source} is not one of {', '.join(BY_DIMENSIONS)}")
     years = None

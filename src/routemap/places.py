@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import logging
 import re
+import unicodedata
 from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -21,8 +23,10 @@ from routemap._gazetteer import (
     TIER_ALTERNATE,
     TIER_CODE,
     TIER_NAME,
+    TIER_WORLD,
     Index,
     Place,
+    fold_name,
     load_index,
 )
 from routemap.schema import fold
@@ -36,10 +40,25 @@ __all__ = ["FUZZY_LEAD", "FUZZY_SCORE", "Gazetteer", "Place", "Resolution", "cou
 FUZZY_SCORE = 85.0
 #: ... and only with at least this lead over the best match that names another place.
 FUZZY_LEAD = 8.0
-#: Strings shorter than this are never matched fuzzily (one edit changes too much).
-FUZZY_MIN_LENGTH = 5
+#: Strings shorter than this are never matched fuzzily (one edit changes too much) ...
+FUZZY_MIN_LENGTH = 4
+#: ... and a string shorter than this needs a near-exact match: one edit (a swap of neighbours
+#: counts as one) from a country or region, with no other within two edits ("Loas", "Inida").
+FUZZY_SHORT_LENGTH = 8
+#: Towns at least this large (and national capitals) are read even when their name is also a
+#: common given name; smaller ones only when the partner's default country holds them.
+GIVEN_NAME_TOWN_POPULATION = 1_000_000
+#: A town's alternate spelling this short or shorter is not read alone (geonames' "Bun" for Boone).
+SHORT_ALTERNATE = 3
+#: A town whose name is also a word of another language is read from this size up when its own
+#: country's language has the word too ("Klang"; not "Temple", Texas).
+LOCAL_WORD_TOWN_POPULATION = 100_000
+#: A short typo's lead over a country two edits away, when no other is within two edits.
+FUZZY_SHORT_LEAD = 10.0
 #: Suggestions offered for an unresolved string score at least this.
 SUGGEST_SCORE = 60.0
+#: Matches down to this score are ranked, so that a rival two edits from a short string is seen.
+_RANK_SCORE = 50.0
 
 TIER_USER = -1
 _LEVEL_RANK = {"region": 0, "country": 0, "admin1": 1, "place": 2}
@@ -48,8 +67,10 @@ _METHOD_BY_TIER = {
     TIER_CODE: "code",
     TIER_NAME: "exact",
     TIER_ALIAS: "alias",
+    TIER_WORLD: "listed",
     TIER_ALTERNATE: "alternate",
 }
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
 _SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 _LETTER = re.compile(r"[^\W\d_]")
 _PARTS = re.compile(r"[,;()\[\]\u2013\u2014]|\s+-+\s*|\s*-+\s+")
@@ -58,25 +79,46 @@ _HYPHENATED_PARTS = re.compile(r"[,;()\[\]\u2013\u2014-]")
 _TRAILING_BRACKET = re.compile(r"^(?P<rest>.*?)\s*[(\[](?P<inside>[^()\[\]]*)[)\]]\s*$")
 #: Words around a name that say what kind of unit it is ("Negeri Sabah", "Mon State", "Kota Batam").
 _ADMIN_PREFIX = re.compile(
-    r"^(the|negeri|negara|provinsi|propinsi|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
+    r"^(special administrative region of|region administrative speciale de|region administrativa especial de|"
+    r"nation of|union of|commonwealth of|federation of|kesatuan|"
+    r"the|negeri|negara|provinsi|propinsi|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
     r"changwat|amphoe|mueang|daerah|kabupaten|kab|kota|bandar|pulau|city of|municipality of|republic of|"
     r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p)\s+"
+    # Thai and Khmer province, Khmer city (written without a space)
+    r"|^(จังหวัด|ខេត្ត|ក្រុង)\s*"
 )
 _ADMIN_SUFFIX = re.compile(
-    r"\s+(state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
+    r"\s+(under unscr? (?:res )?1244(?: 1999)?|sar|special administrative region|"
+    r"state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
     r"federal territory|ft|regency|island|negeri|provinsi)$"
+    # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
+    r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
 )
 #: Words around a name that say who rather than where ("Vietnamese nationals", "warga Indonesia").
 _PEOPLE_PREFIX = re.compile(
-    r"^(warga negara|warga|rakyat|orang|citizens? of|nationals? of|people from|migrants? from|from)\s+"
+    r"^(warga negara|warga|rakyat|orang|pekerja|buruh|pati|tki|tkw|pmi|citizens? of|nationals? of|people from|"
+    r"migrants? from|from|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade)\s+"
+    # Thai, Khmer, Lao: people, workers, nationality, country (written without a space)
+    r"|^(ชาว|คน|แรงงาน|สัญชาติ|ประเทศ|ជនជាតិ|ពលករ|ប្រទេស|ປະເທດ|ຊາວ|ແຮງງານ)\s*"
 )
 _PEOPLE_SUFFIX = re.compile(
-    r"\s+(nationals?|citizens?|migrant workers?|migrants?|workers?|people|origin|descent|passport holders?|"
-    r"refugees?|asylum seekers?)$"
+    r"\s+(nationals?|citizens?|migrant workers?|domestic workers?|domestic helpers?|helpers?|maids?|housemaids?|"
+    r"labou?rers?|seafarers?|crew|nationals? and residents|migrants?|workers?|fishermen|fishers|women|men|girls|boys|"
+    r"children|victims?|people|origin|descent|passport holders?|refugees?|asylum seekers?)$"
+    # Burmese: citizen, country, people (written without a space)
+    r"|\s*(နိုင်ငံသား|နိုင်ငံ|လူမျိုး)$"
+)
+#: "<name> Region of <place>": a part of a place, named with the place it is part of.
+_WITHIN = re.compile(r"^(?P<part>.+?)\s+(?:region|province|state|part|territory)\s+of\s+(?P<whole>.+)$", re.IGNORECASE)
+#: Written after a name that is inverted ("Congo, Democratic Republic of the", "Iran (Islamic Republic of)").
+_INVERTED = re.compile(
+    r"^(?P<head>[^,()]+?)\s*(?:,|\()\s*(?P<tail>[^,()]*\b(?:of|of the|the|del|de la|de|du|des|d'|d’|da|do))\s*\)?$",
+    re.IGNORECASE,
 )
 #: Abbreviations read as the word they stand for ("Dominican Rep.", "St. Lucia", "S. Korea").
 _ABBREVIATIONS = {
     "rep": "republic",
+    "r": "republica",  # "R. Dominicana", as Spanish writes it
     "dem": "democratic",
     "st": "saint",
     "ste": "sainte",
@@ -124,6 +166,8 @@ class Resolution:
         Fuzzy score, when the method is ``fuzzy``.
     note
         A short explanation (other readings set aside, parts left out).
+    suggestion_ids
+        The place ids of ``suggestions``, in the same order.
     """
 
     raw: str
@@ -133,6 +177,7 @@ class Resolution:
     suggestions: tuple[str, ...] = ()
     score: float | None = None
     note: str = ""
+    suggestion_ids: tuple[str, ...] = ()
 
     @property
     def resolved(self) -> bool:
@@ -170,14 +215,15 @@ class Gazetteer:
         for place, names in user_places:
             self._user_places[place.id] = place
             for name in names:
-                key = fold(name)
+                key = fold_name(name)
                 if key:
                     self._user_keys.setdefault(key, [])
                     if (place.id, TIER_USER) not in self._user_keys[key]:
                         self._user_keys[key].append((place.id, TIER_USER))
+        self._user_not_places: set[str] = set()
         self._fuzzy_names: list[str] | None = None
         self._fuzzy_pids: list[tuple[str, ...]] = []
-        self._ranked: dict[str, list[tuple[float, tuple[str, ...]]]] = {}
+        self._ranked: dict[str, list[tuple[float, int, tuple[str, ...]]]] = {}
         self._pending: set[str] | None = None
         self._touched = False
         self._settlements: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -191,12 +237,12 @@ class Gazetteer:
     # ------------------------------------------------------------------ loading
     @classmethod
     def load(cls, *, project_dir: Path | None = None) -> Gazetteer:
-        """Load the compiled index and, when present, the project's ``data/places.csv``.
+        """Load the compiled index and, when present, the project's ``data/places.csv`` and ``data/aliases.csv``.
 
         Parameters
         ----------
         project_dir
-            Project folder; ``data/places.csv`` inside it is read when it exists.
+            Project folder; ``data/places.csv`` and ``data/aliases.csv`` inside it are read when they exist.
         """
         index = load_index()
         user: list[tuple[Place, list[str]]] = []
@@ -204,7 +250,68 @@ class Gazetteer:
             path = project_dir / "data" / "places.csv"
             if path.exists():
                 user = read_user_places(path, index)
-        return cls(index, user)
+        gazetteer = cls(index, user)
+        if project_dir is not None:
+            path = project_dir / "data" / "aliases.csv"
+            if path.exists():
+                gazetteer.add_aliases(read_user_aliases(path, gazetteer))
+        return gazetteer
+
+    def with_display_names(
+        self, *, focus: str | None, local: bool = True, rename: Mapping[str, str] | None = None
+    ) -> Gazetteer:
+        """A view of the gazetteer whose places carry the names a map should show.
+
+        Parameters
+        ----------
+        focus
+            ISO3 of the focus country: its places are shown by the names it uses itself
+            (Melaka, not Malacca, on a map of Malaysia; ``corrections.csv`` field ``local_name``).
+        local
+            ``False`` keeps the English names everywhere.
+        rename
+            Place id -> display name, for any place (``[rename]`` in routemap.toml); wins over both.
+
+        Returns
+        -------
+        Gazetteer
+            ``self`` when no name changes, else a view sharing everything but the names.
+        """
+        renamed: dict[str, Place] = {}
+        if focus and local:
+            for place_id, name in self._index.local_names.items():
+                place = self._places.get(place_id)
+                if place is not None and place.country == focus:
+                    renamed[place_id] = replace(place, name=name)
+        for place_id, name in (rename or {}).items():
+            renamed[place_id] = replace(self.place(place_id), name=name)
+        if not renamed:
+            return self
+        view = copy.copy(self)
+        view._places = ChainMap(renamed, self._user_places, self._index.places)  # type: ignore[arg-type]
+        return view
+
+    def add_aliases(self, aliases: Iterable[tuple[str, str]]) -> None:
+        """Attach the project's own spellings to places the gazetteer knows (``data/aliases.csv``).
+
+        Parameters
+        ----------
+        aliases
+            ``(alias, place id)`` pairs, or ``(alias, "none")`` for a word that names no place. An
+            alias wins over every other source, as the project's own places do; no place is made.
+        """
+        for alias, place_id in aliases:
+            key = fold_name(alias)
+            if not key:
+                continue
+            if place_id == "none":
+                self._user_not_places.add(key)
+                continue
+            entries = self._user_keys.setdefault(key, [])
+            if (place_id, TIER_USER) not in entries:
+                entries.append((place_id, TIER_USER))
+        self._fuzzy_names = None
+        self._ranked.clear()
 
     # ------------------------------------------------------------------ lookups
     def place(self, place_id: str) -> Place:
@@ -224,6 +331,11 @@ class Gazetteer:
     def region_members(self) -> dict[str, frozenset[str]]:
         """ISO3 members of each region place id."""
         return self._index.region_members
+
+    def is_given_name(self, text: str) -> bool:
+        """Whether a string starts with a given name ("Siti Aminah", "Jordan"), as a person's name would."""
+        words = fold_name(text).split()
+        return bool(words) and words[0] in self._index.given_names
 
     def _candidates(self, key: str) -> list[tuple[str, int]]:
         return self._user_keys.get(key) or self._index.keys.get(key, [])
@@ -269,24 +381,48 @@ class Gazetteer:
         if not _LETTER.search(text):
             return Resolution(raw, "", "not_a_place", note="no letters: a code for a missing value, not a place")
         if _SUBDIVISION_CODE.match(text):
-            hits = [c for c in self._index.keys.get(fold(text), []) if c[1] == TIER_CODE]
+            hits = [c for c in self._index.keys.get(fold_name(text), []) if c[1] == TIER_CODE]
             if hits:
                 return Resolution(raw, hits[0][0], "code")
         return self._resolve_text(raw, text, default_country=default_country)
 
     def _resolve_text(self, raw: str, text: str, *, default_country: str | None) -> Resolution:
-        key = fold(text.replace("&", " and "))
-        if not key or key in self._index.not_places:
+        key = fold_name(text.replace("&", " and "))
+        if key in self._user_not_places and key not in self._user_keys:
+            return Resolution(raw, "", "not_a_place", note="data/aliases.csv says it names no place")
+        if not key or (key in self._index.not_places and key not in self._user_keys):
             return Resolution(raw, "", "not_a_place")
-        whole = self._resolve_key(key, default_country=default_country)
+        codes = _may_be_code(text)
+        whole = self._resolve_key(key, default_country=default_country, codes=codes)
         if whole.place_id or whole.candidates:
-            return self._finish(raw, whole)
-        for variant in _variants(key):
+            return self._settle(raw, key, whole, default_country=default_country)
+        abbreviation = text_is_abbreviation(text)  # "H.K.": its letters may be a code
+        readings = _variants(key)
+        unquoted = fold_name(_APOSTROPHES.sub("", text))
+        if unquoted != key:  # "People's" is also written "Peoples", never "People S"
+            readings = [(unquoted, False), *_variants(unquoted), *readings]
+        for variant, plural in readings:
+            if plural and _not_a_plural(self._index.common_words.get(key, "")):
+                continue  # "Polis" is Malay for police, not the people of "Poli"
+            if variant == f"{key} islands" and key in self._index.common_words:
+                continue  # "Cook" (the trade) is no Cook Islands; "Cayman" is the Cayman Islands
             if variant in self._index.not_places:
                 return Resolution(raw, "", "not_a_place", note=f"read as {variant!r}")
-            again = self._resolve_key(variant, default_country=default_country)
+            again = self._resolve_key(variant, default_country=default_country, codes=abbreviation)
+            if plural and again.place_id and self._places[again.place_id].level not in ("country", "region"):
+                continue  # "Xs" is read as the people of a country or region, never as a town
             if again.place_id or again.candidates:
-                return self._finish(raw, again, note=f"read as {variant!r}")
+                return self._settle(raw, variant, again, default_country=default_country, note=f"read as {variant!r}")
+        if "&" in text:  # "B&H" as written, not "B and H"
+            written = self._resolve_key(fold_name(text), default_country=default_country, codes=False)
+            if written.place_id and written.tier < TIER_ALTERNATE:
+                return self._settle(raw, fold_name(text), written, default_country=default_country)
+        inverted = _INVERTED.match(text)
+        if inverted:  # "Congo, Democratic Republic of the": the UN's inverted form
+            upright = f"{inverted['tail']} {inverted['head']}"
+            turned = self._resolve_text(raw, upright, default_country=default_country)
+            if turned.resolved:
+                return replace(turned, note="; ".join(n for n in (f"read as {fold_name(upright)!r}", turned.note) if n))
         qualified = _TRAILING_BRACKET.match(text)
         if qualified and qualified["rest"].strip() and self._is_qualifier(qualified["inside"]):
             inner = self._resolve_text(raw, qualified["rest"], default_country=default_country)
@@ -309,17 +445,105 @@ class Gazetteer:
                     return hyphenated
         if structured is not None:
             return structured
+        within = _WITHIN.match(text)
+        if within:  # "Kurdistan Region of Iraq": a part of a place, read as both parts
+            found = self._resolve_parts(raw, [within["part"], within["whole"]], default_country=default_country)
+            if found is not None and found.method == "context":
+                return found
+        halves = self._two_names(key, default_country=default_country)
+        if halves is not None:  # "PRC China", "Selangor MY": two names of one place, or one in the other
+            return self._finish(raw, halves, note="both parts name it")
+        joined = key.replace(" ", "")
+        if joined != key and " " in key and all(len(t) <= 3 for t in key.split()):
+            # "Ma-lai-xi-a", "In-đô-nê-xi-a": a name written syllable by syllable
+            again = self._resolve_key(joined, default_country=default_country, codes=False)
+            if again.place_id:
+                return self._settle(raw, joined, again, default_country=default_country, note=f"read as {joined!r}")
         return self._fuzzy(raw, key)
 
+    def _settle(
+        self, raw: str, key: str, choice: _Choice, *, default_country: str | None, note: str = ""
+    ) -> Resolution:
+        """Finish a reading of a whole string, unless it is a person's name or a town's odd spelling.
+
+        A common given name alone is not read as a town (a column of names mapped as places by
+        mistake must not draw routes), unless the town is a capital, a city of a million or more,
+        or lies in the partner's default country; it is then reported ``ambiguous``. A town's
+        alternate spelling gives way to a typo of a country or state it is close to ("Jaimaica").
+        """
+        place = self._places[choice.place_id] if choice.place_id else None
+        # a town, or a state (a state is read when its name is common in its own country's languages)
+        small = place is not None and place.level in ("place", "admin1")
+        abbreviation = text_is_abbreviation(raw)
+        if place is not None and small and choice.tier != TIER_USER and not abbreviation:
+            what = self._person_or_word(key, place, own_name=place.level == "admin1" and choice.tier <= TIER_NAME)
+            if not what and choice.tier == TIER_ALTERNATE:  # never a town's alternate spelling, in any language
+                if key in self._index.given_names:
+                    what = "a given name"
+                elif key in self._index.common_words:
+                    what = "an ordinary word"
+                elif len(key) <= SHORT_ALTERNATE and place.level == "place":
+                    what = "a short alternate spelling of a town"  # "Bun" is no Boone, North Carolina
+            if what and not (
+                choice.tier < TIER_ALTERNATE
+                and (
+                    choice.place_id in self._index.capitals
+                    or place.population >= GIVEN_NAME_TOWN_POPULATION
+                    or (default_country and place.country == default_country)
+                )
+            ):
+                country = self._places["country:" + place.country].name if place.country else ""
+                return Resolution(
+                    raw,
+                    "",
+                    "ambiguous",
+                    candidates=(choice.place_id,),
+                    note=(
+                        f"also {what}; if the column holds places, write it with its country "
+                        f"('{place.name}, {country}') or add it to data/aliases.csv"
+                    ),
+                )
+            if choice.tier == TIER_ALTERNATE:
+                typo = self._fuzzy(raw, key)
+                if typo.resolved and self._places[typo.place_id].country != place.country:
+                    also = f"also an alternate spelling of {self.describe(choice.place_id)}"
+                    return replace(typo, note=f"{typo.note}; {also}")
+        return self._finish(raw, choice, note=note)
+
+    def _two_names(self, key: str, *, default_country: str | None) -> _Choice | None:
+        """The place a string names in two halves ("PRC China", "Selangor MY"): the same place, or one in the other.
+
+        Both halves must name a region, country or state by a strong name; "Soe Soe" is no town.
+        """
+        words = key.split()
+        if not 2 <= len(words) <= 5:
+            return None
+        for cut in range(1, len(words)):
+            halves = []
+            for part in (" ".join(words[:cut]), " ".join(words[cut:])):
+                choice = self._resolve_key(part, default_country=default_country)
+                if not choice.place_id or choice.tier > TIER_WORLD or self._places[choice.place_id].level == "place":
+                    break
+                halves.append(choice)
+            if len(halves) == 2 and self._nests(halves[0].place_id, halves[1].place_id):
+                ids = {h.place_id for h in halves}
+                return max(halves, key=lambda h: self._depth(h.place_id, ids))
+        return None
+
     def _is_qualifier(self, inside: str) -> bool:
-        key = fold(inside)
+        key = fold_name(inside)
         return not key or key in self._index.qualifiers
 
-    def _resolve_key(self, key: str, *, default_country: str | None, within: Place | None = None) -> _Choice:
+    def _resolve_key(
+        self, key: str, *, default_country: str | None, within: Place | None = None, codes: bool = True
+    ) -> _Choice:
         cands = self._candidates(key)
+        if not codes and key in self._index.code_only:
+            cands = [c for c in cands if c[1] != TIER_CODE]
         strong = [c for c in cands if c[1] <= TIER_ALIAS]
-        weak = [c for c in cands if c[1] > TIER_ALIAS]
-        for group in (strong, weak):
+        listed = [c for c in cands if c[1] == TIER_WORLD]
+        weak = [c for c in cands if c[1] > TIER_WORLD]
+        for group in (strong, listed, weak):
             if within is not None:
                 group = [c for c in group if self._inside(c[0], within)]
             if group:
@@ -337,7 +561,11 @@ class Gazetteer:
                 return place_id in self._region_children.get(container.id, frozenset())
             return place.country in self._index.region_members.get(container.id, frozenset())
         if container.level == "country":
-            return place.country == container.country and place.level != "region"
+            if place.level == "region":
+                return False
+            # a territory lies in the country that administers it (Réunion in France), for reading
+            # "Guadeloupe, France"; it is still counted as itself
+            return place.country == container.country or self._index.parents.get(place.country) == container.country
         if container.level == "admin1":
             return place.admin1 == container.id
         return False
@@ -426,7 +654,7 @@ class Gazetteer:
         """The name a part of a string matched (itself or a variant) and the places it can mean."""
         if not key or key in self._index.not_places or key in self._index.qualifiers:
             return key, []
-        for candidate in (key, *_variants(key)):
+        for candidate in (key, *(v for v, plural in _variants(key) if not plural)):
             if candidate in self._index.not_places:
                 return candidate, []
             cands = self._candidates(candidate)
@@ -442,7 +670,7 @@ class Gazetteer:
         (then most by name rather than by a city's alternate spelling) win; the most specific place of
         each is a candidate, and the candidates are settled like the places of one name.
         """
-        keys = [fold(p) for p in parts]
+        keys = [fold_name(p) for p in parts]
         options = [self._part_candidates(k) for k in keys]
         if not any(cands for _, cands in options):
             return None
@@ -467,7 +695,8 @@ class Gazetteer:
         walk(0, ())
         targets: dict[str, int] = {}
         for reading in readings:
-            pid, tier, _ = max(reading, key=lambda item: (_LEVEL_RANK[self._places[item[0]].level], -item[2]))
+            ids = {pid for pid, _, _ in reading}
+            pid, tier, _ = max(reading, key=lambda item: (self._depth(item[0], ids), -item[2]))
             targets[pid] = min(tier, targets.get(pid, tier))
         choice = self._choose(sorted(targets.items()), default_country=default_country)
         if not choice.place_id:
@@ -482,6 +711,15 @@ class Gazetteer:
             notes.append(f"not found in {inside}: {'; '.join(left_out)}")
             return Resolution(raw, choice.place_id, "partial", note="; ".join(notes))
         return Resolution(raw, choice.place_id, "context", note="; ".join(notes))
+
+    def _depth(self, place_id: str, reading: set[str]) -> float:
+        """How specific a place is among those of one reading (a territory is below its parent)."""
+        place = self._places[place_id]
+        rank = float(_LEVEL_RANK[place.level])
+        parent = self._index.parents.get(place.country)
+        if place.level == "country" and parent and f"country:{parent}" in reading:
+            rank += 0.5
+        return rank
 
     def _nests(self, a: str, b: str) -> bool:
         return self._inside(a, self._places[b]) or self._inside(b, self._places[a])
@@ -524,12 +762,21 @@ class Gazetteer:
         for start in range(0, len(todo), _FUZZY_BATCH):
             batch = todo[start : start + _FUZZY_BATCH]
             scores = process.cdist(
-                batch, names, scorer=OSA.normalized_similarity, score_cutoff=SUGGEST_SCORE / 100, dtype=np.float64
+                batch,
+                names,
+                scorer=OSA.normalized_similarity,
+                score_cutoff=_RANK_SCORE / 100,
+                dtype=np.float64,
+                workers=-1,  # every core: the comparisons are independent
             )
             for key, row in zip(batch, scores, strict=True):
                 hits = np.flatnonzero(row)
                 best = hits[np.lexsort((hits, -row[hits]))][:_FUZZY_LIMIT]  # highest score, then first name
-                self._ranked[key] = [(100.0 * float(row[i]), pids[i]) for i in best]
+                # the score is 1 - edits / longer length: the edits are read back from it
+                self._ranked[key] = [
+                    (100.0 * float(row[i]), round((1.0 - float(row[i])) * max(len(key), len(names[i]))), pids[i])
+                    for i in best
+                ]
 
     def _fuzzy(self, raw: str, key: str) -> Resolution:
         if key not in self._ranked:
@@ -538,20 +785,107 @@ class Gazetteer:
                 self._touched = True
                 return Resolution(raw, "", "unresolved")
             self._rank([key])
-        ranked: list[tuple[float, tuple[str, ...]]] = []
-        for score, pids in self._ranked[key]:
-            if not any(p == pids for _, p in ranked):
-                ranked.append((score, pids))
-        suggestions = tuple(dict.fromkeys(self.describe(p) for _, pids in ranked for p in pids))[:5]
-        if ranked and len(ranked[0][1]) == 1 and ranked[0][0] >= FUZZY_SCORE and len(key) >= FUZZY_MIN_LENGTH:
-            runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-            if ranked[0][0] - runner_up >= FUZZY_LEAD:
-                pid = ranked[0][1][0]
-                score = round(ranked[0][0], 1)
-                rival = f"next best {runner_up:.1f}" if runner_up else "no other close match"
-                note = f"read as {self.describe(pid)}; score {score:g}, {rival}"
-                return Resolution(raw, pid, "fuzzy", score=score, note=note)
-        return Resolution(raw, "", "unresolved", suggestions=suggestions)
+        ranked: list[tuple[float, int, tuple[str, ...]]] = []
+        for score, edits, pids in self._ranked[key]:
+            if not any(p == pids for _, _, p in ranked):
+                ranked.append((score, edits, pids))
+        suggestion_ids = tuple(dict.fromkeys(p for score, _, pids in ranked if score >= SUGGEST_SCORE for p in pids))[
+            :5
+        ]
+        suggestions = tuple(self.describe(p) for p in suggestion_ids)
+        accepted = self._accept_fuzzy(key, ranked)
+        if accepted is not None:
+            pid, score, rival = accepted
+            note = f"read as {self.describe(pid)}; score {score:g}, {rival}"
+            return Resolution(raw, pid, "fuzzy", score=score, note=note)
+        return Resolution(raw, "", "unresolved", suggestions=suggestions, suggestion_ids=suggestion_ids)
+
+    def _broadest(self, pids: tuple[str, ...]) -> str:
+        """The one place a fuzzy name means: itself, or the country that holds all it names ("Kuwait")."""
+        if len(pids) == 1:
+            return pids[0]
+        countries = [p for p in pids if self._places[p].level == "country"]
+        if len(countries) == 1 and all(self._places[p].country == self._places[countries[0]].country for p in pids):
+            return countries[0]
+        return ""
+
+    def _person_or_word(self, key: str, town: Place, *, own_name: bool = False) -> str:
+        """Why a string alone may not mean a town or state: a common given name, or an ordinary word there.
+
+        A word counts unless every language it is common in is spoken where the place is ("Nice"
+        is a word to an English writer; "Temple", Texas, is an English and a French word; "Miri"
+        and "Calais" are common only in the language of their own country, as names; "Klang", a
+        German word too, is a town of :data:`LOCAL_WORD_TOWN_POPULATION` or more). A state
+        written by its own name yields only to the very most common given names ("Mary", a
+        region of Turkmenistan), as a famous state's name is a frequent word in many languages;
+        by another name (a translation: "Beach" for Praia) it yields to words as a town does,
+        unless that name is also its capital's or great city's ("Jakarta"). "" when nothing
+        stands against it.
+        """
+        languages = self._index.common_words.get(key, "").split()
+        spoken = [self._spoken(lang, town.country) for lang in languages]
+        if town.level == "admin1" and own_name:
+            if any(spoken):
+                return ""
+            return "a very common given name" if key in self._index.very_common_given_names else ""
+        if key in self._index.common_given_names and not (town.level == "admin1" and any(spoken)):
+            return "a common given name"
+        prominent = any(spoken) and town.population >= LOCAL_WORD_TOWN_POPULATION  # "Klang", also German
+        if languages and not (all(spoken) or prominent):
+            if town.level == "admin1" and self._names_great_town(key, town.country):
+                return ""
+            return "an ordinary word"
+        return ""
+
+    def _spoken(self, language: str, country: str) -> bool:
+        """Whether a language of the common-word lists is spoken in a country (Malay and Indonesian as one)."""
+        group = ("ms", "id") if language in ("ms", "id") else (language,)
+        return any(country in self._index.language_countries.get(lang, frozenset()) for lang in group)
+
+    def _names_great_town(self, key: str, country: str) -> bool:
+        """Whether a name is also that of a capital or a city of a million in a country ("Jakarta")."""
+        for pid, _ in self._candidates(key):
+            place = self._places[pid]
+            great = pid in self._index.capitals or place.population >= GIVEN_NAME_TOWN_POPULATION
+            if place.level == "place" and place.country == country and great:
+                return True
+        return False
+
+    def _accept_fuzzy(
+        self, key: str, ranked: list[tuple[float, int, tuple[str, ...]]]
+    ) -> tuple[str, float, str] | None:
+        """The place a typo is read as, when the match is safe; else ``None``.
+
+        Safe means: the string is long enough and is no common given name; the best match names
+        one place; and it beats every match in another country clearly: by :data:`FUZZY_LEAD`
+        points at :data:`FUZZY_SCORE` or more for long strings, and for strings shorter than
+        :data:`FUZZY_SHORT_LENGTH` by being one edit from a country or region name while every
+        other country or region is three or more, or scores :data:`FUZZY_SHORT_LEAD` points less
+        ("Somlia" is Somalia; "Austrai" is no safe Austria: Australia is close behind).
+        """
+        if not ranked or len(key) < FUZZY_MIN_LENGTH or key in self._index.given_names:
+            return None
+        if key in self._index.common_words:  # an ordinary word is no typo ("Camp", "Region")
+            return None
+        if len(key) < FUZZY_SHORT_LENGTH:  # a short typo only of a country or region name
+            ranked = [r for r in ranked if all(self._places[q].level in ("country", "region") for q in r[2])]
+            if not ranked:
+                return None
+        score, edits, pids = ranked[0]
+        pid = self._broadest(pids)
+        if not pid:
+            return None
+        home = self._places[pid].country or pid
+        rivals = [(s, e) for s, e, p in ranked[1:] if any((self._places[q].country or q) != home for q in p)]
+        runner_up, rival_edits = rivals[0] if rivals else (0.0, len(key))
+        if len(key) >= FUZZY_SHORT_LENGTH:
+            ok = score >= FUZZY_SCORE and score - runner_up >= FUZZY_LEAD
+        else:
+            ok = edits == 1 and " " not in key and (rival_edits >= 3 or score - runner_up >= FUZZY_SHORT_LEAD)
+        if not ok:
+            return None
+        rival = f"next best {runner_up:.1f} (another country)" if rivals else "no other country close"
+        return pid, round(score, 1), rival
 
     # ------------------------------------------------------------------ levels
     def describe(self, place_id: str) -> str:
@@ -664,15 +998,177 @@ def _expand(key: str) -> str:
     return " ".join(tokens)
 
 
-def _variants(key: str) -> list[str]:
-    """Other readings of a folded name, tried in order when the name itself is unknown."""
+#: Endings of Nepali and Bengali nouns that make a demonym or say "in" (नेपाली, भारतीय, मलेसियाली,
+#: मलेसियामा; বাংলাদেশি, ভারতীয়, সৌদি আরবে, মালয়েশিয়ায়): set aside, the rest may name a country or region.
+_SCRIPT_SUFFIXES = tuple(
+    unicodedata.normalize("NFC", s) for s in ("ीय", "ली", "मा", "ी", "ীয়", "তে", "য়ে", "য়", "ি", "ী", "ে")
+)
+#: Spanish and Portuguese abbreviations, tried when the English reading names nothing ("Rep. Dominicana").
+_ABBREVIATIONS_ES = {"rep": "republica", "dem": "democratica", "pop": "popular", "fed": "federal"}
+
+
+def _variants(key: str) -> list[tuple[str, bool]]:
+    """Other readings of a folded name, tried in order when the name itself is unknown.
+
+    Each is ``(reading, plural)``: a plural reading ("Poles" -> "pole", "Ukrainians" ->
+    "ukrainian") may only name a country or a region.
+    """
     expanded = _expand(key)
     admin = _strip_admin_words(expanded)
-    out = [expanded, admin, _strip_people_words(expanded), _strip_people_words(admin)]
-    return [v for v in dict.fromkeys(out) if v and v != key]
+    people = _strip_people_words(expanded)
+    out = [(v, False) for v in (expanded, admin, people, _strip_people_words(admin))]
+    words = key.split()
+    if len(words) > 1 and any(w in _ABBREVIATIONS_ES for w in words):
+        out.append((" ".join(_ABBREVIATIONS_ES.get(w, w) for w in words), False))
+    if len(words) <= 3 and not key.endswith("islands"):
+        out.append((f"{key} islands", True))  # "Turks and Caicos", "Cayman": an island country
+    last = people.rsplit(" ", 1)[-1]
+    if last.isascii() and len(last) >= 5 and last.endswith("s"):
+        out += [(people[:-1], True)]
+        if last.endswith("es"):
+            out += [(people[:-2], True)]
+        if last.endswith("ies"):
+            out += [(people[:-3] + "y", True), (people[:-3] + "i", True)]
+    for suffix in _SCRIPT_SUFFIXES:  # नेपाली, भारतीय, मलेसियामा, বাংলাদেশি, সৌদি আরবে: the country
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            out.append((key[: -len(suffix)], True))
+    seen: set[str] = set()
+    kept = []
+    for variant, plural in out:
+        if variant and variant != key and variant not in seen:
+            seen.add(variant)
+            kept.append((variant, plural))
+    return kept
+
+
+#: Languages that make no plural with "-s": a common word of theirs ending in "s" is no plural.
+_NO_S_PLURAL = frozenset({"ms", "id"})
+
+
+def _not_a_plural(languages: str) -> bool:
+    """Whether a word common in these languages (space-separated) is no "-s" plural."""
+    found = set(languages.split())
+    return bool(found) and found <= _NO_S_PLURAL
+
+
+def text_is_abbreviation(text: str) -> bool:
+    """Whether a string is written as an abbreviation ("NAD", "KL", "N.T.T."): capitals, no word."""
+    letters = [c for c in str(text) if c.isalpha()]
+    return 2 <= len(letters) <= 5 and all(c.isupper() for c in letters)
+
+
+def _may_be_code(text: str) -> bool:
+    """Whether a string may be read as an ISO code: ASCII, and "MY", "mys" or "My" rather than "Nga"."""
+    letters = text.strip()
+    if not letters.isascii():
+        return False
+    # "MY", "mys", "My"; "BiH" (capitals at both ends) too; not "Nga"
+    return (
+        letters.isupper() or letters.islower() or len(letters) <= 2 or (letters[0].isupper() and letters[-1].isupper())
+    )
 
 
 _USER_LEVELS = ("region", "country", "admin1", "place")
+#: Methods by which a place named in data/aliases.csv is taken: as written, not as a guess.
+_FIRM_METHODS = frozenset({"user", "code", "exact", "alias", "listed", "alternate", "context", "default_country"})
+
+
+def read_user_aliases(path: Path, gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """Read a project's ``data/aliases.csv``: ``alias,place`` lines, ``#`` lines are comments.
+
+    ``place`` is a place routemap already knows: a place id (``country:POL``, ``city:1270239``,
+    ``user:…``), an ISO code (``PL``, ``POL``, ``MY-12``), a name it resolves without a guess
+    (``Poland``, ``Hassan, India``), or ``none`` for a word that names no place. Every problem
+    is collected and reported at once.
+
+    Raises
+    ------
+    ConfigError
+        Naming each bad line, column and value, with the fix.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8' and build again") from None
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if not line.lstrip().startswith("#")]
+    reader = csv.DictReader(line for _, line in lines)
+    if not {"alias", "place"} <= set(reader.fieldnames or []):
+        raise ConfigError(
+            f"{path}: the header must be 'alias,place' (found: {', '.join(reader.fieldnames or []) or 'nothing'}); "
+            "each line attaches a spelling (alias) to a place routemap knows (a name, an ISO code or a place id)"
+        )
+    problems: list[str] = []
+    out: list[tuple[str, str]] = []
+    seen: dict[str, tuple[int, str]] = {}
+    for (line, _), row in zip(lines[1:], reader, strict=False):
+        alias = (row.get("alias") or "").strip()
+        place = (row.get("place") or "").strip()
+        if not alias and not place:
+            continue
+        if not alias:
+            problems.append(f"{path}:{line}: alias: empty; write the spelling your partners use")
+            continue
+        if not place:
+            problems.append(
+                f"{path}:{line}: place: empty for {alias!r}; write the place it means (a name, an ISO code such "
+                "as 'PL' or 'MY-12', or a place id from `routemap places`), or none if it names no place"
+            )
+            continue
+        found, why = _alias_target(place, gazetteer)
+        if not found:
+            problems.append(f"{path}:{line}: place: {place!r} (for {alias!r}) {why}")
+            continue
+        key = fold_name(alias)
+        if key in seen and seen[key][1] != found:
+            problems.append(
+                f"{path}:{line}: alias: {alias!r} is also on line {seen[key][0]} with another place; keep one line"
+            )
+            continue
+        seen[key] = (line, found)
+        out.append((alias, found))
+    if problems:
+        raise ConfigError("\n".join([f"{len(problems)} problem(s) in {path}:", *problems]))
+    return out
+
+
+def resolve_renames(rename: Mapping[str, str], gazetteer: Gazetteer, *, source: str) -> dict[str, str]:
+    """Read ``[rename]`` of routemap.toml (place -> display name) into place id -> display name.
+
+    Raises
+    ------
+    ConfigError
+        Naming each place that is not one routemap knows, or a display name that is empty.
+    """
+    problems: list[str] = []
+    out: dict[str, str] = {}
+    for place, name in rename.items():
+        found, why = _alias_target(str(place), gazetteer)
+        if not found or found == "none":
+            problems.append(f"[rename] {place!r} in {source}: {why or 'names no place'}")
+        elif not isinstance(name, str) or not name.strip():
+            problems.append(f"[rename] {place!r} in {source}: the display name must be text in quotes")
+        else:
+            out[found] = name.strip()
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return out
+
+
+def _alias_target(place: str, gazetteer: Gazetteer) -> tuple[str, str]:
+    """The place id a ``place`` cell of data/aliases.csv names, or ``("", why not)``."""
+    if place.casefold() == "none":
+        return "none", ""
+    if ":" in place and place in gazetteer:
+        return place, ""
+    res = gazetteer.resolve(place)
+    if res.resolved and res.method in _FIRM_METHODS:
+        return res.place_id, ""
+    if res.method == "ambiguous" and res.candidates:
+        return "", f"means several places; write one of their ids: {', '.join(res.candidates[:5])}"
+    if res.resolved:
+        return "", f"is only a guess ({gazetteer.describe(res.place_id)}); write the name as routemap knows it"
+    hint = f"; closest: {', '.join(res.suggestions[:3])}" if res.suggestions else ""
+    return "", f"is not a place routemap knows{hint}; write a name, an ISO code or a place id"
 
 
 def read_user_places(path: Path, index: Index) -> list[tuple[Place, list[str]]]:

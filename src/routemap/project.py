@@ -14,8 +14,10 @@ the :class:`~routemap.disclosure.Publication` may be shown or written.
 from __future__ import annotations
 
 import contextlib
+import csv
 import dataclasses
 import hashlib
+import io
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -28,15 +30,15 @@ import pandas as pd
 from routemap._errors import AccountingError, ConfigError, ReadError
 from routemap._safe import write_table
 from routemap.aggregate import Aggregates, aggregate
-from routemap.config import Settings, load_settings
+from routemap.config import SETTINGS_FILE, Settings, load_settings
 from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, loose_files, read_contribution
 from routemap.disclosure import Publication, publish
 from routemap.linkage import DIMENSIONS, Linker, LinkReport, figures_of
-from routemap.places import Gazetteer, Resolution, country_iso3
+from routemap.places import Gazetteer, Resolution, country_iso3, resolve_renames
 from routemap.problems import Problem
 from routemap.releases import Atoms, Cut, Register, Release, atoms_of
 from routemap.render.tables import write_csv
-from routemap.routes import Routed, build_routes, place_report, resolve_records
+from routemap.routes import Routed, alias_suggestions, build_routes, place_report, resolve_records
 
 log = logging.getLogger(__name__)
 
@@ -326,6 +328,7 @@ class Project:
         self.progress: Progress = progress or _noop
         self.clock = _Stages(self.progress)
         self._gazetteer = gazetteer
+        self._named = False
         self._contributions: Contributions | None = None
         self._resolutions: dict[tuple[str, str], Resolution] | None = None
         self._routed: Routed | None = None
@@ -346,9 +349,16 @@ class Project:
 
     @property
     def gazetteer(self) -> Gazetteer:
-        """The place index with the project's own ``data/places.csv``, loaded once."""
-        if self._gazetteer is None:
-            self._gazetteer = Gazetteer.load(project_dir=self.path)
+        """The place index with the project's own places and aliases, naming places as the map will."""
+        if not self._named:
+            base = self._gazetteer or Gazetteer.load(project_dir=self.path)
+            self._gazetteer = base.with_display_names(
+                focus=self.focus_iso3,
+                local=self.settings.names == "local",
+                rename=resolve_renames(self.settings.rename, base, source=SETTINGS_FILE),
+            )
+            self._named = True
+        assert self._gazetteer is not None
         return self._gazetteer
 
     @property
@@ -495,7 +505,9 @@ class Project:
         make_private(self.private_dir)
         path = self.private_dir / "places.csv"
         write_csv(report, path)
-        return PlacesResult(report=report, path=path, warnings=self.read().warnings)
+        return PlacesResult(
+            report=report, path=path, warnings=self.read().warnings, aliases=alias_suggestions(self.resolve())
+        )
 
 
 def open_project(
@@ -558,11 +570,24 @@ class PlacesResult:
         The private place report, ``.routemap/places.csv``.
     warnings
         Problems met while reading the contributions.
+    aliases
+        ``(string, place id)`` for each string that places no record: lines for ``data/aliases.csv``
+        (see :meth:`alias_lines`).
     """
 
     report: pd.DataFrame
     path: Path
     warnings: list[str] = field(default_factory=list)
+    aliases: list[tuple[str, str]] = field(default_factory=list)
+
+    def alias_lines(self) -> str:
+        """The strings that place no record as ``data/aliases.csv`` lines, ready to check and paste."""
+        out = io.StringIO()
+        out.write("# for data/aliases.csv: check each place (a name, an ISO code or a place id; none = no place)\n")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["alias", "place"])
+        writer.writerows([raw, place] for raw, place in self.aliases)
+        return out.getvalue().rstrip("\n")
 
     def table(self, *, unresolved: bool = False) -> pd.DataFrame:
         """The report with one line per raw string and outcome, rows summed over partners' default countries.

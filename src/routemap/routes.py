@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -89,8 +89,110 @@ def resolve_records(
         mine = sorted(raw for raw, d in wanted if d == country)
         for raw, res in gazetteer.resolve_many(mine, default_country=country or None).items():
             out[(raw, country)] = res
+    for suspect in name_columns(records, gazetteer, out, default_countries=default_countries):
+        log.warning("%s", suspect.message)
+        for key in suspect.strings:
+            res = out[key]
+            if res.resolved:
+                out[key] = replace(res, place_id="", method="ambiguous", candidates=(res.place_id,), note=suspect.note)
     out = dict(sorted(out.items()))
     log.info("resolved %d distinct place strings", len(out))
+    return out
+
+
+#: A column is read as people's names when at least this many of its distinct values ...
+NAME_COLUMN_MIN = 3
+#: ... and at least this share of them are given names that name no country, region or state.
+NAME_COLUMN_SHARE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class NameColumn:
+    """A place column of one partner that holds people's names (mapped as a place by mistake).
+
+    Parameters
+    ----------
+    partner
+        The partner id.
+    column
+        The canonical field (origin, transit, destination, intended_destination).
+    names, values
+        How many distinct values are given names, of how many.
+    examples
+        A few of those names, for the message.
+    strings
+        ``(raw, default country)`` of the column's values that are given names: not placed, even
+        those that also name a country ("Jordan", "Georgia").
+    """
+
+    partner: str
+    column: str
+    names: int
+    values: int
+    examples: tuple[str, ...]
+    strings: frozenset[tuple[str, str]]
+
+    @property
+    def note(self) -> str:
+        """The note each of its strings gets in the place report."""
+        return (
+            f"a given name in column {self.column!r} of partner {self.partner!r}, which holds people's names "
+            f"({self.names} of {self.values} values); check [columns] in its partner.toml"
+        )
+
+    @property
+    def message(self) -> str:
+        """A warning for the analyst."""
+        return (
+            f"partner {self.partner!r}: column {self.column!r} looks like people's names, not places "
+            f"({self.names} of {self.values} distinct values are given names: {', '.join(self.examples)}); "
+            f"its given names are not placed; check [columns] in the partner's partner.toml"
+        )
+
+
+def name_columns(
+    records: pd.DataFrame,
+    gazetteer: Gazetteer,
+    resolutions: dict[tuple[str, str], Resolution],
+    *,
+    default_countries: dict[str, str | None],
+) -> list[NameColumn]:
+    """Find place columns that hold people's names: a profile that mapped a name column by mistake.
+
+    A value counts as a name when its first word is a given name and, as a whole, it names no
+    country, region or state (so "Jordan" in a column of countries does not count, and the
+    column's countries are never at stake). A column is a name column when at least
+    :data:`NAME_COLUMN_MIN` of its distinct values, and :data:`NAME_COLUMN_SHARE` of them, are names.
+    """
+    out: list[NameColumn] = []
+    for partner, group in records.groupby("partner", sort=True):
+        dc = default_countries.get(str(partner)) or ""
+        for column in ("origin", "destination", "intended_destination", "transit"):
+            values: set[str] = set()
+            for cell in group[column].unique():
+                values.update(split_transit(cell) if column == "transit" else [cell])
+            values.discard("")
+            names = []
+            given = []
+            for raw in sorted(values):
+                if not gazetteer.is_given_name(raw):
+                    continue
+                given.append(raw)
+                res = resolutions.get((raw, dc))
+                level = gazetteer.place(res.place_id).level if res is not None and res.resolved else ""
+                if level not in ("country", "region", "admin1"):
+                    names.append(raw)
+            if len(names) >= NAME_COLUMN_MIN and len(names) >= NAME_COLUMN_SHARE * len(values):
+                out.append(
+                    NameColumn(
+                        str(partner),
+                        column,
+                        len(names),
+                        len(values),
+                        tuple(names[:4]),
+                        frozenset((raw, dc) for raw in given),
+                    )
+                )
     return out
 
 
@@ -228,6 +330,20 @@ def _stop(
     pid = gazetteer.generalise(found, level=level, focus=focus)
     places.setdefault(pid, gazetteer.place(pid))
     return pid
+
+
+def alias_suggestions(resolutions: dict[tuple[str, str], Resolution]) -> list[tuple[str, str]]:
+    """Lines for a project's ``data/aliases.csv``: each string that places no record and its likeliest place.
+
+    The place is the first candidate of an ambiguous string or the closest suggestion for an
+    unresolved one, as a place id; empty when there is none (the analyst fills it in).
+    """
+    out: dict[str, str] = {}
+    for (raw, _), res in sorted(resolutions.items()):
+        if res.method not in ("unresolved", "ambiguous") or raw in out:
+            continue
+        out[raw] = (res.candidates or res.suggestion_ids or ("",))[0]
+    return list(out.items())
 
 
 def place_report(
