@@ -13,6 +13,10 @@ import pycountry
 from routemap._errors import ConfigError
 
 LEVELS: tuple[str, ...] = ("country", "admin1", "place")
+#: How map.html gets Leaflet and a basemap: from the CDN and a tile server, or self-contained (offline).
+MAP_MODES: tuple[str, ...] = ("cdn", "self-contained")
+#: Languages of the published outputs (as of the template): English, Malay, Indonesian.
+OUTPUT_LANGUAGES: tuple[str, ...] = ("en", "ms", "id")
 #: Dimensions the map can split into one layer per value (``--by``).
 BY_DIMENSIONS: tuple[str, ...] = ("sector", "year", "exploitation", "sex")
 SETTINGS_FILE = "routemap.toml"
@@ -44,6 +48,14 @@ class Settings:
         A dimension (sector, year, exploitation, sex) the map splits into one layer per value.
     years
         Period of the records used, ``"2019-2023"`` (first and last year) or ``"2021"``.
+    map
+        ``"cdn"`` (Leaflet from jsDelivr with integrity hashes, tiles from ``tiles``) or
+        ``"self-contained"`` (Leaflet inlined, offline outlines: the page asks no other host).
+    language
+        Language of the map and report: en, ms or id.
+    compare
+        Periods the report compares, ``"2022,2023"`` (or ``"2019-2021,2022-2023"``); one period
+        (``"2023"``) is compared with the year before it.
     """
 
     title: str = "Migration and trafficking routes"
@@ -56,6 +68,9 @@ class Settings:
     tiles_api_key: str | None = None
     by: str | None = None
     years: str | None = None
+    map: str = "cdn"
+    language: str = "en"
+    compare: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -89,6 +104,30 @@ def parse_years(value: object, *, source: str) -> tuple[int, int]:
             f"years {value!r} in {source} starts after it ends; write the earlier year first: {last}-{first}"
         )
     return first, last
+
+
+def parse_compare(value: object, *, source: str) -> list[tuple[int, int]]:
+    """Read the periods to compare: ``"2022,2023"``, ``"2019-2021,2022-2023"`` or one period (``"2023"``).
+
+    One period is compared with the period of the same length just before it.
+
+    Raises
+    ------
+    ConfigError
+        When a part is not a period, there are more than two, or the first does not end before the second starts.
+    """
+    parts = [p for p in str(value).split(",") if p.strip()]
+    if not 1 <= len(parts) <= 2:
+        raise ConfigError(
+            f"compare {value!r} in {source} is not one or two periods; write 2023, or 2022,2023, or 2019-2021,2022-2023"
+        )
+    periods = [parse_years(p, source=source) for p in parts]
+    if len(periods) == 2 and periods[0][1] >= periods[1][0]:
+        raise ConfigError(
+            f"compare {value!r} in {source}: the first period must end before the second begins; "
+            "write the earlier one first"
+        )
+    return periods
 
 
 def _check_focus(value: str | None, source: str) -> str | None:
@@ -130,6 +169,12 @@ def check_settings(settings: Settings, *, source: str) -> Settings:
             raise ConfigError(f"as_of {settings.as_of!r} in {source} is not a date; write it as YYYY-MM-DD") from None
     if settings.by is not None and settings.by not in BY_DIMENSIONS:
         raise ConfigError(f"by {settings.by!r} in {source} is not one of {', '.join(BY_DIMENSIONS)}")
+    if settings.map not in MAP_MODES:
+        raise ConfigError(f"map {settings.map!r} in {source} is not one of {', '.join(MAP_MODES)}")
+    if settings.language not in OUTPUT_LANGUAGES:
+        raise ConfigError(f"language {settings.language!r} in {source} is not one of {', '.join(OUTPUT_LANGUAGES)}")
+    if settings.compare is not None:
+        parse_compare(settings.compare, source=source)
     years = None
     if settings.years is not None and str(settings.years).strip() != "":
         first, last = parse_years(settings.years, source=source)
@@ -170,7 +215,7 @@ def load_settings(project_dir: Path) -> Settings:
             values[key] = value
         else:
             extra[key] = value
-    for key in ("title", "tiles", "level", "by"):
+    for key in ("title", "tiles", "level", "by", "map", "language", "compare"):
         if key in values and not isinstance(values[key], str):
             raise ConfigError(f"{key} = {values[key]!r} in {path} must be text in quotes")
     if "show_partners" in values and not isinstance(values["show_partners"], bool):

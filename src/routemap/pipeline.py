@@ -33,6 +33,7 @@ from routemap.render.map import MapText, render_map, tile_layer
 from routemap.render.report import DataQuality, ReportMeta, data_quality, render_report, summary_lines
 from routemap.render.static import render_static_map
 from routemap.render.tables import Table, build_tables, write_csv, write_markdown, write_table_csv
+from routemap.render.words import unit_text, word
 from routemap.render.xlsx import write_xlsx
 from routemap.routes import build_routes, place_report, resolve_records
 from routemap.schema import VOCABULARIES
@@ -340,18 +341,32 @@ def public_partner_names(
 
 def _subtitle(pub: Publication, settings: Settings, n_partners: int, names: list[str]) -> str:
     """Period, as-of date and contributing organisations (named only when the project allows it)."""
+    lang = settings.language
     parts = []
     period = settings.period or pub.years
     if period is not None:
         lo, hi = period
         parts.append(f"{lo}–{hi}" if lo != hi else f"{lo}")
     if settings.as_of:
-        parts.append(f"data as of {settings.as_of}")
-    orgs = f"{n_partners} contributing organisation{'s' if n_partners != 1 else ''}"
+        parts.append(word("data_as_of", lang, date=settings.as_of))
+    orgs = word("organisations_one", lang) if n_partners == 1 else word("organisations_many", lang, n=n_partners)
     if names:
         orgs += ": " + ", ".join(names)
     parts.append(orgs)
     return " · ".join(parts)
+
+
+def output_title(settings: Settings) -> str:
+    """The title of map and report: the project's own, or the default title in the outputs' language."""
+    if settings.title == Settings().title:
+        return word("default_title", settings.language)
+    return settings.title
+
+
+def output_unit(settings: Settings) -> tuple[str | None, str | None]:
+    """What counts are of and the source credit: settings ``unit`` and ``source`` when a build has them."""
+    unit, source = getattr(settings, "unit", None), getattr(settings, "source", None)
+    return (str(unit) if unit else None), (str(source) if source else None)
 
 
 def select_years(records: pd.DataFrame, period: tuple[int, int] | None) -> tuple[pd.DataFrame, int]:
@@ -458,6 +473,9 @@ def build(
     tiles: str | None = None,
     out_dir: Path | str | None = None,
     formats: str | Iterable[str] | None = None,
+    offline: bool | None = None,
+    language: str | None = None,
+    compare: str | None = None,
     progress: Progress = _noop,
     gazetteer: Gazetteer | None = None,
     leak_check: bool = True,
@@ -477,6 +495,10 @@ def build(
         Where publishable outputs go (default ``<project_dir>/output``).
     formats
         Output formats (see :data:`FORMATS`; default all); ``map.html`` is always written.
+    offline
+        ``True``: a self-contained map.html (as ``map = "self-contained"`` in routemap.toml).
+    language, compare
+        Override ``language`` (en, ms, id) and ``compare`` (periods the report compares).
     progress
         Called as ``progress(stage, done, total)``.
     gazetteer
@@ -494,7 +516,15 @@ def build(
     if not project.is_dir():
         raise ConfigError(f"project folder {str(project)!r} does not exist")
     settings = load_settings(project).with_overrides(
-        level=level, focus=focus, min_count=min_count, by=by, years=years, tiles=tiles
+        level=level,
+        focus=focus,
+        min_count=min_count,
+        by=by,
+        years=years,
+        tiles=tiles,
+        map="self-contained" if offline else None,
+        language=language,
+        compare=compare,
     )
     tile_layer(settings.tiles, api_key=settings.tiles_api_key)  # a bad basemap fails before any work
     wanted = check_formats(formats)
@@ -532,11 +562,19 @@ def build(
     with clock.stage("render"):
         contributing = {str(p) for p in records["partner"].unique()}
         shown_names = public_partner_names(partners, contributing, settings)
+        unit, _source = output_unit(settings)
         text = MapText(
-            title=settings.title,
+            title=output_title(settings),
             subtitle=_subtitle(pub, settings, len(contributing), shown_names),
-            note=f"Routes with fewer than {settings.min_count} persons are not shown "
-            f"(listed as {suppressed_label(settings.min_count)} in the tables).",
+            note=word(
+                "map_note_suppressed",
+                settings.language,
+                k=settings.min_count,
+                unit=unit_text(unit, settings.language),
+                label=suppressed_label(settings.min_count),
+            ),
+            language=settings.language,
+            unit=unit,
         )
         totals = {
             "rows_read": sum(a.rows_read for a in accounts),
@@ -588,6 +626,8 @@ def build(
                 focus=focus_iso3,
                 tiles=settings.tiles,
                 tiles_api_key=settings.tiles_api_key,
+                offline=settings.map == "self-contained",
+                fallback_image="map.png" if "png" in wanted else None,
             )
             for i, fmt in enumerate(wanted, start=1):
                 progress("render", i, len(wanted) + 1, fmt)
