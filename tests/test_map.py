@@ -563,7 +563,16 @@ def test_layers_by_sector_from_the_cli(sector_project: Path, artifacts: Path, tm
         "Sector: Agriculture (10)": {"legs": 1, "places": 2},  # Nepal > Malaysia
         "Sector: Construction (13)": {"legs": 2, "places": 4},  # Nepal > Malaysia 6, Cambodia > Thailand 7
     }
-    assert [(x["legs"], x["places"], x["persons"]) for x in layers] == [(4, 5, 33), (1, 2, 10), (2, 4, 13)]
+    # then one layer per year: 2021 Nepal > Malaysia 10 (Myanmar > Thailand > Malaysia's 8 is hidden with its
+    # 2022 cell of 2), 2022 Nepal > Malaysia 6, 2023 Cambodia > Thailand 7
+    assert [(x["legs"], x["places"], x["persons"]) for x in layers] == [
+        (4, 5, 33),
+        (1, 2, 10),
+        (2, 4, 13),
+        (1, 2, 10),
+        (1, 2, 6),
+        (1, 2, 7),
+    ]
     assert tip.splitlines()[:2] == ["Nepal → Malaysia: 10 persons", "Sector: Agriculture"]
     assert report.console_errors == [] and report.page_errors == [] and report.failed_requests == []
 
@@ -582,6 +591,11 @@ def test_focus_view_labels_the_states_from_the_cli(sample_project: Path, artifac
             """() => Array.from(document.querySelectorAll('.routemap-label')).map(e =>
                  [e.textContent, e.style.visibility !== 'hidden'])"""
         )
+        page_boxes = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.routemap-label')).filter(e =>
+                 e.style.visibility !== 'hidden').map(e => { const b = e.getBoundingClientRect();
+                 return [b.left, b.top, b.right, b.bottom]; })"""
+        )
         inside = page.evaluate(
             """(id) => { const m = window[id], b = m.getBounds(); let all = true;
                  m.eachLayer(l => { if (l.options && l.options.routemap === 'place') {
@@ -591,8 +605,22 @@ def test_focus_view_labels_the_states_from_the_cli(sample_project: Path, artifac
         )
         page.mouse.move(5, 400)
         page.screenshot(path=str(artifacts / "focus-map.png"))
-    assert {name for name, _ in labels} == states  # every state on a published route, and nothing else
-    assert sum(visible for _, visible in labels) >= 5  # overlapping labels hide, the rest stay
+    # every state on a published route, and the six biggest places of each role (from the published tables)
+    biggest = set()
+    for table, column in (
+        ("origins", "persons_start"),
+        ("destinations", "persons_end"),
+        ("transit_points", "persons_pass"),
+    ):
+        with (out / f"{table}.csv").open(encoding="utf-8-sig", newline="") as fh:
+            rows = sorted(csv.DictReader(fh), key=lambda r: (-int(r[column]), r["place"]))
+        biggest |= {r["place"] for r in rows[:6]}
+    assert {name for name, _ in labels} == states | biggest
+    assert sum(visible for _, visible in labels) >= 12  # overlapping labels move or hide, the rest stay
+    boxes = page_boxes
+    for i, a in enumerate(boxes):  # no two labels shown overlap
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
     assert inside, "the view does not fit the routes"
     assert report.console_errors == [] and report.page_errors == []
 

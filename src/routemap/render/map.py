@@ -606,7 +606,10 @@ def _words(text: MapText) -> dict[str, str]:
 
 def _years(pub: Publication) -> list[str]:
     """Years of the published routes' records (each with a published count or not)."""
-    values = {str(v) for v in pub.breakdown("year")["value"]}
+    try:
+        values = {str(v) for v in pub.breakdown("year")["value"]}
+    except KeyError:  # a publication made without a year breakdown
+        return []
     return sorted(values, key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v))
 
 
@@ -887,7 +890,8 @@ def render_map(
     Returns
     -------
     dict
-        Counts drawn in the first layer (all routes): ``legs``, ``places``, and ``layers`` in the page.
+        Counts drawn in the first layer (all routes): ``legs``, ``places``; ``layers`` in the layer
+        switcher (1 without ``by``) and ``years`` with a layer of their own in the year control.
     """
     # quarter zoom steps let the view fit the routes closely, from a phone to a world map
     fmap = folium.Map(
@@ -913,4 +917,9 @@ def render_map(
     html = html.replace("<html>", f'<html lang="{esc(text.language)}">', 1)
     path.write_text(html, encoding="utf-8")
     first = data["layers"][0]
-    return {"legs": len(first["legs"]), "places": len(first["places"]), "layers": len(data["layers"])}
+    return {
+        "legs": len(first["legs"]),
+        "places": len(first["places"]),
+        "layers": len(data["switchable"]),
+        "years": sum(1 for item in data["years"] if item[1] > 0),
+    }
