@@ -36,7 +36,7 @@ window.routemapFlows = function (map, data) {
     var h = Math.pow(Math.sin((la2 - la1) / 2), 2) +
       Math.cos(la1) * Math.cos(la2) * Math.pow(Math.sin((lo2 - lo1) / 2), 2);
     var d = 2 * Math.asin(Math.min(1, Math.sqrt(h)));
-    if (d < 1e-9) { return [L.latLng(a), L.latLng(b)]; }
+    if (d < 1e-9) { return [L.latLng(a[0], a[1]), L.latLng(b[0], b[1])]; }
     var n = Math.max(8, Math.min(40, Math.ceil(d / DEG / 3)));
     var sd = Math.sin(d), prev = a[1], geo = [], pts = [], out = [], i, f, A, B, x, y, z, lng, lat, top = 0;
     for (i = 0; i <= n; i++) {
@@ -54,7 +54,7 @@ window.routemapFlows = function (map, data) {
       geo.push(L.latLng(lat, lng));
     }
     if (top > 66 && top > Math.max(Math.abs(a[0]), Math.abs(b[0])) + 12) {
-      var end = b[1] + Math.round((a[1] - b[1]) / 360) * 360, p0 = merc.project(L.latLng(a)),
+      var end = b[1] + Math.round((a[1] - b[1]) / 360) * 360, p0 = merc.project(L.latLng(a[0], a[1])),
         p1 = merc.project(L.latLng(b[0], end));
       for (i = 0; i <= n; i++) { pts.push(L.point(p0.x + (p1.x - p0.x) * i / n, p0.y + (p1.y - p0.y) * i / n)); }
     } else {

@@ -778,20 +778,25 @@ def map_data(
 
 
 # ---------------------------------------------------------------------------------------------- page
+class _Raw(Element):
+    """Text put into the page as it is.
+
+    folium wraps what a macro renders in a new template, so text with ``{{`` in it (a place name, an
+    encoded outline) would be read as a Jinja expression; a variable's value is never read again.
+    """
+
+    _template = Template("{{ this.content }}")
+
+    def __init__(self, content: str) -> None:
+        super().__init__()
+        self._name = "Raw"
+        self.content = content
+
+
 class FlowLayer(MacroElement):
     """Legs and places from compact JSON, drawn by :file:`flowmap.js` with one canvas renderer."""
 
-    _template = Template(
-        """
-{% macro header(this, kwargs) %}
-{{ this.css }}
-{% endmacro %}
-{% macro script(this, kwargs) %}
-{{ this.js }}
-window.routemapFlows({{ this._parent.get_name() }}, {{ this.data_json }});
-{% endmacro %}
-"""
-    )
+    _template = Template("")
 
     def __init__(self, data: dict[str, Any]) -> None:
         super().__init__()
@@ -801,6 +806,13 @@ window.routemapFlows({{ this._parent.get_name() }}, {{ this.data_json }});
         self.data_json = script_json(data)
         if "</script" in self.js.lower():
             raise ValueError("flowmap.js must not contain '</script'")
+
+    def render(self, **kwargs: Any) -> None:
+        """Put the style into the page's head and the script (with its data) after the map's own."""
+        figure = self.get_root()
+        figure.header.add_child(_Raw(self.css), name="routemap_css")  # type: ignore[attr-defined]
+        script = f"{self.js}\nwindow.routemapFlows({self._parent.get_name()}, {self.data_json});\n"
+        figure.script.add_child(_Raw(script), name=self.get_name())  # type: ignore[attr-defined]
 
 
 def _stable_ids(root: Element) -> None:
@@ -909,8 +921,8 @@ def render_map(
     root.header.add_child(  # type: ignore[attr-defined]
         folium.Element('<meta name="viewport" content="width=device-width, initial-scale=1">'), name="viewport"
     )
-    root.header.add_child(folium.Element(_leaflet_assets(offline=offline)), name="leaflet")  # type: ignore[attr-defined]
-    root.html.add_child(folium.Element(_fallback_html(text, fallback_image)), name="fallback")  # type: ignore[attr-defined]
+    root.header.add_child(_Raw(_leaflet_assets(offline=offline)), name="leaflet")  # type: ignore[attr-defined]
+    root.html.add_child(_Raw(_fallback_html(text, fallback_image)), name="fallback")  # type: ignore[attr-defined]
     root.title = esc(text.title)  # type: ignore[attr-defined]
     _stable_ids(root)
     html = root.render()
