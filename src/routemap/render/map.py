@@ -807,12 +807,14 @@ class FlowLayer(MacroElement):
         if "</script" in self.js.lower():
             raise ValueError("flowmap.js must not contain '</script'")
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         """Put the style into the page's head and the script (with its data) after the map's own."""
         figure = self.get_root()
+        parent = cast("Element", self._parent)
         figure.header.add_child(_Raw(self.css), name="routemap_css")  # type: ignore[attr-defined]
-        script = f"{self.js}\nwindow.routemapFlows({self._parent.get_name()}, {self.data_json});\n"
+        script = f"{self.js}\nwindow.routemapFlows({parent.get_name()}, {self.data_json});\n"
         figure.script.add_child(_Raw(script), name=self.get_name())  # type: ignore[attr-defined]
+        return ""
 
 
 def _stable_ids(root: Element) -> None:
