@@ -743,7 +743,7 @@ def map_data(
     vmax_place = int(all_places["persons"].max()) if len(all_places) else 0
     breaks = width_breaks(vmax_leg, min_count=pub.min_count)
     opacities = list(CLASS_OPACITY[-len(breaks) :]) if len(breaks) > 1 else [LEG_OPACITY]
-    paths = [[ctx.index[s] for s in pub.stops[r]] for r in published["route"]]
+    paths = [[ctx.index[s] for s in ctx.stops[r]] for r in published["route"]]
     data: dict[str, Any] = {
         "places": place_rows,
         "routes": ctx.routes,
@@ -768,8 +768,9 @@ def map_data(
     }
     if outlines:
         points = [(row[1], row[0]) for row in place_rows]
+        # state lines where the routes are drawn at state level (the focus country's, as a rule)
         states = {focus} if focus else set()
-        states |= {p.country for p in place_objs.values() if p.level in FOCUS_LEVELS and p.country}
+        states |= {p.country for p in place_objs.values() if p.level == "admin1" and p.country}
         data["outlines"] = basemap.page_outlines(basemap.extent_of(points), admin1_countries=states, west=west)
         data["basemap"] = BASEMAP_COLOURS
         data["attributionHtml"] = esc(word("map_outlines_credit", lang)) + " | " + data["attributionHtml"]
