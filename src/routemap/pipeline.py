@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +23,23 @@ from routemap._errors import AccountingError, ConfigError, ReadError
 from routemap._safe import write_table, write_table_fast
 from routemap.aggregate import aggregate
 from routemap.audit import Canaries, allowed_strings, check_outputs
-from routemap.config import Settings, load_settings
+from routemap.config import Settings, load_settings, parse_compare
 from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, read_contribution
 from routemap.disclosure import SECONDARY_LABEL, Publication, publish, suppressed_label
 from routemap.export import write_geojson, write_geopackage
 from routemap.places import Gazetteer, Resolution, country_iso3
 from routemap.problems import Problem
+from routemap.render.charts import Sankey, sankey_layout, sankey_png, sankey_svg
 from routemap.render.map import MapText, render_map, tile_layer
-from routemap.render.report import DataQuality, ReportMeta, data_quality, render_report, summary_lines
+from routemap.render.pdf import NO_BROWSER, find_browser, print_pdf
+from routemap.render.report import (
+    DataQuality,
+    ReportInputs,
+    ReportMeta,
+    data_quality,
+    render_report,
+    summary_lines,
+)
 from routemap.render.static import render_static_map
 from routemap.render.tables import Table, build_tables, write_csv, write_markdown, write_table_csv
 from routemap.render.words import unit_text, word
@@ -43,7 +52,9 @@ log = logging.getLogger(__name__)
 CONTRIBUTIONS_DIR = Path("data") / "contributions"
 PRIVATE_DIR = ".routemap"
 #: Output formats of ``build(formats=...)`` / ``routemap build --formats``; map.html is always written.
-FORMATS: tuple[str, ...] = ("csv", "xlsx", "md", "html", "gpkg", "geojson", "png")
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "md", "html", "gpkg", "geojson", "png", "pdf")
+#: Formats written when none are named: all but pdf, which needs a browser.
+DEFAULT_FORMATS: tuple[str, ...] = tuple(f for f in FORMATS if f != "pdf")
 #: The CSV tables besides routes.csv (one file per table; destinations_by_state only with a focus country).
 TABLE_CSV_FILES: tuple[str, ...] = (
     "top_routes.csv",
@@ -68,6 +79,9 @@ OUTPUT_FILES: tuple[str, ...] = (
     "routemap.gpkg",
     "routes.geojson",
     "map.png",
+    "flows.svg",
+    "flows.png",
+    "report.pdf",
 )
 
 #: ``progress(stage, done, total, detail="")``: stages are read, resolve, route, aggregate,
@@ -125,7 +139,7 @@ class BuildResult:
     #: One line per problem worth reading, each naming its file and severity (see :class:`Problem`).
     warnings: list[str] = field(default_factory=list)
     drawn: dict[str, int] = field(default_factory=dict)
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -291,7 +305,7 @@ def _check_accounting(accounts: list[FileAccount]) -> None:
 
 
 def check_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
-    """The output formats asked for, checked and in :data:`FORMATS` order (``None``: all of them).
+    """The output formats asked for, checked and in :data:`FORMATS` order (``None``: all but pdf).
 
     Parameters
     ----------
@@ -304,7 +318,7 @@ def check_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
         Naming the unknown format and the known ones.
     """
     if formats is None:
-        return FORMATS
+        return DEFAULT_FORMATS
     items = formats.split(",") if isinstance(formats, str) else list(formats)
     wanted = [str(f).strip().lower() for f in items if str(f).strip()]
     unknown = [f for f in wanted if f not in FORMATS]
@@ -363,6 +377,17 @@ def output_title(settings: Settings) -> str:
     return settings.title
 
 
+def compare_periods(value: str | None) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The two periods the report compares: as written, or one period and the same length just before it."""
+    if not value:
+        return None
+    periods = parse_compare(value, source="the settings")
+    if len(periods) == 1:
+        lo, hi = periods[0]
+        return (lo - (hi - lo + 1), lo - 1), (lo, hi)
+    return periods[0], periods[1]
+
+
 def output_unit(settings: Settings) -> tuple[str | None, str | None]:
     """What counts are of and the source credit: settings ``unit`` and ``source`` when a build has them."""
     unit, source = getattr(settings, "unit", None), getattr(settings, "source", None)
@@ -416,6 +441,22 @@ class _Outputs:
     quality: DataQuality
     date: dt.date | None
     note: str
+    inputs: ReportInputs | None = None
+    flows: Sankey | None = None
+
+
+def _report(folder: Path, outputs: _Outputs, *, wanted: tuple[str, ...], name: str, printing: bool) -> None:
+    downloads = [file for file in _FORMAT_FILES if _FORMAT_FILES[file] in wanted]
+    render_report(
+        outputs.tables,
+        folder / name,
+        meta=outputs.meta,
+        quality=outputs.quality,
+        inputs=outputs.inputs,
+        static_map="map.png" if "png" in wanted else None,
+        downloads=downloads,
+        printing=printing,
+    )
 
 
 def _write_format(fmt: str, folder: Path, outputs: _Outputs, *, wanted: tuple[str, ...]) -> None:
@@ -430,22 +471,30 @@ def _write_format(fmt: str, folder: Path, outputs: _Outputs, *, wanted: tuple[st
     elif fmt == "md":
         write_markdown(tables, folder / "routes.md", title=meta.title, lines=summary_lines(meta))
     elif fmt == "html":
-        downloads = [name for name in _FORMAT_FILES if _FORMAT_FILES[name] in wanted]
-        render_report(
-            tables,
-            folder / "report.html",
-            meta=meta,
-            quality=outputs.quality,
-            static_map="map.png" if "png" in wanted else None,
-            downloads=downloads,
-        )
+        _report(folder, outputs, wanted=wanted, name="report.html", printing=False)
     elif fmt == "gpkg":
         write_geopackage(pub, folder / "routemap.gpkg", date=outputs.date)
     elif fmt == "geojson":
         write_geojson(pub, folder / "routes.geojson")
     elif fmt == "png":
-        subtitle = " · ".join(p for p in (meta.period, f"data as of {meta.as_of}" if meta.as_of else "") if p)
+        lang = meta.language
+        subtitle = " · ".join(
+            p for p in (meta.period, word("data_as_of", lang, date=meta.as_of) if meta.as_of else "") if p
+        )
         render_static_map(pub, folder / "map.png", title=meta.title, subtitle=subtitle, note=outputs.note)
+        if outputs.flows is not None:
+            title = word("report_flows", lang)
+            (folder / "flows.svg").write_text(
+                sankey_svg(outputs.flows, lang=lang, title=title, standalone=True) + "\n", encoding="utf-8"
+            )
+            sankey_png(outputs.flows, folder / "flows.png", lang=lang, title=title)
+    elif fmt == "pdf":
+        printable = folder / ".report-print.html"
+        try:
+            _report(folder, outputs, wanted=wanted, name=printable.name, printing=True)
+            print_pdf(printable, folder / "report.pdf")
+        finally:
+            printable.unlink(missing_ok=True)
     else:  # pragma: no cover - check_formats() keeps this out
         raise ConfigError(f"unknown output format {fmt!r}")
 
@@ -457,6 +506,9 @@ _FORMAT_FILES: dict[str, str] = {
     "routes.xlsx": "xlsx",
     "routes.md": "md",
     "map.png": "png",
+    "flows.svg": "png",
+    "flows.png": "png",
+    "report.pdf": "pdf",
     "routemap.gpkg": "gpkg",
     "routes.geojson": "geojson",
 }
@@ -528,6 +580,8 @@ def build(
     )
     tile_layer(settings.tiles, api_key=settings.tiles_api_key)  # a bad basemap fails before any work
     wanted = check_formats(formats)
+    if "pdf" in wanted and find_browser() is None:
+        raise ConfigError(NO_BROWSER)  # before any work, as a bad basemap
     out = Path(out_dir) if out_dir is not None else project / "output"
     private = project / PRIVATE_DIR
 
@@ -593,7 +647,7 @@ def build(
         }
         report = place_report(routed.records, gazetteer, resolutions, default_countries=default_countries)
         meta = ReportMeta(
-            title=settings.title,
+            title=output_title(settings),
             period=_period(pub),
             as_of=settings.as_of,
             organisations=len(contributing),
@@ -606,15 +660,34 @@ def build(
             published_persons=pub.published_persons,
             version=__version__,
             partner_names=tuple(shown_names),
+            language=settings.language,
+            unit=unit,
+            source=_source,
         )
+        tables = build_tables(pub, focus=focus_iso3, name=_place_name(gazetteer), lang=settings.language, unit=unit)
         outputs = _Outputs(
             pub=pub,
-            tables=build_tables(pub, focus=focus_iso3, name=_place_name(gazetteer)),
+            tables=tables,
             meta=meta,
-            quality=data_quality(totals, report),
+            quality=data_quality(totals, report, lang=settings.language),
             date=dt.date.fromisoformat(settings.as_of) if settings.as_of else None,
             note=text.note,
         )
+        if {"html", "pdf", "png"} & set(wanted):
+            flows = sankey_layout(pub, lang=settings.language)
+            flows_svg = (
+                sankey_svg(flows, lang=settings.language, title=word("report_flows", settings.language))
+                if flows is not None
+                else None
+            )
+            inputs = ReportInputs(
+                pub=pub,
+                focus=focus_iso3,
+                name=_place_name(gazetteer),
+                compare=compare_periods(settings.compare),
+                flows_svg=flows_svg,
+            )
+            outputs = replace(outputs, inputs=inputs, flows=flows)
     tmp = Path(tempfile.mkdtemp(prefix=".routemap-build-", dir=out.parent if out.parent.exists() else None))
     try:
         with clock.stage("render"):
