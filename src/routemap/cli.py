@@ -136,7 +136,7 @@ def main(verbose: bool) -> None:
     metavar="LIST",
     default=None,
     callback=_formats,
-    help="Outputs to write, comma-separated: csv,xlsx,md,html,gpkg,geojson,png [default: all]. "
+    help="Outputs to write, comma-separated: csv,xlsx,md,html,gpkg,geojson,png,pdf [default: all but pdf]. "
     "map.html is always written.",
 )
 @click.option(
