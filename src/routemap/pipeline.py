@@ -45,7 +45,7 @@ from routemap.render.tables import Table, build_tables, write_csv, write_markdow
 from routemap.render.words import unit_text, word
 from routemap.render.xlsx import write_xlsx
 from routemap.routes import build_routes, place_report, resolve_records
-from routemap.schema import VOCABULARIES
+from routemap.schema import VOCABULARIES, label_words
 
 log = logging.getLogger(__name__)
 
@@ -278,6 +278,7 @@ def _canaries(
     allowed |= allowed_strings(gazetteer.place(pid.split("@")[0]).name for pid in pub.places_by_id if "@" in pid)
     allowed |= allowed_strings(v for values in VOCABULARIES.values() for v in values)
     allowed |= allowed_strings(v.replace("_", " ") for values in VOCABULARIES.values() for v in values)
+    allowed |= allowed_strings(label_words())  # routemap's own words in every language ("Tidak diketahui")
     canaries = Canaries()
     for result in results:  # rejected rows' ids and every unmapped column's values
         for kind, values in result.private_values.items():

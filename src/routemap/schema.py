@@ -215,6 +215,15 @@ def labels() -> Labels:
     return Labels(headers=headers, descriptions=descriptions, values=values, texts=texts)
 
 
+def label_words() -> list[str]:
+    """Every header, value label and text of the label tables, in every language (published on purpose)."""
+    table = labels()
+    words = [w for by_lang in table.headers.values() for names in by_lang.values() for w in names]
+    words += [w for by_lang in table.values.values() for names in by_lang.values() for w in names]
+    words += [w for by_lang in table.texts.values() for w in by_lang.values()]
+    return words
+
+
 def header_label(field: str, lang: str) -> str:
     """The header a template in ``lang`` shows for a canonical field."""
     return labels().headers[field][lang][0]

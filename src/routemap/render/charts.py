@@ -170,7 +170,10 @@ def share_bars(pub: Publication, dimension: str, *, lang: str, label: Callable[[
 
     ``unknown`` is left out; a value whose every cell is suppressed does not appear.
     """
-    cells = pub.cells(dimension)
+    try:
+        cells = pub.cells(dimension)
+    except KeyError:  # a publication made without this breakdown
+        return [], 0
     cells = cells.loc[cells["value"] != "unknown"]
     sums = cells.groupby("value", sort=True)["persons"].sum()
     total = int(sums.sum())

@@ -441,8 +441,8 @@ def compare_table(pub: Publication, periods: tuple[tuple[int, int], tuple[int, i
     for key, label in zip(routes["route"].astype(str), routes["label"], strict=True):
         a, b = first[key], second[key]
         change = b - a if a is not None and b is not None else None
-        if not a and not b:
-            continue
+        if a == 0 and b == 0:
+            continue  # no one on the route in either period
         rows.append((str(label), a, b, change))
     rows.sort(key=lambda r: (-(abs(r[3]) if r[3] is not None else -1), r[0]))
     columns = (
@@ -640,7 +640,7 @@ def render_report(
     sections.append(("methods", word("report_methods", lang)))
     nav = "".join(f'<li><a href="#{esc(key)}">{esc(title)}</a></li>' for key, title in sections)
     links = "".join(
-        f'<li><a href="{esc(name)}">{esc(name)}</a>: {esc(DOWNLOADS[name])}</li>'
+        f'<li><a href="{esc(name)}">{esc(name)}</a>: {esc(word("download_" + name, lang))}</li>'
         for name in downloads
         if name in DOWNLOADS
     )
