@@ -24,12 +24,12 @@ from PIL import Image
 
 from routemap.cli import main
 from routemap.pipeline import FORMATS, OUTPUT_FILES, build
-
-#: What a build writes without --formats: everything but report.pdf (which needs a browser).
-DEFAULT_FILES = tuple(n for n in OUTPUT_FILES if n != "report.pdf")
 from routemap.render.report import data_quality, rounded
 from routemap.render.xlsx import ZIP_TIME
 from test_report import load_report, needs_browser
+
+#: What a build writes without --formats: everything but report.pdf (which needs a browser).
+DEFAULT_FILES = tuple(n for n in OUTPUT_FILES if n != "report.pdf")
 
 REPO = Path(__file__).resolve().parents[1]
 REQUIRE = bool(os.environ.get("ROUTEMAP_REQUIRE_BROWSER"))
