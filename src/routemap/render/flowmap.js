@@ -164,8 +164,8 @@ window.routemapFlows = function (map, data) {
     if (spec.value) { html += "<br>" + spec.value; }
     var extra = leg[5] ? details(leg[5][0], leg[5][1], leg[5][2]) : "";
     if (extra) { html += "<br>" + extra.charAt(0).toUpperCase() + extra.slice(1); }
-    var refs = leg[3], single = leg[4] === 1 && routes[refs[0][0]][0] === label;
-    if (!single) {
+    var refs = leg[3], single = leg[4] === 1 && refs.length && routes[refs[0][0]][0] === label;
+    if (!single && refs.length) {
       html += "<br><i>" + words.routes_on_leg + "</i>" + routeLines(refs, leg[4] - refs.length, spec.share && !leg[5]);
     }
     return html;

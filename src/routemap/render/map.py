@@ -429,8 +429,13 @@ def _layer(
     value_key: str | None,
     share: bool,
     leg_details: Callable[[list[str]], list[Any] | None] | None,
+    tops: bool = True,
 ) -> dict[str, Any]:
-    """One layer: legs, places and rings (journeys within one place), every figure a published one."""
+    """One layer: legs, places and rings (journeys within one place), every figure a published one.
+
+    ``tops``: list the biggest routes in each tooltip (year layers leave them out to keep the page light).
+    """
+    top = TOP_ROUTES if tops else 0
     legs = ctx.pub.legs(dimension, value_key)
     places = ctx.pub.places(dimension, value_key)
     on_leg, at_place = ctx.through(routes)
@@ -441,8 +446,8 @@ def _layer(
             ctx.index[from_id],
             ctx.index[to_id],
             int(persons),
-            [[ctx.ref(r), p] for r, p in on[:TOP_ROUTES]],
-            len(on),
+            [[ctx.ref(r), p] for r, p in on[:top]],
+            len(on) if tops else 0,
         ]
         extra = leg_details([r for r, _ in on]) if leg_details else None
         if extra is not None:
@@ -470,13 +475,13 @@ def _layer(
                 passes,
                 ends,
                 role_index[role],
-                [[ctx.ref(r), p] for r, p in at[:TOP_ROUTES]],
-                len(at),
+                [[ctx.ref(r), p] for r, p in at[:top]],
+                len(at) if tops else 0,
                 inside,
             ]
         )
     rings = [
-        [ctx.index[pid], sum(p for _, p in found), [[ctx.ref(r), p] for r, p in found]]
+        [ctx.index[pid], sum(p for _, p in found), [[ctx.ref(r), p] for r, p in found[:top]]]
         for pid, found in sorted(within.items(), key=lambda kv: ctx.index[kv[0]])
     ]
     return {
@@ -736,6 +741,7 @@ def map_data(
                     value_key=year,
                     share=False,
                     leg_details=None,
+                    tops=False,
                 )
             )
         notes.append(word("map_year_note", lang, k=pub.min_count))
