@@ -16,7 +16,7 @@ from routemap.render.charts import sankey_layout
 from routemap.render.report import DataQuality, ReportInputs, ReportMeta, render_report
 from routemap.render.static import render_static_map
 from routemap.render.tables import breakdown_table, places_tables, top_routes_table
-from test_map import _synthetic_publication
+from test_map import _page_data, _strings, _synthetic_publication
 from test_report import load_report, needs_browser
 
 #: English of routemap's own that must not be in an ms or id report (written here, not read from the table).
@@ -279,3 +279,17 @@ def test_a_wrapped_title_pushes_the_subtitle_and_map_down(tmp_path: Path):
     boxes = render_static_map(pub, tmp_path / "map.png", title=long, subtitle="2018–2024 · data as of 2025-06-30")
     assert boxes["title_bottom"] >= boxes["subtitle_top"]  # pixel rows count from the bottom
     assert boxes["subtitle_bottom"] >= boxes["axes_top"]
+
+
+def test_unit_and_source_appear_in_headers_and_captions(planted: Path):
+    toml = planted / "routemap.toml"
+    toml.write_text(toml.read_text() + 'unit = "detected victims"\nsource = "Shelter network, 2024"\n')
+    build(planted, formats="html")
+    page = (planted / "output" / "report.html").read_text(encoding="utf-8")
+    text = _text(page)
+    assert "Counts are of detected victims." in text and "Source: Shelter network, 2024" in text
+    assert "Detected victims starting here, summed over published routes only." in text
+    assert '<th scope="col" class="n">Detected victims</th>' in page
+    data = _page_data((planted / "output" / "map.html").read_text(encoding="utf-8"))
+    words = "\n".join(_strings({k: v for k, v in data.items() if k not in ("places", "routes")}))
+    assert "detected victims" in words and "persons" not in words

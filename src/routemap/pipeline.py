@@ -391,7 +391,9 @@ def compare_periods(value: str | None) -> tuple[tuple[int, int], tuple[int, int]
 
 def output_unit(settings: Settings) -> tuple[str | None, str | None]:
     """What counts are of and the source credit: settings ``unit`` and ``source`` when a build has them."""
-    unit, source = getattr(settings, "unit", None), getattr(settings, "source", None)
+    # the input track adds both settings; until then routemap.toml's keys are in settings.extra
+    unit = getattr(settings, "unit", None) or settings.extra.get("unit")
+    source = getattr(settings, "source", None) or settings.extra.get("source")
     return (str(unit) if unit else None), (str(source) if source else None)
 
 
