@@ -279,11 +279,12 @@ window.routemapFlows = function (map, data) {
   }
 
   // One group per layer; a layer's features are made when it is first shown.
-  var built = [];
+  var built = [], narrow = map.getSize().x < 600;
   function build(i) { if (!built[i]) { built[i] = true; fill(groups[i], layers[i]); } }
   var groups = layers.map(function (spec, i) {
     var group = L.featureGroup();
-    group.bindTooltip(tip, {sticky: true, className: "routemap-tip"});
+    // on a narrow screen a tooltip opens above the finger, centred, rather than beside it and off the edge
+    group.bindTooltip(tip, {sticky: true, className: "routemap-tip", direction: narrow ? "top" : "auto"});
     group.on("mouseover", highlight).on("mouseout", unhighlight);
     group.on("click", function (e) {
       if (e.layer.options.routemap === "place") {
