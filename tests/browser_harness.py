@@ -163,10 +163,16 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
-def new_page(browser, width: int = 1200, height: int = 800) -> tuple[object, PageReport]:  # type: ignore[no-untyped-def]
-    """A page in a fresh context (no cache shared with other pages) that records errors and dialogs."""
+def new_page(browser, width: int = 1200, height: int = 800, *, touch: bool = False) -> tuple[object, PageReport]:  # type: ignore[no-untyped-def]
+    """A page in a fresh context (no cache shared with other pages) that records errors and dialogs.
+
+    ``touch``: a phone's context (touch events, no hover), for taps.
+    """
     report = PageReport()
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    options = {"viewport": {"width": width, "height": height}}
+    if touch:
+        options.update(has_touch=True, is_mobile=True, device_scale_factor=2)
+    page = browser.new_context(**options).new_page()
     page.on("console", lambda m: report.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: report.page_errors.append(str(e)))
 
@@ -179,10 +185,10 @@ def new_page(browser, width: int = 1200, height: int = 800) -> tuple[object, Pag
 
 
 @contextlib.contextmanager
-def browser_page(width: int = 1200, height: int = 800) -> Iterator[tuple[object, PageReport]]:
+def browser_page(width: int = 1200, height: int = 800, *, touch: bool = False) -> Iterator[tuple[object, PageReport]]:
     """Yield a playwright page (and its report) in headless Debian Chromium."""
     with chromium() as browser:
-        yield new_page(browser, width, height)
+        yield new_page(browser, width, height, touch=touch)
 
 
 def install_routes(page, report: PageReport, base_url: str, *, stubs: tuple[str, ...] = ()) -> None:  # type: ignore[no-untyped-def]
@@ -191,3 +197,20 @@ def install_routes(page, report: PageReport, base_url: str, *, stubs: tuple[str,
     ``stubs`` lists URLs answered with an empty stylesheet (assets that exist on no package registry).
     """
     page.route("**/*", _route_handler(report, base_url, stubs))
+
+
+def refuse_outside(page, report: PageReport, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Refuse every request that is not to ``base_url`` (127.0.0.1): each one is recorded as failed.
+
+    What a reader offline, or behind a content policy that forbids third parties, gets.
+    """
+
+    def handle(route) -> None:  # type: ignore[no-untyped-def]
+        url: str = route.request.url
+        if url.startswith(base_url) or url.startswith(("data:", "about:")):
+            route.continue_()
+            return
+        report.failed_requests.append(url)
+        route.abort()
+
+    page.route("**/*", handle)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import html.parser
 import itertools
 import json
@@ -15,7 +17,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from browser_harness import browser_page, install_routes, needs_browser_mark, serve
+from browser_harness import NODE_MODULES as REPO_NODE
+from browser_harness import browser_page, install_routes, needs_browser_mark, refuse_outside, serve
 from routemap.aggregate import ROUTE_COLUMNS, Aggregates
 from routemap.cli import main
 from routemap.disclosure import publish
@@ -565,6 +568,8 @@ def test_layers_by_sector_from_the_cli(sector_project: Path, artifacts: Path, tm
         "All routes (33)": {"legs": 4, "places": 5},
         "Sector: Construction (6)": {"legs": 1, "places": 2},  # Nepal > Malaysia's published 6
     }
+    # no year control: every route's largest year is hidden (its other years are <5, zeros included), so only
+    # Nepal > Malaysia's 6 in 2022 is a published year cell, and one year needs no control
     assert [(x["legs"], x["places"], x["persons"]) for x in layers] == [(4, 5, 33), (1, 2, 6)]
     assert tip.splitlines()[:2] == ["Nepal → Malaysia: 6 persons", "Sector: Construction"]
     assert report.console_errors == [] and report.page_errors == [] and report.failed_requests == []
@@ -584,6 +589,11 @@ def test_focus_view_labels_the_states_from_the_cli(sample_project: Path, artifac
             """() => Array.from(document.querySelectorAll('.routemap-label')).map(e =>
                  [e.textContent, e.style.visibility !== 'hidden'])"""
         )
+        page_boxes = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.routemap-label')).filter(e =>
+                 e.style.visibility !== 'hidden').map(e => { const b = e.getBoundingClientRect();
+                 return [b.left, b.top, b.right, b.bottom]; })"""
+        )
         inside = page.evaluate(
             """(id) => { const m = window[id], b = m.getBounds(); let all = true;
                  m.eachLayer(l => { if (l.options && l.options.routemap === 'place') {
@@ -593,8 +603,22 @@ def test_focus_view_labels_the_states_from_the_cli(sample_project: Path, artifac
         )
         page.mouse.move(5, 400)
         page.screenshot(path=str(artifacts / "focus-map.png"))
-    assert {name for name, _ in labels} == states  # every state on a published route, and nothing else
-    assert sum(visible for _, visible in labels) >= 5  # overlapping labels hide, the rest stay
+    # every state on a published route, and the six biggest places of each role (from the published tables)
+    biggest = set()
+    for table, column in (
+        ("origins", "persons_start"),
+        ("destinations", "persons_end"),
+        ("transit_points", "persons_pass"),
+    ):
+        with (out / f"{table}.csv").open(encoding="utf-8-sig", newline="") as fh:
+            rows = sorted(csv.DictReader(fh), key=lambda r: (-int(r[column]), r["place"]))
+        biggest |= {r["place"] for r in rows[:6]}
+    assert {name for name, _ in labels} == states | biggest
+    assert sum(visible for _, visible in labels) >= 12  # overlapping labels move or hide, the rest stay
+    boxes = page_boxes
+    for i, a in enumerate(boxes):  # no two labels shown overlap
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
     assert inside, "the view does not fit the routes"
     assert report.console_errors == [] and report.page_errors == []
 
@@ -626,3 +650,442 @@ def test_map_works_inside_a_sandboxed_iframe(xss_project: Path, artifacts: Path)
     assert host_title == "Host"
     assert report.dialogs == [] and report.console_errors == [] and report.page_errors == []
     assert report.failed_requests == []
+
+
+# ---------------------------------------------------------------------------------------------- issue 17
+OUTSIDE_JS = """() => performance.getEntriesByType('resource').map(e => e.name)
+  .filter(u => !u.startsWith(location.origin) && !u.startsWith('data:'))"""
+#: English of routemap's own that must not be on an ms or id map (written here, not taken from the label table).
+MAP_ENGLISH = (
+    "persons",
+    "Legend",
+    "start here",
+    "pass through",
+    "end here",
+    "Top routes",
+    "Routes on this leg",
+    "All routes",
+    "All years",
+    "contributing organisation",
+    "Routes with fewer",
+    "Shares are of",
+    "Click or tap",
+    "journeys",
+    "Origin",
+    "Destination",
+    "Several",
+    "Zoom in",
+    "Zoom out",
+    "Data: contributing",
+    "Play the years",
+    "A year shows",
+    "data as of",
+    "within",
+    "mostly",
+    "women",
+    "children",
+    "Outlines",
+    "public domain",
+)
+
+
+@pytest.fixture
+def years_project(make_project) -> Path:
+    """Per-year cells worked out by hand (min_count 5, country level).
+
+    Every other year of a route is 0, shown <5, so each year row also hides its largest year.
+    Nepal > Malaysia: 2021 10 (hidden), 2022 3 (<5), 2023 6 (drawn). Myanmar > Malaysia: 2021 6 (drawn),
+    2022 7 (hidden). Cambodia > Thailand: 2022 9 (hidden), 2023 2 (<5). Cambodia alone (a domestic route):
+    2021 5 (drawn), 2022 8 (hidden). So 2021: Myanmar > Malaysia 6, within Cambodia 5; 2022: nothing;
+    2023: Nepal > Malaysia 6.
+    """
+    rows = "year,origin,transit,destination,persons\n"
+    rows += "2021,Nepal,,Malaysia,10\n2022,Nepal,,Malaysia,3\n2023,Nepal,,Malaysia,6\n"
+    rows += "2021,Myanmar,,Malaysia,6\n2022,Myanmar,,Malaysia,7\n"
+    rows += "2022,Cambodia,,Thailand,9\n2023,Cambodia,,Thailand,2\n"
+    rows += "2021,Cambodia,,Cambodia,5\n2022,Cambodia,,Cambodia,8\n"
+    return make_project({"p": {"a.csv": rows}}, settings='level = "country"\ntitle = "Years"\n')
+
+
+def _year_layers(data: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Year -> figures drawn in its layer: legs 'A > B', rings 'within A', and route figures in tooltips."""
+    names = [p[2] for p in data["places"]]
+    out: dict[str, dict[str, int]] = {}
+    for year, index, _ in data["years"]:
+        if index < 0:
+            out[year] = {}
+            continue
+        layer = data["layers"][index]
+        found = {f"{names[leg[0]]} > {names[leg[1]]}": leg[2] for leg in layer["legs"]}
+        found |= {f"within {names[ring[0]]}": ring[1] for ring in layer["rings"]}
+        out[year] = found
+    return out
+
+
+def _all_numbers(layer: dict[str, Any]) -> list[int]:
+    """Every count a layer carries: legs, places (and their start/pass/end/within), rings, route figures."""
+    numbers = []
+    for leg in layer["legs"]:
+        numbers += [leg[2], *(p for _, p in leg[3])]
+    for place in layer["places"]:
+        numbers += [n for n in (place[1], place[2], place[3], place[4], place[8]) if n]
+        numbers += [p for _, p in place[6]]
+    for ring in layer["rings"]:
+        numbers += [ring[1], *(p for _, p in ring[2])]
+    return numbers
+
+
+def test_no_per_year_figure_below_the_minimum_reaches_the_page(years_project: Path):
+    build(years_project)
+    data = _page_data((years_project / "output" / "map.html").read_text(encoding="utf-8"))
+    assert _year_layers(data) == {
+        "2021": {"Myanmar > Malaysia": 6, "within Cambodia": 5},
+        "2022": {},
+        "2023": {"Nepal > Malaysia": 6},
+    }
+    assert data["years"][1][1] == -1 and "2022: no route has 5 or more persons that year" in data["years"][1][2]
+    for _, index, _ in data["years"]:
+        if index >= 0:
+            numbers = _all_numbers(data["layers"][index])
+            assert numbers and min(numbers) >= 5
+            # the hidden cells of the year breakdown appear nowhere: 10, 3; 7; 9, 2; 8
+            assert not {10, 3, 7, 9, 2, 8} & set(numbers), numbers
+
+
+def test_one_stop_routes_are_rings_written_within(years_project: Path):
+    build(years_project, years="2021-2022")
+    data = _page_data((years_project / "output" / "map.html").read_text(encoding="utf-8"))
+    names = [p[2] for p in data["places"]]
+    rings = {names[r[0]]: r[1] for r in data["layers"][0]["rings"]}
+    assert rings == {"Cambodia": 13}
+    cambodia = next(p for p in data["layers"][0]["places"] if names[p[0]] == "Cambodia")
+    # 9 start in Cambodia for Thailand, 13 stay within it: the place does not count them as starting
+    assert (cambodia[2], cambodia[8]) == (9, 13)
+    assert data["routes"][data["layers"][0]["rings"][0][2][0][0]][0] == "within Cambodia"
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string value (not key) inside nested lists and dicts."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_map_words_follow_the_language(sample_project: Path, tmp_path: Path):
+    for lang in ("ms", "id"):
+        build(sample_project, language=lang, out_dir=tmp_path / lang, formats="png")
+        page = (tmp_path / lang / "map.html").read_text(encoding="utf-8")
+        data = _page_data(page)
+        assert f'<html lang="{lang}">' in page
+        shown = "\n".join(_strings({k: v for k, v in data.items() if k not in ("places", "routes", "titleHtml")}))
+        shown += data["titleHtml"].split("</h1>")[1]  # the project's own title is the project's words
+        for english in MAP_ENGLISH:
+            assert english not in shown, (lang, english)
+
+
+def test_default_map_pins_leaflet_with_integrity_hashes(sample_project: Path):
+    build(sample_project, formats="png")
+    page = (sample_project / "output" / "map.html").read_text(encoding="utf-8")
+    leaflet = REPO_NODE / "leaflet" / "dist"
+    for name, tag in (("leaflet.js", "script"), ("leaflet.css", "link")):
+        digest = base64.b64encode(hashlib.sha384((leaflet / name).read_bytes()).digest()).decode()
+        found = re.search(rf'<{tag} [^>]*integrity="sha384-{re.escape(digest)}" crossorigin="anonymous"', page)
+        assert found, name
+    assert 'src="map.png"' in page  # the fallback's picture
+
+
+def test_self_contained_map_is_small_and_names_its_sources(sample_project: Path):
+    build(sample_project, offline=True, formats="png")
+    page = (sample_project / "output" / "map.html").read_text(encoding="utf-8")
+    assert len(page.encode("utf-8")) < 400_000
+    assert not re.findall(r'<(?:script|link|img)[^>]* (?:src|href)="https?://', page)
+    assert "Leaflet 1.9.3" in page and "sourceMappingURL" not in page
+    data = _page_data(page)
+    assert data["outlines"]["land"] and data["outlines"]["borders"] and data["outlines"]["admin1"]
+    assert "Natural Earth" in data["attributionHtml"]
+    record = json.loads((sample_project / ".routemap" / "build.json").read_text())
+    assert record["settings"]["map"] == "self-contained"
+
+
+@needs_browser
+def test_self_contained_map_draws_offline_with_no_other_host(sample_project: Path, artifacts: Path):
+    result = build(sample_project, offline=True, formats="csv,png")
+    out = result.out_dir
+    with serve(out) as base, browser_page() as (page, report):
+        refuse_outside(page, report, base)
+        map_id = _open(page, base)
+        drawn = page.evaluate("window.routemap")
+        counted = page.evaluate(COUNT_DRAWN, map_id)
+        outlines = page.evaluate(
+            """(id) => { let n = 0; window[id].eachLayer(l => { if (l.options && l.options.renderer &&
+                 l.options.renderer.options.pane === 'routemap-base') n++; }); return n; }""",
+            map_id,
+        )
+        labels = page.evaluate("window.routemap.labels()")
+        legend = page.inner_text(".routemap-legend")
+        outside = page.evaluate(OUTSIDE_JS)
+        fallback = page.locator("#routemap-fallback").count()
+        page.screenshot(path=str(artifacts / "offline-map.png"))
+    assert report.failed_requests == [] and outside == []
+    assert report.console_errors == [] and report.page_errors == []
+    assert {"legs": drawn["legs"], "places": drawn["places"]} == _published(out) == counted
+    assert outlines == 4  # world, land, state lines, borders
+    assert sum(shown for _, shown in labels) >= 10
+    assert "Legend" in legend and fallback == 0
+
+
+@needs_browser
+def test_default_map_with_the_cdn_refused_shows_the_fallback(sample_project: Path, artifacts: Path):
+    result = build(sample_project, formats="png")
+    with serve(result.out_dir) as base, browser_page(900, 600) as (page, report):
+        refuse_outside(page, report, base)
+        page.goto(f"{base}/map.html", wait_until="load")
+        fallback = page.locator("#routemap-fallback")
+        visible = fallback.is_visible()
+        text = fallback.inner_text()
+        image = page.evaluate("document.querySelector('#routemap-fallback img').naturalWidth")
+        page.screenshot(path=str(artifacts / "fallback-map.png"))
+    assert visible and image == 1500
+    assert text.splitlines()[0] == "Routes into Malaysia: what pooled case data shows (synthetic sample)"
+    assert "The interactive map could not start here" in text
+    assert [u.split("/")[-1] for u in report.failed_requests] == ["leaflet.js", "leaflet.css"]
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+BOX_JS = """(sel) => Array.from(document.querySelectorAll(sel)).filter(e => e.offsetParent !== null &&
+  getComputedStyle(e).display !== 'none').map(e => { const b = e.getBoundingClientRect();
+  return [b.left, b.top, b.right, b.bottom]; })"""
+
+
+@needs_browser
+def test_small_screen_legend_closed_labels_readable_tap_shows_figures(sample_project: Path, artifacts: Path):
+    result = build(sample_project, offline=True, formats="csv")
+    with serve(result.out_dir) as base, browser_page(390, 844, touch=True) as (page, report):
+        refuse_outside(page, report, base)
+        map_id = _open(page, base)
+        legend_open = page.evaluate("document.querySelector('.routemap-legend details').open")
+        sizes = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.routemap-label')).filter(e =>
+                 e.style.visibility !== 'hidden').map(e => parseFloat(getComputedStyle(e).fontSize))"""
+        )
+        point = page.evaluate(
+            """(id) => { const m = window[id], r = document.getElementById(id).getBoundingClientRect();
+                 let best = null, at = null; m.eachLayer(l => { if (l.options && l.options.routemap === 'place') {
+                   const p = m.latLngToContainerPoint(l.getLatLng()), x = p.x + r.left, y = p.y + r.top;
+                   const el = document.elementFromPoint(x, y);
+                   if (el && el.tagName === 'CANVAS' && (!best || l.options.radius > best.options.radius)) {
+                     best = l; at = [x, y]; } } }); return at; }""",
+            map_id,
+        )
+        page.touchscreen.tap(point[0], point[1])
+        page.wait_for_selector(".routemap-tip", timeout=5_000)
+        tip = page.inner_text(".routemap-tip")
+        boxes = {
+            name: page.evaluate(BOX_JS, sel)
+            for name, sel in (
+                ("attribution", ".leaflet-control-attribution"),
+                ("scale", ".leaflet-control-scale"),
+                ("legend", ".routemap-legend"),
+                ("years", ".routemap-years"),
+                ("title", ".routemap-title"),
+                ("zoom", ".leaflet-control-zoom"),
+            )
+        }
+        page.screenshot(path=str(artifacts / "phone-map.png"))
+    assert legend_open is False
+    assert len(sizes) >= 6 and min(sizes) >= 11
+    # the biggest place of the sample: its name, then what hover shows (persons ending there), then its routes
+    lines = tip.splitlines()[1:]
+    assert any(re.fullmatch(r"[\d,]+ (persons start here|pass through|end here)", line) for line in lines)
+    assert "Top routes" in lines
+    flat = [(n, b) for n, found in boxes.items() for b in found]
+    for i, (n1, b1) in enumerate(flat):
+        for n2, b2 in flat[i + 1 :]:
+            assert not _overlap(b1, b2), (n1, n2, b1, b2)
+    assert report.console_errors == [] and report.page_errors == [] and report.failed_requests == []
+
+
+@needs_browser
+def test_year_control_redraws_published_years(years_project: Path, artifacts: Path):
+    result = build(years_project, formats="csv")
+    with serve(result.out_dir) as base, browser_page() as (page, report):
+        install_routes(page, report, base)
+        map_id = _open(page, base)
+        buttons = page.locator(".routemap-years button.rm-year")
+        shown = [buttons.nth(i).inner_text() for i in range(buttons.count())]
+        disabled = [buttons.nth(i).is_disabled() for i in range(buttons.count())]
+        counts = {"All years": page.evaluate(COUNT_DRAWN, map_id)}
+        legs = {}
+        for year in ("2021", "2023"):
+            page.locator(".routemap-years button.rm-year", has_text=year).click()
+            counts[year] = page.evaluate(COUNT_DRAWN, map_id)
+            legs[year] = sorted(n for n, _ in page.evaluate(DRAWN_LEGS, map_id))
+        page.locator(".routemap-years button.rm-play").click()
+        page.wait_for_timeout(200)
+        playing = page.evaluate("window.routemap.current()")
+        page.screenshot(path=str(artifacts / "years-map.png"))
+    assert shown == ["All years", "2021", "2022", "2023"] and disabled == [False, False, True, False]
+    assert counts["All years"] == {"legs": 3, "places": 5}
+    assert legs == {"2021": [6], "2023": [6]}
+    assert counts["2021"] == {"legs": 1, "places": 3}  # Myanmar, Malaysia, and Cambodia with its ring
+    assert playing > 0
+    assert report.console_errors == [] and report.page_errors == []
+
+
+@needs_browser
+def test_ms_and_id_maps_have_no_english_of_routemaps_own(sample_project: Path, tmp_path: Path, artifacts: Path):
+    for lang in ("ms", "id"):
+        result = build(sample_project, language=lang, offline=True, out_dir=tmp_path / lang, formats="csv")
+        legs = _leg_persons(result.out_dir)
+        (_, _), biggest = legs.most_common(1)[0]
+        with serve(result.out_dir) as base, browser_page() as (page, report):
+            refuse_outside(page, report, base)
+            map_id = _open(page, base)
+            texts = [page.inner_text("body")]
+            texts.append(_hover_biggest_place(page, map_id))
+            texts.append(_hover_leg_any(page, map_id, biggest))
+            texts += page.evaluate(
+                "Array.from(document.querySelectorAll('[title],[aria-label]')).map(e => "
+                "(e.title || '') + ' ' + (e.getAttribute('aria-label') || ''))"
+            )
+            page.screenshot(path=str(artifacts / f"map-{lang}.png"))
+        title = "Routes into Malaysia: what pooled case data shows (synthetic sample)"  # the project's own
+        seen = "\n".join(texts).replace(title, "")
+        for english in MAP_ENGLISH:
+            assert english not in seen, (lang, english)
+        assert report.console_errors == [] and report.page_errors == []
+
+
+def _hover_leg_any(page, map_id: str, persons: int) -> str:  # type: ignore[no-untyped-def]
+    """Hover the leg drawn with ``persons`` (in any language) and return its tooltip text."""
+    points = page.evaluate(
+        """([id, n]) => { const m = window[id]; const r = document.getElementById(id).getBoundingClientRect();
+          let pts = []; m.eachLayer(l => { if (l.options && l.options.routemap === 'leg' && l.options.leg[2] === n) {
+            const ll = l.getLatLngs();
+            pts = [0.3, 0.45, 0.2, 0.75].map(f => {
+              const p = m.latLngToContainerPoint(ll[Math.floor(f * (ll.length - 1))]);
+              return [p.x + r.left, p.y + r.top]; }); } }); return pts; }""",
+        [map_id, persons],
+    )
+    for x, y in points:
+        page.mouse.move(x - 6, y - 6)
+        page.mouse.move(x, y, steps=3)
+        if page.locator(".routemap-tip").count():
+            return str(page.inner_text(".routemap-tip"))
+    raise AssertionError(f"no tooltip for the leg of {persons}")
+
+
+@pytest.fixture
+def world_project(make_project) -> Path:
+    """Routes around the world: whatever the map's edge, some leg crosses it; Norway > Alaska climbs to the pole."""
+    rows = "year,origin,transit,destination,persons\n"
+    rows += "2021,Japan,,United States,20\n2021,United States,,United Kingdom,15\n2021,United Kingdom,,Japan,12\n"
+    rows += "2021,Fiji,,Samoa,9\n2021,Norway,,Alaska,8\n2021,Brazil,,New Zealand,7\n"
+    return make_project({"p": {"a.csv": rows}}, settings='level = "place"\ntitle = "World"\n')
+
+
+@needs_browser
+def test_world_scale_legs_reach_their_circles(world_project: Path, artifacts: Path):
+    result = build(world_project, offline=True, formats="csv")
+    with serve(result.out_dir) as base, browser_page() as (page, report):
+        refuse_outside(page, report, base)
+        map_id = _open(page, base)
+        ends = page.evaluate(
+            """(id) => { const out = []; window[id].eachLayer(l => { if (l.options && l.options.routemap === 'leg') {
+                 const ll = l.getLatLngs(); out.push([l.options.leg[0], l.options.leg[1], ll[0].lat, ll[0].lng,
+                   ll[ll.length - 1].lat, ll[ll.length - 1].lng, Math.max(...ll.map(p => Math.abs(p.lat)))]); } });
+                 return out; }""",
+            map_id,
+        )
+        circles = page.evaluate(
+            """(id) => { const out = {}; window[id].eachLayer(l => { if (l.options && l.options.routemap === 'place') {
+                 const c = l.getLatLng(); out[l.options.place[0]] = [c.lat, c.lng]; } }); return out; }""",
+            map_id,
+        )
+        inside = page.evaluate(
+            """(id) => { const m = window[id], b = m.getBounds(); let all = true; m.eachLayer(l => {
+                 if (l.options && l.options.routemap === 'place') { all = all && b.contains(l.getLatLng()); } });
+                 return [all, m.getZoom()]; }""",
+            map_id,
+        )
+        page.screenshot(path=str(artifacts / "world-map.png"))
+    data = _page_data((result.out_dir / "map.html").read_text(encoding="utf-8"))
+    names = [p[2] for p in data["places"]]
+    lat_of = {i: p[0] for i, p in enumerate(data["places"])}
+    # every leg starts at its origin's circle, and some copy of it ends at its destination's circle
+    reached = set()
+    for a, b, lat0, lng0, lat1, lng1, top in ends:
+        if abs(lat1 - circles[str(b)][0]) < 0.01 and abs(lng1 - circles[str(b)][1]) < 0.01:
+            reached.add((a, b))
+        if abs(lat0 - circles[str(a)][0]) < 0.01 and abs(lng0 - circles[str(a)][1]) < 0.01:
+            reached.add((a, "start"))
+        # no arc climbs far past both of its ends towards a pole
+        assert top <= max(abs(lat_of[a]), abs(lat_of[b])) + 25, (names[a], names[b], top)
+    assert {(a, b) for a, b, *_ in ends} <= reached
+    assert {(a, "start") for a, _, *_ in ends} <= reached
+    assert inside[0] and inside[1] >= 1
+    assert report.console_errors == [] and report.page_errors == []
+
+
+@needs_browser
+def test_a_click_on_a_place_shows_only_its_routes(sample_project: Path, artifacts: Path):
+    result = build(sample_project, offline=True, formats="csv")
+    routes = _routes_csv(result.out_dir)
+    with serve(result.out_dir) as base, browser_page() as (page, report):
+        refuse_outside(page, report, base)
+        map_id = _open(page, base)
+        point = page.evaluate(
+            """(id) => { const m = window[id], r = document.getElementById(id).getBoundingClientRect(); let at = null;
+                 m.eachLayer(l => { if (l.options && l.options.routemap === 'place') { const p =
+                   m.latLngToContainerPoint(l.getLatLng()), x = p.x + r.left, y = p.y + r.top,
+                   el = document.elementFromPoint(x, y);
+                   if (!at && el && el.tagName === 'CANVAS' && l.options.radius > 6) { at = [x, y]; } } });
+                 return at; }""",
+            map_id,
+        )
+        page.mouse.click(point[0], point[1])
+        chosen = page.evaluate("window.routemap.selected()")
+        strong = page.evaluate(
+            """(id) => { const out = []; window[id].eachLayer(l => { if (l.options && l.options.routemap === 'leg' &&
+                 l.options.opacity > 0.1) { out.push(l.options.leg[0] + '>' + l.options.leg[1]); } }); return out; }""",
+            map_id,
+        )
+        note = page.inner_text(".routemap-filter")
+        page.screenshot(path=str(artifacts / "one-place-map.png"))
+        page.locator(".routemap-filter button").click()
+        after = page.evaluate("window.routemap.selected()")
+    data = _page_data((result.out_dir / "map.html").read_text(encoding="utf-8"))
+    names = [p[2] for p in data["places"]]
+    place = names[chosen]
+    expected = set()
+    for r in routes:
+        stops = r["route"].split(" > ")
+        if place in stops:
+            expected |= {f"{names.index(a)}>{names.index(b)}" for a, b in itertools.pairwise(stops)}
+    assert set(strong) == expected and expected
+    assert note.startswith(f"Only the routes through {place}.")
+    assert after is None
+    assert report.console_errors == [] and report.page_errors == []
+
+
+def test_template_syntax_in_names_is_text(make_project):
+    # folium reads a macro's output as a template again: "{{ 7*7 }}" must reach the page as written
+    rows = "year,origin,transit,destination,persons\n2021,Kampung {{ 7*7 }},,Johor,6\n"
+    project = make_project(
+        {"p": {"a.csv": rows}},
+        settings='title = "{{ 6*7 }} {% if true %}routes{% endif %}"\nlevel = "place"\n',
+        places_csv='name,aliases,level,country,lon,lat\n"Kampung {{ 7*7 }}",,place,MY,101.5,3.1\n',
+    )
+    build(project, formats="csv")
+    page = (project / "output" / "map.html").read_text(encoding="utf-8")
+    data = _page_data(page)
+    assert "Kampung {{ 7*7 }}" in [p[2] for p in data["places"]]
+    assert "<h1>{{ 6*7 }} {% if true %}routes{% endif %}</h1>" in data["titleHtml"]
+    assert "49" not in page and ">42 routes" not in page

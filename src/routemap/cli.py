@@ -141,9 +141,19 @@ def main(verbose: bool) -> None:
     metavar="LIST",
     default=None,
     callback=_formats,
-    help="Outputs to write, comma-separated: csv,xlsx,md,html,gpkg,geojson,png [default: all]. "
+    help="Outputs to write, comma-separated: csv,xlsx,md,html,gpkg,geojson,png,pdf [default: all but pdf]. "
     "map.html is always written.",
 )
+@click.option(
+    "--offline",
+    is_flag=True,
+    default=None,
+    help="Self-contained map.html: Leaflet inlined and offline outlines; no request to any other host.",
+)
+@click.option(
+    "--language", type=click.Choice(("en", "ms", "id")), default=None, help="Language of map and report [default: en]."
+)
+@click.option("--compare", metavar="PERIODS", default=None, help="Periods the report compares, e.g. 2022,2023.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @_friendly
 def build(
@@ -157,6 +167,9 @@ def build(
     out_dir: Path | None,
     force: bool,
     formats: tuple[str, ...] | None,
+    offline: bool | None,
+    language: str | None,
+    compare: str | None,
     quiet: bool,
 ) -> None:
     """Build the map, tables, report and GIS layers of a project folder (default: the current folder)."""
@@ -174,6 +187,9 @@ def build(
             tiles=tiles,
             out_dir=out_dir,
             formats=formats,
+            offline=offline,
+            language=language,
+            compare=compare,
             progress=progress,
             force=force,
         )

@@ -15,6 +15,10 @@ from routemap._errors import ConfigError, did_you_mean
 LEVELS: tuple[str, ...] = ("country", "admin1", "place")
 #: How places are named on a map: by the focus country's own usage, or in English.
 NAME_STYLES: tuple[str, ...] = ("local", "english")
+#: How map.html gets Leaflet and a basemap: from the CDN and a tile server, or self-contained (offline).
+MAP_MODES: tuple[str, ...] = ("cdn", "self-contained")
+#: Languages of the published outputs (as of the template): English, Malay, Indonesian.
+OUTPUT_LANGUAGES: tuple[str, ...] = ("en", "ms", "id")
 #: Dimensions the map can split into one layer per value (``--by``).
 BY_DIMENSIONS: tuple[str, ...] = ("sector", "year", "exploitation", "sex")
 #: The smallest min_count routemap accepts without ``allow_small_counts = true``.
@@ -39,6 +43,9 @@ SETTING_KINDS: dict[str, str] = {
     "source": "text",
     "names": "text",
     "rename": "table",
+    "map": "text",
+    "language": "text",
+    "compare": "text or number",
 }
 #: What each kind accepts, and how to write it.
 _KIND_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
@@ -89,6 +96,14 @@ class Settings:
         Malacca); ``"english"``: English names everywhere.
     rename
         Place (a name, ISO code or place id) -> the name to show for it (``[rename]`` table).
+    map
+        ``"cdn"`` (Leaflet from jsDelivr with integrity hashes, tiles from ``tiles``) or
+        ``"self-contained"`` (Leaflet inlined, offline outlines: the page asks no other host).
+    language
+        Language of the map and report: en, ms or id.
+    compare
+        Periods the report compares, ``"2022,2023"`` (or ``"2019-2021,2022-2023"``); one period
+        (``"2023"``) is compared with the year before it.
     """
 
     title: str = "Migration and trafficking routes"
@@ -106,6 +121,9 @@ class Settings:
     source: str | None = None
     names: str = "local"
     rename: dict[str, str] = field(default_factory=dict)
+    map: str = "cdn"
+    language: str = "en"
+    compare: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -139,6 +157,30 @@ def parse_years(value: object, *, source: str) -> tuple[int, int]:
             f"years {value!r} in {source} starts after it ends; write the earlier year first: {last}-{first}"
         )
     return first, last
+
+
+def parse_compare(value: object, *, source: str) -> list[tuple[int, int]]:
+    """Read the periods to compare: ``"2022,2023"``, ``"2019-2021,2022-2023"`` or one period (``"2023"``).
+
+    One period is compared with the period of the same length just before it.
+
+    Raises
+    ------
+    ConfigError
+        When a part is not a period, there are more than two, or the first does not end before the second starts.
+    """
+    parts = [p for p in str(value).split(",") if p.strip()]
+    if not 1 <= len(parts) <= 2:
+        raise ConfigError(
+            f"compare {value!r} in {source} is not one or two periods; write 2023, or 2022,2023, or 2019-2021,2022-2023"
+        )
+    periods = [parse_years(p, source=source) for p in parts]
+    if len(periods) == 2 and periods[0][1] >= periods[1][0]:
+        raise ConfigError(
+            f"compare {value!r} in {source}: the first period must end before the second begins; "
+            "write the earlier one first"
+        )
+    return periods
 
 
 def _check_focus(value: str | None, source: str) -> str | None:
@@ -192,6 +234,12 @@ def check_settings(settings: Settings, *, source: str) -> Settings:
         )
     if settings.by is not None and settings.by not in BY_DIMENSIONS:
         raise ConfigError(f"by {settings.by!r} in {source} is not one of {', '.join(BY_DIMENSIONS)}")
+    if settings.map not in MAP_MODES:
+        raise ConfigError(f"map {settings.map!r} in {source} is not one of {', '.join(MAP_MODES)}")
+    if settings.language not in OUTPUT_LANGUAGES:
+        raise ConfigError(f"language {settings.language!r} in {source} is not one of {', '.join(OUTPUT_LANGUAGES)}")
+    if settings.compare is not None:
+        parse_compare(settings.compare, source=source)
     years = None
     if settings.years is not None and str(settings.years).strip() != "":
         first, last = parse_years(settings.years, source=source)

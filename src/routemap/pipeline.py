@@ -10,7 +10,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,12 @@ from routemap._errors import ConfigError
 from routemap._outdir import publish as publish_outputs
 from routemap._safe import write_table, write_table_fast
 from routemap.audit import Canaries, allowed_strings, check_outputs
-from routemap.config import Settings
+from routemap.config import Settings, parse_compare
 from routemap.contributions import REJECT_COLUMNS
 from routemap.disclosure import HIDDEN_LABEL, Publication, partner_names, suppressed_label
 from routemap.export import write_geojson, write_geopackage
 from routemap.places import Gazetteer
-from routemap.profile import counted_unit, credited_source
+from routemap.profile import DEFAULT_UNIT, counted_unit, credited_source
 from routemap.project import (
     PRIVATE_DIR,
     UNPLACED_METHODS,
@@ -43,17 +43,29 @@ from routemap.project import (
     open_project,
     select_years,
 )
+from routemap.render.charts import Sankey, sankey_layout, sankey_png, sankey_svg
 from routemap.render.map import MapText, render_map, tile_layer
-from routemap.render.report import DataQuality, ReportMeta, data_quality, render_report, summary_lines
+from routemap.render.pdf import NO_BROWSER, find_browser, print_pdf
+from routemap.render.report import (
+    DataQuality,
+    ReportInputs,
+    ReportMeta,
+    data_quality,
+    render_report,
+    summary_lines,
+)
 from routemap.render.static import render_static_map
 from routemap.render.tables import Table, build_tables, write_csv, write_markdown, write_table_csv
+from routemap.render.words import unit_text, word
 from routemap.render.xlsx import write_xlsx
-from routemap.schema import VOCABULARIES
+from routemap.schema import VOCABULARIES, label_words
 
 log = logging.getLogger(__name__)
 
 #: Output formats of ``build(formats=...)`` / ``routemap build --formats``; map.html is always written.
-FORMATS: tuple[str, ...] = ("csv", "xlsx", "md", "html", "gpkg", "geojson", "png")
+FORMATS: tuple[str, ...] = ("csv", "xlsx", "md", "html", "gpkg", "geojson", "png", "pdf")
+#: Formats written when none are named: all but pdf, which needs a browser.
+DEFAULT_FORMATS: tuple[str, ...] = tuple(f for f in FORMATS if f != "pdf")
 #: The CSV tables besides routes.csv (one file per table; destinations_by_state only with a focus country).
 TABLE_CSV_FILES: tuple[str, ...] = (
     "top_routes.csv",
@@ -78,6 +90,9 @@ OUTPUT_FILES: tuple[str, ...] = (
     "routemap.gpkg",
     "routes.geojson",
     "map.png",
+    "flows.svg",
+    "flows.png",
+    "report.pdf",
 )
 
 
@@ -94,7 +109,7 @@ class BuildResult:
     #: One line per problem worth reading, each naming its file and severity (see :class:`Problem`).
     warnings: list[str] = field(default_factory=list)
     drawn: dict[str, int] = field(default_factory=dict)
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     timings: dict[str, float] = field(default_factory=dict)
     #: What was published (the figures every output was written from).
     publication: Publication | None = None
@@ -109,6 +124,7 @@ def _canaries(project: Project, pub: Publication) -> Canaries:
     allowed = allowed_strings(str(getattr(p, "name", "")) for p in pub.places_by_id.values())
     allowed |= allowed_strings(v for values in VOCABULARIES.values() for v in values)
     allowed |= allowed_strings(v.replace("_", " ") for values in VOCABULARIES.values() for v in values)
+    allowed |= allowed_strings(label_words())  # routemap's own words in every language ("Tidak diketahui")
     canaries = Canaries()
     results = contributions.results
     for result in results:  # rejected rows' ids and every unmapped column's values
@@ -135,7 +151,7 @@ def _canaries(project: Project, pub: Publication) -> Canaries:
 
 
 def check_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
-    """The output formats asked for, checked and in :data:`FORMATS` order (``None``: all of them).
+    """The output formats asked for, checked and in :data:`FORMATS` order (``None``: all but pdf).
 
     Parameters
     ----------
@@ -148,7 +164,7 @@ def check_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
         Naming the unknown format and the known ones.
     """
     if formats is None:
-        return FORMATS
+        return DEFAULT_FORMATS
     items = formats.split(",") if isinstance(formats, str) else list(formats)
     wanted = [str(f).strip().lower() for f in items if str(f).strip()]
     unknown = [f for f in wanted if f not in FORMATS]
@@ -171,18 +187,37 @@ def _period(pub: Publication) -> str:
 
 def _subtitle(pub: Publication, settings: Settings, n_partners: int, names: list[str]) -> str:
     """Period, as-of date and contributing organisations (named only when the project allows it)."""
+    lang = settings.language
     parts = []
     period = settings.period or pub.years
     if period is not None:
         lo, hi = period
         parts.append(f"{lo}–{hi}" if lo != hi else f"{lo}")
     if settings.as_of:
-        parts.append(f"data as of {settings.as_of}")
-    orgs = f"{n_partners} contributing organisation{'s' if n_partners != 1 else ''}"
+        parts.append(word("data_as_of", lang, date=settings.as_of))
+    orgs = word("organisations_one", lang) if n_partners == 1 else word("organisations_many", lang, n=n_partners)
     if names:
         orgs += ": " + ", ".join(names)
     parts.append(orgs)
     return " · ".join(parts)
+
+
+def output_title(settings: Settings) -> str:
+    """The title of map and report: the project's own, or the default title in the outputs' language."""
+    if settings.title == Settings().title:
+        return word("default_title", settings.language)
+    return settings.title
+
+
+def compare_periods(value: str | None) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The two periods the report compares: as written, or one period and the same length just before it."""
+    if not value:
+        return None
+    periods = parse_compare(value, source="the settings")
+    if len(periods) == 1:
+        lo, hi = periods[0]
+        return (lo - (hi - lo + 1), lo - 1), (lo, hi)
+    return periods[0], periods[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +230,22 @@ class _Outputs:
     quality: DataQuality
     date: dt.date | None
     note: str
+    inputs: ReportInputs | None = None
+    flows: Sankey | None = None
+
+
+def _report(folder: Path, outputs: _Outputs, *, wanted: tuple[str, ...], name: str, printing: bool) -> None:
+    downloads = [file for file in _FORMAT_FILES if _FORMAT_FILES[file] in wanted]
+    render_report(
+        outputs.tables,
+        folder / name,
+        meta=outputs.meta,
+        quality=outputs.quality,
+        inputs=outputs.inputs,
+        static_map="map.png" if "png" in wanted else None,
+        downloads=downloads,
+        printing=printing,
+    )
 
 
 def _write_format(fmt: str, folder: Path, outputs: _Outputs, *, wanted: tuple[str, ...]) -> None:
@@ -209,22 +260,30 @@ def _write_format(fmt: str, folder: Path, outputs: _Outputs, *, wanted: tuple[st
     elif fmt == "md":
         write_markdown(tables, folder / "routes.md", title=meta.title, lines=summary_lines(meta))
     elif fmt == "html":
-        downloads = [name for name in _FORMAT_FILES if _FORMAT_FILES[name] in wanted]
-        render_report(
-            tables,
-            folder / "report.html",
-            meta=meta,
-            quality=outputs.quality,
-            static_map="map.png" if "png" in wanted else None,
-            downloads=downloads,
-        )
+        _report(folder, outputs, wanted=wanted, name="report.html", printing=False)
     elif fmt == "gpkg":
         write_geopackage(pub, folder / "routemap.gpkg", date=outputs.date)
     elif fmt == "geojson":
         write_geojson(pub, folder / "routes.geojson")
     elif fmt == "png":
-        subtitle = " · ".join(p for p in (meta.period, f"data as of {meta.as_of}" if meta.as_of else "") if p)
+        lang = meta.language
+        subtitle = " · ".join(
+            p for p in (meta.period, word("data_as_of", lang, date=meta.as_of) if meta.as_of else "") if p
+        )
         render_static_map(pub, folder / "map.png", title=meta.title, subtitle=subtitle, note=outputs.note)
+        if outputs.flows is not None:
+            title = word("report_flows", lang)
+            (folder / "flows.svg").write_text(
+                sankey_svg(outputs.flows, lang=lang, title=title, standalone=True) + "\n", encoding="utf-8"
+            )
+            sankey_png(outputs.flows, folder / "flows.png", lang=lang, title=title)
+    elif fmt == "pdf":
+        printable = folder / ".report-print.html"
+        try:
+            _report(folder, outputs, wanted=wanted, name=printable.name, printing=True)
+            print_pdf(printable, folder / "report.pdf")
+        finally:
+            printable.unlink(missing_ok=True)
     else:  # pragma: no cover - check_formats() keeps this out
         raise ConfigError(f"unknown output format {fmt!r}")
 
@@ -236,6 +295,9 @@ _FORMAT_FILES: dict[str, str] = {
     "routes.xlsx": "xlsx",
     "routes.md": "md",
     "map.png": "png",
+    "flows.svg": "png",
+    "flows.png": "png",
+    "report.pdf": "pdf",
     "routemap.gpkg": "gpkg",
     "routes.geojson": "geojson",
 }
@@ -281,9 +343,13 @@ def build(
         For bad settings, unreadable profiles, rows that do not add up, or outputs that would
         disclose what they must not.
     """
+    if settings.pop("offline", None):  # --offline is map = "self-contained"
+        settings["map"] = "self-contained"
     project = open_project(project_dir, progress=progress, gazetteer=gazetteer, **settings)
     tile_layer(project.settings.tiles, api_key=project.settings.tiles_api_key)  # a bad basemap fails first
     wanted = check_formats(formats)
+    if "pdf" in wanted and find_browser() is None:
+        raise ConfigError(NO_BROWSER)  # before any work, as a bad basemap
     pub = project.publish()
     return write_outputs(project, pub, out_dir=out_dir, formats=wanted, force=force)
 
@@ -315,7 +381,7 @@ def write_outputs(
     pub: Publication,
     *,
     out_dir: Path | str | None = None,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] = DEFAULT_FORMATS,
     force: bool = False,
 ) -> BuildResult:
     """Render a publication into a temporary folder, check it for leaks, move it into place, record it.
@@ -346,16 +412,27 @@ def write_outputs(
             contributing,
             show=settings.show_partners,
         )
+        partners = [p for p, _ in contributions.partners]
+        unit, source = counted_unit(settings.unit, partners), credited_source(settings.source, partners)
+        shown_unit = None if unit == DEFAULT_UNIT else unit
         text = MapText(
-            title=settings.title,
+            title=output_title(settings),
             subtitle=_subtitle(pub, settings, len(contributing), shown_names),
-            note=f"Routes with fewer than {settings.min_count} persons are not shown.",
+            note=word(
+                "map_note_suppressed",
+                settings.language,
+                k=settings.min_count,
+                unit=unit_text(shown_unit, settings.language),
+                label=suppressed_label(settings.min_count),
+            ),
+            language=settings.language,
+            unit=shown_unit,
         )
         totals = _totals(project, pub)
         report = project.places()
         name = _place_name(project.gazetteer)
         meta = ReportMeta(
-            title=settings.title,
+            title=output_title(settings),
             period=_period(pub),
             as_of=settings.as_of,
             organisations=len(contributing),
@@ -367,17 +444,34 @@ def write_outputs(
             published_persons=pub.published_persons,
             version=__version__,
             partner_names=tuple(shown_names),
-            unit=counted_unit(settings.unit, [p for p, _ in contributions.partners]),
-            source=credited_source(settings.source, [p for p, _ in contributions.partners]),
+            language=settings.language,
+            unit=shown_unit,
+            source=source or None,
         )
+        tables = build_tables(pub, focus=focus_iso3, name=name, lang=settings.language, unit=shown_unit)
         outputs = _Outputs(
             pub=pub,
-            tables=build_tables(pub, focus=focus_iso3, name=name),
+            tables=tables,
             meta=meta,
-            quality=data_quality(totals, report),
+            quality=data_quality(totals, report, lang=settings.language),
             date=dt.date.fromisoformat(settings.as_of) if settings.as_of else None,
             note=text.note,
         )
+        if {"html", "pdf", "png"} & set(formats):
+            flows = sankey_layout(pub, lang=settings.language)
+            flows_svg = (
+                sankey_svg(flows, lang=settings.language, title=word("report_flows", settings.language))
+                if flows is not None
+                else None
+            )
+            inputs = ReportInputs(
+                pub=pub,
+                focus=focus_iso3,
+                name=name,
+                compare=compare_periods(settings.compare),
+                flows_svg=flows_svg,
+            )
+            outputs = replace(outputs, inputs=inputs, flows=flows)
     tmp = Path(tempfile.mkdtemp(prefix=".routemap-build-", dir=out.parent if out.parent.exists() else None))
     try:
         with clock.stage("render"):
@@ -389,6 +483,8 @@ def write_outputs(
                 focus=focus_iso3,
                 tiles=settings.tiles,
                 tiles_api_key=settings.tiles_api_key,
+                offline=settings.map == "self-contained",
+                fallback_image="map.png" if "png" in formats else None,
             )
             for i, fmt in enumerate(formats, start=1):
                 progress("render", i, len(formats) + 1, fmt)

@@ -161,7 +161,7 @@ LANGUAGES: tuple[str, ...] = ("en", "ms", "id")
 
 @dataclass(frozen=True, slots=True)
 class Labels:
-    """The contents of ``data/labels.csv``: every label in every language.
+    """The contents of ``data/labels.csv`` and ``data/words.csv``: every label in every language.
 
     Parameters
     ----------
@@ -181,19 +181,30 @@ class Labels:
     texts: dict[str, dict[str, str]]
 
 
+#: The label tables, read as one: the template's (labels.csv) and the published outputs' words (words.csv).
+LABEL_FILES: tuple[str, ...] = ("labels.csv", "words.csv")
+
+
+def _label_rows() -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for name in LABEL_FILES:
+        text = importlib.resources.files("routemap").joinpath("data", name).read_text(encoding="utf-8")
+        lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+        rows.extend(csv.DictReader(io.StringIO("\n".join(lines))))
+    return rows
+
+
 @functools.cache
 def labels() -> Labels:
-    """Read the label table shipped in ``routemap/data/labels.csv`` (once per process)."""
-    text = importlib.resources.files("routemap").joinpath("data", "labels.csv").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    """Read the label tables shipped in ``routemap/data/`` (:data:`LABEL_FILES`, once per process)."""
     headers: dict[str, dict[str, tuple[str, ...]]] = {}
     descriptions: dict[str, dict[str, str]] = {}
     values: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
     texts: dict[str, dict[str, str]] = {}
-    for row in csv.DictReader(io.StringIO("\n".join(lines))):
+    for row in _label_rows():
         if None in row or None in row.values():  # a cell with an unquoted comma shifts the rest of its row
             raise ValueError(
-                f"labels.csv: the row {row['kind']},{row['field']},{row['value']} has a cell with an "
+                f"a label table's row {row['kind']},{row['field']},{row['value']} has a cell with an "
                 "unquoted comma; put that cell in double quotes"
             )
         by_lang = {lang: row[lang].strip() for lang in LANGUAGES}
@@ -207,6 +218,15 @@ def labels() -> Labels:
         else:
             texts[row["field"]] = by_lang
     return Labels(headers=headers, descriptions=descriptions, values=values, texts=texts)
+
+
+def label_words() -> list[str]:
+    """Every header, value label and text of the label tables, in every language (published on purpose)."""
+    table = labels()
+    words = [w for by_lang in table.headers.values() for names in by_lang.values() for w in names]
+    words += [w for by_lang in table.values.values() for names in by_lang.values() for w in names]
+    words += [w for by_lang in table.texts.values() for w in by_lang.values()]
+    return words
 
 
 def header_label(field: str, lang: str) -> str:

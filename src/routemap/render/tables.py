@@ -12,10 +12,12 @@ import pandas as pd
 
 from routemap._safe import safe_cell
 from routemap.disclosure import Publication
+from routemap.render.words import dimension_text, integer, unit_text, value_text, word
+from routemap.schema import VOCABULARIES
 
 #: A table cell: a published count (int), a share (float), a label such as ``<5`` or ``x`` (str), or nothing.
 Cell = int | float | str | None
-#: Column kinds: how a cell is formatted (rank, count and pct: whole numbers; share: one decimal).
+#: Column kinds: how a cell is formatted (rank and count: whole numbers; share and pct: one decimal).
 KINDS: tuple[str, ...] = ("rank", "text", "count", "share", "pct")
 
 #: Breakdown dimensions published as tables, with their titles.
@@ -92,6 +94,26 @@ def humanise(value: str) -> str:
     return str(value).replace("_", " ")
 
 
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _value(dimension: str, value: str, lang: str) -> str:
+    """A value as a column header or cell: routemap's English (``domestic work``) or the label table's words."""
+    return humanise(value) if lang == "en" else value_text(dimension, value, lang)
+
+
+def _level(level: str, lang: str) -> str:
+    return LEVEL_NAMES.get(level, level) if lang == "en" else word(f"level_{level}", lang)
+
+
+def _field(dimension: str, lang: str) -> str:
+    """A dimension's name inside a sentence: "type of exploitation" (en), the template's header otherwise."""
+    if lang == "en":
+        return BREAKDOWN_TABLES.get(dimension, humanise(dimension))
+    return dimension_text(dimension, lang).lower()
+
+
 def format_cell(value: Cell, kind: str, *, thousands: bool = False) -> str:
     """A cell as text: counts as whole numbers, shares with one decimal, nothing as ``""``.
 
@@ -139,7 +161,7 @@ def _ranks(values: pd.Series) -> list[int]:
     return [int(r) for r in values.rank(method="min", ascending=False)]
 
 
-def route_frame(pub: Publication) -> pd.DataFrame:
+def route_frame(pub: Publication, *, lang: str = "en") -> pd.DataFrame:
     """Every published route with its rank, share and the disclosure-safe details.
 
     Columns: ``route_key``, ``rank``, ``route``, ``origin``, ``transit``, ``destination``, ``persons``
@@ -164,37 +186,53 @@ def route_frame(pub: Publication) -> pd.DataFrame:
     )
     frame["pct_women"] = [_num(details[k]["pct_women"]) for k in keys]
     frame["pct_children"] = [_num(details[k]["pct_children"]) for k in keys]
-    frame["top_sector"] = [humanise(str(details[k]["top_sector"])) for k in keys]
+    frame["top_sector"] = [
+        _value("sector", str(details[k]["top_sector"]), lang) if details[k]["top_sector"] else "" for k in keys
+    ]
     return frame
 
 
-def top_routes_table(pub: Publication) -> Table:
+def top_routes_table(pub: Publication, *, lang: str = "en", unit: str | None = None) -> Table:
     """Every published route, ranked, as in routes.csv, with % women, % children and top sector where shown."""
-    frame = route_frame(pub)
+    frame = route_frame(pub, lang=lang)
+    units = unit_text(unit, lang)
     columns = (
-        Column("rank", "Rank", "rank"),
-        Column("route", "Route"),
-        Column("origin", "Origin"),
-        Column("transit", "Transit"),
-        Column("destination", "Destination"),
-        Column("persons", "Persons", "count"),
-        Column("share", "Share (%)", "share"),
-        Column("pct_women", "Women (%)", "pct"),
-        Column("pct_children", "Children (%)", "pct"),
-        Column("top_sector", "Top sector"),
+        Column("rank", word("col_rank", lang), "rank"),
+        Column("route", word("col_route", lang)),
+        Column("origin", word("col_origin", lang)),
+        Column("transit", word("col_transit", lang)),
+        Column("destination", word("col_destination", lang)),
+        Column("persons", _cap(units), "count"),
+        Column("share", word("col_share", lang), "share"),
+        Column("pct_women", word("col_women", lang), "pct"),
+        Column("pct_children", word("col_children", lang), "pct"),
+        Column("top_sector", word("col_top_sector", lang)),
     )
     rows = tuple(tuple(row) for row in frame[[c.key for c in columns]].itertuples(index=False, name=None))
-    note = (
-        f"Persons per route. Share: % of the {pub.published_persons:,} persons on published routes. "
-        f"Routes with fewer than {pub.min_count} persons are not listed. Women (%): of women and men on the route; "
-        "children (%): of children and adults; top sector: the sector with most persons. A detail is blank "
-        "when the published figures do not show it."
+    note = _cap(
+        word(
+            "note_top_routes",
+            lang,
+            unit=units,
+            total=integer(pub.published_persons, lang),
+            k=pub.min_count,
+            label=pub.label,
+        )
     )
-    return Table("top_routes", "Top routes", "Top routes", columns, rows, note)
+    title = word("table_top_routes", lang)
+    return Table("top_routes", title, title, columns, rows, note)
 
 
 def _places_table(
-    pub: Publication, name: Callable[[str], str], *, column: str, key: str, title: str, what: str
+    pub: Publication,
+    name: Callable[[str], str],
+    *,
+    column: str,
+    key: str,
+    title: str,
+    what: str,
+    lang: str = "en",
+    unit: str | None = None,
 ) -> Table:
     places = pub.places()
     places = places.loc[places[column] > 0].sort_values([column, "name"], ascending=[False, True], kind="stable")
@@ -207,40 +245,57 @@ def _places_table(
             (
                 rank,
                 str(row.name),
-                LEVEL_NAMES.get(str(row.level), str(row.level)),
+                _level(str(row.level), lang),
                 name(f"country:{row.country}") if row.country and row.level != "country" else "",
                 persons,
                 round(100.0 * persons / total, 1) if total else None,
             )
         )
+    units = unit_text(unit, lang)
     columns = (
-        Column("rank", "Rank", "rank"),
-        Column("place", "Place"),
-        Column("level", "Level"),
-        Column("country", "In country"),
-        Column(column, f"Persons {what}", "count"),
-        Column("share", "Share (%)", "share"),
+        Column("rank", word("col_rank", lang), "rank"),
+        Column("place", word("col_place", lang)),
+        Column("level", word("col_level", lang)),
+        Column("country", word("col_country", lang)),
+        Column(column, _cap(f"{units} {what}"), "count"),
+        Column("share", word("col_share", lang), "share"),
     )
-    note = (
-        f"Persons {what} at each place, summed over published routes only. Share: % of the "
-        f"{total:,} persons on published routes."
-    )
+    note = _cap(word("note_places", lang, unit=units, what=what, total=integer(total, lang)))
     return Table(key, title, title, columns, tuple(rows), note)
 
 
-def places_tables(pub: Publication, *, name: Callable[[str], str] | None = None) -> list[Table]:
+def places_tables(
+    pub: Publication, *, name: Callable[[str], str] | None = None, lang: str = "en", unit: str | None = None
+) -> list[Table]:
     """Top origins, transit points and destinations (persons starting, passing, ending there)."""
     name = name or _default_name(pub)
     return [
-        _places_table(pub, name, column="persons_start", key="origins", title="Origins", what="starting here"),
         _places_table(
-            pub, name, column="persons_pass", key="transit_points", title="Transit points", what="passing through"
-        ),
-        _places_table(pub, name, column="persons_end", key="destinations", title="Destinations", what="ending here"),
+            pub,
+            name,
+            column=column,
+            key=key,
+            title=word(f"table_{key}", lang),
+            what=word(what, lang),
+            lang=lang,
+            unit=unit,
+        )
+        for column, key, what in (
+            ("persons_start", "origins", "chart_starting"),
+            ("persons_pass", "transit_points", "chart_passing"),
+            ("persons_end", "destinations", "chart_ending"),
+        )
     ]
 
 
-def states_table(pub: Publication, *, focus: str, name: Callable[[str], str] | None = None) -> Table:
+def states_table(
+    pub: Publication,
+    *,
+    focus: str,
+    name: Callable[[str], str] | None = None,
+    lang: str = "en",
+    unit: str | None = None,
+) -> Table:
     """Destinations inside the focus country by state (admin-1), summed over published routes.
 
     Parameters
@@ -263,9 +318,10 @@ def states_table(pub: Publication, *, focus: str, name: Callable[[str], str] | N
         elif row.level == "place" and getattr(by_id.get(str(row.place_id)), "admin1", ""):
             state = name(str(by_id[str(row.place_id)].admin1))
         else:
-            state = STATE_NOT_KNOWN
+            state = STATE_NOT_KNOWN if lang == "en" else word("state_not_known", lang)
         sums[state] = sums.get(state, 0) + int(row.persons_end)
-    ordered = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0] == STATE_NOT_KNOWN, kv[0]))
+    unknown = STATE_NOT_KNOWN if lang == "en" else word("state_not_known", lang)
+    ordered = sorted(sums.items(), key=lambda kv: (-kv[1], kv[0] == unknown, kv[0]))
     total = sum(sums.values())
     ranks = _ranks(pd.Series([v for _, v in ordered], dtype="int64"))
     rows = tuple(
@@ -273,22 +329,37 @@ def states_table(pub: Publication, *, focus: str, name: Callable[[str], str] | N
         for rank, (state, persons) in zip(ranks, ordered, strict=True)
     )
     country = name(f"country:{focus}")
+    units = unit_text(unit, lang)
     columns = (
-        Column("rank", "Rank", "rank"),
-        Column("state", "State"),
-        Column("persons_ending", "Persons ending here", "count"),
-        Column("share", "Share (%)", "share"),
+        Column("rank", word("col_rank", lang), "rank"),
+        Column("state", word("col_state", lang)),
+        Column("persons_ending", _cap(f"{units} {word('chart_ending', lang)}"), "count"),
+        Column("share", word("col_share", lang), "share"),
     )
-    note = (
-        f"Persons whose route ends in {country}, by state, summed over published routes only. Share: % of the "
-        f"{total:,} persons on published routes that end in {country}."
-    )
-    return Table(
-        "destinations_by_state", f"Destinations in {country} by state", "Destinations by state", columns, rows, note
-    )
+    note = _cap(word("note_states", lang, unit=units, country=country, total=integer(total, lang)))
+    title = word("table_states", lang, country=country)
+    sheet = "Destinations by state" if lang == "en" else title[:31]
+    return Table("destinations_by_state", title, sheet, columns, rows, note)
 
 
-def breakdown_table(pub: Publication, dimension: str, *, ranks: dict[str, int] | None = None) -> Table:
+def _value_order(dimension: str, values: Sequence[str]) -> list[str]:
+    vocabulary = VOCABULARIES.get(dimension, ())
+    known = [v for v in vocabulary if v in values]
+    rest = sorted(v for v in values if v not in vocabulary)
+    if dimension == "year":
+        return sorted(values, key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v))
+    unknown = [v for v in known if v == "unknown"]
+    return [v for v in known if v != "unknown"] + rest + unknown
+
+
+def breakdown_table(
+    pub: Publication,
+    dimension: str,
+    *,
+    ranks: dict[str, int] | None = None,
+    lang: str = "en",
+    unit: str | None = None,
+) -> Table:
     """Published routes by the values of one dimension, one column per value (wide).
 
     A cell is the published count, ``<5`` (fewer than the minimum count, zero included) or ``x``
@@ -318,38 +389,37 @@ def breakdown_table(pub: Publication, dimension: str, *, ranks: dict[str, int] |
             text = shown[(key, value)]
             row.append(int(text) if text.isdigit() else text)
         rows.append(tuple(row))
-    total: list[Cell] = [None, TOTAL_LABEL, sum(persons[k] for k in keys)]
+    total: list[Cell] = [None, word("total_published", lang), sum(persons[k] for k in keys)]
     total += [sum(int(shown[(k, v)]) for k in keys if shown[(k, v)].isdigit()) for v in values]
+    units = unit_text(unit, lang)
     columns = (
-        Column("rank", "Rank", "rank"),
-        Column("route", "Route"),
-        Column("persons", "Persons", "count"),
-        *(Column(str(v), humanise(v), "count") for v in values),
+        Column("rank", word("col_rank", lang), "rank"),
+        Column("route", word("col_route", lang)),
+        Column("persons", _cap(units), "count"),
+        *(Column(str(v), _value(dimension, v, lang), "count") for v in values),
     )
-    about = BREAKDOWN_TABLES.get(dimension, humanise(dimension))
-    left_out = [humanise(v) for v in columns_all if v not in values]
-    without = len(routes) - len(persons)
-    note = (
-        f"Persons on each published route by {about}. {pub.label}: fewer than {pub.min_count} persons, "
-        "possibly none; x: hidden as well, so that no small count can be worked out from the route's total. "
-        "The last row adds up the published cells only."
-    )
+    about = _field(dimension, lang)
+    note = _cap(word("note_breakdown", lang, unit=units, field=about, label=pub.label, k=pub.min_count))
+    without = len(routes) - len(keys)
     if without:
-        note += (
-            f" {without} published route{'s are' if without != 1 else ' is'} not broken down: "
-            "an earlier release already published the routes they contain."
-        )
+        note += " " + _cap(word("note_no_rows", lang, n=without))
+    left_out = [_value(dimension, v, lang) for v in columns_all if v not in values]
     if dimension == "year":  # which years are left out would tell the span of the data: say it in general
-        note += " A year with no published count is not shown as a column."
+        note += " " + _cap(word("note_years_left_out", lang))
     elif left_out:
-        note += f" Not shown as columns (no published count): {', '.join(left_out)}."
-    title = f"Routes by {about}"
-    sheet = f"By {about}"[:31]
+        note += " " + _cap(word("note_columns_left_out", lang, values=", ".join(left_out)))
+    title = word("table_by", lang, field=about)
+    sheet = (f"By {about}" if lang == "en" else title)[:31]
     return Table(f"routes_by_{dimension}", title, sheet, columns, tuple(rows), note, total=tuple(total))
 
 
 def build_tables(
-    pub: Publication, *, focus: str | None = None, name: Callable[[str], str] | None = None
+    pub: Publication,
+    *,
+    focus: str | None = None,
+    name: Callable[[str], str] | None = None,
+    lang: str = "en",
+    unit: str | None = None,
 ) -> list[Table]:
     """Every table of a build, in the order they are published.
 
@@ -361,14 +431,17 @@ def build_tables(
         ISO 3166-1 alpha-3 code of the focus country; adds destinations by state.
     name
         Place id -> display name (default: names of the places on published routes).
+    lang, unit
+        Language of titles, headers and notes (en, ms, id), and what counts are of (default persons).
     """
     name = name or _default_name(pub)
     frame = route_frame(pub)
     ranks = {k: int(r) for k, r in zip(frame["route_key"], frame["rank"], strict=True) if k}
-    tables = [top_routes_table(pub), *places_tables(pub, name=name)]
+    tables = [top_routes_table(pub, lang=lang, unit=unit), *places_tables(pub, name=name, lang=lang, unit=unit)]
     if focus:
-        tables.append(states_table(pub, focus=focus, name=name))
-    tables.extend(breakdown_table(pub, dim, ranks=ranks) for dim in BREAKDOWN_TABLES if dim in pub.breakdowns)
+        tables.append(states_table(pub, focus=focus, name=name, lang=lang, unit=unit))
+    dims = [dim for dim in BREAKDOWN_TABLES if dim in pub.breakdowns]
+    tables.extend(breakdown_table(pub, dim, ranks=ranks, lang=lang, unit=unit) for dim in dims)
     return tables
 
 
