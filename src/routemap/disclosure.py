@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from routemap._errors import DisclosureError
-from routemap.aggregate import Aggregates, legs_gdf, places_gdf, routes_gdf
+from routemap.aggregate import DOMESTIC_MARK, Aggregates, legs_gdf, places_gdf, routes_gdf
 from routemap.places import Place
 from routemap.schema import VOCABULARIES
 
@@ -158,6 +158,9 @@ class Publication:
     stats: dict[str, int] = field(default_factory=dict)
 
     _writer: Any = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _check_closed(self)
 
     def _repr_html_(self) -> str:
         """How a notebook shows a publication: its size and top routes (escaped)."""
@@ -528,6 +531,49 @@ def _publish(
         places=aggregates.places,
         stats=stats,
     )
+
+
+def _check_closed(pub: Publication) -> None:
+    """Refuse a publication holding a string that is not from the closed set every output is written from.
+
+    Route keys are made of the ids of the publication's places, route names of those places' names
+    (gazetteer entries: never a partner's raw string), breakdown values come from the vocabularies
+    (or are years), shown cells are numbers or the two marks, and the top sector is a sector. A free
+    text value cannot reach an output through a publication: it would stop here, before any file
+    is written.
+
+    Raises
+    ------
+    DisclosureError
+        Naming the value and where it was met (a bug in routemap: please report it).
+    """
+    problems: list[str] = []
+    names = {pid: place.name for pid, place in pub.places_by_id.items()}
+    for row in pub.route_rows[["route", "label", "origin", "transit", "destination"]].itertuples(index=False):
+        ids = pub.stops.get(str(row.route), ())
+        if not ids or any(i not in names for i in ids):
+            problems.append(f"route {row.route!r} is not made of published place ids")
+            continue
+        stop_names = [names[i] for i in ids]
+        expected = (" > ".join(stop_names), stop_names[0], " > ".join(stop_names[1:-1]), stop_names[-1])
+        label = str(row.label).removesuffix(DOMESTIC_MARK)
+        if (label, row.origin, row.transit, row.destination) != expected:
+            problems.append(f"route {row.route!r} is named {row.label!r}, not by its places' names")
+    marks = {suppressed_label(pub.min_count), HIDDEN_LABEL}
+    for dim, breakdown in pub.breakdowns.items():
+        vocabulary = set(VOCABULARIES.get(dim, ()))
+        for value in breakdown.columns:
+            if not (value in vocabulary or (dim == "year" and value.isdigit())):
+                problems.append(f"breakdown {dim} has the column {value!r}, which is not one of its values")
+        shown = pd.unique(breakdown.cells["shown"].astype(str))
+        problems += [f"breakdown {dim} shows {v!r}" for v in shown if not (v.isdigit() or v in marks)]
+    sectors = set(VOCABULARIES["sector"]) | {""}
+    problems += [f"top sector {v!r}" for v in pd.unique(pub.details["top_sector"].astype(str)) if v not in sectors]
+    if problems:
+        raise DisclosureError(
+            "internal error: a publication would hold strings that are not from routemap's closed set "
+            f"({'; '.join(problems[:5])}); nothing was written. This is a bug in routemap: please report it"
+        )
 
 
 def assemble(

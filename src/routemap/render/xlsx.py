@@ -17,6 +17,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from routemap._safe import safe_cell
 from routemap.render.tables import Cell, Table, format_cell
+from routemap.render.words import word
 
 NUMBER_FORMATS: dict[str, str] = {"rank": "0", "count": "#,##0", "share": "0.0", "pct": "0"}
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -28,7 +29,6 @@ RIGHT = Alignment(horizontal="right")
 MIN_WIDTH, MAX_WIDTH = 6, 60
 #: Zip entry time of every part (the earliest a zip file can hold), so the bytes never depend on the clock.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-NOTES_SHEET = "Notes"
 
 
 def _text(value: str) -> str:
@@ -77,7 +77,7 @@ def _sheet(ws: Worksheet, table: Table) -> None:
         ws.column_dimensions[get_column_letter(col)].width = max(MIN_WIDTH, min(MAX_WIDTH, width))
 
 
-def _notes(ws: Worksheet, tables: Sequence[Table], lines: Sequence[str]) -> None:
+def _notes(ws: Worksheet, tables: Sequence[Table], lines: Sequence[str], *, lang: str) -> None:
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 100
     r = 1
@@ -85,9 +85,9 @@ def _notes(ws: Worksheet, tables: Sequence[Table], lines: Sequence[str]) -> None
         ws.cell(row=r, column=1, value=_text(line)).alignment = WRAP
         r += 1
     r += 1
-    header = ws.cell(row=r, column=1, value="Sheet")
+    header = ws.cell(row=r, column=1, value=word("xlsx_sheet", lang))
     header.font, header.fill = HEADER_FONT, HEADER_FILL
-    header = ws.cell(row=r, column=2, value="What it shows")
+    header = ws.cell(row=r, column=2, value=word("xlsx_what", lang))
     header.font, header.fill = HEADER_FONT, HEADER_FILL
     for table in tables:
         r += 1
@@ -114,6 +114,7 @@ def write_xlsx(
     title: str,
     lines: Sequence[str] = (),
     date: dt.date | None = None,
+    lang: str = "en",
 ) -> None:
     """Write one sheet per table (styled, frozen header, number formats, widths) and a notes sheet.
 
@@ -130,12 +131,14 @@ def write_xlsx(
     date
         Creation and modification date stored in the document properties (the build's as-of date);
         without one a fixed date is stored, so the same tables always give the same bytes.
+    lang
+        Language of the notes sheet's name and headers.
     """
     wb = Workbook()
     wb.remove(wb.active)
     for table in tables:
         _sheet(wb.create_sheet(table.sheet[:31]), table)
-    _notes(wb.create_sheet(NOTES_SHEET), tables, [title, *lines])
+    _notes(wb.create_sheet(word("xlsx_notes", lang)), tables, [title, *lines], lang=lang)
     stamp = dt.datetime.combine(date or dt.date(2000, 1, 1), dt.time())
     wb.properties.creator = "routemap"
     wb.properties.lastModifiedBy = "routemap"
