@@ -234,6 +234,7 @@ def test_unreadable_files_exit_2_with_the_reason(tmp_path, monkeypatch, name, co
     assert lines == [
         f"{name}: error: {reason}",
         f"{name}: could not be read",
+        f"{name}: will not publish: the file could not be read (see the message above)",
         "a file could not be read: follow the advice above, then run `routemap validate` again",
     ]
     assert code == 2
@@ -264,6 +265,7 @@ def test_a_mapped_column_missing_from_the_file_lists_the_headers(tmp_path, monke
         "p/f.csv:1: error: column 'Asal' (for origin) not found; headers are: 'Tahun', 'Negara', 'Tujuan'; "
         "fix [columns] in partner.toml",
         "p/f.csv: 2 rows read, 0 ok, 2 with errors, 0 warnings",
+        "p/f.csv: will not publish: no row can be used: fix the errors listed for it",
         "fix the errors above, then run `routemap validate` again",
     ]
     assert code == 1
@@ -281,6 +283,8 @@ def test_ambiguous_place_and_explicit_profile_option(tmp_path, monkeypatch):
     assert lines == [
         f"cases.csv:2: {message} (2 rows: lines 2, 3)",  # one problem of two rows: one line
         "cases.csv: 2 rows read, 0 ok, 2 with errors, 0 warnings",
+        "cases.csv: will not publish: no row has an origin and a destination routemap can place: fix the place "
+        "errors listed for it",
         "fix the errors above, then run `routemap validate` again",
     ]
     assert code == 1
@@ -335,11 +339,23 @@ def test_warnings_alone_exit_0_and_close_spellings_are_reported(tmp_path, monkey
     assert code == 0
 
 
-def test_coordinates_stand_for_a_place_nobody_knows(tmp_path):
+def test_coordinates_near_a_settlement_stand_for_a_place_nobody_knows(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "year,origin,destination,destination_lon,destination_lat\n2021,ID,Kampung Tersembunyi,118.07,5.84\n"
+    )
+    report = validate_path(path)
+    assert report.exit_code == 0 and report.problems == []
+
+
+def test_coordinates_far_from_any_settlement_do_not_place_a_row(tmp_path):
+    # the build names a stop after the settlement its point lies near; with none within reach it cannot draw it
     path = tmp_path / "f.csv"
     path.write_text("year,origin,destination,destination_lon,destination_lat\n2021,ID,Kampung Tersembunyi,117.9,4.9\n")
     report = validate_path(path)
-    assert report.exit_code == 0 and report.problems == []
+    assert report.exit_code == 1
+    assert [p.column for p in report.problems] == ["destination"]
+    assert report.files[0].not_published.startswith("no row has an origin and a destination")
 
 
 def test_folder_with_a_good_and_an_unreadable_file_exits_2_with_totals(tmp_path, monkeypatch):
@@ -354,6 +370,7 @@ def test_folder_with_a_good_and_an_unreadable_file_exits_2_with_totals(tmp_path,
         "p/b.csv: error: the file is empty; export the sheet again with its header row",
         "p/a.csv: 1 row read, 1 ok, 0 with errors, 0 warnings",
         "p/b.csv: could not be read",
+        "p/b.csv: will not publish: the file could not be read (see the message above)",
         "total: 1 row read in 2 files, 1 ok, 0 with errors, 0 warnings, 1 could not be read",
         "a file could not be read: follow the advice above, then run `routemap validate` again",
     ]

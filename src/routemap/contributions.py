@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from routemap.audit import Source
 from routemap.filters import filter_rows, keep_rows
 from routemap.problems import Problem
 from routemap.profile import (
@@ -80,6 +81,7 @@ __all__ = [
     "read_profile",
     "read_table",
     "template_aliases",
+    "will_not_publish",
 ]
 
 log = logging.getLogger(__name__)
@@ -104,7 +106,8 @@ class FileResult:
     encoding: str = ""
     delimiter: str = ""
     sheet: str = ""
-    private_values: dict[str, set[str]] = field(default_factory=dict)
+    #: Values never to publish, by kind, each with the column and first line it was read from.
+    private_values: dict[str, dict[str, Source]] = field(default_factory=dict)
     header_line: int = 1
     header_of: dict[str, str] = field(default_factory=dict)
     stops: pd.DataFrame | None = None
@@ -134,14 +137,16 @@ class FileResult:
         return {int(r["line"]) for r in self.rejects}
 
 
-def private_values(table: RawTable, profile: Profile, *, id_rows: np.ndarray | None = None) -> dict[str, set[str]]:
-    """Distinct values that must never be published: ids, keys and every column the profile does not map.
+def private_values(
+    table: RawTable, profile: Profile, *, id_rows: np.ndarray | None = None, label: str = ""
+) -> dict[str, dict[str, Source]]:
+    """Distinct values that must never be published, each with the column and first line it was read from.
 
-    A profile for published data (``published = true``) has no private column but ids and keys.
-    Kept in memory for the leak check only; never written anywhere. ``id_rows`` (a mask over the
-    table's rows) limits the record ids and person keys gathered here to those rows: the build
-    takes the accepted rows' ids from the records themselves, once, and only the rejected rows'
-    ids from here.
+    Ids, keys and every column the profile does not map. A profile for published data
+    (``published = true``) has no private column but ids and keys. Kept in memory for the leak
+    check only; never written anywhere. ``id_rows`` (a mask over the table's rows) limits the record
+    ids and person keys gathered here to those rows: the build takes the accepted rows' ids from the
+    records themselves, once, and only the rejected rows' ids from here.
     """
     mapped: dict[int, str] = {}
     read = [*profile.columns.items(), *((f"{stop} coordinates", p.headers) for stop, p in profile.points.items())]
@@ -152,7 +157,8 @@ def private_values(table: RawTable, profile: Profile, *, id_rows: np.ndarray | N
             idx = match_header(table.headers, header)
             if idx is not None:
                 mapped[idx] = canon
-    out: dict[str, set[str]] = {"record_id": set(), "person_key": set(), "unmapped column": set()}
+    out: dict[str, dict[str, Source]] = {"record_id": {}, "person_key": {}, "unmapped column": {}}
+    lines = np.asarray(table.lines)
     for idx in range(len(table.headers)):
         field_name = mapped.get(idx)
         if field_name is None:
@@ -168,10 +174,44 @@ def private_values(table: RawTable, profile: Profile, *, id_rows: np.ndarray | N
             if kind != "unmapped column" and id_rows is not None:
                 column = column[id_rows]
             # cells read by pyarrow are trimmed already; the csv module's are trimmed here
-            distinct = pd.unique(column if column.dtype == "str" else column.astype(str).str.strip())
-            out[kind].update(distinct.tolist() if hasattr(distinct, "tolist") else list(distinct))
-            out[kind].discard("")
+            cells = column if column.dtype == "str" else column.astype(str).str.strip()
+            first = cells.drop_duplicates()
+            header = table.headers[idx] or f"column {idx + 1}"
+            positions = first.index.to_numpy()
+            for value, pos in zip(first.tolist(), positions, strict=True):
+                if value and value not in out[kind]:
+                    line = int(lines[pos]) if 0 <= pos < len(lines) else 0
+                    out[kind][value] = Source(label, header, line)
     return out
+
+
+def will_not_publish(*, unreadable: bool = False, rows_read: int, accepted: int, routable: int, in_period: int) -> str:
+    """Why nothing of a file reaches the outputs, or ``""`` when some of it does: one verdict for validate and build.
+
+    Parameters
+    ----------
+    unreadable
+        Whether the file could not be read (its own message says why).
+    rows_read
+        Data rows read.
+    accepted
+        Rows accepted as records.
+    routable
+        Accepted records whose origin and destination routemap can place.
+    in_period
+        Routable records inside the project's period (all of them without one).
+    """
+    if unreadable:
+        return "the file could not be read (see the message above)"
+    if rows_read == 0:
+        return "the file holds no data row"
+    if accepted == 0:
+        return "no row can be used: fix the errors listed for it"
+    if routable == 0:
+        return "no row has an origin and a destination routemap can place: fix the place errors listed for it"
+    if in_period == 0:
+        return "every row lies outside the project's period (years in routemap.toml)"
+    return ""
 
 
 def read_contribution(
@@ -221,7 +261,7 @@ def read_contribution(
     accepted_lines = applied.records["line"].to_numpy()
     rejected_rows = ~np.isin(table.lines, accepted_lines) if len(table.lines) else np.zeros(0, dtype=bool)
     result = FileResult(
-        private_values=private_values(table, profile, id_rows=rejected_rows),
+        private_values=private_values(table, profile, id_rows=rejected_rows, label=label),
         partner=profile.partner,
         file=label,
         sha256=digest,

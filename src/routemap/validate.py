@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from routemap._errors import ConfigError, ReadError
+from routemap.config import load_settings
 from routemap.contributions import (
     FileResult,
     Profile,
@@ -18,10 +19,11 @@ from routemap.contributions import (
     load_profile,
     read_contribution,
     read_profile,
+    will_not_publish,
 )
 from routemap.places import Gazetteer, Resolution
 from routemap.problems import Problem
-from routemap.routes import split_transit
+from routemap.routes import build_routes, resolve_records, split_transit
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,8 @@ class FileReport:
     lines: int = 0
     spanning: bool = False
     filtered: int = 0
+    #: Why nothing of the file would reach a build's outputs ("" when some of it would).
+    not_published: str = ""
 
     @property
     def warnings(self) -> int:
@@ -124,10 +128,10 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """0 without errors, 1 when a row (or a file's mapping) has an error, 2 when a file cannot be read."""
+        """0 without errors; 1 for a row or mapping error, or a file nothing of which would publish; 2: unreadable."""
         if any(f.unreadable for f in self.files):
             return 2
-        return 1 if any(f.errors for f in self.files) else 0
+        return 1 if any(f.errors or f.not_published for f in self.files) else 0
 
     def lines(self, *, every_row: bool = False) -> list[str]:
         """The report as the command line prints it: one line per distinct problem, then the summary.
@@ -139,7 +143,10 @@ class Report:
             line, at its first row, with the number of rows and the first of them.
         """
         out = [str(p) for p in self.problems] if every_row else group_problems(self.problems)
-        out += [f.summary() for f in self.files]
+        for f in self.files:
+            out.append(f.summary())
+            if f.not_published:
+                out.append(f"{f.file}: will not publish: {f.not_published}")
         if len(self.files) > 1:
             unreadable = sum(1 for f in self.files if f.unreadable)
             total = (
@@ -151,6 +158,8 @@ class Report:
             out.append(total)
         if self.exit_code == 2:
             out.append("a file could not be read: follow the advice above, then run `routemap validate` again")
+        elif self.exit_code == 1 and not any(f.errors for f in self.files):
+            out.append("nothing of a file above would be published: see why, then run `routemap validate` again")
         elif self.exit_code == 1:
             out.append("fix the errors above, then run `routemap validate` again")
         elif self.warnings:
@@ -243,11 +252,20 @@ def validate_path(
         try:
             result = read_contribution(file, profile, current_year=year, label=label)
         except ReadError as exc:
-            reports.append(FileReport(file=label, problems=[Problem("error", exc.path, exc.reason)], unreadable=True))
+            reports.append(
+                FileReport(
+                    file=label,
+                    problems=[Problem("error", exc.path, exc.reason)],
+                    unreadable=True,
+                    not_published=will_not_publish(unreadable=True, rows_read=0, accepted=0, routable=0, in_period=0),
+                )
+            )
             continue
         if gaz is None:
             gaz = _gazetteer(_project_of(folder.resolve()))
-        reports.append(_file_report(result, profile, gaz))
+        report = _file_report(result, profile, gaz)
+        report.not_published = file_verdict(result, profile, gaz, period=_project_period(folder.resolve()))
+        reports.append(report)
     return Report(files=reports)
 
 
@@ -276,6 +294,55 @@ def group_problems(problems: list[Problem]) -> list[str]:
     return out
 
 
+def _project_period(folder: Path) -> tuple[int, int] | None:
+    """The period of the project the folder lies in (``years`` in routemap.toml), if any."""
+    project = _project_of(folder)
+    if project is None:
+        return None
+    try:
+        return load_settings(project).period
+    except ConfigError:
+        return None  # build reports a broken routemap.toml itself
+
+
+def file_verdict(
+    result: FileResult,
+    profile: Profile,
+    gazetteer: Gazetteer,
+    *,
+    period: tuple[int, int] | None,
+    resolutions: dict[tuple[str, str], Resolution] | None = None,
+) -> str:
+    """Why a build would publish nothing of this file ("" when it would publish some); validate and build both ask.
+
+    Parameters
+    ----------
+    result
+        The file as read with its partner's profile.
+    profile
+        That profile (its default country places bare names).
+    gazetteer
+        The project's gazetteer.
+    period
+        The project's period, if any.
+    resolutions
+        Place resolutions already made (a build's), to save resolving again.
+    """
+    records = result.records
+    routable = 0
+    in_period = 0
+    if len(records):
+        countries = {profile.partner: profile.default_country}
+        if resolutions is None:
+            resolutions = resolve_records(records, gazetteer, default_countries=countries)
+        routed = build_routes(records, gazetteer, resolutions, default_countries=countries, level="country")
+        mask = routed.records["routable"].to_numpy(dtype=bool)
+        routable = int(mask.sum())
+        years = pd.to_numeric(routed.records.loc[mask, "year"], errors="coerce")
+        in_period = routable if period is None else int(years.between(*period).sum())
+    return will_not_publish(rows_read=result.rows_read, accepted=len(records), routable=routable, in_period=in_period)
+
+
 def _file_report(result: FileResult, profile: Profile, gazetteer: Gazetteer) -> FileReport:
     row_errors = [
         Problem("error", result.file, r["reason"], line=int(r["line"]), column=r["column"], sheet=result.sheet)
@@ -301,8 +368,10 @@ def _file_report(result: FileResult, profile: Profile, gazetteer: Gazetteer) -> 
 def _place_problems(result: FileResult, profile: Profile, gazetteer: Gazetteer) -> list[Problem]:
     """Problems with the places of every row.
 
-    A row whose origin, a transit or destination does not resolve (and has no coordinates) gets an
-    error: it could not be drawn. An intended destination that does not resolve, and a place read
+    A row whose origin, a transit or destination does not resolve gets an error: it could not be
+    drawn, unless the row gives the stop's coordinates and they lie near a settlement routemap
+    knows (the build names the stop after it, see :func:`routemap.routes.build_routes`). An intended
+    destination that does not resolve, and a place read
     by a guess (a close spelling, or only part of the text), get one warning per distinct text.
     """
     stops = result.stops
@@ -326,12 +395,18 @@ def _place_problems(result: FileResult, profile: Profile, gazetteer: Gazetteer) 
             lon = pd.to_numeric(stops[f"{canon}_lon"], errors="coerce")
             lat = pd.to_numeric(stops[f"{canon}_lat"], errors="coerce")
             has_point = (lon.notna() & lat.notna()).to_numpy()
+        points = dict(zip(stops["line"], zip(lon, lat, strict=True), strict=True)) if canon != "transit" else {}
+
+        def near(line: object, points: dict = points) -> bool:
+            x, y = points[line]
+            return gazetteer.nearest_settlement(float(x), float(y)) is not None
+
         for line, cell, point in zip(stops["line"], cells, has_point, strict=True):
             raws = split_transit(cell) if canon == "transit" else ([cell] if cell else [])
             for raw in raws:
                 res = resolve(raw)
-                if point and not res.resolved:
-                    continue  # explicit coordinates stand for the place
+                if point and not res.resolved and near(line):
+                    continue  # a point near a known settlement stands for the place (as in build)
                 if res.method in ("fuzzy", "partial") or (not res.resolved and not is_error):
                     grouped.setdefault((column, raw), []).append(int(line))
                 elif not res.resolved:
