@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from routemap import pipeline
 from routemap._errors import DisclosureError
-from routemap.audit import Canaries, published_text, scan
+from routemap.audit import Canaries, Source, published_text, scan
 from routemap.cli import main
 from routemap.pipeline import build
 
@@ -85,10 +85,10 @@ def test_escaped_and_encoded_copies_are_found(tmp_path: Path):
         conn.execute("INSERT INTO legs VALUES (?)", (f"route of {NAME.upper()}",))
     found = {(f.file, f.value) for f in scan(tmp_path, canaries)}
     assert found == {
-        ("a.html", SCRIPT.casefold()),
-        ("b.json", PASSPORT.casefold()),
-        ("c.xlsx", NAME.casefold()),
-        ("d.gpkg", NAME.casefold()),
+        ("a.html", SCRIPT),
+        ("b.json", PASSPORT),
+        ("c.xlsx", NAME),
+        ("d.gpkg", NAME),
     }
 
 
@@ -103,7 +103,7 @@ def test_xlsx_formatting_parts_are_not_taken_for_data(tmp_path: Path):
     assert scan(tmp_path, canaries) == []
     with zipfile.ZipFile(tmp_path / "a.xlsx", "a") as archive:
         archive.writestr("xl/worksheets/sheet2.xml", "<worksheet><c><is><t>Minor</t></is></c></worksheet>")
-    assert [(f.file, f.value) for f in scan(tmp_path, canaries)] == [("a.xlsx", "minor")]
+    assert [(f.file, f.value) for f in scan(tmp_path, canaries)] == [("a.xlsx", "Minor")]
 
 
 def test_code_in_a_page_is_not_data_but_its_literals_are(tmp_path: Path):
@@ -118,7 +118,7 @@ def test_code_in_a_page_is_not_data_but_its_literals_are(tmp_path: Path):
     assert scan(tmp_path, canaries) == []
     data = '<script>window.flows({"note": "Selesai"}, [12345678, "A1234\\u0035678"]);</script>'
     (tmp_path / "b.html").write_text(page.replace("</html>", data + "</html>"), encoding="utf-8")
-    assert sorted(f.value for f in scan(tmp_path, canaries)) == [PASSPORT.casefold(), "selesai"]
+    assert sorted(f.value for f in scan(tmp_path, canaries)) == [PASSPORT, "Selesai"]
 
 
 def test_short_and_numeric_values_are_not_canaries():
@@ -143,7 +143,8 @@ def test_ids_of_accepted_and_rejected_rows_are_both_canaries(make_project, monke
 
     _, results, _, _ = load_records(project)
     # the file keeps the rejected row's id; accepted ids come from the records, once for the build
-    assert results[0].private_values["record_id"] == {"DROP-20002"}
+    assert set(results[0].private_values["record_id"]) == {"DROP-20002"}
+    assert results[0].private_values["record_id"]["DROP-20002"] == Source("p/a.csv", "Case no", 3)
     real_render = pipeline.render_map
 
     def leaky_render(pub, path, **kwargs):

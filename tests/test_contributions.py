@@ -626,7 +626,7 @@ def test_a_point_that_cannot_be_read_rejects_its_row_with_the_format(tmp_path):
 def test_a_point_column_is_read_not_treated_as_unmapped(tmp_path):
     profile = COLUMNS + '[points]\ndestination = { column = "At", format = "wkt" }\n'
     result = _partner(tmp_path, profile, 'y,o,d,At,Note\n2020,ID,MY,"POINT (101.5 3.1)",secret\n')
-    assert result.private_values["unmapped column"] == {"secret"}
+    assert set(result.private_values["unmapped column"]) == {"secret"}
     missing = _partner(tmp_path, profile, "y,o,d\n2020,ID,MY\n", name="g.csv")
     assert len(missing.records) == 1
     assert missing.warnings == [

@@ -1,17 +1,35 @@
-"""Leak check: scan every file a build is about to publish for private strings, inside xlsx and gpkg too."""
+"""Leak check: the second line of defence, searching every file a build is about to publish for private values.
+
+Publication is closed by construction (every published string is a place name, a vocabulary value,
+one of routemap's own words, the project's title, unit, source or allow list, or a number), so this
+check never expects to find anything. It reads each output the way a reader could — CSV cells,
+workbook strings, Markdown cells, the text, attributes, comments and script literals of a page,
+JSON and GeoPackage values, PNG text chunks — as separate *values*, and looks for every private
+string of the build: values of columns no profile maps, record ids and person keys, unresolved place
+strings, file, sheet and folder names, and partner names unless they are shown on purpose.
+
+A private value counts as found where it is a whole value of its own (a cell, a label, a tooltip
+line); a value that says more than an ordinary word — it holds a digit, or several words — also
+counts where it appears inside a value. A private value that is also something published on purpose
+(a place name, a label, the title) is not private text: a partner's ``Malaysia`` or ``Total`` in an
+unmapped column is the same word the outputs use.
+"""
 
 from __future__ import annotations
 
+import csv
 import html
+import json
 import logging
 import re
 import sqlite3
+import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
-
-import pandas as pd
+from xml.etree import ElementTree
 
 from routemap._errors import DisclosureError
 
@@ -22,16 +40,35 @@ log = logging.getLogger(__name__)
 MIN_LENGTH = 5
 MIN_DIGITS = 7
 _TOKEN = re.compile(r"[^\s,;:\"'<>()\[\]{}|=/\\]+")
-_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_TEXT_SUFFIXES = {".html", ".htm", ".csv", ".md", ".json", ".geojson", ".txt", ".svg", ".xml"}
-#: Parts of an xlsx that only hold formatting written by openpyxl (fonts, colours, the theme): no data
-#: reaches them, and their words ("minor" font scheme, "Calibri") would be taken for private values.
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_LITERAL = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`""")
+#: GeoPackage tables GDAL fills with its own reference data (coordinate systems, extensions, indexes).
+_GPKG_STRUCTURE = (
+    "gpkg_spatial_ref_sys",
+    "gpkg_extensions",
+    "gpkg_geometry_columns",
+    "gpkg_ogr_contents",
+    "rtree_",
+    "sqlite_",
+    "gpkg_tile_matrix",
+    "gpkg_data_column",
+)
+#: Parts of an xlsx that only hold formatting written by the workbook writer (fonts, colours, the theme).
 _XLSX_FORMATTING = ("xl/styles.xml", "xl/theme/")
 
 
+def normalise(text: str) -> str:
+    """How values are compared: Unicode-normalised, case-folded, runs of spaces as one, trimmed."""
+    return " ".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
 def worth_checking(value: str) -> bool:
-    """Whether a private value is specific enough to search for (not a count, year or short code)."""
-    text = value.strip()
+    """Whether a private value is specific enough to search for (not a count, a year or a short code)."""
+    text = str(value).strip()
     if len(text) < MIN_LENGTH:
         return False
     if any(ch.isalpha() for ch in text):
@@ -39,187 +76,347 @@ def worth_checking(value: str) -> bool:
     return sum(ch.isdigit() for ch in text) >= MIN_DIGITS
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.casefold().split())
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a private value was read: a contribution file, a column and a line (or a folder)."""
+
+    file: str
+    column: str = ""
+    line: int = 0
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f", line {self.line}"
+        return f"{where}, column {self.column!r}" if self.column else where
 
 
-def _tokens(text: str) -> set[str]:
-    return set(_TOKEN.findall(text))
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A private value found in a published file."""
+
+    file: str
+    kind: str
+    value: str
+    source: Source | None = None
+
+
+#: Where a published value splits into fields of its own: a tooltip's lines, "Label: value", table pipes.
+_FIELD_BREAK = re.compile(r"\s*(?:\n|\||·|—|:\s)\s*")
+#: Longest run of words of published text remembered as published (see :class:`Published`).
+MAX_PHRASE_WORDS = 6
+
+
+@dataclass(slots=True)
+class Published:
+    """What a build publishes on purpose, against which a private value is not private text.
+
+    Whole strings (place names, vocabulary labels, routemap's words, the title, the allow list),
+    every word of them and every run of up to :data:`MAX_PHRASE_WORDS` words of them: a partner's
+    ``Several`` or ``more than one`` is routemap's own text when it appears in an output. ``place``
+    answers whether a string names a published place (any of its names, in any language).
+    """
+
+    strings: set[str] = field(default_factory=set)
+    phrases: set[tuple[str, ...]] = field(default_factory=set)
+    place: Callable[[str], bool] | None = None
+
+    def add(self, texts: Iterable[str]) -> None:
+        """Add texts published on purpose: whole, and the parts between ``{placeholders}`` of routemap's words."""
+        for raw in texts:
+            for part in {str(raw), *re.split(r"\{[^}]*\}", str(raw))}:
+                text = normalise(part)
+                if not text:
+                    continue
+                self.strings.add(text)
+                tokens = _tokens(text)
+                for n in range(1, MAX_PHRASE_WORDS + 1):
+                    for i in range(len(tokens) - n + 1):
+                        self.phrases.add(tuple(tokens[i : i + n]))
+
+    def __contains__(self, value: str) -> bool:
+        text = normalise(value)
+        if text in self.strings:
+            return True
+        tokens = tuple(_tokens(text))
+        if 0 < len(tokens) <= MAX_PHRASE_WORDS and tokens in self.phrases:
+            return True
+        return self.place is not None and self.place(value)
 
 
 @dataclass(slots=True)
 class Canaries:
-    """Private strings by kind: none of them may appear in a published file.
+    """Private values by kind, each with where it came from: none of them may appear in a published file.
 
-    Kinds used by the pipeline: ``record_id``, ``person_key``, ``unmapped column``,
-    ``unresolved place``, ``partner folder``, ``partner name``. Strings are kept normalised
-    (case-folded, spaces collapsed). One-word strings (ids, keys, most codes) sit in a set that a
-    file's words are intersected with; phrases are indexed by their first word. Adding a million
-    record ids is vectorised.
+    Kinds used by the build: ``record_id``, ``person_key``, ``unmapped column``, ``unresolved
+    place``, ``file name``, ``sheet name``, ``partner folder``, ``partner name``. Values are kept
+    normalised (see :func:`normalise`); a value that is also published on purpose (``published``)
+    is not added.
     """
 
-    _single: dict[str, set[str]] = field(default_factory=dict)
-    _multi: dict[str, list[tuple[str, tuple[str, ...], str]]] = field(default_factory=dict)
+    published: Published = field(default_factory=Published)
+    _whole: dict[str, tuple[str, Source | None]] = field(default_factory=dict)
+    _within: dict[str, tuple[str, Source | None]] = field(default_factory=dict)
+    _phrases: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    _raw: dict[str, str] = field(default_factory=dict)
 
     @property
     def by_kind(self) -> dict[str, set[str]]:
         """Every canary by kind (normalised)."""
-        out = {kind: set(values) for kind, values in self._single.items()}
-        for entries in self._multi.values():
-            for value, _, kind in entries:
-                out.setdefault(kind, set()).add(value)
+        out: dict[str, set[str]] = {}
+        for value, (kind, _) in self._whole.items():
+            out.setdefault(kind, set()).add(value)
         return out
 
-    def add(self, kind: str, values: Iterable[str], *, allowed: set[str] | None = None) -> None:
-        """Add values worth checking, skipping any whose normalised form is in ``allowed``."""
-        series = pd.Series(list(values), dtype="str").str.strip()
-        if series.empty:
-            self._single.setdefault(kind, set())
-            return
-        series = series[series.str.len() >= MIN_LENGTH]
-        letters = series.str.contains(r"[^\W\d_]", regex=True)
-        series = series[letters | (series.str.count(r"\d") >= MIN_DIGITS)]
-        norm = series.str.casefold()
-        spaced = norm.str.contains(r"\s", regex=True)
-        if spaced.any():  # collapse runs of spaces, tabs and line breaks to one space
-            norm = norm.where(~spaced, norm.str.split().str.join(" "))
-        norm = norm.drop_duplicates()
-        if allowed:
-            norm = norm[~norm.isin(allowed)]
-        one_word = norm.str.fullmatch(_TOKEN.pattern)
-        self._single.setdefault(kind, set()).update(norm[one_word].tolist())
-        for value in norm[~one_word]:
-            parts = tuple(_TOKEN.findall(value))
-            if parts:
-                self._multi.setdefault(parts[0], []).append((value, parts, kind))
+    def add(self, kind: str, values: Iterable[str] | Mapping[str, Source | None]) -> None:
+        """Add private values worth checking; ``values`` may map each to where it was read, named when found."""
+        sources: Mapping[str, Source | None] = values if isinstance(values, Mapping) else {}
+        for raw in list(values):
+            if not worth_checking(str(raw)):
+                continue
+            value = normalise(str(raw))
+            if value in self._whole or str(raw) in self.published:
+                continue
+            entry = (kind, sources.get(raw))
+            self._whole[value] = entry
+            self._raw[value] = str(raw).strip()
+            tokens = tuple(_tokens(value))
+            if len(tokens) > 1:  # several words: found inside a value too
+                self._phrases.setdefault(tokens[0], []).append((value, tokens))
+            elif any(ch.isdigit() for ch in value):  # an id or key: found inside a value too
+                self._within[value] = entry
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._single.values()) + sum(len(v) for v in self._multi.values())
+        return len(self._whole)
 
-    def find(self, text: str) -> list[tuple[str, str]]:
-        """(kind, value) of every canary in a normalised text."""
-        words = _tokens(text)
-        found = [(kind, w) for kind, values in self._single.items() for w in words & values]
-        for first in words & self._multi.keys():
-            for value, parts, kind in self._multi[first]:
-                if all(p in words for p in parts) and value in text:
-                    found.append((kind, value))
-        return sorted(found)
-
-
-def allowed_strings(names: Iterable[str]) -> set[str]:
-    """Normalised forms of strings that are published on purpose (place names, vocabulary)."""
-    return {_norm(str(n)) for n in names if str(n).strip()}
-
-
-def _decode_text(raw: str) -> str:
-    text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), raw).replace("\\/", "/")
-    # escaped twice (HTML inside JSON) or once: unescape until stable
-    for _ in range(3):
-        unescaped = html.unescape(text)
-        if unescaped == text:
-            break
-        text = unescaped
-    return text
+    def find(self, values: Iterable[str]) -> list[tuple[str, str, Source | None]]:
+        """(kind, value as read, source) of every canary among published values (or inside them, see the module)."""
+        found: dict[str, tuple[str, str, Source | None]] = {}
+        for raw in values:
+            text = normalise(raw)
+            if not text:
+                continue
+            for part in {text, *_FIELD_BREAK.split(text)}:
+                hit = self._whole.get(part.strip())
+                if hit is not None:
+                    found[part.strip()] = (hit[0], self._raw[part.strip()], hit[1])
+            tokens = _tokens(text)
+            for token in set(tokens) & self._within.keys():
+                kind, source = self._within[token]
+                found[token] = (kind, self._raw[token], source)
+            for first in set(tokens) & self._phrases.keys():
+                for value, parts in self._phrases[first]:
+                    if value in text and _contains_run(tokens, parts):
+                        kind, source = self._whole[value]
+                        found[value] = (kind, self._raw[value], source)
+        return sorted(found.values(), key=lambda f: (f[0], f[1]))
 
 
-#: A script or style element of a page, and the literals (strings, numbers) inside one.
-_CODE_BLOCK = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.IGNORECASE | re.DOTALL)
-_LITERAL = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`|\d[\d.]*""")
+def _contains_run(tokens: list[str], run: tuple[str, ...]) -> bool:
+    n = len(run)
+    return any(tuple(tokens[i : i + n]) == run for i in range(len(tokens) - n + 1))
 
 
-def _page_data(page: str) -> str:
-    """A page with the code of its scripts and styles reduced to their literals.
-
-    Data reaches a page only as text, attributes and literals (the map's JSON); identifiers and
-    comments of routemap's and Leaflet's code are not data, and their words (``closed``,
-    ``function``) would be taken for private values that happen to be ordinary words.
-    """
-
-    def literals(match: re.Match[str]) -> str:
-        return f"{match[1]}{' '.join(_LITERAL.findall(match[3]))}{match[4]}"
-
-    return _CODE_BLOCK.sub(literals, page)
+# ---------------------------------------------------------------------------------------- reading outputs
 
 
-def published_text(path: Path) -> str:
-    """All text a reader could get out of a published file, decoded (JSON, HTML, XML escapes undone)."""
+class _Page(HTMLParser):
+    """Text nodes, attribute values, comments and script literals of a page, each a value."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.values: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.values.extend(v for _, v in attrs if v)
+        self._in = tag if tag in ("script", "style") else None
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "style":
+            return  # formatting: no data reaches a style sheet
+        if self._in == "script":
+            for literal in _LITERAL.findall(data):  # code is not data; its literals are
+                self.values.extend(_literal_values(literal))
+            return
+        if data.strip():
+            self.values.append(data)
+
+    def handle_comment(self, data: str) -> None:
+        if data.strip():
+            self.values.append(data)
+
+
+def _literal_values(literal: str) -> list[str]:
+    """A script's string literal as values: decoded, and split into text where it holds markup."""
+    body = literal[1:-1]
+    try:
+        text = json.loads(f'"{body}"') if literal[0] == '"' else body
+    except json.JSONDecodeError:
+        text = body.encode("utf-8", "replace").decode("unicode_escape", "replace")
+    if "<" in text and ">" in text:
+        return _html_values(text)
+    return [html.unescape(text)]
+
+
+def _html_values(text: str) -> list[str]:
+    parser = _Page()
+    parser.feed(text)
+    parser.close()
+    return parser.values
+
+
+def _json_values(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield from (_html_values(value) if "<" in value and ">" in value else [value])
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _json_values(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _json_values(v)
+    elif value is not None:
+        yield str(value)
+
+
+def _xml_values(data: bytes) -> list[str]:
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return [data.decode("utf-8", "replace")]
+    out: list[str] = []
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "si" or tag == "is":  # a shared or inline string: its runs together are one value
+            out.append("".join(t.text or "" for t in element.iter() if t.tag.rsplit("}", 1)[-1] == "t"))
+        elif tag != "t" and element.text and element.text.strip():
+            out.append(element.text)
+        out.extend(v for k, v in element.attrib.items() if k in ("name", "title", "descr", "val") and v)
+    return out
+
+
+def published_values(path: Path) -> list[str]:
+    """Every value a reader can get out of a published file, decoded (see the module docstring)."""
     suffix = path.suffix.lower()
-    if suffix in (".html", ".htm"):
-        return _decode_text(_page_data(path.read_text(encoding="utf-8", errors="replace")))
-    if suffix in _TEXT_SUFFIXES:
-        return _decode_text(path.read_text(encoding="utf-8", errors="replace"))
+    if suffix in (".html", ".htm", ".svg"):
+        return _html_values(path.read_text(encoding="utf-8", errors="replace"))
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            return [cell for row in csv.reader(fh) for cell in row]
+    out: list[str] = []
+    if suffix == ".md":
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            cells = line.strip().strip("|").split(" | ") if line.startswith("|") else [line]
+            out.extend(html.unescape(re.sub(r"\\(.)", r"\1", c)).strip("* ") for c in cells)
+        return out
+    if suffix in (".json", ".geojson"):
+        try:
+            return list(_json_values(json.loads(path.read_text(encoding="utf-8", errors="replace"))))
+        except json.JSONDecodeError:
+            return [path.read_text(encoding="utf-8", errors="replace")]
     if suffix == ".xlsx":
-        parts = []
         with zipfile.ZipFile(path) as archive:
             for name in archive.namelist():
                 if name.endswith((".xml", ".rels")) and not name.startswith(_XLSX_FORMATTING):
-                    parts.append(_decode_text(archive.read(name).decode("utf-8", errors="replace")))
-        return "\n".join(parts)
+                    out.extend(_xml_values(archive.read(name)))
+        return out
     if suffix in (".gpkg", ".sqlite", ".db"):
-        parts = []
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
             tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")]
             for table in tables:
+                if table.startswith(_GPKG_STRUCTURE):
+                    continue
                 try:
                     rows = conn.execute(f'SELECT * FROM "{table}"').fetchall()
                 except sqlite3.DatabaseError:
                     continue
-                for row in rows:
-                    parts.extend(v for v in row if isinstance(v, str))
-        return "\n".join(parts)
+                out.extend(v for row in rows for v in row if isinstance(v, str))
+        return out
     if suffix == ".png":
         return _png_text(path.read_bytes())
-    return path.read_bytes().decode("utf-8", errors="ignore")
+    if suffix == ".pdf":
+        return []  # printed from report.html, which is checked with the same values
+    if suffix in (".txt", ".xml"):
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [path.read_bytes().decode("utf-8", errors="ignore")]
 
 
-def _png_text(data: bytes) -> str:
-    """Text chunks (tEXt, iTXt) of a PNG: the only place a PNG carries strings."""
+def published_text(path: Path) -> str:
+    """Every value of a published file, one per line (for tests and greps)."""
+    return "\n".join(published_values(path))
+
+
+def _png_text(data: bytes) -> list[str]:
+    """Text chunks (tEXt, iTXt, zTXt) of a PNG: the only place a PNG carries strings."""
     out, pos = [], 8
     while pos + 8 <= len(data):
         length = int.from_bytes(data[pos : pos + 4], "big")
         kind = data[pos + 4 : pos + 8]
         if kind in (b"tEXt", b"iTXt", b"zTXt"):
-            out.append(data[pos + 8 : pos + 8 + length].decode("latin-1", errors="replace"))
+            out.extend(data[pos + 8 : pos + 8 + length].decode("latin-1", errors="replace").split("\0"))
         pos += 12 + length
-    return "\n".join(out)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A private string found in a published file."""
-
-    file: str
-    kind: str
-    value: str
+    return out
 
 
 def scan(folder: Path, canaries: Canaries) -> list[Finding]:
-    """Search every file under ``folder`` for every canary (word by word, then as phrases)."""
+    """Search every file under ``folder`` for every canary."""
     findings: list[Finding] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        for kind, value in canaries.find(_norm(published_text(path))):
-            findings.append(Finding(path.name, kind, value))
+        for kind, value, source in canaries.find(published_values(path)):
+            findings.append(Finding(path.name, kind, value, source))
     return findings
 
 
+#: What to do about a private value of each kind found in an output.
+_WHAT_TO_DO = {
+    "unmapped column": (
+        "if the column holds a field routemap publishes, map it in the partner's partner.toml ([columns]); if "
+        "the value means 'not known', list it under missing = [\"…\"] there; if it is no secret (a word of your "
+        'own notes), add it to allow = ["…"] in routemap.toml (build.json records the list)'
+    ),
+    "partner name": (
+        'set show_partners = true in routemap.toml to name contributing organisations, or add the name to allow = ["…"]'
+    ),
+    "partner folder": 'if the folder name is no secret, add it to allow = ["…"] in routemap.toml',
+    "file name": 'if the file name is no secret, add it to allow = ["…"] in routemap.toml',
+    "sheet name": 'if the sheet name is no secret, add it to allow = ["…"] in routemap.toml',
+}
+_A_BUG = (
+    "routemap never publishes this kind of value, so this is a bug in routemap: please report it with this "
+    'message (adding the value to allow = ["…"] in routemap.toml lets the build through meanwhile)'
+)
+
+
 def check_outputs(folder: Path, canaries: Canaries) -> None:
-    """Fail when any published file holds a private string.
+    """Fail when any published file holds a private value, naming where it came from and what to do.
 
     Raises
     ------
     DisclosureError
-        Naming each file and what was found (the value is shortened).
+        Naming each output, the value, its kind, the file, column and line it was read from, and the fix.
     """
     findings = scan(folder, canaries)
-    log.info("leak check: %d private strings searched in %s", len(canaries), folder)
-    if findings:
-        lines = [f"{f.file}: {f.kind} value ({f.value[:3]}…, {len(f.value)} characters)" for f in findings[:20]]
-        more = f"\n… and {len(findings) - 20} more" if len(findings) > 20 else ""
-        raise DisclosureError(
-            "the leak check found private material in the outputs, so nothing was published:\n"
-            + "\n".join(lines)
-            + more
-            + "\nThis is a bug in routemap or a mapping in partner.toml that sends private text into a published "
-            "field (for example a notes column mapped as a place); fix it and build again."
+    log.info("leak check: %d private values searched in %s", len(canaries), folder)
+    if not findings:
+        return
+    lines = []
+    for f in findings[:20]:
+        where = f" (read from {f.source})" if f.source and f.source.file else ""
+        lines.append(f"  {f.file}: {f.kind} value {f.value!r}{where}")
+    more = [f"  … and {len(findings) - 20} more"] if len(findings) > 20 else []
+    fixes = [f"  {kind}: {_WHAT_TO_DO.get(kind, _A_BUG)}" for kind in dict.fromkeys(f.kind for f in findings)]
+    raise DisclosureError(
+        "\n".join(
+            [
+                f"the leak check found {len(findings)} private value(s) in the outputs, so nothing was published:",
+                *lines,
+                *more,
+                "What to do:",
+                *fixes,
+            ]
         )
+    )

@@ -46,6 +46,7 @@ SETTING_KINDS: dict[str, str] = {
     "map": "text",
     "language": "text",
     "compare": "text or number",
+    "allow": "list of text",
 }
 #: What each kind accepts, and how to write it.
 _KIND_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
@@ -55,6 +56,7 @@ _KIND_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "true or false": ((bool,), "true or false, without quotes"),
     "text or number": ((str, int), 'a year or a period in quotes, e.g. "2019-2023"'),
     "table": ((dict,), 'a table, e.g. [rename] then "Malacca" = "Melaka" on the next line'),
+    "list of text": ((list,), 'a list of texts in quotes, e.g. ["Migrant Care", "Tenaganita"]'),
 }
 
 
@@ -104,6 +106,10 @@ class Settings:
     compare
         Periods the report compares, ``"2022,2023"`` (or ``"2019-2021,2022-2023"``); one period
         (``"2023"``) is compared with the year before it.
+    allow
+        Strings the leak check treats as published on purpose (a word of the project's own notes, a
+        partner's name): ``build.json`` records the list. Values no profile maps are never published
+        either way; this only stops the second line of defence from refusing a word that is no secret.
     """
 
     title: str = "Migration and trafficking routes"
@@ -124,6 +130,7 @@ class Settings:
     map: str = "cdn"
     language: str = "en"
     compare: str | None = None
+    allow: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def with_overrides(self, **overrides: Any) -> Settings:
@@ -240,11 +247,21 @@ def check_settings(settings: Settings, *, source: str) -> Settings:
         raise ConfigError(f"language {settings.language!r} in {source} is not one of {', '.join(OUTPUT_LANGUAGES)}")
     if settings.compare is not None:
         parse_compare(settings.compare, source=source)
+    if isinstance(settings.allow, str) or not all(isinstance(v, str) for v in settings.allow):
+        raise ConfigError(
+            f'allow {settings.allow!r} in {source} must be a list of texts in quotes, e.g. ["Tenaganita"]'
+        )
     years = None
     if settings.years is not None and str(settings.years).strip() != "":
         first, last = parse_years(settings.years, source=source)
         years = f"{first}-{last}"
-    return replace(settings, focus=_check_focus(settings.focus, source), as_of=_as_text(settings.as_of), years=years)
+    return replace(
+        settings,
+        focus=_check_focus(settings.focus, source),
+        as_of=_as_text(settings.as_of),
+        years=years,
+        allow=tuple(v.strip() for v in settings.allow if v.strip()),
+    )
 
 
 def _setting_problem(key: str, value: Any) -> str | None:

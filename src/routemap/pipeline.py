@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -20,9 +19,9 @@ from routemap import __version__
 from routemap._errors import ConfigError
 from routemap._outdir import publish as publish_outputs
 from routemap._safe import write_table, write_table_fast
-from routemap.audit import Canaries, allowed_strings, check_outputs
-from routemap.config import Settings, parse_compare
-from routemap.contributions import REJECT_COLUMNS
+from routemap.audit import Canaries, Published, Source, check_outputs
+from routemap.config import SETTINGS_FILE, Settings, parse_compare
+from routemap.contributions import REJECT_COLUMNS, will_not_publish
 from routemap.disclosure import HIDDEN_LABEL, Publication, partner_names, suppressed_label
 from routemap.export import write_geojson, write_geopackage
 from routemap.places import Gazetteer
@@ -58,7 +57,8 @@ from routemap.render.static import render_static_map
 from routemap.render.tables import Table, build_tables, write_csv, write_markdown, write_table_csv
 from routemap.render.words import unit_text, word
 from routemap.render.xlsx import write_xlsx
-from routemap.schema import VOCABULARIES, label_words
+from routemap.schema import PLACE_FIELDS, VOCABULARIES, label_words
+from routemap.validate import file_verdict
 
 log = logging.getLogger(__name__)
 
@@ -115,39 +115,124 @@ class BuildResult:
     publication: Publication | None = None
 
 
-def _canaries(project: Project, pub: Publication) -> Canaries:
-    """Every private string of this build that a published file must not contain.
+def _published(project: Project, pub: Publication, shown_names: Iterable[str]) -> Published:
+    """What this build publishes on purpose: a private value equal to one of these is not private text."""
+    settings, gazetteer = project.settings, project.gazetteer
+    places = {pid: pub.places_by_id[pid] for pid in pub.places_by_id}
+    place_ids = set(places) | {f"country:{getattr(p, 'country', '')}" for p in places.values()}
+    if project.focus_iso3:
+        place_ids.add(f"country:{project.focus_iso3}")
+    published = Published(place=lambda text: bool(gazetteer.named_exactly(text) & place_ids))
+    published.add(str(getattr(p, "name", "")) for p in places.values())
+    published.add(gazetteer.place(pid).name for pid in place_ids if pid in gazetteer)
+    published.add(v for values in VOCABULARIES.values() for v in values)
+    published.add(v.replace("_", " ") for values in VOCABULARIES.values() for v in values)
+    published.add(label_words())  # routemap's own words in every language ("Tidak diketahui", "Several")
+    partners = [p for p, _ in project.read().partners]
+    published.add(t for t in (settings.title, settings.unit, credited_source(settings.source, partners)) if t)
+    published.add(shown_names)
+    published.add(settings.allow)
+    return published
 
-    Names of published places are not private, nor vocabulary values.
+
+def _canaries(project: Project, pub: Publication, shown_names: Iterable[str] = ()) -> Canaries:
+    """Every private string of this build that a published file must not hold, each with where it was read.
+
+    Values no profile maps, record ids and person keys, unresolved place strings, file, sheet and
+    partner folder names, and partner names unless shown on purpose; a value that is also published
+    on purpose (see :func:`_published`) is left out.
     """
     contributions, resolutions = project.read(), project.resolve()
-    allowed = allowed_strings(str(getattr(p, "name", "")) for p in pub.places_by_id.values())
-    allowed |= allowed_strings(v for values in VOCABULARIES.values() for v in values)
-    allowed |= allowed_strings(v.replace("_", " ") for values in VOCABULARIES.values() for v in values)
-    allowed |= allowed_strings(label_words())  # routemap's own words in every language ("Tidak diketahui")
-    canaries = Canaries()
+    shown = list(shown_names)
+    canaries = Canaries(published=_published(project, pub, shown))
     results = contributions.results
     for result in results:  # rejected rows' ids and every unmapped column's values
         for kind, values in result.private_values.items():
-            canaries.add(kind, values, allowed=allowed)
+            canaries.add(kind, values)
     for kind in ("record_id", "person_key"):  # accepted rows' ids, once for all files
-        ids = pd.concat([r.records[kind] for r in results], ignore_index=True) if results else pd.Series([])
-        canaries.add(kind, pd.unique(ids.astype(str)), allowed=allowed)
-    canaries.add(
-        "unresolved place", (raw for (raw, _), res in resolutions.items() if not res.resolved), allowed=allowed
-    )
-    # the project's own title and credit line are published on purpose: a partner named in them is no leak
-    partners = [p for p, _ in contributions.partners]
-    settings = project.settings
-    own = " ".join(t for t in (settings.title, credited_source(settings.source, partners)) if t)
-
-    def named_in_own(name: str) -> bool:
-        return bool(name.strip()) and re.search(rf"(?<!\w){re.escape(name.strip())}(?!\w)", own, re.I) is not None
-
-    canaries.add("partner folder", (p.partner for p in partners if not named_in_own(p.partner)), allowed=allowed)
-    if not settings.show_partners:
-        canaries.add("partner name", (p.name for p in partners if not named_in_own(p.name)), allowed=allowed)
+        for result in results:
+            frame = result.records
+            if kind not in frame or frame.empty:
+                continue
+            firsts = frame.drop_duplicates(kind)
+            column = result.header_of.get(kind, kind)
+            canaries.add(
+                kind,
+                {
+                    str(v): Source(result.file, column, int(line))
+                    for v, line in zip(firsts[kind].astype(str), firsts["line"], strict=True)
+                },
+            )
+    unresolved = {raw for (raw, _), res in resolutions.items() if not res.resolved}
+    canaries.add("unresolved place", _place_sources(contributions.records, unresolved, results))
+    for result in results:
+        name = Path(result.file).name
+        canaries.add("file name", {name: Source(result.file), Path(name).stem: Source(result.file)})
+        if result.sheet:
+            canaries.add("sheet name", {result.sheet: Source(result.file, f"sheet {result.sheet}")})
+    for profile, _ in contributions.partners:
+        canaries.add("partner folder", {profile.partner: Source(f"{profile.partner}/")})
+        if profile.name and profile.name.strip() not in shown:
+            canaries.add("partner name", {profile.name: Source(f"{profile.partner}/partner.toml", "name")})
     return canaries
+
+
+def unpublished_files(project: Project) -> list[str]:
+    """``<file>: will not publish: <why>`` for every file nothing of which reaches the outputs (as validate says)."""
+    contributions = project.read()
+    profiles = {profile.partner: profile for profile, _ in contributions.partners}
+    resolutions = project.resolve()
+    period = project.settings.period
+    lines = []
+    for account in contributions.accounts:
+        if account.status != "read":
+            why = will_not_publish(unreadable=True, rows_read=0, accepted=0, routable=0, in_period=0)
+            lines.append(f"{account.file}: will not publish: {why}")
+    for result in contributions.results:
+        why = file_verdict(result, profiles[result.partner], project.gazetteer, period=period, resolutions=resolutions)
+        if why:
+            lines.append(f"{result.file}: will not publish: {why}")
+    return lines
+
+
+def _partner_name_notes(
+    settings: Settings, partners: Iterable[tuple[Any, Any]], contributing: set[str], shown: list[str]
+) -> list[str]:
+    """Why ``show_partners = true`` shows fewer names than it was asked to (one line each)."""
+    if not settings.show_partners:
+        return []
+    if len(contributing) < 2:
+        return [
+            f"{SETTINGS_FILE}: show_partners = true, but only {len(contributing)} organisation contributed records, "
+            "so no name is shown: with one, every figure would be that organisation's own"
+        ]
+    nameless = sorted(
+        p.partner for p, _ in partners if p.partner in contributing and (not p.name or p.name == p.partner)
+    )
+    if nameless:
+        return [
+            f"{SETTINGS_FILE}: show_partners = true, but {', '.join(nameless)} set no name in partner.toml, so "
+            'only the others are named; add name = "…" to their partner.toml to name them '
+            "(folder names are never shown)"
+        ]
+    return []
+
+
+def _place_sources(records: pd.DataFrame, raws: set[str], results: Iterable[Any]) -> dict[str, Source]:
+    """Where each unresolved place string was first read: file, the partner's header and line."""
+    headers = {r.file: r.header_of for r in results}
+    out: dict[str, Source] = {}
+    for place_field in PLACE_FIELDS:
+        if place_field not in records or not raws - out.keys():
+            continue
+        column = records[["file", "line", place_field]]
+        if place_field == "transit":
+            column = column.assign(transit=column["transit"].astype(str).str.split(" > ")).explode("transit")
+        column = column[column[place_field].isin(raws - out.keys())].drop_duplicates(place_field)
+        for file, line, raw in column.itertuples(index=False):
+            header = headers.get(str(file), {}).get(place_field, place_field)
+            out.setdefault(str(raw), Source(str(file), header, int(line)))
+    return {raw: out.get(raw, Source("")) for raw in raws}
 
 
 def check_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -256,7 +341,14 @@ def _write_format(fmt: str, folder: Path, outputs: _Outputs, *, wanted: tuple[st
         for table in tables:
             write_table_csv(table, folder / f"{table.key}.csv")
     elif fmt == "xlsx":
-        write_xlsx(tables, folder / "routes.xlsx", title=meta.title, lines=summary_lines(meta), date=outputs.date)
+        write_xlsx(
+            tables,
+            folder / "routes.xlsx",
+            title=meta.title,
+            lines=summary_lines(meta),
+            date=outputs.date,
+            lang=meta.language,
+        )
     elif fmt == "md":
         write_markdown(tables, folder / "routes.md", title=meta.title, lines=summary_lines(meta))
     elif fmt == "html":
@@ -492,7 +584,7 @@ def write_outputs(
             written = sorted(p.name for p in tmp.iterdir())
         if _LEAK_CHECK:
             with clock.stage("leak check"):
-                check_outputs(tmp, _canaries(project, pub))
+                check_outputs(tmp, _canaries(project, pub, shown_names))
         with clock.stage("write"):  # only files routemap wrote are replaced or removed (a manifest in out/)
             publish_outputs(tmp, out, written, force=force)
     finally:
@@ -532,7 +624,12 @@ def write_outputs(
         files=contributions.accounts,
         totals=totals,
         outputs=written,
-        warnings=[*contributions.warnings, *project.link_report.lines()],
+        warnings=[
+            *contributions.warnings,
+            *project.link_report.lines(),
+            *_partner_name_notes(settings, contributions.partners, contributing, shown_names),
+            *unpublished_files(project),
+        ],
         drawn=drawn,
         formats=formats,
         timings=clock.timings,

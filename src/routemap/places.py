@@ -340,6 +340,10 @@ class Gazetteer:
     def _candidates(self, key: str) -> list[tuple[str, int]]:
         return self._user_keys.get(key) or self._index.keys.get(key, [])
 
+    def named_exactly(self, text: str) -> set[str]:
+        """Ids of the places this exact name (folded, no fuzzy matching) leads to: a cheap "is it a place name"."""
+        return {place_id for place_id, _ in self._candidates(fold_name(text))}
+
     # ------------------------------------------------------------------ resolution
     def resolve_many(self, raws: Iterable[str], *, default_country: str | None = None) -> dict[str, Resolution]:
         """Resolve each distinct string once; names that need fuzzy matching are scored together.
