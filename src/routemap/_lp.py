@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,6 +101,139 @@ class System:
             raise ValueError("the system has no feasible point")
         _, high = self._solve(terms, -1.0)
         return low, -high
+
+    def pinned(self, quantities: list[dict[Any, float]], *, k: int) -> list[int | None]:
+        """For each quantity, the value from 1 to ``k - 1`` (in size) it is pinned to, or ``None``.
+
+        As :meth:`extents`, but a quantity seen at 0, or at ``k`` or more in size, can only be pinned
+        there (outside the values that matter), so it needs no solve of its own.
+
+        Raises
+        ------
+        ValueError
+            When no point is feasible.
+        """
+
+        def settles(values: np.ndarray) -> np.ndarray:
+            return np.isclose(values, 0.0, atol=1e-7) | (np.abs(values) >= k - 1e-7)
+
+        out: list[int | None] = []
+        for low, high in self.extents(quantities, safe=settles):
+            if math.isinf(low) or math.isinf(high):
+                out.append(None)
+                continue
+            lo, hi = math.ceil(low - 1e-7), math.floor(high + 1e-7)
+            out.append(lo if lo == hi and 1 <= abs(lo) < k else None)
+        return out
+
+    def extents(
+        self,
+        quantities: list[dict[Any, float]],
+        *,
+        rounds: int = 6,
+        seed: int = 0,
+        safe: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> list[tuple[float, float]]:
+        """:meth:`extent` of many quantities, with far fewer solves than two per quantity.
+
+        The model is passed to the solver once; only the objective changes. First a few solves with
+        random combinations of the quantities as objective give points of the feasible set; a
+        quantity seen at two values at least 1 apart already spans two integers, and its bounds are
+        returned as those seen (inner bounds: the true extent is at least as wide). Every other
+        quantity is minimised and maximised on its own, so its bounds are exact. ``safe`` marks values
+        that settle a quantity at once (it then gets the bounds seen, too).
+
+        Raises
+        ------
+        ValueError
+            When no point is feasible.
+        """
+        if not quantities:
+            return []
+        from scipy import sparse
+
+        for terms in quantities:  # a quantity may name a variable no row uses: free from 0 up
+            for name in terms:
+                self.var(name)
+        model = self._model()
+        if model is None:
+            raise ValueError("the system has no feasible point")
+        n = len(self.lower)
+        rows, cols, vals = [], [], []
+        for i, terms in enumerate(quantities):
+            for name, coef in terms.items():
+                rows.append(i)
+                cols.append(self.index[name])
+                vals.append(coef)
+        q = sparse.csr_matrix((vals, (rows, cols)), shape=(len(quantities), n))
+        solver = _solver()
+        solver.clearModel()
+        solver.passModel(model)
+        everything = np.arange(n, dtype=np.int32)
+
+        def solve(cost: np.ndarray) -> tuple[str, float, np.ndarray | None]:
+            solver.changeColsCost(n, everything, cost.astype(float))
+            solver.run()
+            status = solver.modelStatusToString(solver.getModelStatus())
+            if status != "Optimal":
+                return status, 0.0, None
+            return status, float(solver.getInfo().objective_function_value), np.array(solver.getSolution().col_value)
+
+        _, _, point = solve(np.zeros(n))
+        if point is None:
+            raise ValueError("the system has no feasible point")
+        seen_lo = seen_hi = q @ point
+        settled = np.zeros(len(quantities), dtype=bool) if safe is None else safe(seen_lo)
+        rng = np.random.default_rng(seed)
+
+        def still_open() -> np.ndarray:
+            return np.asarray(~settled & (np.floor(seen_hi + 1e-7) - np.ceil(seen_lo - 1e-7) < 1))
+
+        for _ in range(rounds):
+            open_ = still_open()
+            if not open_.any():
+                break
+            weights = np.where(open_, rng.choice([-1.0, 1.0], size=len(quantities)), 0.0)
+            for sense in (1.0, -1.0):
+                _, _, point = solve(np.asarray(sense * (q.T @ weights)).ravel())
+                if point is not None:
+                    values = q @ point
+                    seen_lo, seen_hi = np.minimum(seen_lo, values), np.maximum(seen_hi, values)
+                    if safe is not None:
+                        settled = settled | safe(values)
+        open_ = still_open()
+        out = [(float(a), float(b)) for a, b in zip(seen_lo, seen_hi, strict=True)]
+        for j in np.flatnonzero(open_).tolist():
+            row = q.getrow(j).toarray().ravel()
+            bounds = []
+            for sense in (1.0, -1.0):
+                status, value, _ = solve(sense * row)
+                bounds.append(-sense * INF if status == "Unbounded" else sense * value)
+            out[j] = (bounds[0], bounds[1])
+        return out
+
+    def _model(self) -> Any:
+        """The system as a HiGHS model (``None`` when a bound or an empty row already rules every point out)."""
+        import highspy
+
+        if any(not cols and (lo > 1e-9 or hi < -1e-9) for cols, _, lo, hi in self.rows):
+            return None
+        if any(lo > hi for lo, hi in zip(self.lower, self.upper, strict=True)):
+            return None
+        rows = [r for r in self.rows if r[0]]
+        lp = highspy.HighsLp()
+        lp.num_col_ = len(self.lower)
+        lp.num_row_ = len(rows)
+        lp.col_cost_ = np.zeros(len(self.lower))
+        lp.col_lower_ = np.array(self.lower, dtype=float)
+        lp.col_upper_ = np.array([highspy.kHighsInf if u == INF else u for u in self.upper], dtype=float)
+        lp.row_lower_ = np.array([-highspy.kHighsInf if r[2] == -INF else r[2] for r in rows], dtype=float)
+        lp.row_upper_ = np.array([highspy.kHighsInf if r[3] == INF else r[3] for r in rows], dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.cumsum([0, *(len(r[0]) for r in rows)]).astype(np.int32)
+        lp.a_matrix_.index_ = np.array([c for r in rows for c in r[0]], dtype=np.int32)
+        lp.a_matrix_.value_ = np.array([v for r in rows for v in r[1]], dtype=float)
+        return lp
 
     def _solve(self, terms: dict[Any, float], sense: float) -> tuple[bool, float]:
         """Solve with objective ``sense * sum(coef * x)`` (minimised); (feasible, optimum)."""
