@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -55,6 +54,9 @@ from routemap.releases import Atoms, Cut, Register, Release
 
 log = logging.getLogger(__name__)
 
+#: Variables of the systems the audit solves at once: groups of fine routes are put together up to
+#: about this many (fewer, larger solves; HiGHS is slower on one very large system than on a few).
+CHUNK = 1_000
 #: Breakdowns the register keeps (the published tables).
 DIMENSIONS: tuple[str, ...] = ("sector", "exploitation", "sex", "age_group", "year")
 
@@ -142,6 +144,8 @@ class Linker:
         self.version = atoms.version
         self._keys: dict[tuple[str, str | None, str], str] = {}
         self._parts_memo: dict[tuple[Cut, str], dict[str, dict[tuple[str, int], int]]] = {}
+        self._indexes: dict[str, _Index] = {}
+        self._shrinking: dict[tuple[str, str], set[str]] = {}
 
     # ------------------------------------------------------------------ fine routes and cuts
     def key(self, fine: str, cut: Cut) -> str:
@@ -152,6 +156,33 @@ class Linker:
             stops = [self.gazetteer.generalise(s, level=cut.level, focus=cut.focus) for s in fine.split(" > ")]
             found = " > ".join(s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1])
             self._keys[memo] = found
+        return found
+
+    def _index_of(self, version: str) -> _Index:
+        """Years and values of each fine route in a data version (made once: every group asks)."""
+        found = self._indexes.get(version)
+        if found is None:
+            atoms = self._atoms_of(version)
+            years: dict[str, set[int]] = defaultdict(set)
+            for fine, year in atoms.totals[["fine", "year"]].itertuples(index=False):
+                years[str(fine)].add(int(year))
+            values: dict[tuple[str, str], set[str]] = defaultdict(set)
+            for dim, cells in atoms.cells.items():
+                for fine, value in cells[["fine", "value"]].drop_duplicates().itertuples(index=False):
+                    values[(dim, str(fine))].add(str(value))
+            n_values: dict[str, int] = defaultdict(int)
+            for (_, fine), vals in values.items():
+                n_values[fine] += len(vals)
+            width = {fine: len(ys) * (1 + n_values[fine]) for fine, ys in years.items()}
+            found = self._indexes[version] = _Index(dict(years), dict(values), width)
+        return found
+
+    def _shrunk(self, before: str, after: str) -> set[str]:
+        """Fine routes some count of which is smaller in ``after`` than in ``before`` (made once per pair)."""
+        found = self._shrinking.get((before, after))
+        if found is None:
+            found = _shrunk(self._atoms_of(before), self._atoms_of(after))
+            self._shrinking[(before, after)] = found
         return found
 
     def _atoms_of(self, version: str) -> Atoms:
@@ -441,30 +472,75 @@ class Linker:
         figures = figures_of(pub, held=held, hidden=hidden)
         current = Release(0, "now", "", self.version, self.cut, {}, figures)
         releases = [*self.register, current]
-        groups = self._groups(releases)
-        conflicts: list[tuple[Release, str, set[str]]] = []
-        for fines in groups:
+        checks: list[tuple[set[str], list[Release], bool]] = []
+        for fines in self._groups(releases):
             involved = self._involved(releases, fines)
             if len({(r.cut, r.data) for r in involved}) < 2 and current not in involved:
                 continue
             if len(involved) < 2:
                 continue
-            system, _ = self._system(releases, fines)
-            # every small count may be 0 together: safe; otherwise, or when cases were added between
-            # releases (whose counts the zero solution does not cover), no count may be pinned
-            several = len({r.data for r in involved}) > 1
-            if (not system.feasible() or several) and self._pinned(releases, fines):
-                key = next((self.key(f, self.cut) for f in sorted(fines)), "")
-                # name the earlier release that conflicts: the latest one whose pair with this build fails alone
-                culprit = involved[0] if involved[0] is not current else involved[-1]
-                for release in reversed(involved):
-                    if release is current:
-                        continue
-                    if self._pinned([release, current], fines):
-                        culprit = release
-                        break
-                conflicts.append((culprit, key, fines))
+            checks.append((fines, involved, len({r.data for r in involved}) > 1))
+        # groups solved together in systems of about CHUNK variables (their variables are apart): few
+        # solves of small programs; a chunk with no solution is looked at group by group
+        suspects = [check for check in checks if check[2]]
+        for chunk in self._chunks(releases, [c for c in checks if not c[2]]):
+            witness = System()
+            for fines, _, _ in chunk:
+                self._system(releases, fines, into=witness)
+            if not witness.feasible():
+                suspects += [c for c in chunk if not self._system(releases, c[0])[0].feasible()]
+        # every small count may be 0 together: safe; otherwise, or when cases were added between
+        # releases (whose counts the zero solution does not cover), no count may be pinned
+        pinned = self._pinned_groups(releases, [fines for fines, _, _ in suspects])
+        conflicts: list[tuple[Release, str, set[str]]] = []
+        for fines, involved, _ in suspects:
+            if not pinned.get(frozenset(fines)):
+                continue
+            key = next((self.key(f, self.cut) for f in sorted(fines)), "")
+            # name the earlier release that conflicts: the latest one whose pair with this build fails alone
+            culprit = involved[0] if involved[0] is not current else involved[-1]
+            for release in reversed(involved):
+                if release is current:
+                    continue
+                if self._pinned([release, current], fines):
+                    culprit = release
+                    break
+            conflicts.append((culprit, key, fines))
         return conflicts
+
+    def _chunks(self, releases: list[Release], checks: list[Any]) -> Iterator[list[Any]]:
+        """Checks (each led by its group of fine routes) in runs of about :data:`CHUNK` variables."""
+        chunk: list[Any] = []
+        size = 0
+        for check in checks:
+            chunk.append(check)
+            size += self._size(releases, check[0])
+            if size >= CHUNK:
+                yield chunk
+                chunk, size = [], 0
+        if chunk:
+            yield chunk
+
+    def _size(self, releases: list[Release], fines: set[str]) -> int:
+        """About how many variables a group's system has (totals and cells of each fine route and year)."""
+        return sum(self._index_of(v).width.get(f, 1) for v in {r.data for r in releases} for f in fines)
+
+    def _pinned_groups(self, releases: list[Release], groups: list[set[str]]) -> dict[frozenset[str], list[str]]:
+        """:meth:`_pinned` of many groups of fine routes, solved together in chunks (their variables are apart)."""
+        out: dict[frozenset[str], list[str]] = defaultdict(list)
+        k = self.cut.min_count
+        for chunk in self._chunks(releases, [(fines,) for fines in groups]):
+            system = System()
+            named: list[tuple[frozenset[str], str, dict[Any, float]]] = []
+            for (fines,) in chunk:
+                _, quantities = self._system(releases, fines, witness=False, into=system)
+                named += [(frozenset(fines), name, terms) for name, terms in quantities]
+            if not named:
+                continue
+            for (group, name, _), value in zip(named, system.pinned([t for _, _, t in named], k=k), strict=True):
+                if value is not None:
+                    out[group].append(name)
+        return out
 
     def _pinned(self, releases: list[Release], fines: set[str]) -> list[str]:
         """Hidden counts a reader can pin to one value from 1 to k - 1, knowing every release.
@@ -472,19 +548,7 @@ class Linker:
         Used when no solution keeps every small count at 0: the reader may then rule out some
         zeros, but must still not learn any small count exactly.
         """
-        system, quantities = self._system(releases, fines, witness=False)
-        if not system.feasible():  # pragma: no cover - the true counts always fit
-            return ["the releases contradict each other"]
-        k = self.cut.min_count
-        pinned = []
-        for name, terms in quantities:
-            low, high = system.extent(terms)
-            if math.isinf(low) or math.isinf(high):
-                continue
-            lo, hi = math.ceil(low - 1e-7), math.floor(high + 1e-7)
-            if lo == hi and 1 <= abs(lo) < k:
-                pinned.append(name)
-        return pinned
+        return self._pinned_groups(releases, [fines]).get(frozenset(fines), [])
 
     def _groups(self, releases: list[Release]) -> list[set[str]]:
         """Fine routes joined by some release's route (union-find over every cut)."""
@@ -524,34 +588,35 @@ class Linker:
         return out
 
     def _system(
-        self, releases: list[Release], fines: set[str], *, witness: bool = True
+        self, releases: list[Release], fines: set[str], *, witness: bool = True, into: System | None = None
     ) -> tuple[System, list[tuple[str, dict[Any, float]]]]:
         """The linear system of the module docstring for one group of fine routes.
 
         With ``witness``, every small hidden count is 0 (the promise of a single release); without,
         each lies in 0..k-1 (what a reader knows), and the hidden counts are returned as well, named,
-        to be minimised and maximised one by one.
+        to be minimised and maximised one by one. ``into`` adds the relations to a system of other
+        groups (whose variables are apart).
         """
-        system = System()
+        system = System() if into is None else into
         first: dict[str, int] = {}
         for i, release in enumerate(releases):
             first.setdefault(release.data, i)
         versions = sorted(first, key=first.__getitem__)
-        atoms = {v: self._atoms_of(v) for v in versions}
-        years = sorted({int(y) for v in versions for f, y in _fine_years(atoms[v], fines)})
+        years: set[int] = set()
         values: dict[str, set[str]] = {dim: set() for dim in DIMENSIONS if dim != "year"}
         for v in versions:
-            for dim in values:
-                if dim in atoms[v].cells:
-                    cells = atoms[v].cells[dim]
-                    values[dim] |= set(cells.loc[cells["fine"].isin(fines), "value"].astype(str))
+            index = self._index_of(v)
+            for f in fines:
+                years |= index.years.get(f, set())
+                for dim in values:
+                    values[dim] |= index.values.get((dim, f), set())
         for release in releases:
+            keys = {self.key(f, release.cut) for f in fines}
             for dim, by_route in release.figures["rows"].items():
                 if dim in values:
-                    for key, cells in by_route.items():
-                        if any(self.key(f, release.cut) == key for f in fines):
-                            values[dim] |= {v for v, _ in cells}
-        space = _Space(sorted(fines), years, values)
+                    for key in keys & by_route.keys():
+                        values[dim] |= {v for v, _ in by_route[key]}
+        space = _Space(sorted(fines), sorted(years), values)
         for v in versions:  # each dimension's cells add up to the totals of the same fine route and year
             for f in space.fines:
                 for y in years:
@@ -561,7 +626,7 @@ class Linker:
                         terms[space.t(v, f, y)] = -1.0
                         system.equal(terms, 0.0)
         for a, b in itertools.pairwise(versions):  # additions only, where the data only grew
-            if _grew(atoms[a], atoms[b], fines):
+            if not fines & self._shrunk(a, b):
                 for f in space.fines:
                     for y in years:
                         system.at_least({space.t(b, f, y): 1.0, space.t(a, f, y): -1.0}, 0.0)
@@ -590,9 +655,7 @@ class Linker:
                 members[self.key(f, release.cut)].append(f)
             years = [y for y in space.years if _in_period(y, release.cut.period)]
             for key, fs in members.items():
-                if (release.cut, key) in seen or not (
-                    key in release.figures["routes"] or key in release.figures["hidden"]
-                ):
+                if (release.cut, key) in seen:  # listed or not: what was added to a route left out counts too
                     continue
                 seen.add((release.cut, key))
                 for a, b in itertools.combinations(versions, 2):
@@ -793,28 +856,32 @@ def _in_period(year: int, period: tuple[int, int] | None) -> bool:
     return period is None or period[0] <= int(year) <= period[1]
 
 
-def _fine_years(atoms: Atoms, fines: set[str]) -> Iterator[tuple[str, int]]:
-    totals = atoms.totals
-    for fine, year in totals.loc[totals["fine"].isin(fines), ["fine", "year"]].itertuples(index=False):
-        yield str(fine), int(year)
+@dataclass(frozen=True)
+class _Index:
+    """Years of each fine route, and values of each (dimension, fine route), in one data version."""
+
+    years: dict[str, set[int]]
+    values: dict[tuple[str, str], set[str]]
+    #: About how many variables each fine route brings to a system (years times values, plus totals).
+    width: dict[str, int]
 
 
-def _grew(before: Atoms, after: Atoms, fines: set[str]) -> bool:
-    """Whether every count of these fine routes is at least what it was (the data only grew)."""
-    a = before.totals.loc[before.totals["fine"].isin(fines)].set_index(["fine", "year"])["persons"]
-    b = after.totals.loc[after.totals["fine"].isin(fines)].set_index(["fine", "year"])["persons"]
-    if not (b.reindex(a.index, fill_value=0) >= a).all():
-        return False
-    for dim, cells in before.cells.items():
-        if dim not in after.cells:
-            return False
-        key = ["fine", "year", "value"]
-        a = cells.loc[cells["fine"].isin(fines)].set_index(key)["persons"]
-        other = after.cells[dim]
-        b = other.loc[other["fine"].isin(fines)].set_index(key)["persons"]
-        if not (b.reindex(a.index, fill_value=0) >= a).all():
-            return False
-    return True
+def _shrunk(before: Atoms, after: Atoms) -> set[str]:
+    """Fine routes with some count (by year, or by year and value) smaller after than before.
+
+    Where none of a group's routes shrank, the data only grew there: the later counts are the earlier
+    ones plus additions, which the audit then knows.
+    """
+    out: set[str] = set()
+    pairs: list[tuple[pd.DataFrame, pd.DataFrame | None, list[str]]] = [(before.totals, after.totals, ["fine", "year"])]
+    pairs += [(cells, after.cells.get(dim), ["fine", "year", "value"]) for dim, cells in before.cells.items()]
+    for old, new, key in pairs:
+        if new is None:  # a dimension the later version lacks: nothing can be said to have grown
+            return {str(f) for f in before.totals["fine"]}
+        a = old.set_index(key)["persons"]
+        b = new.set_index(key)["persons"].reindex(a.index, fill_value=0)
+        out |= {str(idx[0]) for idx in a.index[(b < a).to_numpy()]}
+    return out
 
 
 def _rows_of(breakdown: Breakdown, label: str) -> dict[str, dict[str, str]]:

@@ -590,9 +590,9 @@ def write_outputs(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
+    hashes = {file: hashlib.sha256((out / file).read_bytes()).hexdigest() for file in written}
+    release = project.record_release(out.resolve(), hashes)  # timed as "releases"
     with clock.stage("write"):
-        hashes = {file: hashlib.sha256((out / file).read_bytes()).hexdigest() for file in written}
-        release = project.record_release(out.resolve(), hashes)
         disclosure = {
             "min_count": settings.min_count,
             "routes": f"routes below {settings.min_count} persons are not listed",

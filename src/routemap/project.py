@@ -435,7 +435,7 @@ class Project:
         if self._atoms is None:
             contributions = self.read()
             records = contributions.all_records if contributions.all_records is not None else contributions.records
-            with self.clock.stage("route"):
+            with self.clock.stage("releases"):  # the register's own cost: fine routes of every record
                 resolutions = (
                     resolve_records(records, self.gazetteer, default_countries=contributions.default_countries)
                     if records is not contributions.records
@@ -480,10 +480,11 @@ class Project:
         """Remember in the register what was just published into ``out_dir`` (called after the files moved)."""
         pub = self.publish()
         del pub
-        register = Register(self.private_dir)
-        return register.record(
-            out_dir=out_dir, atoms=self.atoms(), cut=self.cut, figures=self._figures, outputs=outputs
-        )
+        atoms = self.atoms()
+        with self.clock.stage("releases"):
+            return Register(self.private_dir).record(
+                out_dir=out_dir, atoms=atoms, cut=self.cut, figures=self._figures, outputs=outputs
+            )
 
     def _write(self, out_dir: Path, formats: str | Iterable[str] | None) -> list[str]:
         """Write this project's publication (through the leak check); the files written."""
