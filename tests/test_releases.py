@@ -129,18 +129,19 @@ def run_releases(tmp: Path, places: Gazetteer, steps: list[tuple[str, object]]) 
             result = build(project, out_dir=tmp / f"out{i}", formats="csv", gazetteer=places, **CUTS[str(arg)])
         except DisclosureError:
             continue  # refused: nothing was published
-        published.append((str(arg), result.out_dir, version, result))
+        # the release this build was recorded as (a build that repeats the latest release exactly updates it)
+        record = json.loads((project / ".routemap" / "build.json").read_text(encoding="utf-8"))
+        published.append((str(arg), result.out_dir, version, int(record["disclosure"]["release"])))
     register = Register(project / ".routemap")
     by_id = {r.id: r for r in register}
+    version_of = {release_id: v for _, _, v, release_id in published}
     fixed: list = []
-    ids = [r.id for r in register]
     listed_in: list[tuple[str, str, set[str]]] = []
-    for (cut, out, version, _), release_id in zip(published, ids, strict=False):
+    for cut, out, version, release_id in published:
         listed_in.append((cut, version, {r["route"] for r in _csv(out / "routes.csv")}))
         reader.version(version)
         held = {
-            _names(places, key): next(v for (_, _, v, _), i in zip(published, ids, strict=False) if i == int(source))
-            for key, source in by_id[release_id].figures["held"].items()
+            _names(places, key): version_of[int(source)] for key, source in by_id[release_id].figures["held"].items()
         }
         read_release(reader, out, cut, version, held, fixed)
     pinned = []
