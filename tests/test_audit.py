@@ -155,3 +155,22 @@ def test_ids_of_accepted_and_rejected_rows_are_both_canaries(make_project, monke
     monkeypatch.setattr(pipeline, "render_map", leaky_render)
     with pytest.raises(DisclosureError, match=r"map\.html: record_id value"):
         build(project, min_count=1, allow_small_counts=True)
+
+
+def test_many_values_are_filtered_column_wise_with_the_same_result():
+    from routemap.audit import Published
+
+    published = Published()
+    published.add(["Malaysia", "Domestic work", "Several: more than one of these"])
+    values = [f"note {i} about Ali" for i in range(2500)] + ["Malaysia", "several", "ok", "1234", "  Siti  Aminah "]
+    values += [f"ID-{i:06d}" for i in range(500)]
+    one_by_one, bulk = Canaries(published=published), Canaries(published=published)
+    for value in values:
+        one_by_one.add("unmapped column", [value])
+    bulk.add("unmapped column", values)
+    assert bulk.by_kind == one_by_one.by_kind
+    assert "siti aminah" in bulk.by_kind["unmapped column"] and "malaysia" not in bulk.by_kind["unmapped column"]
+    ids = Canaries(published=published)
+    ids.add_ids("record_id", values, file="p/a.csv", column="Case", lines=range(2, len(values) + 2))
+    # identifiers are set apart only when they equal a whole published string, not a word of one
+    assert ids.by_kind["record_id"] == one_by_one.by_kind["unmapped column"] | {"several"}

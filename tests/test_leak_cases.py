@@ -449,3 +449,38 @@ def test_a_publication_refuses_strings_from_outside_the_closed_set(make_project)
     with pytest.raises(DisclosureError, match="A12345678"):
         dataclasses.replace(pub, breakdowns={**pub.breakdowns, "sector": leaked})
     assert dataclasses.replace(pub) == pub  # an unchanged copy passes
+
+
+# ------------------------------------------------------------------ a case's own point
+
+
+def test_a_planted_point_is_in_no_output_at_any_level(make_project):
+    import geopandas as gpd
+    import pyogrio
+
+    # a stop no source knows, at a point 5 decimals precise near Klang (a settlement the gazetteer knows)
+    lon, lat = 101.44567, 3.04321
+    header = ["Year", "Origin", "Destination", "Persons", "At"]
+    rows = [[2023, "Indonesia", "Kampung Tiada Dalam Peta", 1, f"POINT ({lon} {lat})"]] * 6
+    rows += [[2023, "Indonesia", "Johor", 6, ""]]
+    profile = PROFILE + '\n[points]\ndestination = { column = "At", format = "wkt" }\n'
+    for level in ("country", "admin1", "place"):  # a project each: the release register is not under test here
+        project = make_project({"p": {"a.csv": _rows(header, rows), "partner.toml": profile}}, name=f"point-{level}")
+        code, output = _build(
+            project, "--level", level, "--focus", "MY", "--formats", "csv,xlsx,md,html,geojson,gpkg,png"
+        )
+        assert code == 0, output
+        out = project / "output"
+        assert len(_routes(out)) == 2  # the point placed its row (named after the settlement near it)
+        text = "\n".join(_values(out))
+        assert "101.4456" not in text and "3.0432" not in text
+        for layer, _ in pyogrio.list_layers(out / "routemap.gpkg"):
+            frame = gpd.read_file(out / "routemap.gpkg", layer=layer)
+            vertices = {(round(x, 3), round(y, 3)) for geom in frame.geometry for x, y in _coords(geom)}
+            assert (round(lon, 3), round(lat, 3)) not in vertices, (level, layer)
+
+
+def _coords(geom) -> list[tuple[float, float]]:
+    if hasattr(geom, "geoms"):
+        return [c for part in geom.geoms for c in _coords(part)]
+    return list(geom.coords)

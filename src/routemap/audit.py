@@ -25,7 +25,7 @@ import re
 import sqlite3
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -103,6 +103,8 @@ class Finding:
 
 #: Where a published value splits into fields of its own: a tooltip's lines, "Label: value", table pipes.
 _FIELD_BREAK = re.compile(r"\s*(?:\n|\||·|—|:\s)\s*")
+#: Above this many values, :meth:`Canaries.add` filters column-wise before looking at each value.
+_BULK = 2_000
 #: Longest run of words of published text remembered as published (see :class:`Published`).
 MAX_PHRASE_WORDS = 6
 
@@ -139,7 +141,9 @@ class Published:
         if text in self.strings:
             return True
         tokens = tuple(_tokens(text))
-        if 0 < len(tokens) <= MAX_PHRASE_WORDS and tokens in self.phrases:
+        if not 0 < len(tokens) <= MAX_PHRASE_WORDS:  # a sentence is neither a run of published words nor a place
+            return False
+        if tokens in self.phrases:
             return True
         return self.place is not None and self.place(value)
 
@@ -171,19 +175,63 @@ class Canaries:
     def add(self, kind: str, values: Iterable[str] | Mapping[str, Source | None]) -> None:
         """Add private values worth checking; ``values`` may map each to where it was read, named when found."""
         sources: Mapping[str, Source | None] = values if isinstance(values, Mapping) else {}
-        for raw in list(values):
-            if not worth_checking(str(raw)):
+        raws = [str(v) for v in values]
+        if len(raws) > _BULK:  # many values (a free-text column of a large file): filter column-wise first
+            raws = self._unseen(raws)
+        for raw in raws:
+            if not worth_checking(raw):
                 continue
-            value = normalise(str(raw))
-            if value in self._whole or str(raw) in self.published:
+            value = normalise(raw)
+            if value in self._whole or raw in self.published:
                 continue
             entry = (kind, sources.get(raw))
             self._whole[value] = entry
-            self._raw[value] = str(raw).strip()
+            self._raw[value] = raw.strip()
             tokens = tuple(_tokens(value))
             if len(tokens) > 1:  # several words: found inside a value too
                 self._phrases.setdefault(tokens[0], []).append((value, tokens))
             elif any(ch.isdigit() for ch in value):  # an id or key: found inside a value too
+                self._within[value] = entry
+
+    def _unseen(self, raws: list[str]) -> list[str]:
+        """The values worth checking that are neither canaries yet nor whole published strings (column-wise)."""
+        import pandas as pd
+
+        raw = pd.Series(raws, dtype="string")
+        stripped = raw.str.strip()
+        digits = stripped.str.count(r"\d")
+        keep = (stripped.str.len() >= MIN_LENGTH) & (
+            stripped.str.contains(r"[^\W\d_]", regex=True) | (digits >= MIN_DIGITS)
+        )
+        norm = stripped.str.normalize("NFKC").str.casefold().str.split().str.join(" ")
+        keep &= ~norm.isin(self.published.strings) & ~norm.isin(self._whole.keys())
+        return raw[keep.fillna(False).to_numpy()].tolist()
+
+    def add_ids(self, kind: str, values: Sequence[str], *, file: str, column: str, lines: Sequence[int]) -> None:
+        """Add many identifiers at once (record ids, person keys), each read at ``lines`` of ``file``.
+
+        The same rules as :meth:`add`, done column-wise: a build of a million records has a million.
+        Only whole published strings are set apart (an identifier is never a phrase or a place).
+        """
+        import pandas as pd
+
+        raw = pd.Series(list(values), dtype="string").str.strip()
+        lines_ = pd.Series(list(lines))
+        digits = raw.str.count(r"\d")
+        keep = (raw.str.len() >= MIN_LENGTH) & (raw.str.contains(r"[^\W\d_]", regex=True) | (digits >= MIN_DIGITS))
+        raw, lines_ = raw[keep.fillna(False).to_numpy()], lines_[keep.fillna(False).to_numpy()]
+        norm = raw.str.normalize("NFKC").str.casefold().str.split().str.join(" ")
+        fresh = ~norm.isin(self.published.strings) & ~norm.isin(self._whole.keys())
+        for value, original, line in zip(norm[fresh], raw[fresh], lines_[fresh], strict=True):
+            if value in self._whole:
+                continue
+            entry = (kind, Source(file, column, int(line)))
+            self._whole[value] = entry
+            self._raw[value] = original
+            tokens = _TOKEN.findall(value)
+            if len(tokens) > 1:
+                self._phrases.setdefault(tokens[0], []).append((value, tuple(tokens)))
+            elif any(ch.isdigit() for ch in value):
                 self._within[value] = entry
 
     def __len__(self) -> int:

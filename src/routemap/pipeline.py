@@ -156,12 +156,8 @@ def _canaries(project: Project, pub: Publication, shown_names: Iterable[str] = (
                 continue
             firsts = frame.drop_duplicates(kind)
             column = result.header_of.get(kind, kind)
-            canaries.add(
-                kind,
-                {
-                    str(v): Source(result.file, column, int(line))
-                    for v, line in zip(firsts[kind].astype(str), firsts["line"], strict=True)
-                },
+            canaries.add_ids(
+                kind, firsts[kind].astype(str).tolist(), file=result.file, column=column, lines=firsts["line"].tolist()
             )
     unresolved = {raw for (raw, _), res in resolutions.items() if not res.resolved}
     canaries.add("unresolved place", _place_sources(contributions.records, unresolved, results))
