@@ -130,16 +130,36 @@ def atoms_of(records: pd.DataFrame, fine: pd.Series, dimensions: Iterable[str]) 
         The breakdown dimensions to keep.
     """
     keep = (fine != "").to_numpy()
-    frame = pd.DataFrame(
-        {"fine": fine[keep].astype(str).to_numpy(), "year": records.loc[keep, "year"].astype(np.int64).to_numpy()}
+    fine_codes, fines = pd.factorize(fine[keep].astype(str), sort=True)
+    year_codes, years = pd.factorize(records.loc[keep, "year"].astype(np.int64), sort=True)
+    persons = records.loc[keep, "persons"].astype(np.int64).to_numpy()
+    # sums by integer codes (bincount), not by grouping strings: a million records in milliseconds
+    key = fine_codes.astype(np.int64) * len(years) + year_codes
+    sums = np.bincount(key, weights=persons, minlength=len(fines) * len(years)).astype(np.int64)
+    present = np.flatnonzero(np.bincount(key, minlength=len(sums)) > 0)
+    totals = pd.DataFrame(
+        {
+            "fine": np.asarray(fines, dtype=object)[present // max(1, len(years))],
+            "year": np.asarray(years, dtype=np.int64)[present % max(1, len(years))],
+            "persons": sums[present],
+        }
     )
-    frame["persons"] = records.loc[keep, "persons"].astype(np.int64).to_numpy()
-    totals = frame.groupby(["fine", "year"], sort=True, observed=True)["persons"].sum().reset_index()
     cells = {}
     for dim in dimensions:
-        frame["value"] = records.loc[keep, dim].astype(str).to_numpy()
-        grouped = frame.groupby(["fine", "year", "value"], sort=True, observed=True)["persons"].sum()
-        cells[dim] = grouped.reset_index()
+        value_codes, values = pd.factorize(records.loc[keep, dim].astype(str), sort=True)
+        n = max(1, len(values))
+        cell_key = key * n + value_codes
+        cell_sums = np.bincount(cell_key, weights=persons, minlength=len(sums) * n).astype(np.int64)
+        at = np.flatnonzero(np.bincount(cell_key, minlength=len(cell_sums)) > 0)
+        outer, value_at = at // n, at % n
+        cells[dim] = pd.DataFrame(
+            {
+                "fine": np.asarray(fines, dtype=object)[outer // max(1, len(years))],
+                "year": np.asarray(years, dtype=np.int64)[outer % max(1, len(years))],
+                "value": np.asarray(values, dtype=object)[value_at],
+                "persons": cell_sums[at],
+            }
+        )
     return Atoms(_typed(totals), {d: _typed(c) for d, c in cells.items()})
 
 
