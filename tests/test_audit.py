@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from routemap import pipeline
 from routemap._errors import DisclosureError
@@ -174,3 +176,15 @@ def test_many_values_are_filtered_column_wise_with_the_same_result():
     ids.add_ids("record_id", values, file="p/a.csv", column="Case", lines=range(2, len(values) + 2))
     # identifiers are set apart only when they equal a whole published string, not a word of one
     assert ids.by_kind["record_id"] == one_by_one.by_kind["unmapped column"] | {"several"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), max_size=30))
+def test_column_wise_normalising_and_filtering_agree_with_one_value_at_a_time(values):
+    import pandas as pd
+
+    from routemap.audit import _normalise_column, _worth_checking_column, normalise, worth_checking
+
+    stripped = pd.Series([v.strip() for v in values], dtype="string")
+    assert _normalise_column(stripped).tolist() == [normalise(v) for v in values]
+    assert _worth_checking_column(stripped).tolist() == [worth_checking(v) for v in values]

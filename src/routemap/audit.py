@@ -29,7 +29,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
+
+import numpy as np
+import pandas as pd
 
 from routemap._errors import DisclosureError
 
@@ -163,6 +167,7 @@ class Canaries:
     _within: dict[str, tuple[str, Source | None]] = field(default_factory=dict)
     _phrases: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
     _raw: dict[str, str] = field(default_factory=dict)
+    _ids: list[_IdColumn] = field(default_factory=list)
 
     @property
     def by_kind(self) -> dict[str, set[str]]:
@@ -170,7 +175,21 @@ class Canaries:
         out: dict[str, set[str]] = {}
         for value, (kind, _) in self._whole.items():
             out.setdefault(kind, set()).add(value)
+        for ids in self._ids:
+            out.setdefault(ids.kind, set()).update(v for v in ids.members if v not in self._whole)
         return out
+
+    def _known(self, value: str) -> bool:
+        return value in self._whole or any(value in ids.members for ids in self._ids)
+
+    def _id_hit(self, value: str, *, inside: bool) -> tuple[str, str, Source | None] | None:
+        """(kind, value as read, source) when ``value`` is an identifier (``inside``: only one with a digit)."""
+        if inside and not any(ch.isdigit() for ch in value):
+            return None
+        for ids in self._ids:
+            if value in ids.members:
+                return ids.hit(value)
+        return None
 
     def add(self, kind: str, values: Iterable[str] | Mapping[str, Source | None]) -> None:
         """Add private values worth checking; ``values`` may map each to where it was read, named when found."""
@@ -182,7 +201,7 @@ class Canaries:
             if not worth_checking(raw):
                 continue
             value = normalise(raw)
-            if value in self._whole or raw in self.published:
+            if self._known(value) or raw in self.published:
                 continue
             entry = (kind, sources.get(raw))
             self._whole[value] = entry
@@ -195,47 +214,52 @@ class Canaries:
 
     def _unseen(self, raws: list[str]) -> list[str]:
         """The values worth checking that are neither canaries yet nor whole published strings (column-wise)."""
-        import pandas as pd
-
         raw = pd.Series(raws, dtype="string")
         stripped = raw.str.strip()
-        digits = stripped.str.count(r"\d")
-        keep = (stripped.str.len() >= MIN_LENGTH) & (
-            stripped.str.contains(r"[^\W\d_]", regex=True) | (digits >= MIN_DIGITS)
-        )
-        norm = stripped.str.normalize("NFKC").str.casefold().str.split().str.join(" ")
-        keep &= ~norm.isin(self.published.strings) & ~norm.isin(self._whole.keys())
-        return raw[keep.fillna(False).to_numpy()].tolist()
+        keep = _worth_checking_column(stripped)
+        norm = _normalise_column(stripped)
+        keep &= (~norm.isin(self.published.strings) & ~norm.isin(self._whole.keys())).fillna(False).to_numpy(dtype=bool)
+        return raw[keep].tolist()
 
     def add_ids(self, kind: str, values: Sequence[str], *, file: str, column: str, lines: Sequence[int]) -> None:
         """Add many identifiers at once (record ids, person keys), each read at ``lines`` of ``file``.
 
         The same rules as :meth:`add`, done column-wise: a build of a million records has a million.
-        Only whole published strings are set apart (an identifier is never a phrase or a place).
+        Only whole published strings are set apart (an identifier is never a phrase or a place). An
+        identifier of one word is kept in a set of its column and named (with its line) only when found.
         """
-        import pandas as pd
-
         raw = pd.Series(list(values), dtype="string").str.strip()
-        lines_ = pd.Series(list(lines))
-        digits = raw.str.count(r"\d")
-        keep = (raw.str.len() >= MIN_LENGTH) & (raw.str.contains(r"[^\W\d_]", regex=True) | (digits >= MIN_DIGITS))
-        raw, lines_ = raw[keep.fillna(False).to_numpy()], lines_[keep.fillna(False).to_numpy()]
-        norm = raw.str.normalize("NFKC").str.casefold().str.split().str.join(" ")
-        fresh = ~norm.isin(self.published.strings) & ~norm.isin(self._whole.keys())
-        for value, original, line in zip(norm[fresh], raw[fresh], lines_[fresh], strict=True):
-            if value in self._whole:
+        lines_ = pd.Series(list(lines), dtype="int64")
+        keep_ = _worth_checking_column(raw)
+        raw, lines_ = raw[keep_], lines_[keep_]
+        norm = _normalise_column(raw)
+        fresh = (~norm.isin(self.published.strings) & ~norm.isin(self._whole.keys())).to_numpy(dtype=bool)
+        raw, lines_, norm = raw[fresh], lines_[fresh], norm[fresh]
+        one_word = norm.str.fullmatch(_TOKEN.pattern).fillna(False).to_numpy(dtype=bool)
+        if one_word.any():
+            words = norm[one_word]
+            self._ids.append(
+                _IdColumn(
+                    kind,
+                    file,
+                    column,
+                    words.to_numpy(dtype=object),
+                    raw[one_word].to_numpy(dtype=object),
+                    lines_[one_word].to_numpy(),
+                    set(words.tolist()),
+                )
+            )
+        for value, original, line in zip(norm[~one_word], raw[~one_word], lines_[~one_word], strict=True):
+            if self._known(value):
                 continue
             entry = (kind, Source(file, column, int(line)))
             self._whole[value] = entry
             self._raw[value] = original
             tokens = _TOKEN.findall(value)
-            if len(tokens) > 1:
-                self._phrases.setdefault(tokens[0], []).append((value, tuple(tokens)))
-            elif any(ch.isdigit() for ch in value):
-                self._within[value] = entry
+            self._phrases.setdefault(tokens[0], []).append((value, tuple(tokens)))
 
     def __len__(self) -> int:
-        return len(self._whole)
+        return sum(len(v) for v in self.by_kind.values())
 
     def find(self, values: Iterable[str]) -> list[tuple[str, str, Source | None]]:
         """(kind, value as read, source) of every canary among published values (or inside them, see the module)."""
@@ -245,19 +269,86 @@ class Canaries:
             if not text:
                 continue
             for part in {text, *_FIELD_BREAK.split(text)}:
-                hit = self._whole.get(part.strip())
+                part = part.strip()
+                hit = self._whole.get(part)
                 if hit is not None:
-                    found[part.strip()] = (hit[0], self._raw[part.strip()], hit[1])
+                    found[part] = (hit[0], self._raw[part], hit[1])
+                elif self._ids and (id_hit := self._id_hit(part, inside=False)) is not None:
+                    found[part] = id_hit
             tokens = _tokens(text)
             for token in set(tokens) & self._within.keys():
                 kind, source = self._within[token]
                 found[token] = (kind, self._raw[token], source)
+            if self._ids:
+                for token in set(tokens) - found.keys():
+                    if (id_hit := self._id_hit(token, inside=True)) is not None:
+                        found[token] = id_hit
             for first in set(tokens) & self._phrases.keys():
                 for value, parts in self._phrases[first]:
                     if value in text and _contains_run(tokens, parts):
                         kind, source = self._whole[value]
                         found[value] = (kind, self._raw[value], source)
         return sorted(found.values(), key=lambda f: (f[0], f[1]))
+
+
+def _worth_checking_column(raw: pd.Series) -> np.ndarray:
+    """:func:`worth_checking` of a column of stripped strings.
+
+    ASCII values are classed with regular expressions; the others (few) one by one with Python's own
+    ``isalpha``/``isdigit``, whose idea of a letter or digit the expressions' engine does not share.
+    """
+    keep = (raw.str.len() >= MIN_LENGTH).fillna(False).to_numpy(dtype=bool)
+    ascii_ = _is_ascii(raw)
+    letters = raw.str.contains(r"[A-Za-z]", regex=True).fillna(False).to_numpy(dtype=bool)
+    digits = np.zeros(len(raw), dtype=bool)
+    numbers = keep & ascii_ & ~letters
+    if numbers.any():
+        digits[numbers] = (raw[numbers].str.count(r"[0-9]") >= MIN_DIGITS).fillna(False).to_numpy(dtype=bool)
+    other = keep & ~ascii_
+    if other.any():
+        letters[other] = [any(ch.isalpha() for ch in v) for v in raw[other]]
+        digits[other] = [sum(ch.isdigit() for ch in v) >= MIN_DIGITS for v in raw[other]]
+    return keep & (letters | digits)
+
+
+def _is_ascii(raw: pd.Series) -> np.ndarray:
+    if hasattr(raw.str, "isascii"):  # pandas >= 3
+        return raw.str.isascii().fillna(True).to_numpy(dtype=bool)
+    return raw.str.fullmatch(r"[\x00-\x7f]*").fillna(True).to_numpy(dtype=bool)
+
+
+#: What str.split() splits on among ASCII characters.
+_ASCII_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f ]"
+
+
+def _normalise_column(raw: pd.Series) -> pd.Series:
+    """:func:`normalise` of a column of strings, the slow steps only where a value needs them."""
+    ascii_ = _is_ascii(raw)
+    out = raw.str.lower()  # NFKC leaves ASCII alone and casefold is lower there
+    if (~ascii_).any():
+        out[~ascii_] = raw[~ascii_].str.normalize("NFKC").str.casefold()
+    spaced = (~ascii_) | out.str.contains(_ASCII_SPACE, regex=True).fillna(False).to_numpy(dtype=bool)
+    if spaced.any():
+        out[spaced] = out[spaced].str.split().str.join(" ")
+    return out
+
+
+@dataclass(slots=True)
+class _IdColumn:
+    """One column of identifiers of one word (normalised), kept as arrays; ``members`` answers lookups."""
+
+    kind: str
+    file: str
+    column: str
+    values: Any
+    raws: Any
+    lines: Any
+    members: set[str]
+
+    def hit(self, value: str) -> tuple[str, str, Source]:
+        """(kind, value as read, source) of the first line that holds ``value``."""
+        at = int(np.flatnonzero(self.values == value)[0])
+        return self.kind, str(self.raws[at]), Source(self.file, self.column, int(self.lines[at]))
 
 
 def _contains_run(tokens: list[str], run: tuple[str, ...]) -> bool:
