@@ -11,6 +11,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +22,7 @@ from routemap.cli import main
 from routemap.errors import ConfigError, DisclosureError
 from routemap.pipeline import build
 from routemap.places import Gazetteer
-from routemap.releases import Register, parse_ids
+from routemap.releases import Atoms, Register, atoms_of, parse_ids
 
 ORIGINS = ("Indonesia", "Nepal", "Myanmar")
 TRANSITS = ("", "Thailand")
@@ -345,3 +346,35 @@ def test_the_register_stays_small(tmp_path: Path, places: Gazetteer, sample_proj
     assert size < 200_000, size
     index = json.loads((sample_project / ".routemap" / "releases" / "register.json").read_text())
     assert len(index["releases"]) >= 4
+
+
+def test_atoms_round_trip_through_the_register_file_and_older_registers_still_read(tmp_path: Path):
+    from routemap.releases import _write_gz
+
+    records = pd.DataFrame(
+        {
+            "year": [2021, 2021, 2022, 2022, 2023],
+            "persons": [3, 1, 7, 2, 5],
+            "sex": ["female", "male", "female", "unknown", "female"],
+        }
+    )
+    fine = pd.Series(["country:IDN > admin1:MY-01", "country:IDN > admin1:MY-01", "country:NPL > country:MYS", "", "x"])
+    atoms = atoms_of(records, fine, ["sex"])
+    path = tmp_path / "a.parquet"
+    path.write_bytes(atoms.to_parquet())
+    back = Atoms.from_parquet(path)
+    pd.testing.assert_frame_equal(back.totals, atoms.totals)
+    pd.testing.assert_frame_equal(back.cells["sex"], atoms.cells["sex"])
+    assert back.version == atoms.version
+    # the persons of the fine route with a stop made only of one record are its own count
+    assert atoms.totals.set_index(["fine", "year"])["persons"].to_dict() == {
+        ("country:IDN > admin1:MY-01", 2021): 4,
+        ("country:NPL > country:MYS", 2022): 7,
+        ("x", 2023): 5,
+    }
+    folder = tmp_path / ".routemap" / "releases"
+    folder.mkdir(parents=True)
+    _write_gz(folder / f"data-{atoms.version}.json.gz", atoms.to_json())  # as registers kept them before
+    (folder / "register.json").write_text('{"format": 1, "releases": []}', encoding="utf-8")
+    older = Register(tmp_path / ".routemap").atoms(atoms.version)
+    pd.testing.assert_frame_equal(older.cells["sex"], atoms.cells["sex"])

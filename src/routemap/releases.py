@@ -15,6 +15,7 @@ build leaves the register as it was.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import hashlib
 import json
@@ -67,7 +68,7 @@ class Cut:
         return cls(str(raw["level"]), raw.get("focus"), span, int(raw["min_count"]))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Atoms:
     """Exact persons of one data version by fine route and year, and by dimension value (private).
 
@@ -82,14 +83,18 @@ class Atoms:
     totals: pd.DataFrame
     cells: dict[str, pd.DataFrame]
 
-    @property
+    @functools.cached_property
     def version(self) -> str:
         """A hash of the counts themselves: two builds with the same counts share a version."""
         digest = hashlib.sha256()
-        digest.update(self.totals.to_csv(index=False).encode())
-        for dim in sorted(self.cells):
-            digest.update(dim.encode())
-            digest.update(self.cells[dim].to_csv(index=False).encode())
+        for name, frame in [("", self.totals), *sorted(self.cells.items())]:
+            digest.update(f"\x00{name}\x00{len(frame)}".encode())
+            for column in frame.columns:
+                values = frame[column]
+                if pd.api.types.is_integer_dtype(values):
+                    digest.update(np.ascontiguousarray(values.to_numpy(), dtype="<i8").tobytes())
+                else:
+                    digest.update("\n".join(values.astype(str).tolist()).encode("utf-8"))
         return digest.hexdigest()[:16]
 
     def to_json(self) -> dict[str, Any]:
@@ -105,6 +110,29 @@ class Atoms:
         totals = pd.DataFrame(raw["totals"], columns=["fine", "year", "persons"])
         cells = {d: pd.DataFrame(v, columns=["fine", "year", "value", "persons"]) for d, v in raw["cells"].items()}
         return cls(_typed(totals), {d: _typed(c) for d, c in cells.items()})
+
+    def to_parquet(self) -> bytes:
+        """The atoms as one Parquet table (``table`` names the dimension, "" for the totals)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        parts = [self.totals.assign(table="", value="")]
+        parts += [cells.assign(table=dim) for dim, cells in sorted(self.cells.items())]
+        frame = pd.concat(parts, ignore_index=True)[["table", "fine", "year", "value", "persons"]]
+        sink = pa.BufferOutputStream()
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink, compression="zstd")
+        return bytes(sink.getvalue())
+
+    @classmethod
+    def from_parquet(cls, path: Path) -> Atoms:
+        """Atoms from a file :meth:`to_parquet` wrote."""
+        import pyarrow.parquet as pq
+
+        frame = pq.read_table(path).to_pandas()
+        tables = dict(iter(frame.groupby("table", sort=False)))
+        totals = tables.pop("", frame.iloc[:0])[["fine", "year", "persons"]]
+        cells = {dim: part[["fine", "year", "value", "persons"]].reset_index(drop=True) for dim, part in tables.items()}
+        return cls(_typed(totals.reset_index(drop=True)), {d: _typed(c) for d, c in cells.items()})
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -258,7 +286,11 @@ class Register:
     def atoms(self, version: str) -> Atoms:
         """The exact counts of a data version (read once)."""
         if version not in self._atoms:
-            self._atoms[version] = Atoms.from_json(_read_gz(self.folder / f"data-{version}.json.gz"))
+            path = self.folder / f"data-{version}.parquet"
+            if path.exists():
+                self._atoms[version] = Atoms.from_parquet(path)
+            else:  # registers written before routemap kept atoms in Parquet
+                self._atoms[version] = Atoms.from_json(_read_gz(self.folder / f"data-{version}.json.gz"))
         return self._atoms[version]
 
     # ------------------------------------------------------------------ writing
@@ -302,7 +334,8 @@ class Register:
         used = {r.data for r in self.releases}
         for release in gone:
             if release.data not in used:
-                (self.folder / f"data-{release.data}.json.gz").unlink(missing_ok=True)
+                for suffix in (".parquet", ".json.gz"):
+                    (self.folder / f"data-{release.data}{suffix}").unlink(missing_ok=True)
         return gone
 
     def _save(self, release: Release | None, atoms: Atoms | None) -> None:
@@ -311,9 +344,9 @@ class Register:
         if not gitignore.exists():
             gitignore.write_text("# private build material: never commit or publish\n*\n", encoding="utf-8")
         if atoms is not None:
-            path = self.folder / f"data-{atoms.version}.json.gz"
+            path = self.folder / f"data-{atoms.version}.parquet"
             if not path.exists():
-                _write_gz(path, atoms.to_json())
+                _write_atomic(path, atoms.to_parquet())
         if release is not None:
             _write_gz(self.folder / f"figures-{release.id}.json.gz", release.figures)
         index = {"format": FORMAT, "releases": [r.summary() for r in self.releases]}
