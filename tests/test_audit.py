@@ -188,3 +188,17 @@ def test_column_wise_normalising_and_filtering_agree_with_one_value_at_a_time(va
     stripped = pd.Series([v.strip() for v in values], dtype="string")
     assert _normalise_column(stripped).tolist() == [normalise(v) for v in values]
     assert _worth_checking_column(stripped).tolist() == [worth_checking(v) for v in values]
+
+
+def test_a_key_of_an_object_in_a_script_is_code_but_a_value_is_data(tmp_path: Path):
+    from routemap.audit import published_values
+
+    page = tmp_path / "map.html"
+    page.write_text(
+        '<script>var o = {"attribution": "(c) partners", "noWrap": false, "Siti Aminah": 3};'
+        ' var d = ["attribution", {"legs": [["Nurhaliza"]]}];</script>',
+        encoding="utf-8",
+    )
+    values = published_values(page)
+    assert values.count("attribution") == 1  # the array's element, not the key
+    assert "Siti Aminah" in values and "Nurhaliza" in values and "noWrap" not in values and "legs" not in values

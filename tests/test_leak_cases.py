@@ -82,7 +82,8 @@ def test_unmapped_total_and_counts_columns_of_a_published_table(make_project):
     code, output = _build(project)
     assert code == 0, output
     values = _values(project / "output")
-    assert "total" in {v.casefold() for v in values}  # the same word the outputs use: no secret, no refusal
+    words = {w for v in values for w in re.findall(r"\w+", v.casefold())}
+    assert "total" in words  # the same word the outputs use: no secret, no refusal
 
 
 def test_an_unmapped_country_of_work_with_the_focus_country(make_project):

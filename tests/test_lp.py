@@ -66,3 +66,35 @@ def test_pinned_finds_exactly_the_small_values_single_extents_pin(case, k):
         low, high = system.extent(terms)
         exact = math.ceil(low - 1e-7) if _pinned(low, high) else None
         assert value == (exact if exact is not None and 1 <= abs(exact) < k else None)
+
+
+@st.composite
+def parted_systems(draw):
+    """Several small systems side by side (variables apart), some with rows no point satisfies."""
+    parts = []
+    for p in range(draw(st.integers(1, 5))):
+        n = draw(st.integers(1, 4))
+        rows = []
+        for _ in range(draw(st.integers(0, 4))):
+            cells = draw(st.lists(st.integers(0, n - 1), min_size=0, max_size=n, unique=True))
+            lo = draw(st.integers(0, 12))
+            rows.append(([(p, c) for c in cells], lo, lo + draw(st.sampled_from([0, 0, 2, math.inf]))))
+        parts.append(rows)
+    return parts
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parted_systems(), st.integers(0, 3))
+def test_one_elastic_solve_tells_which_parts_are_infeasible(parts, zeros):
+    combined, ranges, alone = System(), [], []
+    for rows in parts:
+        own = System()
+        start = len(combined.rows)
+        for cells, lo, hi in rows:
+            for system in (combined, own):
+                if cells and cells[0][1] < zeros:  # some variables pinned to 0, as small hidden cells are
+                    system.add({cells[0]: 1.0}, 0.0, 0.0)
+                system.add(dict.fromkeys(cells, 1.0), lo, hi)
+        ranges.append((start, len(combined.rows)))
+        alone.append(not own.feasible())
+    assert combined.infeasible_parts(ranges) == alone

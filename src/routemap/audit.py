@@ -45,6 +45,7 @@ MIN_LENGTH = 5
 MIN_DIGITS = 7
 _TOKEN = re.compile(r"[^\s,;:\"'<>()\[\]{}|=/\\]+")
 _JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _LITERAL = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`""")
 #: GeoPackage tables GDAL fills with its own reference data (coordinate systems, extensions, indexes).
 _GPKG_STRUCTURE = (
@@ -182,15 +183,6 @@ class Canaries:
     def _known(self, value: str) -> bool:
         return value in self._whole or any(value in ids.members for ids in self._ids)
 
-    def _id_hit(self, value: str, *, inside: bool) -> tuple[str, str, Source | None] | None:
-        """(kind, value as read, source) when ``value`` is an identifier (``inside``: only one with a digit)."""
-        if inside and not any(ch.isdigit() for ch in value):
-            return None
-        for ids in self._ids:
-            if value in ids.members:
-                return ids.hit(value)
-        return None
-
     def add(self, kind: str, values: Iterable[str] | Mapping[str, Source | None]) -> None:
         """Add private values worth checking; ``values`` may map each to where it was read, named when found."""
         sources: Mapping[str, Source | None] = values if isinstance(values, Mapping) else {}
@@ -264,6 +256,8 @@ class Canaries:
     def find(self, values: Iterable[str]) -> list[tuple[str, str, Source | None]]:
         """(kind, value as read, source) of every canary among published values (or inside them, see the module)."""
         found: dict[str, tuple[str, str, Source | None]] = {}
+        id_parts: set[str] = set()  # looked up in the identifier columns at the end, a set against a set
+        id_tokens: set[str] = set()
         for raw in values:
             text = normalise(raw)
             if not text:
@@ -273,21 +267,23 @@ class Canaries:
                 hit = self._whole.get(part)
                 if hit is not None:
                     found[part] = (hit[0], self._raw[part], hit[1])
-                elif self._ids and (id_hit := self._id_hit(part, inside=False)) is not None:
-                    found[part] = id_hit
+                else:
+                    id_parts.add(part)
             tokens = _tokens(text)
             for token in set(tokens) & self._within.keys():
                 kind, source = self._within[token]
                 found[token] = (kind, self._raw[token], source)
-            if self._ids:
-                for token in set(tokens) - found.keys():
-                    if (id_hit := self._id_hit(token, inside=True)) is not None:
-                        found[token] = id_hit
+            id_tokens.update(tokens)
             for first in set(tokens) & self._phrases.keys():
                 for value, parts in self._phrases[first]:
                     if value in text and _contains_run(tokens, parts):
                         kind, source = self._whole[value]
                         found[value] = (kind, self._raw[value], source)
+        id_tokens = {t for t in id_tokens - found.keys() if any(ch.isdigit() for ch in t)}
+        for ids in self._ids:  # the first column that holds a value names it
+            for value in sorted((id_parts & ids.members) | (id_tokens & ids.members)):
+                if value not in found:
+                    found[value] = ids.hit(value)
         return sorted(found.values(), key=lambda f: (f[0], f[1]))
 
 
@@ -378,7 +374,10 @@ class _Page(HTMLParser):
         if self._in == "style":
             return  # formatting: no data reaches a style sheet
         if self._in == "script":
-            for literal in _LITERAL.findall(data):  # code is not data; its literals are
+            for match in _LITERAL.finditer(data):  # code is not data; its literals are
+                literal = match.group(0)
+                if _IDENTIFIER.fullmatch(literal[1:-1]) and data[match.end() :].lstrip().startswith(":"):
+                    continue  # an object's key ("maxZoom": 18): a name in code, never data
                 self.values.extend(_literal_values(literal))
             return
         if data.strip():

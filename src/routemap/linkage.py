@@ -485,10 +485,17 @@ class Linker:
         suspects = [check for check in checks if check[2]]
         for chunk in self._chunks(releases, [c for c in checks if not c[2]]):
             witness = System()
+            parts = []
             for fines, _, _ in chunk:
+                start = len(witness.rows)
                 self._system(releases, fines, into=witness)
-            if not witness.feasible():
-                suspects += [c for c in chunk if not self._system(releases, c[0])[0].feasible()]
+                parts.append((start, len(witness.rows)))
+            if witness.feasible():
+                continue
+            bad = witness.infeasible_parts(parts)  # one solve tells which groups of the chunk fail
+            if bad is None:
+                bad = [not self._system(releases, c[0])[0].feasible() for c in chunk]
+            suspects += [c for c, b in zip(chunk, bad, strict=True) if b]
         # every small count may be 0 together: safe; otherwise, or when cases were added between
         # releases (whose counts the zero solution does not cover), no count may be pinned
         pinned = self._pinned_groups(releases, [fines for fines, _, _ in suspects])

@@ -184,7 +184,12 @@ def unpublished_files(project: Project) -> list[str]:
         if account.status != "read":
             why = will_not_publish(unreadable=True, rows_read=0, accepted=0, routable=0, in_period=0)
             lines.append(f"{account.file}: will not publish: {why}")
+    # a file with a routable record in this build publishes: only the others need validate's verdict
+    routed = project.route().records
+    publishing = set(routed.loc[routed["routable"].to_numpy(dtype=bool), "file"].astype(str).unique())
     for result in contributions.results:
+        if result.file in publishing:
+            continue
         why = file_verdict(result, profiles[result.partner], project.gazetteer, period=period, resolutions=resolutions)
         if why:
             lines.append(f"{result.file}: will not publish: {why}")
@@ -221,9 +226,11 @@ def _place_sources(records: pd.DataFrame, raws: set[str], results: Iterable[Any]
     for place_field in PLACE_FIELDS:
         if place_field not in records or not raws - out.keys():
             continue
-        column = records[["file", "line", place_field]]
+        # each distinct string at its first record (a million records hold a few thousand strings)
+        column = records[["file", "line", place_field]].reset_index(drop=True).drop_duplicates(place_field)
         if place_field == "transit":
             column = column.assign(transit=column["transit"].astype(str).str.split(" > ")).explode("transit")
+            column = column.sort_index(kind="stable")  # in record order again
         column = column[column[place_field].isin(raws - out.keys())].drop_duplicates(place_field)
         for file, line, raw in column.itertuples(index=False):
             header = headers.get(str(file), {}).get(place_field, place_field)
