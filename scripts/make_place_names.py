@@ -5,8 +5,12 @@ Run from the repository root, with the sources installed at the pinned versions:
     pip install -e ".[names]"   # babel, pycountryinfo, nomquamgender, wordfreq at the pinned versions
     pip install --no-deps countrynames==1.17.0   # its data only; its own imports need PyICU
     python scripts/make_place_names.py
+    python scripts/make_place_names.py display   # display_names.csv alone (needs babel only)
 
 Writes, under src/routemap/data/:
+
+- ``display_names.csv`` (place, language, name): what the outputs call a country, territory or
+  region in each output language other than English (CLDR, through Babel): Kemboja, Filipina.
 
 - ``world_names.csv`` (name, target, source): names of countries, territories and UN M49 regions
   in every CLDR locale (Babel), the messy-name tables of countrynames (OpenSanctions: official
@@ -352,8 +356,44 @@ def header(kind: str, versions: dict[str, str], used: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Output languages other than English (routemap.config.OUTPUT_LANGUAGES) whose place names are written.
+DISPLAY_LANGUAGES = ("ms", "id")
+
+
+def display_names() -> None:
+    """Write display_names.csv: CLDR's name of each country, territory and region in each output language."""
+    from babel import Locale
+
+    version = importlib.metadata.version("babel")
+    if version != PINS["babel"]:
+        sys.exit(f"babel {version} is installed; the tables are made from babel=={PINS['babel']}")
+    rows = set()
+    english = Locale.parse("en").territories
+    for language in DISPLAY_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if code in NOT_PLACES or name == english.get(code):
+                continue  # a name CLDR leaves in English ("Myanmar (Burma)") keeps routemap's own English name
+            if code in M49_REGIONS:
+                target: str | None = f"region:{M49_REGIONS[code]}"
+            elif len(code) == 2 and code.isalpha():
+                target = iso2_target(code)
+            else:
+                target = None
+            if target:
+                rows.add((target, language, clean(name).removesuffix(" SAR China")))
+    out = io.StringIO()
+    out.write(header("Names of places in the output languages other than English.", {"babel": version}, ["babel"]))
+    csv.writer(out, lineterminator="\n").writerows([("place", "language", "name"), *sorted(rows)])
+    (DATA / "display_names.csv").write_text(out.getvalue(), encoding="utf-8")
+    print(f"display_names.csv: {len(rows)} names")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["display"]:
+        display_names()
+        return
     versions = check_versions()
+    display_names()
     rows: dict[tuple[str, str], str] = {}
     keep = ordinary_word_filter()
     dropped = 0

@@ -282,3 +282,29 @@ def test_translations_that_name_other_places_stay_ambiguous(gazetteer: Gazetteer
     assert gazetteer.resolve("Salvador").method == "ambiguous"  # El Salvador or Salvador, Brazil
     assert gazetteer.resolve("Granada").method == "ambiguous"
     assert gazetteer.resolve("Guyane").place_id == "country:GUF"  # French for French Guiana, not Guyana
+
+
+def test_places_take_their_names_in_the_outputs_language():
+    base = Gazetteer.load()
+    malay = base.with_display_names(focus="MYS", language="ms")
+    assert malay.place("country:KHM").name == "Kemboja" and malay.place("country:PHL").name == "Filipina"
+    assert malay.place("admin1:MY-04").name == "Melaka"  # the focus country's own name still wins
+    indonesian = base.with_display_names(focus=None, language="id", rename={"country:KHM": "Kampuchea"})
+    assert indonesian.place("country:SAU").name == "Arab Saudi" and indonesian.place("country:KHM").name == "Kampuchea"
+    english = base.with_display_names(focus=None, language="en")
+    assert english.place("country:KHM").name == "Cambodia"
+    assert base.place("country:KHM").name == "Cambodia"  # a view: the index itself keeps English
+
+
+def test_a_malay_build_names_countries_in_malay(sample_project):
+    import csv
+
+    from click.testing import CliRunner
+
+    from routemap.cli import main
+
+    result = CliRunner().invoke(main, ["build", str(sample_project), "--language", "ms", "--formats", "csv"])
+    assert result.exit_code == 0, result.output
+    with (sample_project / "output" / "routes.csv").open(encoding="utf-8-sig") as fh:
+        origins = {row["origin"] for row in csv.DictReader(fh)}
+    assert "Filipina" in origins and "Philippines" not in origins

@@ -17,6 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from routemap._countries import country_iso3
+from routemap._display import display_names
 from routemap._errors import ConfigError
 from routemap._gazetteer import (
     TIER_ALIAS,
@@ -258,7 +259,12 @@ class Gazetteer:
         return gazetteer
 
     def with_display_names(
-        self, *, focus: str | None, local: bool = True, rename: Mapping[str, str] | None = None
+        self,
+        *,
+        focus: str | None,
+        local: bool = True,
+        rename: Mapping[str, str] | None = None,
+        language: str = "en",
     ) -> Gazetteer:
         """A view of the gazetteer whose places carry the names a map should show.
 
@@ -270,7 +276,10 @@ class Gazetteer:
         local
             ``False`` keeps the English names everywhere.
         rename
-            Place id -> display name, for any place (``[rename]`` in routemap.toml); wins over both.
+            Place id -> display name, for any place (``[rename]`` in routemap.toml); wins over all.
+        language
+            The outputs' language: countries, territories and regions take their names in it
+            (Kemboja, Filipina in Malay); the focus country's own names and ``rename`` win over these.
 
         Returns
         -------
@@ -278,6 +287,10 @@ class Gazetteer:
             ``self`` when no name changes, else a view sharing everything but the names.
         """
         renamed: dict[str, Place] = {}
+        for place_id, name in display_names(language).items():
+            place = self._places.get(place_id)
+            if place is not None:
+                renamed[place_id] = replace(place, name=name)
         if focus and local:
             for place_id, name in self._index.local_names.items():
                 place = self._places.get(place_id)

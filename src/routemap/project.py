@@ -356,6 +356,7 @@ class Project:
                 focus=self.focus_iso3,
                 local=self.settings.names == "local",
                 rename=resolve_renames(self.settings.rename, base, source=SETTINGS_FILE),
+                language=self.settings.language,
             )
             self._named = True
         assert self._gazetteer is not None
