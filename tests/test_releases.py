@@ -378,3 +378,23 @@ def test_atoms_round_trip_through_the_register_file_and_older_registers_still_re
     (folder / "register.json").write_text('{"format": 1, "releases": []}', encoding="utf-8")
     older = Register(tmp_path / ".routemap").atoms(atoms.version)
     pd.testing.assert_frame_equal(older.cells["sex"], atoms.cells["sex"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from(["b", "a", "unknown", "nan", "Zed", "é", "10"]), min_size=1, max_size=6, unique=True),
+    st.lists(st.integers(0, 6), max_size=30),
+    st.booleans(),
+)
+def test_dimension_codes_of_a_categorical_equal_those_of_its_text(categories, picks, missing):
+    from routemap.releases import _codes
+
+    values = (
+        [categories[i] if i < len(categories) else None for i in picks]
+        if missing
+        else [categories[i % len(categories)] for i in picks]
+    )
+    expect = ["nan" if v is None else v for v in values]
+    for column in (pd.Series(pd.Categorical(values, categories=categories)), pd.Series(values, dtype=object)):
+        codes, found = _codes(column)
+        assert [found[c] for c in codes] == expect and list(found) == sorted(set(expect))

@@ -450,7 +450,9 @@ class Project:
                     level="place",
                     focus=None,
                 )
-                self._atoms = atoms_of(records, fine.records["route"].astype(str), DIMENSIONS)
+                # the year "dimension" is the totals by year already: no cells of its own
+                dims = [d for d in DIMENSIONS if d != "year"]
+                self._atoms = atoms_of(records, fine.records["route"].astype(str), dims)
         return self._atoms
 
     def publish(self) -> Publication:

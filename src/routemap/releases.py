@@ -145,6 +145,25 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and values of a column as text, values sorted and only those that occur (a missing one as "nan").
+
+    A categorical column is coded from its own codes, with no string made per row.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = np.asarray([str(c) for c in column.cat.categories], dtype=object)
+        raw = column.cat.codes.to_numpy().astype(np.int64)
+        if not (raw < 0).any() and len(set(categories.tolist())) == len(categories):
+            used = np.unique(raw)
+            order = np.argsort(categories[used], kind="stable")
+            new = np.zeros(len(categories), dtype=np.int64)
+            new[used[order]] = np.arange(len(used))
+            return new[raw], categories[used[order]]
+    text = column.astype(object).where(column.notna(), "nan").astype(str)
+    codes, values = pd.factorize(text, sort=True)
+    return codes, np.asarray(values, dtype=object)
+
+
 def atoms_of(records: pd.DataFrame, fine: pd.Series, dimensions: Iterable[str]) -> Atoms:
     """Atoms of routable records: persons by fine route and year, and by dimension value too.
 
@@ -174,7 +193,7 @@ def atoms_of(records: pd.DataFrame, fine: pd.Series, dimensions: Iterable[str]) 
     )
     cells = {}
     for dim in dimensions:
-        value_codes, values = pd.factorize(records.loc[keep, dim].astype(str), sort=True)
+        value_codes, values = _codes(records.loc[keep, dim])
         n = max(1, len(values))
         cell_key = key * n + value_codes
         cell_sums = np.bincount(cell_key, weights=persons, minlength=len(sums) * n).astype(np.int64)
