@@ -155,22 +155,11 @@ class System:
         """
         if not quantities:
             return []
-        from scipy import sparse
-
-        for terms in quantities:  # a quantity may name a variable no row uses: free from 0 up
-            for name in terms:
-                self.var(name)
+        q = self._matrix(quantities)
         model = self._model()
         if model is None:
             raise ValueError("the system has no feasible point")
         n = len(self.lower)
-        rows, cols, vals = [], [], []
-        for i, terms in enumerate(quantities):
-            for name, coef in terms.items():
-                rows.append(i)
-                cols.append(self.index[name])
-                vals.append(coef)
-        q = sparse.csr_matrix((vals, (rows, cols)), shape=(len(quantities), n))
         solver = _solver()
         solver.clearModel()
         solver.passModel(model)
@@ -216,6 +205,21 @@ class System:
                 bounds.append(-sense * INF if status == "Unbounded" else sense * value)
             out[j] = (bounds[0], bounds[1])
         return out
+
+    def _matrix(self, quantities: list[dict[Any, float]]) -> Any:
+        """The quantities as rows of a sparse matrix over the system's columns (a variable no row uses: 0 up)."""
+        from scipy import sparse
+
+        for terms in quantities:
+            for name in terms:
+                self.var(name)
+        rows, cols, vals = [], [], []
+        for i, terms in enumerate(quantities):
+            for name, coef in terms.items():
+                rows.append(i)
+                cols.append(self.index[name])
+                vals.append(coef)
+        return sparse.csr_matrix((vals, (rows, cols)), shape=(len(quantities), len(self.lower)))
 
     def infeasible_parts(self, parts: list[tuple[int, int]]) -> list[bool] | None:
         """Which parts of a system made of independent parts (no variable shared) have no feasible point.
