@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 
 from routemap.places import Place
 from routemap.routes import Routed
+from routemap.schema import LEG_COLUMNS, PLACE_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -40,18 +41,6 @@ ROUTE_COLUMNS = (
 )
 #: How a route that starts and ends in one country is marked in its label, so every table says so.
 DOMESTIC_MARK = " (domestic)"
-LEG_COLUMNS = ("from_id", "to_id", "from_name", "to_name", "persons", "routes")
-PLACE_COLUMNS = (
-    "place_id",
-    "name",
-    "level",
-    "country",
-    "persons",
-    "persons_start",
-    "persons_pass",
-    "persons_end",
-    "role",
-)
 
 
 @lru_cache(maxsize=65536)

@@ -23,7 +23,6 @@ from routemap.audit import Canaries, Published, Source, check_outputs
 from routemap.config import SETTINGS_FILE, Settings, parse_compare
 from routemap.contributions import REJECT_COLUMNS, will_not_publish
 from routemap.disclosure import HIDDEN_LABEL, Publication, partner_names, suppressed_label
-from routemap.export import write_geojson, write_geopackage
 from routemap.places import Gazetteer
 from routemap.profile import DEFAULT_UNIT, counted_unit, credited_source
 from routemap.project import (
@@ -43,6 +42,7 @@ from routemap.project import (
     select_years,
 )
 from routemap.render.charts import Sankey, sankey_layout, sankey_png, sankey_svg
+from routemap.render.gis import write_geojson, write_geopackage
 from routemap.render.map import MapText, render_map, tile_layer
 from routemap.render.pdf import NO_BROWSER, find_browser, print_pdf
 from routemap.render.report import (

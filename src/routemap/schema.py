@@ -11,6 +11,20 @@ import unicodedata
 from dataclasses import dataclass
 
 #: Fields whose value is a place string (resolved by :mod:`routemap.places`).
+#: Columns of the GIS layers of legs and of places (aggregate makes them; render.gis writes them).
+LEG_COLUMNS: tuple[str, ...] = ("from_id", "to_id", "from_name", "to_name", "persons", "routes")
+PLACE_COLUMNS: tuple[str, ...] = (
+    "place_id",
+    "name",
+    "level",
+    "country",
+    "persons",
+    "persons_start",
+    "persons_pass",
+    "persons_end",
+    "role",
+)
+
 PLACE_FIELDS: tuple[str, ...] = ("origin", "transit", "destination", "intended_destination")
 
 #: Stops that may carry explicit coordinates as ``<stop>_lon`` / ``<stop>_lat``.

@@ -11,9 +11,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from routemap.aggregate import LEG_COLUMNS, PLACE_COLUMNS
 from routemap.disclosure import Publication
 from routemap.render.tables import route_frame
+from routemap.schema import LEG_COLUMNS, PLACE_COLUMNS
 
 CRS = "EPSG:4326"
 GPKG_LAYERS: tuple[str, ...] = ("routes", "legs", "places")
