@@ -7,28 +7,26 @@ import pytest
 
 SRC = Path(__file__).parents[1] / "src" / "routemap"
 
-#: Modules held to the size limits; extend the list as modules are brought under them.
-SIZED_MODULES = (
-    "_countries.py",
-    "_counts.py",
-    "_outdir.py",
-    "_parse.py",
-    "_years.py",
-    "contributions.py",
-    "filters.py",
-    "profile.py",
-    "records.py",
-    "readers/__init__.py",
-    "readers/csv.py",
-    "readers/sniff.py",
-    "readers/table.py",
-    "readers/xlsx.py",
-)
+#: Every module of the package, held to the size limits (issue #19).
+MODULES = tuple(sorted(path.relative_to(SRC).as_posix() for path in SRC.rglob("*.py")))
+#: Modules still over a limit, being changed elsewhere (strict: the mark fails once they pass, so remove it).
+OVER_LIMIT_ELSEWHERE = {
+    "linkage.py": "925 lines; split with the concurrent change to linkage.py",
+    "_lp.py": "extents() is 85 lines; split with the concurrent change to _lp.py",
+}
 MAX_MODULE_LINES = 800
 MAX_FUNCTION_LINES = 80
 
 
-@pytest.mark.parametrize("name", SIZED_MODULES)
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=OVER_LIMIT_ELSEWHERE[name]))
+        if name in OVER_LIMIT_ELSEWHERE
+        else name
+        for name in MODULES
+    ],
+)
 def test_modules_and_functions_stay_small(name):
     path = SRC / name
     text = path.read_text(encoding="utf-8")
