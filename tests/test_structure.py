@@ -7,28 +7,13 @@ import pytest
 
 SRC = Path(__file__).parents[1] / "src" / "routemap"
 
-#: Modules held to the size limits; extend the list as modules are brought under them.
-SIZED_MODULES = (
-    "_countries.py",
-    "_counts.py",
-    "_outdir.py",
-    "_parse.py",
-    "_years.py",
-    "contributions.py",
-    "filters.py",
-    "profile.py",
-    "records.py",
-    "readers/__init__.py",
-    "readers/csv.py",
-    "readers/sniff.py",
-    "readers/table.py",
-    "readers/xlsx.py",
-)
+#: Every module of the package, held to the size limits (issue #19).
+MODULES = tuple(sorted(path.relative_to(SRC).as_posix() for path in SRC.rglob("*.py")))
 MAX_MODULE_LINES = 800
 MAX_FUNCTION_LINES = 80
 
 
-@pytest.mark.parametrize("name", SIZED_MODULES)
+@pytest.mark.parametrize("name", MODULES)
 def test_modules_and_functions_stay_small(name):
     path = SRC / name
     text = path.read_text(encoding="utf-8")
@@ -52,3 +37,34 @@ def test_reading_contributions_does_not_import_later_stages():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+#: Stages a renderer must not reach into: it takes a Publication and nothing else (issue #19).
+BEFORE_THE_GATE = ("routemap.contributions", "routemap.places", "routemap.routes", "routemap.aggregate")
+
+
+def _runtime_imports(tree: ast.Module) -> list[str]:
+    """Modules a file imports when it runs (imports under ``if TYPE_CHECKING:`` are for types only)."""
+    typing_only = {
+        id(node)
+        for branch in ast.walk(tree)
+        if isinstance(branch, ast.If) and "TYPE_CHECKING" in ast.unparse(branch.test)
+        for stmt in branch.body
+        for node in ast.walk(stmt)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.append(node.module)
+        elif isinstance(node, ast.Import):
+            found.extend(alias.name for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize("name", [m for m in MODULES if m.startswith("render/")])
+def test_renderers_import_no_stage_before_the_disclosure_gate(name):
+    tree = ast.parse((SRC / name).read_text(encoding="utf-8"))
+    bad = [m for m in _runtime_imports(tree) if m.startswith(BEFORE_THE_GATE)]
+    assert not bad, f"{name} imports {', '.join(bad)}: a renderer takes a Publication and nothing else"

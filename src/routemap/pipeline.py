@@ -495,10 +495,9 @@ def write_outputs(
     force
         Write into a folder that holds files routemap did not write (they are kept).
     """
-    settings, clock, progress = project.settings, project.clock, project.progress
+    settings, clock = project.settings, project.clock
     out = Path(out_dir) if out_dir is not None else project.path / "output"
     contributions = project.read()
-    focus_iso3 = project.focus_iso3
     with clock.stage("render"):
         contributing = {str(p) for p in contributions.records["partner"].unique()}
         shown_names = partner_names(
@@ -510,104 +509,16 @@ def write_outputs(
         partners = [p for p, _ in contributions.partners]
         unit, source = counted_unit(settings.unit, partners), credited_source(settings.source, partners)
         shown_unit = None if unit == DEFAULT_UNIT else unit
-        text = MapText(
-            title=output_title(settings),
-            subtitle=_subtitle(pub, settings, len(contributing), shown_names),
-            note=word(
-                "map_note_suppressed",
-                settings.language,
-                k=settings.min_count,
-                unit=unit_text(shown_unit, settings.language),
-                label=suppressed_label(settings.min_count),
-            ),
-            language=settings.language,
-            unit=shown_unit,
-        )
+        text = _map_text(pub, settings, len(contributing), shown_names, shown_unit)
         totals = _totals(project, pub)
         report = project.places()
-        name = _place_name(project.gazetteer)
-        meta = ReportMeta(
-            title=output_title(settings),
-            period=_period(pub),
-            as_of=settings.as_of,
-            organisations=len(contributing),
-            level=settings.level,
-            focus_name=name(f"country:{focus_iso3}") if focus_iso3 else None,
-            min_count=settings.min_count,
-            label=pub.label,
-            routes_published=pub.stats["routes_published"],
-            published_persons=pub.published_persons,
-            version=__version__,
-            partner_names=tuple(shown_names),
-            language=settings.language,
-            unit=shown_unit,
-            source=source or None,
-        )
-        tables = build_tables(pub, focus=focus_iso3, name=name, lang=settings.language, unit=shown_unit)
-        outputs = _Outputs(
-            pub=pub,
-            tables=tables,
-            meta=meta,
-            quality=data_quality(totals, report, lang=settings.language),
-            date=dt.date.fromisoformat(settings.as_of) if settings.as_of else None,
-            note=text.note,
-        )
-        if {"html", "pdf", "png"} & set(formats):
-            flows = sankey_layout(pub, lang=settings.language)
-            flows_svg = (
-                sankey_svg(flows, lang=settings.language, title=word("report_flows", settings.language))
-                if flows is not None
-                else None
-            )
-            inputs = ReportInputs(
-                pub=pub,
-                focus=focus_iso3,
-                name=name,
-                compare=compare_periods(settings.compare),
-                flows_svg=flows_svg,
-            )
-            outputs = replace(outputs, inputs=inputs, flows=flows)
-    tmp = Path(tempfile.mkdtemp(prefix=".routemap-build-", dir=out.parent if out.parent.exists() else None))
-    try:
-        with clock.stage("render"):
-            drawn = render_map(
-                pub,
-                tmp / "map.html",
-                text=text,
-                by=settings.by,
-                focus=focus_iso3,
-                tiles=settings.tiles,
-                tiles_api_key=settings.tiles_api_key,
-                offline=settings.map == "self-contained",
-                fallback_image="map.png" if "png" in formats else None,
-            )
-            for i, fmt in enumerate(formats, start=1):
-                progress("render", i, len(formats) + 1, fmt)
-                _write_format(fmt, tmp, outputs, wanted=formats)
-            written = sorted(p.name for p in tmp.iterdir())
-        if _LEAK_CHECK:
-            with clock.stage("leak check"):
-                check_outputs(tmp, _canaries(project, pub, shown_names))
-        with clock.stage("write"):  # only files routemap wrote are replaced or removed (a manifest in out/)
-            publish_outputs(tmp, out, written, force=force)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        outputs = _outputs(project, pub, formats, len(contributing), shown_names, text, source, totals, report)
+    drawn, written = _render_checked(project, pub, out, text, outputs, formats, shown_names, force=force)
 
     hashes = {file: hashlib.sha256((out / file).read_bytes()).hexdigest() for file in written}
     release = project.record_release(out.resolve(), hashes)  # timed as "releases"
     with clock.stage("write"):
-        disclosure = {
-            "min_count": settings.min_count,
-            "routes": f"routes below {settings.min_count} persons are not listed",
-            "breakdowns": f"counts below {settings.min_count}, zero included, shown as "
-            f"{suppressed_label(settings.min_count)}; one more cell per such row hidden as {HIDDEN_LABEL}",
-            **pub.stats,
-            "release": release.id,
-            "releases_audited_with": project.link_report.releases,
-            "routes_held": project.link_report.held,
-            "routes_held_back": project.link_report.hidden,
-            "routes_without_rows": project.link_report.no_rows,
-        }
+        disclosure = _disclosure(project, pub, release.id)
         _write_private(
             project.private_dir,
             project.route().records,
@@ -638,6 +549,161 @@ def write_outputs(
         timings=clock.timings,
         publication=pub,
     )
+
+
+def _map_text(
+    pub: Publication, settings: Settings, organisations: int, shown_names: list[str], shown_unit: str | None
+) -> MapText:
+    """The text around the map: title, subtitle (period and partners) and the note on suppressed counts."""
+    return MapText(
+        title=output_title(settings),
+        subtitle=_subtitle(pub, settings, organisations, shown_names),
+        note=word(
+            "map_note_suppressed",
+            settings.language,
+            k=settings.min_count,
+            unit=unit_text(shown_unit, settings.language),
+            label=suppressed_label(settings.min_count),
+        ),
+        language=settings.language,
+        unit=shown_unit,
+    )
+
+
+def _outputs(
+    project: Project,
+    pub: Publication,
+    formats: tuple[str, ...],
+    organisations: int,
+    shown_names: list[str],
+    text: MapText,
+    source: str,
+    totals: dict[str, int],
+    report: pd.DataFrame,
+) -> _Outputs:
+    """What every format but the map is written from: tables, report text, data quality, charts' inputs.
+
+    Parameters
+    ----------
+    project, pub
+        The project and its publication.
+    formats
+        The output formats (the report's inputs and flows only for html, pdf and png).
+    organisations, shown_names
+        How many organisations contributed, and the names that may be published.
+    text, source
+        The map's text (its unit and note are the report's too) and the credited source (``""``: none).
+    totals, report
+        The build's totals and the private place report (for the data-quality section).
+    """
+    settings, focus_iso3, shown_unit = project.settings, project.focus_iso3, text.unit
+    name = _place_name(project.gazetteer)
+    meta = ReportMeta(
+        title=output_title(settings),
+        period=_period(pub),
+        as_of=settings.as_of,
+        organisations=organisations,
+        level=settings.level,
+        focus_name=name(f"country:{focus_iso3}") if focus_iso3 else None,
+        min_count=settings.min_count,
+        label=pub.label,
+        routes_published=pub.stats["routes_published"],
+        published_persons=pub.published_persons,
+        version=__version__,
+        partner_names=tuple(shown_names),
+        language=settings.language,
+        unit=shown_unit,
+        source=source or None,
+    )
+    tables = build_tables(pub, focus=focus_iso3, name=name, lang=settings.language, unit=shown_unit)
+    outputs = _Outputs(
+        pub=pub,
+        tables=tables,
+        meta=meta,
+        quality=data_quality(totals, report, lang=settings.language),
+        date=dt.date.fromisoformat(settings.as_of) if settings.as_of else None,
+        note=text.note,
+    )
+    if {"html", "pdf", "png"} & set(formats):
+        flows = sankey_layout(pub, lang=settings.language)
+        flows_svg = (
+            sankey_svg(flows, lang=settings.language, title=word("report_flows", settings.language))
+            if flows is not None
+            else None
+        )
+        inputs = ReportInputs(
+            pub=pub,
+            focus=focus_iso3,
+            name=name,
+            compare=compare_periods(settings.compare),
+            flows_svg=flows_svg,
+        )
+        outputs = replace(outputs, inputs=inputs, flows=flows)
+    return outputs
+
+
+def _render_checked(
+    project: Project,
+    pub: Publication,
+    out: Path,
+    text: MapText,
+    outputs: _Outputs,
+    formats: tuple[str, ...],
+    shown_names: list[str],
+    *,
+    force: bool,
+) -> tuple[dict[str, int], list[str]]:
+    """Render every format into a temporary folder, check it for leaks, move it into ``out``.
+
+    Returns
+    -------
+    tuple
+        What the map drew, and the names of the files written.
+    """
+    settings, clock, progress = project.settings, project.clock, project.progress
+    tmp = Path(tempfile.mkdtemp(prefix=".routemap-build-", dir=out.parent if out.parent.exists() else None))
+    try:
+        with clock.stage("render"):
+            drawn = render_map(
+                pub,
+                tmp / "map.html",
+                text=text,
+                by=settings.by,
+                focus=project.focus_iso3,
+                tiles=settings.tiles,
+                tiles_api_key=settings.tiles_api_key,
+                offline=settings.map == "self-contained",
+                fallback_image="map.png" if "png" in formats else None,
+            )
+            for i, fmt in enumerate(formats, start=1):
+                progress("render", i, len(formats) + 1, fmt)
+                _write_format(fmt, tmp, outputs, wanted=formats)
+            written = sorted(p.name for p in tmp.iterdir())
+        if _LEAK_CHECK:
+            with clock.stage("leak check"):
+                check_outputs(tmp, _canaries(project, pub, shown_names))
+        with clock.stage("write"):  # only files routemap wrote are replaced or removed (a manifest in out/)
+            publish_outputs(tmp, out, written, force=force)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return drawn, written
+
+
+def _disclosure(project: Project, pub: Publication, release_id: int) -> dict[str, Any]:
+    """The private build record's account of the disclosure rules, what they withheld, and the release."""
+    settings, links = project.settings, project.link_report
+    return {
+        "min_count": settings.min_count,
+        "routes": f"routes below {settings.min_count} persons are not listed",
+        "breakdowns": f"counts below {settings.min_count}, zero included, shown as "
+        f"{suppressed_label(settings.min_count)}; one more cell per such row hidden as {HIDDEN_LABEL}",
+        **pub.stats,
+        "release": release_id,
+        "releases_audited_with": links.releases,
+        "routes_held": links.held,
+        "routes_held_back": links.hidden,
+        "routes_without_rows": links.no_rows,
+    }
 
 
 def _write_private(

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import copy
-import csv
 import logging
-import re
-import unicodedata
 from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from routemap._countries import country_iso3
 from routemap._display import display_names
-from routemap._errors import ConfigError
 from routemap._gazetteer import (
     TIER_ALIAS,
     TIER_ALTERNATE,
@@ -30,36 +24,36 @@ from routemap._gazetteer import (
     fold_name,
     load_index,
 )
-from routemap.schema import fold
+from routemap._place_files import read_user_aliases, read_user_places
+from routemap._place_files import resolve_renames as resolve_renames
+from routemap._place_fuzzy import FUZZY_LEAD, FUZZY_SCORE, GIVEN_NAME_TOWN_POPULATION, _FuzzyReading
+from routemap._place_fuzzy import FUZZY_MIN_LENGTH as FUZZY_MIN_LENGTH
+from routemap._place_fuzzy import FUZZY_SHORT_LEAD as FUZZY_SHORT_LEAD
+from routemap._place_fuzzy import FUZZY_SHORT_LENGTH as FUZZY_SHORT_LENGTH
+from routemap._place_fuzzy import LOCAL_WORD_TOWN_POPULATION as LOCAL_WORD_TOWN_POPULATION
+from routemap._place_fuzzy import SUGGEST_SCORE as SUGGEST_SCORE
+from routemap._place_reading import (
+    _APOSTROPHES,
+    _HYPHENATED_PARTS,
+    _INVERTED,
+    _LETTER,
+    _PARTS,
+    _SUBDIVISION_CODE,
+    _TRAILING_BRACKET,
+    _WITHIN,
+    Resolution,
+    _may_be_code,
+    _not_a_plural,
+    _variants,
+    text_is_abbreviation,
+)
 
 log = logging.getLogger(__name__)
 
 __all__ = ["FUZZY_LEAD", "FUZZY_SCORE", "Gazetteer", "Place", "Resolution", "country_iso3"]
 
-#: A fuzzy match is accepted only at or above this score: 100 x (1 - edits / length), where an
-#: edit is an insertion, deletion, substitution or swap of neighbours (rapidfuzz OSA distance) ...
-FUZZY_SCORE = 85.0
-#: ... and only with at least this lead over the best match that names another place.
-FUZZY_LEAD = 8.0
-#: Strings shorter than this are never matched fuzzily (one edit changes too much) ...
-FUZZY_MIN_LENGTH = 4
-#: ... and a string shorter than this needs a near-exact match: one edit (a swap of neighbours
-#: counts as one) from a country or region, with no other within two edits ("Loas", "Inida").
-FUZZY_SHORT_LENGTH = 8
-#: Towns at least this large (and national capitals) are read even when their name is also a
-#: common given name; smaller ones only when the partner's default country holds them.
-GIVEN_NAME_TOWN_POPULATION = 1_000_000
 #: A town's alternate spelling this short or shorter is not read alone (geonames' "Bun" for Boone).
 SHORT_ALTERNATE = 3
-#: A town whose name is also a word of another language is read from this size up when its own
-#: country's language has the word too ("Klang"; not "Temple", Texas).
-LOCAL_WORD_TOWN_POPULATION = 100_000
-#: A short typo's lead over a country two edits away, when no other is within two edits.
-FUZZY_SHORT_LEAD = 10.0
-#: Suggestions offered for an unresolved string score at least this.
-SUGGEST_SCORE = 60.0
-#: Matches down to this score are ranked, so that a rival two edits from a short string is seen.
-_RANK_SCORE = 50.0
 
 TIER_USER = -1
 _LEVEL_RANK = {"region": 0, "country": 0, "admin1": 1, "place": 2}
@@ -71,119 +65,12 @@ _METHOD_BY_TIER = {
     TIER_WORLD: "listed",
     TIER_ALTERNATE: "alternate",
 }
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
-_SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
-_LETTER = re.compile(r"[^\W\d_]")
-_PARTS = re.compile(r"[,;()\[\]\u2013\u2014]|\s+-+\s*|\s*-+\s+")
-#: Also a separator, but only when every part is then explained ("Jawa Timur-Indonesia").
-_HYPHENATED_PARTS = re.compile(r"[,;()\[\]\u2013\u2014-]")
-_TRAILING_BRACKET = re.compile(r"^(?P<rest>.*?)\s*[(\[](?P<inside>[^()\[\]]*)[)\]]\s*$")
-#: Words around a name that say what kind of unit it is ("Negeri Sabah", "Mon State", "Kota Batam").
-_ADMIN_PREFIX = re.compile(
-    r"^(special administrative region of|region administrative speciale de|region administrativa especial de|"
-    r"nation of|union of|commonwealth of|federation of|kesatuan|"
-    r"the|negeri|negara|provinsi|propinsi|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
-    r"changwat|amphoe|mueang|daerah|kabupaten|kab|kota|bandar|pulau|city of|municipality of|republic of|"
-    r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p)\s+"
-    # Thai and Khmer province, Khmer city (written without a space)
-    r"|^(จังหวัด|ខេត្ត|ក្រុង)\s*"
-)
-_ADMIN_SUFFIX = re.compile(
-    r"\s+(under unscr? (?:res )?1244(?: 1999)?|sar|special administrative region|"
-    r"state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
-    r"federal territory|ft|regency|island|negeri|provinsi)$"
-    # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
-    r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
-)
-#: Words around a name that say who rather than where ("Vietnamese nationals", "warga Indonesia").
-_PEOPLE_PREFIX = re.compile(
-    r"^(warga negara|warga|rakyat|orang|pekerja|buruh|pati|tki|tkw|pmi|citizens? of|nationals? of|people from|"
-    r"migrants? from|from|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade)\s+"
-    # Thai, Khmer, Lao: people, workers, nationality, country (written without a space)
-    r"|^(ชาว|คน|แรงงาน|สัญชาติ|ประเทศ|ជនជាតិ|ពលករ|ប្រទេស|ປະເທດ|ຊາວ|ແຮງງານ)\s*"
-)
-_PEOPLE_SUFFIX = re.compile(
-    r"\s+(nationals?|citizens?|migrant workers?|domestic workers?|domestic helpers?|helpers?|maids?|housemaids?|"
-    r"labou?rers?|seafarers?|crew|nationals? and residents|migrants?|workers?|fishermen|fishers|women|men|girls|boys|"
-    r"children|victims?|people|origin|descent|passport holders?|refugees?|asylum seekers?)$"
-    # Burmese: citizen, country, people (written without a space)
-    r"|\s*(နိုင်ငံသား|နိုင်ငံ|လူမျိုး)$"
-)
-#: "<name> Region of <place>": a part of a place, named with the place it is part of.
-_WITHIN = re.compile(r"^(?P<part>.+?)\s+(?:region|province|state|part|territory)\s+of\s+(?P<whole>.+)$", re.IGNORECASE)
-#: Written after a name that is inverted ("Congo, Democratic Republic of the", "Iran (Islamic Republic of)").
-_INVERTED = re.compile(
-    r"^(?P<head>[^,()]+?)\s*(?:,|\()\s*(?P<tail>[^,()]*\b(?:of|of the|the|del|de la|de|du|des|d'|d’|da|do))\s*\)?$",
-    re.IGNORECASE,
-)
-#: Abbreviations read as the word they stand for ("Dominican Rep.", "St. Lucia", "S. Korea").
-_ABBREVIATIONS = {
-    "rep": "republic",
-    "r": "republica",  # "R. Dominicana", as Spanish writes it
-    "dem": "democratic",
-    "st": "saint",
-    "ste": "sainte",
-    "fed": "federated",
-    "sts": "states",
-    "is": "islands",
-    "isl": "islands",
-    "utd": "united",
-    "n": "north",
-    "s": "south",
-    "e": "east",
-    "w": "west",
-}
-#: Names scored against the fuzzy choices at once, and best matches kept for each.
-_FUZZY_BATCH = 64
-_FUZZY_LIMIT = 12
 #: At most this many places per part of a "City, State, Country" string are weighed.
 _MAX_PART_CANDIDATES = 12
 #: Tolerance, in degrees, when deciding whether explicit coordinates agree with a named place.
 _SAME_POINT = 1e-9
 #: How near a known settlement a record's own point must be to name a stop no source knows (km).
 SNAP_KM = 10.0
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    """How one distinct raw string resolved.
-
-    Parameters
-    ----------
-    raw
-        The string as written (before folding).
-    place_id
-        The place, or ``""`` when the string did not resolve.
-    method
-        ``user``, ``code``, ``exact``, ``alias``, ``alternate``, ``context`` (settled by other
-        parts of the same string), ``default_country`` (settled by the partner's default
-        country), ``partial`` (part of the string resolved), ``fuzzy``; or, unresolved:
-        ``empty``, ``not_a_place``, ``ambiguous``, ``unresolved``.
-    candidates
-        Place ids an ambiguous string could mean.
-    suggestions
-        Display names of near matches for an unresolved string.
-    score
-        Fuzzy score, when the method is ``fuzzy``.
-    note
-        A short explanation (other readings set aside, parts left out).
-    suggestion_ids
-        The place ids of ``suggestions``, in the same order.
-    """
-
-    raw: str
-    place_id: str
-    method: str
-    candidates: tuple[str, ...] = ()
-    suggestions: tuple[str, ...] = ()
-    score: float | None = None
-    note: str = ""
-    suggestion_ids: tuple[str, ...] = ()
-
-    @property
-    def resolved(self) -> bool:
-        """Whether the string names a place."""
-        return bool(self.place_id)
 
 
 @dataclass(slots=True)
@@ -197,7 +84,7 @@ class _Choice:
     key: str = ""
 
 
-class Gazetteer:
+class Gazetteer(_FuzzyReading):
     """Places and the names that lead to them, with the project's own places on top.
 
     Parameters
@@ -756,154 +643,6 @@ class Gazetteer:
             notes.append("also the name of: " + "; ".join(names[:3]) + (" …" if len(names) > 3 else ""))
         return Resolution(raw, choice.place_id, method, note="; ".join(notes))
 
-    # ------------------------------------------------------------------ fuzzy
-    def _fuzzy_choices(self) -> tuple[list[str], list[tuple[str, ...]]]:
-        """The names a typo may be read as (regions, countries, admin-1 units, the project's places)."""
-        if self._fuzzy_names is None:
-            targets = dict(self._index.fuzzy)
-            for key, cands in self._user_keys.items():
-                if len(key) >= 4:
-                    targets[key] = tuple(sorted({pid for pid, _ in cands}))
-            self._fuzzy_names = sorted(targets)
-            self._fuzzy_pids = [targets[k] for k in self._fuzzy_names]
-        return self._fuzzy_names, self._fuzzy_pids
-
-    def _rank(self, keys: Iterable[str]) -> None:
-        """Score names against every fuzzy choice, in batches, and keep the best of each.
-
-        Comparing a batch at once converts the ~10,000 choices once per batch instead of once
-        per name, which makes the difference between seconds and milliseconds.
-        """
-        names, pids = self._fuzzy_choices()
-        todo = [k for k in dict.fromkeys(keys) if k not in self._ranked]
-        for start in range(0, len(todo), _FUZZY_BATCH):
-            batch = todo[start : start + _FUZZY_BATCH]
-            scores = process.cdist(
-                batch,
-                names,
-                scorer=OSA.normalized_similarity,
-                score_cutoff=_RANK_SCORE / 100,
-                dtype=np.float64,
-                workers=-1,  # every core: the comparisons are independent
-            )
-            for key, row in zip(batch, scores, strict=True):
-                hits = np.flatnonzero(row)
-                best = hits[np.lexsort((hits, -row[hits]))][:_FUZZY_LIMIT]  # highest score, then first name
-                # the score is 1 - edits / longer length: the edits are read back from it
-                self._ranked[key] = [
-                    (100.0 * float(row[i]), round((1.0 - float(row[i])) * max(len(key), len(names[i]))), pids[i])
-                    for i in best
-                ]
-
-    def _fuzzy(self, raw: str, key: str) -> Resolution:
-        if key not in self._ranked:
-            if self._pending is not None:  # resolve_many scores all such names at once, then asks again
-                self._pending.add(key)
-                self._touched = True
-                return Resolution(raw, "", "unresolved")
-            self._rank([key])
-        ranked: list[tuple[float, int, tuple[str, ...]]] = []
-        for score, edits, pids in self._ranked[key]:
-            if not any(p == pids for _, _, p in ranked):
-                ranked.append((score, edits, pids))
-        suggestion_ids = tuple(dict.fromkeys(p for score, _, pids in ranked if score >= SUGGEST_SCORE for p in pids))[
-            :5
-        ]
-        suggestions = tuple(self.describe(p) for p in suggestion_ids)
-        accepted = self._accept_fuzzy(key, ranked)
-        if accepted is not None:
-            pid, score, rival = accepted
-            note = f"read as {self.describe(pid)}; score {score:g}, {rival}"
-            return Resolution(raw, pid, "fuzzy", score=score, note=note)
-        return Resolution(raw, "", "unresolved", suggestions=suggestions, suggestion_ids=suggestion_ids)
-
-    def _broadest(self, pids: tuple[str, ...]) -> str:
-        """The one place a fuzzy name means: itself, or the country that holds all it names ("Kuwait")."""
-        if len(pids) == 1:
-            return pids[0]
-        countries = [p for p in pids if self._places[p].level == "country"]
-        if len(countries) == 1 and all(self._places[p].country == self._places[countries[0]].country for p in pids):
-            return countries[0]
-        return ""
-
-    def _person_or_word(self, key: str, town: Place, *, own_name: bool = False) -> str:
-        """Why a string alone may not mean a town or state: a common given name, or an ordinary word there.
-
-        A word counts unless every language it is common in is spoken where the place is ("Nice"
-        is a word to an English writer; "Temple", Texas, is an English and a French word; "Miri"
-        and "Calais" are common only in the language of their own country, as names; "Klang", a
-        German word too, is a town of :data:`LOCAL_WORD_TOWN_POPULATION` or more). A state
-        written by its own name yields only to the very most common given names ("Mary", a
-        region of Turkmenistan), as a famous state's name is a frequent word in many languages;
-        by another name (a translation: "Beach" for Praia) it yields to words as a town does,
-        unless that name is also its capital's or great city's ("Jakarta"). "" when nothing
-        stands against it.
-        """
-        languages = self._index.common_words.get(key, "").split()
-        spoken = [self._spoken(lang, town.country) for lang in languages]
-        if town.level == "admin1" and own_name:
-            if any(spoken):
-                return ""
-            return "a very common given name" if key in self._index.very_common_given_names else ""
-        if key in self._index.common_given_names and not (town.level == "admin1" and any(spoken)):
-            return "a common given name"
-        prominent = any(spoken) and town.population >= LOCAL_WORD_TOWN_POPULATION  # "Klang", also German
-        if languages and not (all(spoken) or prominent):
-            if town.level == "admin1" and self._names_great_town(key, town.country):
-                return ""
-            return "an ordinary word"
-        return ""
-
-    def _spoken(self, language: str, country: str) -> bool:
-        """Whether a language of the common-word lists is spoken in a country (Malay and Indonesian as one)."""
-        group = ("ms", "id") if language in ("ms", "id") else (language,)
-        return any(country in self._index.language_countries.get(lang, frozenset()) for lang in group)
-
-    def _names_great_town(self, key: str, country: str) -> bool:
-        """Whether a name is also that of a capital or a city of a million in a country ("Jakarta")."""
-        for pid, _ in self._candidates(key):
-            place = self._places[pid]
-            great = pid in self._index.capitals or place.population >= GIVEN_NAME_TOWN_POPULATION
-            if place.level == "place" and place.country == country and great:
-                return True
-        return False
-
-    def _accept_fuzzy(
-        self, key: str, ranked: list[tuple[float, int, tuple[str, ...]]]
-    ) -> tuple[str, float, str] | None:
-        """The place a typo is read as, when the match is safe; else ``None``.
-
-        Safe means: the string is long enough and is no common given name; the best match names
-        one place; and it beats every match in another country clearly: by :data:`FUZZY_LEAD`
-        points at :data:`FUZZY_SCORE` or more for long strings, and for strings shorter than
-        :data:`FUZZY_SHORT_LENGTH` by being one edit from a country or region name while every
-        other country or region is three or more, or scores :data:`FUZZY_SHORT_LEAD` points less
-        ("Somlia" is Somalia; "Austrai" is no safe Austria: Australia is close behind).
-        """
-        if not ranked or len(key) < FUZZY_MIN_LENGTH or key in self._index.given_names:
-            return None
-        if key in self._index.common_words:  # an ordinary word is no typo ("Camp", "Region")
-            return None
-        if len(key) < FUZZY_SHORT_LENGTH:  # a short typo only of a country or region name
-            ranked = [r for r in ranked if all(self._places[q].level in ("country", "region") for q in r[2])]
-            if not ranked:
-                return None
-        score, edits, pids = ranked[0]
-        pid = self._broadest(pids)
-        if not pid:
-            return None
-        home = self._places[pid].country or pid
-        rivals = [(s, e) for s, e, p in ranked[1:] if any((self._places[q].country or q) != home for q in p)]
-        runner_up, rival_edits = rivals[0] if rivals else (0.0, len(key))
-        if len(key) >= FUZZY_SHORT_LENGTH:
-            ok = score >= FUZZY_SCORE and score - runner_up >= FUZZY_LEAD
-        else:
-            ok = edits == 1 and " " not in key and (rival_edits >= 3 or score - runner_up >= FUZZY_SHORT_LEAD)
-        if not ok:
-            return None
-        rival = f"next best {runner_up:.1f} (another country)" if rivals else "no other country close"
-        return pid, round(score, 1), rival
-
     # ------------------------------------------------------------------ levels
     def describe(self, place_id: str) -> str:
         """A human label: ``"Sabah (admin1, Malaysia)"``."""
@@ -984,293 +723,3 @@ class Gazetteer:
         if abs(place.lon - lon) < _SAME_POINT and abs(place.lat - lat) < _SAME_POINT:
             return place
         return replace(place, lon=lon, lat=lat)
-
-
-def _strip_admin_words(key: str) -> str:
-    stripped = _ADMIN_PREFIX.sub("", key)
-    stripped = _ADMIN_SUFFIX.sub("", stripped)
-    return stripped.strip() or key
-
-
-def _strip_people_words(key: str) -> str:
-    stripped = _PEOPLE_PREFIX.sub("", key)
-    stripped = _PEOPLE_SUFFIX.sub("", stripped)
-    return stripped.strip() or key
-
-
-def _expand(key: str) -> str:
-    """Join spelled-out letters ("u s a" -> "usa") and write out abbreviations ("rep" -> "republic")."""
-    tokens: list[str] = []
-    run: list[str] = []
-    for token in [*key.split(), ""]:
-        if len(token) == 1:
-            run.append(token)
-            continue
-        tokens += ["".join(run)] if len(run) > 1 else run
-        run = []
-        if token:
-            tokens.append(token)
-    if len(tokens) > 1:
-        tokens = [_ABBREVIATIONS.get(t, t) for t in tokens]
-    return " ".join(tokens)
-
-
-#: Endings of Nepali and Bengali nouns that make a demonym or say "in" (नेपाली, भारतीय, मलेसियाली,
-#: मलेसियामा; বাংলাদেশি, ভারতীয়, সৌদি আরবে, মালয়েশিয়ায়): set aside, the rest may name a country or region.
-_SCRIPT_SUFFIXES = tuple(
-    unicodedata.normalize("NFC", s) for s in ("ीय", "ली", "मा", "ी", "ীয়", "তে", "য়ে", "য়", "ি", "ী", "ে")
-)
-#: Spanish and Portuguese abbreviations, tried when the English reading names nothing ("Rep. Dominicana").
-_ABBREVIATIONS_ES = {"rep": "republica", "dem": "democratica", "pop": "popular", "fed": "federal"}
-
-
-def _variants(key: str) -> list[tuple[str, bool]]:
-    """Other readings of a folded name, tried in order when the name itself is unknown.
-
-    Each is ``(reading, plural)``: a plural reading ("Poles" -> "pole", "Ukrainians" ->
-    "ukrainian") may only name a country or a region.
-    """
-    expanded = _expand(key)
-    admin = _strip_admin_words(expanded)
-    people = _strip_people_words(expanded)
-    out = [(v, False) for v in (expanded, admin, people, _strip_people_words(admin))]
-    words = key.split()
-    if len(words) > 1 and any(w in _ABBREVIATIONS_ES for w in words):
-        out.append((" ".join(_ABBREVIATIONS_ES.get(w, w) for w in words), False))
-    if len(words) <= 3 and not key.endswith("islands"):
-        out.append((f"{key} islands", True))  # "Turks and Caicos", "Cayman": an island country
-    last = people.rsplit(" ", 1)[-1]
-    if last.isascii() and len(last) >= 5 and last.endswith("s"):
-        out += [(people[:-1], True)]
-        if last.endswith("es"):
-            out += [(people[:-2], True)]
-        if last.endswith("ies"):
-            out += [(people[:-3] + "y", True), (people[:-3] + "i", True)]
-    for suffix in _SCRIPT_SUFFIXES:  # नेपाली, भारतीय, मलेसियामा, বাংলাদেশি, সৌদি আরবে: the country
-        if key.endswith(suffix) and len(key) > len(suffix) + 1:
-            out.append((key[: -len(suffix)], True))
-    seen: set[str] = set()
-    kept = []
-    for variant, plural in out:
-        if variant and variant != key and variant not in seen:
-            seen.add(variant)
-            kept.append((variant, plural))
-    return kept
-
-
-#: Languages that make no plural with "-s": a common word of theirs ending in "s" is no plural.
-_NO_S_PLURAL = frozenset({"ms", "id"})
-
-
-def _not_a_plural(languages: str) -> bool:
-    """Whether a word common in these languages (space-separated) is no "-s" plural."""
-    found = set(languages.split())
-    return bool(found) and found <= _NO_S_PLURAL
-
-
-def text_is_abbreviation(text: str) -> bool:
-    """Whether a string is written as an abbreviation ("NAD", "KL", "N.T.T."): capitals, no word."""
-    letters = [c for c in str(text) if c.isalpha()]
-    return 2 <= len(letters) <= 5 and all(c.isupper() for c in letters)
-
-
-def _may_be_code(text: str) -> bool:
-    """Whether a string may be read as an ISO code: ASCII, and "MY", "mys" or "My" rather than "Nga"."""
-    letters = text.strip()
-    if not letters.isascii():
-        return False
-    # "MY", "mys", "My"; "BiH" (capitals at both ends) too; not "Nga"
-    return (
-        letters.isupper() or letters.islower() or len(letters) <= 2 or (letters[0].isupper() and letters[-1].isupper())
-    )
-
-
-_USER_LEVELS = ("region", "country", "admin1", "place")
-#: Methods by which a place named in data/aliases.csv is taken: as written, not as a guess.
-_FIRM_METHODS = frozenset({"user", "code", "exact", "alias", "listed", "alternate", "context", "default_country"})
-
-
-def read_user_aliases(path: Path, gazetteer: Gazetteer) -> list[tuple[str, str]]:
-    """Read a project's ``data/aliases.csv``: ``alias,place`` lines, ``#`` lines are comments.
-
-    ``place`` is a place routemap already knows: a place id (``country:POL``, ``city:1270239``,
-    ``user:…``), an ISO code (``PL``, ``POL``, ``MY-12``), a name it resolves without a guess
-    (``Poland``, ``Hassan, India``), or ``none`` for a word that names no place. Every problem
-    is collected and reported at once.
-
-    Raises
-    ------
-    ConfigError
-        Naming each bad line, column and value, with the fix.
-    """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8' and build again") from None
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if not line.lstrip().startswith("#")]
-    reader = csv.DictReader(line for _, line in lines)
-    if not {"alias", "place"} <= set(reader.fieldnames or []):
-        raise ConfigError(
-            f"{path}: the header must be 'alias,place' (found: {', '.join(reader.fieldnames or []) or 'nothing'}); "
-            "each line attaches a spelling (alias) to a place routemap knows (a name, an ISO code or a place id)"
-        )
-    problems: list[str] = []
-    out: list[tuple[str, str]] = []
-    seen: dict[str, tuple[int, str]] = {}
-    for (line, _), row in zip(lines[1:], reader, strict=False):
-        alias = (row.get("alias") or "").strip()
-        place = (row.get("place") or "").strip()
-        if not alias and not place:
-            continue
-        if not alias:
-            problems.append(f"{path}:{line}: alias: empty; write the spelling your partners use")
-            continue
-        if not place:
-            problems.append(
-                f"{path}:{line}: place: empty for {alias!r}; write the place it means (a name, an ISO code such "
-                "as 'PL' or 'MY-12', or a place id from `routemap places`), or none if it names no place"
-            )
-            continue
-        found, why = _alias_target(place, gazetteer)
-        if not found:
-            problems.append(f"{path}:{line}: place: {place!r} (for {alias!r}) {why}")
-            continue
-        key = fold_name(alias)
-        if key in seen and seen[key][1] != found:
-            problems.append(
-                f"{path}:{line}: alias: {alias!r} is also on line {seen[key][0]} with another place; keep one line"
-            )
-            continue
-        seen[key] = (line, found)
-        out.append((alias, found))
-    if problems:
-        raise ConfigError("\n".join([f"{len(problems)} problem(s) in {path}:", *problems]))
-    return out
-
-
-def resolve_renames(rename: Mapping[str, str], gazetteer: Gazetteer, *, source: str) -> dict[str, str]:
-    """Read ``[rename]`` of routemap.toml (place -> display name) into place id -> display name.
-
-    Raises
-    ------
-    ConfigError
-        Naming each place that is not one routemap knows, or a display name that is empty.
-    """
-    problems: list[str] = []
-    out: dict[str, str] = {}
-    for place, name in rename.items():
-        found, why = _alias_target(str(place), gazetteer)
-        if not found or found == "none":
-            problems.append(f"[rename] {place!r} in {source}: {why or 'names no place'}")
-        elif not isinstance(name, str) or not name.strip():
-            problems.append(f"[rename] {place!r} in {source}: the display name must be text in quotes")
-        else:
-            out[found] = name.strip()
-    if problems:
-        raise ConfigError("\n".join(problems))
-    return out
-
-
-def _alias_target(place: str, gazetteer: Gazetteer) -> tuple[str, str]:
-    """The place id a ``place`` cell of data/aliases.csv names, or ``("", why not)``."""
-    if place.casefold() == "none":
-        return "none", ""
-    if ":" in place and place in gazetteer:
-        return place, ""
-    res = gazetteer.resolve(place)
-    if res.resolved and res.method in _FIRM_METHODS:
-        return res.place_id, ""
-    if res.method == "ambiguous" and res.candidates:
-        return "", f"means several places; write one of their ids: {', '.join(res.candidates[:5])}"
-    if res.resolved:
-        return "", f"is only a guess ({gazetteer.describe(res.place_id)}); write the name as routemap knows it"
-    hint = f"; closest: {', '.join(res.suggestions[:3])}" if res.suggestions else ""
-    return "", f"is not a place routemap knows{hint}; write a name, an ISO code or a place id"
-
-
-def read_user_places(path: Path, index: Index) -> list[tuple[Place, list[str]]]:
-    """Read a project's ``data/places.csv`` (name, aliases, level, country, lon, lat[, admin1]).
-
-    Every problem is collected and reported at once.
-
-    Raises
-    ------
-    ConfigError
-        Naming each bad line, column and value.
-    """
-    problems: list[str] = []
-    out: list[tuple[Place, list[str]]] = []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path} is not UTF-8 text; save it as 'CSV UTF-8' and build again") from None
-    reader = csv.DictReader(text.splitlines())
-    required = {"name", "level", "country", "lon", "lat"}
-    missing = required - set(reader.fieldnames or [])
-    if missing:
-        raise ConfigError(
-            f"{path}: missing column(s) {', '.join(sorted(missing))}; "
-            f"headers are: {', '.join(reader.fieldnames or [])}; "
-            "the columns are name, aliases, level, country, lon, lat (admin1 optional)"
-        )
-    seen: set[str] = set()
-    for line, row in enumerate(reader, start=2):
-        name = (row.get("name") or "").strip()
-        level = (row.get("level") or "").strip().lower()
-        if not name:
-            problems.append(f"{path}:{line}: name: empty; give every place a name")
-            continue
-        if level not in _USER_LEVELS:
-            problems.append(f"{path}:{line}: level: {level!r} is not one of {', '.join(_USER_LEVELS)}")
-            continue
-        try:
-            lon, lat = float(row.get("lon") or ""), float(row.get("lat") or "")
-        except ValueError:
-            problems.append(f"{path}:{line}: lon/lat: {row.get('lon')!r}, {row.get('lat')!r} are not numbers")
-            continue
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            problems.append(f"{path}:{line}: lon/lat: ({lon}, {lat}) is outside -180..180 / -90..90")
-            continue
-        iso3 = ""
-        country_text = (row.get("country") or "").strip()
-        if level != "region":
-            try:
-                iso3 = country_iso3(country_text)
-            except ConfigError:
-                problems.append(
-                    f"{path}:{line}: country: {country_text!r} is not a country; use an ISO code such as 'MY'"
-                )
-                continue
-        admin1 = ""
-        admin1_text = (row.get("admin1") or "").strip().upper()
-        if admin1_text:
-            if f"admin1:{admin1_text}" not in index.places:
-                problems.append(f"{path}:{line}: admin1: {admin1_text!r} is not an ISO 3166-2 admin-1 code")
-                continue
-            admin1 = f"admin1:{admin1_text}"
-        elif level == "place":
-            admin1 = _nearest_admin1(index, iso3, lon, lat)
-        slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or f"line-{line}"
-        pid = f"user:{slug}"
-        if pid in seen:
-            problems.append(f"{path}:{line}: name: {name!r} appears twice; merge the lines or add it as an alias")
-            continue
-        seen.add(pid)
-        aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
-        out.append((Place(pid, name, level, iso3, admin1, lon, lat), [name, *aliases]))
-    if problems:
-        raise ConfigError("\n".join([f"{len(problems)} problem(s) in {path}:", *problems]))
-    return out
-
-
-def _nearest_admin1(index: Index, iso3: str, lon: float, lat: float) -> str:
-    best, best_d = "", float("inf")
-    for pid in index.places:
-        if not pid.startswith("admin1:"):
-            continue
-        place = index.places[pid]
-        if place.country == iso3:
-            d = (place.lon - lon) ** 2 + (place.lat - lat) ** 2
-            if d < best_d:
-                best, best_d = place.id, d
-    return best

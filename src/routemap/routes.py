@@ -362,26 +362,8 @@ def place_report(
     This is private material (it holds raw strings): it is written to ``.routemap/places.csv`` only.
     """
     dc = records["partner"].map(lambda p: default_countries.get(p) or "").astype(str)
-    rows: Counter[tuple[str, str]] = Counter()
-    for column in ("origin", "destination", "intended_destination", "transit"):
-        # counted per distinct (cell, default country), so the cost follows distinct values, not rows
-        pairs = pd.DataFrame({"cell": records[column].astype(str), "dc": dc}).value_counts(sort=False)
-        for (cell, country), n in zip(pairs.index.tolist(), pairs.tolist(), strict=True):
-            for raw in split_transit(cell) if column == "transit" else [cell]:
-                if raw:
-                    rows[(raw, country)] += int(n)
-    with_point: Counter[tuple[str, str]] = Counter()
-    points: dict[tuple[str, str], set[tuple[float, float]]] = {}
-    for stop in COORDINATE_STOPS:
-        lon, lat = records.get(f"{stop}_lon"), records.get(f"{stop}_lat")
-        if lon is None or lat is None:
-            continue
-        has = lon.notna() & lat.notna()
-        located = pd.DataFrame({"raw": records[stop].astype(str), "dc": dc, "lon": lon.round(4), "lat": lat.round(4)})
-        counted = located[has].value_counts(sort=False)
-        for (raw, country, x, y), n in zip(counted.index.tolist(), counted.tolist(), strict=True):
-            with_point[(raw, country)] += int(n)
-            points.setdefault((raw, country), set()).add((float(x), float(y)))
+    rows = _string_rows(records, dc)
+    with_point, points = _own_points(records, dc)
     out = []
     for (raw, country), res in sorted(resolutions.items()):
         n, n_point = rows.get((raw, country), 0), with_point.get((raw, country), 0)
@@ -427,3 +409,62 @@ def place_report(
             }
         )
     return pd.DataFrame(out, columns=list(PLACE_REPORT_COLUMNS))
+
+
+def _string_rows(records: pd.DataFrame, dc: pd.Series) -> Counter[tuple[str, str]]:
+    """Rows per distinct raw stop string and default country, over every stop column (transit split).
+
+    Parameters
+    ----------
+    records
+        The records.
+    dc
+        Each record's partner's default country (``""``: none).
+
+    Returns
+    -------
+    Counter
+        (raw string, default country) -> rows that write it.
+    """
+    rows: Counter[tuple[str, str]] = Counter()
+    for column in ("origin", "destination", "intended_destination", "transit"):
+        # counted per distinct (cell, default country), so the cost follows distinct values, not rows
+        pairs = pd.DataFrame({"cell": records[column].astype(str), "dc": dc}).value_counts(sort=False)
+        for (cell, country), n in zip(pairs.index.tolist(), pairs.tolist(), strict=True):
+            for raw in split_transit(cell) if column == "transit" else [cell]:
+                if raw:
+                    rows[(raw, country)] += int(n)
+    return rows
+
+
+def _own_points(
+    records: pd.DataFrame, dc: pd.Series
+) -> tuple[Counter[tuple[str, str]], dict[tuple[str, str], set[tuple[float, float]]]]:
+    """The rows that give a stop its own coordinates, and those points, per raw string and default country.
+
+    Parameters
+    ----------
+    records
+        The records (``<stop>_lon``/``<stop>_lat`` columns where given).
+    dc
+        Each record's partner's default country (``""``: none).
+
+    Returns
+    -------
+    tuple
+        (raw string, default country) -> rows with coordinates, and -> the distinct points (rounded
+        to 4 decimals).
+    """
+    with_point: Counter[tuple[str, str]] = Counter()
+    points: dict[tuple[str, str], set[tuple[float, float]]] = {}
+    for stop in COORDINATE_STOPS:
+        lon, lat = records.get(f"{stop}_lon"), records.get(f"{stop}_lat")
+        if lon is None or lat is None:
+            continue
+        has = lon.notna() & lat.notna()
+        located = pd.DataFrame({"raw": records[stop].astype(str), "dc": dc, "lon": lon.round(4), "lat": lat.round(4)})
+        counted = located[has].value_counts(sort=False)
+        for (raw, country, x, y), n in zip(counted.index.tolist(), counted.tolist(), strict=True):
+            with_point[(raw, country)] += int(n)
+            points.setdefault((raw, country), set()).add((float(x), float(y)))
+    return with_point, points

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from routemap._errors import ConfigError
 from routemap.records import MIN_YEAR
@@ -18,6 +19,10 @@ from routemap.schema import (
     text,
     value_label,
 )
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 log = logging.getLogger(__name__)
 
@@ -124,14 +129,30 @@ def _write_csv(path: Path, dictionary: Path, lang: str) -> None:
 
 def _write_xlsx(path: Path, lang: str) -> None:
     from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.workbook.defined_name import DefinedName
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     data = wb.worksheets[0]
+    _fill_data_sheet(data, lang)
+    _add_dropdowns(wb, data, lang)
+    _add_dictionary(wb, lang)
+    wb.active = 0
+    wb.save(path)
+
+
+def _fill_data_sheet(data: Worksheet, lang: str) -> None:
+    """Name the data sheet and write its header: one column per field, required ones shaded, each explained.
+
+    Parameters
+    ----------
+    data
+        The workbook's first sheet.
+    lang
+        The template's language.
+    """
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     data.title = text("sheet_data", lang)
     required_fill = PatternFill("solid", fgColor="FFF2CC")
     for col, f in enumerate(FIELDS, start=1):
@@ -143,6 +164,23 @@ def _write_xlsx(path: Path, lang: str) -> None:
         cell.comment = Comment(description(f.name, lang), "routemap")
         data.column_dimensions[get_column_letter(col)].width = max(12, min(40, len(label) + 4))
     data.freeze_panes = "A2"
+
+
+def _add_dropdowns(wb: Workbook, data: Worksheet, lang: str) -> None:
+    """Add the hidden sheet of vocabularies, a dropdown per coded field, and checks of year and persons.
+
+    Parameters
+    ----------
+    wb
+        The workbook.
+    data
+        The data sheet the checks apply to (its first :data:`TEMPLATE_ROWS` rows).
+    lang
+        The template's language.
+    """
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     lists = wb.create_sheet(text("sheet_lists", lang))
     lists.sheet_state = "hidden"
@@ -194,6 +232,19 @@ def _write_xlsx(path: Path, lang: str) -> None:
     data.add_data_validation(year)
     data.add_data_validation(persons)
 
+
+def _add_dictionary(wb: Workbook, lang: str) -> None:
+    """Add the data dictionary as the second sheet: an introduction, then one row per field.
+
+    Parameters
+    ----------
+    wb
+        The workbook.
+    lang
+        The template's language.
+    """
+    from openpyxl.styles import Alignment, Font
+
     dictionary = wb.create_sheet(text("sheet_dictionary", lang), index=1)
     dictionary.cell(row=1, column=1, value=text("intro", lang)).alignment = Alignment(wrap_text=True, vertical="top")
     dictionary.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
@@ -206,5 +257,3 @@ def _write_xlsx(path: Path, lang: str) -> None:
                 cell.font = Font(bold=True)
     for letter, width in zip("ABCDE", (30, 26, 10, 60, 60), strict=True):
         dictionary.column_dimensions[letter].width = width
-    wb.active = 0
-    wb.save(path)

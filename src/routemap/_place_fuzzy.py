@@ -1,0 +1,209 @@
+"""Reading a typo as a place: fuzzy matching of a place string against the gazetteer's names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from routemap._gazetteer import Index, Place
+from routemap._place_reading import Resolution
+
+#: A fuzzy match is accepted only at or above this score: 100 x (1 - edits / length), where an
+#: edit is an insertion, deletion, substitution or swap of neighbours (rapidfuzz OSA distance) ...
+FUZZY_SCORE = 85.0
+#: ... and only with at least this lead over the best match that names another place.
+FUZZY_LEAD = 8.0
+#: Strings shorter than this are never matched fuzzily (one edit changes too much) ...
+FUZZY_MIN_LENGTH = 4
+#: ... and a string shorter than this needs a near-exact match: one edit (a swap of neighbours
+#: counts as one) from a country or region, with no other within two edits ("Loas", "Inida").
+FUZZY_SHORT_LENGTH = 8
+#: Towns at least this large (and national capitals) are read even when their name is also a
+#: common given name; smaller ones only when the partner's default country holds them.
+GIVEN_NAME_TOWN_POPULATION = 1_000_000
+#: A town whose name is also a word of another language is read from this size up when its own
+#: country's language has the word too ("Klang"; not "Temple", Texas).
+LOCAL_WORD_TOWN_POPULATION = 100_000
+#: A short typo's lead over a country two edits away, when no other is within two edits.
+FUZZY_SHORT_LEAD = 10.0
+#: Suggestions offered for an unresolved string score at least this.
+SUGGEST_SCORE = 60.0
+#: Matches down to this score are ranked, so that a rival two edits from a short string is seen.
+_RANK_SCORE = 50.0
+#: Names scored against the fuzzy choices at once, and best matches kept for each.
+_FUZZY_BATCH = 64
+_FUZZY_LIMIT = 12
+
+
+class _FuzzyReading:
+    """The fuzzy half of :class:`routemap.places.Gazetteer`: typos, given names and ordinary words.
+
+    A mixin: the gazetteer sets the attributes below in its ``__init__``.
+    """
+
+    _index: Index
+    _places: Mapping[str, Place]
+    _user_keys: dict[str, list[tuple[str, int]]]
+    _fuzzy_names: list[str] | None
+    _fuzzy_pids: list[tuple[str, ...]]
+    _ranked: dict[str, list[tuple[float, int, tuple[str, ...]]]]
+    _pending: set[str] | None
+    _touched: bool
+
+    if TYPE_CHECKING:
+
+        def describe(self, place_id: str) -> str: ...
+
+        def _candidates(self, key: str) -> list[tuple[str, int]]: ...
+
+    # ------------------------------------------------------------------ fuzzy
+    def _fuzzy_choices(self) -> tuple[list[str], list[tuple[str, ...]]]:
+        """The names a typo may be read as (regions, countries, admin-1 units, the project's places)."""
+        if self._fuzzy_names is None:
+            targets = dict(self._index.fuzzy)
+            for key, cands in self._user_keys.items():
+                if len(key) >= 4:
+                    targets[key] = tuple(sorted({pid for pid, _ in cands}))
+            self._fuzzy_names = sorted(targets)
+            self._fuzzy_pids = [targets[k] for k in self._fuzzy_names]
+        return self._fuzzy_names, self._fuzzy_pids
+
+    def _rank(self, keys: Iterable[str]) -> None:
+        """Score names against every fuzzy choice, in batches, and keep the best of each.
+
+        Comparing a batch at once converts the ~10,000 choices once per batch instead of once
+        per name, which makes the difference between seconds and milliseconds.
+        """
+        names, pids = self._fuzzy_choices()
+        todo = [k for k in dict.fromkeys(keys) if k not in self._ranked]
+        for start in range(0, len(todo), _FUZZY_BATCH):
+            batch = todo[start : start + _FUZZY_BATCH]
+            scores = process.cdist(
+                batch,
+                names,
+                scorer=OSA.normalized_similarity,
+                score_cutoff=_RANK_SCORE / 100,
+                dtype=np.float64,
+                workers=-1,  # every core: the comparisons are independent
+            )
+            for key, row in zip(batch, scores, strict=True):
+                hits = np.flatnonzero(row)
+                best = hits[np.lexsort((hits, -row[hits]))][:_FUZZY_LIMIT]  # highest score, then first name
+                # the score is 1 - edits / longer length: the edits are read back from it
+                self._ranked[key] = [
+                    (100.0 * float(row[i]), round((1.0 - float(row[i])) * max(len(key), len(names[i]))), pids[i])
+                    for i in best
+                ]
+
+    def _fuzzy(self, raw: str, key: str) -> Resolution:
+        if key not in self._ranked:
+            if self._pending is not None:  # resolve_many scores all such names at once, then asks again
+                self._pending.add(key)
+                self._touched = True
+                return Resolution(raw, "", "unresolved")
+            self._rank([key])
+        ranked: list[tuple[float, int, tuple[str, ...]]] = []
+        for score, edits, pids in self._ranked[key]:
+            if not any(p == pids for _, _, p in ranked):
+                ranked.append((score, edits, pids))
+        suggestion_ids = tuple(dict.fromkeys(p for score, _, pids in ranked if score >= SUGGEST_SCORE for p in pids))[
+            :5
+        ]
+        suggestions = tuple(self.describe(p) for p in suggestion_ids)
+        accepted = self._accept_fuzzy(key, ranked)
+        if accepted is not None:
+            pid, score, rival = accepted
+            note = f"read as {self.describe(pid)}; score {score:g}, {rival}"
+            return Resolution(raw, pid, "fuzzy", score=score, note=note)
+        return Resolution(raw, "", "unresolved", suggestions=suggestions, suggestion_ids=suggestion_ids)
+
+    def _broadest(self, pids: tuple[str, ...]) -> str:
+        """The one place a fuzzy name means: itself, or the country that holds all it names ("Kuwait")."""
+        if len(pids) == 1:
+            return pids[0]
+        countries = [p for p in pids if self._places[p].level == "country"]
+        if len(countries) == 1 and all(self._places[p].country == self._places[countries[0]].country for p in pids):
+            return countries[0]
+        return ""
+
+    def _person_or_word(self, key: str, town: Place, *, own_name: bool = False) -> str:
+        """Why a string alone may not mean a town or state: a common given name, or an ordinary word there.
+
+        A word counts unless every language it is common in is spoken where the place is ("Nice"
+        is a word to an English writer; "Temple", Texas, is an English and a French word; "Miri"
+        and "Calais" are common only in the language of their own country, as names; "Klang", a
+        German word too, is a town of :data:`LOCAL_WORD_TOWN_POPULATION` or more). A state
+        written by its own name yields only to the very most common given names ("Mary", a
+        region of Turkmenistan), as a famous state's name is a frequent word in many languages;
+        by another name (a translation: "Beach" for Praia) it yields to words as a town does,
+        unless that name is also its capital's or great city's ("Jakarta"). "" when nothing
+        stands against it.
+        """
+        languages = self._index.common_words.get(key, "").split()
+        spoken = [self._spoken(lang, town.country) for lang in languages]
+        if town.level == "admin1" and own_name:
+            if any(spoken):
+                return ""
+            return "a very common given name" if key in self._index.very_common_given_names else ""
+        if key in self._index.common_given_names and not (town.level == "admin1" and any(spoken)):
+            return "a common given name"
+        prominent = any(spoken) and town.population >= LOCAL_WORD_TOWN_POPULATION  # "Klang", also German
+        if languages and not (all(spoken) or prominent):
+            if town.level == "admin1" and self._names_great_town(key, town.country):
+                return ""
+            return "an ordinary word"
+        return ""
+
+    def _spoken(self, language: str, country: str) -> bool:
+        """Whether a language of the common-word lists is spoken in a country (Malay and Indonesian as one)."""
+        group = ("ms", "id") if language in ("ms", "id") else (language,)
+        return any(country in self._index.language_countries.get(lang, frozenset()) for lang in group)
+
+    def _names_great_town(self, key: str, country: str) -> bool:
+        """Whether a name is also that of a capital or a city of a million in a country ("Jakarta")."""
+        for pid, _ in self._candidates(key):
+            place = self._places[pid]
+            great = pid in self._index.capitals or place.population >= GIVEN_NAME_TOWN_POPULATION
+            if place.level == "place" and place.country == country and great:
+                return True
+        return False
+
+    def _accept_fuzzy(
+        self, key: str, ranked: list[tuple[float, int, tuple[str, ...]]]
+    ) -> tuple[str, float, str] | None:
+        """The place a typo is read as, when the match is safe; else ``None``.
+
+        Safe means: the string is long enough and is no common given name; the best match names
+        one place; and it beats every match in another country clearly: by :data:`FUZZY_LEAD`
+        points at :data:`FUZZY_SCORE` or more for long strings, and for strings shorter than
+        :data:`FUZZY_SHORT_LENGTH` by being one edit from a country or region name while every
+        other country or region is three or more, or scores :data:`FUZZY_SHORT_LEAD` points less
+        ("Somlia" is Somalia; "Austrai" is no safe Austria: Australia is close behind).
+        """
+        if not ranked or len(key) < FUZZY_MIN_LENGTH or key in self._index.given_names:
+            return None
+        if key in self._index.common_words:  # an ordinary word is no typo ("Camp", "Region")
+            return None
+        if len(key) < FUZZY_SHORT_LENGTH:  # a short typo only of a country or region name
+            ranked = [r for r in ranked if all(self._places[q].level in ("country", "region") for q in r[2])]
+            if not ranked:
+                return None
+        score, edits, pids = ranked[0]
+        pid = self._broadest(pids)
+        if not pid:
+            return None
+        home = self._places[pid].country or pid
+        rivals = [(s, e) for s, e, p in ranked[1:] if any((self._places[q].country or q) != home for q in p)]
+        runner_up, rival_edits = rivals[0] if rivals else (0.0, len(key))
+        if len(key) >= FUZZY_SHORT_LENGTH:
+            ok = score >= FUZZY_SCORE and score - runner_up >= FUZZY_LEAD
+        else:
+            ok = edits == 1 and " " not in key and (rival_edits >= 3 or score - runner_up >= FUZZY_SHORT_LEAD)
+        if not ok:
+            return None
+        rival = f"next best {runner_up:.1f} (another country)" if rivals else "no other country close"
+        return pid, round(score, 1), rival

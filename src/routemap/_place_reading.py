@@ -1,0 +1,211 @@
+"""How a place string is read: the Resolution it gets, and the words, abbreviations and variants tried."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
+_SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
+_LETTER = re.compile(r"[^\W\d_]")
+_PARTS = re.compile(r"[,;()\[\]\u2013\u2014]|\s+-+\s*|\s*-+\s+")
+#: Also a separator, but only when every part is then explained ("Jawa Timur-Indonesia").
+_HYPHENATED_PARTS = re.compile(r"[,;()\[\]\u2013\u2014-]")
+_TRAILING_BRACKET = re.compile(r"^(?P<rest>.*?)\s*[(\[](?P<inside>[^()\[\]]*)[)\]]\s*$")
+#: Words around a name that say what kind of unit it is ("Negeri Sabah", "Mon State", "Kota Batam").
+_ADMIN_PREFIX = re.compile(
+    r"^(special administrative region of|region administrative speciale de|region administrativa especial de|"
+    r"nation of|union of|commonwealth of|federation of|kesatuan|"
+    r"the|negeri|negara|provinsi|propinsi|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
+    r"changwat|amphoe|mueang|daerah|kabupaten|kab|kota|bandar|pulau|city of|municipality of|republic of|"
+    r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p)\s+"
+    # Thai and Khmer province, Khmer city (written without a space)
+    r"|^(จังหวัด|ខេត្ត|ក្រុង)\s*"
+)
+_ADMIN_SUFFIX = re.compile(
+    r"\s+(under unscr? (?:res )?1244(?: 1999)?|sar|special administrative region|"
+    r"state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
+    r"federal territory|ft|regency|island|negeri|provinsi)$"
+    # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
+    r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
+)
+#: Words around a name that say who rather than where ("Vietnamese nationals", "warga Indonesia").
+_PEOPLE_PREFIX = re.compile(
+    r"^(warga negara|warga|rakyat|orang|pekerja|buruh|pati|tki|tkw|pmi|citizens? of|nationals? of|people from|"
+    r"migrants? from|from|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade)\s+"
+    # Thai, Khmer, Lao: people, workers, nationality, country (written without a space)
+    r"|^(ชาว|คน|แรงงาน|สัญชาติ|ประเทศ|ជនជាតិ|ពលករ|ប្រទេស|ປະເທດ|ຊາວ|ແຮງງານ)\s*"
+)
+_PEOPLE_SUFFIX = re.compile(
+    r"\s+(nationals?|citizens?|migrant workers?|domestic workers?|domestic helpers?|helpers?|maids?|housemaids?|"
+    r"labou?rers?|seafarers?|crew|nationals? and residents|migrants?|workers?|fishermen|fishers|women|men|girls|boys|"
+    r"children|victims?|people|origin|descent|passport holders?|refugees?|asylum seekers?)$"
+    # Burmese: citizen, country, people (written without a space)
+    r"|\s*(နိုင်ငံသား|နိုင်ငံ|လူမျိုး)$"
+)
+#: "<name> Region of <place>": a part of a place, named with the place it is part of.
+_WITHIN = re.compile(r"^(?P<part>.+?)\s+(?:region|province|state|part|territory)\s+of\s+(?P<whole>.+)$", re.IGNORECASE)
+#: Written after a name that is inverted ("Congo, Democratic Republic of the", "Iran (Islamic Republic of)").
+_INVERTED = re.compile(
+    r"^(?P<head>[^,()]+?)\s*(?:,|\()\s*(?P<tail>[^,()]*\b(?:of|of the|the|del|de la|de|du|des|d'|d’|da|do))\s*\)?$",
+    re.IGNORECASE,
+)
+#: Abbreviations read as the word they stand for ("Dominican Rep.", "St. Lucia", "S. Korea").
+_ABBREVIATIONS = {
+    "rep": "republic",
+    "r": "republica",  # "R. Dominicana", as Spanish writes it
+    "dem": "democratic",
+    "st": "saint",
+    "ste": "sainte",
+    "fed": "federated",
+    "sts": "states",
+    "is": "islands",
+    "isl": "islands",
+    "utd": "united",
+    "n": "north",
+    "s": "south",
+    "e": "east",
+    "w": "west",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """How one distinct raw string resolved.
+
+    Parameters
+    ----------
+    raw
+        The string as written (before folding).
+    place_id
+        The place, or ``""`` when the string did not resolve.
+    method
+        ``user``, ``code``, ``exact``, ``alias``, ``alternate``, ``context`` (settled by other
+        parts of the same string), ``default_country`` (settled by the partner's default
+        country), ``partial`` (part of the string resolved), ``fuzzy``; or, unresolved:
+        ``empty``, ``not_a_place``, ``ambiguous``, ``unresolved``.
+    candidates
+        Place ids an ambiguous string could mean.
+    suggestions
+        Display names of near matches for an unresolved string.
+    score
+        Fuzzy score, when the method is ``fuzzy``.
+    note
+        A short explanation (other readings set aside, parts left out).
+    suggestion_ids
+        The place ids of ``suggestions``, in the same order.
+    """
+
+    raw: str
+    place_id: str
+    method: str
+    candidates: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    score: float | None = None
+    note: str = ""
+    suggestion_ids: tuple[str, ...] = ()
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the string names a place."""
+        return bool(self.place_id)
+
+
+def _strip_admin_words(key: str) -> str:
+    stripped = _ADMIN_PREFIX.sub("", key)
+    stripped = _ADMIN_SUFFIX.sub("", stripped)
+    return stripped.strip() or key
+
+
+def _strip_people_words(key: str) -> str:
+    stripped = _PEOPLE_PREFIX.sub("", key)
+    stripped = _PEOPLE_SUFFIX.sub("", stripped)
+    return stripped.strip() or key
+
+
+def _expand(key: str) -> str:
+    """Join spelled-out letters ("u s a" -> "usa") and write out abbreviations ("rep" -> "republic")."""
+    tokens: list[str] = []
+    run: list[str] = []
+    for token in [*key.split(), ""]:
+        if len(token) == 1:
+            run.append(token)
+            continue
+        tokens += ["".join(run)] if len(run) > 1 else run
+        run = []
+        if token:
+            tokens.append(token)
+    if len(tokens) > 1:
+        tokens = [_ABBREVIATIONS.get(t, t) for t in tokens]
+    return " ".join(tokens)
+
+
+#: Endings of Nepali and Bengali nouns that make a demonym or say "in" (नेपाली, भारतीय, मलेसियाली,
+#: मलेसियामा; বাংলাদেশি, ভারতীয়, সৌদি আরবে, মালয়েশিয়ায়): set aside, the rest may name a country or region.
+_SCRIPT_SUFFIXES = tuple(
+    unicodedata.normalize("NFC", s) for s in ("ीय", "ली", "मा", "ी", "ীয়", "তে", "য়ে", "য়", "ি", "ী", "ে")
+)
+#: Spanish and Portuguese abbreviations, tried when the English reading names nothing ("Rep. Dominicana").
+_ABBREVIATIONS_ES = {"rep": "republica", "dem": "democratica", "pop": "popular", "fed": "federal"}
+
+
+def _variants(key: str) -> list[tuple[str, bool]]:
+    """Other readings of a folded name, tried in order when the name itself is unknown.
+
+    Each is ``(reading, plural)``: a plural reading ("Poles" -> "pole", "Ukrainians" ->
+    "ukrainian") may only name a country or a region.
+    """
+    expanded = _expand(key)
+    admin = _strip_admin_words(expanded)
+    people = _strip_people_words(expanded)
+    out = [(v, False) for v in (expanded, admin, people, _strip_people_words(admin))]
+    words = key.split()
+    if len(words) > 1 and any(w in _ABBREVIATIONS_ES for w in words):
+        out.append((" ".join(_ABBREVIATIONS_ES.get(w, w) for w in words), False))
+    if len(words) <= 3 and not key.endswith("islands"):
+        out.append((f"{key} islands", True))  # "Turks and Caicos", "Cayman": an island country
+    last = people.rsplit(" ", 1)[-1]
+    if last.isascii() and len(last) >= 5 and last.endswith("s"):
+        out += [(people[:-1], True)]
+        if last.endswith("es"):
+            out += [(people[:-2], True)]
+        if last.endswith("ies"):
+            out += [(people[:-3] + "y", True), (people[:-3] + "i", True)]
+    for suffix in _SCRIPT_SUFFIXES:  # नेपाली, भारतीय, मलेसियामा, বাংলাদেশি, সৌদি আরবে: the country
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            out.append((key[: -len(suffix)], True))
+    seen: set[str] = set()
+    kept = []
+    for variant, plural in out:
+        if variant and variant != key and variant not in seen:
+            seen.add(variant)
+            kept.append((variant, plural))
+    return kept
+
+
+#: Languages that make no plural with "-s": a common word of theirs ending in "s" is no plural.
+_NO_S_PLURAL = frozenset({"ms", "id"})
+
+
+def _not_a_plural(languages: str) -> bool:
+    """Whether a word common in these languages (space-separated) is no "-s" plural."""
+    found = set(languages.split())
+    return bool(found) and found <= _NO_S_PLURAL
+
+
+def text_is_abbreviation(text: str) -> bool:
+    """Whether a string is written as an abbreviation ("NAD", "KL", "N.T.T."): capitals, no word."""
+    letters = [c for c in str(text) if c.isalpha()]
+    return 2 <= len(letters) <= 5 and all(c.isupper() for c in letters)
+
+
+def _may_be_code(text: str) -> bool:
+    """Whether a string may be read as an ISO code: ASCII, and "MY", "mys" or "My" rather than "Nga"."""
+    letters = text.strip()
+    if not letters.isascii():
+        return False
+    # "MY", "mys", "My"; "BiH" (capitals at both ends) too; not "Nga"
+    return (
+        letters.isupper() or letters.islower() or len(letters) <= 2 or (letters[0].isupper() and letters[-1].isupper())
+    )
