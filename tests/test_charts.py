@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from routemap._errors import ConfigError
+from routemap.disclosure import DataQuality, Rounded
 from routemap.pipeline import build
 from routemap.render.charts import sankey_layout
-from routemap.render.report import DataQuality, ReportInputs, ReportMeta, render_report
+from routemap.render.report import ReportInputs, ReportMeta, render_report
 from routemap.render.static import render_static_map
 from routemap.render.tables import breakdown_table, places_tables, top_routes_table
 from test_map import _page_data, _strings, _synthetic_publication
@@ -201,7 +202,7 @@ def test_a_1000_route_report_stays_under_400_kb(tmp_path: Path):
         published_persons=pub.published_persons,
         version="test",
     )
-    quality = DataQuality("about 10", "about 10", "0", "0", "100%")
+    quality = DataQuality(Rounded(10), Rounded(10), Rounded(0), Rounded(0), 100)
     flows = sankey_layout(pub, lang="en")
     assert flows is not None and flows.shown >= 12 and flows.shown + flows.rest == 1000  # ties with the 12th too
     inputs = ReportInputs(pub=pub)

@@ -68,3 +68,25 @@ def test_renderers_import_no_stage_before_the_disclosure_gate(name):
     tree = ast.parse((SRC / name).read_text(encoding="utf-8"))
     bad = [m for m in _runtime_imports(tree) if m.startswith(BEFORE_THE_GATE)]
     assert not bad, f"{name} imports {', '.join(bad)}: a renderer takes a Publication and nothing else"
+
+
+def test_the_readme_lists_every_file_the_format_registry_writes():
+    from routemap.render.formats import OUTPUT_FILES, REGISTRY
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Outputs", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in OUTPUT_FILES if name not in section]
+    assert not missing, f"README's Outputs table does not list {missing}"
+    assert all(f"(`{f.name}`" in section for f in REGISTRY), "every format is named beside its files"
+
+
+def test_a_file_no_format_writes_is_refused_by_the_leak_check(tmp_path):
+    from routemap.audit import Canaries, scan
+    from routemap.render.formats import registered
+
+    (tmp_path / "routes.csv").write_text("rank,route\n1,Indonesia > Johor\n", encoding="utf-8")
+    (tmp_path / "map.html").write_text("<p>map</p>", encoding="utf-8")
+    (tmp_path / "debug.csv").write_text("case,name\n1,Siti\n", encoding="utf-8")
+    findings = scan(tmp_path, Canaries(), expected=lambda name: registered(name, ("csv",)))
+    assert [(f.file, f.kind) for f in findings] == [("debug.csv", "file no output format writes")]
+    assert scan(tmp_path, Canaries(), expected=lambda name: registered(name, ("xlsx",)))[0].file == "debug.csv"

@@ -500,10 +500,14 @@ def _png_text(data: bytes) -> list[str]:
     return out
 
 
-def scan(folder: Path, canaries: Canaries) -> list[Finding]:
-    """Search every file under ``folder`` for every canary."""
+def scan(folder: Path, canaries: Canaries, *, expected: Callable[[str], bool] | None = None) -> list[Finding]:
+    """Search every file under ``folder`` for every canary; ``expected`` also refuses files no format writes."""
     findings: list[Finding] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if expected is not None and not expected(name):
+            findings.append(Finding(name, "file no output format writes", name))
+            continue
         for kind, value, source in canaries.find(published_values(path)):
             findings.append(Finding(path.name, kind, value, source))
     return findings
@@ -529,15 +533,17 @@ _A_BUG = (
 )
 
 
-def check_outputs(folder: Path, canaries: Canaries) -> None:
+def check_outputs(folder: Path, canaries: Canaries, *, expected: Callable[[str], bool] | None = None) -> None:
     """Fail when any published file holds a private value, naming where it came from and what to do.
+
+    ``expected`` tells the files the output formats write (``render.formats``): any other file fails too.
 
     Raises
     ------
     DisclosureError
         Naming each output, the value, its kind, the file, column and line it was read from, and the fix.
     """
-    findings = scan(folder, canaries)
+    findings = scan(folder, canaries, expected=expected)
     log.info("leak check: %d private values searched in %s", len(canaries), folder)
     if not findings:
         return

@@ -611,3 +611,71 @@ def assemble(
         details=details,
         stats=stats,
     )
+
+
+# ---------------------------------------------------------------------------------------------- data quality
+#: Data-quality counts are rounded to a multiple of this (an exact count of rows, with the published
+#: route counts, could pin a suppressed count).
+QUALITY_ROUNDING = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Rounded:
+    """A private count as it may be published: 0, "fewer than ``base``", or rounded to the nearest ``base``."""
+
+    value: int
+    fewer: bool = False
+    base: int = QUALITY_ROUNDING
+
+
+def round_count(n: int, *, base: int = QUALITY_ROUNDING) -> Rounded:
+    """The published form of a private count (halves round up: 1,945 is about 1,950)."""
+    if n <= 0:
+        return Rounded(0, base=base)
+    if n < base:
+        return Rounded(base, fewer=True, base=base)
+    return Rounded((n + base // 2) // base * base, base=base)
+
+
+@dataclass(frozen=True, slots=True)
+class DataQuality:
+    """Totals over all contributions, already rounded: the only data-quality figures published.
+
+    Build it with :func:`data_quality`; nothing per partner or per file ever enters it.
+    ``places_resolved`` is the whole percent of distinct place names resolved (``None``: no names).
+    """
+
+    rows_read: Rounded
+    accepted: Rounded
+    rejected: Rounded
+    merged: Rounded
+    places_resolved: int | None
+    rounding: int = QUALITY_ROUNDING
+
+
+def data_quality(totals: dict[str, int], place_report: pd.DataFrame) -> DataQuality:
+    """Round the build's totals and work out the share of distinct place names resolved.
+
+    Parameters
+    ----------
+    totals
+        The build's totals (``rows_read``, ``accepted``, ``rejected``, ``merged``); private.
+    place_report
+        The private place report: one row per distinct place string, ``place_id`` empty when unresolved.
+
+    Notes
+    -----
+    The share is rounded down to a whole percent, so 100% means every name resolved.
+    """
+    n = len(place_report)
+    share = None
+    if n:
+        resolved = int(place_report["place_id"].astype(str).ne("").sum())
+        share = 100 * resolved // n
+    return DataQuality(
+        rows_read=round_count(int(totals.get("rows_read", 0))),
+        accepted=round_count(int(totals.get("accepted", 0))),
+        rejected=round_count(int(totals.get("rejected", 0))),
+        merged=round_count(int(totals.get("merged", 0))),
+        places_resolved=share,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -22,7 +23,7 @@ from routemap._safe import write_table, write_table_fast
 from routemap.audit import Canaries, Published, Source, check_outputs
 from routemap.config import SETTINGS_FILE, Settings, parse_compare
 from routemap.contributions import REJECT_COLUMNS, will_not_publish
-from routemap.disclosure import HIDDEN_LABEL, Publication, partner_names, suppressed_label
+from routemap.disclosure import HIDDEN_LABEL, Publication, data_quality, partner_names, suppressed_label
 from routemap.places import Gazetteer
 from routemap.profile import DEFAULT_UNIT, counted_unit, credited_source
 from routemap.project import (
@@ -41,59 +42,19 @@ from routemap.project import (
     open_project,
     select_years,
 )
-from routemap.render.charts import Sankey, sankey_layout, sankey_png, sankey_svg
-from routemap.render.gis import write_geojson, write_geopackage
+from routemap.render.charts import sankey_layout, sankey_svg
+from routemap.render.formats import DEFAULT_FORMATS, FORMATS, OUTPUT_FILES, Outputs
+from routemap.render.formats import get as get_format
+from routemap.render.formats import registered as registered_file
 from routemap.render.map import MapText, render_map, tile_layer
-from routemap.render.pdf import NO_BROWSER, find_browser, print_pdf
-from routemap.render.report import (
-    DataQuality,
-    ReportInputs,
-    ReportMeta,
-    data_quality,
-    render_report,
-    summary_lines,
-)
-from routemap.render.static import render_static_map
-from routemap.render.tables import Table, build_tables, write_csv, write_markdown, write_table_csv
+from routemap.render.pdf import NO_BROWSER, find_browser
+from routemap.render.report import ReportInputs, ReportMeta
+from routemap.render.tables import build_tables, write_csv
 from routemap.render.words import unit_text, word
-from routemap.render.xlsx import write_xlsx
 from routemap.schema import PLACE_FIELDS, VOCABULARIES, label_words
 from routemap.validate import file_verdict
 
 log = logging.getLogger(__name__)
-
-#: Output formats of ``build(formats=...)`` / ``routemap build --formats``; map.html is always written.
-FORMATS: tuple[str, ...] = ("csv", "xlsx", "md", "html", "gpkg", "geojson", "png", "pdf")
-#: Formats written when none are named: all but pdf, which needs a browser.
-DEFAULT_FORMATS: tuple[str, ...] = tuple(f for f in FORMATS if f != "pdf")
-#: The CSV tables besides routes.csv (one file per table; destinations_by_state only with a focus country).
-TABLE_CSV_FILES: tuple[str, ...] = (
-    "top_routes.csv",
-    "origins.csv",
-    "transit_points.csv",
-    "destinations.csv",
-    "destinations_by_state.csv",
-    "routes_by_sector.csv",
-    "routes_by_exploitation.csv",
-    "routes_by_sex.csv",
-    "routes_by_age_group.csv",
-    "routes_by_year.csv",
-)
-#: Every file a build may write under the output folder; stale ones from older builds are removed.
-OUTPUT_FILES: tuple[str, ...] = (
-    "map.html",
-    "routes.csv",
-    *TABLE_CSV_FILES,
-    "routes.xlsx",
-    "routes.md",
-    "report.html",
-    "routemap.gpkg",
-    "routes.geojson",
-    "map.png",
-    "flows.svg",
-    "flows.png",
-    "report.pdf",
-)
 
 
 @dataclass(slots=True)
@@ -308,96 +269,6 @@ def compare_periods(value: str | None) -> tuple[tuple[int, int], tuple[int, int]
     return periods[0], periods[1]
 
 
-@dataclass(frozen=True, slots=True)
-class _Outputs:
-    """What every format is written from: the publication, its tables, the report text."""
-
-    pub: Publication
-    tables: list[Table]
-    meta: ReportMeta
-    quality: DataQuality
-    date: dt.date | None
-    note: str
-    inputs: ReportInputs | None = None
-    flows: Sankey | None = None
-
-
-def _report(folder: Path, outputs: _Outputs, *, wanted: tuple[str, ...], name: str, printing: bool) -> None:
-    downloads = [file for file in _FORMAT_FILES if _FORMAT_FILES[file] in wanted]
-    render_report(
-        outputs.tables,
-        folder / name,
-        meta=outputs.meta,
-        quality=outputs.quality,
-        inputs=outputs.inputs,
-        static_map="map.png" if "png" in wanted else None,
-        downloads=downloads,
-        printing=printing,
-    )
-
-
-def _write_format(fmt: str, folder: Path, outputs: _Outputs, *, wanted: tuple[str, ...]) -> None:
-    """Write the file(s) of one output format into ``folder``."""
-    pub, tables, meta = outputs.pub, outputs.tables, outputs.meta
-    if fmt == "csv":
-        write_csv(pub.route_table(), folder / "routes.csv")
-        for table in tables:
-            write_table_csv(table, folder / f"{table.key}.csv")
-    elif fmt == "xlsx":
-        write_xlsx(
-            tables,
-            folder / "routes.xlsx",
-            title=meta.title,
-            lines=summary_lines(meta),
-            date=outputs.date,
-            lang=meta.language,
-        )
-    elif fmt == "md":
-        write_markdown(tables, folder / "routes.md", title=meta.title, lines=summary_lines(meta))
-    elif fmt == "html":
-        _report(folder, outputs, wanted=wanted, name="report.html", printing=False)
-    elif fmt == "gpkg":
-        write_geopackage(pub, folder / "routemap.gpkg", date=outputs.date)
-    elif fmt == "geojson":
-        write_geojson(pub, folder / "routes.geojson")
-    elif fmt == "png":
-        lang = meta.language
-        subtitle = " · ".join(
-            p for p in (meta.period, word("data_as_of", lang, date=meta.as_of) if meta.as_of else "") if p
-        )
-        render_static_map(pub, folder / "map.png", title=meta.title, subtitle=subtitle, note=outputs.note)
-        if outputs.flows is not None:
-            title = word("report_flows", lang)
-            (folder / "flows.svg").write_text(
-                sankey_svg(outputs.flows, lang=lang, title=title, standalone=True) + "\n", encoding="utf-8"
-            )
-            sankey_png(outputs.flows, folder / "flows.png", lang=lang, title=title)
-    elif fmt == "pdf":
-        printable = folder / ".report-print.html"
-        try:
-            _report(folder, outputs, wanted=wanted, name=printable.name, printing=True)
-            print_pdf(printable, folder / "report.pdf")
-        finally:
-            printable.unlink(missing_ok=True)
-    else:  # pragma: no cover - check_formats() keeps this out
-        raise ConfigError(f"unknown output format {fmt!r}")
-
-
-#: Files the report links to, and the format that writes each.
-_FORMAT_FILES: dict[str, str] = {
-    "routes.csv": "csv",
-    "top_routes.csv": "csv",
-    "routes.xlsx": "xlsx",
-    "routes.md": "md",
-    "map.png": "png",
-    "flows.svg": "png",
-    "flows.png": "png",
-    "report.pdf": "pdf",
-    "routemap.gpkg": "gpkg",
-    "routes.geojson": "geojson",
-}
-
-
 #: Switched off only in tests that show the leak check is needed (never a parameter of build()).
 _LEAK_CHECK = True
 
@@ -580,7 +451,7 @@ def _outputs(
     source: str,
     totals: dict[str, int],
     report: pd.DataFrame,
-) -> _Outputs:
+) -> Outputs:
     """What every format but the map is written from: tables, report text, data quality, charts' inputs.
 
     Parameters
@@ -616,11 +487,11 @@ def _outputs(
         source=source or None,
     )
     tables = build_tables(pub, focus=focus_iso3, name=name, lang=settings.language, unit=shown_unit)
-    outputs = _Outputs(
+    outputs = Outputs(
         pub=pub,
         tables=tables,
         meta=meta,
-        quality=data_quality(totals, report, lang=settings.language),
+        quality=data_quality(totals, report),
         date=dt.date.fromisoformat(settings.as_of) if settings.as_of else None,
         note=text.note,
     )
@@ -647,7 +518,7 @@ def _render_checked(
     pub: Publication,
     out: Path,
     text: MapText,
-    outputs: _Outputs,
+    outputs: Outputs,
     formats: tuple[str, ...],
     shown_names: list[str],
     *,
@@ -677,11 +548,12 @@ def _render_checked(
             )
             for i, fmt in enumerate(formats, start=1):
                 progress("render", i, len(formats) + 1, fmt)
-                _write_format(fmt, tmp, outputs, wanted=formats)
+                get_format(fmt).write(tmp, outputs, formats)
             written = sorted(p.name for p in tmp.iterdir())
         if _LEAK_CHECK:
             with clock.stage("leak check"):
-                check_outputs(tmp, _canaries(project, pub, shown_names))
+                expected = functools.partial(registered_file, wanted=formats)
+                check_outputs(tmp, _canaries(project, pub, shown_names), expected=expected)
         with clock.stage("write"):  # only files routemap wrote are replaced or removed (a manifest in out/)
             publish_outputs(tmp, out, written, force=force)
     finally:

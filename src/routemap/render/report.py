@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from routemap._safe import esc
-from routemap.disclosure import Publication
+from routemap.disclosure import DataQuality, Publication, Rounded, round_count
 from routemap.render import charts
 from routemap.render._report_compare import _cap, _signed, compare_table
 from routemap.render._report_compare import period_counts as period_counts
 from routemap.render.tables import Table, format_cell
 from routemap.render.words import dimension_text, integer, unit_text, value_text, word
 
-#: Data-quality counts are rounded to a multiple of this (an exact count of rows, with the published
-#: route counts, could pin a suppressed count).
-QUALITY_ROUNDING = 10
 #: Rows of each route-level table shown in the report (every row is in the CSV and Excel files).
 REPORT_ROWS = 25
 #: Destinations with a section of their own: the focus country's states, or the top destinations.
@@ -45,59 +39,18 @@ DOWNLOADS: dict[str, str] = {
 SHARE_CHARTS: tuple[str, ...] = ("sector", "exploitation")
 
 
-def rounded(n: int, *, base: int = QUALITY_ROUNDING, lang: str = "en") -> str:
-    """A count as published in the data-quality section: ``0``, ``fewer than 10`` or ``about 1,950``."""
-    if n <= 0:
+def count_text(count: Rounded, *, lang: str = "en") -> str:
+    """A rounded count in words: ``0``, ``fewer than 10`` or ``about 1,950``."""
+    if count.fewer:
+        return word("quality_fewer", lang, n=count.value)
+    if count.value == 0:
         return "0"
-    if n < base:
-        return word("quality_fewer", lang, n=base)
-    return word("quality_about", lang, n=integer((n + base // 2) // base * base, lang))
+    return word("quality_about", lang, n=integer(count.value, lang))
 
 
-@dataclass(frozen=True, slots=True)
-class DataQuality:
-    """Totals over all contributions, already rounded: the only data-quality figures published.
-
-    Build it with :func:`data_quality`; nothing per partner or per file ever enters it.
-    """
-
-    rows_read: str
-    accepted: str
-    rejected: str
-    merged: str
-    places_resolved: str
-    rounding: int = QUALITY_ROUNDING
-
-
-def data_quality(totals: Mapping[str, int], place_report: pd.DataFrame, *, lang: str = "en") -> DataQuality:
-    """Round the build's totals and work out the share of distinct place names resolved.
-
-    Parameters
-    ----------
-    totals
-        The build's totals (``rows_read``, ``accepted``, ``rejected``, ``merged``); private.
-    place_report
-        The private place report: one row per distinct place string, ``place_id`` empty when unresolved.
-    lang
-        Language of the words (en, ms, id).
-
-    Notes
-    -----
-    The share is rounded down to a whole percent, so 100% means every name resolved.
-    """
-    n = len(place_report)
-    if n:
-        resolved = int(place_report["place_id"].astype(str).ne("").sum())
-        share = f"{math.floor(100 * resolved / n)}%"
-    else:
-        share = word("quality_no_places", lang)
-    return DataQuality(
-        rows_read=rounded(int(totals.get("rows_read", 0)), lang=lang),
-        accepted=rounded(int(totals.get("accepted", 0)), lang=lang),
-        rejected=rounded(int(totals.get("rejected", 0)), lang=lang),
-        merged=rounded(int(totals.get("merged", 0)), lang=lang),
-        places_resolved=share,
-    )
+def rounded(n: int, *, lang: str = "en") -> str:
+    """A private count as the data-quality section publishes it (:func:`routemap.disclosure.round_count`)."""
+    return count_text(round_count(n), lang=lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,12 +151,13 @@ def _methods(meta: ReportMeta, quality: DataQuality) -> str:
     )
     if meta.min_count < 5:  # allow_small_counts: say so
         small += " " + word("methods_small_counts", lang, k=meta.min_count, unit=unit)
+    places = word("quality_no_places", lang) if quality.places_resolved is None else f"{quality.places_resolved}%"
     rows = [
-        ("quality_read", quality.rows_read),
-        ("quality_accepted", quality.accepted),
-        ("quality_rejected", quality.rejected),
-        ("quality_merged", quality.merged),
-        ("quality_places", quality.places_resolved),
+        ("quality_read", count_text(quality.rows_read, lang=lang)),
+        ("quality_accepted", count_text(quality.accepted, lang=lang)),
+        ("quality_rejected", count_text(quality.rejected, lang=lang)),
+        ("quality_merged", count_text(quality.merged, lang=lang)),
+        ("quality_places", places),
     ]
     table = "".join(f'<tr><th scope="row">{esc(word(k, lang))}</th><td>{esc(v)}</td></tr>' for k, v in rows)
     return (
