@@ -216,3 +216,51 @@ def test_a_publication_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         pub.min_count = 1  # type: ignore[misc]
     assert np.array_equal(pub.published_routes()["persons"], [40])
+
+
+def _everything_in(obj, seen=None):
+    """Every number and string reachable from an object's attributes (dataclass fields, slots, frames, containers)."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, bool | int | float | np.integer | np.floating | str):
+        yield obj
+    elif isinstance(obj, pd.DataFrame | pd.Series | pd.Index):
+        frame = obj.to_frame() if isinstance(obj, pd.Series | pd.Index) else obj
+        yield from (str(c) for c in frame.columns)
+        for column in frame.columns:
+            for value in frame[column].tolist():
+                yield from _everything_in(value, seen)
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _everything_in(key, seen)
+            yield from _everything_in(value, seen)
+    elif isinstance(obj, list | tuple | set | frozenset):
+        for value in obj:
+            yield from _everything_in(value, seen)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            yield from _everything_in(getattr(obj, f.name), seen)
+    elif hasattr(obj, "__dict__"):
+        for value in vars(obj).values():
+            yield from _everything_in(value, seen)
+
+
+def test_no_attribute_of_a_publication_holds_a_suppressed_count():
+    # female 9,977 is hidden (x) so that unknown 4 (<5) cannot be worked out from the total 10,004;
+    # the route Q > Z (3 persons) is not listed; neither number nor the route may be anywhere in it
+    agg = _agg(
+        {"A > X": 10_004, "B > X": 60, "Q > Z": 3},
+        {"sex": {"A > X": {"female": 9_977, "male": 23, "unknown": 4}, "B > X": {"female": 60}, "Q > Z": {"male": 3}}},
+    )
+    pub = publish(agg, min_count=5)
+    cells = pub.breakdowns["sex"].cells
+    shown = dict(zip(cells.loc[cells["route"] == "A > X", "value"], cells.loc[cells["route"] == "A > X", "shown"]))
+    assert shown["female"] == "x" and shown["unknown"] == "<5" and shown["male"] == "23"
+    values = list(_everything_in(pub))
+    numbers = {float(v) for v in values if isinstance(v, int | float | np.integer | np.floating)}
+    texts = " ".join(str(v) for v in values if isinstance(v, str))
+    assert 10_004 in numbers and 23 in numbers  # what is published is there (the walk reaches the figures)
+    assert 9_977 not in numbers and "9977" not in texts and "9,977" not in texts
+    assert "Q > Z" not in texts and "Z" not in {str(v) for v in values}

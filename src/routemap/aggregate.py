@@ -6,18 +6,19 @@ import itertools
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pyproj import Geod
-from shapely.geometry import LineString, MultiLineString, Point
-from shapely.geometry.base import BaseGeometry
 
 from routemap.places import Place
 from routemap.routes import Routed
 from routemap.schema import LEG_COLUMNS, PLACE_COLUMNS
+
+if TYPE_CHECKING:  # geopandas and shapely are imported where geometry is made
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ def geodesic_line(lon1: float, lat1: float, lon2: float, lat2: float) -> BaseGeo
         Vertices every ~150 km (at most 48), rounded to 4 decimals; two parts when the line
         crosses longitude ±180, each ending on the antimeridian.
     """
+    from shapely.geometry import LineString, MultiLineString
+
     _, _, dist = _GEOD.inv(lon1, lat1, lon2, lat2)
     n = int(min(MAX_POINTS, max(0, dist // STEP_M - 1)))
     inner = _GEOD.npts(lon1, lat1, lon2, lat2, n) if n else []
@@ -151,6 +154,9 @@ def routes_gdf(
     routes: pd.DataFrame, stops_of: dict[str, tuple[str, ...]], places: dict[str, Place]
 ) -> gpd.GeoDataFrame:
     """Routes as a GeoDataFrame: each route's legs as one (multi)line, or a point for a one-stop route."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, MultiLineString, Point
+
     geoms: list[BaseGeometry | None] = []
     for key in routes["route"]:
         stops = stops_of[key]
@@ -178,6 +184,8 @@ def legs_gdf(routes: pd.DataFrame, stops_of: dict[str, tuple[str, ...]], places:
     places
         Place id -> place.
     """
+    import geopandas as gpd
+
     flows: dict[tuple[str, str], list[int]] = {}
     for key, persons in zip(routes["route"], routes["persons"], strict=True):
         stops = stops_of[key]
@@ -211,6 +219,9 @@ def places_gdf(
     ``persons`` counts each person once per place (a route that passes a place twice counts once).
     ``role`` is origin, transit, destination or several.
     """
+    import geopandas as gpd
+    from shapely.geometry import Point
+
     acc: dict[str, list[int]] = {}
     for key, persons in zip(routes["route"], routes["persons"], strict=True):
         stops = stops_of[key]

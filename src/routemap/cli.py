@@ -15,6 +15,7 @@ import click
 from routemap import __version__
 from routemap._errors import RoutemapError
 from routemap.config import BY_DIMENSIONS, LEVELS
+from routemap.render.formats import DEFAULT_FORMATS, FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -141,7 +142,7 @@ def main(verbose: bool) -> None:
     metavar="LIST",
     default=None,
     callback=_formats,
-    help="Outputs to write, comma-separated: csv,xlsx,md,html,gpkg,geojson,png,pdf [default: all but pdf]. "
+    help=f"Outputs to write, comma-separated: {','.join(FORMATS)} [default: {','.join(DEFAULT_FORMATS)}]. "
     "map.html is always written.",
 )
 @click.option(
@@ -236,10 +237,10 @@ def places(project_dir: Path, unresolved: bool) -> None:
     ambiguous string or suggestions for an unresolved one. The same data, per partner default
     country, is written to the private file .routemap/places.csv.
     """
-    from routemap.pipeline import explain_places
+    from routemap.project import open_project  # not the pipeline: no renderer is imported to explain places
     from routemap.render.tables import format_place_table
 
-    result = explain_places(project_dir)
+    result = open_project(project_dir).explain_places()
     for warning in result.warnings:  # each line names its file and says "error" or "warning"
         click.echo(warning, err=True)
     click.echo(format_place_table(result.table(unresolved=unresolved)))

@@ -25,9 +25,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -35,6 +34,9 @@ from routemap._errors import DisclosureError
 from routemap.aggregate import DOMESTIC_MARK, Aggregates, legs_gdf, places_gdf, routes_gdf
 from routemap.places import Place
 from routemap.schema import VOCABULARIES
+
+if TYPE_CHECKING:  # geometry is made by aggregate's layer functions, when asked for
+    import geopandas as gpd
 
 log = logging.getLogger(__name__)
 

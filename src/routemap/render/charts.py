@@ -13,11 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch, Rectangle
-from matplotlib.path import Path as MplPath
-
 from routemap._safe import esc
 from routemap.disclosure import Publication
 from routemap.render.words import decimal, integer, word
@@ -376,6 +371,11 @@ def sankey_svg(layout: Sankey, *, lang: str, title: str, standalone: bool = Fals
 
 def sankey_png(layout: Sankey, path: Path, *, lang: str, title: str) -> None:
     """The same flow diagram as a PNG (matplotlib, 200 dpi), for print and slides."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # only when a PNG is written
+    from matplotlib.figure import Figure
+    from matplotlib.patches import PathPatch, Rectangle
+    from matplotlib.path import Path as MplPath
+
     pad = 8
     width, height = layout.width, layout.height + 2 * pad + 30
     fig = Figure(figsize=(width / 100, height / 100), dpi=200)

@@ -6,16 +6,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from routemap.disclosure import DataQuality, Publication
-from routemap.render.charts import Sankey, sankey_png, sankey_svg
-from routemap.render.gis import write_geojson, write_geopackage
-from routemap.render.pdf import print_pdf
-from routemap.render.report import ReportInputs, ReportMeta, render_report, summary_lines
-from routemap.render.static import render_static_map
-from routemap.render.tables import Table, write_csv, write_markdown, write_table_csv
-from routemap.render.words import word
-from routemap.render.xlsx import write_xlsx
+if TYPE_CHECKING:  # each writer imports its renderer when its format is written
+    from routemap.disclosure import DataQuality, Publication
+    from routemap.render.charts import Sankey
+    from routemap.render.report import ReportInputs, ReportMeta
+    from routemap.render.tables import Table
 
 #: Written by every build whatever the formats: the map.
 ALWAYS: tuple[str, ...] = ("map.html",)
@@ -78,12 +75,17 @@ class Format:
 
 
 def _csv(folder: Path, outputs: Outputs, wanted: tuple[str, ...]) -> None:
+    from routemap.render.tables import write_csv, write_table_csv
+
     write_csv(outputs.pub.route_table(), folder / "routes.csv")
     for table in outputs.tables:
         write_table_csv(table, folder / f"{table.key}.csv")
 
 
 def _xlsx(folder: Path, outputs: Outputs, wanted: tuple[str, ...]) -> None:
+    from routemap.render.report import summary_lines
+    from routemap.render.xlsx import write_xlsx
+
     meta = outputs.meta
     write_xlsx(
         outputs.tables,
@@ -96,10 +98,15 @@ def _xlsx(folder: Path, outputs: Outputs, wanted: tuple[str, ...]) -> None:
 
 
 def _md(folder: Path, outputs: Outputs, wanted: tuple[str, ...]) -> None:
+    from routemap.render.report import summary_lines
+    from routemap.render.tables import write_markdown
+
     write_markdown(outputs.tables, folder / "routes.md", title=outputs.meta.title, lines=summary_lines(outputs.meta))
 
 
 def _report(folder: Path, outputs: Outputs, wanted: tuple[str, ...], *, name: str, printing: bool) -> None:
+    from routemap.render.report import render_report
+
     render_report(
         outputs.tables,
         folder / name,
@@ -117,14 +124,22 @@ def _html(folder: Path, outputs: Outputs, wanted: tuple[str, ...]) -> None:
 
 
 def _gpkg(folder: Path, outputs: Outputs, wanted: tuple[str, ...]) -> None:
+    from routemap.render.gis import write_geopackage
+
     write_geopackage(outputs.pub, folder / "routemap.gpkg", date=outputs.date)
 
 
 def _geojson(folder: Path, outputs: Outputs, wanted: tuple[str, ...]) -> None:
+    from routemap.render.gis import write_geojson
+
     write_geojson(outputs.pub, folder / "routes.geojson")
 
 
 def _png(folder: Path, outputs: Outputs, wanted: tuple[str, ...]) -> None:
+    from routemap.render.charts import sankey_png, sankey_svg
+    from routemap.render.static import render_static_map
+    from routemap.render.words import word
+
     meta, lang = outputs.meta, outputs.meta.language
     subtitle = " · ".join(
         p for p in (meta.period, word("data_as_of", lang, date=meta.as_of) if meta.as_of else "") if p
@@ -138,6 +153,8 @@ def _png(folder: Path, outputs: Outputs, wanted: tuple[str, ...]) -> None:
 
 
 def _pdf(folder: Path, outputs: Outputs, wanted: tuple[str, ...]) -> None:
+    from routemap.render.pdf import print_pdf
+
     printable = folder / ".report-print.html"
     try:
         _report(folder, outputs, wanted, name=printable.name, printing=True)
