@@ -256,7 +256,8 @@ def test_no_attribute_of_a_publication_holds_a_suppressed_count():
     )
     pub = publish(agg, min_count=5)
     cells = pub.breakdowns["sex"].cells
-    shown = dict(zip(cells.loc[cells["route"] == "A > X", "value"], cells.loc[cells["route"] == "A > X", "shown"]))
+    row = cells.loc[cells["route"] == "A > X"]
+    shown = dict(zip(row["value"], row["shown"], strict=True))
     assert shown["female"] == "x" and shown["unknown"] == "<5" and shown["male"] == "23"
     values = list(_everything_in(pub))
     numbers = {float(v) for v in values if isinstance(v, int | float | np.integer | np.floating)}

@@ -256,9 +256,9 @@ def test_a_planted_private_value_is_refused_in_every_format(
 ):
     real_check = pipeline.check_outputs
 
-    def leaky(folder: Path, canaries) -> None:  # a renderer bug: the value reaches one output
+    def leaky(folder: Path, canaries, **kwargs) -> None:  # a renderer bug: the value reaches one output
         PLANTERS[output](folder / output, value)
-        real_check(folder, canaries)
+        real_check(folder, canaries, **kwargs)
 
     monkeypatch.setattr(pipeline, "check_outputs", leaky)
     with pytest.raises(DisclosureError) as caught:
@@ -282,9 +282,9 @@ def test_the_canary_project_builds_when_nothing_leaks(canary_project):
 def test_an_allowed_value_is_let_through_and_recorded(canary_project, monkeypatch):
     real_check = pipeline.check_outputs
 
-    def leaky(folder: Path, canaries) -> None:
+    def leaky(folder: Path, canaries, **kwargs) -> None:
         _plant_csv(folder / "routes.csv", "Rumah Selamat Example Shelter")
-        real_check(folder, canaries)
+        real_check(folder, canaries, **kwargs)
 
     monkeypatch.setattr(pipeline, "check_outputs", leaky)
     (canary_project / "routemap.toml").write_text('allow = ["Rumah Selamat Example Shelter"]\n', encoding="utf-8")
@@ -296,9 +296,9 @@ def test_an_allowed_value_is_let_through_and_recorded(canary_project, monkeypatc
 def test_the_cli_exits_4_on_a_leak_and_names_the_source(canary_project, monkeypatch):
     real_check = pipeline.check_outputs
 
-    def leaky(folder: Path, canaries) -> None:
+    def leaky(folder: Path, canaries, **kwargs) -> None:
         _plant_html(folder / "map.html", "pk-7f3a9c21")
-        real_check(folder, canaries)
+        real_check(folder, canaries, **kwargs)
 
     monkeypatch.setattr(pipeline, "check_outputs", leaky)
     code, output = _build(canary_project)
@@ -319,9 +319,9 @@ def test_xlsx_sheet_names_are_canaries(make_project, monkeypatch):
     project = make_project({"p": {"a.xlsx": buffer.getvalue(), "partner.toml": PROFILE}})
     real_check = pipeline.check_outputs
 
-    def leaky(folder: Path, canaries) -> None:
+    def leaky(folder: Path, canaries, **kwargs) -> None:
         _plant_md(folder / "routes.md", "Kes Rahsia Julai")
-        real_check(folder, canaries)
+        real_check(folder, canaries, **kwargs)
 
     monkeypatch.setattr(pipeline, "check_outputs", leaky)
     with pytest.raises(DisclosureError, match=r"routes\.md: sheet name value 'Kes Rahsia Julai'"):

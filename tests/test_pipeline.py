@@ -4,11 +4,11 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from routemap import pipeline
 from routemap._errors import AccountingError, ConfigError
 from routemap.audit import published_text
 from routemap.pipeline import FileAccount, _check_accounting, build, merge_duplicates
 from routemap.readers.xlsx import DAMAGED
+from routemap.render import tables
 
 CANON = "year,origin,transit,destination,persons,person_key\n"
 
@@ -29,7 +29,7 @@ def test_failed_build_leaves_previous_outputs_intact(sample_project, tmp_path, m
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pipeline, "write_csv", broken)
+    monkeypatch.setattr(tables, "write_csv", broken)  # the csv format's writer, half way through the outputs
     with pytest.raises(OSError, match="disk full"):
         build(sample_project, out_dir=out, min_count=50)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

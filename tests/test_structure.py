@@ -90,3 +90,29 @@ def test_a_file_no_format_writes_is_refused_by_the_leak_check(tmp_path):
     findings = scan(tmp_path, Canaries(), expected=lambda name: registered(name, ("csv",)))
     assert [(f.file, f.kind) for f in findings] == [("debug.csv", "file no output format writes")]
     assert scan(tmp_path, Canaries(), expected=lambda name: registered(name, ("xlsx",)))[0].file == "debug.csv"
+
+
+HEAVY = ("matplotlib", "geopandas", "pyogrio", "shapely", "folium")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "data/contributions/migrant-worker-legal-aid/cases.csv"],
+        ["places", "."],
+    ],
+)
+def test_validate_and_places_import_no_renderer_or_gis_library(args, tmp_path):
+    import shutil
+
+    root = Path(__file__).parents[1]
+    shutil.copytree(root / "data", tmp_path / "data")
+    shutil.copy(root / "routemap.toml", tmp_path / "routemap.toml")
+    code = (
+        "import sys; from routemap.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        f"print('LOADED', ' '.join(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=tmp_path, check=True)
+    loaded = out.stdout.strip().splitlines()[-1]
+    assert loaded == "LOADED", f"routemap {args[0]} imported {loaded.removeprefix('LOADED ')}"
