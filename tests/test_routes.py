@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from routemap.contributions import canonical_profile, read_contribution
 from routemap.places import Gazetteer
@@ -118,3 +119,20 @@ def test_a_named_stop_with_its_own_point_is_the_named_place_at_every_level(tmp_p
         assert second == ("country:ERI", "country:LBY")
         # the point is the region's or country's own, not the record's
         assert (routed.places[first[1]].lon, routed.places[first[1]].lat) != (14.3336, 27.0663)
+
+
+@pytest.mark.parametrize("level", ["country", "admin1", "place"])
+@pytest.mark.parametrize("focus", [None, "MYS", "IDN"])
+def test_routes_generalised_from_place_level_equal_routing_again(sample_project, level, focus):
+    from routemap.project import open_project
+    from routemap.routes import generalise_routes
+
+    project = open_project(sample_project)
+    contributions, resolutions, gazetteer = project.read(), project.resolve(), project.gazetteer
+    kwargs = {"default_countries": contributions.default_countries}
+    fine = build_routes(contributions.records, gazetteer, resolutions, level="place", focus=None, **kwargs)
+    direct = build_routes(contributions.records, gazetteer, resolutions, level=level, focus=focus, **kwargs)
+    derived = generalise_routes(fine, gazetteer, level=level, focus=focus)
+    assert derived.records["route"].astype(str).tolist() == direct.records["route"].astype(str).tolist()
+    assert derived.routes == direct.routes and set(derived.places) == set(direct.places)
+    assert derived.records["routable"].tolist() == direct.records["routable"].tolist()

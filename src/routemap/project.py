@@ -38,7 +38,7 @@ from routemap.places import Gazetteer, Resolution, country_iso3, resolve_renames
 from routemap.problems import Problem
 from routemap.releases import Atoms, Cut, Register, Release, atoms_of
 from routemap.render.tables import write_csv
-from routemap.routes import Routed, alias_suggestions, build_routes, place_report, resolve_records
+from routemap.routes import Routed, alias_suggestions, build_routes, generalise_routes, place_report, resolve_records
 
 log = logging.getLogger(__name__)
 
@@ -332,6 +332,7 @@ class Project:
         self._contributions: Contributions | None = None
         self._resolutions: dict[tuple[str, str], Resolution] | None = None
         self._routed: Routed | None = None
+        self._fine: Routed | None = None
         self._aggregates: Aggregates | None = None
         self._publication: Publication | None = None
         self._atoms: Atoms | None = None
@@ -398,20 +399,32 @@ class Project:
         return self._resolutions
 
     def route(self) -> Routed:
-        """Give every record its route at the project's level and focus (private)."""
+        """Give every record its route at the project's level and focus (private).
+
+        Records are routed once at place level (what the release register keeps); the project's
+        routes are those generalised, so the published routes and the register's never disagree.
+        """
         if self._routed is None:
+            fine = self._fine_routes()
+            with self.clock.stage("route"):
+                self._routed = generalise_routes(fine, self.gazetteer, level=self.settings.level, focus=self.focus_iso3)
+        return self._routed
+
+    def _fine_routes(self) -> Routed:
+        """Every record's route with each stop at its most precise level (place), no focus (private)."""
+        if self._fine is None:
             resolutions = self.resolve()
             contributions = self.read()
             with self.clock.stage("route"):
-                self._routed = build_routes(
+                self._fine = build_routes(
                     contributions.records,
                     self.gazetteer,
                     resolutions,
                     default_countries=contributions.default_countries,
-                    level=self.settings.level,
-                    focus=self.focus_iso3,
+                    level="place",
+                    focus=None,
                 )
-        return self._routed
+        return self._fine
 
     def aggregate(self) -> Aggregates:
         """Exact counts per route and per route and value (private: never written as they are)."""
@@ -436,20 +449,21 @@ class Project:
         if self._atoms is None:
             contributions = self.read()
             records = contributions.all_records if contributions.all_records is not None else contributions.records
-            with self.clock.stage("releases"):  # the register's own cost: fine routes of every record
-                resolutions = (
-                    resolve_records(records, self.gazetteer, default_countries=contributions.default_countries)
-                    if records is not contributions.records
-                    else self.resolve()
-                )
-                fine = build_routes(
-                    records,
-                    self.gazetteer,
-                    resolutions,
-                    default_countries=contributions.default_countries,
-                    level="place",
-                    focus=None,
-                )
+            if records is contributions.records:  # no period: the build's own fine routes
+                fine = self._fine_routes()
+            with self.clock.stage("releases"):  # the register's own cost (fine routes of every year too)
+                if records is not contributions.records:
+                    resolutions = resolve_records(
+                        records, self.gazetteer, default_countries=contributions.default_countries
+                    )
+                    fine = build_routes(
+                        records,
+                        self.gazetteer,
+                        resolutions,
+                        default_countries=contributions.default_countries,
+                        level="place",
+                        focus=None,
+                    )
                 # the year "dimension" is the totals by year already: no cells of its own
                 dims = [d for d in DIMENSIONS if d != "year"]
                 self._atoms = atoms_of(records, fine.records["route"].astype(str), dims)

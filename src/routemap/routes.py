@@ -266,6 +266,41 @@ def build_routes(
     return Routed(records=frame, routes=routes, places=places, resolutions=resolutions)
 
 
+def generalise_routes(fine: Routed, gazetteer: Gazetteer, *, level: str, focus: str | None = None) -> Routed:
+    """The routes of :func:`build_routes` at ``level`` and ``focus``, made from its routes at place level.
+
+    Every stop of a fine route (``level="place"``, no focus) is generalised and repeats collapse, the
+    same steps :func:`build_routes` takes per stop, so the result equals routing the records again
+    at that level; the work follows the distinct fine routes, not the records.
+    """
+    if level == "place" and focus is None:
+        return fine
+    column = fine.records["route"]
+    categories = [str(c) for c in column.cat.categories]
+    keys = []
+    routes: dict[str, tuple[str, ...]] = {}
+    for fine_key in categories:
+        if not fine_key:
+            keys.append("")
+            continue
+        stops = [gazetteer.generalise(s, level=level, focus=focus) for s in fine_key.split(" > ")]
+        collapsed = tuple(s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1])
+        key = " > ".join(collapsed)
+        routes[key] = collapsed
+        keys.append(key)
+    new_codes, new_keys = pd.factorize(np.asarray(keys, dtype=object), sort=True)
+    codes = column.cat.codes.to_numpy()
+    frame = fine.records.copy(deep=False)
+    frame["route"] = pd.Categorical.from_codes(
+        new_codes[codes] if len(categories) else np.array([], dtype=np.int64),
+        categories=pd.Index(list(new_keys), dtype=object),
+    )
+    frame["routable"] = (frame["route"] != "").to_numpy(dtype=bool)
+    ids = {gazetteer.generalise(pid, level=level, focus=focus) for pid in fine.places}
+    places = {pid: gazetteer.place(pid) for pid in sorted(ids)}
+    return Routed(records=frame, routes=routes, places=places, resolutions=fine.resolutions)
+
+
 def _route_for(
     combo: tuple[object, ...],
     gazetteer: Gazetteer,
