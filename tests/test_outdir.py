@@ -65,3 +65,16 @@ def test_a_later_build_removes_only_what_an_earlier_build_wrote(make_project):
     build(project, formats="html")
     assert not (out / "routes.csv").exists()  # routemap's own, from the first build: removed
     assert (out / "map.html").exists()
+
+
+def test_a_users_file_with_an_outputs_name_is_never_written_over_even_with_force(make_project, tmp_path):
+    project = make_project({"p": {"a.csv": CANON + ROWS * 5}})
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "routes.csv").write_text("my own table\n", encoding="utf-8")
+    args = ["build", str(project), "--out", str(site), "--formats", "csv", "--force", "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert f"the output folder {site} holds your own routes.csv, which this build would write over" in result.output
+    assert (site / "routes.csv").read_text(encoding="utf-8") == "my own table\n"
+    assert sorted(p.name for p in site.iterdir()) == ["routes.csv"]  # nothing written, no manifest adopting it

@@ -44,15 +44,22 @@ def publish(staging: Path, out: Path, names: list[str], *, force: bool = False) 
     names
         The files to move, by name.
     force
-        Write into a folder that holds files routemap did not write (they are left as they are,
-        unless a new file has the same name).
+        Write into a folder that holds files routemap did not write (they are left as they are).
 
     Raises
     ------
     ConfigError
-        When ``out`` holds files routemap did not write and ``force`` is false; nothing is changed.
+        When ``out`` holds files routemap did not write and ``force`` is false, or, even with
+        ``force``, when a file of the build has the name of one of them; nothing is changed.
     """
     foreign = foreign_files(out)
+    clash = [name for name in names if name in foreign]
+    if clash:
+        shown = ", ".join(clash[:5]) + (f" and {len(clash) - 5} more" if len(clash) > 5 else "")
+        raise ConfigError(
+            f"the output folder {out} holds your own {shown}, which this build would write over; routemap never "
+            "replaces a file it did not write, not even with --force. Move or rename it, or choose another --out"
+        )
     if foreign and not force:
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
         raise ConfigError(

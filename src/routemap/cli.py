@@ -135,7 +135,8 @@ def main(verbose: bool) -> None:
 @click.option(
     "--force",
     is_flag=True,
-    help="Write into an --out folder that holds files routemap did not write (they are kept).",
+    help="Write into an --out folder that holds files routemap did not write (they are kept; "
+    "one with the name of an output stops the build).",
 )
 @click.option(
     "--formats",
