@@ -79,3 +79,19 @@ def test_the_known_settings_are_the_fields_of_settings():
     from routemap.config import SETTING_KINDS
 
     assert set(SETTING_KINDS) == {f.name for f in fields(Settings)} - {"extra"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("compare = 1\n", ("compare 1 in ", "routemap.toml: '1' is not a period")),
+        ('compare = "abc"\n', ("compare 'abc' in ", "routemap.toml: 'abc' is not a period")),
+        ("unit = 3\n", ("unit = 3 in ", 'routemap.toml: must be text in quotes, e.g. "detected victims"')),
+        ("focus = 1\n", ("focus = 1 in ", 'routemap.toml: must be text in quotes, e.g. "MY"')),
+    ],
+)
+def test_a_wrong_compare_or_text_setting_is_named_with_its_own_example(tmp_path, text, message):
+    (tmp_path / "routemap.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path)
+    assert all(part in str(caught.value) for part in message) and "years" not in str(caught.value)

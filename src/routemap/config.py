@@ -59,6 +59,21 @@ _KIND_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "list of text": ((list,), 'a list of texts in quotes, e.g. ["Migrant Care", "Tenaganita"]'),
 }
 
+#: An example value of each text setting, for the message when it has the wrong type.
+_EXAMPLES: dict[str, str] = {
+    "level": '"admin1"',
+    "focus": '"MY"',
+    "tiles": '"cartodbpositron"',
+    "tiles_api_key": '"your-key"',
+    "by": '"sector"',
+    "unit": '"detected victims"',
+    "source": '"Partner case records, 2018-2024"',
+    "names": '"local"',
+    "map": '"self-contained"',
+    "language": '"ms"',
+    "compare": '"2022,2023"',
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -144,8 +159,10 @@ class Settings:
         return parse_years(self.years, source="the settings") if self.years else None
 
 
-def parse_years(value: object, *, source: str) -> tuple[int, int]:
+def parse_years(value: object, *, source: str, key: str = "years") -> tuple[int, int]:
     """Read a period such as ``2019-2023`` (or one year, ``2021``) into its first and last year.
+
+    ``key`` is the setting the value was given as, named in the message.
 
     Raises
     ------
@@ -156,12 +173,12 @@ def parse_years(value: object, *, source: str) -> tuple[int, int]:
     parts = text.split("-")
     if not (1 <= len(parts) <= 2 and all(len(p) == 4 and p.isdigit() for p in parts)):
         raise ConfigError(
-            f"years {value!r} in {source} is not a period; write the first and last year as 2019-2023, or one year"
+            f"{key} {value!r} in {source} is not a period; write the first and last year as 2019-2023, or one year"
         )
     first, last = int(parts[0]), int(parts[-1])
     if first > last:
         raise ConfigError(
-            f"years {value!r} in {source} starts after it ends; write the earlier year first: {last}-{first}"
+            f"{key} {value!r} in {source} starts after it ends; write the earlier year first: {last}-{first}"
         )
     return first, last
 
@@ -181,7 +198,15 @@ def parse_compare(value: object, *, source: str) -> list[tuple[int, int]]:
         raise ConfigError(
             f"compare {value!r} in {source} is not one or two periods; write 2023, or 2022,2023, or 2019-2021,2022-2023"
         )
-    periods = [parse_years(p, source=source) for p in parts]
+    periods = []
+    for part in parts:
+        try:
+            periods.append(parse_years(part, source=source, key="compare"))
+        except ConfigError:
+            raise ConfigError(
+                f"compare {value!r} in {source}: {part.strip()!r} is not a period; write 2023, or 2022,2023, "
+                "or 2019-2021,2022-2023"
+            ) from None
     if len(periods) == 2 and periods[0][1] >= periods[1][0]:
         raise ConfigError(
             f"compare {value!r} in {source}: the first period must end before the second begins; "
@@ -269,6 +294,8 @@ def _setting_problem(key: str, value: Any) -> str | None:
     if key not in SETTING_KINDS:
         return f"unknown setting{did_you_mean(key, SETTING_KINDS)}"
     types, how = _KIND_TYPES[SETTING_KINDS[key]]
+    if key in _EXAMPLES:  # the example of this key, not of the title
+        how = how.split(", e.g.")[0] + f", e.g. {_EXAMPLES[key]}"
     if isinstance(value, bool) and bool not in types:
         return f"must be {how}"
     if not isinstance(value, types):
