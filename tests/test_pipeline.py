@@ -218,6 +218,18 @@ def test_a_broken_link_in_a_partner_folder_is_listed_as_unreadable(make_project)
     assert "is a link to a file that does not exist" in broken["error"]
 
 
+def test_a_partner_folder_that_is_a_broken_link_is_reported_and_in_build_json(make_project):
+    import os
+
+    project = make_project({"good": {"a.csv": CANON + "2020,Myanmar,Thailand,Penang,6,\n"}})
+    os.symlink(project / "gone", project / "data" / "contributions" / "q")
+    result = build(project)
+    assert any("contributions/q is a link to" in w and "which is gone" in w for w in result.warnings)
+    record = json.loads((project / ".routemap" / "build.json").read_text())
+    broken = next(f for f in record["files"] if f["file"] == "q/")
+    assert broken["status"] == "unreadable" and "restore the folder or remove the link" in broken["error"]
+
+
 def test_a_file_directly_in_the_contributions_folder_is_pointed_to_a_partner_folder(make_project):
     project = make_project({})
     folder = project / "data" / "contributions"

@@ -656,6 +656,15 @@ def discover(contributions_dir: Path) -> list[tuple[Profile, list[Path]]]:
     return out
 
 
+def broken_folders(contributions_dir: Path) -> list[Path]:
+    """Partner folders that are links to something gone: their files cannot be read (reported, not skipped)."""
+    if not contributions_dir.is_dir():
+        return []
+    return sorted(
+        p for p in contributions_dir.iterdir() if p.is_symlink() and not p.exists() and not p.name.startswith(".")
+    )
+
+
 def loose_files(contributions_dir: Path) -> list[Path]:
     """Data files put directly in the contributions folder, outside any partner folder: never read."""
     if not contributions_dir.is_dir():

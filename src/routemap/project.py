@@ -19,6 +19,7 @@ import dataclasses
 import hashlib
 import io
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from routemap.disclosure import Publication, publish
 from routemap.linkage import DIMENSIONS, Linker, LinkReport, figures_of
 from routemap.places import Gazetteer, Resolution, country_iso3, resolve_renames
 from routemap.problems import Problem
+from routemap.profile import broken_folders
 from routemap.releases import Atoms, Cut, Register, Release, atoms_of
 from routemap.render.tables import write_csv
 from routemap.routes import Routed, alias_suggestions, build_routes, generalise_routes, place_report, resolve_records
@@ -112,6 +114,15 @@ def load_records(
         f"{CONTRIBUTIONS_DIR}/<partner>/{f.name}"
         for f in loose_files(project_dir / CONTRIBUTIONS_DIR)
     ]
+    broken = [
+        (
+            link.name,
+            f"{CONTRIBUTIONS_DIR / link.name} is a link to {os.readlink(link)}, which is gone: its files are "
+            "not read; restore the folder or remove the link",
+        )
+        for link in broken_folders(project_dir / CONTRIBUTIONS_DIR)
+    ]
+    loose += [message for _, message in broken]
     if not all_files:
         raise ConfigError(
             f"no contribution files in {project_dir / CONTRIBUTIONS_DIR}; put each partner's .csv or .xlsx "
@@ -121,6 +132,8 @@ def load_records(
     results: list[FileResult] = []
     accounts: list[FileAccount] = []
     warnings: list[str] = [f"warning: {message}" for message in loose]
+    for name, message in broken:  # in build.json too: a partner's files that were not read
+        accounts.append(FileAccount(name, f"{name}/", "", 0, 0, 0, 0, status="unreadable", error=message))
     for i, (profile, path, outcome) in enumerate(_read_all(all_files)):
         progress("read", i + 1, len(all_files), f"{i + 1}/{len(all_files)} files")
         label = f"{profile.partner}/{path.name}"
