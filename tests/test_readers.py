@@ -68,6 +68,28 @@ def test_a_324_kb_csv_with_one_stray_quote_is_read_and_accounted_for(tmp_path):
     assert reject["reason"].startswith(f"spans lines 10-{lines} of the file: the cell under 'destination' holds")
 
 
+def test_a_stray_quote_in_the_header_of_a_large_file_names_the_header_and_the_lines(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text('year,origin,destination,"persons,notes\n' + _rows(12000), encoding="utf-8")
+    assert path.stat().st_size > 324_000
+    with pytest.raises(ReadError) as caught:
+        read_contribution(path, canonical_profile("p"), current_year=2025)
+    message = str(caught.value)
+    assert "the header row (line 1) runs over lines 1-12001 of the file" in message and "no data rows" not in message
+
+
+def test_a_quote_never_closed_on_the_last_line_rejects_that_row_instead_of_reading_it(tmp_path):
+    path = tmp_path / "kes.csv"
+    path.write_text(CANON + _rows(3) + '2021,Nepal,"Selangor,7,x\n', encoding="utf-8")
+    result = read_contribution(path, canonical_profile("p"), current_year=2025)
+    assert (result.rows_read, len(result.records)) == (4, 3)
+    [reject] = result.rejects
+    assert reject["line"] == 5 and "never closed" in reject["reason"]
+    path.write_text(CANON + _rows(3) + '2021,Nepal,Selangor,7,"say ""hi"""\n', encoding="utf-8")  # closed: fine
+    result = read_contribution(path, canonical_profile("p"), current_year=2025)
+    assert (result.rows_read, len(result.records), result.rejects) == (4, 4, [])
+
+
 def test_a_notes_cell_longer_than_the_csv_module_limit_is_read(tmp_path):
     notes = "x" * 200_000
     for size, name in ((10, "small.csv"), (3000, "large.csv")):  # the csv-module and the pyarrow paths

@@ -80,7 +80,10 @@ def read_csv(
         fast.warnings = warnings
         return fast
     rows, spans, physical = _records(path, text, delimiter)
-    table = rows_to_table(path, rows, options, expected, strict_width=True, delimiter=delimiter, spans=spans)
+    unclosed = _unclosed_at_end(text, delimiter, rows, spans, physical)
+    table = rows_to_table(
+        path, rows, options, expected, strict_width=True, delimiter=delimiter, spans=spans, unclosed=unclosed
+    )
     table.encoding = encoding
     table.warnings = warnings
     table.physical_lines = physical
@@ -108,6 +111,27 @@ def _records(path: Path, text: str, delimiter: str) -> tuple[list[tuple[int, lis
     except csv.Error as exc:
         raise ReadError(path, f"cannot be read as CSV ({exc}); check the quotes in the file") from None
     return rows, spans, reader.line_num
+
+
+def _unclosed_at_end(
+    text: str, delimiter: str, rows: list[tuple[int, list[str]]], spans: dict[int, range], physical: int
+) -> int | None:
+    """The last record's number when a quote in it is never closed (the csv module then reads to the end).
+
+    The last record is read again, strictly: "unexpected end of data" means its quoted cell ran
+    into the end of the file, taking the rest of its line (and any lines below) with it.
+    """
+    if not rows:
+        return None
+    number = rows[-1][0]
+    first_line = spans[number].start if number in spans else physical  # a one-line record is the last line
+    tail = "".join(text.splitlines(keepends=True)[first_line - 1 :])
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return number if "unexpected end of data" in str(exc) else None
+    return None
 
 
 def _allow_fields_of(size: int) -> None:

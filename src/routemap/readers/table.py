@@ -109,6 +109,7 @@ def rows_to_table(
     sheet: str = "",
     delimiter: str = "",
     spans: dict[int, range] | None = None,
+    unclosed: int | None = None,
 ) -> RawTable:
     """Cut rows read from a file into a header and data rows.
 
@@ -131,6 +132,8 @@ def rows_to_table(
     spans
         Row number -> the lines of the file it spans, for CSV rows whose quoted cells hold line
         breaks: a row whose cell holds lines shaped like rows is bad (a stray quote swallowed them).
+    unclosed
+        The number of a CSV row in which a quote is never closed (it ran to the end of the file): bad.
 
     Raises
     ------
@@ -140,6 +143,16 @@ def rows_to_table(
     where = f"{path}[{sheet}]" if sheet else str(path)
     start, headers = _header(where, rows, options, expected)
     header_line = rows[start][0]
+    if spans and header_line in spans:
+        swallowed = _swallowed(rows[start][1], ["", ""], delimiter, spans[header_line])
+        if swallowed or header_line == unclosed:
+            span = spans[header_line]
+            raise ReadError(
+                where,
+                f"the header row (line {header_line}) runs over lines {span.start}-{span.stop - 1} of the file: a "
+                'quote (") in it is never closed, so the rows below were read as part of a header; remove the quote '
+                "or close it",
+            )
     width = len(headers)
     cells: list[list[str]] = []
     lines: list[int] = []
@@ -151,6 +164,11 @@ def rows_to_table(
             continue
         blank, pending = blank + pending, 0
         problem = _bad_row(line, row, headers, delimiter, spans, strict_width=strict_width)
+        if not problem and line == unclosed:
+            problem = (
+                'has a quote (") that opens a cell and is never closed, so the rest of the file was read into that '
+                "cell; close the quote or remove it"
+            )
         if problem:
             bad.append((line, problem))
             continue
