@@ -260,7 +260,12 @@ def test_build_summary_and_country_level_override(sample_project: Path, tmp_path
     out = tmp_path / "o"
     result = CliRunner().invoke(main, ["build", str(sample_project), "--out", str(out), "--min-count", "20"])
     assert result.exit_code == 0, result.output
-    assert "read 1980 rows from 4 file(s)" in result.output
+    from openpyxl import load_workbook
+
+    files = sorted((sample_project / "data" / "contributions").rglob("*.*"))
+    lines = sum(len(f.read_bytes().splitlines()) for f in files if f.suffix == ".csv")
+    lines += sum(load_workbook(f, read_only=True).active.max_row for f in files if f.suffix == ".xlsx")
+    assert f"read 1980 rows ({lines} lines of the files, headers included) from 4 file(s)" in result.output
     assert "below 20 (not listed)" in result.output
     with (out / "routes.csv").open(encoding="utf-8-sig", newline="") as fh:
         persons = [int(r["persons"]) for r in csv.DictReader(fh)]

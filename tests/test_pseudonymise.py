@@ -221,7 +221,11 @@ def test_pseudonymised_duplicates_across_two_partners_are_counted_once(tmp_path)
     (project / "routemap.toml").write_text("allow_small_counts = true\n", encoding="utf-8")
     result = runner.invoke(main, ["build", str(project), "--min-count", "1"])
     assert result.exit_code == 0, result.output
-    assert "read 5 rows from 2 file(s): 4 accepted, 0 rejected, 1 merged as duplicates" in result.output
+    assert re.search(
+        r"read 5 rows \(\d+ lines of the files, headers included\) from 2 file\(s\): 4 accepted, "
+        r"0 rejected, 1 merged as duplicates",
+        result.output,
+    )
     assert "merged as duplicates (person_key seen before): shelter-b/b.xlsx 1" in result.output
     routes = pd.read_csv(project / "output" / "routes.csv", encoding="utf-8-sig", dtype=str)
     published = dict(zip(routes["route"], routes["persons"].astype(int), strict=True))

@@ -202,8 +202,11 @@ def build(
     for problem in result.warnings:  # each line names its file and says "error" or "warning"
         click.echo(problem, err=True)
     t = result.totals
+    lines = sum(a.lines for a in result.files)
+    # a quoted cell over several lines makes a file's lines more than its rows (and its header): both are counted
+    shown_lines = f" ({lines} lines of the files, headers included)" if lines else ""
     click.echo(
-        f"read {t['rows_read']} rows from {len(result.files)} file(s): {t['accepted']} accepted, "
+        f"read {t['rows_read']} rows{shown_lines} from {len(result.files)} file(s): {t['accepted']} accepted, "
         f"{t['rejected']} rejected, {t['merged']} merged as duplicates; {t['routable']} routable"
     )
     click.echo(
