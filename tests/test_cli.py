@@ -384,3 +384,23 @@ def test_places_errors_are_messages(tmp_path: Path):
     result = CliRunner().invoke(main, ["places", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
     assert result.output == f"error: project folder {str(tmp_path / 'nowhere')!r} does not exist\n"
+
+
+def test_running_out_of_memory_is_a_message_and_exit_5_not_a_traceback(tmp_path: Path):
+    import resource
+    import subprocess
+    import sys
+
+    path = tmp_path / "kes.csv"
+    path.write_text("year,origin,destination,persons\n2020,Myanmar,Penang,6\n", encoding="utf-8")
+    cap = 400 * 1024 * 1024  # enough to start, below what loading the place index needs
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    code = "from routemap.cli import main; main(['validate', __import__('sys').argv[1]])"
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, preexec_fn=limit, check=False
+    )
+    assert "Traceback" not in out.stderr, out.stderr[-2000:]
+    assert out.returncode == 5 and "ran out of memory" in out.stderr

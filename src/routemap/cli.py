@@ -43,6 +43,14 @@ def _friendly(fn: F) -> F:
         except RoutemapError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except MemoryError:  # a machine (or a container's limit) too small: say so, not a traceback
+            click.echo(
+                "error: routemap ran out of memory; it needs about 1 GB (2 GB the first time, when it builds its "
+                "place index) and about 1 GB more per million records. Close other programs, raise the memory "
+                "limit, or run on a larger machine",
+                err=True,
+            )
+            sys.exit(5)
 
     return wrapper  # type: ignore[return-value]
 
