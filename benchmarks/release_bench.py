@@ -2,6 +2,7 @@
 
     python benchmarks/release_bench.py                 # 1M records, 20 sample releases
     python benchmarks/release_bench.py --records 100000 --releases 10
+    python benchmarks/release_bench.py --cuts 2 --releases 0   # the first release and a rebuild only
 
 Part 1 generates a synthetic project (benchmarks/generate.py) and builds it, in fresh processes,
 as a coalition would publish it: a first release, the same cut again (an update with no change),
@@ -64,7 +65,7 @@ def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def part1(records: int, workdir: Path) -> list[tuple[str, dict]]:
+def part1(records: int, workdir: Path, cuts: int = len(CUTS)) -> list[tuple[str, dict]]:
     sys.path.insert(0, str(HERE))
     from generate import generate
 
@@ -73,7 +74,7 @@ def part1(records: int, workdir: Path) -> list[tuple[str, dict]]:
     shutil.rmtree(project / ".routemap")
     shutil.rmtree(project / "output", ignore_errors=True)
     results = []
-    for i, (name, settings) in enumerate(CUTS):
+    for i, (name, settings) in enumerate(CUTS[:cuts]):
         if i == len(CUTS) - 1:
             extra = generate(workdir / "extra", records=max(records // 100, 100), partners=1, seed=11, xlsx=False)
             shutil.copytree(extra / "data" / "contributions" / "partner-00", project / "data" / "contributions" / "zz")
@@ -131,10 +132,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--releases", type=int, default=20)
+    parser.add_argument("--cuts", type=int, default=len(CUTS), help="only the first N releases of part 1")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="routemap-release-bench-") as tmp:
-        part1(args.records, Path(tmp))
-        part2(args.releases, Path(tmp))
+        part1(args.records, Path(tmp), args.cuts)
+        if args.releases:
+            part2(args.releases, Path(tmp))
 
 
 if __name__ == "__main__":

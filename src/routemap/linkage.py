@@ -77,10 +77,12 @@ def figures_of(
             continue
         cells = pub.breakdowns[dim].cells
         rows[dim] = {}
-        for route, value, shown in cells[["route", "value", "shown"]].itertuples(index=False):
-            with_rows.add(str(route))
+        route_col = cells["route"].astype(str).tolist()
+        with_rows.update(route_col)
+        by_route = rows[dim]
+        for route, value, shown in zip(route_col, cells["value"].tolist(), cells["shown"].tolist(), strict=True):
             if shown != label:
-                rows[dim].setdefault(str(route), []).append([str(value), str(shown)])
+                by_route.setdefault(route, []).append([str(value), str(shown)])
     return {
         "routes": routes,
         "rows": rows,

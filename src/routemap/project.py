@@ -349,6 +349,7 @@ class Project:
         self._aggregates: Aggregates | None = None
         self._publication: Publication | None = None
         self._atoms: Atoms | None = None
+        self._releases: Register | None = None
         self._figures: dict[str, Any] = {}
         #: What the release register changed in this build (private).
         self.link_report = LinkReport()
@@ -492,7 +493,7 @@ class Project:
             aggregates = self.aggregate()
             with self.clock.stage("disclosure"):
                 pub = publish(aggregates, min_count=self.settings.min_count, year_span=self.settings.period)
-            register = Register(self.private_dir)
+            register = self._register()
             if len(register):
                 atoms = self.atoms()
                 with self.clock.stage("releases"):
@@ -506,13 +507,19 @@ class Project:
             self._publication = dataclasses.replace(pub, _writer=self._write)
         return self._publication
 
+    def _register(self) -> Register:
+        """The project's release register, read once per build."""
+        if self._releases is None:
+            self._releases = Register(self.private_dir)
+        return self._releases
+
     def record_release(self, out_dir: Path, outputs: dict[str, str]) -> Release:
         """Remember in the register what was just published into ``out_dir`` (called after the files moved)."""
         pub = self.publish()
         del pub
         atoms = self.atoms()
         with self.clock.stage("releases"):
-            return Register(self.private_dir).record(
+            return self._register().record(
                 out_dir=out_dir, atoms=atoms, cut=self.cut, figures=self._figures, outputs=outputs
             )
 

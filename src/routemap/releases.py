@@ -22,7 +22,7 @@ import json
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -245,10 +245,15 @@ class Release:
 
     def summary(self) -> dict[str, Any]:
         """What the register's index keeps of a release (its figures live in their own file)."""
-        out = asdict(self)
-        out["cut"] = self.cut.as_dict()
-        out.pop("figures")
-        return out
+        # field by field: asdict() would deep-copy the figures only to drop them
+        return {
+            "id": self.id,
+            "created": self.created,
+            "out_dir": self.out_dir,
+            "data": self.data,
+            "cut": self.cut.as_dict(),
+            "outputs": dict(self.outputs),
+        }
 
 
 class Register:
