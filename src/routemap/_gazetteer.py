@@ -340,7 +340,12 @@ def _load_or_build(path: Path) -> Index:
                 return index
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
             log.warning("gazetteer cache %s is unreadable; rebuilding it", path)
-    log.info("building the gazetteer index (once; cached in %s)", path.parent)
+    # shown by the CLI (warnings are): a first run otherwise sits at "resolve 0%" for a minute with no word
+    log.warning(
+        "building routemap's place index: once, up to a minute on this first run; it is kept in %s and loads "
+        "in a fraction of a second from then on",
+        path.parent,
+    )
     index = build_index()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
