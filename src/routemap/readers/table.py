@@ -143,16 +143,7 @@ def rows_to_table(
     where = f"{path}[{sheet}]" if sheet else str(path)
     start, headers = _header(where, rows, options, expected)
     header_line = rows[start][0]
-    if spans and header_line in spans:
-        swallowed = _swallowed(rows[start][1], ["", ""], delimiter, spans[header_line])
-        if swallowed or header_line == unclosed:
-            span = spans[header_line]
-            raise ReadError(
-                where,
-                f"the header row (line {header_line}) runs over lines {span.start}-{span.stop - 1} of the file: a "
-                'quote (") in it is never closed, so the rows below were read as part of a header; remove the quote '
-                "or close it",
-            )
+    _check_header(where, header_line, rows[start][1], delimiter, spans, unclosed)
     width = len(headers)
     cells: list[list[str]] = []
     lines: list[int] = []
@@ -163,12 +154,7 @@ def rows_to_table(
             pending += 1  # counted only when a data row follows: trailing blank rows are layout
             continue
         blank, pending = blank + pending, 0
-        problem = _bad_row(line, row, headers, delimiter, spans, strict_width=strict_width)
-        if not problem and line == unclosed:
-            problem = (
-                'has a quote (") that opens a cell and is never closed, so the rest of the file was read into that '
-                "cell; close the quote or remove it"
-            )
+        problem = _bad_row(line, row, headers, delimiter, spans, strict_width=strict_width, unclosed=unclosed)
         if problem:
             bad.append((line, problem))
             continue
@@ -192,14 +178,41 @@ def rows_to_table(
     )
 
 
+def _check_header(
+    where: str, line: int, cells: list[str], delimiter: str, spans: dict[int, range] | None, unclosed: int | None
+) -> None:
+    """Refuse a header row that a quote never closed has run over the rows below it."""
+    if not spans or line not in spans:
+        return
+    if _swallowed(cells, ["", ""], delimiter, spans[line]) or line == unclosed:
+        span = spans[line]
+        raise ReadError(
+            where,
+            f'the header row (line {line}) runs over lines {span.start}-{span.stop - 1} of the file: a quote (") '
+            "in it is never closed, so the rows below were read as part of a header; remove the quote or close it",
+        )
+
+
 def _bad_row(
-    line: int, row: list[str], headers: list[str], delimiter: str, spans: dict[int, range] | None, *, strict_width: bool
+    line: int,
+    row: list[str],
+    headers: list[str],
+    delimiter: str,
+    spans: dict[int, range] | None,
+    *,
+    strict_width: bool,
+    unclosed: int | None = None,
 ) -> str | None:
     """Why a data row cannot be read as it is (lines swallowed by a quote, a value under no header), or ``None``."""
     if spans and line in spans:
         swallowed = _swallowed(row, headers, delimiter, spans[line])
         if swallowed:
             return swallowed
+    if line == unclosed:
+        return (
+            'has a quote (") that opens a cell and is never closed, so the rest of the file was read into that '
+            "cell; close the quote or remove it"
+        )
     width = len(headers)
     if strict_width and any(c.strip() for c in row[width:]):
         shown = "tab" if delimiter == "\t" else repr(delimiter)
