@@ -67,21 +67,25 @@ class System:
 
     def add(self, terms: dict[Any, float], lo: float, hi: float) -> None:
         """A row over named variables (each made if new, at 0..inf)."""
-        merged: dict[int, float] = {}
+        # names are a dict's keys, so columns are distinct: no merging, only zero coefficients dropped
+        cols: list[int] = []
+        vals: list[float] = []
         index, lower, upper = self.index, self.lower, self.upper
         for name, coef in terms.items():
+            if coef == 0.0:
+                continue
             column = index.get(name)
-            if column is None:  # :meth:`var` inline (a million calls at 1M records)
+            if column is None:  # :meth:`var` inline (millions of calls at 1M records)
                 column = index[name] = len(lower)
                 lower.append(0.0)
                 upper.append(INF)
-            merged[column] = merged.get(column, 0.0) + coef
-        cols = [c for c, v in merged.items() if v != 0.0]
+            cols.append(column)
+            vals.append(coef)
         if not cols:
             if lo > 1e-9 or hi < -1e-9:  # 0 must lie in [lo, hi]
                 self.rows.append(([], [], lo, hi))
             return
-        self.rows.append((cols, [merged[c] for c in cols], lo, hi))
+        self.rows.append((cols, vals, lo, hi))
 
     def equal(self, terms: dict[Any, float], value: float) -> None:
         self.add(terms, value, value)

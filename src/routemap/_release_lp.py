@@ -276,12 +276,12 @@ class _Space:
     values: dict[str, set[str]]
 
     @staticmethod
-    def t(v: str, f: str, y: int) -> tuple[str, ...]:
-        return ("t", v, f, str(y))
+    def t(v: str, f: str, y: int) -> tuple[Any, ...]:
+        return ("t", v, f, y)
 
     @staticmethod
-    def c(v: str, dim: str, f: str, y: int, val: str) -> tuple[str, ...]:
-        return ("c", v, dim, f, str(y), val)
+    def c(v: str, dim: str, f: str, y: int, val: str) -> tuple[Any, ...]:
+        return ("c", v, dim, f, y, val)
 
 
 def _column_order(dimension: str, values: Iterable[str]) -> dict[str, int]:

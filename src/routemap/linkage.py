@@ -245,8 +245,9 @@ class Linker(ReleaseSystems):
             self._coarser(others, routes, exact, hidden, no_rows, held)
             self._finer(others, routes, exact, hidden, held, no_rows)
         candidate = self._apply(pub, latest, held, hidden, no_rows)
+        rechecked: set[str] | None = None  # the first audit sees every group; later ones what changed
         while True:
-            conflicts = self.audit(candidate, held=held, hidden=hidden)
+            conflicts = self.audit(candidate, held=held, hidden=hidden, only=rechecked)
             report.audited += 1
             if not conflicts:
                 break
@@ -263,6 +264,7 @@ class Linker(ReleaseSystems):
             for key in movable:  # a revision the audit refuses is not made: the route keeps its figures
                 held[key] = int(latest.figures["held"].get(key, latest.id)) if latest else 0
             candidate = self._apply(pub, latest, held, hidden, no_rows)
+            rechecked = touched  # every group that conflicted (and so every group that changed)
         before = latest.figures["routes"] if latest else {}
         # only the routes whose data changed: a route kept at the same figures is simply unchanged
         report.held = {key: src for key, src in held.items() if key in before and exact.get(key, 0) != before[key]}
@@ -415,12 +417,10 @@ class Linker(ReleaseSystems):
             cells = breakdown.cells
             cells = cells.loc[cells["route"].isin(listed - set(held) - no_rows)]
             if latest is not None and dim in latest.figures["rows"]:
-                copies = [
-                    _held_cells(key, breakdown.columns, latest.figures["rows"][dim].get(key, []), pub.label)
-                    for key in sorted(held)
-                    if key in listed and key not in latest.figures["no_rows"]
-                ]
-                cells = pd.concat([cells, *copies], ignore_index=True) if copies else cells
+                keys = [key for key in sorted(held) if key in listed and key not in latest.figures["no_rows"]]
+                if keys:
+                    copies = _held_cells(keys, breakdown.columns, latest.figures["rows"][dim], pub.label)
+                    cells = pd.concat([cells, copies], ignore_index=True)
             order = {k: i for i, k in enumerate(route_rows["route"])}
             cells = cells.sort_values("route", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
             breakdowns[dim] = Breakdown(dim, breakdown.columns, cells)
@@ -455,7 +455,7 @@ class Linker(ReleaseSystems):
 
     # ------------------------------------------------------------------ the audit
     def audit(
-        self, pub: Publication, *, held: dict[str, int], hidden: dict[str, Any]
+        self, pub: Publication, *, held: dict[str, int], hidden: dict[str, Any], only: set[str] | None = None
     ) -> list[tuple[Release, str, set[str]]]:
         """Releases and routes of this build for which no all-small-counts-zero solution exists.
 
@@ -470,6 +470,8 @@ class Linker(ReleaseSystems):
         releases = [*self.register, current]
         checks: list[tuple[set[str], list[Release], bool]] = []
         for fines in self._groups(releases):
+            if only is not None and not any(self.key(f, self.cut) in only for f in fines):
+                continue  # its figures did not change since the last audit, which found it safe
             involved = self._involved(releases, fines)
             if len({(r.cut, r.data) for r in involved}) < 2 and current not in involved:
                 continue
@@ -649,13 +651,20 @@ def _small_change(before: dict[str, Any], now: dict[str, dict[str, dict[str, str
     return False
 
 
-def _held_cells(key: str, columns: tuple[str, ...], cells: list[list[str]], label: str) -> pd.DataFrame:
-    shown = {v: s for v, s in cells}
-    texts = [shown.get(col, label) for col in columns]
+def _held_cells(
+    keys: list[str], columns: tuple[str, ...], rows: dict[str, list[list[str]]], label: str
+) -> pd.DataFrame:
+    """The breakdown cells of routes kept at an earlier release's figures, in one frame."""
+    route, value, texts = [], [], []
+    for key in keys:
+        shown = {v: s for v, s in rows.get(key, [])}
+        route += [key] * len(columns)
+        value += list(columns)
+        texts += [shown.get(col, label) for col in columns]
     return pd.DataFrame(
         {
-            "route": [key] * len(columns),
-            "value": list(columns),
+            "route": route,
+            "value": value,
             "shown": texts,
             "persons": pd.array([int(s) if s.isdigit() else pd.NA for s in texts], dtype="Int64"),
         }
