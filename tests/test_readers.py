@@ -286,3 +286,14 @@ def test_an_opendocument_spreadsheet_is_read(tmp_path):
     table = read_table(path, ReadOptions(), expected=("year", "origin", "destination"))
     assert (table.sheet, table.header_line, list(table.lines)) == ("Kes", 3, [4])
     assert table.rows.iloc[0].tolist() == ["2020", "Myanmar", "Penang"] and table.warnings == []
+
+
+@pytest.mark.parametrize("blank", ["\n", "\r\n"])
+def test_a_blank_line_in_a_large_file_keeps_every_rows_line_number(tmp_path, blank):
+    path = tmp_path / "big.csv"
+    path.write_text(CANON + _rows(100) + blank + _rows(9000, start=100), encoding="utf-8", newline="")
+    assert path.stat().st_size > 256_000
+    result = read_contribution(path, canonical_profile("p"), current_year=2025)
+    lines = list(result.records["line"])
+    assert len(lines) == 9100 and lines[99] == 101 and lines[100] == 103  # the blank line is line 102
+    assert result.blank_rows == 1
