@@ -397,3 +397,13 @@ def test_validate_writes_nothing(tmp_path):
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     validate_path(folder)
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_a_file_directly_in_the_contributions_folder_will_not_publish(tmp_path):
+    folder = tmp_path / "data" / "contributions"
+    folder.mkdir(parents=True)
+    (folder / "kes.csv").write_text("year,origin,destination,persons\n2021,Myanmar,Penang,6\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(folder / "kes.csv")])
+    assert result.exit_code == 1, result.output
+    assert "not in a partner folder, so build does not read it" in result.output
+    assert "ready to send" not in result.output

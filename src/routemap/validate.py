@@ -173,6 +173,10 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _is_contributions_dir(folder: Path) -> bool:
+    return folder.name == "contributions" and folder.parent.name == "data"
+
+
 def _project_of(folder: Path) -> Path | None:
     """The project folder above ``data/contributions/<partner>``, when the folder is inside one."""
     for parent in [folder, *folder.parents]:
@@ -265,6 +269,11 @@ def validate_path(
             gaz = _gazetteer(_project_of(folder.resolve()))
         report = _file_report(result, profile, gaz)
         report.not_published = file_verdict(result, profile, gaz, period=_project_period(folder.resolve()))
+        if _is_contributions_dir(folder.resolve()):  # build reads partner folders only
+            report.not_published = (
+                f"it lies directly in {folder}, not in a partner folder, so build does not read it; move it to "
+                f"{folder / '<partner>' / file.name}"
+            )
         reports.append(report)
     return Report(files=reports)
 
