@@ -183,7 +183,10 @@ class ReleaseSystems:
                             for y in in_period:
                                 system.equal({space.t(v, f, y): 1.0, space.t(source.data, f, y): -1.0}, 0.0)
                     else:
-                        system.add(change, -(k - 1), k - 1)
+                        # a reader may take the change as small only where that was why it was held:
+                        # a hold for another reason (a cell's small change, a refused revision) says less
+                        if key in figures.get("held_small", ()):
+                            system.add(change, -(k - 1), k - 1)
                         quantities.append((f"{name} (change since release {source.id})", change))
                 continue
             if key in figures["hidden"]:

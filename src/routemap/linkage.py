@@ -59,7 +59,11 @@ PIN_CHUNK = 300
 
 
 def figures_of(
-    pub: Publication, *, held: dict[str, int] | None = None, hidden: dict[str, Any] | None = None
+    pub: Publication,
+    *,
+    held: dict[str, int] | None = None,
+    hidden: dict[str, Any] | None = None,
+    held_small: set[str] | None = None,
 ) -> dict[str, Any]:
     """A publication's figures as the register keeps them.
 
@@ -69,7 +73,10 @@ def figures_of(
     (``part``: one part of an earlier route, at least ``min_count``; ``contains``: it contains routes
     published before, listed as [release, route], and adds fewer than ``min_count`` persons to them;
     ``period``: a shorter period of an earlier route whose years were not all published); ``held``:
-    routes that repeat an earlier release's figures (route key -> that release).
+    routes that repeat an earlier release's figures (route key -> that release); ``held_small``
+    (only when there are any): those of them held because their total changed by less than
+    ``min_count`` — the one reason a reader may take as known (others: a cell changed by a small
+    amount, the audit refused the revision, the route was held back before).
     """
     label = pub.label
     routes = {str(k): int(v) for k, v in zip(pub.route_rows["route"], pub.route_rows["persons"], strict=True)}
@@ -86,13 +93,17 @@ def figures_of(
         for route, value, shown in zip(route_col, cells["value"].tolist(), cells["shown"].tolist(), strict=True):
             if shown != label:
                 by_route.setdefault(route, []).append([str(value), str(shown)])
-    return {
+    out = {
         "routes": routes,
         "rows": rows,
         "no_rows": sorted(set(routes) - with_rows),
         "hidden": dict(sorted((hidden or {}).items())),
         "held": dict(sorted((held or {}).items())),
     }
+    small = sorted((held_small or set()) & set(held or {}))
+    if small:
+        out["held_small"] = small
+    return out
 
 
 @dataclass
@@ -229,6 +240,7 @@ class Linker(ReleaseSystems):
         routes = dict(zip(pub.route_rows["route"].astype(str), pub.route_rows["persons"].astype(int), strict=True))
         rows = {dim: _rows_of(pub.breakdowns[dim], pub.label) for dim in DIMENSIONS if dim in pub.breakdowns}
         held: dict[str, int] = {}
+        held_small: set[str] = set()  # held because the total changed by less than k (see figures_of)
         hidden: dict[str, Any] = {}
         no_rows: set[str] = set()
         updated: set[str] = set()
@@ -241,6 +253,8 @@ class Linker(ReleaseSystems):
                 change = exact.get(key, 0) - int(before)
                 if abs(change) < k or (key in routes and _small_change(latest.figures, rows, key, k)):
                     held[key] = int(latest.figures["held"].get(key, latest.id))
+                    if abs(change) < k:
+                        held_small.add(key)
                 elif key in routes:
                     updated.add(key)
         others = [r for r in self.register if r.cut != self.cut]
@@ -250,7 +264,7 @@ class Linker(ReleaseSystems):
         candidate = self._apply(pub, latest, held, hidden, no_rows)
         rechecked: set[str] | None = None  # the first audit sees every group; later ones what changed
         while True:
-            conflicts = self.audit(candidate, held=held, hidden=hidden, only=rechecked)
+            conflicts = self.audit(candidate, held=held, hidden=hidden, held_small=held_small, only=rechecked)
             report.audited += 1
             if not conflicts:
                 break
@@ -273,7 +287,7 @@ class Linker(ReleaseSystems):
         report.held = {key: src for key, src in held.items() if key in before and exact.get(key, 0) != before[key]}
         report.hidden = sorted(hidden)
         report.no_rows = sorted(no_rows)
-        return candidate, report, figures_of(candidate, held=held, hidden=hidden)
+        return candidate, report, figures_of(candidate, held=held, hidden=hidden, held_small=held_small)
 
     def _parts(self, release: Release) -> dict[str, dict[tuple[str, int], int]]:
         memo = (release.cut, release.data)
@@ -458,7 +472,13 @@ class Linker(ReleaseSystems):
 
     # ------------------------------------------------------------------ the audit
     def audit(
-        self, pub: Publication, *, held: dict[str, int], hidden: dict[str, Any], only: set[str] | None = None
+        self,
+        pub: Publication,
+        *,
+        held: dict[str, int],
+        hidden: dict[str, Any],
+        held_small: set[str] | None = None,
+        only: set[str] | None = None,
     ) -> list[tuple[Release, str, set[str]]]:
         """Releases and routes of this build for which no all-small-counts-zero solution exists.
 
@@ -468,7 +488,7 @@ class Linker(ReleaseSystems):
         every hidden cell what choosing it implies. It is solved per group of fine routes that some
         release joins, so the cost follows the routes, not the records.
         """
-        figures = figures_of(pub, held=held, hidden=hidden)
+        figures = figures_of(pub, held=held, hidden=hidden, held_small=held_small)
         current = Release(0, "now", "", self.version, self.cut, {}, figures)
         releases = [*self.register, current]
         checks: list[tuple[set[str], list[Release], bool]] = []
@@ -499,7 +519,15 @@ class Linker(ReleaseSystems):
             suspects += [c for c, b in zip(chunk, bad, strict=True) if b]
         # every small count may be 0 together: safe; otherwise, or when cases were added between
         # releases (whose counts the zero solution does not cover), no count may be pinned
-        pinned = self._pinned_groups(releases, [fines for fines, _, _ in suspects])
+        try:
+            pinned = self._pinned_groups(releases, [fines for fines, _, _ in suspects])
+        except ValueError:  # no point fits what every release published: refuse, never guess
+            raise DisclosureError(
+                "the audit across releases could not fit this build's figures together with the register's "
+                f"({len(self.register)} releases), so it cannot tell whether publishing is safe; nothing was "
+                "written. This is a bug in routemap: please report it. Meanwhile build this cut into a separate "
+                "project, or forget releases that were never published (routemap releases --forget ID)"
+            ) from None
         conflicts: list[tuple[Release, str, set[str]]] = []
         for fines, involved, _ in suspects:
             if not pinned.get(frozenset(fines)):
