@@ -112,18 +112,20 @@ def part2(releases: int, workdir: Path) -> None:
     project.mkdir()
     shutil.copy(REPO / "routemap.toml", project / "routemap.toml")
     shutil.copytree(REPO / "data", project / "data")
-    refused = 0
+    refused = crashed = 0
     for i in range(releases):
         if i and i % len(SAMPLE_CUTS) == 0:  # a new data version every round of cuts
             for path in sorted((project / "data" / "contributions").rglob("*.csv"))[:1]:
                 lines = path.read_text(encoding="utf-8-sig").splitlines()
                 path.write_text("\n".join([*lines, *lines[1 : 1 + 40 * i]]) + "\n", encoding="utf-8")
         result = _run(project, {"formats": "csv", **SAMPLE_CUTS[i % len(SAMPLE_CUTS)]})
-        refused += "error" in result
+        refused += "DisclosureError" in result.get("error", "")  # a refusal with its message
+        crashed += "error" in result and "DisclosureError" not in result["error"]  # anything else is a bug
     register = project / ".routemap" / "releases"
     files = sorted(p for p in register.iterdir() if p.is_file())
     print(
-        f"sample: {releases} builds ({refused} refused by the audit), register {_size(register) / 1024:,.0f} kB "
+        f"sample: {releases} builds ({refused} refused by the audit, {crashed} failed otherwise), "
+        f"register {_size(register) / 1024:,.0f} kB "
         f"in {len(files)} files; largest {max(p.stat().st_size for p in files) / 1024:,.0f} kB"
     )
 
