@@ -264,12 +264,22 @@ def test_enough_new_cases_are_published_and_nothing_small_is_pinned(tmp_path: Pa
     assert routes["Indonesia > Johor"] in (johor, johor - 7)  # revised, or kept when a revision would show the 1
 
 
+def _growth(seed: int) -> Counter:
+    """New cases on one route: min_count or more in one sex, 1 to min_count - 1 in another (a cell moves a little)."""
+    rng = random.Random(seed)
+    origin, transit, state, year, _ = rng.choice(ATOMS[: len(ATOMS) // 2])
+    big, small = rng.sample(SEXES, 2)
+    route = (origin, transit, state, year)
+    return Counter({(*route, big): rng.randint(K, K + 3), (*route, small): rng.randint(1, K - 1)})
+
+
 steps = st.lists(
     st.one_of(
         st.tuples(st.just("build"), st.sampled_from(sorted(CUTS))),
         st.tuples(
             st.just("add"), st.integers(0, 10_000).map(lambda seed: _cases(seed, random.Random(seed).randint(1, 12)))
         ),
+        st.tuples(st.just("add"), st.integers(0, 10_000).map(_growth)),
     ),
     min_size=2,
     max_size=5,
