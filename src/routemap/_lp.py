@@ -290,30 +290,16 @@ class System:
 
     def _solve(self, terms: dict[Any, float], sense: float) -> tuple[bool, float]:
         """Solve with objective ``sense * sum(coef * x)`` (minimised); (feasible, optimum)."""
-        if any(not cols and (lo > 1e-9 or hi < -1e-9) for cols, _, lo, hi in self.rows):
-            return False, 0.0
-        if any(lo > hi for lo, hi in zip(self.lower, self.upper, strict=True)):
-            return False, 0.0
         cost = np.zeros(len(self.lower))
         for name, coef in terms.items():
             cost[self.var(name)] += sense * coef
         if not self.lower:
-            return True, 0.0
-        import highspy
-
-        rows = [r for r in self.rows if r[0]]
-        lp = highspy.HighsLp()
-        lp.num_col_ = len(self.lower)
-        lp.num_row_ = len(rows)
+            ok = not any(not cols and (lo > 1e-9 or hi < -1e-9) for cols, _, lo, hi in self.rows)
+            return ok, 0.0
+        lp = self._model()
+        if lp is None:
+            return False, 0.0
         lp.col_cost_ = cost
-        lp.col_lower_ = np.array(self.lower, dtype=float)
-        lp.col_upper_ = np.array([highspy.kHighsInf if u == INF else u for u in self.upper], dtype=float)
-        lp.row_lower_ = np.array([-highspy.kHighsInf if r[2] == -INF else r[2] for r in rows], dtype=float)
-        lp.row_upper_ = np.array([highspy.kHighsInf if r[3] == INF else r[3] for r in rows], dtype=float)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = np.cumsum([0, *(len(r[0]) for r in rows)]).astype(np.int32)
-        lp.a_matrix_.index_ = np.array([c for r in rows for c in r[0]], dtype=np.int32)
-        lp.a_matrix_.value_ = np.array([v for r in rows for v in r[1]], dtype=float)
         solver = _solver()
         solver.clearModel()
         solver.passModel(lp)
