@@ -47,6 +47,7 @@ from routemap.disclosure import (
 )
 from routemap.places import Gazetteer
 from routemap.releases import Atoms, Cut, Register, Release
+from routemap.routes import generalise_stops
 
 log = logging.getLogger(__name__)
 
@@ -163,8 +164,7 @@ class Linker(ReleaseSystems):
         memo = (cut.level, cut.focus, fine)
         found = self._keys.get(memo)
         if found is None:
-            stops = [self.gazetteer.generalise(s, level=cut.level, focus=cut.focus) for s in fine.split(" > ")]
-            found = " > ".join(s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1])
+            found = " > ".join(generalise_stops(fine.split(" > "), self.gazetteer, level=cut.level, focus=cut.focus))
             self._keys[memo] = found
         return found
 

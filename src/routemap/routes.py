@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -266,6 +267,16 @@ def build_routes(
     return Routed(records=frame, routes=routes, places=places, resolutions=resolutions)
 
 
+def generalise_stops(stops: Iterable[str], gazetteer: Gazetteer, *, level: str, focus: str | None) -> tuple[str, ...]:
+    """A route's stops at a level: each generalised, consecutive repeats collapsed (as routing does)."""
+    out: list[str] = []
+    for stop in stops:
+        pid = gazetteer.generalise(stop, level=level, focus=focus)
+        if not out or out[-1] != pid:
+            out.append(pid)
+    return tuple(out)
+
+
 def generalise_routes(fine: Routed, gazetteer: Gazetteer, *, level: str, focus: str | None = None) -> Routed:
     """The routes of :func:`build_routes` at ``level`` and ``focus``, made from its routes at place level.
 
@@ -283,8 +294,7 @@ def generalise_routes(fine: Routed, gazetteer: Gazetteer, *, level: str, focus: 
         if not fine_key:
             keys.append("")
             continue
-        stops = [gazetteer.generalise(s, level=level, focus=focus) for s in fine_key.split(" > ")]
-        collapsed = tuple(s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1])
+        collapsed = generalise_stops(fine_key.split(" > "), gazetteer, level=level, focus=focus)
         key = " > ".join(collapsed)
         routes[key] = collapsed
         keys.append(key)
