@@ -404,11 +404,17 @@ class _Row:
 def _rows(breakdown: Breakdown | None, totals: pd.Series, *, min_count: int) -> dict[str, _Row]:
     if breakdown is None:
         return {}
-    out = {}
-    for route, group in breakdown.cells.groupby("route", sort=False):
-        shown = dict(zip(group["value"].astype(str), group["shown"].astype(str), strict=True))
-        out[str(route)] = _Row(breakdown.columns, shown, int(totals[route]), min_count)
-    return out
+    cells = breakdown.cells
+    by_route: dict[str, dict[str, str]] = {}
+    for route, value, shown in zip(*(column_strings(cells[c]) for c in ("route", "value", "shown")), strict=True):
+        by_route.setdefault(route, {})[value] = shown
+    persons = dict(zip(column_strings(totals.index.to_series()), totals.tolist(), strict=True))
+    return {route: _Row(breakdown.columns, shown, int(persons[route]), min_count) for route, shown in by_route.items()}
+
+
+def column_strings(column: pd.Series) -> list[str]:
+    """A column as a list of Python strings (far faster than iterating an Arrow-backed column)."""
+    return [str(x) for x in column.astype(str).tolist()]
 
 
 def _share(rows: dict[str, _Row], numerator: str, known: tuple[str, ...]) -> dict[str, float]:

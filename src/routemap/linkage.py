@@ -44,6 +44,7 @@ from routemap.disclosure import (
     Breakdown,
     Publication,
     assemble,
+    column_strings,
 )
 from routemap.places import Gazetteer
 from routemap.releases import Atoms, Cut, Register, Release
@@ -88,12 +89,11 @@ def figures_of(
             continue
         cells = pub.breakdowns[dim].cells
         rows[dim] = {}
-        route_col = cells["route"].astype(str).tolist()
-        with_rows.update(route_col)
+        with_rows.update(column_strings(cells["route"].drop_duplicates()))
+        cells = cells.loc[(cells["shown"].astype(str) != label).to_numpy()]
         by_route = rows[dim]
-        for route, value, shown in zip(route_col, cells["value"].tolist(), cells["shown"].tolist(), strict=True):
-            if shown != label:
-                by_route.setdefault(route, []).append([str(value), str(shown)])
+        for route, value, shown in zip(*(column_strings(cells[c]) for c in ("route", "value", "shown")), strict=True):
+            by_route.setdefault(route, []).append([value, shown])
     out = {
         "routes": routes,
         "rows": rows,
@@ -153,19 +153,25 @@ class Linker(ReleaseSystems):
         self.atoms = atoms
         self.cut = cut
         self.version = atoms.version
-        self._keys: dict[tuple[str, str | None, str], str] = {}
+        self._keys: dict[tuple[str, str | None], dict[str, str]] = {}  # (level, focus) -> fine -> key
         self._parts_memo: dict[tuple[Cut, str], dict[str, dict[tuple[str, int], int]]] = {}
         self._indexes: dict[str, _Index] = {}
         self._shrinking: dict[tuple[str, str], set[str]] = {}
+        # routes and held-back routes of each release's figures (the figures kept alive beside them)
+        self._shown: dict[tuple[int, str], tuple[dict[str, Any], set[str]]] = {}
+        self._latest: Release | None = None  # the latest release of this cut, if any
+        self._groups_memo: tuple[Any, list[set[str]]] | None = None
 
     # ------------------------------------------------------------------ fine routes and cuts
     def key(self, fine: str, cut: Cut) -> str:
         """The route key a fine route becomes in a cut (stops generalised, repeats collapsed)."""
-        memo = (cut.level, cut.focus, fine)
-        found = self._keys.get(memo)
+        keys = self._keys.get((cut.level, cut.focus))
+        if keys is None:
+            keys = self._keys[(cut.level, cut.focus)] = {}
+        found = keys.get(fine)
         if found is None:
             found = " > ".join(generalise_stops(fine.split(" > "), self.gazetteer, level=cut.level, focus=cut.focus))
-            self._keys[memo] = found
+            keys[fine] = found
         return found
 
     def _index_of(self, version: str) -> _Index:
@@ -174,17 +180,16 @@ class Linker(ReleaseSystems):
         if found is None:
             atoms = self._atoms_of(version)
             years: dict[str, set[int]] = defaultdict(set)
-            for fine, year in atoms.totals[["fine", "year"]].itertuples(index=False):
-                years[str(fine)].add(int(year))
-            values: dict[tuple[str, str], set[str]] = defaultdict(set)
-            for dim, cells in atoms.cells.items():
-                for fine, value in cells[["fine", "value"]].drop_duplicates().itertuples(index=False):
-                    values[(dim, str(fine))].add(str(value))
+            for fine, year in zip(column_strings(atoms.totals["fine"]), atoms.totals["year"].tolist(), strict=True):
+                years[fine].add(int(year))
             n_values: dict[str, int] = defaultdict(int)
-            for (_, fine), vals in values.items():
-                n_values[fine] += len(vals)
-            width = {fine: len(ys) * (1 + n_values[fine]) for fine, ys in years.items()}
-            found = self._indexes[version] = _Index(dict(years), dict(values), width)
+            for cells in atoms.cells.values():
+                counts = cells[["fine", "value"]].drop_duplicates()["fine"].value_counts()
+                for fine, n in zip(column_strings(counts.index.to_series()), counts.tolist(), strict=True):
+                    n_values[fine] += int(n)
+            # its totals by year and its cells (by run of years, often one: see ReleaseSystems._space)
+            width = {fine: len(ys) + n_values[fine] for fine, ys in years.items()}
+            found = self._indexes[version] = _Index(dict(years), atoms.cells, width)
         return found
 
     def _shrunk(self, before: str, after: str) -> set[str]:
@@ -202,10 +207,12 @@ class Linker(ReleaseSystems):
         """Route key -> its atoms ((fine, year) -> persons) in a cut of a data version."""
         out: dict[str, dict[tuple[str, int], int]] = defaultdict(dict)
         totals = self._atoms_of(version).totals
-        period = cut.period
-        for fine, year, persons in totals.itertuples(index=False):
-            if period is None or period[0] <= int(year) <= period[1]:
-                out[self.key(str(fine), cut)][(str(fine), int(year))] = int(persons)
+        if cut.period is not None:
+            totals = totals.loc[totals["year"].between(*cut.period).to_numpy()]
+        fines = column_strings(totals["fine"])
+        keys = {fine: self.key(fine, cut) for fine in set(fines)}
+        for fine, year, persons in zip(fines, totals["year"].tolist(), totals["persons"].tolist(), strict=True):
+            out[keys[fine]][(fine, int(year))] = int(persons)
         return out
 
     # ------------------------------------------------------------------ the rules
@@ -233,7 +240,7 @@ class Linker(ReleaseSystems):
         if not len(self.register):
             return pub, report, figures_of(pub)
         same = [r for r in self.register if r.cut == self.cut]
-        latest = same[-1] if same else None
+        latest = self._latest = same[-1] if same else None
         if latest is not None and latest.data == self.version and latest.figures == figures_of(pub):
             return pub, report, latest.figures  # a rebuild: nothing new is published
         k = self.cut.min_count
@@ -413,19 +420,22 @@ class Linker(ReleaseSystems):
         places = dict(pub.places_by_id)
         if latest is not None:
             figures = latest.figures
-            extra = []
-            for key in sorted(held):
-                if key not in figures["routes"]:
-                    continue  # held back (hidden before): stays out
-                row = rows.loc[key].to_dict() if key in rows.index else self._describe(key)
-                row["route"], row["persons"] = key, int(figures["routes"][key])
-                extra.append(row)
+            kept = [key for key in sorted(held) if key in figures["routes"]]  # held back before: stays out
+            present = [key for key in kept if key in rows.index]
+            if present:
+                frames.append(rows.loc[present].reset_index())
+            absent = [{"route": key, **self._describe(key)} for key in kept if key not in rows.index]
+            if absent:
+                frames.append(pd.DataFrame(absent))
+            for key in kept:
                 stops.setdefault(key, tuple(key.split(" > ")))
                 for pid in stops[key]:
                     places.setdefault(pid, self.gazetteer.place(pid))
-            if extra:
-                frames.append(pd.DataFrame(extra))
         route_rows = pd.concat(frames, ignore_index=True)[list(pub.route_rows.columns)]
+        if latest is not None and held:  # a held route shows the persons it was published with
+            earlier = route_rows["route"].map(latest.figures["routes"])
+            is_held = route_rows["route"].isin(list(held)).to_numpy()
+            route_rows.loc[is_held, "persons"] = earlier[is_held]
         route_rows["persons"] = route_rows["persons"].astype(np.int64)
         route_rows = route_rows.sort_values(["persons", "label"], ascending=[False, True], kind="stable")
         listed = set(route_rows["route"])
@@ -498,7 +508,7 @@ class Linker(ReleaseSystems):
             involved = self._involved(releases, fines)
             if len({(r.cut, r.data) for r in involved}) < 2 and current not in involved:
                 continue
-            if len(involved) < 2:
+            if len(involved) < 2 or self._repeats(current, involved, fines):
                 continue
             checks.append((fines, involved, len({r.data for r in involved}) > 1))
         # groups solved together in systems of about CHUNK variables (their variables are apart): few
@@ -538,9 +548,12 @@ class Linker(ReleaseSystems):
             for release in reversed(involved):
                 if release is current:
                     continue
-                if self._pinned([release, current], fines):
-                    culprit = release
-                    break
+                try:
+                    if self._pinned([release, current], fines):
+                        culprit = release
+                        break
+                except ValueError:  # only to name the release: the refusal stands either way
+                    continue
             conflicts.append((culprit, key, fines))
         return conflicts
 
@@ -560,7 +573,11 @@ class Linker(ReleaseSystems):
 
     def _size(self, releases: list[Release], fines: set[str]) -> int:
         """About how many variables a group's system has (totals and cells of each fine route and year)."""
-        return sum(self._index_of(v).width.get(f, 1) for v in {r.data for r in releases} for f in fines)
+        total = 0
+        for version in {r.data for r in releases}:
+            width = self._index_of(version).width
+            total += sum(width.get(f, 1) for f in fines)
+        return total
 
     def _pinned_groups(self, releases: list[Release], groups: list[set[str]]) -> dict[frozenset[str], list[str]]:
         """:meth:`_pinned` of many groups of fine routes, solved together in chunks (their variables are apart)."""
@@ -588,7 +605,10 @@ class Linker(ReleaseSystems):
         return self._pinned_groups(releases, [fines]).get(frozenset(fines), [])
 
     def _groups(self, releases: list[Release]) -> list[set[str]]:
-        """Fine routes joined by some release's route (union-find over every cut)."""
+        """Fine routes joined by some release's route (union-find over every cut; made once per build)."""
+        memo = (frozenset(r.data for r in releases), frozenset(r.cut for r in releases))
+        if self._groups_memo is not None and self._groups_memo[0] == memo:
+            return self._groups_memo[1]
         parent: dict[str, str] = {}
 
         def find(x: str) -> str:
@@ -599,7 +619,9 @@ class Linker(ReleaseSystems):
             return x
 
         versions = {r.data for r in releases}
-        fines = sorted({str(f) for v in versions for f in self._atoms_of(v).totals["fine"]})
+        fines = sorted(
+            {f for v in versions for f in column_strings(self._atoms_of(v).totals["fine"].drop_duplicates())}
+        )
         for fine in fines:
             find(fine)
         for cut in {r.cut for r in releases}:
@@ -613,14 +635,59 @@ class Linker(ReleaseSystems):
         groups: dict[str, set[str]] = defaultdict(set)
         for fine in fines:
             groups[find(fine)].add(fine)
-        return list(groups.values())
+        self._groups_memo = (memo, list(groups.values()))
+        return self._groups_memo[1]
+
+    def _repeats(self, current: Release, involved: list[Release], fines: set[str]) -> bool:
+        """Whether, on a group of routes, this build repeats the latest release of its cut.
+
+        So when every other release involved is of that release's data, and every route of the group
+        is published now exactly as then, or held at figures of that data. The audit that release
+        passed then covers this build: any counts that fit the earlier releases fit this one too,
+        with this data version's counts set equal to that version's, so every hidden count of this
+        build can take every value its twin could, and every count added between the versions can be
+        0 — nothing is pinned that was not pinned before.
+        """
+        latest = self._latest
+        if latest is None or current not in involved or not self.reduce:
+            return False
+        if any(r.data != latest.data for r in involved if r is not current):
+            return False
+        by_id = {r.id: r for r in involved}
+        now, before = current.figures, latest.figures
+        for key in {self.key(f, self.cut) for f in fines}:
+            if key in now["held"]:
+                source = by_id.get(int(now["held"][key]))
+                if source is None and int(now["held"][key]) == latest.id:
+                    source = latest
+                if source is None or source.data != latest.data:
+                    return False
+            elif key in before["held"] or self._figure(now, key) != self._figure(before, key):
+                return False
+        return True
+
+    def _figure(self, figures: dict[str, Any], key: str) -> tuple[Any, ...]:
+        """Everything a release's figures say of one route, to compare two releases."""
+        rows = {dim: sorted(map(tuple, by_route.get(key, []))) for dim, by_route in figures["rows"].items()}
+        return figures["routes"].get(key), figures["hidden"].get(key), key in self._no_rows(figures), rows
+
+    def _no_rows(self, figures: dict[str, Any]) -> set[str]:
+        """A release's routes published without breakdown rows, as a set (made once per figures)."""
+        memo = (id(figures), "no_rows")
+        found = self._shown.get(memo)
+        if found is None:
+            found = self._shown[memo] = (figures, set(figures["no_rows"]))
+        return found[1]
 
     def _involved(self, releases: list[Release], fines: set[str]) -> list[Release]:
         out = []
         for release in releases:
-            keys = {self.key(f, release.cut) for f in fines}
             figures = release.figures
-            if keys & (set(figures["routes"]) | set(figures["hidden"])):
+            memo = (id(figures), "shown")
+            shown = self._shown.get(memo)
+            if shown is None:
+                shown = self._shown[memo] = (figures, set(figures["routes"]) | set(figures["hidden"]))
+            if any(self.key(f, release.cut) in shown[1] for f in fines):
                 out.append(release)
         return out
 
@@ -664,9 +731,10 @@ def _shrunk(before: Atoms, after: Atoms) -> set[str]:
 
 def _rows_of(breakdown: Breakdown, label: str) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = defaultdict(dict)
-    for route, value, shown in breakdown.cells[["route", "value", "shown"]].itertuples(index=False):
-        if shown != label:
-            out[str(route)][str(value)] = str(shown)
+    cells = breakdown.cells
+    cells = cells.loc[(cells["shown"].astype(str) != label).to_numpy()]
+    for route, value, shown in zip(*(column_strings(cells[c]) for c in ("route", "value", "shown")), strict=True):
+        out[route][value] = shown
     return out
 
 

@@ -480,7 +480,7 @@ class Project:
                     )
                 # the year "dimension" is the totals by year already: no cells of its own
                 dims = [d for d in DIMENSIONS if d != "year"]
-                self._atoms = atoms_of(records, fine.records["route"].astype(str), dims)
+                self._atoms = atoms_of(records, fine.records["route"], dims)
         return self._atoms
 
     def publish(self) -> Publication:

@@ -177,7 +177,7 @@ def atoms_of(records: pd.DataFrame, fine: pd.Series, dimensions: Iterable[str]) 
         The breakdown dimensions to keep.
     """
     keep = (fine != "").to_numpy()
-    fine_codes, fines = pd.factorize(fine[keep].astype(str), sort=True)
+    fine_codes, fines = _codes(fine[keep])  # a categorical (routes.build_routes) is coded without a string per row
     year_codes, years = pd.factorize(records.loc[keep, "year"].astype(np.int64), sort=True)
     persons = records.loc[keep, "persons"].astype(np.int64).to_numpy()
     # sums by integer codes (bincount), not by grouping strings: a million records in milliseconds
