@@ -24,6 +24,7 @@ from routemap.cli import main
 from routemap.errors import ConfigError, DisclosureError
 from routemap.pipeline import build
 from routemap.places import Gazetteer
+from routemap.project import open_project
 from routemap.releases import Atoms, Register, atoms_of, parse_ids
 
 ORIGINS = ("Indonesia", "Nepal", "Myanmar")
@@ -438,6 +439,15 @@ def test_the_register_stays_small(tmp_path: Path, places: Gazetteer, sample_proj
     assert size < 200_000, size
     index = json.loads((sample_project / ".routemap" / "releases" / "register.json").read_text())
     assert len(index["releases"]) >= 4
+
+
+def test_a_period_build_keeps_the_counts_of_every_year(sample_project: Path, places: Gazetteer):
+    """The register's counts of a period build are those of the whole data (the years outside routed apart)."""
+    whole = open_project(sample_project, gazetteer=places).atoms()
+    for years in ("2019-2022", "2018-2018", "2023-2030"):
+        part = open_project(sample_project, gazetteer=places, years=years).atoms()
+        assert part.version == whole.version
+        pd.testing.assert_frame_equal(part.totals, whole.totals)
 
 
 def test_atoms_round_trip_through_the_register_file_and_older_registers_still_read(tmp_path: Path):

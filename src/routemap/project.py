@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from routemap._errors import AccountingError, ConfigError, ReadError
 from routemap._safe import write_table
@@ -462,25 +463,31 @@ class Project:
         """
         if self._atoms is None:
             contributions = self.read()
-            records = contributions.all_records if contributions.all_records is not None else contributions.records
-            if records is contributions.records:  # no period: the build's own fine routes
-                fine = self._fine_routes()
-            with self.clock.stage("releases"):  # the register's own cost (fine routes of every year too)
-                if records is not contributions.records:
+            fine = self._fine_routes()
+            records, routes = contributions.records, fine.records["route"]
+            period = self.settings.period
+            every = contributions.all_records
+            dims = [d for d in DIMENSIONS if d != "year"]  # the year "dimension" is the totals by year
+            with self.clock.stage("releases"):  # the register's own cost (and the years outside a period)
+                if period is not None and every is not None and len(every) > len(records):
+                    # the build routed the records of its period; the others are routed here (each
+                    # record's route is its own, so this equals routing every record at once)
+                    outside = every.loc[~every["year"].between(*period).to_numpy()].reset_index(drop=True)
                     resolutions = resolve_records(
-                        records, self.gazetteer, default_countries=contributions.default_countries
+                        outside, self.gazetteer, default_countries=contributions.default_countries
                     )
-                    fine = build_routes(
-                        records,
+                    more = build_routes(
+                        outside,
                         self.gazetteer,
                         resolutions,
                         default_countries=contributions.default_countries,
                         level="place",
                         focus=None,
-                    )
-                # the year "dimension" is the totals by year already: no cells of its own
-                dims = [d for d in DIMENSIONS if d != "year"]
-                self._atoms = atoms_of(records, fine.records["route"], dims)
+                    ).records["route"]
+                    columns = ["year", "persons", *dims]
+                    records = pd.concat([records[columns], outside[columns]], ignore_index=True)
+                    routes = pd.Series(union_categoricals([routes.array, more.array], ignore_order=True))
+                self._atoms = atoms_of(records, routes, dims)
         return self._atoms
 
     def publish(self) -> Publication:
