@@ -98,3 +98,19 @@ def test_one_elastic_solve_tells_which_parts_are_infeasible(parts, zeros):
         ranges.append((start, len(combined.rows)))
         alone.append(not own.feasible())
     assert combined.infeasible_parts(ranges) == alone
+
+
+def test_the_audit_needs_no_scipy():
+    """scipy is a test dependency only: the solver path a new data version takes must run without it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['scipy'] = None\n"  # any import of scipy now fails
+        "from routemap._lp import System\n"
+        "s = System(); s.equal({'a': 1, 'b': 1}, 7); s.equal({'a': 1}, 3); s.add({'c': 1, 'b': 1}, 4, 9)\n"
+        "print(s.extents([{'b': 1}, {'c': 1}, {'a': 1, 'c': 1}]), s.pinned([{'b': 1}], k=5))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[(4.0, 4.0), (0.0, 5.0), (3.0, 8.0)] [4]"

@@ -193,7 +193,7 @@ class System:
                 break
             weights = np.where(open_, rng.choice([-1.0, 1.0], size=len(quantities)), 0.0)
             for sense in (1.0, -1.0):
-                _, _, point = solve(np.asarray(sense * (q.T @ weights)).ravel())
+                _, _, point = solve(sense * q.transposed_dot(weights))
                 if point is not None:
                     values = q @ point
                     seen_lo, seen_hi = np.minimum(seen_lo, values), np.maximum(seen_hi, values)
@@ -202,7 +202,7 @@ class System:
         open_ = still_open()
         out = [(float(a), float(b)) for a, b in zip(seen_lo, seen_hi, strict=True)]
         for j in np.flatnonzero(open_).tolist():
-            row = q.getrow(j).toarray().ravel()
+            row = q.dense_row(j)
             bounds = []
             for sense in (1.0, -1.0):
                 status, value, _ = solve(sense * row)
@@ -210,10 +210,8 @@ class System:
             out[j] = (bounds[0], bounds[1])
         return out
 
-    def _matrix(self, quantities: list[dict[Any, float]]) -> Any:
-        """The quantities as rows of a sparse matrix over the system's columns (a variable no row uses: 0 up)."""
-        from scipy import sparse
-
+    def _matrix(self, quantities: list[dict[Any, float]]) -> _Rows:
+        """The quantities as sparse rows over the system's columns (a variable no row uses: 0 up)."""
         for terms in quantities:
             for name in terms:
                 self.var(name)
@@ -223,7 +221,12 @@ class System:
                 rows.append(i)
                 cols.append(self.index[name])
                 vals.append(coef)
-        return sparse.csr_matrix((vals, (rows, cols)), shape=(len(quantities), len(self.lower)))
+        return _Rows(
+            np.asarray(rows, dtype=np.int64),
+            np.asarray(cols, dtype=np.int64),
+            np.asarray(vals, dtype=float),
+            (len(quantities), len(self.lower)),
+        )
 
     def infeasible_parts(self, parts: list[tuple[int, int]]) -> list[bool] | None:
         """Which parts of a system made of independent parts (no variable shared) have no feasible point.
@@ -310,3 +313,28 @@ class System:
         if status != "Optimal":
             return False, 0.0
         return True, float(solver.getInfo().objective_function_value)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A sparse matrix by its entries (row, column, value): the few products :meth:`System.extents` needs."""
+
+    row: np.ndarray
+    col: np.ndarray
+    val: np.ndarray
+    shape: tuple[int, int]
+
+    def __matmul__(self, point: np.ndarray) -> np.ndarray:
+        """Each row times a point."""
+        return np.bincount(self.row, weights=self.val * point[self.col], minlength=self.shape[0])
+
+    def transposed_dot(self, weights: np.ndarray) -> np.ndarray:
+        """The rows weighted and summed (a vector over the columns)."""
+        return np.bincount(self.col, weights=self.val * weights[self.row], minlength=self.shape[1])
+
+    def dense_row(self, j: int) -> np.ndarray:
+        """One row as a dense vector (entries of the same column add up)."""
+        out = np.zeros(self.shape[1])
+        at = self.row == j
+        np.add.at(out, self.col[at], self.val[at])
+        return out
