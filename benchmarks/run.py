@@ -1,7 +1,7 @@
 """Benchmark routemap builds at 10k, 100k and 1M records against the floor of what the hardware does.
 
     python benchmarks/run.py                    # 10k, 100k, 1M records; map benchmark; prints a report
-    python benchmarks/run.py --sizes 10000 100000 --no-map
+    python benchmarks/run.py --sizes 10000 100000 --no-map --no-small
     python benchmarks/run.py --write benchmarks/RESULTS.md
 
 For each size a synthetic project is generated (benchmarks/generate.py: messy place strings, three
@@ -150,7 +150,7 @@ def measure_map(runs: int) -> str:
     return (out.stdout + out.stderr).strip()
 
 
-def report(results: list[dict], map_text: str) -> str:
+def report(results: list[dict], map_text: str, small_text: str = "") -> str:
     lines = [
         "# routemap benchmark results",
         "",
@@ -159,6 +159,21 @@ def report(results: list[dict], map_text: str) -> str:
         "and so is the floor. Totals of every timed run are listed under the table.",
         "Regenerate with `python benchmarks/run.py --write benchmarks/RESULTS.md` (see README, Benchmarks).",
         "",
+        *(
+            [
+                "## The projects people actually have (benchmarks/small.py)",
+                "",
+                "Wall time of the whole command in a fresh process; the floor is a fresh Python process that",
+                "imports pandas and reads the same input files.",
+                "",
+                "```",
+                small_text,
+                "```",
+                "",
+            ]
+            if small_text
+            else []
+        ),
         "## Builds (all output formats)",
         "",
         "| records | input | distinct place strings | routes | read | resolve | route | aggregate | disclosure |"
@@ -219,7 +234,16 @@ def main() -> None:
     parser.add_argument("--write", type=Path, default=None, help="also write the report (Markdown) here")
     parser.add_argument("--xlsx-size", type=int, default=100_000, help="records of the project with xlsx (0: none)")
     parser.add_argument("--repeat", type=int, default=3, help="timed builds (and floors) per size; the best is shown")
+    parser.add_argument("--no-small", action="store_true", help="skip the small cases (benchmarks/small.py)")
     args = parser.parse_args()
+    small_text = ""
+    if not args.no_small:
+        sys.path.insert(0, str(HERE))
+        from small import measure as measure_small
+
+        with tempfile.TemporaryDirectory(prefix="routemap-small-") as tmp:
+            small_text = measure_small(Path(tmp), args.repeat)
+        print(small_text)
     with tempfile.TemporaryDirectory(prefix="routemap-bench-") as tmp:
         results = measure_builds(args.sizes, Path(tmp), repeat=args.repeat)
         if args.xlsx_size:
@@ -227,7 +251,7 @@ def main() -> None:
     map_text = "" if args.no_map else measure_map(args.runs)
     if map_text:
         print(map_text)
-    text = report(results, map_text)
+    text = report(results, map_text, small_text)
     if args.write:
         args.write.write_text(text, encoding="utf-8")
         print(f"wrote {args.write}")
