@@ -87,7 +87,7 @@ def test_without_outlines_the_map_still_draws(tmp_path: Path):
 
 
 @pytest.mark.parametrize("resolution", ["c", "l", "i"])
-def test_outlines_are_read_from_the_installed_package(resolution: str):
+def test_outlines_are_the_shipped_natural_earth_ones(resolution: str):
     shapes = load_outlines(resolution)
     assert shapes is not None
     # Borneo is land, and some border runs through it (Malaysia–Indonesia)

