@@ -169,6 +169,8 @@ class Canaries:
     _phrases: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
     _raw: dict[str, str] = field(default_factory=dict)
     _ids: list[_IdColumn] = field(default_factory=list)
+    #: Published values looked at already (outputs repeat route names and counts); cleared by every add.
+    _looked: dict[str, Any] = field(default_factory=dict)
 
     @property
     def by_kind(self) -> dict[str, set[str]]:
@@ -185,6 +187,7 @@ class Canaries:
 
     def add(self, kind: str, values: Iterable[str] | Mapping[str, Source | None]) -> None:
         """Add private values worth checking; ``values`` may map each to where it was read, named when found."""
+        self._looked.clear()
         sources: Mapping[str, Source | None] = values if isinstance(values, Mapping) else {}
         raws = [str(v) for v in values]
         if len(raws) > _BULK:  # many values (a free-text column of a large file): filter column-wise first
@@ -220,6 +223,7 @@ class Canaries:
         Only whole published strings are set apart (an identifier is never a phrase or a place). An
         identifier of one word is kept in a set of its column and named (with its line) only when found.
         """
+        self._looked.clear()
         raw = pd.Series(list(values), dtype="string").str.strip()
         lines_ = pd.Series(list(lines), dtype="int64")
         keep_ = _worth_checking_column(raw)
@@ -258,33 +262,45 @@ class Canaries:
         found: dict[str, tuple[str, str, Source | None]] = {}
         id_parts: set[str] = set()  # looked up in the identifier columns at the end, a set against a set
         id_tokens: set[str] = set()
-        for raw in values:
-            text = normalise(raw)
-            if not text:
-                continue
-            for part in {text, *_FIELD_BREAK.split(text)}:
-                part = part.strip()
-                hit = self._whole.get(part)
-                if hit is not None:
-                    found[part] = (hit[0], self._raw[part], hit[1])
-                else:
-                    id_parts.add(part)
-            tokens = _tokens(text)
-            for token in set(tokens) & self._within.keys():
-                kind, source = self._within[token]
-                found[token] = (kind, self._raw[token], source)
-            id_tokens.update(tokens)
-            for first in set(tokens) & self._phrases.keys():
-                for value, parts in self._phrases[first]:
-                    if value in text and _contains_run(tokens, parts):
-                        kind, source = self._whole[value]
-                        found[value] = (kind, self._raw[value], source)
+        for raw in dict.fromkeys(values):  # each distinct value once (counts and names repeat a lot)
+            hits, parts, tokens = self._look(raw)
+            found.update(hits)
+            id_parts |= parts
+            id_tokens |= tokens
         id_tokens = {t for t in id_tokens - found.keys() if any(ch.isdigit() for ch in t)}
         for ids in self._ids:  # the first column that holds a value names it
             for value in sorted((id_parts & ids.members) | (id_tokens & ids.members)):
                 if value not in found:
                     found[value] = ids.hit(value)
         return sorted(found.values(), key=lambda f: (f[0], f[1]))
+
+    def _look(self, raw: str) -> tuple[dict[str, tuple[str, str, Source | None]], set[str], set[str]]:
+        """One published value: the canaries it holds, its parts and its tokens (kept: outputs repeat values)."""
+        memo = self._looked.get(raw)
+        if memo is not None:
+            return memo
+        found: dict[str, tuple[str, str, Source | None]] = {}
+        parts: set[str] = set()
+        text = normalise(raw)
+        tokens: list[str] = _tokens(text) if text else []
+        if text:
+            for part in {text, *_FIELD_BREAK.split(text)}:
+                part = part.strip()
+                hit = self._whole.get(part)
+                if hit is not None:
+                    found[part] = (hit[0], self._raw[part], hit[1])
+                else:
+                    parts.add(part)
+            for token in set(tokens) & self._within.keys():
+                kind, source = self._within[token]
+                found[token] = (kind, self._raw[token], source)
+            for first in set(tokens) & self._phrases.keys():
+                for value, run in self._phrases[first]:
+                    if value in text and _contains_run(tokens, run):
+                        kind, source = self._whole[value]
+                        found[value] = (kind, self._raw[value], source)
+        memo = self._looked[raw] = (found, parts, set(tokens))
+        return memo
 
 
 def _worth_checking_column(raw: pd.Series) -> np.ndarray:
