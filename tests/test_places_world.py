@@ -277,3 +277,35 @@ def test_the_second_truth_set_was_written_before_the_resolver_changed():
         rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     assert {r["split"] for r in rows} == {"tune", "holdout"}
     assert all(r["expected"] for r in rows)
+
+
+def test_a_default_country_may_be_written_with_two_letters_or_three(gazetteer: Gazetteer):
+    # Taiping is a town of Perak and of several Chinese provinces: the partner's country settles it
+    assert not gazetteer.resolve("Taiping").resolved
+    for code in ("MY", "MYS", "my"):
+        place = gazetteer.place(gazetteer.resolve("Taiping", default_country=code).place_id)
+        assert (place.country, place.admin1) == ("MYS", "admin1:MY-08")
+    with pytest.raises(ConfigError, match="'XQ' is not an ISO 3166-1 code"):
+        gazetteer.resolve("Taiping", default_country="XQ")
+
+
+def test_states_of_one_name_in_one_country_give_the_country_and_towns_do_not(gazetteer: Gazetteer):
+    # ວຽງຈັນ (Lao): Vientiane prefecture and Vientiane province, both in Laos
+    res = gazetteer.resolve("ວຽງຈັນ")
+    assert res.place_id == "country:LAO" and res.method == "context"
+    # several US towns called Columbia: more likely Colombia misspelt than any of them
+    assert gazetteer.resolve("Columbia").place_id != "country:USA"
+
+
+def test_a_short_typo_of_a_country_that_also_names_a_part_of_it(gazetteer: Gazetteer):
+    # "Kuwait" names the country and its capital governorate: a typo of it is still the country's
+    assert gazetteer.resolve("Kuwiat").place_id == "country:KWT"
+    assert not gazetteer.resolve("Jordon").resolved  # a given name too (Jordon): never read as a typo
+
+
+def test_malay_citizen_words_in_either_spelling(gazetteer: Gazetteer):
+    for raw in ("Warganegara Indonesia", "Warga Negara Indonesia", "warganegara Myanmar"):
+        assert gazetteer.place(gazetteer.resolve(raw).place_id).country in ("IDN", "MMR"), raw
+    # Penang's George Town as Malaysians write it, and Guyana's capital otherwise
+    assert gazetteer.place(gazetteer.resolve("Georgetown", default_country="MY").place_id).country == "MYS"
+    assert gazetteer.place(gazetteer.resolve("Georgetown").place_id).country == "GUY"

@@ -189,7 +189,9 @@ class _FuzzyReading:
         if key in self._index.common_words:  # an ordinary word is no typo ("Camp", "Region")
             return None
         if len(key) < FUZZY_SHORT_LENGTH:  # a short typo only of a country or region name
-            ranked = [r for r in ranked if all(self._places[q].level in ("country", "region") for q in r[2])]
+            # (a name of a country that also names a part of it counts: "Kuwait" is its capital governorate too)
+            ranked = [r for r in ranked if self._places.get(self._broadest(r[2]) or "", None) is not None]
+            ranked = [r for r in ranked if self._places[self._broadest(r[2])].level in ("country", "region")]
             if not ranked:
                 return None
         score, edits, pids = ranked[0]

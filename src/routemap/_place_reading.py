@@ -32,8 +32,8 @@ _ADMIN_SUFFIX = re.compile(
 )
 #: Words around a name that say who rather than where ("Vietnamese nationals", "warga Indonesia").
 _PEOPLE_PREFIX = re.compile(
-    r"^(warga negara|warga|rakyat|orang|pekerja|buruh|pati|tki|tkw|pmi|citizens? of|nationals? of|people from|"
-    r"migrants? from|from|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade)\s+"
+    r"^(warga negara|warganegara|warga|rakyat|orang|pekerja|buruh|pati|tki|tkw|pmi|citizens? of|nationals? of|"
+    r"people from|migrants? from|from|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade)\s+"
     # Thai, Khmer, Lao: people, workers, nationality, country (written without a space)
     r"|^(ชาว|คน|แรงงาน|สัญชาติ|ประเทศ|ជនជាតិ|ពលករ|ប្រទេស|ປະເທດ|ຊາວ|ແຮງງານ)\s*"
 )

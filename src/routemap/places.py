@@ -13,6 +13,7 @@ import numpy as np
 
 from routemap._countries import country_iso3
 from routemap._display import display_names
+from routemap._errors import ConfigError
 from routemap._gazetteer import (
     TIER_ALIAS,
     TIER_ALTERNATE,
@@ -253,7 +254,7 @@ class Gazetteer(_FuzzyReading):
         raws
             Strings as written; duplicates are resolved once.
         default_country
-            ISO3 of the partner's default country, used only to settle a tie.
+            The partner's default country (ISO 3166-1 alpha-2 or alpha-3), used only to settle a tie.
 
         Returns
         -------
@@ -278,7 +279,11 @@ class Gazetteer(_FuzzyReading):
         return out
 
     def resolve(self, raw: str, *, default_country: str | None = None) -> Resolution:
-        """Resolve one string (see :class:`Resolution` for the methods and the README for the rules)."""
+        """Resolve one string (see :class:`Resolution` for the methods and the README for the rules).
+
+        ``default_country`` (alpha-2 or alpha-3) settles a tie between places of several countries.
+        """
+        default_country = self._alpha3(default_country)
         text = " ".join(str(raw).split())
         if not text:
             return Resolution(raw, "", "empty")
@@ -413,6 +418,18 @@ class Gazetteer(_FuzzyReading):
                     also = f"also an alternate spelling of {self.describe(choice.place_id)}"
                     return replace(typo, note=f"{typo.note}; {also}")
         return self._finish(raw, choice, note=note)
+
+    def _alpha3(self, code: str | None) -> str | None:
+        """A default country as the alpha-3 code places carry ("MY" and "MYS" alike; "" or None: none)."""
+        if not code:
+            return None
+        text = code.strip().upper()
+        if len(text) == 2:
+            found = self._index.iso2_to_iso3.get(text)
+            if found is None:
+                raise ConfigError(f"default country {code!r} is not an ISO 3166-1 code; use one such as 'MY' or 'MYS'")
+            return found
+        return text
 
     def _two_names(self, key: str, *, default_country: str | None) -> _Choice | None:
         """The place a string names in two halves ("PRC China", "Selangor MY"): the same place, or one in the other.
@@ -630,6 +647,13 @@ class Gazetteer(_FuzzyReading):
 
     def _finish(self, raw: str, choice: _Choice, *, note: str = "") -> Resolution:
         if not choice.place_id:
+            # several states or provinces of the name in one country (Vientiane: the prefecture and the
+            # province): the country is known. Not towns: "Columbia", several US towns, is Colombia misspelt
+            levels = {self._places[pid].level for pid in choice.candidates}
+            common = self._common_unit(list(choice.candidates)) if levels == {"admin1"} else ""
+            if common:
+                names = "; ".join(sorted(self.describe(pid) for pid in choice.candidates)[:3])
+                return Resolution(raw, common, "context", note=f"{names}: all in {self.describe(common)}")
             return Resolution(raw, "", "ambiguous", candidates=choice.candidates, note=note)
         method = "default_country" if choice.by_default else _METHOD_BY_TIER[choice.tier]
         notes = [note] if note else []
