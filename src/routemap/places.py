@@ -652,8 +652,8 @@ class Gazetteer(_FuzzyReading):
             levels = {self._places[pid].level for pid in choice.candidates}
             common = self._common_unit(list(choice.candidates)) if levels == {"admin1"} else ""
             if common:
-                names = "; ".join(sorted(self.describe(pid) for pid in choice.candidates)[:3])
-                return Resolution(raw, common, "context", note=f"{names}: all in {self.describe(common)}")
+                both = "; ".join(sorted(self.describe(pid) for pid in choice.candidates)[:3])
+                return Resolution(raw, common, "context", note=f"{both}: all in {self.describe(common)}")
             return Resolution(raw, "", "ambiguous", candidates=choice.candidates, note=note)
         method = "default_country" if choice.by_default else _METHOD_BY_TIER[choice.tier]
         notes = [note] if note else []
