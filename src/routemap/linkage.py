@@ -39,7 +39,7 @@ import pandas as pd
 
 from routemap._errors import DisclosureError
 from routemap._lp import System
-from routemap._release_lp import DIMENSIONS, ReleaseSystems, _in_period, _Index
+from routemap._release_lp import DIMENSIONS, ReleaseSystems, _Index
 from routemap.disclosure import (
     Breakdown,
     Publication,
@@ -312,27 +312,21 @@ class Linker(ReleaseSystems):
         held: dict[str, int],
     ) -> None:
         """Rule 2: routes that contain routes published before (in another cut)."""
-        mine = self.atoms.totals.set_index(["fine", "year"])["persons"].to_dict()
-        k = self.cut.min_count
         inside: dict[str, list[int]] = {}
         inside_keys: dict[str, list[list[Any]]] = {}
         for release in reversed(others):  # parts from the latest release that has any
             found: dict[str, list[int]] = defaultdict(list)
             found_keys: dict[str, list[list[Any]]] = defaultdict(list)
-            for other_key, atoms in self._parts(release).items():
+            for other_key, target in self._contained(release):
                 total = release.figures["routes"].get(other_key)
-                if total is None or not atoms:
+                if total is None:
                     continue
-                targets = {self.key(fine, self.cut) for fine, _ in atoms}
-                if len(targets) != 1:
-                    continue
-                (target,) = targets
-                if all(_in_period(y, self.cut.period) and mine.get((f, y), 0) >= n for (f, y), n in atoms.items()):
-                    found[target].append(int(total))
-                    found_keys[target].append([release.id, other_key])
+                found[target].append(int(total))
+                found_keys[target].append([release.id, other_key])
             for target, totals in found.items():
                 if target not in inside:
                     inside[target], inside_keys[target] = totals, found_keys[target]
+        k = self.cut.min_count
         for key in sorted(routes):
             if key in held or key not in inside:
                 continue
@@ -340,6 +334,46 @@ class Linker(ReleaseSystems):
                 hidden[key] = {"why": "contains", "parts": inside_keys[key]}
             else:
                 no_rows.add(key)
+
+    def _contained(self, release: Release) -> list[tuple[str, str]]:
+        """(route of an earlier release, route of this build that wholly contains it), column-wise.
+
+        Contains: its fine routes all become that one route in this cut, and each of its counts (fine
+        route and year) lies in this cut's period with at least as many persons in this build's data.
+        """
+        totals = self._atoms_of(release.data).totals
+        if release.cut.period is not None:
+            totals = totals.loc[totals["year"].between(*release.cut.period).to_numpy()]
+        fines = column_strings(totals["fine"])
+        distinct = set(fines)
+        theirs = {f: self.key(f, release.cut) for f in distinct}
+        mine = {f: self.key(f, self.cut) for f in distinct}
+        frame = pd.DataFrame(
+            {
+                "fine": fines,
+                "year": totals["year"].to_numpy(dtype=np.int64),
+                "persons": totals["persons"].to_numpy(dtype=np.int64),
+                "key": [theirs[f] for f in fines],
+                "target": [mine[f] for f in fines],
+            }
+        )
+        now = self.atoms.totals
+        held = pd.DataFrame(
+            {
+                "fine": column_strings(now["fine"]),
+                "year": now["year"].to_numpy(dtype=np.int64),
+                "now": now["persons"].to_numpy(dtype=np.int64),
+            }
+        )
+        frame = frame.merge(held, on=["fine", "year"], how="left")
+        period = self.cut.period
+        in_period = frame["year"].between(*period) if period is not None else True
+        frame["ok"] = in_period & (frame["now"].fillna(0) >= frame["persons"])
+        by_key = frame.groupby("key", sort=False).agg(
+            targets=("target", "nunique"), ok=("ok", "all"), target=("target", "first")
+        )
+        whole = by_key.loc[(by_key["targets"] == 1) & by_key["ok"]]
+        return list(zip(whole.index.tolist(), whole["target"].tolist(), strict=True))
 
     def _finer(
         self,
