@@ -18,6 +18,7 @@ FRESH2 = Path(__file__).resolve().parent / "data" / "places_fresh2.csv"
 FRESH3 = Path(__file__).resolve().parent / "data" / "places_fresh3.csv"
 FRESH4 = Path(__file__).resolve().parent / "data" / "places_fresh4.csv"
 FRESH5 = Path(__file__).resolve().parent / "data" / "places_fresh5.csv"
+FRESH6 = Path(__file__).resolve().parent / "data" / "places_fresh6.csv"
 SOURCES = {
     "tune": FRESH,
     "holdout": FRESH,
@@ -26,13 +27,14 @@ SOURCES = {
     "holdout3": FRESH3,
     "holdout4": FRESH4,
     "holdout5": FRESH5,
+    "holdout6": FRESH6,
 }
 #: The share of right answers each part must keep, and how many strings of it may resolve to a
 #: country they do not name (worse than unplaced: a route that does not exist). Issue 14 asks for
 #: 98% and none on strings the resolver was not tuned to. Each held-out set was scored once before
 #: any fix for it (see README "Places: accuracy"): holdout 92.5% with 4 in a wrong country,
-#: holdout2 84.0% with 5, holdout3 94.8% with 3, holdout4 89.6% with 3, holdout5 96.0% with 2; then
-#: read, fixed for, and kept as guards at these floors.
+#: holdout2 84.0% with 5, holdout3 94.8% with 3, holdout4 89.6% with 3, holdout5 96.0% with 2,
+#: holdout6 94.8% with none; then read, fixed for, and kept as guards at these floors.
 FLOORS = {
     "tune": (0.98, 0),
     "holdout": (0.975, 0),
@@ -41,6 +43,7 @@ FLOORS = {
     "holdout3": (0.96, 2),  # "Shan migrants", "Chin refugees": peoples, named as their Myanmar states
     "holdout4": (0.91, 2),  # "ललितपुर": India's Lalitpur, not Nepal's; "Port area": a district of Manila too
     "holdout5": (0.98, 0),
+    "holdout6": (0.97, 0),  # typos two edits from a country (Morroco, Lebonan, Hondorus) stay unplaced
 }
 
 

@@ -309,3 +309,20 @@ def test_malay_citizen_words_in_either_spelling(gazetteer: Gazetteer):
     # Penang's George Town as Malaysians write it, and Guyana's capital otherwise
     assert gazetteer.place(gazetteer.resolve("Georgetown", default_country="MY").place_id).country == "MYS"
     assert gazetteer.place(gazetteer.resolve("Georgetown").place_id).country == "GUY"
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso3"),
+    [
+        ("ኢትዮጵያ", "ETH"),  # Amharic (Ethiopic script)
+        ("ኤርትራ", "ERI"),
+        ("ישראל", "ISR"),  # Hebrew
+        ("Ελλάδα", "GRC"),  # Greek
+        ("საქართველო", "GEO"),  # Georgian
+        ("ਭਾਰਤ", "IND"),  # Punjabi (Gurmukhi)
+        ("Guatemalan minors", "GTM"),
+        ("Eritrean students", "ERI"),
+    ],
+)
+def test_country_names_in_every_script_cldr_writes(gazetteer: Gazetteer, raw: str, iso3: str):
+    assert gazetteer.resolve(raw).place_id == f"country:{iso3}"

@@ -81,11 +81,17 @@ _REGION_SCRIPTS = {
     "MYANMAR": frozenset({"MM"}),
     "KHMER": frozenset({"KH"}),
 }
-#: Scripts the generated names of countries are indexed in: Latin, the region's, and those of the
-#: main countries of destination (Arabic, Cyrillic, Chinese, Japanese, Korean, Tamil, Sinhala).
+#: Scripts the generated names of countries are indexed in: Latin, the region's, those of the main
+#: countries of destination (Arabic, Cyrillic, Chinese, Japanese, Korean, Hebrew, Greek) and of
+#: origin (Ethiopic for Amharic and Tigrinya, India's, Georgian, Armenian, Tibetan, Thaana). A name
+#: in one script cannot be mistaken for one in another.
 _NAME_SCRIPTS = frozenset(
-    {"LATIN", "ARABIC", "CYRILLIC", "CJK", "HANGUL", "KATAKANA", "HIRAGANA", "TAMIL", "SINHALA", *_REGION_SCRIPTS}
-)
+    {
+        "LATIN", "ARABIC", "CYRILLIC", "CJK", "HANGUL", "KATAKANA", "HIRAGANA", "TAMIL", "SINHALA", "HEBREW",
+        "GREEK", "ETHIOPIC", "GUJARATI", "GURMUKHI", "TELUGU", "KANNADA", "MALAYALAM", "ORIYA", "GEORGIAN",
+        "ARMENIAN", "TIBETAN", "THAANA", *_REGION_SCRIPTS,
+    }
+)  # fmt: skip
 
 
 def _script(key: str) -> str:

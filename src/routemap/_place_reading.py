@@ -40,7 +40,8 @@ _PEOPLE_PREFIX = re.compile(
 _PEOPLE_SUFFIX = re.compile(
     r"\s+(nationals?|citizens?|migrant workers?|domestic workers?|domestic helpers?|helpers?|maids?|housemaids?|"
     r"labou?rers?|seafarers?|crew|nationals? and residents|migrants?|workers?|fishermen|fishers|women|men|girls|boys|"
-    r"children|victims?|people|origin|descent|passport holders?|refugees?|asylum seekers?)$"
+    r"children|victims?|people|origin|descent|passport holders?|refugees?|asylum seekers?|minors?|youths?|"
+    r"adolescents?|teenagers?|students?|nurses?)$"
     # Burmese: citizen, country, people (written without a space)
     r"|\s*(နိုင်ငံသား|နိုင်ငံ|လူမျိုး)$"
 )
