@@ -43,7 +43,7 @@ FLOORS = {
     "holdout3": (0.96, 2),  # "Shan migrants", "Chin refugees": peoples, named as their Myanmar states
     "holdout4": (0.91, 2),  # "ललितपुर": India's Lalitpur, not Nepal's; "Port area": a district of Manila too
     "holdout5": (0.98, 0),
-    "holdout6": (0.97, 0),  # typos two edits from a country (Morroco, Lebonan, Hondorus) stay unplaced
+    "holdout6": (0.98, 0),
 }
 
 

@@ -326,3 +326,12 @@ def test_malay_citizen_words_in_either_spelling(gazetteer: Gazetteer):
 )
 def test_country_names_in_every_script_cldr_writes(gazetteer: Gazetteer, raw: str, iso3: str):
     assert gazetteer.resolve(raw).place_id == f"country:{iso3}"
+
+
+def test_a_typo_that_keeps_a_countrys_consonants(gazetteer: Gazetteer):
+    # spelt by ear: two edits, only vowels or doubled letters differ, no other place within two edits
+    assert gazetteer.resolve("Lebonan").place_id == "country:LBN"
+    assert gazetteer.resolve("Hondorus").place_id == "country:HND"
+    assert not gazetteer.resolve("Morroco").resolved  # Monaco is two edits away too
+    assert not gazetteer.resolve("Austrai").resolved  # Australia is two edits away too
+    assert not gazetteer.resolve("Isreal").resolved  # also a given name

@@ -30,6 +30,8 @@ GIVEN_NAME_TOWN_POPULATION = 1_000_000
 LOCAL_WORD_TOWN_POPULATION = 100_000
 #: A short typo's lead over a country two edits away, when no other is within two edits.
 FUZZY_SHORT_LEAD = 10.0
+#: A typo two edits from a country is read from this length up when only vowels or doubling differ.
+SAME_CONSONANTS_LENGTH = 6
 #: Suggestions offered for an unresolved string score at least this.
 SUGGEST_SCORE = 60.0
 #: Matches down to this score are ranked, so that a rival two edits from a short string is seen.
@@ -188,6 +190,7 @@ class _FuzzyReading:
             return None
         if key in self._index.common_words:  # an ordinary word is no typo ("Camp", "Region")
             return None
+        everything = ranked
         if len(key) < FUZZY_SHORT_LENGTH:  # a short typo only of a country or region name
             # (a name of a country that also names a part of it counts: "Kuwait" is its capital governorate too)
             ranked = [r for r in ranked if self._places.get(self._broadest(r[2]) or "", None) is not None]
@@ -206,6 +209,41 @@ class _FuzzyReading:
         else:
             ok = edits == 1 and " " not in key and (rival_edits >= 3 or score - runner_up >= FUZZY_SHORT_LEAD)
         if not ok:
-            return None
+            return self._same_consonants(key, everything)
         rival = f"next best {runner_up:.1f} (another country)" if rivals else "no other country close"
         return pid, round(score, 1), rival
+
+    def _same_consonants(
+        self, key: str, ranked: list[tuple[float, int, tuple[str, ...]]]
+    ) -> tuple[str, float, str] | None:
+        """A typo two edits from a country's name that keeps its consonants: only vowels or doubling differ.
+
+        "Morroco", "Lebonan", "Hondorus" are spelt by ear. Read only when the string has
+        :data:`SAME_CONSONANTS_LENGTH` letters or more (Latin), every name within two edits of it
+        names that one country, and the consonants of one of them, doubled letters once, are its own.
+        """
+        if len(key) < SAME_CONSONANTS_LENGTH or not key.isascii() or not key.isalpha():
+            return None
+        near = [r for r in ranked if r[1] <= 2]
+        owners = {self._broadest(pids) for _, _, pids in near}
+        if len(owners) != 1:
+            return None
+        (pid,) = owners
+        if not pid or self._places[pid].level not in ("country", "region"):
+            return None
+        skeleton = _consonants(key)
+        names, pids = self._fuzzy_choices()
+        for name, named in zip(names, pids, strict=True):
+            if _consonants(name) == skeleton and self._broadest(named) == pid and OSA.distance(key, name) <= 2:
+                score = 100.0 * OSA.normalized_similarity(key, name)
+                return pid, round(score, 1), f"the consonants of {name!r}, no other place within two edits"
+        return None
+
+
+def _consonants(name: str) -> str:
+    """A name's consonants in order, a doubled one once ("morocco" and "morroco": "mrc")."""
+    out: list[str] = []
+    for char in name:
+        if char.isalpha() and char not in "aeiouy" and (not out or out[-1] != char):
+            out.append(char)
+    return "".join(out)
