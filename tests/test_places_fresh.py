@@ -19,6 +19,7 @@ FRESH3 = Path(__file__).resolve().parent / "data" / "places_fresh3.csv"
 FRESH4 = Path(__file__).resolve().parent / "data" / "places_fresh4.csv"
 FRESH5 = Path(__file__).resolve().parent / "data" / "places_fresh5.csv"
 FRESH6 = Path(__file__).resolve().parent / "data" / "places_fresh6.csv"
+FRESH7 = Path(__file__).resolve().parent / "data" / "places_fresh7.csv"
 SOURCES = {
     "tune": FRESH,
     "holdout": FRESH,
@@ -28,13 +29,15 @@ SOURCES = {
     "holdout4": FRESH4,
     "holdout5": FRESH5,
     "holdout6": FRESH6,
+    "holdout7": FRESH7,
 }
 #: The share of right answers each part must keep, and how many strings of it may resolve to a
 #: country they do not name (worse than unplaced: a route that does not exist). Issue 14 asks for
 #: 98% and none on strings the resolver was not tuned to. Each held-out set was scored once before
 #: any fix for it (see README "Places: accuracy"): holdout 92.5% with 4 in a wrong country,
 #: holdout2 84.0% with 5, holdout3 94.8% with 3, holdout4 89.6% with 3, holdout5 96.0% with 2,
-#: holdout6 94.8% with none; then read, fixed for, and kept as guards at these floors.
+#: holdout6 94.8% with none, holdout7 95.3% (98.0% with its UN regions labelled as regions) with none;
+#: then read, fixed for, and kept as guards at these floors.
 FLOORS = {
     "tune": (0.98, 0),
     "holdout": (0.975, 0),
@@ -44,6 +47,7 @@ FLOORS = {
     "holdout4": (0.91, 2),  # "ललितपुर": India's Lalitpur, not Nepal's; "Port area": a district of Manila too
     "holdout5": (0.98, 0),
     "holdout6": (0.98, 0),
+    "holdout7": (0.98, 0),  # Gaza, Punjab and Serbia and Montenegro stay ambiguous; Rohingya is a people
 }
 
 
