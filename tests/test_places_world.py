@@ -335,3 +335,10 @@ def test_a_typo_that_keeps_a_countrys_consonants(gazetteer: Gazetteer):
     assert not gazetteer.resolve("Morroco").resolved  # Monaco is two edits away too
     assert not gazetteer.resolve("Austrai").resolved  # Australia is two edits away too
     assert not gazetteer.resolve("Isreal").resolved  # also a given name
+
+
+def test_a_countrys_name_one_edit_from_another_countrys_stays_ambiguous(gazetteer: Gazetteer):
+    # "Ugana" is Ghana in a language of the sources, and Uganda misspelt in an English sheet
+    for raw, either in (("Ugana", {"country:GHA", "country:UGA"}), ("Nigera", {"country:NER", "country:NGA"})):
+        res = gazetteer.resolve(raw)
+        assert not res.resolved and set(res.candidates) == either, (raw, res)

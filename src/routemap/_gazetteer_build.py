@@ -157,6 +157,7 @@ def build_index() -> Index:
     aliases = _add_aliases(b)
     aliases.not_places |= _add_world_names(b, given_names)
     _add_iso_translations(b, given_names)
+    _mark_near_misses(b)
 
     keys = {k: sorted(v.items(), key=lambda item: (item[1], item[0])) for k, v in b.keys.items()}
     code_only = frozenset(
@@ -733,3 +734,36 @@ def _add_iso_translations(b: _Builder, given_names: frozenset[str]) -> None:
         b.keys[key][next(iter(meant))] = TIER_WORLD
         added += 1
     log.info("ISO 3166 translations: %d names added", added)
+
+
+def _mark_near_misses(b: _Builder) -> None:
+    """A country's name in some language one edit from another country's own name names both.
+
+    "Ugana" (Ghana in a language of the sources) is Uganda misspelt in an English sheet; "Nigera"
+    (Niger) is as likely Nigeria. Such a name is given the other country too, at the same tier, so
+    it stays ambiguous unless a default country settles it: never a typo counted in the wrong country.
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    def own(key: str, tiers: dict[str, int]) -> list[str]:
+        return [pid for pid, t in tiers.items() if t <= TIER_ALIAS and pid.startswith("country:")]
+
+    primary = {k: own(k, v) for k, v in b.keys.items() if k.isascii() and len(k) >= 4 and own(k, v)}
+    world = [
+        k
+        for k, v in b.keys.items()
+        if k.isascii() and len(k) >= 4 and v and all(t == TIER_WORLD and p.startswith("country:") for p, t in v.items())
+    ]
+    names = sorted(primary)
+    marked = 0
+    for start in range(0, len(world), 2000):
+        batch = world[start : start + 2000]
+        distances = process.cdist(batch, names, scorer=OSA.distance, score_cutoff=1, dtype=np.int32, workers=-1)
+        for row, col in zip(*np.nonzero(distances <= 1), strict=True):
+            key = batch[row]
+            for pid in primary[names[col]]:
+                if pid not in b.keys[key]:
+                    b.keys[key][pid] = TIER_WORLD
+                    marked += 1
+    log.info("names one edit from another country's: %d marked ambiguous", marked)
