@@ -672,47 +672,6 @@ class Linker(ReleaseSystems):
         self._groups_memo = (memo, list(groups.values()))
         return self._groups_memo[1]
 
-    def _repeats(self, current: Release, involved: list[Release], fines: set[str]) -> bool:
-        """Whether, on a group of routes, this build repeats the latest release of its cut.
-
-        So when every other release involved is of that release's data, and every route of the group
-        is published now exactly as then, or held at figures of that data. The audit that release
-        passed then covers this build: any counts that fit the earlier releases fit this one too,
-        with this data version's counts set equal to that version's, so every hidden count of this
-        build can take every value its twin could, and every count added between the versions can be
-        0 — nothing is pinned that was not pinned before.
-        """
-        latest = self._latest
-        if latest is None or current not in involved or not self.reduce:
-            return False
-        if any(r.data != latest.data for r in involved if r is not current):
-            return False
-        by_id = {r.id: r for r in involved}
-        now, before = current.figures, latest.figures
-        for key in {self.key(f, self.cut) for f in fines}:
-            if key in now["held"]:
-                source = by_id.get(int(now["held"][key]))
-                if source is None and int(now["held"][key]) == latest.id:
-                    source = latest
-                if source is None or source.data != latest.data:
-                    return False
-            elif key in before["held"] or self._figure(now, key) != self._figure(before, key):
-                return False
-        return True
-
-    def _figure(self, figures: dict[str, Any], key: str) -> tuple[Any, ...]:
-        """Everything a release's figures say of one route, to compare two releases."""
-        rows = {dim: sorted(map(tuple, by_route.get(key, []))) for dim, by_route in figures["rows"].items()}
-        return figures["routes"].get(key), figures["hidden"].get(key), key in self._no_rows(figures), rows
-
-    def _no_rows(self, figures: dict[str, Any]) -> set[str]:
-        """A release's routes published without breakdown rows, as a set (made once per figures)."""
-        memo = (id(figures), "no_rows")
-        found = self._shown.get(memo)
-        if found is None:
-            found = self._shown[memo] = (figures, set(figures["no_rows"]))
-        return found[1]
-
     def _involved(self, releases: list[Release], fines: set[str]) -> list[Release]:
         out = []
         for release in releases:
