@@ -43,7 +43,7 @@ MALAY_ROWS = [
     ("2023", "Kemboja", "", "Terengganu", "Lelaki", "Perikanan", "dua", ""),
     ("2019", "Filipina", "Zamboanga", "Sabah", "Perempuan", "Tukang masak", "2", ""),
     ("1949", "Nepal", "", "Selangor", "Lelaki", "Kilang", "1", ""),
-    ("2020", "Bangldsh", "", "Sabah", "Lelaki", "Kilang", "4", ""),
+    ("2020", "Banglashe", "", "Sabah", "Lelaki", "Kilang", "4", ""),
     ("2024", "Myanmar", "Bangkok", "Kedah", "Lelaki", "Kilang", "12", ""),
 ]
 MALAY_HEADER = "Tahun;Negara Asal;Tempat Transit;Negeri Destinasi;Jantina;Sektor;Bilangan;Catatan"
@@ -65,7 +65,7 @@ COUNTRY = {
     "Zamboanga": "Philippines",
     "Sabah": "Malaysia",
     "Kedah": "Malaysia",
-    "Bangldsh": None,
+    "Banglashe": None,
 }
 
 
@@ -100,7 +100,7 @@ def test_malay_windows_1252_semicolon_folder_lists_every_problem(tmp_path, monke
         "Use one of: Pembantu rumah, Pertanian, Ladang, Perikanan, Pembinaan, Kilang, Perhotelan, Industri seks, "
         "Mengemis, Lain-lain, Tidak diketahui; or map it in [values.sector] of partner.toml",  # Sektor: Malay
         f"{f}:7: Tahun: error: year '1949' is outside 1950..{THIS_YEAR}",
-        f"{f}:8: Negara Asal: error: 'Bangldsh' is not a place routemap knows; closest: Bangladesh (country). "
+        f"{f}:8: Negara Asal: error: 'Banglashe' is not a place routemap knows; closest: Bangladesh (country). "
         "Correct the spelling, write it as 'Place, Country', or ask the analyst to add it to data/places.csv",
         f"{f}: 8 rows read, 4 ok, 4 with errors, 3 warnings",
         "fix the errors above, then run `routemap validate` again",
@@ -293,13 +293,13 @@ def test_ambiguous_place_and_explicit_profile_option(tmp_path, monkeypatch):
 
 
 def test_a_problem_of_many_rows_is_one_line_with_the_count_and_the_first_rows(tmp_path, monkeypatch):
-    rows = "".join(f"2020,{'Bangldsh' if i % 3 else 'Nepal'},Johor\n" for i in range(1, 181))
+    rows = "".join(f"2020,{'Banglashe' if i % 3 else 'Nepal'},Johor\n" for i in range(1, 181))
     (tmp_path / "kes.csv").write_text("year,origin,destination\n" + rows)
     monkeypatch.chdir(tmp_path)
     code, lines = _validate(["kes.csv"])
     assert code == 1
     assert len(lines) == 3
-    assert lines[0].startswith("kes.csv:2: origin: error: 'Bangldsh' is not a place routemap knows; closest: ")
+    assert lines[0].startswith("kes.csv:2: origin: error: 'Banglashe' is not a place routemap knows; closest: ")
     assert lines[0].endswith(" (120 rows: lines 2, 3, 5, 6, 8 …)")
     code, every = _validate(["kes.csv", "--all"])
     assert len(every) == 120 + 2
