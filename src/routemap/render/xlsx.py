@@ -1,98 +1,111 @@
-"""Write the route-frequency tables to one Excel workbook, byte-identical for the same tables."""
+"""Write the route-frequency tables to one Excel workbook (XlsxWriter), byte-identical for the same tables."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
+from typing import TYPE_CHECKING
 
 from routemap._safe import safe_cell
 from routemap.render.tables import Cell, Table, format_cell
 from routemap.render.words import word
 
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
 NUMBER_FORMATS: dict[str, str] = {"rank": "0", "count": "#,##0", "share": "0.0", "pct": "0"}
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="2F4F6F")
-TOTAL_FONT = Font(bold=True)
-TOTAL_BORDER = Border(top=Side(style="thin", color="000000"))
-WRAP = Alignment(wrap_text=True, vertical="top")
-RIGHT = Alignment(horizontal="right")
+HEADER = {"bold": True, "font_color": "#FFFFFF", "bg_color": "#2F4F6F", "pattern": 1, "valign": "top"}
+TOTAL = {"bold": True, "top": 1, "top_color": "#000000"}
 MIN_WIDTH, MAX_WIDTH = 6, 60
 #: Zip entry time of every part (the earliest a zip file can hold), so the bytes never depend on the clock.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: Characters an xlsx file cannot hold (XML 1.0 control characters but tab, line feed, carriage return).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def _text(value: str) -> str:
-    """Text that openpyxl stores as text and a spreadsheet never runs as a formula."""
+    """Text a spreadsheet shows as it is and never runs as a formula."""
     return str(safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value)))
 
 
-def _put(ws: Worksheet, row: int, col: int, value: Cell, kind: str) -> None:
-    cell = ws.cell(row=row, column=col)
+class _Formats:
+    """The workbook's cell formats, made once each (XlsxWriter keeps one per combination)."""
+
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self._made: dict[tuple[str, bool, bool], Format] = {}
+
+    def get(self, kind: str, *, text: bool = False, total: bool = False) -> Format:
+        """The format of a cell of a column ``kind``: a text cell of a number column is right-aligned."""
+        key = (kind, text, total)
+        if key not in self._made:
+            spec: dict[str, object] = dict(TOTAL) if total else {}
+            if text:
+                if kind != "text":
+                    spec["align"] = "right"  # "<5" and "x" line up with the numbers
+            elif kind in NUMBER_FORMATS:
+                spec["num_format"] = NUMBER_FORMATS[kind]
+            self._made[key] = self.book.add_format(spec)
+        return self._made[key]
+
+
+def _put(ws: Worksheet, formats: _Formats, row: int, col: int, value: Cell, kind: str, *, total: bool = False) -> None:
     if value is None or (isinstance(value, float) and value != value):
+        if total:
+            ws.write_blank(row, col, None, formats.get(kind, total=True))
         return
     if isinstance(value, str):
-        cell.value = _text(value)
-        cell.data_type = "s"
-        if kind != "text":
-            cell.alignment = RIGHT  # "<5" and "x" line up with the numbers
+        ws.write_string(row, col, _text(value), formats.get(kind, text=True, total=total))
         return
-    cell.value = value
-    cell.number_format = NUMBER_FORMATS.get(kind, "General")
+    ws.write_number(row, col, value, formats.get(kind, total=total))
 
 
-def _sheet(ws: Worksheet, table: Table) -> None:
+def _sheet(ws: Worksheet, formats: _Formats, table: Table) -> None:
     kinds = [c.kind for c in table.columns]
-    for col, column in enumerate(table.columns, start=1):
-        cell = ws.cell(row=1, column=col, value=_text(column.header))
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(horizontal="right" if column.kind != "text" else "left", vertical="top")
-    for r, row in enumerate(table.rows, start=2):
-        for col, (value, kind) in enumerate(zip(row, kinds, strict=True), start=1):
-            _put(ws, r, col, value, kind)
-    last = len(table.rows) + 1
+    book = formats.book
+    for col, column in enumerate(table.columns):
+        header = book.add_format({**HEADER, "align": "right" if column.kind != "text" else "left"})
+        ws.write_string(0, col, _text(column.header), header)
+    for r, row in enumerate(table.rows, start=1):
+        for col, (value, kind) in enumerate(zip(row, kinds, strict=True)):
+            _put(ws, formats, r, col, value, kind)
     if table.total is not None:
-        last += 1
-        for col, (value, kind) in enumerate(zip(table.total, kinds, strict=True), start=1):
-            _put(ws, last, col, value, kind)
-            ws.cell(row=last, column=col).font = TOTAL_FONT
-            ws.cell(row=last, column=col).border = TOTAL_BORDER
-    ws.freeze_panes = "A2"
+        last = len(table.rows) + 1
+        for col, (value, kind) in enumerate(zip(table.total, kinds, strict=True)):
+            _put(ws, formats, last, col, value, kind, total=True)
+    ws.freeze_panes(1, 0)
     if table.rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
-    for col, column in enumerate(table.columns, start=1):
-        texts = [format_cell(row[col - 1], column.kind, thousands=True) for row in table.rows]
+        ws.autofilter(0, 0, len(table.rows), len(table.columns) - 1)
+    for col, column in enumerate(table.columns):
+        texts = [format_cell(row[col], column.kind, thousands=True) for row in table.rows]
         if table.total is not None:
-            texts.append(format_cell(table.total[col - 1], column.kind, thousands=True))
+            texts.append(format_cell(table.total[col], column.kind, thousands=True))
         width = max([len(column.header), *(len(t) for t in texts)]) + 2
-        ws.column_dimensions[get_column_letter(col)].width = max(MIN_WIDTH, min(MAX_WIDTH, width))
+        ws.set_column(col, col, max(MIN_WIDTH, min(MAX_WIDTH, width)))
 
 
-def _notes(ws: Worksheet, tables: Sequence[Table], lines: Sequence[str], *, lang: str) -> None:
-    ws.column_dimensions["A"].width = 28
-    ws.column_dimensions["B"].width = 100
-    r = 1
+def _notes(ws: Worksheet, book: Workbook, tables: Sequence[Table], lines: Sequence[str], *, lang: str) -> None:
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    header = book.add_format({**HEADER, "align": "left"})
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 100)
+    r = 0
     for line in lines:
-        ws.cell(row=r, column=1, value=_text(line)).alignment = WRAP
+        ws.write_string(r, 0, _text(line), wrap)
         r += 1
     r += 1
-    header = ws.cell(row=r, column=1, value=word("xlsx_sheet", lang))
-    header.font, header.fill = HEADER_FONT, HEADER_FILL
-    header = ws.cell(row=r, column=2, value=word("xlsx_what", lang))
-    header.font, header.fill = HEADER_FONT, HEADER_FILL
+    ws.write_string(r, 0, word("xlsx_sheet", lang), header)
+    ws.write_string(r, 1, word("xlsx_what", lang), header)
     for table in tables:
         r += 1
-        ws.cell(row=r, column=1, value=_text(table.sheet)).alignment = WRAP
-        ws.cell(row=r, column=2, value=_text(f"{table.title}. {table.note}")).alignment = WRAP
+        ws.write_string(r, 0, _text(table.sheet), wrap)
+        ws.write_string(r, 1, _text(f"{table.title}. {table.note}"), wrap)
 
 
 def _repack(data: bytes) -> bytes:
@@ -134,19 +147,15 @@ def write_xlsx(
     lang
         Language of the notes sheet's name and headers.
     """
-    wb = Workbook()
-    wb.remove(wb.active)
-    for table in tables:
-        _sheet(wb.create_sheet(table.sheet[:31]), table)
-    _notes(wb.create_sheet(word("xlsx_notes", lang)), tables, [title, *lines], lang=lang)
-    stamp = dt.datetime.combine(date or dt.date(2000, 1, 1), dt.time())
-    wb.properties.creator = "routemap"
-    wb.properties.lastModifiedBy = "routemap"
-    wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", title)
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
+    from xlsxwriter import Workbook
+
     buffer = io.BytesIO()
-    # ExcelWriter directly: openpyxl's save_workbook() would stamp the current time as "modified"
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).write_data()
+    book = Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
+    formats = _Formats(book)
+    for table in tables:
+        _sheet(book.add_worksheet(table.sheet[:31]), formats, table)
+    _notes(book.add_worksheet(word("xlsx_notes", lang)), book, tables, [title, *lines], lang=lang)
+    stamp = dt.datetime.combine(date or dt.date(2000, 1, 1), dt.time())
+    book.set_properties({"title": ILLEGAL_CHARACTERS_RE.sub("", title), "author": "routemap", "created": stamp})
+    book.close()
     path.write_bytes(_repack(buffer.getvalue()))
