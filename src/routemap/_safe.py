@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from pyarrow import csv as pacsv
@@ -42,8 +43,12 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         column = out[name]
         if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
             text = column.astype(str).where(column.notna(), "")
-            risky = text.str.startswith(FORMULA_PREFIXES) & ~text.str.fullmatch(_PLAIN_NUMBER)
-            out[name] = text.where(~risky, "'" + text)
+            starts = text.str.startswith(FORMULA_PREFIXES).to_numpy(dtype=bool)
+            if starts.any():  # the number test only where a cell starts like a formula (few do)
+                risky = np.zeros(len(text), dtype=bool)
+                risky[starts] = ~text[starts].str.fullmatch(_PLAIN_NUMBER).to_numpy(dtype=bool)
+                text = text.where(~risky, "'" + text)
+            out[name] = text
     return out
 
 

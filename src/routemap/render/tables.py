@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from routemap._safe import safe_cell
-from routemap.disclosure import Publication
+from routemap.disclosure import Publication, column_strings
 from routemap.render.words import dimension_text, integer, unit_text, value_text, word
 from routemap.schema import VOCABULARIES
 
@@ -374,8 +374,9 @@ def breakdown_table(
     if ranks is None:
         frame = route_frame(pub)
         ranks = dict(zip(frame["route_key"], frame["rank"], strict=True))
-    shown = {(str(r), str(v)): str(s) for r, v, s in long[["route", "value", "shown"]].itertuples(index=False)}
-    with_rows = {str(r) for r in long["route"]}
+    route_col, value_col, shown_col = (column_strings(long[c]) for c in ("route", "value", "shown"))
+    shown = {(r, v): s for r, v, s in zip(route_col, value_col, shown_col, strict=True)}
+    with_rows = set(route_col)
     persons = {k: n for k, n in persons.items() if k in with_rows}  # a route may be published without rows
     columns_all = list(pub.columns(dimension))
     values = [v for v in columns_all if any(shown.get((k, v)) != pub.label for k in persons)]
