@@ -19,6 +19,7 @@ import pandas as pd
 from routemap import __version__
 from routemap._errors import ConfigError
 from routemap._outdir import publish as publish_outputs
+from routemap._parallel import fork
 from routemap._safe import write_table, write_table_fast
 from routemap.audit import Canaries, Published, Source, check_outputs
 from routemap.config import SETTINGS_FILE, Settings, parse_compare
@@ -513,6 +514,15 @@ def _outputs(
     return outputs
 
 
+#: Formats drawn with matplotlib or printed by the browser: rendered in a child process (see _parallel).
+DRAWN = frozenset({"html", "png", "pdf"})
+
+
+def _write_formats(folder: Path, outputs: Outputs, formats: tuple[str, ...], which: list[str]) -> None:
+    for fmt in which:
+        get_format(fmt).write(folder, outputs, formats)
+
+
 def _render_checked(
     project: Project,
     pub: Publication,
@@ -546,9 +556,17 @@ def _render_checked(
                 offline=settings.map == "self-contained",
                 fallback_image="map.png" if "png" in formats else None,
             )
+            # the formats that draw (matplotlib, the browser) in a child process beside the others
+            drawing = [fmt for fmt in formats if fmt in DRAWN]
+            child = None
+            if drawing and len(drawing) < len(formats):
+                child = fork(functools.partial(_write_formats, tmp, outputs, formats, drawing))
             for i, fmt in enumerate(formats, start=1):
                 progress("render", i, len(formats) + 1, fmt)
-                get_format(fmt).write(tmp, outputs, formats)
+                if child is None or fmt not in drawing:
+                    get_format(fmt).write(tmp, outputs, formats)
+            if child is not None:
+                child.join()
             written = sorted(p.name for p in tmp.iterdir())
         if _LEAK_CHECK:
             with clock.stage("leak check"):
