@@ -90,3 +90,12 @@ def test_a_child_that_hangs_is_stopped_and_its_work_done_here(tmp_path: Path):
 def test_no_child_when_asked_not_to(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("ROUTEMAP_PARALLEL", "0")
     assert _parallel.fork(lambda: None) is None
+
+
+def test_a_child_can_be_stopped():
+    child = _parallel.fork(signal.pause)
+    if child is None:
+        pytest.skip("no fork here")
+    child.stop()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, 0)  # reaped: nothing is left behind

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
@@ -47,6 +48,13 @@ class Child:
         if data:
             raise pickle.loads(data)
         self.task()  # the child died without a word (killed, out of memory): do it here
+
+    def stop(self) -> None:
+        """Kill the child and wait for it (the parent met an error and will not use its work)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.close(self.pipe)
+        os.waitpid(self.pid, 0)
 
 
 def fork(task: Callable[[], None]) -> Child | None:

@@ -561,10 +561,15 @@ def _render_checked(
             child = None
             if drawing and len(drawing) < len(formats):
                 child = fork(functools.partial(_write_formats, tmp, outputs, formats, drawing))
-            for i, fmt in enumerate(formats, start=1):
-                progress("render", i, len(formats) + 1, fmt)
-                if child is None or fmt not in drawing:
-                    get_format(fmt).write(tmp, outputs, formats)
+            try:
+                for i, fmt in enumerate(formats, start=1):
+                    progress("render", i, len(formats) + 1, fmt)
+                    if child is None or fmt not in drawing:
+                        get_format(fmt).write(tmp, outputs, formats)
+            except BaseException:
+                if child is not None:  # the build stops here: so does the child, before its folder goes
+                    child.stop()
+                raise
             if child is not None:
                 child.join()
             written = sorted(p.name for p in tmp.iterdir())
