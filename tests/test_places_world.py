@@ -342,3 +342,12 @@ def test_a_countrys_name_one_edit_from_another_countrys_stays_ambiguous(gazettee
     for raw, either in (("Ugana", {"country:GHA", "country:UGA"}), ("Nigera", {"country:NER", "country:NGA"})):
         res = gazetteer.resolve(raw)
         assert not res.resolved and set(res.candidates) == either, (raw, res)
+
+
+def test_gulf_and_middle_east_places_in_arabic(gazetteer: Gazetteer):
+    # the local names of the places where most of the region's migrant workers go
+    for raw, country in (("دبي", "ARE"), ("الرياض", "SAU"), ("الدوحة", "QAT"), ("بيروت", "LBN")):
+        assert gazetteer.place(gazetteer.resolve(raw).place_id).country == country, raw
+    # Oman and Amman are written alike without vowel marks: only a default country tells them apart
+    assert set(gazetteer.resolve("عمان").candidates) == {"country:OMN", "admin1:JO-AM"}
+    assert gazetteer.resolve("عمان", default_country="OM").place_id == "country:OMN"

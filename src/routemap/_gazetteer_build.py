@@ -71,8 +71,9 @@ def _latin(text: str) -> bool:
     return fold(text).isascii()
 
 
-#: Scripts of the partners' region whose local names of places are indexed, with the countries
-#: that write them (Devanagari, Bengali, Thai, Lao, Burmese, Khmer).
+#: Scripts whose local names of places are indexed, with the countries that write them: the partners'
+#: region (Devanagari, Bengali, Thai, Lao, Burmese, Khmer) and the Arabic of the Gulf and the Middle
+#: East, where most of the region's migrant workers go (Dubai as دبي, Riyadh as الرياض).
 _REGION_SCRIPTS = {
     "DEVANAGARI": frozenset({"NP", "IN"}),
     "BENGALI": frozenset({"BD", "IN"}),
@@ -80,6 +81,7 @@ _REGION_SCRIPTS = {
     "LAO": frozenset({"LA"}),
     "MYANMAR": frozenset({"MM"}),
     "KHMER": frozenset({"KH"}),
+    "ARABIC": frozenset({"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD"}),
 }
 #: Scripts the generated names of countries are indexed in: Latin, the region's, those of the main
 #: countries of destination (Arabic, Cyrillic, Chinese, Japanese, Korean, Hebrew, Greek) and of
