@@ -99,3 +99,11 @@ def test_a_child_can_be_stopped():
     child.stop()
     with pytest.raises(ChildProcessError):
         os.waitpid(child.pid, 0)  # reaped: nothing is left behind
+
+
+def test_no_child_inside_a_jupyter_kernel(monkeypatch: pytest.MonkeyPatch):
+    import sys
+    import types
+
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    assert _parallel.fork(lambda: None) is None

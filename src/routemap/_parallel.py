@@ -8,6 +8,7 @@ import os
 import pickle
 import select
 import signal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -61,10 +62,13 @@ def fork(task: Callable[[], None]) -> Child | None:
     """Start ``task`` in a forked child, or ``None`` where forking is not possible or not wanted.
 
     Not on one core, where there is nothing to gain, nor without ``os.fork`` (Windows), nor when
-    ``ROUTEMAP_PARALLEL=0``. The child inherits the build's memory (nothing is pickled on the way
-    in) and sends back ``ok`` or the exception it met.
+    ``ROUTEMAP_PARALLEL=0``, nor inside a Jupyter kernel (its output goes through threads a forked
+    child does not have). The child inherits the build's memory (nothing is pickled on the way in)
+    and sends back ``ok`` or the exception it met.
     """
     if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or os.environ.get("ROUTEMAP_PARALLEL") == "0":
+        return None
+    if "ipykernel" in sys.modules:
         return None
     read, write = os.pipe()
     pid = os.fork()
