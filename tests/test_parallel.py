@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,31 +50,13 @@ def test_what_the_child_raises_the_parent_raises():
         child.join()
 
 
-def test_a_child_that_dies_has_its_work_done_by_the_parent(tmp_path: Path):
-    marker = tmp_path / "done"
-
-    def task() -> None:
-        if os.environ.get("ROUTEMAP_TEST_IN_PARENT") != "1":  # the child dies before doing anything
-            os.kill(os.getpid(), signal.SIGKILL)
-        marker.write_text("done", encoding="utf-8")
-
-    child = _parallel.fork(task)
-    if child is None:
-        pytest.skip("no fork here")
-    os.environ["ROUTEMAP_TEST_IN_PARENT"] = "1"
-    try:
-        child.join()
-    finally:
-        del os.environ["ROUTEMAP_TEST_IN_PARENT"]
-    assert marker.read_text(encoding="utf-8") == "done"
-
-
-def test_a_child_that_hangs_is_stopped_and_its_work_done_here(tmp_path: Path):
+def _redone_by_the_parent(tmp_path: Path, misbehave: Callable[[], None], **join: float) -> str:
+    """Fork a task that misbehaves in the child (and only there); join it; what the task wrote."""
     marker = tmp_path / "done"
 
     def task() -> None:
         if os.environ.get("ROUTEMAP_TEST_IN_PARENT") != "1":
-            signal.pause()  # hangs until killed
+            misbehave()
         marker.write_text("done", encoding="utf-8")
 
     child = _parallel.fork(task)
@@ -81,10 +64,19 @@ def test_a_child_that_hangs_is_stopped_and_its_work_done_here(tmp_path: Path):
         pytest.skip("no fork here")
     os.environ["ROUTEMAP_TEST_IN_PARENT"] = "1"
     try:
-        child.join(timeout=0.5)
+        child.join(**join)
     finally:
         del os.environ["ROUTEMAP_TEST_IN_PARENT"]
-    assert marker.read_text(encoding="utf-8") == "done"
+    return marker.read_text(encoding="utf-8")
+
+
+def test_a_child_that_dies_has_its_work_done_by_the_parent(tmp_path: Path):
+    # the child dies before doing anything
+    assert _redone_by_the_parent(tmp_path, lambda: os.kill(os.getpid(), signal.SIGKILL)) == "done"
+
+
+def test_a_child_that_hangs_is_stopped_and_its_work_done_here(tmp_path: Path):
+    assert _redone_by_the_parent(tmp_path, signal.pause, timeout=0.5) == "done"  # hangs until killed
 
 
 def test_no_child_when_asked_not_to(monkeypatch: pytest.MonkeyPatch):

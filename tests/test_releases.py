@@ -11,6 +11,7 @@ import random
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -289,12 +290,16 @@ steps = st.lists(
 )
 
 
-@settings(
-    max_examples=int(os.environ.get("ROUTEMAP_RELEASE_EXAMPLES", "10")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-@given(start=st.integers(0, 10_000), steps=steps)
+def release_sequences(test: Callable[..., None]) -> Callable[..., None]:
+    """Draw a project's first cases and a sequence of cuts and additions for a release test."""
+    return settings(
+        max_examples=int(os.environ.get("ROUTEMAP_RELEASE_EXAMPLES", "10")),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )(given(start=st.integers(0, 10_000), steps=steps)(test))
+
+
+@release_sequences
 def test_a_reader_of_every_release_pins_no_small_count(tmp_path_factory, places: Gazetteer, start: int, steps: list):
     tmp = tmp_path_factory.mktemp("releases")
     pinned, _ = run_releases(tmp, places, [("add", _cases(start, 90)), *steps])
@@ -306,40 +311,45 @@ def _timeless(message: str) -> str:
     return re.sub(r"\d{4}-\d\d-\d\dT[\d:+]+", "(when)", message)
 
 
+def _published(project: Path, out: Path, places: Gazetteer, **cut: str | int) -> object:
+    """What a build published (every file's bytes), or its refusal."""
+    try:
+        result = build(project, out_dir=out, formats="csv", gazetteer=places, **cut)
+    except DisclosureError as error:
+        return ("refused", _timeless(str(error)))
+    return {p.name: p.read_bytes() for p in sorted(result.out_dir.iterdir())}
+
+
 def _outputs(tmp: Path, places: Gazetteer, steps: list) -> list[object]:
-    """What each build of a sequence published (every file's bytes), or that it was refused."""
+    """What each build of a sequence published, or that it was refused."""
     project, counts, out = tmp / "project", Counter(), []
     for i, (kind, arg) in enumerate(steps):
         if kind == "add":
             counts = counts + Counter(arg)
             continue
         write_records(project, counts)
-        try:
-            result = build(project, out_dir=tmp / f"out{i}", formats="csv", gazetteer=places, **CUTS[str(arg)])
-        except DisclosureError as error:
-            out.append(("refused", _timeless(str(error))))
-            continue
-        out.append({p.name: p.read_bytes() for p in sorted(result.out_dir.iterdir())})
+        out.append(_published(project, tmp / f"out{i}", places, **CUTS[str(arg)]))
     return out
 
 
-@settings(
-    max_examples=int(os.environ.get("ROUTEMAP_RELEASE_EXAMPLES", "10")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-@given(start=st.integers(0, 10_000), steps=steps)
-def test_the_audits_shortcuts_change_no_answer(tmp_path_factory, places: Gazetteer, start: int, steps: list):
-    """Merged variables, years by segment, cells left apart and repeats skipped: the same releases as without."""
+def _with_and_without_shortcuts(run: Callable[[str], list[object]]) -> tuple[list[object], list[object]]:
+    """``run("fast")`` with the audit's shortcuts, then ``run("slow")`` without them."""
     from routemap.linkage import Linker
 
-    sequence = [("add", _cases(start, 90)), *steps]
-    fast = _outputs(tmp_path_factory.mktemp("fast"), places, sequence)
+    fast = run("fast")
     Linker.reduce = False
     try:
-        slow = _outputs(tmp_path_factory.mktemp("slow"), places, sequence)
+        slow = run("slow")
     finally:
         Linker.reduce = True
+    return fast, slow
+
+
+@release_sequences
+def test_the_audits_shortcuts_change_no_answer(tmp_path_factory, places: Gazetteer, start: int, steps: list):
+    """Merged variables, years by segment, cells left apart and repeats skipped: the same releases as without."""
+    sequence = [("add", _cases(start, 90)), *steps]
+    fast, slow = _with_and_without_shortcuts(lambda name: _outputs(tmp_path_factory.mktemp(name), places, sequence))
     assert fast == slow
 
 
@@ -359,22 +369,12 @@ def test_on_the_sample_the_shortcuts_change_no_answer(tmp_path: Path, places: Ga
                 lines = path.read_text(encoding="utf-8-sig").splitlines()
                 path.write_text("\n".join([*lines, *lines[1:201]]) + "\n", encoding="utf-8")
                 continue
-            try:
-                result = build(project, out_dir=out / str(i), formats="csv", gazetteer=places, **cut)
-            except DisclosureError as error:
-                published.append(_timeless(str(error)))
-                continue
-            published.append({p.name: p.read_bytes() for p in sorted(result.out_dir.iterdir())})
+            published.append(_published(project, out / str(i), places, **cut))
         return published
 
-    copy = tmp_path / "copy"
-    shutil.copytree(sample_project, copy)
-    fast = releases(sample_project, tmp_path / "fast")
-    Linker.reduce = False
-    try:
-        slow = releases(copy, tmp_path / "slow")
-    finally:
-        Linker.reduce = True
+    shutil.copytree(sample_project, tmp_path / "slow-project")
+    projects = {"fast": sample_project, "slow": tmp_path / "slow-project"}
+    fast, slow = _with_and_without_shortcuts(lambda name: releases(projects[name], tmp_path / name))
     assert fast == slow
     assert sum(isinstance(p, dict) for p in fast) >= 3  # most of them were published
     # fine routes that every cut makes the same route (merged into one variable) were there to merge

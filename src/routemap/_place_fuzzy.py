@@ -193,8 +193,7 @@ class _FuzzyReading:
         everything = ranked
         if len(key) < FUZZY_SHORT_LENGTH:  # a short typo only of a country or region name
             # (a name of a country that also names a part of it counts: "Kuwait" is its capital governorate too)
-            ranked = [r for r in ranked if self._places.get(self._broadest(r[2]) or "", None) is not None]
-            ranked = [r for r in ranked if self._places[self._broadest(r[2])].level in ("country", "region")]
+            ranked = [r for r in ranked if self._country_or_region(r[2])]
             if not ranked:
                 return None
         score, edits, pids = ranked[0]
@@ -213,6 +212,11 @@ class _FuzzyReading:
         rival = f"next best {runner_up:.1f} (another country)" if rivals else "no other country close"
         return pid, round(score, 1), rival
 
+    def _country_or_region(self, pids: Iterable[str]) -> str:
+        """The country or region a fuzzy name means (see :meth:`_broadest`), or ``""``."""
+        pid = self._broadest(tuple(pids))
+        return pid if pid and self._places[pid].level in ("country", "region") else ""
+
     def _same_consonants(
         self, key: str, ranked: list[tuple[float, int, tuple[str, ...]]]
     ) -> tuple[str, float, str] | None:
@@ -228,8 +232,9 @@ class _FuzzyReading:
         owners = {self._broadest(pids) for _, _, pids in near}
         if len(owners) != 1:
             return None
-        (pid,) = owners
-        if not pid or self._places[pid].level not in ("country", "region"):
+        owner = next(iter(owners))
+        pid = self._country_or_region((owner,)) if owner else ""
+        if not pid:
             return None
         skeleton = _consonants(key)
         names, pids = self._fuzzy_choices()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 from collections import ChainMap
 from collections.abc import Iterable, Mapping
@@ -283,7 +284,7 @@ class Gazetteer(_FuzzyReading):
 
         ``default_country`` (alpha-2 or alpha-3) settles a tie between places of several countries.
         """
-        default_country = self._alpha3(default_country)
+        default_country = _alpha3(default_country) if default_country else None
         text = " ".join(str(raw).split())
         if not text:
             return Resolution(raw, "", "empty")
@@ -418,18 +419,6 @@ class Gazetteer(_FuzzyReading):
                     also = f"also an alternate spelling of {self.describe(choice.place_id)}"
                     return replace(typo, note=f"{typo.note}; {also}")
         return self._finish(raw, choice, note=note)
-
-    def _alpha3(self, code: str | None) -> str | None:
-        """A default country as the alpha-3 code places carry ("MY" and "MYS" alike; "" or None: none)."""
-        if not code:
-            return None
-        text = code.strip().upper()
-        if len(text) == 2:
-            found = self._index.iso2_to_iso3.get(text)
-            if found is None:
-                raise ConfigError(f"default country {code!r} is not an ISO 3166-1 code; use one such as 'MY' or 'MYS'")
-            return found
-        return text
 
     def _two_names(self, key: str, *, default_country: str | None) -> _Choice | None:
         """The place a string names in two halves ("PRC China", "Selangor MY"): the same place, or one in the other.
@@ -747,3 +736,14 @@ class Gazetteer(_FuzzyReading):
         if abs(place.lon - lon) < _SAME_POINT and abs(place.lat - lat) < _SAME_POINT:
             return place
         return replace(place, lon=lon, lat=lat)
+
+
+@functools.lru_cache(maxsize=64)
+def _alpha3(code: str) -> str:
+    """A default country as the alpha-3 code places carry ("MY" and "MYS" alike), through :func:`country_iso3`."""
+    try:
+        return country_iso3(code)
+    except ConfigError:
+        raise ConfigError(
+            f"default country {code!r} is not an ISO 3166-1 code; use one such as 'MY' or 'MYS'"
+        ) from None

@@ -431,15 +431,15 @@ class Project:
             resolutions = self.resolve()
             contributions = self.read()
             with self.clock.stage("route"):
-                self._fine = build_routes(
-                    contributions.records,
-                    self.gazetteer,
-                    resolutions,
-                    default_countries=contributions.default_countries,
-                    level="place",
-                    focus=None,
-                )
+                self._fine = self._place_routes(contributions.records, resolutions)
         return self._fine
+
+    def _place_routes(self, records: pd.DataFrame, resolutions: dict[tuple[str, str], Resolution]) -> Routed:
+        """Records' routes with every stop at place level and no focus (what the register counts)."""
+        default_countries = self.read().default_countries
+        return build_routes(
+            records, self.gazetteer, resolutions, default_countries=default_countries, level="place", focus=None
+        )
 
     def aggregate(self) -> Aggregates:
         """Exact counts per route and per route and value (private: never written as they are)."""
@@ -476,14 +476,7 @@ class Project:
                     resolutions = resolve_records(
                         outside, self.gazetteer, default_countries=contributions.default_countries
                     )
-                    more = build_routes(
-                        outside,
-                        self.gazetteer,
-                        resolutions,
-                        default_countries=contributions.default_countries,
-                        level="place",
-                        focus=None,
-                    ).records["route"]
+                    more = self._place_routes(outside, resolutions).records["route"]
                     columns = ["year", "persons", *dims]
                     records = pd.concat([records[columns], outside[columns]], ignore_index=True)
                     routes = pd.Series(union_categoricals([routes.array, more.array], ignore_order=True))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PolyCollection
@@ -63,8 +64,6 @@ def load_outlines(resolution: str = "l") -> Outlines:
     resolution
         ``c`` (crude), ``l`` (low) or ``i`` (intermediate): how much they are simplified (:data:`SIMPLIFY`).
     """
-    import shapely
-
     from routemap.render import basemap
 
     shapes = basemap.load_outlines()
@@ -79,8 +78,6 @@ def load_outlines(resolution: str = "l") -> Outlines:
 
 def _coordinates(geometries: np.ndarray, *, least: int) -> list[np.ndarray]:
     """Each geometry's coordinates as an ``(n, 2)`` array (those with fewer than ``least`` points left out)."""
-    import shapely
-
     coords, index = shapely.get_coordinates(geometries, return_index=True)
     cuts = np.flatnonzero(np.diff(index)) + 1
     return [part for part in np.split(coords, cuts) if len(part) >= least]
