@@ -455,6 +455,48 @@ def test_a_period_build_keeps_the_counts_of_every_year(sample_project: Path, pla
         pd.testing.assert_frame_equal(part.totals, whole.totals)
 
 
+def test_a_later_cut_of_the_same_data_reads_its_counts_back(
+    tmp_path: Path, places: Gazetteer, sample_project: Path, monkeypatch
+):
+    """Counting atoms (and routing the years outside a period) is done once per set of inputs."""
+    import routemap.project as project_module
+
+    counted: list[int] = []
+    real = project_module.atoms_of
+
+    def spy(records, fine, dimensions):  # the real count, noted
+        counted.append(len(records))
+        return real(records, fine, dimensions)
+
+    monkeypatch.setattr(project_module, "atoms_of", spy)
+    build(sample_project, out_dir=tmp_path / "a", formats="csv", gazetteer=places)
+    assert len(counted) == 1
+    for n, cut in enumerate([{"level": "admin1", "focus": "MY"}, {"years": "2019-2022"}]):
+        build(sample_project, out_dir=tmp_path / f"b{n}", formats="csv", gazetteer=places, **cut)
+    assert len(counted) == 1, "a cut of the same data counted its atoms again"
+    register = Register(sample_project / ".routemap")
+    assert len({r.data for r in register}) == 1 and len({r.inputs for r in register}) == 1
+    read_back = register.atoms_for(register.releases[-1].inputs)
+    assert read_back is not None
+    del read_back.__dict__["version"]  # the version read back is the hash of the counts read back
+    assert read_back.version == register.releases[0].data
+    # any input of the data version counts again: a setting that is not the cut, a place table, a record
+    build(sample_project, out_dir=tmp_path / "c", formats="csv", gazetteer=places, unit="detected victims")
+    assert len(counted) == 2
+    with (sample_project / "data" / "places.csv").open("a", encoding="utf-8") as fh:
+        fh.write("\n")
+    build(sample_project, out_dir=tmp_path / "d", formats="csv", gazetteer=places)
+    assert len(counted) == 3
+    first = sorted((sample_project / "data" / "contributions").rglob("*.csv"))[0]
+    lines = first.read_text(encoding="utf-8-sig").splitlines()
+    first.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+    build(sample_project, out_dir=tmp_path / "e", formats="csv", gazetteer=places)
+    assert len(counted) == 4
+    register = Register(sample_project / ".routemap")
+    assert register.releases[-1].data != register.releases[0].data  # one more record: another version
+    assert register.releases[-1].inputs not in {r.inputs for r in register.releases[:-1]}
+
+
 def test_atoms_round_trip_through_the_register_file_and_older_registers_still_read(tmp_path: Path):
     from routemap.releases import _write_gz
 

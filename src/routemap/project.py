@@ -16,8 +16,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import functools
 import hashlib
+import importlib.metadata
 import io
+import json
 import logging
 import os
 import time
@@ -98,6 +101,59 @@ class FileAccount:
 
 def _noop(stage: str, done: int, total: int, detail: str = "") -> None:
     return None
+
+
+#: Settings that make a build's cut: the data version's atoms do not depend on them.
+_CUT_SETTINGS = frozenset({"level", "focus", "years", "min_count"})
+#: Packages whose versions can change how a file is read or a string resolved.
+_READERS = ("pandas", "numpy", "pyarrow", "python-calamine", "openpyxl", "rapidfuzz", "pycountry")
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """The fingerprint of routemap's code and tables (every file of the package) and its readers' versions."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for folder, dirs, files in sorted(os.walk(package)):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if not name.endswith(".pyc"):
+                path = Path(folder, name)
+                digest.update(f"\x00{path.relative_to(package).as_posix()}\x00".encode())
+                digest.update(path.read_bytes())
+    for dist in _READERS:
+        try:
+            digest.update(f"\x00{dist}={importlib.metadata.version(dist)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"\x00{dist}=missing".encode())
+    return digest.hexdigest()
+
+
+def inputs_fingerprint(project_dir: Path, settings: Settings, accounts: Iterable[FileAccount]) -> str:
+    """A fingerprint of everything a build's data version is computed from, its cut aside.
+
+    Every file of the project's ``data`` folder (partner folders reached through links too; a
+    contribution file by the hash its reading took), every setting but the cut's (routemap.toml
+    holds no other), and routemap's code, tables and readers. Two builds with the same fingerprint count the
+    same atoms, so the release register keeps them once and a later cut reads them back.
+    """
+    digest = hashlib.sha256(_code_fingerprint().encode())
+    read = {(CONTRIBUTIONS_DIR / a.file).as_posix(): a.sha256 for a in accounts if a.sha256}
+    for folder, dirs, files in sorted(os.walk(project_dir / "data", followlinks=True)):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder, name)
+            relative = path.relative_to(project_dir).as_posix()
+            known = read.get(relative)
+            if known is None:
+                try:
+                    known = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError:
+                    known = "unreadable"
+            digest.update(f"\x00{relative}\x00{known}".encode())
+    kept = {k: v for k, v in dataclasses.asdict(settings).items() if k not in _CUT_SETTINGS}
+    digest.update(json.dumps(kept, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:32]
 
 
 def load_records(
@@ -350,6 +406,7 @@ class Project:
         self._aggregates: Aggregates | None = None
         self._publication: Publication | None = None
         self._atoms: Atoms | None = None
+        self._inputs = ""
         self._releases: Register | None = None
         self._figures: dict[str, Any] = {}
         #: What the release register changed in this build (private).
@@ -463,6 +520,11 @@ class Project:
         """
         if self._atoms is None:
             contributions = self.read()
+            with self.clock.stage("releases"):  # a data version counted before is read back
+                self._inputs = inputs_fingerprint(self.path, self.settings, contributions.accounts)
+                self._atoms = self._register().atoms_for(self._inputs)
+            if self._atoms is not None:
+                return self._atoms
             fine = self._fine_routes()
             records, routes = contributions.records, fine.records["route"]
             period = self.settings.period
@@ -520,7 +582,7 @@ class Project:
         atoms = self.atoms()
         with self.clock.stage("releases"):
             return self._register().record(
-                out_dir=out_dir, atoms=atoms, cut=self.cut, figures=self._figures, outputs=outputs
+                out_dir=out_dir, atoms=atoms, cut=self.cut, figures=self._figures, outputs=outputs, inputs=self._inputs
             )
 
     def _write(self, out_dir: Path, formats: str | Iterable[str] | None) -> list[str]:

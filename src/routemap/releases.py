@@ -228,6 +228,11 @@ class Release:
         What it counted.
     outputs
         File name -> SHA-256 of the published file.
+    inputs
+        A fingerprint of everything its data version was computed from (the project's files and
+        settings other than the cut, routemap's code and tables, its readers' versions): a later
+        build with the same fingerprint reuses the data version's atoms instead of counting them
+        again (see :meth:`Register.atoms_for`). Empty in registers written before it was kept.
     figures
         Every published figure: ``routes`` (route key -> persons), ``hidden`` (route keys kept out
         to protect a figure of an earlier release), ``held`` (route key -> the release whose
@@ -242,6 +247,7 @@ class Release:
     cut: Cut
     outputs: dict[str, str] = field(default_factory=dict)
     figures: dict[str, Any] = field(default_factory=dict)
+    inputs: str = ""
 
     def summary(self) -> dict[str, Any]:
         """What the register's index keeps of a release (its figures live in their own file)."""
@@ -253,6 +259,7 @@ class Release:
             "data": self.data,
             "cut": self.cut.as_dict(),
             "outputs": dict(self.outputs),
+            "inputs": self.inputs,
         }
 
 
@@ -285,6 +292,7 @@ class Register:
                         cut=Cut.from_dict(item["cut"]),
                         outputs=dict(item.get("outputs", {})),
                         figures=figures,
+                        inputs=str(item.get("inputs", "")),
                     )
                 )
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -317,9 +325,38 @@ class Register:
                 self._atoms[version] = Atoms.from_json(_read_gz(self.folder / f"data-{version}.json.gz"))
         return self._atoms[version]
 
+    def atoms_for(self, inputs: str) -> Atoms | None:
+        """The atoms of the data version a release made from these very inputs counted, if any.
+
+        Counting a million records' atoms (and, for a build of one period, routing the records
+        outside it) is most of what the register costs; a build of another cut of the same data
+        reads them back instead. ``None`` when no release has this fingerprint or its file is
+        unreadable (the build then counts them).
+        """
+        if not inputs:
+            return None
+        for release in reversed(self.releases):
+            if release.inputs != inputs:
+                continue
+            try:
+                atoms = self.atoms(release.data)
+            except (OSError, ValueError, KeyError, TypeError):
+                log.warning("the atoms of data version %s cannot be read; counting them again", release.data)
+                return None
+            atoms.__dict__["version"] = release.data  # the file is named by the hash of its counts
+            return atoms
+        return None
+
     # ------------------------------------------------------------------ writing
     def record(
-        self, *, out_dir: Path, atoms: Atoms, cut: Cut, figures: dict[str, Any], outputs: dict[str, str]
+        self,
+        *,
+        out_dir: Path,
+        atoms: Atoms,
+        cut: Cut,
+        figures: dict[str, Any],
+        outputs: dict[str, str],
+        inputs: str = "",
     ) -> Release:
         """Remember a release (and its data version's atoms, once).
 
@@ -331,6 +368,7 @@ class Register:
             if release.cut == cut and release.data == version and release.figures == figures:
                 release.outputs = outputs
                 release.out_dir = str(out_dir)
+                release.inputs = inputs or release.inputs
                 self._save(None, None)
                 return release
         release = Release(
@@ -341,6 +379,7 @@ class Register:
             cut=cut,
             outputs=outputs,
             figures=figures,
+            inputs=inputs,
         )
         self.releases.append(release)
         self._atoms[version] = atoms
