@@ -32,7 +32,8 @@ _ADMIN_SUFFIX = re.compile(
 )
 #: Words around a name that say who rather than where ("Vietnamese nationals", "warga Indonesia").
 _PEOPLE_PREFIX = re.compile(
-    r"^(warga negara|warganegara|warga|rakyat|orang|pekerja|buruh|pati|tki|tkw|pmi|citizens? of|nationals? of|"
+    r"^(warga negara|warganegara|warga|rakyat|orang|pekerja migran|buruh migran|tenaga kerja|pekerja|buruh|"
+    r"pati|tki|tkw|pmi|citizens? of|nationals? of|"
     r"people from|migrants? from|from|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade)\s+"
     # Thai, Khmer, Lao: people, workers, nationality, country (written without a space)
     r"|^(ชาว|คน|แรงงาน|สัญชาติ|ประเทศ|ជនជាតិ|ពលករ|ប្រទេស|ປະເທດ|ຊາວ|ແຮງງານ)\s*"
@@ -41,7 +42,7 @@ _PEOPLE_SUFFIX = re.compile(
     r"\s+(nationals?|citizens?|migrant workers?|domestic workers?|domestic helpers?|helpers?|maids?|housemaids?|"
     r"labou?rers?|seafarers?|crew|nationals? and residents|migrants?|workers?|fishermen|fishers|women|men|girls|boys|"
     r"children|victims?|people|origin|descent|passport holders?|refugees?|asylum seekers?|minors?|youths?|"
-    r"adolescents?|teenagers?|students?|nurses?)$"
+    r"adolescents?|teenagers?|students?|nurses?|ofws?|overseas workers?)$"
     # Burmese: citizen, country, people (written without a space)
     r"|\s*(နိုင်ငံသား|နိုင်ငံ|လူမျိုး)$"
 )

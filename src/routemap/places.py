@@ -500,14 +500,34 @@ class Gazetteer(_FuzzyReading):
             if len(kept) == 1:
                 return _Choice(kept[0][0], tier=TIER_USER, set_aside=set_aside)
         if default_country:
-            local = [c for c in kept if self._places[c[0]].country == default_country]
-            if len(local) == 1:
-                return _Choice(local[0][0], tier=local[0][1], by_default=True, set_aside=set_aside)
+            found = self._by_default(kept, cands, default_country)
+            if found is not None:
+                chosen = self._places[found.place_id]  # what lies in the unit chosen is no other place
+                return replace(found, set_aside=tuple(p for p in set_aside if not self._inside(p, chosen)))
         capitals = [c for c in kept if c[0] in self._index.capitals]
         if len(capitals) == 1 and all(self._places[pid].level == "place" for pid, _ in kept):
             others = tuple(pid for pid, _ in kept if pid != capitals[0][0])
             return _Choice(capitals[0][0], tier=capitals[0][1], set_aside=set_aside + others, capital=True)
         return _Choice(candidates=tuple(sorted({pid for pid, _ in kept})), set_aside=set_aside)
+
+    def _by_default(
+        self, kept: list[tuple[str, int]], cands: list[tuple[str, int]], default_country: str
+    ) -> _Choice | None:
+        """The place a partner means in its default country: the one there, or the unit holding all there.
+
+        The places of the name's best level come first; when none of them is in the default
+        country, a smaller place there is the partner's ("Padang Besar", "San Jose" from a Thai or
+        a Filipino partner). Several of the name in that country give the smallest unit holding
+        them all (three San Joses of the Philippines: the Philippines).
+        """
+        for pool in (kept, cands):
+            local = [c for c in pool if self._places[c[0]].country == default_country]
+            if len(local) == 1:
+                return _Choice(local[0][0], tier=local[0][1], by_default=True)
+            common = self._common_unit([pid for pid, _ in local]) if local else ""
+            if common:
+                return _Choice(common, tier=min(tier for _, tier in local), by_default=True)
+        return None
 
     def _nested_in_any(self, place_id: str, containers: list[str]) -> bool:
         return any(self._inside(place_id, self._places[c]) for c in containers)
