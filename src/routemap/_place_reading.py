@@ -19,7 +19,10 @@ _ADMIN_PREFIX = re.compile(
     r"nation of|union of|commonwealth of|federation of|kesatuan|"
     r"the|negeri|negara|provinsi|propinsi|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
     r"changwat|amphoe|mueang|daerah|kabupaten|kab|kota|bandar|pulau|city of|municipality of|republic of|"
-    r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p)\s+"
+    r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p|"
+    # Spanish, Portuguese and French: "Provincia de Darién", "Departamento de San Marcos", "Région de Dakar"
+    r"provincia del?|departamento del?|estado del?|distrito del?|municipio del?|region del?|"
+    r"province de|departement de|region de|prefecture de)\s+"
     # Thai and Khmer province, Khmer city (written without a space)
     r"|^(จังหวัด|ខេត្ត|ក្រុង)\s*"
 )
