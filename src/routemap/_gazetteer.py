@@ -29,11 +29,13 @@ log = logging.getLogger(__name__)
 #: names of the generated multilingual tables (CLDR, countrynames, demonyms: ``world_names.csv``),
 #: which beat the many alternate spellings geonames carries for cities.
 TIER_CODE, TIER_NAME, TIER_ALIAS, TIER_WORLD, TIER_ALTERNATE = 0, 1, 2, 3, 4
+#: A town known only locally (see routemap._place_towns): read only for a partner of its own country.
+TIER_LOCAL = 5
 
 #: ISO 3166-2 subdivision types that group admin-1 units rather than being one.
 GROUPING_TYPES = frozenset({"geographical unit", "geographical region"})
 
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 
 #: The data tables in ``routemap/data`` the index is built from (their hashes key the cache).
 DATA_FILES = (
@@ -293,6 +295,9 @@ class Index:
     code_only
         Folded keys that lead to a place only as its ISO code ("nga" is Nigeria's code and no
         name): read as a code only when written as one ("NGA", "nga", not "Nga").
+    towns
+        ISO3 -> the country's towns known only locally, compressed (see
+        :func:`routemap._place_towns.build_towns`): read when a partner of that country names one.
     """
 
     places: Mapping[str, Place]
@@ -313,6 +318,7 @@ class Index:
     common_words: dict[str, str] = field(default_factory=dict)
     local_names: dict[str, str] = field(default_factory=dict)
     language_countries: dict[str, frozenset[str]] = field(default_factory=dict)
+    towns: dict[str, bytes] = field(default_factory=dict)
 
 
 def _package_dir(name: str) -> Path:
@@ -343,7 +349,7 @@ def code_fingerprint() -> str:
     parts = [f"format={INDEX_FORMAT}"]
     for name in DATA_FILES:
         parts.append(hashlib.sha256(_data_text(name).encode()).hexdigest()[:16])
-    for source in (Path(__file__), Path(__file__).with_name("_gazetteer_build.py")):
+    for source in (Path(__file__), *(Path(__file__).with_name(f) for f in ("_gazetteer_build.py", "_place_towns.py"))):
         parts.append(hashlib.sha256(source.read_bytes().replace(b"\r\n", b"\n")).hexdigest()[:16])
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 

@@ -31,6 +31,7 @@ from routemap._gazetteer import (
     _package_dir,
     fold_name,
 )
+from routemap._place_towns import build_towns
 from routemap.schema import fold
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ def _keys_of(text: str) -> set[str]:
     return {k for k in (fold_name(text), fold_name(_APOSTROPHES.sub("", text))) if k}
 
 
+#: Towns this large (and capitals) may be read from a typo of their name, as regions, countries and states are.
+FUZZY_TOWN_POPULATION = 500_000
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
 #: Items of iso3166-2's localOtherName: "Flemish Region (eng), 'Flamande, Région (fra)', Flanders (eng)".
@@ -175,7 +178,7 @@ def build_index() -> Index:
         equal_keys=frozenset(aliases.equal_keys),
         notes=aliases.notes,
         capitals=frozenset(capitals),
-        fuzzy=_fuzzy_targets(keys, b.places),
+        fuzzy=_fuzzy_targets(keys, b.places, set(capitals)),
         given_names=given_names,
         common_given_names=common_given_names,
         very_common_given_names=very_common_given_names,
@@ -184,6 +187,7 @@ def build_index() -> Index:
         common_words={fold_name(r["word"]): r["languages"] for r in _read_csv("common_words.csv")},
         local_names=dict(b.local_names),
         language_countries={r["language"]: frozenset(r["countries"].split()) for r in _read_csv("word_languages.csv")},
+        towns=build_towns(csc_dir, iso2_to_iso3, admin1_of, keys, b.places),
     )
 
 
@@ -321,14 +325,24 @@ def _add_local_other_names(b: _Builder, pid: str, local_other_name: str, iso2: s
             b.name(text, pid, TIER_ALIAS)
 
 
-def _fuzzy_targets(keys: dict[str, list[tuple[str, int]]], places: dict[str, Place]) -> dict[str, tuple[str, ...]]:
-    """Names a typo may be read as: names and aliases (not codes) of regions, countries and admin-1 units."""
+def _fuzzy_targets(
+    keys: dict[str, list[tuple[str, int]]], places: dict[str, Place], capitals: set[str]
+) -> dict[str, tuple[str, ...]]:
+    """Names a typo may be read as: names and aliases (not codes) of regions, countries, admin-1 units.
+
+    Also capitals and towns of :data:`FUZZY_TOWN_POPULATION` or more ("Kathmandhu", "Johor Bharu").
+    """
     out: dict[str, tuple[str, ...]] = {}
     for key, cands in keys.items():
         if len(key) < 4:
             continue
         pids = tuple(
-            sorted(pid for pid, tier in cands if TIER_CODE < tier <= TIER_ALIAS and places[pid].level != "place")
+            sorted(
+                pid
+                for pid, tier in cands
+                if TIER_CODE < tier <= TIER_ALIAS
+                and (places[pid].level != "place" or pid in capitals or places[pid].population >= FUZZY_TOWN_POPULATION)
+            )
         )
         if pids:
             out[key] = pids

@@ -124,12 +124,19 @@ class _FuzzyReading:
         return Resolution(raw, "", "unresolved", suggestions=suggestions, suggestion_ids=suggestion_ids)
 
     def _broadest(self, pids: tuple[str, ...]) -> str:
-        """The one place a fuzzy name means: itself, or the country that holds all it names ("Kuwait")."""
+        """The one place a fuzzy name means: itself, or the country or state that holds all it names.
+
+        "Kuwait" is a country and its capital governorate; "Kuala Lumpur" a federal territory and
+        the city that fills it.
+        """
         if len(pids) == 1:
             return pids[0]
         countries = [p for p in pids if self._places[p].level == "country"]
         if len(countries) == 1 and all(self._places[p].country == self._places[countries[0]].country for p in pids):
             return countries[0]
+        states = [p for p in pids if self._places[p].level == "admin1"]
+        if not countries and len(states) == 1 and all(p in states or self._places[p].admin1 == states[0] for p in pids):
+            return states[0]
         return ""
 
     def _person_or_word(self, key: str, town: Place, *, own_name: bool = False) -> str:

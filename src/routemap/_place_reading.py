@@ -9,7 +9,7 @@ from dataclasses import dataclass
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
 _SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 _LETTER = re.compile(r"[^\W\d_]")
-_PARTS = re.compile(r"[,;()\[\]\u2013\u2014]|\s+-+\s*|\s*-+\s+")
+_PARTS = re.compile(r"[,;()\[\]\u2013\u2014]|\s+-+\s*|\s*-+\s+|\s+via\s+", re.IGNORECASE)
 #: Also a separator, but only when every part is then explained ("Jawa Timur-Indonesia").
 _HYPHENATED_PARTS = re.compile(r"[,;()\[\]\u2013\u2014-]")
 _TRAILING_BRACKET = re.compile(r"^(?P<rest>.*?)\s*[(\[](?P<inside>[^()\[\]]*)[)\]]\s*$")
@@ -22,14 +22,20 @@ _ADMIN_PREFIX = re.compile(
     r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p|"
     # Spanish, Portuguese and French: "Provincia de Darién", "Departamento de San Marcos", "Région de Dakar"
     r"provincia del?|departamento del?|estado del?|distrito del?|municipio del?|region del?|"
-    r"province de|departement de|region de|prefecture de)\s+"
+    r"province de|departement de|region de|prefecture de|"
+    # South Asia's districts: "Dist. Manikganj", "Zila Cumilla"
+    r"district|dist|zila|zilla|jila|jilla|"
+    # a place named by the immigration depot or the airport there ("Depot Imigresen Semenyih")
+    r"depot imigresen|depoh imigresen|bandara|bandar udara)\s+"
     # Thai and Khmer province, Khmer city (written without a space)
     r"|^(จังหวัด|ខេត្ត|ក្រុង)\s*"
+    # Thai province and district abbreviated ("จ.ตาก", "อ.แม่สอด": the dot is folded to a space)
+    r"|^(จ|อ)\s+"
 )
 _ADMIN_SUFFIX = re.compile(
     r"\s+(under unscr? (?:res )?1244(?: 1999)?|sar|special administrative region|"
     r"state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
-    r"federal territory|ft|regency|island|negeri|provinsi)$"
+    r"federal territory|ft|regency|island|negeri|provinsi|refugee camp|camp)$"
     # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
     r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
 )
@@ -72,6 +78,18 @@ _ABBREVIATIONS = {
     "s": "south",
     "e": "east",
     "w": "west",
+    # Malay and Indonesian place words as addresses abbreviate them ("Sg. Petani", "Bkt Mertajam", "Tg. Pinang")
+    "sg": "sungai",
+    "sgi": "sungai",
+    "bkt": "bukit",
+    "tg": "tanjung",
+    "tj": "tanjung",
+    "kg": "kampung",
+    "kpg": "kampung",
+    "tmn": "taman",
+    "bt": "batu",
+    # Philippine provinces ("Negros Occ.")
+    "occ": "occidental",
 }
 
 

@@ -19,6 +19,7 @@ from routemap._gazetteer import (
     TIER_ALIAS,
     TIER_ALTERNATE,
     TIER_CODE,
+    TIER_LOCAL,
     TIER_NAME,
     TIER_WORLD,
     Index,
@@ -49,6 +50,7 @@ from routemap._place_reading import (
     _variants,
     text_is_abbreviation,
 )
+from routemap._place_towns import TownTable, _TownReading
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,7 @@ _METHOD_BY_TIER = {
     TIER_ALIAS: "alias",
     TIER_WORLD: "listed",
     TIER_ALTERNATE: "alternate",
+    TIER_LOCAL: "local",
 }
 #: At most this many places per part of a "City, State, Country" string are weighed.
 _MAX_PART_CANDIDATES = 12
@@ -86,7 +89,7 @@ class _Choice:
     key: str = ""
 
 
-class Gazetteer(_FuzzyReading):
+class Gazetteer(_FuzzyReading, _TownReading):
     """Places and the names that lead to them, with the project's own places on top.
 
     Parameters
@@ -100,7 +103,8 @@ class Gazetteer(_FuzzyReading):
     def __init__(self, index: Index, user_places: Iterable[tuple[Place, list[str]]] = ()) -> None:
         self._index = index
         self._user_places: dict[str, Place] = {}
-        self._places: Mapping[str, Place] = ChainMap(self._user_places, index.places)  # type: ignore[arg-type]
+        self._towns = TownTable(index.towns)
+        self._places: Mapping[str, Place] = ChainMap(self._user_places, index.places, self._towns)  # type: ignore[arg-type]
         self._user_keys: dict[str, list[tuple[str, int]]] = {}
         for place, names in user_places:
             self._user_places[place.id] = place
@@ -190,7 +194,7 @@ class Gazetteer(_FuzzyReading):
         if not renamed:
             return self
         view = copy.copy(self)
-        view._places = ChainMap(renamed, self._user_places, self._index.places)  # type: ignore[arg-type]
+        view._places = ChainMap(renamed, self._user_places, self._index.places, self._towns)  # type: ignore[arg-type]
         return view
 
     def add_aliases(self, aliases: Iterable[tuple[str, str]]) -> None:
@@ -450,6 +454,9 @@ class Gazetteer(_FuzzyReading):
         cands = self._candidates(key)
         if not codes and key in self._index.code_only:
             cands = [c for c in cands if c[1] != TIER_CODE]
+        towns = self._town_candidates(key, cands, default_country=default_country, within=within)
+        if towns:  # a partner's own village or district, which the index of larger towns lacks
+            cands, default_country = towns, self._places[towns[0][0]].country
         strong = [c for c in cands if c[1] <= TIER_ALIAS]
         listed = [c for c in cands if c[1] == TIER_WORLD]
         weak = [c for c in cands if c[1] > TIER_WORLD]
@@ -492,7 +499,7 @@ class Gazetteer(_FuzzyReading):
             set_aside = tuple(pid for pid, _ in cands if pid not in kept_ids and not self._nested_in_any(pid, kept_ids))
             if len(kept) > 1:
                 kept = self._collapse_nested(kept)
-        if len(kept) == 1:
+        if len(kept) == 1 and not (default_country and self._local_instead(kept, cands, default_country)):
             return _Choice(kept[0][0], tier=kept[0][1], set_aside=set_aside)
         top = min(tier for _, tier in kept)
         if top == TIER_USER:
@@ -637,10 +644,31 @@ class Gazetteer(_FuzzyReading):
         if choice.by_default:
             notes.append("settled by the partner's default country")
         if left_out:
+            elsewhere = self._elsewhere(raw, left_out, choice.place_id, default_country=default_country)
+            # "Batam - Johor": two places in two countries, not one place and a stray word ("Batam, Malaysia"
+            # keeps the country written)
+            if elsewhere and self._places[choice.place_id].level != "country":
+                return Resolution(
+                    raw,
+                    "",
+                    "ambiguous",
+                    candidates=(choice.place_id, *elsewhere),
+                    note="its parts lie in different countries",
+                )
             inside = self.describe(choice.place_id)
             notes.append(f"not found in {inside}: {'; '.join(left_out)}")
             return Resolution(raw, choice.place_id, "partial", note="; ".join(notes))
         return Resolution(raw, choice.place_id, "context", note="; ".join(notes))
+
+    def _elsewhere(self, raw: str, parts: list[str], chosen: str, *, default_country: str | None) -> list[str]:
+        """The places parts left out of a reading name by themselves, when in another country than ``chosen``."""
+        country = self._places[chosen].country
+        out = []
+        for part in parts:
+            alone = self._resolve_text(raw, part, default_country=default_country)
+            if alone.resolved and self._places[alone.place_id].country not in ("", country):
+                out.append(alone.place_id)
+        return out
 
     def _depth(self, place_id: str, reading: set[str]) -> float:
         """How specific a place is among those of one reading (a territory is below its parent)."""
