@@ -8,7 +8,7 @@ from routemap.places import FUZZY_SCORE, Gazetteer, country_iso3, read_user_plac
     ("raw", "place_id"),
     [
         ("NA", "country:NAM"),  # Namibia, not a missing value
-        ("na", "country:NAM"),
+        ("na", ""),  # a two-letter code is read in capitals: "do" (ditto), "no", "na" are a form's words
         ("Republic of Korea", "country:KOR"),  # pycountry's fuzzy search answers North Korea
         ("Korea DPR", "country:PRK"),
         ("Burma", "country:MMR"),
@@ -308,3 +308,53 @@ def test_a_malay_build_names_countries_in_malay(sample_project):
     with (sample_project / "output" / "routes.csv").open(encoding="utf-8-sig") as fh:
         origins = {row["origin"] for row in csv.DictReader(fh)}
     assert "Filipina" in origins and "Philippines" not in origins
+
+
+def test_records_shorthand_is_read(gazetteer: Gazetteer):
+    # Malay and Indonesian place words abbreviated, unit words before or after a name, Malay doubling
+    for raw, partner, place_id in [
+        ("Sg. Petani", "MY", "city:1735498"),
+        ("Bkt Mertajam", "MY", "city:1735079"),
+        ("Tg. Pinang", "ID", "city:1624863"),
+        ("Prey Veng Prov.", "KH", "admin1:KH-14"),
+        ("Dist. Manikganj", "BD", "sub:BD-33"),
+        ("Provincia de Darién", None, "admin1:PA-5"),
+        ("Depot Imigresen Semenyih", "MY", "city:1734798"),
+        ("Bangkok via Mae Sot", None, "country:THA"),
+    ]:
+        res = gazetteer.resolve(raw, default_country=partner)
+        if place_id.startswith("country:"):  # a place in it
+            assert res.resolved and gazetteer.place(res.place_id).country == place_id[8:], (raw, res)
+        else:
+            assert res.place_id == place_id, (raw, res)
+    assert gazetteer.place(gazetteer.resolve("Tawi2", default_country="PH").place_id).country == "PHL"
+    assert gazetteer.place(gazetteer.resolve("จ.ตาก").place_id).country == "THA"
+
+
+def test_a_unit_word_of_one_country_keeps_the_name_in_it(gazetteer: Gazetteer):
+    # "Bone" is also an alternate name of a district of Uganda: a kabupaten is Indonesian
+    res = gazetteer.resolve("Kab. Bone", default_country="MY")
+    assert not res.resolved or gazetteer.place(res.place_id).country == "IDN"
+    assert gazetteer.place(gazetteer.resolve("Kab. Sleman").place_id).country == "IDN"
+
+
+def test_parts_in_two_countries_are_ambiguous_unless_a_country_is_written(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Batam - Johor").method == "ambiguous"
+    assert gazetteer.resolve("Batam, Malaysia").place_id == "country:MYS"
+
+
+def test_codes_are_read_in_capitals_and_a_partners_own_subdivision_codes_too(gazetteer: Gazetteer):
+    assert not gazetteer.resolve("do").resolved  # "do", ditto, is no Dominican Republic
+    assert gazetteer.resolve("DO").place_id == "country:DOM"
+    assert gazetteer.resolve("UP", default_country="IN").place_id == "admin1:IN-UP"
+    assert gazetteer.resolve("UP").method != "code"
+    # Tamil Nadu's code is Tunisia's too: for an Indian partner, both
+    tn = gazetteer.resolve("TN", default_country="IN")
+    assert tn.method == "ambiguous" and "admin1:IN-TN" in tn.candidates and "country:TUN" in tn.candidates
+
+
+def test_typos_of_large_towns_are_read(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Kathmandhu").place_id == "city:1283240"
+    assert gazetteer.resolve("Johor Bharu", default_country="MY").place_id == "city:1732752"
+    # a city and the state it fills are one reading, not two rivals
+    assert gazetteer.place(gazetteer.resolve("Kuala Lampur").place_id).country == "MYS"

@@ -75,8 +75,8 @@ def _latin(text: str) -> bool:
 
 
 #: Scripts whose local names of places are indexed, with the countries that write them: the partners'
-#: region (Devanagari, Bengali, Thai, Lao, Burmese, Khmer) and the Arabic of the Gulf and the Middle
-#: East, where most of the region's migrant workers go (Dubai as دبي, Riyadh as الرياض).
+#: region (Devanagari, Bengali, Thai, Lao, Burmese, Khmer, India's and Sri Lanka's) and the Arabic of the Gulf
+#: and the Middle East, where most of the region's migrant workers go (Dubai as دبي, Riyadh as الرياض).
 _REGION_SCRIPTS = {
     "DEVANAGARI": frozenset({"NP", "IN"}),
     "BENGALI": frozenset({"BD", "IN"}),
@@ -84,6 +84,15 @@ _REGION_SCRIPTS = {
     "LAO": frozenset({"LA"}),
     "MYANMAR": frozenset({"MM"}),
     "KHMER": frozenset({"KH"}),
+    # India's and Sri Lanka's scripts: the recruitment helplines and unions of South India and Sri Lanka
+    "TAMIL": frozenset({"IN", "LK"}),
+    "SINHALA": frozenset({"LK"}),
+    "MALAYALAM": frozenset({"IN"}),
+    "TELUGU": frozenset({"IN"}),
+    "KANNADA": frozenset({"IN"}),
+    "GUJARATI": frozenset({"IN"}),
+    "GURMUKHI": frozenset({"IN"}),
+    "ORIYA": frozenset({"IN"}),
     "ARABIC": frozenset({"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD"}),
 }
 #: Scripts the generated names of countries are indexed in: Latin, the region's, those of the main

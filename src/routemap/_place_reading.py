@@ -25,8 +25,11 @@ _ADMIN_PREFIX = re.compile(
     r"province de|departement de|region de|prefecture de|"
     # South Asia's districts: "Dist. Manikganj", "Zila Cumilla"
     r"district|dist|zila|zilla|jila|jilla|"
-    # a place named by the immigration depot or the airport there ("Depot Imigresen Semenyih")
-    r"depot imigresen|depoh imigresen|bandara|bandar udara)\s+"
+    # a place named by the immigration depot, the airport or the border gate there ("Depot Imigresen
+    # Semenyih", "Cửa khẩu Lao Bảo")
+    r"depot imigresen|depoh imigresen|bandara|bandar udara|cua khau|"
+    # Vietnamese "Republic", "Federal Republic", "Federation" as abbreviated ("CHLB Đức", "LB Nga")
+    r"chlb|chxhcn|ch|lb|cong hoa|lien bang)\s+"
     # Thai and Khmer province, Khmer city (written without a space)
     r"|^(จังหวัด|ខេត្ត|ក្រុង)\s*"
     # Thai province and district abbreviated ("จ.ตาก", "อ.แม่สอด": the dot is folded to a space)
@@ -35,7 +38,9 @@ _ADMIN_PREFIX = re.compile(
 _ADMIN_SUFFIX = re.compile(
     r"\s+(under unscr? (?:res )?1244(?: 1999)?|sar|special administrative region|"
     r"state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
-    r"federal territory|ft|regency|island|negeri|provinsi|refugee camp|camp)$"
+    r"federal territory|ft|regency|island|negeri|provinsi|refugee camp|camp|"
+    # as records abbreviate them ("Prey Veng Prov.", "Pegu Div.", "West Godavari Dt.", "Hlaing Tharyar Tsp")
+    r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot)$"
     # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
     r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
 )
@@ -173,13 +178,34 @@ _SCRIPT_SUFFIXES = tuple(
 _ABBREVIATIONS_ES = {"rep": "republica", "dem": "democratica", "pop": "popular", "fed": "federal"}
 
 
+#: Unit words of one country's language ("Kab. Bone" is a regency of Indonesia, not Uganda's Bone):
+#: a name read without them must lie in that country.
+_UNIT_COUNTRIES = {
+    **dict.fromkeys(("kabupaten", "kab", "provinsi", "propinsi", "kecamatan", "kota", "desa"), ("IDN", "MYS")),
+    **dict.fromkeys(("negeri", "wilayah persekutuan", "daerah", "mukim"), ("MYS", "IDN", "BRN")),
+    **dict.fromkeys(("changwat", "amphoe", "mueang", "จังหวัด", "จ", "อ"), ("THA",)),
+    **dict.fromkeys(("ខេត្ត", "ក្រុង"), ("KHM",)),
+}
+_UNIT_WORD = re.compile(r"^(" + "|".join(sorted(_UNIT_COUNTRIES, key=len, reverse=True)) + r")\s")
+
+
+def unit_fits(key: str, country: str) -> bool:
+    """Whether a place of ``country`` may be what a name led by a unit word means ("Kab. Bone": Indonesia)."""
+    word = _UNIT_WORD.match(key)
+    return word is None or not country or country in _UNIT_COUNTRIES[word[1]]
+
+
+#: A word written twice as Malay writes it, with a 2 ("Tawi2" is Tawi-Tawi, "kanak2" kanak-kanak).
+_DOUBLED = re.compile(r"\b([^\W\d_]{2,})2\b")
+
+
 def _variants(key: str) -> list[tuple[str, bool]]:
     """Other readings of a folded name, tried in order when the name itself is unknown.
 
     Each is ``(reading, plural)``: a plural reading ("Poles" -> "pole", "Ukrainians" ->
     "ukrainian") may only name a country or a region.
     """
-    expanded = _expand(key)
+    expanded = _expand(_DOUBLED.sub(r"\1 \1", key))
     admin = _strip_admin_words(expanded)
     people = _strip_people_words(expanded)
     out = [(v, False) for v in (expanded, admin, people, _strip_people_words(admin))]
@@ -228,7 +254,8 @@ def _may_be_code(text: str) -> bool:
     letters = text.strip()
     if not letters.isascii():
         return False
-    # "MY", "mys", "My"; "BiH" (capitals at both ends) too; not "Nga"
-    return (
-        letters.isupper() or letters.islower() or len(letters) <= 2 or (letters[0].isupper() and letters[-1].isupper())
-    )
+    # "MY", "mys", "My"; "BiH" (capitals at both ends) too; not "Nga"; and a two-letter code in
+    # capitals: "do" (ditto), "in", "no" are words of a form, not the Dominican Republic, India, Norway
+    if len(letters) <= 2:
+        return letters[:1].isupper()
+    return letters.isupper() or letters.islower() or (letters[0].isupper() and letters[-1].isupper())

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from routemap._gazetteer import TIER_LOCAL, Index, Place, fold_name
+from routemap._gazetteer import TIER_CODE, TIER_LOCAL, Index, Place, fold_name
+from routemap._place_reading import Resolution
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -99,7 +100,10 @@ class TownTable(dict[str, Place]):
 
 
 class _TownReading:
-    """The local towns of :class:`routemap.places.Gazetteer` (a mixin: the gazetteer sets the attributes)."""
+    """What :class:`routemap.places.Gazetteer` reads only in a partner's context: its own towns and codes.
+
+    A mixin: the gazetteer sets the attributes.
+    """
 
     _index: Index
     _places: Mapping[str, Place]
@@ -129,6 +133,25 @@ class _TownReading:
         """
         local = any(self._places[pid].country == country for pid, _ in cands)
         return local and all(self._minor_foreign(pid, country) for pid, _ in kept)
+
+    def _partner_code(self, raw: str, text: str, country: str) -> Resolution | None:
+        """A subdivision code of the partner's country written alone ("TN" from an Indian partner).
+
+        Where it is also a country's code ("TN", Tunisia), both are candidates: ambiguous.
+        """
+        code = text.strip()
+        iso2 = next((a2 for a2, a3 in self._index.iso2_to_iso3.items() if a3 == country), "")
+        if not iso2 or not (1 < len(code) <= 3 and code.isalnum() and code.isupper()):
+            return None
+        found = [pid for pid, tier in self._index.keys.get(fold_name(f"{iso2}-{code}"), []) if tier == TIER_CODE]
+        if not found:
+            return None
+        abroad = [pid for pid, tier in self._index.keys.get(fold_name(code), []) if tier == TIER_CODE]
+        if abroad:
+            return Resolution(
+                text, "", "ambiguous", candidates=(found[0], *abroad), note="a code of a subdivision and a country"
+            )
+        return Resolution(text, found[0], "code", note="a subdivision code of the partner's country")
 
     def _minor_foreign(self, place_id: str, country: str) -> bool:
         place = self._places[place_id]

@@ -49,6 +49,7 @@ from routemap._place_reading import (
     _not_a_plural,
     _variants,
     text_is_abbreviation,
+    unit_fits,
 )
 from routemap._place_towns import TownTable, _TownReading
 
@@ -298,7 +299,8 @@ class Gazetteer(_FuzzyReading, _TownReading):
             hits = [c for c in self._index.keys.get(fold_name(text), []) if c[1] == TIER_CODE]
             if hits:
                 return Resolution(raw, hits[0][0], "code")
-        return self._resolve_text(raw, text, default_country=default_country)
+        local = self._partner_code(raw, text, default_country) if default_country else None
+        return local or self._resolve_text(raw, text, default_country=default_country)
 
     def _resolve_text(self, raw: str, text: str, *, default_country: str | None) -> Resolution:
         key = fold_name(text.replace("&", " and "))
@@ -325,6 +327,8 @@ class Gazetteer(_FuzzyReading, _TownReading):
             again = self._resolve_key(variant, default_country=default_country, codes=abbreviation)
             if plural and again.place_id and self._places[again.place_id].level not in ("country", "region"):
                 continue  # "Xs" is read as the people of a country or region, never as a town
+            if again.place_id and not unit_fits(key, self._places[again.place_id].country):
+                continue  # "Kab. Bone" names a regency of Indonesia, whatever "Bone" names elsewhere
             if again.place_id or again.candidates:
                 return self._settle(raw, variant, again, default_country=default_country, note=f"read as {variant!r}")
         if "&" in text:  # "B&H" as written, not "B and H"
@@ -648,13 +652,8 @@ class Gazetteer(_FuzzyReading, _TownReading):
             # "Batam - Johor": two places in two countries, not one place and a stray word ("Batam, Malaysia"
             # keeps the country written)
             if elsewhere and self._places[choice.place_id].level != "country":
-                return Resolution(
-                    raw,
-                    "",
-                    "ambiguous",
-                    candidates=(choice.place_id, *elsewhere),
-                    note="its parts lie in different countries",
-                )
+                apart = "its parts lie in different countries"
+                return Resolution(raw, "", "ambiguous", candidates=(choice.place_id, *elsewhere), note=apart)
             inside = self.describe(choice.place_id)
             notes.append(f"not found in {inside}: {'; '.join(left_out)}")
             return Resolution(raw, choice.place_id, "partial", note="; ".join(notes))
