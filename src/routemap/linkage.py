@@ -154,6 +154,7 @@ class Linker(ReleaseSystems):
         self.cut = cut
         self.version = atoms.version
         self._keys: dict[tuple[str, str | None], dict[str, str]] = {}  # (level, focus) -> fine -> key
+        self._stops: dict[tuple[str, str | None], dict[str, str]] = {}  # (level, focus) -> stop -> stop
         self._parts_memo: dict[tuple[Cut, str], dict[str, dict[tuple[str, int], int]]] = {}
         self._indexes: dict[str, _Index] = {}
         self._shrinking: dict[tuple[str, str], set[str]] = {}
@@ -170,8 +171,10 @@ class Linker(ReleaseSystems):
             keys = self._keys[(cut.level, cut.focus)] = {}
         found = keys.get(fine)
         if found is None:
-            found = " > ".join(generalise_stops(fine.split(" > "), self.gazetteer, level=cut.level, focus=cut.focus))
-            keys[fine] = found
+            # thousands of fine routes share a few hundred stops: each is generalised once
+            stops = self._stops.setdefault((cut.level, cut.focus), {})
+            out = generalise_stops(fine.split(" > "), self.gazetteer, level=cut.level, focus=cut.focus, memo=stops)
+            found = keys[fine] = " > ".join(out)
         return found
 
     def _index_of(self, version: str) -> _Index:
@@ -212,7 +215,7 @@ class Linker(ReleaseSystems):
         fines = column_strings(totals["fine"])
         keys = {fine: self.key(fine, cut) for fine in set(fines)}
         for fine, year, persons in zip(fines, totals["year"].tolist(), totals["persons"].tolist(), strict=True):
-            out[keys[fine]][(fine, int(year))] = int(persons)
+            out[keys[fine]][(fine, year)] = persons  # tolist() gives Python ints
         return out
 
     # ------------------------------------------------------------------ the rules

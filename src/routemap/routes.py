@@ -267,11 +267,25 @@ def build_routes(
     return Routed(records=frame, routes=routes, places=places, resolutions=resolutions)
 
 
-def generalise_stops(stops: Iterable[str], gazetteer: Gazetteer, *, level: str, focus: str | None) -> tuple[str, ...]:
-    """A route's stops at a level: each generalised, consecutive repeats collapsed (as routing does)."""
+def generalise_stops(
+    stops: Iterable[str],
+    gazetteer: Gazetteer,
+    *,
+    level: str,
+    focus: str | None,
+    memo: dict[str, str] | None = None,
+) -> tuple[str, ...]:
+    """A route's stops at a level: each generalised, consecutive repeats collapsed (as routing does).
+
+    ``memo`` (stop -> generalised stop, for this level and focus) is read and filled when given.
+    """
     out: list[str] = []
     for stop in stops:
-        pid = gazetteer.generalise(stop, level=level, focus=focus)
+        pid = memo.get(stop) if memo is not None else None
+        if pid is None:
+            pid = gazetteer.generalise(stop, level=level, focus=focus)
+            if memo is not None:
+                memo[stop] = pid
         if not out or out[-1] != pid:
             out.append(pid)
     return tuple(out)
