@@ -321,6 +321,10 @@ def test_records_shorthand_is_read(gazetteer: Gazetteer):
         ("Provincia de Darién", None, "admin1:PA-5"),
         ("Depot Imigresen Semenyih", "MY", "city:1734798"),
         ("Bangkok via Mae Sot", None, "country:THA"),
+        ("Kebun sawit di Sabah", "ID", "admin1:MY-12"),
+        ("Woodlands Checkpoint", "MY", "city:1882316"),
+        ("Prov. of Sulu", "PH", "country:PHL"),
+        ("新山", None, "city:1732752"),  # Johor Bahru, as Malaysia's Chinese write it
     ]:
         res = gazetteer.resolve(raw, default_country=partner)
         if place_id.startswith("country:"):  # a place in it

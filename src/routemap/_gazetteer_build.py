@@ -93,6 +93,8 @@ _REGION_SCRIPTS = {
     "GUJARATI": frozenset({"IN"}),
     "GURMUKHI": frozenset({"IN"}),
     "ORIYA": frozenset({"IN"}),
+    # Chinese as Malaysians, Singaporeans and Taiwanese write their own places (新山, 槟城)
+    "CJK": frozenset({"MY", "SG", "TW", "HK", "MO"}),
     "ARABIC": frozenset({"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD"}),
 }
 #: Scripts the generated names of countries are indexed in: Latin, the region's, those of the main

@@ -17,7 +17,7 @@ _TRAILING_BRACKET = re.compile(r"^(?P<rest>.*?)\s*[(\[](?P<inside>[^()\[\]]*)[)\
 _ADMIN_PREFIX = re.compile(
     r"^(special administrative region of|region administrative speciale de|region administrativa especial de|"
     r"nation of|union of|commonwealth of|federation of|kesatuan|"
-    r"the|negeri|negara|provinsi|propinsi|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
+    r"the|negeri|negara|provinsi|propinsi|prov of|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
     r"changwat|amphoe|mueang|daerah|kabupaten|kab|kota|bandar|pulau|city of|municipality of|republic of|"
     r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p|"
     # Spanish, Portuguese and French: "Provincia de Darién", "Departamento de San Marcos", "Région de Dakar"
@@ -29,7 +29,9 @@ _ADMIN_PREFIX = re.compile(
     # Semenyih", "Cửa khẩu Lao Bảo")
     r"depot imigresen|depoh imigresen|bandara|bandar udara|cua khau|"
     # Vietnamese "Republic", "Federal Republic", "Federation" as abbreviated ("CHLB Đức", "LB Nga")
-    r"chlb|chxhcn|ch|lb|cong hoa|lien bang)\s+"
+    r"chlb|chxhcn|ch|lb|cong hoa|lien bang|"
+    # a workplace there, in Malay and English ("Kilang di Senai", "Ladang sawit Sabah", "Kebun sawit di Malaysia")
+    r"(?:kilang|ladang sawit|ladang|kebun sawit|kebun|estet|estate|plantation|factory|farm)(?:\s+(?:di|in|at))?)\s+"
     # Thai and Khmer province, Khmer city (written without a space)
     r"|^(จังหวัด|ខេត្ត|ក្រុង)\s*"
     # Thai province and district abbreviated ("จ.ตาก", "อ.แม่สอด": the dot is folded to a space)
@@ -40,7 +42,7 @@ _ADMIN_SUFFIX = re.compile(
     r"state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
     r"federal territory|ft|regency|island|negeri|provinsi|refugee camp|camp|"
     # as records abbreviate them ("Prey Veng Prov.", "Pegu Div.", "West Godavari Dt.", "Hlaing Tharyar Tsp")
-    r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot)$"
+    r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot|checkpoint|ciq)$"
     # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
     r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
 )

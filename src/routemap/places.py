@@ -400,7 +400,7 @@ class Gazetteer(_FuzzyReading, _TownReading):
                     what = "a given name"
                 elif key in self._index.common_words:
                     what = "an ordinary word"
-                elif len(key) <= SHORT_ALTERNATE and place.level == "place":
+                elif len(key) <= SHORT_ALTERNATE and place.level == "place" and key.isascii():
                     what = "a short alternate spelling of a town"  # "Bun" is no Boone, North Carolina
             if what and not (
                 choice.tier < TIER_ALTERNATE
