@@ -362,3 +362,9 @@ def test_typos_of_large_towns_are_read(gazetteer: Gazetteer):
     assert gazetteer.resolve("Johor Bharu", default_country="MY").place_id == "city:1732752"
     # a city and the state it fills are one reading, not two rivals
     assert gazetteer.place(gazetteer.resolve("Kuala Lampur").place_id).country == "MYS"
+
+
+def test_korean_towns_are_read_without_their_unit(gazetteer: Gazetteer):
+    # geonames names them "Hwaseong-si", "Gimpo-si": workers write "Hwaseong", "Gimpo"
+    for raw in ("Hwaseong", "Gimpo"):
+        assert gazetteer.place(gazetteer.resolve(raw, default_country="KR").place_id).country == "KOR", raw

@@ -64,6 +64,8 @@ def _keys_of(text: str) -> set[str]:
 #: Towns this large (and capitals) may be read from a typo of their name, as regions, countries and states are.
 FUZZY_TOWN_POPULATION = 500_000
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
+#: The unit a Korean town's name carries in geonames ("Hwaseong-si", "Wando-gun"), which records leave out.
+_KOREAN_UNIT = re.compile(r"-(si|gun|gu|eup|myeon)$")
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
 #: Items of iso3166-2's localOtherName: "Flemish Region (eng), 'Flamande, Région (fra)', Flanders (eng)".
 _LOCAL_NAME = re.compile(r"\s*('[^']*'|[^,]+)")
@@ -80,12 +82,12 @@ def _latin(text: str) -> bool:
 _REGION_SCRIPTS = {
     "DEVANAGARI": frozenset({"NP", "IN"}),
     "BENGALI": frozenset({"BD", "IN"}),
-    "THAI": frozenset({"TH"}),
-    "LAO": frozenset({"LA"}),
+    "THAI": frozenset({"TH", "MM", "LA", "KH"}),  # Thai writes its neighbours' border towns too (เมียวดี)
+    "LAO": frozenset({"LA", "TH"}),
     "MYANMAR": frozenset({"MM"}),
     "KHMER": frozenset({"KH"}),
-    # India's and Sri Lanka's scripts: the recruitment helplines and unions of South India and Sri Lanka
-    "TAMIL": frozenset({"IN", "LK"}),
+    "HANGUL": frozenset({"KR"}),
+    "TAMIL": frozenset({"IN", "LK"}),  # India's and Sri Lanka's scripts: South Indian and Sri Lankan partners
     "SINHALA": frozenset({"LK"}),
     "MALAYALAM": frozenset({"IN"}),
     "TELUGU": frozenset({"IN"}),
@@ -404,6 +406,8 @@ def _add_cities(b: _Builder, csc_dir: Path, iso2_to_iso3: dict[str, str], admin1
                 )
             )
             b.name(str(city["name"]), pid, TIER_NAME)
+            if iso2 == "KR":  # "Hwaseong-si" is written "Hwaseong"
+                b.name(_KOREAN_UNIT.sub("", str(city["name"])), pid, TIER_NAME)
             for alt in city.get("alternatenames") or []:  # type: ignore[attr-defined]
                 alt = str(alt)
                 if _CODE_LIKE.match(alt) or not _indexable(alt, iso2):

@@ -30,6 +30,8 @@ _ADMIN_PREFIX = re.compile(
     r"depot imigresen|depoh imigresen|bandara|bandar udara|cua khau|"
     # Vietnamese "Republic", "Federal Republic", "Federation" as abbreviated ("CHLB Đức", "LB Nga")
     r"chlb|chxhcn|ch|lb|cong hoa|lien bang|"
+    # Vietnamese city, airport, district, commune, province; Tetum and Portuguese village and post (Timor-Leste)
+    r"tp|thanh pho|san bay|huyen|tinh|suco|posto administrativo|"
     # a workplace there, in Malay and English ("Kilang di Senai", "Ladang sawit Sabah", "Kebun sawit di Malaysia")
     r"(?:kilang|ladang sawit|ladang|kebun sawit|kebun|estet|estate|plantation|factory|farm)(?:\s+(?:di|in|at))?)\s+"
     # Thai and Khmer province, Khmer city (written without a space)
@@ -42,7 +44,8 @@ _ADMIN_SUFFIX = re.compile(
     r"state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
     r"federal territory|ft|regency|island|negeri|provinsi|refugee camp|camp|"
     # as records abbreviate them ("Prey Veng Prov.", "Pegu Div.", "West Godavari Dt.", "Hlaing Tharyar Tsp")
-    r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot|checkpoint|ciq)$"
+    r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot|checkpoint|ciq|county|airport|fishing port|"
+    r"industrial complex)$"
     # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
     r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
 )
