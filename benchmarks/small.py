@@ -50,8 +50,16 @@ for path in sorted(Path(sys.argv[1]).rglob("*")):
 """
 
 
+#: Compiled bytecode, as an installed package has it (pip compiles it at install time). Kept out of the
+#: source tree; without it every command here would compile routemap's modules again (PYTHONDONTWRITEBYTECODE
+#: is set on some machines).
+PYCACHE = Path(tempfile.gettempdir()) / "routemap-bench-pycache"
+
+
 def _env(cache: Path | None = None) -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
     if cache is not None:
         env["ROUTEMAP_CACHE_DIR"] = str(cache)
     return env

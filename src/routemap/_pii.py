@@ -65,6 +65,8 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: Cells of a column looked at: every cell up to this many rows, else this many spread over the whole
 #: column (one phone number in a notes cell of a small file is found wherever it is).
 SAMPLE = 20_000
+#: Distinct values up to which a column is scanned in plain Python (the same answer; pandas pays off beyond).
+_FEW = 2_000
 
 
 def header_kind(header: str) -> str | None:
@@ -92,7 +94,17 @@ def content_kind(values: pd.Series) -> str | None:
     """
     if len(values) > SAMPLE:  # spread over the whole column: the first rows alone miss a late notes cell
         values = values.iloc[np.linspace(0, len(values) - 1, SAMPLE).astype(np.int64)]
-    filled = pd.Series(pd.unique(values.to_numpy()), dtype=object).astype(str).str.strip()
+    distinct = pd.unique(values.to_numpy())
+    if len(distinct) <= _FEW:  # a small file's column: plain loops cost less than building Series
+        cells = [text for text in (str(v).strip() for v in distinct) if text]
+        for kind, pattern in _TELLTALE:
+            if any(pattern.search(text) for text in cells):
+                return kind
+        for kind, pattern in _SHAPES:
+            if cells and sum(1 for text in cells if pattern.fullmatch(text)) >= 0.5 * len(cells):
+                return kind
+        return None
+    filled = pd.Series(distinct, dtype=object).astype(str).str.strip()
     filled = filled[filled.ne("")]
     if filled.empty:
         return None
