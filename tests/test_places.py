@@ -368,3 +368,11 @@ def test_korean_towns_are_read_without_their_unit(gazetteer: Gazetteer):
     # geonames names them "Hwaseong-si", "Gimpo-si": workers write "Hwaseong", "Gimpo"
     for raw in ("Hwaseong", "Gimpo"):
         assert gazetteer.place(gazetteer.resolve(raw, default_country="KR").place_id).country == "KOR", raw
+
+
+def test_names_written_as_one_word_and_a_town_before_its_state_without_a_comma(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Maesot").place_id == "city:1152188"
+    assert gazetteer.place(gazetteer.resolve("Kualalumpur").place_id).country == "MYS"
+    assert gazetteer.resolve("Miri Sarawak").place_id == gazetteer.resolve("Miri, Sarawak").place_id
+    assert gazetteer.place(gazetteer.resolve("Kupang NTT").place_id).country == "IDN"
+    assert not gazetteer.resolve("Soe Soe").resolved  # a person's name twice is no town in its state

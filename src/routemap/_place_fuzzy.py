@@ -55,6 +55,7 @@ class _FuzzyReading:
     _ranked: dict[str, list[tuple[float, int, tuple[str, ...]]]]
     _pending: set[str] | None
     _touched: bool
+    _joined: dict[str, set[str]] | None
 
     if TYPE_CHECKING:
 
@@ -122,6 +123,23 @@ class _FuzzyReading:
             note = f"read as {self.describe(pid)}; score {score:g}, {rival}"
             return Resolution(raw, pid, "fuzzy", score=score, note=note)
         return Resolution(raw, "", "unresolved", suggestions=suggestions, suggestion_ids=suggestion_ids)
+
+    def _spaced(self, key: str) -> str:
+        """The name of several words a one-word string is written as without its spaces ("maesot"), or ``""``.
+
+        Only names of one place or of places in one country, and strings of 6 letters or more.
+        """
+        if " " in key or len(key) < 6:
+            return ""
+        if self._joined is None:
+            joined: dict[str, set[str]] = {}
+            for name in self._index.keys:
+                if " " in name:
+                    joined.setdefault(name.replace(" ", ""), set()).add(name)
+            self._joined = joined
+        names = self._joined.get(key, set())
+        countries = {self._places[pid].country for name in names for pid, _ in self._candidates(name)}
+        return next(iter(names)) if len(names) == 1 and len(countries) == 1 else ""
 
     def _broadest(self, pids: tuple[str, ...]) -> str:
         """The one place a fuzzy name means: itself, or the country or state that holds all it names.

@@ -121,6 +121,7 @@ class Gazetteer(_FuzzyReading, _TownReading):
         self._ranked: dict[str, list[tuple[float, int, tuple[str, ...]]]] = {}
         self._pending: set[str] | None = None
         self._touched = False
+        self._joined: dict[str, set[str]] | None = None
         self._settlements: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
         members = index.region_members
         # a region lies in another when all its members do ("Western Africa, Africa")
@@ -371,8 +372,9 @@ class Gazetteer(_FuzzyReading, _TownReading):
         halves = self._two_names(key, default_country=default_country)
         if halves is not None:  # "PRC China", "Selangor MY": two names of one place, or one in the other
             return self._finish(raw, halves, note="both parts name it")
-        joined = key.replace(" ", "")
-        if joined != key and " " in key and all(len(t) <= 3 for t in key.split()):
+        spaced = self._spaced(key)  # "Maesot", "Kualalumpur": a name of several words written as one
+        joined = spaced or key.replace(" ", "")
+        if spaced or (joined != key and " " in key and all(len(t) <= 3 for t in key.split())):
             # "Ma-lai-xi-a", "In-đô-nê-xi-a": a name written syllable by syllable
             again = self._resolve_key(joined, default_country=default_country, codes=False)
             if again.place_id:
@@ -431,16 +433,18 @@ class Gazetteer(_FuzzyReading, _TownReading):
     def _two_names(self, key: str, *, default_country: str | None) -> _Choice | None:
         """The place a string names in two halves ("PRC China", "Selangor MY"): the same place, or one in the other.
 
-        Both halves must name a region, country or state by a strong name; "Soe Soe" is no town.
+        Both halves must name a place by a strong name, the second a region, country or state that
+        holds the first ("Miri Sarawak", "Kupang NTT"); "Soe Soe" is no town.
         """
         words = key.split()
         if not 2 <= len(words) <= 5:
             return None
         for cut in range(1, len(words)):
             halves = []
-            for part in (" ".join(words[:cut]), " ".join(words[cut:])):
+            for i, part in enumerate((" ".join(words[:cut]), " ".join(words[cut:]))):
                 choice = self._resolve_key(part, default_country=default_country)
-                if not choice.place_id or choice.tier > TIER_WORLD or self._places[choice.place_id].level == "place":
+                town = bool(choice.place_id) and self._places[choice.place_id].level == "place"
+                if not choice.place_id or choice.tier > TIER_WORLD or (i and town):
                     break
                 halves.append(choice)
             if len(halves) == 2 and self._nests(halves[0].place_id, halves[1].place_id):
