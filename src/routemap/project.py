@@ -114,7 +114,7 @@ def _code_fingerprint() -> str:
     """The fingerprint of routemap's code and tables (every file of the package) and its readers' versions."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for folder, dirs, files in sorted(os.walk(package)):
+    for folder, dirs, files in os.walk(package):  # in order: each folder's subfolders are sorted in place
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             if not name.endswith(".pyc"):
@@ -139,7 +139,7 @@ def inputs_fingerprint(project_dir: Path, settings: Settings, accounts: Iterable
     """
     digest = hashlib.sha256(_code_fingerprint().encode())
     read = {(CONTRIBUTIONS_DIR / a.file).as_posix(): a.sha256 for a in accounts if a.sha256}
-    for folder, dirs, files in sorted(os.walk(project_dir / "data", followlinks=True)):
+    for folder, dirs, files in os.walk(project_dir / "data", followlinks=True):
         dirs.sort()
         for name in sorted(files):
             path = Path(folder, name)
