@@ -70,3 +70,14 @@ def test_towns_are_built_from_countrystatecitys_files_where_the_index_lacks_the_
     assert table.named("tha song yang", "THA") == ["town:THA-4"]
     assert table.named("umphang", "THA") == ["town:THA-1", "town:THA-5"]
     assert table["town:THA-1"].admin1 == "admin1:TH-63" and table.named("umphang", "MYS") == []
+
+
+def test_the_projects_own_place_wins_over_a_local_town(tmp_path: Path):
+    # a project names "Umphang" as a place of its own in Myanmar: a Thai partner's "Umphang" is still it
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "places.csv").write_text(
+        "name,aliases,level,country,lon,lat\nUmphang,,place,MM,97.9,16.0\n", encoding="utf-8"
+    )
+    project = Gazetteer.load(project_dir=tmp_path)
+    res = project.resolve("Umphang", default_country="TH")
+    assert res.method == "user" and project.place(res.place_id).country == "MMR"

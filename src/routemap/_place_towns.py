@@ -119,8 +119,8 @@ class _TownReading:
         Nepali partner's "Salyan" is the Nepali district, not Azerbaijan's; "Dubai" stays Dubai.
         """
         country = within.country if within is not None and within.level in ("country", "admin1") else default_country
-        if not country or any(not self._minor_foreign(pid, country) for pid, _ in cands):
-            return []
+        if not country or any(tier < TIER_CODE or not self._minor_foreign(pid, country) for pid, tier in cands):
+            return []  # the project's own places (tier below the codes') win over every other source
         ids = self._towns.named(key, country)
         if within is not None and within.level == "admin1":
             ids = [pid for pid in ids if self._towns[pid].admin1 == within.id]
@@ -132,7 +132,7 @@ class _TownReading:
         "La Union" from a Filipino partner is the Philippine province, not El Salvador's department.
         """
         local = any(self._places[pid].country == country for pid, _ in cands)
-        return local and all(self._minor_foreign(pid, country) for pid, _ in kept)
+        return local and all(tier >= TIER_CODE and self._minor_foreign(pid, country) for pid, tier in kept)
 
     def _partner_code(self, raw: str, text: str, country: str) -> Resolution | None:
         """A subdivision code of the partner's country written alone ("TN" from an Indian partner).
