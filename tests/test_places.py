@@ -376,3 +376,13 @@ def test_names_written_as_one_word_and_a_town_before_its_state_without_a_comma(g
     assert gazetteer.resolve("Miri Sarawak").place_id == gazetteer.resolve("Miri, Sarawak").place_id
     assert gazetteer.place(gazetteer.resolve("Kupang NTT").place_id).country == "IDN"
     assert not gazetteer.resolve("Soe Soe").resolved  # a person's name twice is no town in its state
+
+
+def test_a_default_country_settles_a_name_whose_best_places_lie_abroad(gazetteer: Gazetteer):
+    # San Jose: two admin-1 units abroad (Costa Rica, Uruguay) and three towns of the Philippines
+    assert gazetteer.resolve("San Jose").method == "ambiguous"
+    assert gazetteer.resolve("San Jose", default_country="PH").place_id == "country:PHL"
+    # Padang Besar: Perlis's border town, and its namesake in Songkhla for a Thai partner
+    assert gazetteer.place(gazetteer.resolve("Padang Besar", default_country="MY").place_id).country == "MYS"
+    assert gazetteer.resolve("Padang Besar", default_country="TH").place_id == "admin1:TH-90"
+    assert gazetteer.resolve("Padang Besar").method == "ambiguous"
