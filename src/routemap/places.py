@@ -595,14 +595,15 @@ class Gazetteer(_FuzzyReading, _TownReading):
                 return unit
         return ""
 
-    def _part_candidates(self, key: str) -> tuple[str, list[tuple[str, int]]]:
-        """The name a part of a string matched (itself or a variant) and the places it can mean."""
+    def _part_candidates(self, key: str, default_country: str | None) -> tuple[str, list[tuple[str, int]]]:
+        """The name a part of a string matched (itself or a variant) and the places it can mean (a local town too)."""
         if not key or key in self._index.not_places or key in self._index.qualifiers:
             return key, []
         for candidate in (key, *(v for v, plural in _variants(key) if not plural)):
             if candidate in self._index.not_places:
                 return candidate, []
             cands = self._candidates(candidate)
+            cands = self._town_candidates(candidate, cands, default_country=default_country, within=None) or cands
             if cands:
                 return candidate, cands[:_MAX_PART_CANDIDATES]
         return key, []
@@ -616,7 +617,7 @@ class Gazetteer(_FuzzyReading, _TownReading):
         each is a candidate, and the candidates are settled like the places of one name.
         """
         keys = [fold_name(p) for p in parts]
-        options = [self._part_candidates(k) for k in keys]
+        options = [self._part_candidates(k, default_country) for k in keys]
         if not any(cands for _, cands in options):
             return None
         best: tuple[int, int] = (0, 0)
@@ -653,8 +654,7 @@ class Gazetteer(_FuzzyReading, _TownReading):
             notes.append("settled by the partner's default country")
         if left_out:
             elsewhere = self._elsewhere(raw, left_out, choice.place_id, default_country=default_country)
-            # "Batam - Johor": two places in two countries, not one place and a stray word ("Batam, Malaysia"
-            # keeps the country written)
+            # "Batam - Johor": places in two countries, not a place and a stray word; "Batam, Malaysia" keeps Malaysia
             if elsewhere and self._places[choice.place_id].level != "country":
                 apart = "its parts lie in different countries"
                 return Resolution(raw, "", "ambiguous", candidates=(choice.place_id, *elsewhere), note=apart)
