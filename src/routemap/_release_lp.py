@@ -5,8 +5,11 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from routemap._lp import System
 from routemap.disclosure import HIDDEN_LABEL, HIDE_FIRST, column_strings, dimension_columns, suppressed_label
@@ -21,22 +24,29 @@ class _Index:
     """Years of each fine route, and values of each (dimension, fine route), in one data version."""
 
     years: dict[str, set[int]]
-    #: The version's cells by dimension (columns ``fine, year, value, persons``).
-    cells: dict[str, Any]
+    #: Dimension -> fine route -> the values it takes there.
+    by_value: dict[str, dict[str, set[str]]]
     #: About how many variables each fine route brings to a system (years, plus values).
     width: dict[str, int]
-    _values: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     def values(self, dimension: str, fine: str) -> set[str]:
-        """The values a fine route takes in a dimension (made for every route on first use)."""
-        found = self._values.get(dimension)
-        if found is None:
-            found = self._values[dimension] = defaultdict(set)
-            if dimension in self.cells:
-                pairs = self.cells[dimension][["fine", "value"]].drop_duplicates()
-                for f, value in zip(column_strings(pairs["fine"]), column_strings(pairs["value"]), strict=True):
-                    found[f].add(value)
-        return found.get(fine, set())
+        """The values a fine route takes in a dimension."""
+        return self.by_value.get(dimension, {}).get(fine, set())
+
+
+def sets_by(keys: pd.Series, values: pd.Series) -> dict[str, set[Any]]:
+    """Each distinct key (as text) -> the set of values it comes with, from integer codes (no loop per row)."""
+    key_codes, key_uniques = pd.factorize(keys)
+    value_codes, value_uniques = pd.factorize(values)
+    n = max(1, len(value_uniques))
+    pairs = np.unique(key_codes.astype(np.int64) * n + value_codes)  # sorted by key, then value
+    bounds = np.searchsorted(pairs // n, np.arange(len(key_uniques) + 1)).tolist()
+    named = pd.Series(value_uniques)
+    values_text = named.tolist() if pd.api.types.is_integer_dtype(named) else column_strings(named)
+    of_pairs = [values_text[i] for i in (pairs % n).tolist()]
+    return {
+        key: set(of_pairs[bounds[i] : bounds[i + 1]]) for i, key in enumerate(column_strings(pd.Series(key_uniques)))
+    }
 
 
 class ReleaseSystems:

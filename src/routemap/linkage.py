@@ -39,7 +39,7 @@ import pandas as pd
 
 from routemap._errors import DisclosureError
 from routemap._lp import System
-from routemap._release_lp import DIMENSIONS, ReleaseSystems, _Index
+from routemap._release_lp import DIMENSIONS, ReleaseSystems, _Index, sets_by
 from routemap.disclosure import (
     Breakdown,
     Publication,
@@ -182,17 +182,11 @@ class Linker(ReleaseSystems):
         found = self._indexes.get(version)
         if found is None:
             atoms = self._atoms_of(version)
-            years: dict[str, set[int]] = defaultdict(set)
-            for fine, year in zip(column_strings(atoms.totals["fine"]), atoms.totals["year"].tolist(), strict=True):
-                years[fine].add(int(year))
-            n_values: dict[str, int] = defaultdict(int)
-            for cells in atoms.cells.values():
-                counts = cells[["fine", "value"]].drop_duplicates()["fine"].value_counts()
-                for fine, n in zip(column_strings(counts.index.to_series()), counts.tolist(), strict=True):
-                    n_values[fine] += int(n)
+            years = sets_by(atoms.totals["fine"], atoms.totals["year"])
+            by_value = {dim: sets_by(cells["fine"], cells["value"]) for dim, cells in atoms.cells.items()}
             # its totals by year and its cells (by run of years, often one: see ReleaseSystems._space)
-            width = {fine: len(ys) + n_values[fine] for fine, ys in years.items()}
-            found = self._indexes[version] = _Index(dict(years), atoms.cells, width)
+            width = {fine: len(ys) + sum(len(v.get(fine, ())) for v in by_value.values()) for fine, ys in years.items()}
+            found = self._indexes[version] = _Index(years, by_value, width)
         return found
 
     def _shrunk(self, before: str, after: str) -> set[str]:
