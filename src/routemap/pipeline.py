@@ -18,6 +18,7 @@ import pandas as pd
 
 from routemap import __version__
 from routemap._errors import ConfigError
+from routemap._gc import few_collections
 from routemap._outdir import publish as publish_outputs
 from routemap._parallel import fork
 from routemap._safe import write_table, write_table_fast
@@ -310,6 +311,28 @@ def build(
         For bad settings, unreadable profiles, rows that do not add up, or outputs that would
         disclose what they must not.
     """
+    with few_collections():
+        return _build(
+            project_dir,
+            out_dir=out_dir,
+            formats=formats,
+            progress=progress,
+            gazetteer=gazetteer,
+            force=force,
+            **settings,
+        )
+
+
+def _build(
+    project_dir: Path | str,
+    *,
+    out_dir: Path | str | None,
+    formats: str | Iterable[str] | None,
+    progress: Progress,
+    gazetteer: Gazetteer | None,
+    force: bool,
+    **settings: Any,
+) -> BuildResult:
     if settings.pop("offline", None):  # --offline is map = "self-contained"
         settings["map"] = "self-contained"
     project = open_project(project_dir, progress=progress, gazetteer=gazetteer, **settings)
