@@ -261,8 +261,6 @@ class ReportInputs:
         The publication: the only source of every chart's figures.
     focus
         ISO 3166-1 alpha-3 code of the focus country (its states get destination sections).
-    name
-        Place id -> display name.
     compare
         The two periods the report compares (first and last year of each), or ``None``.
     flows_svg
@@ -271,7 +269,6 @@ class ReportInputs:
 
     pub: Publication
     focus: str | None = None
-    name: Callable[[str], str] | None = None
     compare: tuple[tuple[int, int], tuple[int, int]] | None = None
     flows_svg: str | None = None
 
