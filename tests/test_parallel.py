@@ -99,3 +99,84 @@ def test_no_child_inside_a_jupyter_kernel(monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
     assert _parallel.fork(lambda: None) is None
+
+
+# ---------------------------------------------------------------- a child forked early (Warm)
+_WARMED: list[int] = []
+
+
+def _warm() -> None:
+    _WARMED.append(os.getpid())
+
+
+def _note_pid(path: Path) -> None:
+    """The task: which process ran it, and whether that process had warmed up first."""
+    path.write_text(f"{os.getpid()} {[os.getpid()] == _WARMED}", encoding="utf-8")
+
+
+def test_a_warm_child_runs_the_task_sent_after_its_warm_up(tmp_path: Path):
+    import functools
+
+    warm = _parallel.prepare(_warm)
+    if warm is None:
+        pytest.skip("no fork here")
+    pid = warm.pid
+    child = warm.run(functools.partial(_note_pid, tmp_path / "ran"))
+    assert child is not None
+    child.join()
+    ran_in, warmed = (tmp_path / "ran").read_text(encoding="utf-8").split()
+    assert int(ran_in) == pid != os.getpid() and warmed == "True"
+    assert _WARMED == []  # the warm-up ran in the child only
+    warm.stop()  # harmless once the task went
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def test_what_a_warm_child_raises_the_parent_raises():
+    warm = _parallel.prepare(_warm)
+    if warm is None:
+        pytest.skip("no fork here")
+    child = warm.run(_fails)
+    assert child is not None
+    with pytest.raises(ConfigError, match="no such tiles 'nowhere'"):
+        child.join()
+
+
+def test_a_task_that_does_not_pickle_is_left_to_the_caller():
+    warm = _parallel.prepare(_warm)
+    if warm is None:
+        pytest.skip("no fork here")
+    pid = warm.pid
+    assert warm.run(lambda: None) is None  # a lambda does not pickle
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # stopped and reaped
+
+
+def test_a_warm_child_with_no_task_leaves_when_its_pipe_closes():
+    warm = _parallel.prepare(_warm)
+    if warm is None:
+        pytest.skip("no fork here")
+    os.close(warm.tasks)  # as when the parent dies
+    _, status = os.waitpid(warm.pid, 0)
+    os.close(warm.replies)
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_build_that_fails_before_drawing_leaves_no_child(
+    sample_project: Path, places: Gazetteer, monkeypatch: pytest.MonkeyPatch
+):
+    made: list[int] = []
+    real = _parallel.prepare
+
+    def prepare(warm_up: Callable[[], None]) -> _parallel.Warm | None:
+        warm = real(warm_up)
+        made.extend([warm.pid] if warm is not None else [])
+        return warm
+
+    monkeypatch.setattr("routemap.pipeline.prepare", prepare)
+    with pytest.raises(ConfigError, match="1900"):
+        build(sample_project, gazetteer=places, years="1900-1901")
+    if not made:
+        pytest.skip("no fork here")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(made[0], os.WNOHANG)  # stopped and reaped when the build failed

@@ -58,34 +58,120 @@ class Child:
         os.waitpid(self.pid, 0)
 
 
-def fork(task: Callable[[], None]) -> Child | None:
-    """Start ``task`` in a forked child, or ``None`` where forking is not possible or not wanted.
+def _can_fork() -> bool:
+    """Whether to fork at all.
 
     Not on one core, where there is nothing to gain, nor without ``os.fork`` (Windows), nor when
     ``ROUTEMAP_PARALLEL=0``, nor inside a Jupyter kernel (its output goes through threads a forked
-    child does not have). The child inherits the build's memory (nothing is pickled on the way in)
-    and sends back ``ok`` or the exception it met.
+    child does not have).
     """
     if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or os.environ.get("ROUTEMAP_PARALLEL") == "0":
-        return None
-    if "ipykernel" in sys.modules:
+        return False
+    return "ipykernel" not in sys.modules
+
+
+def _serve(task: Callable[[], None], write: int) -> None:
+    """In the child: do the task, report ``ok`` or what it raised, and leave without the parent's exit handlers."""
+    try:
+        task()
+        message = b"ok"
+    except BaseException as exc:  # the parent re-raises it
+        try:
+            message = pickle.dumps(exc)
+        except Exception:  # an exception that does not pickle: its text
+            message = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+    try:
+        while message:
+            message = message[os.write(write, message) :]
+    finally:
+        os._exit(0)
+
+
+def fork(task: Callable[[], None]) -> Child | None:
+    """Start ``task`` in a forked child, or ``None`` where forking is not possible or not wanted.
+
+    See :func:`_can_fork`. The child inherits the build's memory (nothing is pickled on the way in)
+    and sends back ``ok`` or the exception it met.
+    """
+    if not _can_fork():
         return None
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: do the task, report, and leave without running the parent's exit handlers
+    if pid == 0:
         os.close(read)
-        try:
-            task()
-            message = b"ok"
-        except BaseException as exc:  # the parent re-raises it
-            try:
-                message = pickle.dumps(exc)
-            except Exception:  # an exception that does not pickle: its text
-                message = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
-        try:
-            while message:
-                message = message[os.write(write, message) :]
-        finally:
-            os._exit(0)
+        _serve(task, write)
     os.close(write)
     return Child(pid, read, task)
+
+
+@dataclass
+class Warm:
+    """A child forked early, which gets ready (imports) while the build runs, then does one task sent to it.
+
+    What it must import (matplotlib: 0.4 s) is then off the build's path; the task goes to it
+    pickled, as it was made long after the fork.
+    """
+
+    pid: int
+    tasks: int
+    replies: int
+
+    def run(self, task: Callable[[], None]) -> Child | None:
+        """Hand ``task`` to the child; ``None`` (and the child stopped) when the task does not pickle."""
+        try:
+            message = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # what fails to pickle raises one of several types
+            log.debug("the rendering task does not pickle (%s); forking afresh", exc)
+            self.stop()
+            return None
+        try:
+            while message:
+                message = message[os.write(self.tasks, message) :]
+        except OSError:  # the child is gone
+            self.stop()
+            return None
+        os.close(self.tasks)
+        self.tasks = -1
+        child, self.pid = Child(self.pid, self.replies, task), 0  # the child is the Child's to join now
+        return child
+
+    def stop(self) -> None:
+        """Stop the child if no task went to it (harmless when one did)."""
+        if not self.pid:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        for fd in (self.tasks, self.replies):
+            if fd >= 0:
+                os.close(fd)
+        os.waitpid(self.pid, 0)
+        self.pid = 0
+
+
+def prepare(warm_up: Callable[[], None]) -> Warm | None:
+    """Fork a :class:`Warm` child that runs ``warm_up`` and then waits for its task (``None``: see :func:`_can_fork`).
+
+    A child whose parent never sends a task (the build failed first, or the parent died) sees its
+    pipe close and leaves.
+    """
+    if not _can_fork():
+        return None
+    task_read, task_write = os.pipe()
+    reply_read, reply_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(task_write)
+        os.close(reply_read)
+        try:
+            warm_up()
+        except Exception:  # the task will meet the same error and report it
+            log.debug("warming up the rendering process failed", exc_info=True)
+        data = b""
+        while chunk := os.read(task_read, 1 << 20):
+            data += chunk
+        if not data:
+            os._exit(0)
+        _serve(lambda: pickle.loads(data)(), reply_write)
+    os.close(task_read)
+    os.close(reply_write)
+    return Warm(pid, task_write, reply_read)

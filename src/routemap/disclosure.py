@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,6 +163,10 @@ class Publication:
 
     def __post_init__(self) -> None:
         _check_closed(self)
+
+    def __getstate__(self) -> list[Any]:
+        """Pickled without its writer (and the project behind it): a copy draws, it never writes."""
+        return [None if f.name == "_writer" else getattr(self, f.name) for f in fields(self)]
 
     def _repr_html_(self) -> str:
         """How a notebook shows a publication: its size and top routes (escaped)."""

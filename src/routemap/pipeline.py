@@ -20,7 +20,7 @@ from routemap import __version__
 from routemap._errors import ConfigError
 from routemap._gc import few_collections
 from routemap._outdir import publish as publish_outputs
-from routemap._parallel import fork
+from routemap._parallel import Warm, fork, prepare
 from routemap._safe import write_table, write_table_fast
 from routemap.audit import Canaries, Published, Source, check_outputs
 from routemap.config import SETTINGS_FILE, Settings, parse_compare
@@ -340,8 +340,15 @@ def _build(
     wanted = check_formats(formats)
     if "pdf" in wanted and find_browser() is None:
         raise ConfigError(NO_BROWSER)  # before any work, as a bad basemap
-    pub = project.publish()
-    return write_outputs(project, pub, out_dir=out_dir, formats=wanted, force=force)
+    drawn = DRAWN & set(wanted)
+    # the process that draws is forked now, to import matplotlib while the build reads and counts
+    drawer = prepare(_warm_up) if drawn and len(drawn) < len(wanted) else None
+    try:
+        pub = project.publish()
+        return write_outputs(project, pub, out_dir=out_dir, formats=wanted, force=force, drawer=drawer)
+    finally:
+        if drawer is not None:
+            drawer.stop()  # unless it drew: a build that failed first
 
 
 def _totals(project: Project, pub: Publication) -> dict[str, int]:
@@ -373,6 +380,7 @@ def write_outputs(
     out_dir: Path | str | None = None,
     formats: tuple[str, ...] = DEFAULT_FORMATS,
     force: bool = False,
+    drawer: Warm | None = None,
 ) -> BuildResult:
     """Render a publication into a temporary folder, check it for leaks, move it into place, record it.
 
@@ -389,6 +397,8 @@ def write_outputs(
         Output formats, checked (see :func:`check_formats`).
     force
         Write into a folder that holds files routemap did not write (they are kept).
+    drawer
+        A process forked earlier to draw (:func:`routemap._parallel.prepare`); default: fork one now.
     """
     settings, clock = project.settings, project.clock
     out = Path(out_dir) if out_dir is not None else project.path / "output"
@@ -408,7 +418,7 @@ def write_outputs(
         totals = _totals(project, pub)
         report = project.places()
         outputs = _outputs(project, pub, formats, len(contributing), shown_names, text, source, totals, report)
-    drawn, written = _render_checked(project, pub, out, text, outputs, formats, shown_names, force=force)
+    drawn, written = _render_checked(project, pub, out, text, outputs, formats, shown_names, force=force, drawer=drawer)
 
     hashes = {file: hashlib.sha256((out / file).read_bytes()).hexdigest() for file in written}
     release = project.record_release(out.resolve(), hashes)  # timed as "releases"
@@ -529,7 +539,6 @@ def _outputs(
         inputs = ReportInputs(
             pub=pub,
             focus=focus_iso3,
-            name=name,
             compare=compare_periods(settings.compare),
             flows_svg=flows_svg,
         )
@@ -539,6 +548,17 @@ def _outputs(
 
 #: Formats drawn with matplotlib or printed by the browser: rendered in a child process (see _parallel).
 DRAWN = frozenset({"html", "png", "pdf"})
+
+
+def _warm_up() -> None:
+    """What the drawing process imports and reads while the build goes on, before its task arrives."""
+    import importlib
+
+    from routemap.render import basemap
+
+    for module in ("routemap.render.static", "matplotlib.patches", "matplotlib.path"):  # the map's, the flows'
+        importlib.import_module(module)
+    basemap.load_outlines()
 
 
 def _write_formats(folder: Path, outputs: Outputs, formats: tuple[str, ...], which: list[str]) -> None:
@@ -556,6 +576,7 @@ def _render_checked(
     shown_names: list[str],
     *,
     force: bool,
+    drawer: Warm | None = None,
 ) -> tuple[dict[str, int], list[str]]:
     """Render every format into a temporary folder, check it for leaks, move it into ``out``.
 
@@ -568,6 +589,12 @@ def _render_checked(
     tmp = Path(tempfile.mkdtemp(prefix=".routemap-build-", dir=out.parent if out.parent.exists() else None))
     try:
         with clock.stage("render"):
+            # the formats that draw (matplotlib, the browser) in a child process beside the others
+            drawing = [fmt for fmt in formats if fmt in DRAWN]
+            child = None
+            if drawing and len(drawing) < len(formats):
+                task = functools.partial(_write_formats, tmp, outputs, formats, drawing)
+                child = (drawer.run(task) if drawer is not None else None) or fork(task)
             drawn = render_map(
                 pub,
                 tmp / "map.html",
@@ -579,11 +606,6 @@ def _render_checked(
                 offline=settings.map == "self-contained",
                 fallback_image="map.png" if "png" in formats else None,
             )
-            # the formats that draw (matplotlib, the browser) in a child process beside the others
-            drawing = [fmt for fmt in formats if fmt in DRAWN]
-            child = None
-            if drawing and len(drawing) < len(formats):
-                child = fork(functools.partial(_write_formats, tmp, outputs, formats, drawing))
             try:
                 for i, fmt in enumerate(formats, start=1):
                     progress("render", i, len(formats) + 1, fmt)
