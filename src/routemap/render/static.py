@@ -70,9 +70,9 @@ def load_outlines(resolution: str = "l") -> Outlines:
     tolerance = SIMPLIFY.get(resolution, 0.0)
     rings = shapely.get_exterior_ring(shapes.land)
     borders = shapes.borders
-    if tolerance:
-        rings = shapely.simplify(rings, tolerance)
-        borders = shapely.simplify(borders, tolerance)
+    if tolerance:  # drawn, not measured: a ring that crosses itself by less than a pixel does no harm
+        rings = shapely.simplify(rings, tolerance, preserve_topology=False)  # 0.007 s, against 0.07 s
+        borders = shapely.simplify(borders, tolerance, preserve_topology=False)
     return Outlines(land=_coordinates(rings, least=4), borders=_coordinates(borders, least=2))
 
 
