@@ -36,7 +36,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
-COMMAND = "import sys; from routemap.cli import main; sys.argv[0] = 'routemap'; main()"
+COMMAND = "import sys; from routemap.cli import run; sys.argv[0] = 'routemap'; run()"
 FLOOR = r"""
 import sys
 from pathlib import Path

@@ -404,3 +404,26 @@ def test_running_out_of_memory_is_a_message_and_exit_5_not_a_traceback(tmp_path:
     )
     assert "Traceback" not in out.stderr, out.stderr[-2000:]
     assert out.returncode == 5 and "ran out of memory" in out.stderr
+
+
+def test_the_command_leaves_with_its_exit_status_and_every_line_written(tmp_path: Path):
+    """``routemap`` (cli.run) skips the interpreter's teardown: nothing it printed may be lost."""
+    import subprocess
+    import sys
+
+    good = tmp_path / "good.csv"
+    good.write_text("year,origin,destination,persons\n2020,Myanmar,Penang,6\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("year,origin,destination,persons\n2020,Myanmar,Penang,six\n", encoding="utf-8")
+    code = "import sys; from routemap.cli import run; sys.argv = ['routemap', *sys.argv[1:]]; run()"
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
+
+    ok = command("validate", str(good))
+    assert ok.returncode == 0 and ok.stdout.rstrip().endswith("the file is ready to send"), ok.stdout + ok.stderr
+    failed = command("validate", str(bad))
+    assert failed.returncode == 1 and "bad.csv:2: persons" in failed.stdout + failed.stderr
+    usage = command("validate", str(tmp_path / "missing.csv"))
+    assert usage.returncode == 2 and "does not exist" in usage.stderr
+    assert "Traceback" not in ok.stderr + failed.stderr + usage.stderr
