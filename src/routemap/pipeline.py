@@ -387,8 +387,7 @@ def write_outputs(
     Parameters
     ----------
     project
-        The project the publication was made from (its private material feeds the leak check
-        and the private build record).
+        The project the publication was made from (its private material feeds the leak check).
     pub
         What may be published.
     out_dir
