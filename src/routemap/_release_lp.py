@@ -19,34 +19,56 @@ from routemap.releases import Cut, Register, Release
 DIMENSIONS: tuple[str, ...] = ("sector", "exploitation", "sex", "age_group", "year")
 
 
+class SetsBy:
+    """Each key's set of values in a table of (key, value) rows, made for a key when first asked.
+
+    The rows are coded and their distinct pairs sorted once (no loop per row); a build that audits
+    a few routes of a data version's ten thousand then makes a few sets, not every one.
+    """
+
+    def __init__(self, keys: pd.Series, values: pd.Series) -> None:
+        key_codes, key_uniques = pd.factorize(keys)
+        value_codes, value_uniques = pd.factorize(values)
+        n = max(1, len(value_uniques))
+        pairs = np.unique(key_codes.astype(np.int64) * n + value_codes)  # sorted by key, then value
+        self._bounds = np.searchsorted(pairs // n, np.arange(len(key_uniques) + 1)).tolist()
+        named = pd.Series(value_uniques)
+        values_text = named.tolist() if pd.api.types.is_integer_dtype(named) else column_strings(named)
+        self._of_pairs = [values_text[i] for i in (pairs % n).tolist()]
+        self._code = {key: i for i, key in enumerate(column_strings(pd.Series(key_uniques)))}
+        self._sets: dict[str, set[Any]] = {}
+
+    def get(self, key: str) -> set[Any]:
+        """The values of ``key`` (empty when it has none)."""
+        found = self._sets.get(key)
+        if found is None:
+            i = self._code.get(key)
+            found = set() if i is None else set(self._of_pairs[self._bounds[i] : self._bounds[i + 1]])
+            self._sets[key] = found
+        return found
+
+    def count(self, key: str) -> int:
+        """How many values ``key`` has."""
+        i = self._code.get(key)
+        return 0 if i is None else self._bounds[i + 1] - self._bounds[i]
+
+
 @dataclass
 class _Index:
     """Years of each fine route, and values of each (dimension, fine route), in one data version."""
 
-    years: dict[str, set[int]]
-    #: Dimension -> fine route -> the values it takes there.
-    by_value: dict[str, dict[str, set[str]]]
-    #: About how many variables each fine route brings to a system (years, plus values).
-    width: dict[str, int]
+    years: SetsBy
+    #: Dimension -> its values by fine route.
+    by_value: dict[str, SetsBy]
 
     def values(self, dimension: str, fine: str) -> set[str]:
         """The values a fine route takes in a dimension."""
-        return self.by_value.get(dimension, {}).get(fine, set())
+        found = self.by_value.get(dimension)
+        return set() if found is None else found.get(fine)
 
-
-def sets_by(keys: pd.Series, values: pd.Series) -> dict[str, set[Any]]:
-    """Each distinct key (as text) -> the set of values it comes with, from integer codes (no loop per row)."""
-    key_codes, key_uniques = pd.factorize(keys)
-    value_codes, value_uniques = pd.factorize(values)
-    n = max(1, len(value_uniques))
-    pairs = np.unique(key_codes.astype(np.int64) * n + value_codes)  # sorted by key, then value
-    bounds = np.searchsorted(pairs // n, np.arange(len(key_uniques) + 1)).tolist()
-    named = pd.Series(value_uniques)
-    values_text = named.tolist() if pd.api.types.is_integer_dtype(named) else column_strings(named)
-    of_pairs = [values_text[i] for i in (pairs % n).tolist()]
-    return {
-        key: set(of_pairs[bounds[i] : bounds[i + 1]]) for i, key in enumerate(column_strings(pd.Series(key_uniques)))
-    }
+    def width(self, fine: str) -> int:
+        """About how many variables a fine route brings to a system (its years, plus its values); 1 if none."""
+        return (self.years.count(fine) + sum(v.count(fine) for v in self.by_value.values())) or 1
 
 
 class ReleaseSystems:
@@ -188,7 +210,7 @@ class ReleaseSystems:
         for v in versions:
             index = self._index_of(v)
             for f in fines:
-                years |= index.years.get(f, set())
+                years |= index.years.get(f)
                 for dim in values:
                     values[dim] |= index.values(dim, f)
         for release in releases:

@@ -39,7 +39,7 @@ import pandas as pd
 
 from routemap._errors import DisclosureError
 from routemap._lp import System
-from routemap._release_lp import DIMENSIONS, ReleaseSystems, _Index, sets_by
+from routemap._release_lp import DIMENSIONS, ReleaseSystems, SetsBy, _Index
 from routemap.disclosure import (
     Breakdown,
     Publication,
@@ -182,11 +182,9 @@ class Linker(ReleaseSystems):
         found = self._indexes.get(version)
         if found is None:
             atoms = self._atoms_of(version)
-            years = sets_by(atoms.totals["fine"], atoms.totals["year"])
-            by_value = {dim: sets_by(cells["fine"], cells["value"]) for dim, cells in atoms.cells.items()}
-            # its totals by year and its cells (by run of years, often one: see ReleaseSystems._space)
-            width = {fine: len(ys) + sum(len(v.get(fine, ())) for v in by_value.values()) for fine, ys in years.items()}
-            found = self._indexes[version] = _Index(years, by_value, width)
+            years = SetsBy(atoms.totals["fine"], atoms.totals["year"])
+            by_value = {dim: SetsBy(cells["fine"], cells["value"]) for dim, cells in atoms.cells.items()}
+            found = self._indexes[version] = _Index(years, by_value)
         return found
 
     def _shrunk(self, before: str, after: str) -> set[str]:
@@ -616,8 +614,8 @@ class Linker(ReleaseSystems):
         """About how many variables a group's system has (totals and cells of each fine route and year)."""
         total = 0
         for version in {r.data for r in releases}:
-            width = self._index_of(version).width
-            total += sum(width.get(f, 1) for f in fines)
+            index = self._index_of(version)
+            total += sum(index.width(f) for f in fines)
         return total
 
     def _pinned_groups(self, releases: list[Release], groups: list[set[str]]) -> dict[frozenset[str], list[str]]:
