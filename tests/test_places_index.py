@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import pickle
 import subprocess
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from routemap import _gazetteer
-from routemap._gazetteer import SHIPPED, SHIPPED_INFO, SOURCES, code_fingerprint, source_versions
+from routemap._gazetteer import SHIPPED, SHIPPED_INFO, SOURCES, code_fingerprint, source_versions, unpack
 
 DATA = Path(_gazetteer.__file__).with_name("data")
 
@@ -67,7 +66,7 @@ def test_the_shipped_index_is_what_its_sources_build():
         pytest.skip("the installed source packages are not the versions the shipped index records")
     from routemap._gazetteer_build import build_index
 
-    shipped = pickle.loads(gzip.decompress((DATA / SHIPPED).read_bytes()))
+    shipped = pickle.loads(unpack((DATA / SHIPPED).read_bytes()))
     fresh = build_index()
     assert shipped.places == fresh.places
     assert shipped.keys == fresh.keys

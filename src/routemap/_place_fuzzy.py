@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from routemap._gazetteer import Index, Place
+from routemap._gazetteer import Index, KeyTable, Place
 from routemap._place_reading import Resolution
 
 #: A fuzzy match is accepted only at or above this score: 100 x (1 - edits / length), where an
@@ -55,7 +56,7 @@ class _FuzzyReading:
     _ranked: dict[str, list[tuple[float, int, tuple[str, ...]]]]
     _pending: set[str] | None
     _touched: bool
-    _joined: dict[str, set[str]] | None
+    _joined: list[str] | None
 
     if TYPE_CHECKING:
 
@@ -131,13 +132,17 @@ class _FuzzyReading:
         """
         if " " in key or len(key) < 6:
             return ""
-        if self._joined is None:
-            joined: dict[str, set[str]] = {}
-            for name in self._index.keys:
-                if " " in name:
-                    joined.setdefault(name.replace(" ", ""), set()).add(name)
-            self._joined = joined
-        names = self._joined.get(key, set())
+        if self._joined is None:  # the names in order (the index's own list), searched by the first word
+            keys = self._index.keys
+            self._joined = keys.sorted_keys() if isinstance(keys, KeyTable) else sorted(keys)
+        ordered, names = self._joined, set()
+        for i in range(1, len(key)):  # where its first space would be
+            prefix = key[:i] + " "
+            at = bisect.bisect_left(ordered, prefix)
+            while at < len(ordered) and ordered[at].startswith(prefix):
+                if ordered[at].replace(" ", "") == key:
+                    names.add(ordered[at])
+                at += 1
         countries = {self._places[pid].country for name in names for pid, _ in self._candidates(name)}
         return next(iter(names)) if len(names) == 1 and len(countries) == 1 else ""
 
