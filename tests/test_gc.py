@@ -39,23 +39,19 @@ def test_a_switched_off_collector_stays_off(default_threshold):
     assert gc.get_threshold()[0] == 0
 
 
-def test_build_leaves_the_threshold_as_it_found_it(default_threshold, sample_project, tmp_path, gazetteer):
-    from routemap.pipeline import build
+def test_build_raises_the_threshold_while_it_runs_and_restores_it(
+    default_threshold, sample_project, tmp_path, gazetteer, monkeypatch
+):
+    import routemap.pipeline as pipeline
 
-    seen: list[int] = []
-    done: list[bool] = []
+    seen: list[tuple[int, int, int]] = []
+    real = pipeline.open_project
 
-    def note(phase: str, info: dict) -> None:
-        if phase == "start" and not done:
-            seen.append(gc.get_threshold()[0])
+    def open_project(*args, **kwargs):  # the first stage of every build
+        seen.append(gc.get_threshold())
+        return real(*args, **kwargs)
 
-    gc.callbacks.append(note)
-    try:
-        build(sample_project, out_dir=tmp_path / "out", formats="csv", gazetteer=gazetteer)
-        done.append(True)
-    finally:
-        gc.callbacks.remove(note)
+    monkeypatch.setattr(pipeline, "open_project", open_project)
+    pipeline.build(sample_project, out_dir=tmp_path / "out", formats="csv", gazetteer=gazetteer)
+    assert seen and seen[0][0] == THRESHOLD
     assert gc.get_threshold() == (700, 10, 10)
-    # the one collection that may run at the default is the one due as the default comes back
-    during = seen[:-1] if seen and seen[-1] != THRESHOLD else seen
-    assert during and set(during) == {THRESHOLD}, "collections ran at the default threshold during the build"
