@@ -386,3 +386,33 @@ def test_a_default_country_settles_a_name_whose_best_places_lie_abroad(gazetteer
     assert gazetteer.place(gazetteer.resolve("Padang Besar", default_country="MY").place_id).country == "MYS"
     assert gazetteer.resolve("Padang Besar", default_country="TH").place_id == "admin1:TH-90"
     assert gazetteer.resolve("Padang Besar").method == "ambiguous"
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "country"),
+    [
+        ("Kab. Malaka", None, "IDN"),  # an Indonesian regency, read among Indonesia's towns; not Melaka
+        ("Ye Tsp", "TH", "MMR"),  # a Myanmar township for a partner in Thailand; not Yemen's code
+        ("Itahari Sub-Metropolitan", "NP", "NPL"),
+        ("Daudkandi Upazila", "BD", "BGD"),
+        ("B. Meanchey", None, "KHM"),  # Banteay Meanchey, its first word as its initial
+        ("K. Thom", None, "KHM"),  # Kampong (or Kompong) Thom: two spellings of one province
+        ("Marawi", None, "PHL"),  # Marawi City, as written; not Malawi in Chiga
+        ("Langkawi", None, "MYS"),  # a common word only in Malay text, as the island's name
+        ("Bayan Lepas FTZ", None, "MYS"),
+        ("Prai Industrial Estate", "MY", "MYS"),
+        ("taga Jolo", None, "PHL"),  # Tagalog "from Jolo"
+        ("Seberang Perai", None, "MYS"),
+    ],
+)
+def test_unit_words_workplaces_and_initials(gazetteer: Gazetteer, raw: str, default: str | None, country: str):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.resolved and gazetteer.place(found.place_id).country == country, (raw, found)
+
+
+def test_an_initial_is_read_only_as_a_state_or_country(gazetteer: Gazetteer):
+    assert gazetteer.resolve("N. Sembilan").place_id == "admin1:MY-05"
+    # "B. Timur" and "K. Besar" could be any of many Malay and Indonesian places: only a town's
+    # alternate spelling ("Baitulmuqaddis Timur") fits, and that is no reading
+    for raw in ("B. Timur", "K. Besar"):
+        assert not gazetteer.resolve(raw).resolved, raw

@@ -402,6 +402,8 @@ def _add_cities(
             b.name(str(city["name"]), pid, TIER_NAME)
             if iso2 == "KR":  # "Hwaseong-si" is written "Hwaseong"
                 b.name(_KOREAN_UNIT.sub("", str(city["name"])), pid, TIER_NAME)
+            if iso2 == "PH" and str(city["name"]).endswith(" City"):  # "Marawi City" is written "Marawi"
+                b.name(str(city["name"])[: -len(" City")], pid, TIER_NAME)
             for alt in city.get("alternatenames") or []:  # type: ignore[attr-defined]
                 alt = str(alt)
                 if _CODE_LIKE.match(alt) or not _indexable(alt, iso2):

@@ -10,7 +10,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from routemap._gazetteer import Index, KeyTable, Place
+from routemap._gazetteer import TIER_ALIAS, TIER_WORLD, Index, KeyTable, Place
 from routemap._place_reading import Resolution
 
 #: A fuzzy match is accepted only at or above this score: 100 x (1 - edits / length), where an
@@ -132,10 +132,7 @@ class _FuzzyReading:
         """
         if " " in key or len(key) < 6:
             return ""
-        if self._joined is None:  # the names in order (the index's own list), searched by the first word
-            keys = self._index.keys
-            self._joined = keys.sorted_keys() if isinstance(keys, KeyTable) else sorted(keys)
-        ordered, names = self._joined, set()
+        ordered, names = self._sorted_names(), set()
         for i in range(1, len(key)):  # where its first space would be
             prefix = key[:i] + " "
             at = bisect.bisect_left(ordered, prefix)
@@ -145,6 +142,40 @@ class _FuzzyReading:
                 at += 1
         countries = {self._places[pid].country for name in names for pid, _ in self._candidates(name)}
         return next(iter(names)) if len(names) == 1 and len(countries) == 1 else ""
+
+    def _initialled(self, key: str) -> str:
+        """The name a string means whose first word is written as its initial ("b meanchey"), or ``""``.
+
+        Only a state's or a country's own name or alias ("n sembilan"), when the rest is 4 letters or more
+        and every name it could be means the same places.
+        """
+        first, _, rest = key.partition(" ")
+        if len(first) != 1 or not first.isalpha() or len(rest) < 4:
+            return ""
+        ordered = self._sorted_names()
+        names = set()
+        at = bisect.bisect_left(ordered, first)
+        while at < len(ordered) and ordered[at].startswith(first):
+            word, _, tail = ordered[at].partition(" ")
+            if tail == rest and len(word) > 1 and self._names_a_unit(ordered[at]):
+                names.add(ordered[at])
+            at += 1
+        # several spellings of one place ("kampong thom", "kompong thom") are one reading
+        meanings = {frozenset(pid for pid, _ in self._candidates(name)) for name in names}
+        return min(names) if len(meanings) == 1 else ""
+
+    def _names_a_unit(self, name: str) -> bool:
+        """Whether a name is a state's or a country's (what records abbreviate so)."""
+        # a state by its own name or alias; a country by any listed name too ("b desh": "bangla desh")
+        most = {"admin1": TIER_ALIAS, "country": TIER_WORLD}
+        return any(tier <= most.get(self._places[pid].level, -1) for pid, tier in self._candidates(name))
+
+    def _sorted_names(self) -> list[str]:
+        """The index's names in order (its own list), searched by their first letters."""
+        if self._joined is None:
+            keys = self._index.keys
+            self._joined = keys.sorted_keys() if isinstance(keys, KeyTable) else sorted(keys)
+        return self._joined
 
     def _broadest(self, pids: tuple[str, ...]) -> str:
         """The one place a fuzzy name means: itself, or the country or state that holds all it names.
@@ -189,6 +220,11 @@ class _FuzzyReading:
                 return ""
             return "an ordinary word"
         return ""
+
+    def _own_word(self, key: str, country: str) -> bool:
+        """Whether a common word is common only in languages of ``country`` (there, it is the place's name)."""
+        languages = self._index.common_words.get(key, "").split()
+        return bool(languages) and all(self._spoken(lang, country) for lang in languages)
 
     def _spoken(self, language: str, country: str) -> bool:
         """Whether a language of the common-word lists is spoken in a country (Malay and Indonesian as one)."""

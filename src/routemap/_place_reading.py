@@ -19,6 +19,9 @@ _ADMIN_PREFIX = re.compile(
     r"nation of|union of|commonwealth of|federation of|kesatuan|"
     r"the|negeri|negara|provinsi|propinsi|prov of|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
     r"changwat|amphoe|mueang|daerah|kabupaten|kab|kota|bandar|pulau|city of|municipality of|republic of|"
+    # Indonesia's sub-district, urban village and village; Philippine barangay; Thai sub-district; Khmer
+    # district and commune
+    r"kecamatan|kec|kelurahan|kel|ds|brgy|barangay|tambon|srok|khum|"
     r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p|"
     # Spanish, Portuguese and French: "Provincia de Darién", "Departamento de San Marcos", "Région de Dakar"
     r"provincia del?|departamento del?|estado del?|distrito del?|municipio del?|region del?|"
@@ -27,7 +30,7 @@ _ADMIN_PREFIX = re.compile(
     r"district|dist|zila|zilla|jila|jilla|"
     # a place named by the immigration depot, the airport or the border gate there ("Depot Imigresen
     # Semenyih", "Cửa khẩu Lao Bảo")
-    r"depot imigresen|depoh imigresen|bandara|bandar udara|cua khau|"
+    r"depot imigresen|depoh imigresen|bandara|bandar udara|cua khau|pelabuhan|"
     # Vietnamese "Republic", "Federal Republic", "Federation" as abbreviated ("CHLB Đức", "LB Nga")
     r"chlb|chxhcn|ch|lb|cong hoa|lien bang|"
     # Vietnamese city, airport, district, commune, province; Tetum and Portuguese village and post (Timor-Leste)
@@ -45,7 +48,13 @@ _ADMIN_SUFFIX = re.compile(
     r"federal territory|ft|regency|island|negeri|provinsi|refugee camp|camp|"
     # as records abbreviate them ("Prey Veng Prov.", "Pegu Div.", "West Godavari Dt.", "Hlaing Tharyar Tsp")
     r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot|checkpoint|ciq|county|airport|fishing port|"
-    r"industrial complex)$"
+    r"industrial complex|"
+    # Nepal's municipalities (नगरपालिका, गाउँपालिका, "Ga.Pa."), Bangladesh's sub-districts and police stations
+    r"nagarpalika|gaunpalika|gaupalika|ga pa|na pa|mahanagarpalika|upa mahanagarpalika|sub metropolitan city|"
+    r"sub metropolitan|metropolitan city|rural municipality|upazila|upazilla|thana|"
+    # a workplace there ("Bayan Lepas FTZ", "Prai Industrial Estate", "Songkhla fishing boat")
+    r"ftz|free trade zone|free industrial zone|industrial estate|industrial area|industrial park|"
+    r"hi tech park|high tech park|fishing boat|boat|market)$"
     # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
     r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
 )
@@ -53,7 +62,7 @@ _ADMIN_SUFFIX = re.compile(
 _PEOPLE_PREFIX = re.compile(
     r"^(warga negara|warganegara|warga|rakyat|orang|pekerja migran|buruh migran|tenaga kerja|pekerja|buruh|"
     r"pati|tki|tkw|pmi|citizens? of|nationals? of|"
-    r"people from|migrants? from|from|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade)\s+"
+    r"people from|migrants? from|from|taga|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade)\s+"
     # Thai, Khmer, Lao: people, workers, nationality, country (written without a space)
     r"|^(ชาว|คน|แรงงาน|สัญชาติ|ประเทศ|ជនជាតិ|ពលករ|ប្រទេស|ປະເທດ|ຊາວ|ແຮງງານ)\s*"
 )
@@ -186,18 +195,45 @@ _ABBREVIATIONS_ES = {"rep": "republica", "dem": "democratica", "pop": "popular",
 #: Unit words of one country's language ("Kab. Bone" is a regency of Indonesia, not Uganda's Bone):
 #: a name read without them must lie in that country.
 _UNIT_COUNTRIES = {
-    **dict.fromkeys(("kabupaten", "kab", "provinsi", "propinsi", "kecamatan", "kota", "desa"), ("IDN", "MYS")),
+    # Indonesia's regency, province, sub-district, urban village, village ("Kab. Malaka" is no Melaka)
+    **dict.fromkeys(
+        ("kabupaten", "kab", "provinsi", "propinsi", "kecamatan", "kec", "kelurahan", "kel", "ds"), ("IDN",)
+    ),
+    **dict.fromkeys(("kota", "desa"), ("IDN", "MYS")),
     **dict.fromkeys(("negeri", "wilayah persekutuan", "daerah", "mukim"), ("MYS", "IDN", "BRN")),
-    **dict.fromkeys(("changwat", "amphoe", "mueang", "จังหวัด", "จ", "อ"), ("THA",)),
-    **dict.fromkeys(("ខេត្ត", "ក្រុង"), ("KHM",)),
+    **dict.fromkeys(("changwat", "amphoe", "mueang", "tambon", "จังหวัด", "จ", "อ"), ("THA",)),
+    **dict.fromkeys(("ខេត្ត", "ក្រុង", "srok", "khum"), ("KHM",)),
+    **dict.fromkeys(("brgy", "barangay"), ("PHL",)),
+}
+#: The same, written after the name ("Hlaingbwe Tsp", "Sunkoshi Ga.Pa.", "Daudkandi Upazila").
+_UNIT_SUFFIX_COUNTRIES = {
+    "tsp": ("MMR",),
+    **dict.fromkeys(("nagarpalika", "gaunpalika", "gaupalika", "ga pa", "na pa", "mahanagarpalika"), ("NPL",)),
+    **dict.fromkeys(("upazila", "upazilla"), ("BGD",)),
 }
 _UNIT_WORD = re.compile(r"^(" + "|".join(sorted(_UNIT_COUNTRIES, key=len, reverse=True)) + r")\s")
+_UNIT_SUFFIX = re.compile(r"\s(" + "|".join(sorted(_UNIT_SUFFIX_COUNTRIES, key=len, reverse=True)) + r")$")
+
+
+def _unit_countries(key: str) -> tuple[str, ...] | None:
+    """The countries whose language the unit word before or after a name belongs to (``None``: no such word)."""
+    word = _UNIT_WORD.match(key)
+    if word is not None:
+        return _UNIT_COUNTRIES[word[1]]
+    word = _UNIT_SUFFIX.search(key)
+    return _UNIT_SUFFIX_COUNTRIES[word[1]] if word is not None else None
 
 
 def unit_fits(key: str, country: str) -> bool:
     """Whether a place of ``country`` may be what a name led by a unit word means ("Kab. Bone": Indonesia)."""
-    word = _UNIT_WORD.match(key)
-    return word is None or not country or country in _UNIT_COUNTRIES[word[1]]
+    countries = _unit_countries(key)
+    return countries is None or not country or country in countries
+
+
+def unit_country(key: str) -> str | None:
+    """The one country a unit word says a name lies in ("Hlaingbwe Tsp": Myanmar), if it says one."""
+    countries = _unit_countries(key)
+    return countries[0] if countries is not None and len(countries) == 1 else None
 
 
 #: A word written twice as Malay writes it, with a 2 ("Tawi2" is Tawi-Tawi, "kanak2" kanak-kanak).

@@ -1,6 +1,7 @@
 """Towns known only locally: read for a partner of their own country, never for a bare string from elsewhere.
 
-The towns are built into the index by :mod:`routemap._gazetteer_towns`.
+The towns are built into the index by :mod:`routemap._gazetteer_towns`. Also the settlement nearest a
+record's own point, which names a stop no source knows.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import pickle
 import zlib
 from collections.abc import Mapping
 from typing import Any
+
+import numpy as np
 
 from routemap._gazetteer import TIER_CODE, TIER_LOCAL, Index, Place, fold_name
 from routemap._place_reading import Resolution
@@ -60,6 +63,10 @@ class TownTable(dict[str, Place]):
         return dict.__getitem__(self, place_id) if place_id in self else default
 
 
+#: How near a known settlement a record's own point must be to name a stop no source knows (km).
+SNAP_KM = 10.0
+
+
 class _TownReading:
     """What :class:`routemap.places.Gazetteer` reads only in a partner's context: its own towns and codes.
 
@@ -69,6 +76,7 @@ class _TownReading:
     _index: Index
     _places: Mapping[str, Place]
     _towns: TownTable
+    _settlements: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None
 
     def _town_candidates(
         self, key: str, cands: list[tuple[str, int]], *, default_country: str | None, within: Place | None
@@ -124,3 +132,40 @@ class _TownReading:
             and place_id not in self._index.capitals
             and place.population < _PROMINENT_POPULATION
         )
+
+    def nearest_settlement(self, lon: float, lat: float, *, max_km: float = SNAP_KM) -> tuple[str, float] | None:
+        """The town or project place nearest a point, when it is close and clearly in one country.
+
+        Used only to name a stop whose written name no source knows from the record's own
+        coordinates; the stop is then that settlement, drawn at the settlement's point, so a
+        case's coordinates are never published. ``None`` when no settlement lies within
+        ``max_km``, or when one of another country lies within twice the distance of the nearest
+        (near a border the nearest town may be on the wrong side).
+
+        Returns
+        -------
+        tuple
+            (place id, distance in km) of the settlement.
+        """
+        if self._settlements is None:
+            ids = [pid for pid, p in self._places.items() if p.level == "place" and p.country]
+            self._settlements = (
+                ids,
+                np.radians(np.array([self._places[i].lon for i in ids], dtype=float)),
+                np.radians(np.array([self._places[i].lat for i in ids], dtype=float)),
+                np.array([self._places[i].country for i in ids], dtype=object),
+            )
+        ids, lons, lats, countries = self._settlements
+        if not ids:
+            return None
+        x, y = np.radians(lon), np.radians(lat)
+        # haversine distance in km
+        a = np.sin((lats - y) / 2) ** 2 + np.cos(y) * np.cos(lats) * np.sin((lons - x) / 2) ** 2
+        km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+        best = int(np.argmin(km))
+        if km[best] > max_km:
+            return None
+        others = km[countries != countries[best]]
+        if len(others) and others.min() < 2 * max(km[best], 1.0):
+            return None
+        return ids[best], float(km[best])

@@ -49,8 +49,10 @@ from routemap._place_reading import (
     _not_a_plural,
     _variants,
     text_is_abbreviation,
+    unit_country,
     unit_fits,
 )
+from routemap._place_towns import SNAP_KM as SNAP_KM
 from routemap._place_towns import TownTable, _TownReading
 
 log = logging.getLogger(__name__)
@@ -75,8 +77,6 @@ _METHOD_BY_TIER = {
 _MAX_PART_CANDIDATES = 12
 #: Tolerance, in degrees, when deciding whether explicit coordinates agree with a named place.
 _SAME_POINT = 1e-9
-#: How near a known settlement a record's own point must be to name a stop no source knows (km).
-SNAP_KM = 10.0
 
 
 @dataclass(slots=True)
@@ -305,6 +305,7 @@ class Gazetteer(_FuzzyReading, _TownReading):
 
     def _resolve_text(self, raw: str, text: str, *, default_country: str | None) -> Resolution:
         key = fold_name(text.replace("&", " and "))
+        default_country = unit_country(key) or default_country  # "Hlaingbwe Tsp": Myanmar's, whoever wrote it
         if key in self._user_not_places and key not in self._user_keys:
             return Resolution(raw, "", "not_a_place", note="data/aliases.csv says it names no place")
         if not key or (key in self._index.not_places and key not in self._user_keys):
@@ -372,10 +373,11 @@ class Gazetteer(_FuzzyReading, _TownReading):
         halves = self._two_names(key, default_country=default_country)
         if halves is not None:  # "PRC China", "Selangor MY": two names of one place, or one in the other
             return self._finish(raw, halves, note="both parts name it")
-        spaced = self._spaced(key)  # "Maesot", "Kualalumpur": a name of several words written as one
-        joined = spaced or key.replace(" ", "")
-        if spaced or (joined != key and " " in key and all(len(t) <= 3 for t in key.split())):
-            # "Ma-lai-xi-a", "In-đô-nê-xi-a": a name written syllable by syllable
+        # "B. Meanchey", "K. Thom": a first word written as its initial; "Maesot", "Kualalumpur": a name of
+        # several words written as one; "Ma-lai-xi-a", "In-đô-nê-xi-a": a name written syllable by syllable
+        joined = self._initialled(key) or self._spaced(key)
+        if joined or (" " in key and all(len(t) <= 3 for t in key.split())):
+            joined = joined or key.replace(" ", "")
             again = self._resolve_key(joined, default_country=default_country, codes=False)
             if again.place_id:
                 return self._settle(raw, joined, again, default_country=default_country, note=f"read as {joined!r}")
@@ -400,8 +402,8 @@ class Gazetteer(_FuzzyReading, _TownReading):
             if not what and choice.tier == TIER_ALTERNATE:  # never a town's alternate spelling, in any language
                 if key in self._index.given_names:
                     what = "a given name"
-                elif key in self._index.common_words:
-                    what = "an ordinary word"
+                elif key in self._index.common_words and not self._own_word(key, place.country):
+                    what = "an ordinary word"  # not "Langkawi", common in Malay text as the island's name
                 elif len(key) <= SHORT_ALTERNATE and place.level == "place" and key.isascii():
                     what = "a short alternate spelling of a town"  # "Bun" is no Boone, North Carolina
             if what and not (
@@ -743,43 +745,6 @@ class Gazetteer(_FuzzyReading, _TownReading):
             if place.admin1:
                 return place.admin1
         return f"country:{place.country}"
-
-    def nearest_settlement(self, lon: float, lat: float, *, max_km: float = SNAP_KM) -> tuple[str, float] | None:
-        """The town or project place nearest a point, when it is close and clearly in one country.
-
-        Used only to name a stop whose written name no source knows from the record's own
-        coordinates; the stop is then that settlement, drawn at the settlement's point, so a
-        case's coordinates are never published. ``None`` when no settlement lies within
-        ``max_km``, or when one of another country lies within twice the distance of the nearest
-        (near a border the nearest town may be on the wrong side).
-
-        Returns
-        -------
-        tuple
-            (place id, distance in km) of the settlement.
-        """
-        if self._settlements is None:
-            ids = [pid for pid, p in self._places.items() if p.level == "place" and p.country]
-            self._settlements = (
-                ids,
-                np.radians(np.array([self._places[i].lon for i in ids], dtype=float)),
-                np.radians(np.array([self._places[i].lat for i in ids], dtype=float)),
-                np.array([self._places[i].country for i in ids], dtype=object),
-            )
-        ids, lons, lats, countries = self._settlements
-        if not ids:
-            return None
-        x, y = np.radians(lon), np.radians(lat)
-        # haversine distance in km
-        a = np.sin((lats - y) / 2) ** 2 + np.cos(y) * np.cos(lats) * np.sin((lons - x) / 2) ** 2
-        km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-        best = int(np.argmin(km))
-        if km[best] > max_km:
-            return None
-        others = km[countries != countries[best]]
-        if len(others) and others.min() < 2 * max(km[best], 1.0):
-            return None
-        return ids[best], float(km[best])
 
     def with_point(self, place_id: str, lon: float, lat: float) -> Place:
         """A copy of a place at explicit coordinates (from ``<stop>_lon``/``<stop>_lat``)."""
