@@ -24,13 +24,15 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+@pytest.mark.parametrize("html_apart", [500, 0])  # report.html here (the sample's 52 routes), or in the child
 def test_a_build_drawn_in_a_child_equals_one_drawn_in_one_process(
-    sample_project: Path, tmp_path: Path, places: Gazetteer, monkeypatch: pytest.MonkeyPatch
+    sample_project: Path, tmp_path: Path, places: Gazetteer, monkeypatch: pytest.MonkeyPatch, html_apart: int
 ):
     probe = _parallel.fork(lambda: None)
     if probe is None:
         pytest.skip("no fork here (one core or no os.fork): nothing to compare")
     probe.join()
+    monkeypatch.setattr("routemap.pipeline.HTML_APART", html_apart)
     apart = build(sample_project, out_dir=tmp_path / "apart", gazetteer=places)
     monkeypatch.setenv("ROUTEMAP_PARALLEL", "0")
     build(sample_project, out_dir=tmp_path / "together", gazetteer=places)
