@@ -71,3 +71,20 @@ def test_the_shipped_index_is_what_its_sources_build():
     assert shipped.places == fresh.places
     assert shipped.keys == fresh.keys
     assert shipped == fresh
+
+
+def test_the_shipped_iso_table_answers_as_pycountry_does():
+    """data/iso3166.csv (scripts/make_index.py) stands in for pycountry at run time: every code and name agrees."""
+    pycountry = pytest.importorskip("pycountry")
+    from routemap._countries import country_iso3, is_alpha2
+
+    checked = 0
+    for country in pycountry.countries:
+        assert is_alpha2(country.alpha_2.lower())
+        for field in ("alpha_2", "alpha_3", "numeric", "name", "official_name", "common_name"):
+            value = getattr(country, field, None)
+            if value:
+                assert country_iso3(value) == pycountry.countries.lookup(value).alpha_3, value
+                checked += 1
+    assert len(pycountry.countries) >= 249 and checked > 1000
+    assert not is_alpha2("XX") and country_iso3("XK") == "XKX"  # Kosovo: user-assigned, outside ISO 3166-1

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import pycountry
+import csv
+import functools
+import importlib.resources
 
 from routemap._errors import ConfigError
+
+#: ISO 3166-1 as pycountry ships it (the iso-codes project), written by scripts/make_index.py: pycountry
+#: is then needed only to build the place index, not at run time (its import alone took 15 ms).
+ISO3166_FILE = "iso3166.csv"
+_FIELDS = ("alpha_2", "alpha_3", "numeric", "name", "official_name", "common_name")
 
 #: Countries outside ISO 3166-1 that routemap counts as countries, with the user-assigned codes
 #: their statistics use: Kosovo (XK / XKX, as the European Commission, the IMF and CTDC write it).
@@ -25,16 +32,34 @@ def country_iso3(value: str) -> str:
     extra = {**EXTRA_COUNTRIES, **{v: v for v in EXTRA_COUNTRIES.values()}, "KOSOVO": "XKX"}
     if text.upper() in extra:
         return extra[text.upper()]
-    country = None
-    if len(text) == 2:
-        country = pycountry.countries.get(alpha_2=text.upper())
-    elif len(text) == 3:
-        country = pycountry.countries.get(alpha_3=text.upper())
-    if country is None:
-        try:
-            country = pycountry.countries.lookup(text)
-        except LookupError:
-            country = None
-    if country is None:
+    found = _lookup().get(text.lower())
+    if found is None:
         raise ConfigError(f"{value!r} is not a country; use an ISO 3166-1 code such as 'MY' or 'IDN'")
-    return str(country.alpha_3)
+    return found
+
+
+def is_alpha2(code: str) -> bool:
+    """Whether a text is an ISO 3166-1 alpha-2 code (in capitals or not)."""
+    return code.upper() in _alpha2()
+
+
+@functools.cache
+def _rows() -> list[dict[str, str]]:
+    text = importlib.resources.files("routemap").joinpath("data", ISO3166_FILE).read_text(encoding="utf-8")
+    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+
+
+@functools.cache
+def _alpha2() -> frozenset[str]:
+    return frozenset(row["alpha_2"] for row in _rows())
+
+
+@functools.cache
+def _lookup() -> dict[str, str]:
+    """Every code and name of a country, in lower case -> its alpha-3 code (as pycountry's ``lookup``)."""
+    out: dict[str, str] = {}
+    for field in _FIELDS:  # codes first: a code wins over a name written the same way
+        for row in _rows():
+            if row[field]:
+                out.setdefault(row[field].lower(), row["alpha_3"])
+    return out

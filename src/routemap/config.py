@@ -8,8 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import pycountry
-
+from routemap._countries import is_alpha2
 from routemap._errors import ConfigError, did_you_mean
 
 LEVELS: tuple[str, ...] = ("country", "admin1", "place")
@@ -219,8 +218,7 @@ def _check_focus(value: str | None, source: str) -> str | None:
     if value is None or value == "":
         return None
     code = str(value).strip().upper()
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
+    if not is_alpha2(code):
         raise ConfigError(
             f"focus {value!r} in {source} is not an ISO 3166-1 alpha-2 country code; "
             "use a code such as 'MY' for Malaysia or 'TH' for Thailand"

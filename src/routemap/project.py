@@ -106,7 +106,7 @@ def _noop(stage: str, done: int, total: int, detail: str = "") -> None:
 #: Settings that make a build's cut: the data version's atoms do not depend on them.
 _CUT_SETTINGS = frozenset({"level", "focus", "years", "min_count"})
 #: Packages whose versions can change how a file is read or a string resolved.
-_READERS = ("pandas", "numpy", "pyarrow", "python-calamine", "openpyxl", "rapidfuzz", "pycountry")
+_READERS = ("pandas", "numpy", "pyarrow", "python-calamine", "openpyxl", "rapidfuzz")
 
 
 @functools.cache
