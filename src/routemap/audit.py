@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from routemap._errors import DisclosureError
+from routemap.problems import Source as Source  # where a private value was read (kept importable here)
 
 log = logging.getLogger(__name__)
 
@@ -79,21 +80,6 @@ def worth_checking(value: str) -> bool:
     if any(ch.isalpha() for ch in text):
         return True
     return sum(ch.isdigit() for ch in text) >= MIN_DIGITS
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where a private value was read: a contribution file, a column and a line (or a folder)."""
-
-    file: str
-    column: str = ""
-    line: int = 0
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.line:
-            where += f", line {self.line}"
-        return f"{where}, column {self.column!r}" if self.column else where
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from routemap.audit import Source
 from routemap.filters import filter_rows, keep_rows
-from routemap.problems import Problem
+from routemap.problems import Problem, Source
 from routemap.profile import (
     DATA_SUFFIXES,
     EMPTY_PERSONS,

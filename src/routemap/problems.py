@@ -1,4 +1,4 @@
-"""Problems found in a contribution: where (file, sheet, line, column), how bad, and what to do."""
+"""Problems found in a contribution: where (file, sheet, line, column), how bad, what to do; where a value was read."""
 
 from __future__ import annotations
 
@@ -51,3 +51,18 @@ class Problem:
         """Order of the report: file, sheet, file-level problems first, then by line and column."""
         line = -1 if self.line is None else self.line
         return (self.file, self.sheet, line, 0 if self.severity == "error" else 1, self.column, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a private value was read: a contribution file, a column and a line (or a folder)."""
+
+    file: str
+    column: str = ""
+    line: int = 0
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f", line {self.line}"
+        return f"{where}, column {self.column!r}" if self.column else where
