@@ -403,6 +403,10 @@ def test_a_default_country_settles_a_name_whose_best_places_lie_abroad(gazetteer
         ("Prai Industrial Estate", "MY", "MYS"),
         ("taga Jolo", None, "PHL"),  # Tagalog "from Jolo"
         ("Seberang Perai", None, "MYS"),
+        ("Distt. Sargodha", None, "PAK"),
+        ("Amphoe Mueang Ranong", None, "THA"),  # two unit words before the name
+        ("อ.เมือง ระนอง", None, "THA"),
+        ("لاہور", None, "PAK"),  # Lahore in Urdu
     ],
 )
 def test_unit_words_workplaces_and_initials(gazetteer: Gazetteer, raw: str, default: str | None, country: str):
@@ -416,3 +420,9 @@ def test_an_initial_is_read_only_as_a_state_or_country(gazetteer: Gazetteer):
     # alternate spelling ("Baitulmuqaddis Timur") fits, and that is no reading
     for raw in ("B. Timur", "K. Besar"):
         assert not gazetteer.resolve(raw).resolved, raw
+
+
+def test_a_code_is_read_from_its_letters(gazetteer: Gazetteer):
+    # "-do-" is ditto: its letters are "do", in lower case, so no code (the Dominican Republic is "DO")
+    assert gazetteer.resolve("-do-").place_id != "country:DOM"
+    assert gazetteer.resolve("DO").place_id == "country:DOM"

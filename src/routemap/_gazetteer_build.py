@@ -97,7 +97,8 @@ _REGION_SCRIPTS = {
     "ORIYA": frozenset({"IN"}),
     # Chinese as Malaysians, Singaporeans and Taiwanese write their own places (新山, 槟城)
     "CJK": frozenset({"MY", "SG", "TW", "HK", "MO"}),
-    "ARABIC": frozenset({"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD"}),
+    # Arabic, and Urdu as Pakistani partners write their own towns (لاہور)
+    "ARABIC": frozenset({"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD", "PK"}),
 }
 #: Scripts the generated names of countries are indexed in: Latin, the region's, those of the main
 #: countries of destination (Arabic, Cyrillic, Chinese, Japanese, Korean, Hebrew, Greek) and of

@@ -18,7 +18,7 @@ _ADMIN_PREFIX = re.compile(
     r"^(special administrative region of|region administrative speciale de|region administrativa especial de|"
     r"nation of|union of|commonwealth of|federation of|kesatuan|"
     r"the|negeri|negara|provinsi|propinsi|prov of|prov|province of|state of|region of|wilayah persekutuan|wilayah|"
-    r"changwat|amphoe|mueang|daerah|kabupaten|kab|kota|bandar|pulau|city of|municipality of|republic of|"
+    r"changwat|amphoe|mueang|muang|daerah|kabupaten|kab|kota|bandar|pulau|city of|municipality of|republic of|"
     # Indonesia's sub-district, urban village and village; Philippine barangay; Thai sub-district; Khmer
     # district and commune
     r"kecamatan|kec|kelurahan|kel|ds|brgy|barangay|tambon|srok|khum|"
@@ -27,7 +27,7 @@ _ADMIN_PREFIX = re.compile(
     r"provincia del?|departamento del?|estado del?|distrito del?|municipio del?|region del?|"
     r"province de|departement de|region de|prefecture de|"
     # South Asia's districts: "Dist. Manikganj", "Zila Cumilla"
-    r"district|dist|zila|zilla|jila|jilla|"
+    r"district|distt|dist|zila|zilla|jila|jilla|"
     # a place named by the immigration depot, the airport or the border gate there ("Depot Imigresen
     # Semenyih", "Cửa khẩu Lao Bảo")
     r"depot imigresen|depoh imigresen|bandara|bandar udara|cua khau|pelabuhan|"
@@ -38,7 +38,7 @@ _ADMIN_PREFIX = re.compile(
     # a workplace there, in Malay and English ("Kilang di Senai", "Ladang sawit Sabah", "Kebun sawit di Malaysia")
     r"(?:kilang|ladang sawit|ladang|kebun sawit|kebun|estet|estate|plantation|factory|farm)(?:\s+(?:di|in|at))?)\s+"
     # Thai and Khmer province, Khmer city (written without a space)
-    r"|^(จังหวัด|ខេត្ត|ក្រុង)\s*"
+    r"|^(จังหวัด|อำเภอ|เมือง|ខេត្ត|ក្រុង)\s*"
     # Thai province and district abbreviated ("จ.ตาก", "อ.แม่สอด": the dot is folded to a space)
     r"|^(จ|อ)\s+"
 )
@@ -249,7 +249,8 @@ def _variants(key: str) -> list[tuple[str, bool]]:
     expanded = _expand(_DOUBLED.sub(r"\1 \1", key))
     admin = _strip_admin_words(expanded)
     people = _strip_people_words(expanded)
-    out = [(v, False) for v in (expanded, admin, people, _strip_people_words(admin))]
+    # a second unit word after the first ("Amphoe Mueang Ranong", "อ.เมือง ระนอง"), tried after it
+    out = [(v, False) for v in (expanded, admin, people, _strip_people_words(admin), _strip_admin_words(admin))]
     words = key.split()
     if len(words) > 1 and any(w in _ABBREVIATIONS_ES for w in words):
         out.append((" ".join(_ABBREVIATIONS_ES.get(w, w) for w in words), False))
@@ -292,7 +293,7 @@ def text_is_abbreviation(text: str) -> bool:
 
 def _may_be_code(text: str) -> bool:
     """Whether a string may be read as an ISO code: ASCII, and "MY", "mys" or "My" rather than "Nga"."""
-    letters = text.strip()
+    letters = "".join(c for c in text if not c.isspace() and c not in "-.'/")  # "-do-" is "do": ditto
     if not letters.isascii():
         return False
     # "MY", "mys", "My"; "BiH" (capitals at both ends) too; not "Nga"; and a two-letter code in
