@@ -182,3 +182,17 @@ def test_a_build_that_fails_before_drawing_leaves_no_child(
         pytest.skip("no fork here")
     with pytest.raises(ChildProcessError):
         os.waitpid(made[0], os.WNOHANG)  # stopped and reaped when the build failed
+
+
+def test_no_child_while_other_threads_run():
+    import threading
+
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        assert _parallel.fork(lambda: None) is None
+        assert _parallel.prepare(lambda: None) is None
+    finally:
+        stop.set()
+        worker.join()

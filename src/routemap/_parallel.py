@@ -9,6 +9,7 @@ import pickle
 import select
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -63,11 +64,13 @@ def _can_fork() -> bool:
 
     Not on one core, where there is nothing to gain, nor without ``os.fork`` (Windows), nor when
     ``ROUTEMAP_PARALLEL=0``, nor inside a Jupyter kernel (its output goes through threads a forked
-    child does not have).
+    child does not have), nor while other threads run (a web application calling :func:`routemap.build`
+    from a worker thread): a lock one of them holds at the fork, such as the import lock, would be held
+    in the child for ever, and the child's task would wait out :data:`TIMEOUT`.
     """
     if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or os.environ.get("ROUTEMAP_PARALLEL") == "0":
         return False
-    return "ipykernel" not in sys.modules
+    return "ipykernel" not in sys.modules and threading.active_count() == 1
 
 
 def _serve(task: Callable[[], None], write: int) -> None:
