@@ -38,6 +38,11 @@ def country_iso3(value: str) -> str:
     return found
 
 
+def country_iso2(iso3: str) -> str:
+    """The ISO 3166-1 alpha-2 code of an alpha-3 code (``XK`` for Kosovo's ``XKX``), or ``""``."""
+    return _alpha2_of().get(iso3.upper(), "")
+
+
 def is_alpha2(code: str) -> bool:
     """Whether a text is an ISO 3166-1 alpha-2 code (in capitals or not)."""
     return code.upper() in _alpha2()
@@ -52,6 +57,11 @@ def _rows() -> list[dict[str, str]]:
 @functools.cache
 def _alpha2() -> frozenset[str]:
     return frozenset(row["alpha_2"] for row in _rows())
+
+
+@functools.cache
+def _alpha2_of() -> dict[str, str]:
+    return {**{row["alpha_3"]: row["alpha_2"] for row in _rows()}, **{a3: a2 for a2, a3 in EXTRA_COUNTRIES.items()}}
 
 
 @functools.cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -56,7 +56,7 @@ class _FuzzyReading:
     _ranked: dict[str, list[tuple[float, int, tuple[str, ...]]]]
     _pending: set[str] | None
     _touched: bool
-    _joined: list[str] | None
+    _sorted: list[str] | None
 
     if TYPE_CHECKING:
 
@@ -132,14 +132,12 @@ class _FuzzyReading:
         """
         if " " in key or len(key) < 6:
             return ""
-        ordered, names = self._sorted_names(), set()
-        for i in range(1, len(key)):  # where its first space would be
-            prefix = key[:i] + " "
-            at = bisect.bisect_left(ordered, prefix)
-            while at < len(ordered) and ordered[at].startswith(prefix):
-                if ordered[at].replace(" ", "") == key:
-                    names.add(ordered[at])
-                at += 1
+        names = {
+            name
+            for i in range(1, len(key))  # where its first space would be
+            for name in self._names_starting(key[:i] + " ")
+            if name.replace(" ", "") == key
+        }
         countries = {self._places[pid].country for name in names for pid, _ in self._candidates(name)}
         return next(iter(names)) if len(names) == 1 and len(countries) == 1 else ""
 
@@ -152,14 +150,11 @@ class _FuzzyReading:
         first, _, rest = key.partition(" ")
         if len(first) != 1 or not first.isalpha() or len(rest) < 4:
             return ""
-        ordered = self._sorted_names()
         names = set()
-        at = bisect.bisect_left(ordered, first)
-        while at < len(ordered) and ordered[at].startswith(first):
-            word, _, tail = ordered[at].partition(" ")
-            if tail == rest and len(word) > 1 and self._names_a_unit(ordered[at]):
-                names.add(ordered[at])
-            at += 1
+        for name in self._names_starting(first):
+            word, _, tail = name.partition(" ")
+            if tail == rest and len(word) > 1 and self._names_a_unit(name):
+                names.add(name)
         # several spellings of one place ("kampong thom", "kompong thom") are one reading
         meanings = {frozenset(pid for pid, _ in self._candidates(name)) for name in names}
         return min(names) if len(meanings) == 1 else ""
@@ -170,12 +165,16 @@ class _FuzzyReading:
         most = {"admin1": TIER_ALIAS, "country": TIER_WORLD}
         return any(tier <= most.get(self._places[pid].level, -1) for pid, tier in self._candidates(name))
 
-    def _sorted_names(self) -> list[str]:
-        """The index's names in order (its own list), searched by their first letters."""
-        if self._joined is None:
+    def _names_starting(self, prefix: str) -> Iterator[str]:
+        """The index's names that begin with ``prefix``, by bisection in its sorted list of names."""
+        if self._sorted is None:
             keys = self._index.keys
-            self._joined = keys.sorted_keys() if isinstance(keys, KeyTable) else sorted(keys)
-        return self._joined
+            self._sorted = keys.sorted_keys() if isinstance(keys, KeyTable) else sorted(keys)
+        ordered = self._sorted
+        at = bisect.bisect_left(ordered, prefix)
+        while at < len(ordered) and ordered[at].startswith(prefix):
+            yield ordered[at]
+            at += 1
 
     def _broadest(self, pids: tuple[str, ...]) -> str:
         """The one place a fuzzy name means: itself, or the country or state that holds all it names.

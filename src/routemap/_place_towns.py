@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from routemap._countries import country_iso2
 from routemap._gazetteer import TIER_CODE, TIER_LOCAL, Index, Place, fold_name
 from routemap._place_reading import Resolution
 
@@ -111,7 +112,7 @@ class _TownReading:
         Where it is also a country's code ("TN", Tunisia), both are candidates: ambiguous.
         """
         code = text.strip()
-        iso2 = next((a2 for a2, a3 in self._index.iso2_to_iso3.items() if a3 == country), "")
+        iso2 = country_iso2(country)
         if not iso2 or not (1 < len(code) <= 3 and code.isalnum() and code.isupper()):
             return None
         found = [pid for pid, tier in self._index.keys.get(fold_name(f"{iso2}-{code}"), []) if tier == TIER_CODE]

@@ -121,7 +121,7 @@ class Gazetteer(_FuzzyReading, _TownReading):
         self._ranked: dict[str, list[tuple[float, int, tuple[str, ...]]]] = {}
         self._pending: set[str] | None = None
         self._touched = False
-        self._joined: list[str] | None = None
+        self._sorted: list[str] | None = None  # the index's names in order (see _names_starting)
         self._settlements: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
         members = index.region_members
         # a region lies in another when all its members do ("Western Africa, Africa")
