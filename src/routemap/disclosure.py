@@ -418,6 +418,9 @@ def _rows(breakdown: Breakdown | None, totals: pd.Series, *, min_count: int) -> 
 
 def column_strings(column: pd.Series) -> list[str]:
     """A column as a list of Python strings (far faster than iterating an Arrow-backed column)."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and not column.isna().any():  # each category made once
+        names = np.asarray([str(c) for c in column.cat.categories.tolist()], dtype=object)
+        return names[column.cat.codes.to_numpy()].tolist()
     return [str(x) for x in column.astype(str).tolist()]
 
 

@@ -349,36 +349,25 @@ class Linker(ReleaseSystems):
         totals = self._atoms_of(release.data).totals
         if release.cut.period is not None:
             totals = totals.loc[totals["year"].between(*release.cut.period).to_numpy()]
-        fines = column_strings(totals["fine"])
-        distinct = set(fines)
-        theirs = {f: self.key(f, release.cut) for f in distinct}
-        mine = {f: self.key(f, self.cut) for f in distinct}
-        frame = pd.DataFrame(
-            {
-                "fine": fines,
-                "year": totals["year"].to_numpy(dtype=np.int64),
-                "persons": totals["persons"].to_numpy(dtype=np.int64),
-                "key": [theirs[f] for f in fines],
-                "target": [mine[f] for f in fines],
-            }
-        )
         now = self.atoms.totals
-        held = pd.DataFrame(
-            {
-                "fine": column_strings(now["fine"]),
-                "year": now["year"].to_numpy(dtype=np.int64),
-                "now": now["persons"].to_numpy(dtype=np.int64),
-            }
-        )
-        frame = frame.merge(held, on=["fine", "year"], how="left")
+        later = _counts_at(totals, now, ["fine", "year"])
         period = self.cut.period
-        in_period = frame["year"].between(*period) if period is not None else True
-        frame["ok"] = in_period & (frame["now"].fillna(0) >= frame["persons"])
-        by_key = frame.groupby("key", sort=False).agg(
-            targets=("target", "nunique"), ok=("ok", "all"), target=("target", "first")
-        )
-        whole = by_key.loc[(by_key["targets"] == 1) & by_key["ok"]]
-        return list(zip(whole.index.tolist(), whole["target"].tolist(), strict=True))
+        years = totals["year"].to_numpy()
+        in_period = (years >= period[0]) & (years <= period[1]) if period is not None else True
+        ok = in_period & (later >= totals["persons"].to_numpy())
+        # routes of each cut by fine route (each fine route generalised once), then by row through its code
+        fines = [str(f) for f in totals["fine"].cat.categories]
+        codes = totals["fine"].cat.codes.to_numpy()
+        theirs, their_keys = pd.factorize(np.asarray([self.key(f, release.cut) for f in fines], dtype=object))
+        mine, my_keys = pd.factorize(np.asarray([self.key(f, self.cut) for f in fines], dtype=object))
+        key, target = theirs[codes], mine[codes]
+        pairs = np.unique(key.astype(np.int64) * max(1, len(my_keys)) + target)
+        targets = np.bincount(pairs // max(1, len(my_keys)), minlength=len(their_keys))
+        failed = np.bincount(key[~ok], minlength=len(their_keys))
+        first = np.full(len(their_keys), -1, dtype=np.int64)
+        first[key[::-1]] = target[::-1]  # the first row's target of each route (later writes win)
+        whole = np.flatnonzero((targets == 1) & (failed == 0))
+        return [(str(their_keys[i]), str(my_keys[first[i]])) for i in whole.tolist()]
 
     def _finer(
         self,
@@ -487,8 +476,8 @@ class Linker(ReleaseSystems):
                 if keys:
                     copies = _held_cells(keys, breakdown.columns, latest.figures["rows"][dim], pub.label)
                     cells = pd.concat([cells, copies], ignore_index=True)
-            order = {k: i for i, k in enumerate(route_rows["route"])}
-            cells = cells.sort_values("route", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+            at = pd.Index(route_rows["route"]).get_indexer(cells["route"])  # cells in the order of the routes
+            cells = cells.take(np.argsort(at, kind="stable")).reset_index(drop=True)
             breakdowns[dim] = Breakdown(dim, breakdown.columns, cells)
         stats = dict(pub.stats)
         stats.update(routes_published=len(route_rows), routes_held=len([h for h in held if h in listed]))
@@ -720,11 +709,47 @@ def _shrunk(before: Atoms, after: Atoms) -> set[str]:
     pairs += [(cells, after.cells.get(dim), ["fine", "year", "value"]) for dim, cells in before.cells.items()]
     for old, new, key in pairs:
         if new is None:  # a dimension the later version lacks: nothing can be said to have grown
-            return {str(f) for f in before.totals["fine"]}
-        a = old.set_index(key)["persons"]
-        b = new.set_index(key)["persons"].reindex(a.index, fill_value=0)
-        out |= {str(idx[0]) for idx in a.index[(b < a).to_numpy()]}
+            return set(column_strings(before.totals["fine"]))
+        later = _counts_at(old, new, key)
+        out |= set(column_strings(old["fine"][later < old["persons"].to_numpy()]))
     return out
+
+
+def _counts_at(old: pd.DataFrame, new: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """For each row of ``old``, the persons of ``new``'s row with the same ``columns`` (0 if none)."""
+    a, b, space = _joint_keys(old, new, columns)
+    persons = new["persons"].to_numpy(dtype=np.int64)
+    if space <= 8 * (len(a) + len(b)) + 1024:  # a table over every key: no hashing of a million keys
+        table = np.zeros(space, dtype=np.int64)
+        table[b] = persons
+        return table[a]
+    return pd.Series(persons, index=b).reindex(a, fill_value=0).to_numpy()
+
+
+def _joint_keys(old: pd.DataFrame, new: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray, int]:
+    """One integer per row of each frame, equal where the rows' ``columns`` are (codes), and how many there can be."""
+    a = np.zeros(len(old), dtype=np.int64)
+    b = np.zeros(len(new), dtype=np.int64)
+    space = 1
+    for column in columns:
+        x, y = old[column], new[column]
+        if isinstance(x.dtype, pd.CategoricalDtype) and isinstance(y.dtype, pd.CategoricalDtype):
+            vocabulary = x.cat.categories.union(y.cat.categories)
+            x_codes = vocabulary.get_indexer(x.cat.categories)[x.cat.codes.to_numpy()]
+            y_codes = vocabulary.get_indexer(y.cat.categories)[y.cat.codes.to_numpy()]
+            size = len(vocabulary)
+        elif pd.api.types.is_integer_dtype(x) and pd.api.types.is_integer_dtype(y) and len(x) and len(y):
+            x_codes, y_codes = x.to_numpy(dtype=np.int64), y.to_numpy(dtype=np.int64)  # years: a short range
+            low = min(int(x_codes.min()), int(y_codes.min()))
+            x_codes, y_codes = x_codes - low, y_codes - low
+            size = max(int(x_codes.max()), int(y_codes.max())) + 1
+        else:
+            codes, uniques = pd.factorize(pd.concat([x.astype(object), y.astype(object)], ignore_index=True))
+            x_codes, y_codes, size = codes[: len(x)], codes[len(x) :], len(uniques)
+        a = a * max(1, size) + x_codes
+        b = b * max(1, size) + y_codes
+        space *= max(1, size)
+    return a, b, space
 
 
 def _rows_of(breakdown: Breakdown, label: str) -> dict[str, dict[str, str]]:
@@ -753,17 +778,18 @@ def _held_cells(
     keys: list[str], columns: tuple[str, ...], rows: dict[str, list[list[str]]], label: str
 ) -> pd.DataFrame:
     """The breakdown cells of routes kept at an earlier release's figures, in one frame."""
-    route, value, texts = [], [], []
+    texts: list[str] = []
     for key in keys:
-        shown = {v: s for v, s in rows.get(key, [])}
-        route += [key] * len(columns)
-        value += list(columns)
+        shown = dict(rows.get(key, []))
         texts += [shown.get(col, label) for col in columns]
+    counted = np.array([s.isdigit() for s in texts], dtype=bool)
+    persons = np.zeros(len(texts), dtype=np.int64)
+    persons[counted] = [int(s) for s, c in zip(texts, counted.tolist(), strict=True) if c]
     return pd.DataFrame(
         {
-            "route": route,
-            "value": value,
+            "route": np.repeat(np.asarray(keys, dtype=object), len(columns)),
+            "value": np.tile(np.asarray(columns, dtype=object), len(keys)),
             "shown": texts,
-            "persons": pd.array([int(s) if s.isdigit() else pd.NA for s in texts], dtype="Int64"),
+            "persons": pd.arrays.IntegerArray(persons, ~counted),
         }
     )
