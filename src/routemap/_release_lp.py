@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
@@ -30,7 +31,11 @@ class SetsBy:
         key_codes, key_uniques = pd.factorize(keys)
         value_codes, value_uniques = pd.factorize(values)
         n = max(1, len(value_uniques))
-        pairs = np.unique(key_codes.astype(np.int64) * n + value_codes)  # sorted by key, then value
+        coded = key_codes.astype(np.int64) * n + value_codes
+        if len(key_uniques) * n <= 4 * len(coded) + 1024:  # distinct pairs by presence, in order: no sort
+            pairs = np.flatnonzero(np.bincount(coded, minlength=len(key_uniques) * n))
+        else:
+            pairs = np.unique(coded)  # sorted by key, then value
         self._bounds = np.searchsorted(pairs // n, np.arange(len(key_uniques) + 1)).tolist()
         named = pd.Series(value_uniques)
         values_text = named.tolist() if pd.api.types.is_integer_dtype(named) else column_strings(named)
@@ -52,6 +57,11 @@ class SetsBy:
         i = self._code.get(key)
         return 0 if i is None else self._bounds[i + 1] - self._bounds[i]
 
+    def counts(self) -> dict[str, int]:
+        """How many values each key has (every key at once)."""
+        sizes = np.diff(np.asarray(self._bounds, dtype=np.int64)).tolist()
+        return {key: sizes[i] for key, i in self._code.items()}
+
 
 @dataclass
 class _Index:
@@ -68,7 +78,16 @@ class _Index:
 
     def width(self, fine: str) -> int:
         """About how many variables a fine route brings to a system (its years, plus its values); 1 if none."""
-        return (self.years.count(fine) + sum(v.count(fine) for v in self.by_value.values())) or 1
+        return self.widths.get(fine, 0) or 1
+
+    @functools.cached_property
+    def widths(self) -> dict[str, int]:
+        """:meth:`width` of every fine route with data (made once: every group asks)."""
+        out = self.years.counts()
+        for values in self.by_value.values():
+            for fine, n in values.counts().items():
+                out[fine] = out.get(fine, 0) + n
+        return out
 
 
 class ReleaseSystems:
