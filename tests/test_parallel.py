@@ -196,3 +196,47 @@ def test_no_child_while_other_threads_run():
     finally:
         stop.set()
         worker.join()
+
+
+# ---------------------------------------------------------------- work split with a child (the audit)
+def _square_with_pid(items: list[int]) -> list[tuple[int, int]]:
+    return [(i * i, os.getpid()) for i in items]
+
+
+def test_split_work_equals_serial_work_in_order_and_half_of_it_ran_in_a_child():
+    if _parallel.fork(lambda: None) is None:
+        pytest.skip("no fork here")
+    items = list(range(21))
+    out = _parallel.split(_square_with_pid, items)
+    assert [v for v, _ in out] == [i * i for i in items]
+    pids = {pid for _, pid in out}
+    assert os.getpid() in pids and len(pids) == 2  # every other item was done elsewhere
+    assert {pid for i, (_, pid) in enumerate(out) if i % 2 == 1} == pids - {os.getpid()}
+
+
+def test_split_stays_in_one_process_below_its_least_and_without_fork(monkeypatch: pytest.MonkeyPatch):
+    assert {pid for _, pid in _parallel.split(_square_with_pid, [1, 2, 3])} == {os.getpid()}
+    monkeypatch.setenv("ROUTEMAP_PARALLEL", "0")
+    assert {pid for _, pid in _parallel.split(_square_with_pid, list(range(20)))} == {os.getpid()}
+
+
+def test_split_redoes_the_half_of_a_child_that_died_and_raises_what_the_parent_meets():
+    parent = os.getpid()
+
+    def dies_in_the_child(items: list[int]) -> list[int]:
+        if os.getpid() != parent:
+            os._exit(3)  # no result sent
+        return [i + 1 for i in items]
+
+    assert _parallel.split(dies_in_the_child, list(range(10))) == list(range(1, 11))
+
+    def wrong_length(items: list[int]) -> list[int]:
+        return [] if os.getpid() != parent else [i for i in items]
+
+    assert _parallel.split(wrong_length, list(range(10))) == list(range(10))
+
+    def fails(items: list[int]) -> list[int]:
+        raise ConfigError("no such column 'x'")
+
+    with pytest.raises(ConfigError, match="no such column 'x'"):
+        _parallel.split(fails, list(range(10)))

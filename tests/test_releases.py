@@ -386,6 +386,50 @@ def test_on_the_sample_the_shortcuts_change_no_answer(tmp_path: Path, places: Ga
     assert len(signatures) < len(fines)
 
 
+def test_an_audit_split_between_two_processes_answers_as_one_process(
+    tmp_path: Path, places: Gazetteer, sample_project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The audit's chunks solved half in a forked child (routemap._parallel.split): the same releases."""
+    import functools
+
+    from routemap import _parallel, linkage
+
+    if _parallel.fork(lambda: None) is None:
+        pytest.skip("no fork here")
+    monkeypatch.setattr(linkage, "CHUNK", 40)  # many small chunks, so every audit has some to split
+    monkeypatch.setattr(linkage, "PIN_CHUNK", 40)
+    split_sizes: list[int] = []
+
+    def split(work, items, *, least: int = 8):  # type: ignore[no-untyped-def]
+        split_sizes.append(len(items))
+        return _parallel.split(work, items, least=1)
+
+    state = {"level": "admin1", "focus": "MY"}
+    cuts: list[object] = [{}, state, {"years": "2019-2022"}, "grow", {}, state]
+
+    def releases(project: Path, out: Path) -> list[object]:
+        published: list[object] = []
+        for i, cut in enumerate(cuts):
+            if cut == "grow":
+                path = sorted((project / "data" / "contributions").rglob("*.csv"))[0]
+                lines = path.read_text(encoding="utf-8-sig").splitlines()
+                path.write_text("\n".join([*lines, *lines[1:201]]) + "\n", encoding="utf-8")
+                continue
+            assert isinstance(cut, dict)
+            published.append(_published(project, out / str(i), places, **cut))
+        return published
+
+    shutil.copytree(sample_project, tmp_path / "serial-project")
+    with monkeypatch.context() as patch:
+        patch.setattr(linkage, "split", functools.partial(split))
+        apart = releases(sample_project, tmp_path / "apart")
+    assert max(split_sizes) >= 2  # some audit did split its chunks
+    monkeypatch.setenv("ROUTEMAP_PARALLEL", "0")
+    together = releases(tmp_path / "serial-project", tmp_path / "together")
+    assert apart == together
+    assert sum(isinstance(p, dict) for p in apart) >= 3
+
+
 # ---------------------------------------------------------------------------------------------- the register
 def test_the_register_remembers_releases_and_forgets_on_request(make_project, places: Gazetteer):
     rows = "year,origin,destination\n" + "2021,Indonesia,Johor\n" * 12 + "2021,Nepal,Selangor\n" * 6

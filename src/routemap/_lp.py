@@ -43,6 +43,9 @@ def _solver():  # type: ignore[no-untyped-def]
         # the systems are small (hundreds of rows) and many: presolve costs more than it saves (measured
         # at 1M records: the feasibility checks of a release take 0.16 s without it, 0.26 s with it)
         solver.setOptionValue("presolve", "off")
+        # no worker threads: the audit forks (routemap._parallel.split), and a forked child would wait
+        # for ever on a thread it does not have; the systems are solved serially anyway
+        solver.setOptionValue("threads", 1)
         _SOLVER = solver
     return _SOLVER
 

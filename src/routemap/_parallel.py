@@ -1,4 +1,4 @@
-"""Run one part of a build in a forked child process beside the rest (the renderers that draw with matplotlib)."""
+"""Run one part of a build in a forked child process beside the rest (the renderers; half of the audit's solves)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ import select
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: How long the parent waits for a child before it kills it and does the work itself (seconds).
 TIMEOUT = 600.0
@@ -178,3 +182,58 @@ def prepare(warm_up: Callable[[], None]) -> Warm | None:
     os.close(task_read)
     os.close(reply_write)
     return Warm(pid, task_write, reply_read)
+
+
+def split(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, least: int = 8) -> list[R]:
+    """``work(items)``, with every other item done by a forked child meanwhile; results in the order of ``items``.
+
+    For work that is many independent pieces of pure computation over the parent's memory (the
+    audit's linear programs): the child inherits it all, and only its results are pickled back.
+    ``work`` must return one result per item and change nothing the parent relies on (what it
+    changes in the child is lost). Serial below ``least`` items, where a fork (tens of milliseconds
+    for a large build) costs more than it saves, and where :func:`_can_fork` says no; and when the
+    child dies or sends nothing it can read, the parent does the child's half itself.
+    """
+    if len(items) < least or not _can_fork():
+        return work(items)
+    mine, theirs = items[0::2], items[1::2]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+        os.close(read)
+        try:
+            message = pickle.dumps(work(theirs), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            message = b""
+        try:
+            while message:
+                message = message[os.write(write, message) :]
+        finally:
+            os._exit(0)
+    os.close(write)
+    try:
+        done = work(mine)
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.close(read)
+        os.waitpid(pid, 0)
+        raise
+    data = b""
+    while select.select([read], [], [], TIMEOUT)[0] and (chunk := os.read(read, 1 << 20)):
+        data += chunk
+    with contextlib.suppress(ProcessLookupError):  # done, or hung past the timeout
+        os.kill(pid, signal.SIGKILL)
+    os.close(read)
+    os.waitpid(pid, 0)
+    try:
+        other = pickle.loads(data) if data else None
+    except Exception:
+        other = None
+    if not isinstance(other, list) or len(other) != len(theirs):
+        log.debug("the audit's second process sent no result; doing its half here")
+        other = work(theirs)
+    out: list[R] = []
+    for i in range(len(items)):
+        out.append(done[i // 2] if i % 2 == 0 else other[i // 2])
+    return out

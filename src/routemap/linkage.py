@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,7 @@ import pandas as pd
 
 from routemap._errors import DisclosureError
 from routemap._lp import System
+from routemap._parallel import split
 from routemap._release_lp import DIMENSIONS, ReleaseSystems, SetsBy, _Index
 from routemap.disclosure import (
     Breakdown,
@@ -47,7 +48,7 @@ from routemap.disclosure import (
     column_strings,
 )
 from routemap.places import Gazetteer
-from routemap.releases import Atoms, Cut, Register, Release
+from routemap.releases import Atoms, Cut, Register, Release, counts_at, shrunk
 from routemap.routes import generalise_stops
 
 log = logging.getLogger(__name__)
@@ -191,7 +192,7 @@ class Linker(ReleaseSystems):
         """Fine routes some count of which is smaller in ``after`` than in ``before`` (made once per pair)."""
         found = self._shrinking.get((before, after))
         if found is None:
-            found = _shrunk(self._atoms_of(before), self._atoms_of(after))
+            found = shrunk(self._atoms_of(before), self._atoms_of(after))
             self._shrinking[(before, after)] = found
         return found
 
@@ -350,7 +351,7 @@ class Linker(ReleaseSystems):
         if release.cut.period is not None:
             totals = totals.loc[totals["year"].between(*release.cut.period).to_numpy()]
         now = self.atoms.totals
-        later = _counts_at(totals, now, ["fine", "year"])
+        later = counts_at(totals, now, ["fine", "year"])
         period = self.cut.period
         years = totals["year"].to_numpy()
         in_period = (years >= period[0]) & (years <= period[1]) if period is not None else True
@@ -542,18 +543,8 @@ class Linker(ReleaseSystems):
         # groups solved together in systems of about CHUNK variables (their variables are apart): few
         # solves of small programs; a chunk with no solution is looked at group by group
         suspects = [check for check in checks if check[2]]
-        for chunk in self._chunks(releases, [c for c in checks if not c[2]]):
-            witness = System()
-            parts = []
-            for fines, _, _ in chunk:
-                start = len(witness.rows)
-                self._system(releases, fines, into=witness)
-                parts.append((start, len(witness.rows)))
-            if witness.feasible():
-                continue
-            bad = witness.infeasible_parts(parts)  # one solve tells which groups of the chunk fail
-            if bad is None:
-                bad = [not self._system(releases, c[0])[0].feasible() for c in chunk]
+        chunks = list(self._chunks(releases, [c for c in checks if not c[2]]))
+        for chunk, bad in zip(chunks, split(lambda part: self._witness(releases, part), chunks), strict=True):
             suspects += [c for c, b in zip(chunk, bad, strict=True) if b]
         # every small count may be 0 together: safe; otherwise, or when cases were added between
         # releases (whose counts the zero solution does not cover), no count may be pinned
@@ -585,6 +576,25 @@ class Linker(ReleaseSystems):
             conflicts.append((culprit, key, fines))
         return conflicts
 
+    def _witness(self, releases: list[Release], chunks: Sequence[list[Any]]) -> list[list[bool]]:
+        """For each chunk of checks, which of its groups have no solution with every small count 0."""
+        out = []
+        for chunk in chunks:
+            witness = System()
+            parts = []
+            for fines, _, _ in chunk:
+                start = len(witness.rows)
+                self._system(releases, fines, into=witness)
+                parts.append((start, len(witness.rows)))
+            if witness.feasible():
+                out.append([False] * len(chunk))
+                continue
+            bad = witness.infeasible_parts(parts)  # one solve tells which groups of the chunk fail
+            if bad is None:
+                bad = [not self._system(releases, c[0])[0].feasible() for c in chunk]
+            out.append(bad)
+        return out
+
     def _chunks(self, releases: list[Release], checks: list[Any], *, size: int | None = None) -> Iterator[list[Any]]:
         """Checks (each led by its group of fine routes) in runs of about ``size`` (:data:`CHUNK`) variables."""
         limit = size or CHUNK
@@ -610,18 +620,24 @@ class Linker(ReleaseSystems):
     def _pinned_groups(self, releases: list[Release], groups: list[set[str]]) -> dict[frozenset[str], list[str]]:
         """:meth:`_pinned` of many groups of fine routes, solved together in chunks (their variables are apart)."""
         out: dict[frozenset[str], list[str]] = defaultdict(list)
+        chunks = list(self._chunks(releases, [(fines,) for fines in groups], size=PIN_CHUNK))
+        for chunk, found in zip(chunks, split(lambda part: self._pinned_chunks(releases, part), chunks), strict=True):
+            for i, name in found:
+                out[frozenset(chunk[i][0])].append(name)
+        return out
+
+    def _pinned_chunks(self, releases: list[Release], chunks: Sequence[list[Any]]) -> list[list[tuple[int, str]]]:
+        """For each chunk of groups, the pinned counts: (the group's place in the chunk, the count's name)."""
         k = self.cut.min_count
-        for chunk in self._chunks(releases, [(fines,) for fines in groups], size=PIN_CHUNK):
+        out = []
+        for chunk in chunks:
             system = System()
-            named: list[tuple[frozenset[str], str, dict[Any, float]]] = []
-            for (fines,) in chunk:
+            named: list[tuple[int, str, dict[Any, float]]] = []
+            for i, (fines,) in enumerate(chunk):
                 _, quantities = self._system(releases, fines, witness=False, into=system)
-                named += [(frozenset(fines), name, terms) for name, terms in quantities]
-            if not named:
-                continue
-            for (group, name, _), value in zip(named, system.pinned([t for _, _, t in named], k=k), strict=True):
-                if value is not None:
-                    out[group].append(name)
+                named += [(i, name, terms) for name, terms in quantities]
+            pinned = system.pinned([t for _, _, t in named], k=k) if named else []
+            out.append([(i, name) for (i, name, _), value in zip(named, pinned, strict=True) if value is not None])
         return out
 
     def _pinned(self, releases: list[Release], fines: set[str]) -> list[str]:
@@ -696,60 +712,6 @@ def _years_with_data(atoms: dict[tuple[str, int], int], period: tuple[int, int])
     """
     del atoms
     return list(range(period[0], period[1] + 1))
-
-
-def _shrunk(before: Atoms, after: Atoms) -> set[str]:
-    """Fine routes with some count (by year, or by year and value) smaller after than before.
-
-    Where none of a group's routes shrank, the data only grew there: the later counts are the earlier
-    ones plus additions, which the audit then knows.
-    """
-    out: set[str] = set()
-    pairs: list[tuple[pd.DataFrame, pd.DataFrame | None, list[str]]] = [(before.totals, after.totals, ["fine", "year"])]
-    pairs += [(cells, after.cells.get(dim), ["fine", "year", "value"]) for dim, cells in before.cells.items()]
-    for old, new, key in pairs:
-        if new is None:  # a dimension the later version lacks: nothing can be said to have grown
-            return set(column_strings(before.totals["fine"]))
-        later = _counts_at(old, new, key)
-        out |= set(column_strings(old["fine"][later < old["persons"].to_numpy()]))
-    return out
-
-
-def _counts_at(old: pd.DataFrame, new: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """For each row of ``old``, the persons of ``new``'s row with the same ``columns`` (0 if none)."""
-    a, b, space = _joint_keys(old, new, columns)
-    persons = new["persons"].to_numpy(dtype=np.int64)
-    if space <= 8 * (len(a) + len(b)) + 1024:  # a table over every key: no hashing of a million keys
-        table = np.zeros(space, dtype=np.int64)
-        table[b] = persons
-        return table[a]
-    return pd.Series(persons, index=b).reindex(a, fill_value=0).to_numpy()
-
-
-def _joint_keys(old: pd.DataFrame, new: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray, int]:
-    """One integer per row of each frame, equal where the rows' ``columns`` are (codes), and how many there can be."""
-    a = np.zeros(len(old), dtype=np.int64)
-    b = np.zeros(len(new), dtype=np.int64)
-    space = 1
-    for column in columns:
-        x, y = old[column], new[column]
-        if isinstance(x.dtype, pd.CategoricalDtype) and isinstance(y.dtype, pd.CategoricalDtype):
-            vocabulary = x.cat.categories.union(y.cat.categories)
-            x_codes = vocabulary.get_indexer(x.cat.categories)[x.cat.codes.to_numpy()]
-            y_codes = vocabulary.get_indexer(y.cat.categories)[y.cat.codes.to_numpy()]
-            size = len(vocabulary)
-        elif pd.api.types.is_integer_dtype(x) and pd.api.types.is_integer_dtype(y) and len(x) and len(y):
-            x_codes, y_codes = x.to_numpy(dtype=np.int64), y.to_numpy(dtype=np.int64)  # years: a short range
-            low = min(int(x_codes.min()), int(y_codes.min()))
-            x_codes, y_codes = x_codes - low, y_codes - low
-            size = max(int(x_codes.max()), int(y_codes.max())) + 1
-        else:
-            codes, uniques = pd.factorize(pd.concat([x.astype(object), y.astype(object)], ignore_index=True))
-            x_codes, y_codes, size = codes[: len(x)], codes[len(x) :], len(uniques)
-        a = a * max(1, size) + x_codes
-        b = b * max(1, size) + y_codes
-        space *= max(1, size)
-    return a, b, space
 
 
 def _rows_of(breakdown: Breakdown, label: str) -> dict[str, dict[str, str]]:

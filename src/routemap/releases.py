@@ -248,6 +248,66 @@ def atoms_of(records: pd.DataFrame, fine: pd.Series, dimensions: Iterable[str]) 
     return Atoms(_typed(totals), {d: _typed(c) for d, c in cells.items()})
 
 
+def shrunk(before: Atoms, after: Atoms) -> set[str]:
+    """Fine routes with some count (by year, or by year and value) smaller after than before.
+
+    Where none of a group's routes shrank, the data only grew there: the later counts are the earlier
+    ones plus additions, which the audit then knows.
+    """
+    out: set[str] = set()
+    pairs: list[tuple[pd.DataFrame, pd.DataFrame | None, list[str]]] = [(before.totals, after.totals, ["fine", "year"])]
+    pairs += [(cells, after.cells.get(dim), ["fine", "year", "value"]) for dim, cells in before.cells.items()]
+    for old, new, key in pairs:
+        if new is None:  # a dimension the later version lacks: nothing can be said to have grown
+            return set(_texts(before.totals["fine"]))
+        later = counts_at(old, new, key)
+        out |= set(_texts(old["fine"][later < old["persons"].to_numpy()]))
+    return out
+
+
+def counts_at(old: pd.DataFrame, new: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """For each row of ``old``, the persons of ``new``'s row with the same ``columns`` (0 if none)."""
+    a, b, space = _joint_keys(old, new, columns)
+    persons = new["persons"].to_numpy(dtype=np.int64)
+    if space <= 8 * (len(a) + len(b)) + 1024:  # a table over every key: no hashing of a million keys
+        table = np.zeros(space, dtype=np.int64)
+        table[b] = persons
+        return table[a]
+    return pd.Series(persons, index=b).reindex(a, fill_value=0).to_numpy()
+
+
+def _joint_keys(old: pd.DataFrame, new: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray, int]:
+    """One integer per row of each frame, equal where the rows' ``columns`` are (codes), and how many there can be."""
+    a = np.zeros(len(old), dtype=np.int64)
+    b = np.zeros(len(new), dtype=np.int64)
+    space = 1
+    for column in columns:
+        x, y = old[column], new[column]
+        if isinstance(x.dtype, pd.CategoricalDtype) and isinstance(y.dtype, pd.CategoricalDtype):
+            vocabulary = x.cat.categories.union(y.cat.categories)
+            x_codes = vocabulary.get_indexer(x.cat.categories)[x.cat.codes.to_numpy()]
+            y_codes = vocabulary.get_indexer(y.cat.categories)[y.cat.codes.to_numpy()]
+            size = len(vocabulary)
+        elif pd.api.types.is_integer_dtype(x) and pd.api.types.is_integer_dtype(y) and len(x) and len(y):
+            x_codes, y_codes = x.to_numpy(dtype=np.int64), y.to_numpy(dtype=np.int64)  # years: a short range
+            low = min(int(x_codes.min()), int(y_codes.min()))
+            x_codes, y_codes = x_codes - low, y_codes - low
+            size = max(int(x_codes.max()), int(y_codes.max())) + 1
+        else:
+            codes, uniques = pd.factorize(pd.concat([x.astype(object), y.astype(object)], ignore_index=True))
+            x_codes, y_codes, size = codes[: len(x)], codes[len(x) :], len(uniques)
+        a = a * max(1, size) + x_codes
+        b = b * max(1, size) + y_codes
+        space *= max(1, size)
+    return a, b, space
+
+
+def _texts(column: pd.Series) -> list[str]:
+    """An atoms column of text (categorical: see _typed) as Python strings, each name made once."""
+    names = np.asarray([str(c) for c in column.cat.categories], dtype=object)
+    return names[column.cat.codes.to_numpy()].tolist()
+
+
 @dataclass(slots=True)
 class Release:
     """One published build, as the register remembers it.
