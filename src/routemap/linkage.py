@@ -163,6 +163,7 @@ class Linker(ReleaseSystems):
         self._shown: dict[tuple[int, str], tuple[dict[str, Any], set[str]]] = {}
         self._latest: Release | None = None  # the latest release of this cut, if any
         self._groups_memo: tuple[Any, list[set[str]]] | None = None
+        self._held_memo: dict[tuple[int, str], dict[str, list[str]]] = {}  # (release, dimension) -> route -> cells
 
     # ------------------------------------------------------------------ fine routes and cuts
     def key(self, fine: str, cut: Cut) -> str:
@@ -265,11 +266,12 @@ class Linker(ReleaseSystems):
             self._coarser(others, routes, exact, hidden, no_rows, held)
             self._finer(others, routes, exact, hidden, held, no_rows)
         candidate = self._apply(pub, latest, held, hidden, no_rows)
-        if latest is not None and self._as_latest(latest, figures_of(candidate, held=held, hidden=hidden)):
+        shown = figures_of(candidate, held=held, hidden=hidden, held_small=held_small)  # once per candidate
+        if latest is not None and self._as_latest(latest, shown):
             return candidate, report, latest.figures  # the latest release again, figure for figure: nothing new
         rechecked: set[str] | None = None  # the first audit sees every group; later ones what changed
         while True:
-            conflicts = self.audit(candidate, held=held, hidden=hidden, held_small=held_small, only=rechecked)
+            conflicts = self.audit(candidate, held=held, hidden=hidden, only=rechecked, figures=shown)
             report.audited += 1
             if not conflicts:
                 break
@@ -286,12 +288,13 @@ class Linker(ReleaseSystems):
             for key in movable:  # a revision the audit refuses is not made: the route keeps its figures
                 held[key] = int(latest.figures["held"].get(key, latest.id)) if latest else 0
             candidate = self._apply(pub, latest, held, hidden, no_rows)
+            shown = figures_of(candidate, held=held, hidden=hidden, held_small=held_small)
             rechecked = touched  # every group that conflicted (and so every group that changed)
         before = latest.figures["routes"] if latest else {}  # routes whose data changed (kept ones: unchanged)
         report.held = {key: src for key, src in held.items() if key in before and exact.get(key, 0) != before[key]}
         report.hidden = sorted(hidden)
         report.no_rows = sorted(no_rows)
-        return candidate, report, figures_of(candidate, held=held, hidden=hidden, held_small=held_small)
+        return candidate, report, shown
 
     def _as_latest(self, latest: Release, shown: dict[str, Any]) -> bool:
         """Whether a build publishes, figure for figure, what the latest release of its cut did from the same data.
@@ -299,8 +302,8 @@ class Linker(ReleaseSystems):
         It then tells a reader nothing new, whatever it holds or hides and why: it is published as
         that release again, with no audit (which, shortcuts off, could refuse what was published).
         """
-        same = (shown["routes"], shown["rows"]) == (latest.figures["routes"], latest.figures["rows"])
-        return latest.data == self.version and same
+        same = latest.data == self.version
+        return same and (shown["routes"], shown["rows"]) == (latest.figures["routes"], latest.figures["rows"])
 
     def _parts(self, release: Release) -> dict[str, dict[tuple[str, int], int]]:
         memo = (release.cut, release.data)
@@ -475,7 +478,8 @@ class Linker(ReleaseSystems):
             if latest is not None and dim in latest.figures["rows"]:
                 keys = [key for key in sorted(held) if key in listed and key not in latest.figures["no_rows"]]
                 if keys:
-                    copies = _held_cells(keys, breakdown.columns, latest.figures["rows"][dim], pub.label)
+                    memo = self._held_memo.setdefault((latest.id, dim), {})  # a second _apply repeats most
+                    copies = _held_cells(keys, breakdown.columns, latest.figures["rows"][dim], pub.label, memo)
                     cells = pd.concat([cells, copies], ignore_index=True)
             at = pd.Index(route_rows["route"]).get_indexer(cells["route"])  # cells in the order of the routes
             cells = cells.take(np.argsort(at, kind="stable")).reset_index(drop=True)
@@ -518,6 +522,7 @@ class Linker(ReleaseSystems):
         hidden: dict[str, Any],
         held_small: set[str] | None = None,
         only: set[str] | None = None,
+        figures: dict[str, Any] | None = None,
     ) -> list[tuple[Release, str, set[str]]]:
         """Releases and routes of this build for which no all-small-counts-zero solution exists.
 
@@ -525,9 +530,11 @@ class Linker(ReleaseSystems):
         versions (persons by fine route and year, and by fine route, year and value); a solution
         must give every published figure its value, every ``<k`` cell and every unlisted route 0, and
         every hidden cell what choosing it implies. It is solved per group of fine routes that some
-        release joins, so the cost follows the routes, not the records.
+        release joins, so the cost follows the routes, not the records. ``figures``: the build's
+        figures (:func:`figures_of` of the other arguments), when already made.
         """
-        figures = figures_of(pub, held=held, hidden=hidden, held_small=held_small)
+        if figures is None:
+            figures = figures_of(pub, held=held, hidden=hidden, held_small=held_small)
         current = Release(0, "now", "", self.version, self.cut, {}, figures)
         releases = [*self.register, current]
         checks: list[tuple[set[str], list[Release], bool]] = []
@@ -737,13 +744,16 @@ def _small_change(before: dict[str, Any], now: dict[str, dict[str, dict[str, str
 
 
 def _held_cells(
-    keys: list[str], columns: tuple[str, ...], rows: dict[str, list[list[str]]], label: str
+    keys: list[str], columns: tuple[str, ...], rows: dict[str, list[list[str]]], label: str, memo: dict[str, list[str]]
 ) -> pd.DataFrame:
-    """The breakdown cells of routes kept at an earlier release's figures, in one frame."""
+    """The breakdown cells of routes kept at an earlier release's figures, in one frame (``memo``: by route)."""
     texts: list[str] = []
     for key in keys:
-        shown = dict(rows.get(key, []))
-        texts += [shown.get(col, label) for col in columns]
+        found = memo.get(key)
+        if found is None:
+            shown = dict(rows.get(key, []))
+            found = memo[key] = [shown.get(col, label) for col in columns]
+        texts += found
     counted = np.array([s.isdigit() for s in texts], dtype=bool)
     persons = np.zeros(len(texts), dtype=np.int64)
     persons[counted] = [int(s) for s, c in zip(texts, counted.tolist(), strict=True) if c]
