@@ -541,6 +541,44 @@ def test_a_later_cut_of_the_same_data_reads_its_counts_back(
     assert register.releases[-1].inputs not in {r.inputs for r in register.releases[:-1]}
 
 
+def test_the_latest_counts_are_read_beside_the_build_and_new_ones_written_beside_it(
+    tmp_path: Path, places: Gazetteer, sample_project: Path
+):
+    """Register.prefetch and write_ahead: the same atoms as read in the build's own thread; errors stay the build's."""
+    import threading
+
+    build(sample_project, out_dir=tmp_path / "a", formats="csv", gazetteer=places)
+    private = sample_project / ".routemap"
+    version = Register(private).releases[-1].data
+    register = Register(private)
+    register.prefetch()
+    assert register._reading is not None and register._reading[0] == version
+    pd.testing.assert_frame_equal(register.atoms(version).totals, Register(private).atoms(version).totals)
+    register.finish()
+    assert threading.active_count() == 1 and register._reading is None
+
+    damaged = private / "releases" / f"data-{version}.parquet"
+    good = damaged.read_bytes()
+    damaged.write_bytes(b"not parquet")
+    register = Register(private)
+    register.prefetch()  # fails in its thread, quietly: the read the build asks for fails in the build
+    with pytest.raises(Exception, match=r"(?i)parquet|magic"):
+        register.atoms(version)
+    damaged.write_bytes(good)
+
+    # new data: its atoms are written while the build renders, once, whole
+    first = sorted((sample_project / "data" / "contributions").rglob("*.csv"))[0]
+    lines = first.read_text(encoding="utf-8-sig").splitlines()
+    first.write_text("\n".join([*lines, *lines[1:41]]) + "\n", encoding="utf-8")
+    build(sample_project, out_dir=tmp_path / "b", formats="csv", gazetteer=places)
+    register = Register(private)
+    assert len({r.data for r in register}) == 2
+    for release in register:
+        assert register.atoms(release.data).version == release.data
+    assert not list((private / "releases").glob(".*"))  # no temporary file left
+    assert threading.active_count() == 1
+
+
 def test_atoms_round_trip_through_the_register_file_and_older_registers_still_read(tmp_path: Path):
     from routemap.releases import _write_gz
 
@@ -591,6 +629,47 @@ def test_dimension_codes_of_a_categorical_equal_those_of_its_text(categories, pi
     for column in (pd.Series(pd.Categorical(values, categories=categories)), pd.Series(values, dtype=object)):
         codes, found = _codes(column)
         assert [found[c] for c in codes] == expect and list(found) == sorted(set(expect))
+
+
+def _version_as_written(atoms: Atoms) -> str:
+    """The data version's hash as routemap first wrote it: every text column joined line by line."""
+    import hashlib
+
+    import numpy as np
+
+    digest = hashlib.sha256()
+    for name, frame in [("", atoms.totals), *sorted(atoms.cells.items())]:
+        digest.update(f"\x00{name}\x00{len(frame)}".encode())
+        for column in frame.columns:
+            values = frame[column]
+            if pd.api.types.is_integer_dtype(values):
+                digest.update(np.ascontiguousarray(values.to_numpy(), dtype="<i8").tobytes())
+            else:
+                digest.update("\n".join(str(v) for v in values.tolist()).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(2019, 2023), st.integers(1, 9)), min_size=1, max_size=400),
+    st.lists(st.sampled_from(["female", "male", "unknown", "é", "x" * 40]), min_size=1, max_size=5, unique=True),
+    st.sampled_from([1, 3, 41]),
+)
+def test_a_data_versions_name_is_the_hash_of_its_text_line_by_line(rows, sexes, spread):
+    """Registers name data versions by this hash: however it is computed, its bytes must not change.
+
+    (Few fine routes make long runs of equal lines, many make short ones; short values and long.)
+    """
+    fines = [f"country:IDN > place:kota-{i} > admin1:MY-{i % 16:02d}" for i in range(40)] + ["country:NPL > ñ"]
+    records = pd.DataFrame(
+        {
+            "year": [y for _, y, _ in rows],
+            "persons": [n for _, _, n in rows],
+            "sex": [sexes[(i + y) % len(sexes)] for i, y, _ in rows],
+        }
+    )
+    atoms = atoms_of(records, pd.Series([fines[i % spread] for i, _, _ in rows]), ["sex"])
+    assert atoms.version == _version_as_written(atoms)
 
 
 def test_routes_held_for_a_small_cell_change_do_not_make_the_audit_assume_a_small_total_change(sample_project):

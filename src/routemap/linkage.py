@@ -242,25 +242,9 @@ class Linker(ReleaseSystems):
             return pub, report, latest.figures  # a rebuild: nothing new is published
         k = self.cut.min_count
         routes = dict(zip(pub.route_rows["route"].astype(str), pub.route_rows["persons"].astype(int), strict=True))
-        rows = {dim: _rows_of(pub.breakdowns[dim], pub.label) for dim in DIMENSIONS if dim in pub.breakdowns}
-        held: dict[str, int] = {}
-        held_small: set[str] = set()  # held because the total changed by less than k (see figures_of)
+        held, held_small, updated = self._revisions(pub, latest, routes, exact)
         hidden: dict[str, Any] = {}
         no_rows: set[str] = set()
-        updated: set[str] = set()
-        if latest is not None:
-            for key in sorted(set(latest.figures["routes"]) | set(latest.figures["hidden"])):
-                before = latest.figures["routes"].get(key)
-                if key in latest.figures["hidden"]:
-                    held[key] = latest.id
-                    continue
-                change = exact.get(key, 0) - int(before)
-                if abs(change) < k or (key in routes and _small_change(latest.figures, rows, key, k)):
-                    held[key] = int(latest.figures["held"].get(key, latest.id))
-                    if abs(change) < k:
-                        held_small.add(key)
-                elif key in routes:
-                    updated.add(key)
         others = [r for r in self.register if r.cut != self.cut]
         if others:
             self._coarser(others, routes, exact, hidden, no_rows, held)
@@ -295,6 +279,35 @@ class Linker(ReleaseSystems):
         report.hidden = sorted(hidden)
         report.no_rows = sorted(no_rows)
         return candidate, report, shown
+
+    def _revisions(
+        self, pub: Publication, latest: Release | None, routes: dict[str, int], exact: dict[str, int]
+    ) -> tuple[dict[str, int], set[str], set[str]]:
+        """Rule 1: routes of the latest release of this cut kept at its figures (held), and those revised.
+
+        Returns held (route -> the release whose figures it repeats), those of them held because the
+        total changed by less than k (see :func:`figures_of`), and the routes published with new figures.
+        """
+        held: dict[str, int] = {}
+        held_small: set[str] = set()
+        updated: set[str] = set()
+        if latest is None:
+            return held, held_small, updated
+        k = self.cut.min_count
+        rows = {dim: _rows_of(pub.breakdowns[dim], pub.label) for dim in DIMENSIONS if dim in pub.breakdowns}
+        for key in sorted(set(latest.figures["routes"]) | set(latest.figures["hidden"])):
+            before = latest.figures["routes"].get(key)
+            if key in latest.figures["hidden"]:
+                held[key] = latest.id
+                continue
+            change = exact.get(key, 0) - int(before)
+            if abs(change) < k or (key in routes and _small_change(latest.figures, rows, key, k)):
+                held[key] = int(latest.figures["held"].get(key, latest.id))
+                if abs(change) < k:
+                    held_small.add(key)
+            elif key in routes:
+                updated.add(key)
+        return held, held_small, updated
 
     def _as_latest(self, latest: Release, shown: dict[str, Any]) -> bool:
         """Whether a build publishes, figure for figure, what the latest release of its cut did from the same data.

@@ -343,6 +343,7 @@ def _build(
     drawn = DRAWN & set(wanted)
     # the process that draws is forked now, to import matplotlib while the build reads and counts
     drawer = prepare(_warm_up) if drawn and len(drawn) < len(wanted) else None
+    project.prefetch()  # after the fork: the register's latest counts are read in a thread meanwhile
     try:
         pub = project.publish()
         return write_outputs(project, pub, out_dir=out_dir, formats=wanted, force=force, drawer=drawer)

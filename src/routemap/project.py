@@ -566,8 +566,15 @@ class Project:
                     )
             else:
                 self._figures = figures_of(pub)
+            register.finish()  # nothing reads in a thread once the outputs are written (and drawn in a fork)
+            if len(register):
+                register.write_ahead(self.atoms())  # a new data version's counts are written while it renders
             self._publication = dataclasses.replace(pub, _writer=self._write)
         return self._publication
+
+    def prefetch(self) -> None:
+        """Start reading the release register's latest counts beside the build (:meth:`Register.prefetch`)."""
+        self._register().prefetch()
 
     def _register(self) -> Register:
         """The project's release register, read once per build."""
