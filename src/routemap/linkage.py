@@ -163,7 +163,8 @@ class Linker(ReleaseSystems):
         self._shown: dict[tuple[int, str], tuple[dict[str, Any], set[str]]] = {}
         self._latest: Release | None = None  # the latest release of this cut, if any
         self._groups_memo: tuple[Any, list[set[str]]] | None = None
-        self._held_memo: dict[tuple[int, str], dict[str, list[str]]] = {}  # (release, dimension) -> route -> cells
+        # (release, dimension) -> route -> its cells as shown, and as numbers
+        self._held_memo: dict[tuple[int, str], dict[str, tuple[list[str], list[int]]]] = {}
 
     # ------------------------------------------------------------------ fine routes and cuts
     def key(self, fine: str, cut: Cut) -> str:
@@ -475,7 +476,8 @@ class Linker(ReleaseSystems):
             for key in kept:
                 stops.setdefault(key, tuple(key.split(" > ")))
                 for pid in stops[key]:
-                    places.setdefault(pid, self.gazetteer.place(pid))
+                    if pid not in places:  # (setdefault would look every stop up)
+                        places[pid] = self.gazetteer.place(pid)
         route_rows = pd.concat(frames, ignore_index=True)[list(pub.route_rows.columns)]
         if latest is not None and held:  # a held route shows the persons it was published with
             earlier = route_rows["route"].map(latest.figures["routes"])
@@ -757,24 +759,36 @@ def _small_change(before: dict[str, Any], now: dict[str, dict[str, dict[str, str
 
 
 def _held_cells(
-    keys: list[str], columns: tuple[str, ...], rows: dict[str, list[list[str]]], label: str, memo: dict[str, list[str]]
+    keys: list[str],
+    columns: tuple[str, ...],
+    rows: dict[str, list[list[str]]],
+    label: str,
+    memo: dict[str, tuple[list[str], list[int]]],
 ) -> pd.DataFrame:
-    """The breakdown cells of routes kept at an earlier release's figures, in one frame (``memo``: by route)."""
+    """The breakdown cells of routes kept at an earlier release's figures, in one frame (``memo``: by route).
+
+    Columns are made as Arrow arrays (a route's name once, taken per cell), as the build's own are.
+    """
+    import pyarrow as pa
+
     texts: list[str] = []
+    numbers: list[int] = []  # each cell's count, -1 where it is not a number
     for key in keys:
         found = memo.get(key)
         if found is None:
             shown = dict(rows.get(key, []))
-            found = memo[key] = [shown.get(col, label) for col in columns]
-        texts += found
-    counted = np.array([s.isdigit() for s in texts], dtype=bool)
-    persons = np.zeros(len(texts), dtype=np.int64)
-    persons[counted] = [int(s) for s, c in zip(texts, counted.tolist(), strict=True) if c]
+            cell_texts = [shown.get(col, label) for col in columns]
+            found = memo[key] = (cell_texts, [int(s) if s.isdigit() else -1 for s in cell_texts])
+        texts += found[0]
+        numbers += found[1]
+    persons = np.asarray(numbers, dtype=np.int64).reshape(-1)
+    route_at = pa.array(np.repeat(np.arange(len(keys), dtype=np.int64), len(columns)))
+    value_at = pa.array(np.tile(np.arange(len(columns), dtype=np.int64), len(keys)))
     return pd.DataFrame(
         {
-            "route": np.repeat(np.asarray(keys, dtype=object), len(columns)),
-            "value": np.tile(np.asarray(columns, dtype=object), len(keys)),
-            "shown": texts,
-            "persons": pd.arrays.IntegerArray(persons, ~counted),
+            "route": pa.array(keys, pa.large_string()).take(route_at).to_pandas(),
+            "value": pa.array(list(columns), pa.large_string()).take(value_at).to_pandas(),
+            "shown": pa.array(texts, pa.large_string()).to_pandas(),
+            "persons": pd.arrays.IntegerArray(np.maximum(persons, 0), persons < 0),
         }
     )
