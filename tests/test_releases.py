@@ -670,6 +670,11 @@ def test_a_data_versions_name_is_the_hash_of_its_text_line_by_line(rows, sexes, 
     )
     atoms = atoms_of(records, pd.Series([fines[i % spread] for i, _, _ in rows]), ["sex"])
     assert atoms.version == _version_as_written(atoms)
+    from routemap.releases import _typed  # atoms are made in the one form read-back atoms take
+
+    pd.testing.assert_frame_equal(_typed(atoms.totals), atoms.totals)
+    for cells in atoms.cells.values():
+        pd.testing.assert_frame_equal(_typed(cells), cells)
 
 
 def test_routes_held_for_a_small_cell_change_do_not_make_the_audit_assume_a_small_total_change(sample_project):

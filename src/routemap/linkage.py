@@ -38,9 +38,10 @@ import numpy as np
 import pandas as pd
 
 from routemap._errors import DisclosureError
+from routemap._figures import ShownFigures, figures_of
 from routemap._lp import System
 from routemap._parallel import split
-from routemap._release_lp import DIMENSIONS, ReleaseSystems, SetsBy, _Index
+from routemap._release_lp import ReleaseSystems, SetsBy, _Index
 from routemap.disclosure import (
     Breakdown,
     Publication,
@@ -59,53 +60,6 @@ CHUNK = 1_000
 #: The same for the pinning checks, whose solves ask many objectives of one model (measured: 300 beats
 #: 1,000 by about 15% there, while 1,000 beats 300 for the feasibility checks).
 PIN_CHUNK = 300
-
-
-def figures_of(
-    pub: Publication,
-    *,
-    held: dict[str, int] | None = None,
-    hidden: dict[str, Any] | None = None,
-    held_small: set[str] | None = None,
-) -> dict[str, Any]:
-    """A publication's figures as the register keeps them.
-
-    ``routes``: route key -> persons; ``rows``: dimension -> route key -> [[value, shown], …] for
-    every cell not shown as ``<k`` (a value not listed was ``<k``); ``no_rows``: published routes
-    without breakdown rows; ``hidden``: routes kept out to protect an earlier release, with why
-    (``part``: one part of an earlier route, at least ``min_count``; ``contains``: it contains routes
-    published before, listed as [release, route], and adds fewer than ``min_count`` persons to them;
-    ``period``: a shorter period of an earlier route whose years were not all published); ``held``:
-    routes that repeat an earlier release's figures (route key -> that release); ``held_small``
-    (only when there are any): those of them held because their total changed by less than
-    ``min_count`` — the one reason a reader may take as known (others: a cell changed by a small
-    amount, the audit refused the revision, the route was held back before).
-    """
-    label = pub.label
-    routes = {str(k): int(v) for k, v in zip(pub.route_rows["route"], pub.route_rows["persons"], strict=True)}
-    rows: dict[str, dict[str, list[list[str]]]] = {}
-    with_rows: set[str] = set()
-    for dim in DIMENSIONS:
-        if dim not in pub.breakdowns:
-            continue
-        cells = pub.breakdowns[dim].cells
-        rows[dim] = {}
-        with_rows.update(column_strings(cells["route"].drop_duplicates()))
-        cells = cells.loc[(cells["shown"].astype(str) != label).to_numpy()]
-        by_route = rows[dim]
-        for route, value, shown in zip(*(column_strings(cells[c]) for c in ("route", "value", "shown")), strict=True):
-            by_route.setdefault(route, []).append([value, shown])
-    out = {
-        "routes": routes,
-        "rows": rows,
-        "no_rows": sorted(set(routes) - with_rows),
-        "hidden": dict(sorted((hidden or {}).items())),
-        "held": dict(sorted((held or {}).items())),
-    }
-    small = sorted((held_small or set()) & set(held or {}))
-    if small:
-        out["held_small"] = small
-    return out
 
 
 @dataclass
@@ -156,6 +110,7 @@ class Linker(ReleaseSystems):
         self.version = atoms.version
         self._keys: dict[tuple[str, str | None], dict[str, str]] = {}  # (level, focus) -> fine -> key
         self._stops: dict[tuple[str, str | None], dict[str, str]] = {}  # (level, focus) -> stop -> stop
+        self._key_memo: dict[tuple[str, str, str | None], str] = {}  # (fine, level, focus) -> key
         self._parts_memo: dict[tuple[Cut, str], dict[str, dict[tuple[str, int], int]]] = {}
         self._indexes: dict[str, _Index] = {}
         self._shrinking: dict[tuple[str, str], set[str]] = {}
@@ -169,6 +124,9 @@ class Linker(ReleaseSystems):
     # ------------------------------------------------------------------ fine routes and cuts
     def key(self, fine: str, cut: Cut) -> str:
         """The route key a fine route becomes in a cut (stops generalised, repeats collapsed)."""
+        found = self._key_memo.get((fine, cut.level, cut.focus))  # one lookup: asked 100,000 times a build
+        if found is not None:
+            return found
         keys = self._keys.get((cut.level, cut.focus))
         if keys is None:
             keys = self._keys[(cut.level, cut.focus)] = {}
@@ -178,6 +136,7 @@ class Linker(ReleaseSystems):
             stops = self._stops.setdefault((cut.level, cut.focus), {})
             out = generalise_stops(fine.split(" > "), self.gazetteer, level=cut.level, focus=cut.focus, memo=stops)
             found = keys[fine] = " > ".join(out)
+        self._key_memo[(fine, cut.level, cut.focus)] = found
         return found
 
     def _index_of(self, version: str) -> _Index:
@@ -239,24 +198,25 @@ class Linker(ReleaseSystems):
             return pub, report, figures_of(pub)
         same = [r for r in self.register if r.cut == self.cut]
         latest = self._latest = same[-1] if same else None
-        if latest is not None and latest.data == self.version and latest.figures == figures_of(pub):
+        base = ShownFigures.of(pub)
+        if latest is not None and latest.data == self.version and latest.figures == base.figures():
             return pub, report, latest.figures  # a rebuild: nothing new is published
         k = self.cut.min_count
-        routes = dict(zip(pub.route_rows["route"].astype(str), pub.route_rows["persons"].astype(int), strict=True))
-        held, held_small, updated = self._revisions(pub, latest, routes, exact)
+        routes = base.routes
+        held, held_small, updated = self._revisions(base, latest, exact)
         hidden: dict[str, Any] = {}
         no_rows: set[str] = set()
         others = [r for r in self.register if r.cut != self.cut]
         if others:
             self._coarser(others, routes, exact, hidden, no_rows, held)
             self._finer(others, routes, exact, hidden, held, no_rows)
-        candidate = self._apply(pub, latest, held, hidden, no_rows)
-        shown = figures_of(candidate, held=held, hidden=hidden, held_small=held_small)  # once per candidate
-        if latest is not None and self._as_latest(latest, shown):
-            return candidate, report, latest.figures  # the latest release again, figure for figure: nothing new
+        # the figures each audit sees are made without the publication's frames, which are made once, after
+        shown = base.planned(latest, held=held, hidden=hidden, no_rows=no_rows, held_small=held_small)
+        if latest is not None and self._as_latest(latest, shown):  # the latest release again: nothing new
+            return self._apply(pub, latest, held, hidden, no_rows), report, latest.figures
         rechecked: set[str] | None = None  # the first audit sees every group; later ones what changed
         while True:
-            conflicts = self.audit(candidate, held=held, hidden=hidden, only=rechecked, figures=shown)
+            conflicts = self.audit(pub, held=held, hidden=hidden, only=rechecked, figures=shown)
             report.audited += 1
             if not conflicts:
                 break
@@ -272,17 +232,24 @@ class Linker(ReleaseSystems):
                 )
             for key in movable:  # a revision the audit refuses is not made: the route keeps its figures
                 held[key] = int(latest.figures["held"].get(key, latest.id)) if latest else 0
-            candidate = self._apply(pub, latest, held, hidden, no_rows)
-            shown = figures_of(candidate, held=held, hidden=hidden, held_small=held_small)
+            shown = base.planned(latest, held=held, hidden=hidden, no_rows=no_rows, held_small=held_small)
             rechecked = touched  # every group that conflicted (and so every group that changed)
         before = latest.figures["routes"] if latest else {}  # routes whose data changed (kept ones: unchanged)
         report.held = {key: src for key, src in held.items() if key in before and exact.get(key, 0) != before[key]}
         report.hidden = sorted(hidden)
         report.no_rows = sorted(no_rows)
-        return candidate, report, shown
+        candidate = self._apply(pub, latest, held, hidden, no_rows)
+        published = figures_of(candidate, held=held, hidden=hidden, held_small=held_small)
+        if published != shown:  # what is written must be what was audited, figure for figure
+            raise DisclosureError(
+                "the figures this build would publish differ from those the audit across releases checked, so "
+                "nothing was written. This is a bug in routemap: please report it. Meanwhile build this cut into "
+                "a separate project"
+            )
+        return candidate, report, published
 
     def _revisions(
-        self, pub: Publication, latest: Release | None, routes: dict[str, int], exact: dict[str, int]
+        self, base: ShownFigures, latest: Release | None, exact: dict[str, int]
     ) -> tuple[dict[str, int], set[str], set[str]]:
         """Rule 1: routes of the latest release of this cut kept at its figures (held), and those revised.
 
@@ -294,8 +261,8 @@ class Linker(ReleaseSystems):
         updated: set[str] = set()
         if latest is None:
             return held, held_small, updated
-        k = self.cut.min_count
-        rows = {dim: _rows_of(pub.breakdowns[dim], pub.label) for dim in DIMENSIONS if dim in pub.breakdowns}
+        k, routes = self.cut.min_count, base.routes
+        rows = {dim: {route: dict(cells) for route, cells in by_route.items()} for dim, by_route in base.rows.items()}
         for key in sorted(set(latest.figures["routes"]) | set(latest.figures["hidden"])):
             before = latest.figures["routes"].get(key)
             if key in latest.figures["hidden"]:
@@ -734,15 +701,6 @@ def _years_with_data(atoms: dict[tuple[str, int], int], period: tuple[int, int])
     """
     del atoms
     return list(range(period[0], period[1] + 1))
-
-
-def _rows_of(breakdown: Breakdown, label: str) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = defaultdict(dict)
-    cells = breakdown.cells
-    cells = cells.loc[(cells["shown"].astype(str) != label).to_numpy()]
-    for route, value, shown in zip(*(column_strings(cells[c]) for c in ("route", "value", "shown")), strict=True):
-        out[route][value] = shown
-    return out
 
 
 def _small_change(before: dict[str, Any], now: dict[str, dict[str, dict[str, str]]], key: str, k: int) -> bool:

@@ -33,12 +33,13 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from routemap._errors import AccountingError, ConfigError, ReadError
+from routemap._release_lp import DIMENSIONS
 from routemap._safe import write_table
 from routemap.aggregate import Aggregates, aggregate
 from routemap.config import SETTINGS_FILE, Settings, load_settings
 from routemap.contributions import REJECT_COLUMNS, FileResult, Profile, discover, loose_files, read_contribution
 from routemap.disclosure import Publication, publish
-from routemap.linkage import DIMENSIONS, Linker, LinkReport, figures_of
+from routemap.linkage import Linker, LinkReport, figures_of
 from routemap.places import Gazetteer, Resolution, country_iso3, resolve_renames
 from routemap.problems import Problem
 from routemap.profile import broken_folders

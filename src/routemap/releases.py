@@ -279,7 +279,7 @@ def atoms_of(records: pd.DataFrame, fine: pd.Series, dimensions: Iterable[str]) 
                 "persons": cell_sums[at],
             }
         )
-    return Atoms(_typed(totals), {d: _typed(c) for d, c in cells.items()})
+    return Atoms(totals, cells)  # already in _typed's form: int64, categories sorted and every one used
 
 
 def shrunk(before: Atoms, after: Atoms) -> set[str]:
