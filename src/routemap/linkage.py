@@ -111,7 +111,7 @@ class Linker(ReleaseSystems):
         self._keys: dict[tuple[str, str | None], dict[str, str]] = {}  # (level, focus) -> fine -> key
         self._stops: dict[tuple[str, str | None], dict[str, str]] = {}  # (level, focus) -> stop -> stop
         self._key_memo: dict[tuple[str, str, str | None], str] = {}  # (fine, level, focus) -> key
-        self._parts_memo: dict[tuple[Cut, str], dict[str, dict[tuple[str, int], int]]] = {}
+        self._parts_memo: dict[tuple[Cut, str], dict[str, list[str]]] = {}
         self._indexes: dict[str, _Index] = {}
         self._shrinking: dict[tuple[str, str], set[str]] = {}
         # routes and held-back routes of each release's figures (the figures kept alive beside them)
@@ -160,16 +160,16 @@ class Linker(ReleaseSystems):
     def _atoms_of(self, version: str) -> Atoms:
         return self.atoms if version == self.version else self.register.atoms(version)
 
-    def parts(self, cut: Cut, version: str) -> dict[str, dict[tuple[str, int], int]]:
-        """Route key -> its atoms ((fine, year) -> persons) in a cut of a data version."""
-        out: dict[str, dict[tuple[str, int], int]] = defaultdict(dict)
+    def parts(self, cut: Cut, version: str) -> dict[str, list[str]]:
+        """Route key -> the fine routes it is made of in a cut of a data version (those with data in its period)."""
         totals = self._atoms_of(version).totals
+        codes = totals["fine"].cat.codes.to_numpy()
         if cut.period is not None:
-            totals = totals.loc[totals["year"].between(*cut.period).to_numpy()]
-        fines = column_strings(totals["fine"])
-        keys = {fine: self.key(fine, cut) for fine in set(fines)}
-        for fine, year, persons in zip(fines, totals["year"].tolist(), totals["persons"].tolist(), strict=True):
-            out[keys[fine]][(fine, year)] = persons  # tolist() gives Python ints
+            codes = codes[totals["year"].between(*cut.period).to_numpy()]
+        names = totals["fine"].cat.categories
+        out: dict[str, list[str]] = defaultdict(list)
+        for fine in names[np.unique(codes)].tolist():  # each fine route once, in order
+            out[self.key(str(fine), cut)].append(str(fine))
         return out
 
     # ------------------------------------------------------------------ the rules
@@ -286,7 +286,7 @@ class Linker(ReleaseSystems):
         same = latest.data == self.version
         return same and (shown["routes"], shown["rows"]) == (latest.figures["routes"], latest.figures["rows"])
 
-    def _parts(self, release: Release) -> dict[str, dict[tuple[str, int], int]]:
+    def _parts(self, release: Release) -> dict[str, list[str]]:
         memo = (release.cut, release.data)
         if memo not in self._parts_memo:
             self._parts_memo[memo] = self.parts(release.cut, release.data)
@@ -370,12 +370,15 @@ class Linker(ReleaseSystems):
         A shorter period of the same cut is published only where the earlier route's year row
         published every year of it (then its total is known already), and without breakdown rows.
         """
-        current = self.parts(self.cut, self.version)
-        fine_to_key = {fine: key for key, atoms in current.items() for fine, _ in atoms}
         k = self.cut.min_count
+        current: dict[str, list[str]] = {}
+        fine_to_key: dict[str, str] = {}
         for release in others:
             if release.data != self.version:
                 continue
+            if not current:  # (made only where a release of the same data asks)
+                current = self.parts(self.cut, self.version)
+                fine_to_key = {fine: key for key, fines in current.items() for fine in fines}
             same_place = (release.cut.level, release.cut.focus) == (self.cut.level, self.cut.focus)
             narrower = _inside(self.cut.period, release.cut.period) and self.cut.period != release.cut.period
             if same_place and narrower:
@@ -389,7 +392,7 @@ class Linker(ReleaseSystems):
                     period = self.cut.period
                     assert period is not None
                     covered = key not in release.figures["no_rows"] and all(
-                        shown.get(str(y), "").isdigit() for y in _years_with_data(current.get(key, {}), period)
+                        shown.get(str(y), "").isdigit() for y in _years_with_data(period)
                     )
                     if covered:
                         no_rows.add(key)
@@ -398,14 +401,14 @@ class Linker(ReleaseSystems):
                 continue
             if release.cut.period != self.cut.period or same_place:
                 continue  # other mixes are left to the audit
-            for coarse, atoms in self._parts(release).items():
+            for coarse, fines in self._parts(release).items():
                 if coarse not in release.figures["routes"] or coarse in release.figures["held"]:
                     continue  # a held route's figures are of older data: the audit relates them
-                children = {fine_to_key.get(fine, "") for fine, _ in atoms}
+                children = {fine_to_key.get(fine, "") for fine in fines}
                 children.discard("")
                 if children == {coarse}:
                     continue  # the same route in both cuts: nothing is split
-                covered = all(all(self.key(f, release.cut) == coarse for f, _ in current[c]) for c in children)
+                covered = all(all(self.key(f, release.cut) == coarse for f in current[c]) for c in children)
                 big = [c for c in children if exact.get(c, 0) >= k]
                 if not covered or not big:
                     continue
@@ -693,13 +696,12 @@ def _inside(inner: tuple[int, int] | None, outer: tuple[int, int] | None) -> boo
     return outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
-def _years_with_data(atoms: dict[tuple[str, int], int], period: tuple[int, int]) -> list[int]:
+def _years_with_data(period: tuple[int, int]) -> list[int]:
     """The years of a period that an earlier year row must have published.
 
     A year holding no record would need no cell, but which years hold records is not published, so
     every year of the period must be covered.
     """
-    del atoms
     return list(range(period[0], period[1] + 1))
 
 
