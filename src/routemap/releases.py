@@ -254,7 +254,8 @@ def atoms_of(records: pd.DataFrame, fine: pd.Series, dimensions: Iterable[str]) 
     # sums by integer codes (bincount), not by grouping strings: a million records in milliseconds
     key = fine_codes.astype(np.int64) * len(years) + year_codes
     sums = np.bincount(key, weights=persons, minlength=len(fines) * len(years)).astype(np.int64)
-    present = np.flatnonzero(np.bincount(key, minlength=len(sums)) > 0)
+    positive = not len(persons) or int(persons.min()) >= 1  # records count 1 person or more: a sum > 0 is a row
+    present = np.flatnonzero(sums > 0 if positive else np.bincount(key, minlength=len(sums)) > 0)
     fine_names = pd.Index(fines, dtype=object)  # sorted, distinct: codes stand for the strings (see _typed)
     totals = pd.DataFrame(
         {
@@ -269,7 +270,7 @@ def atoms_of(records: pd.DataFrame, fine: pd.Series, dimensions: Iterable[str]) 
         n = max(1, len(values))
         cell_key = key * n + value_codes
         cell_sums = np.bincount(cell_key, weights=persons, minlength=len(sums) * n).astype(np.int64)
-        at = np.flatnonzero(np.bincount(cell_key, minlength=len(cell_sums)) > 0)
+        at = np.flatnonzero(cell_sums > 0 if positive else np.bincount(cell_key, minlength=len(cell_sums)) > 0)
         outer, value_at = at // n, at % n
         cells[dim] = pd.DataFrame(
             {
