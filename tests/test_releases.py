@@ -579,6 +579,52 @@ def test_the_latest_counts_are_read_beside_the_build_and_new_ones_written_beside
     assert threading.active_count() == 1
 
 
+def test_new_counts_are_hashed_and_kept_in_a_child_that_a_failed_build_still_waits_for(
+    tmp_path: Path, places: Gazetteer, sample_project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Register.apart and write_ahead's process: the same version name and file; no child left behind."""
+    from routemap import _parallel
+    from routemap.releases import Atoms
+
+    if _parallel.fork(lambda: None) is None:
+        pytest.skip("no fork here")
+    build(sample_project, out_dir=tmp_path / "a", formats="csv", gazetteer=places)
+    private = sample_project / ".routemap"
+    first = Register(private).releases[-1]
+    assert not Register(private).apart(Register(private).atoms(first.data))  # its own counts: not apart
+    started: list[int] = []
+    real = _parallel.background
+
+    def background(work):  # type: ignore[no-untyped-def]
+        pending = real(work)
+        if pending is not None:
+            started.append(pending.pid)
+        return pending
+
+    monkeypatch.setattr(_parallel, "background", background)
+    path = sorted((sample_project / "data" / "contributions").rglob("*.csv"))[0]
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    path.write_text("\n".join([*lines, *lines[1:61]]) + "\n", encoding="utf-8")
+
+    def fails(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the disk is full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("routemap.pipeline.write_outputs", fails)
+        with pytest.raises(RuntimeError, match="disk is full"):
+            build(sample_project, out_dir=tmp_path / "b", formats="csv", gazetteer=places)
+    assert started, "new counts were hashed in this process, not beside it"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[-1], os.WNOHANG)  # reaped by the failed build
+    assert len(Register(private).releases) == 1  # nothing recorded
+    kept = [p for p in (private / "releases").glob("data-*.parquet") if first.data not in p.name]
+    assert len(kept) == 1 and not list((private / "releases").glob(".*"))  # whole, named by its counts' hash
+    assert Atoms.from_parquet(kept[0]).version == kept[0].stem.removeprefix("data-")
+    build(sample_project, out_dir=tmp_path / "c", formats="csv", gazetteer=places)  # uses the file as it is
+    register = Register(private)
+    assert register.releases[-1].data == kept[0].stem.removeprefix("data-") != first.data
+
+
 def test_atoms_round_trip_through_the_register_file_and_older_registers_still_read(tmp_path: Path):
     from routemap.releases import _write_gz
 

@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -237,3 +237,55 @@ def split(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, least: 
     for i in range(len(items)):
         out.append(done[i // 2] if i % 2 == 0 else other[i // 2])
     return out
+
+
+@dataclass
+class Pending(Generic[R]):
+    """Work running in a forked child (:func:`background`); :meth:`result` waits for what it returned."""
+
+    pid: int
+    pipe: int
+    work: Callable[[], R]
+
+    def result(self) -> R:
+        """What the work returned in the child; done here instead when the child died, hung or failed."""
+        data = b""
+        while select.select([self.pipe], [], [], TIMEOUT)[0] and (chunk := os.read(self.pipe, 1 << 20)):
+            data += chunk
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.close(self.pipe)
+        os.waitpid(self.pid, 0)
+        try:
+            done = pickle.loads(data) if data else None
+        except Exception:
+            done = None
+        if not isinstance(done, tuple) or len(done) != 1:  # (result,) from a child that finished
+            log.debug("a background process sent no result; doing its work here")
+            return self.work()
+        return done[0]
+
+
+def background(work: Callable[[], R]) -> Pending[R] | None:
+    """Start ``work`` in a forked child that sends its result back pickled (``None``: see :func:`_can_fork`).
+
+    For work on the parent's memory that the parent needs only later, and that the other core can
+    do meanwhile (the release register's hash and file of a new data version, while the build renders).
+    """
+    if not _can_fork():
+        return None
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+        os.close(read)
+        try:
+            message = pickle.dumps((work(),), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            message = b""
+        try:
+            while message:
+                message = message[os.write(write, message) :]
+        finally:
+            os._exit(0)
+    os.close(write)
+    return Pending(pid, read, work)

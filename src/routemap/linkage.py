@@ -102,12 +102,15 @@ class Linker(ReleaseSystems):
         The current build's cut.
     """
 
-    def __init__(self, register: Register, gazetteer: Gazetteer, *, atoms: Atoms, cut: Cut) -> None:
+    def __init__(
+        self, register: Register, gazetteer: Gazetteer, *, atoms: Atoms, cut: Cut, version: str | None = None
+    ) -> None:
         self.register = register
         self.gazetteer = gazetteer
         self.atoms = atoms
         self.cut = cut
-        self.version = atoms.version
+        # ``version``: what to call counts known to be no version of the register's (hashed later)
+        self.version = atoms.version if version is None else version
         self._keys: dict[tuple[str, str | None], dict[str, str]] = {}  # (level, focus) -> fine -> key
         self._stops: dict[tuple[str, str | None], dict[str, str]] = {}  # (level, focus) -> stop -> stop
         self._key_memo: dict[tuple[str, str, str | None], str] = {}  # (fine, level, focus) -> key

@@ -350,6 +350,7 @@ def _build(
     finally:
         if drawer is not None:
             drawer.stop()  # unless it drew: a build that failed first
+        project.settle()  # the process hashing new counts, when the build failed before recording them
 
 
 def _totals(project: Project, pub: Publication) -> dict[str, int]:

@@ -106,6 +106,9 @@ def _noop(stage: str, done: int, total: int, detail: str = "") -> None:
 
 #: Settings that make a build's cut: the data version's atoms do not depend on them.
 _CUT_SETTINGS = frozenset({"level", "focus", "years", "min_count"})
+#: What the audit calls a build's counts that are none of the register's data versions (Register.apart)
+#: while their hash waits (it is made beside the rendering): no version is named so (theirs are hex).
+NEW_VERSION = "new"
 #: Packages whose versions can change how a file is read or a string resolved.
 _READERS = ("pandas", "numpy", "pyarrow", "python-calamine", "openpyxl", "rapidfuzz")
 
@@ -561,7 +564,10 @@ class Project:
                 atoms = self.atoms()
                 with self.clock.stage("releases"):
                     exact = dict(zip(aggregates.routes["route"].astype(str), aggregates.routes["persons"], strict=True))
-                    linker = Linker(register, self.gazetteer, atoms=atoms, cut=self.cut)
+                    apart = "version" not in atoms.__dict__ and register.apart(atoms)
+                    linker = Linker(
+                        register, self.gazetteer, atoms=atoms, cut=self.cut, version=NEW_VERSION if apart else None
+                    )
                     pub, self.link_report, self._figures = linker.protect(
                         pub, exact={k: int(v) for k, v in exact.items()}
                     )
@@ -576,6 +582,11 @@ class Project:
     def prefetch(self) -> None:
         """Start reading the release register's latest counts beside the build (:meth:`Register.prefetch`)."""
         self._register().prefetch()
+
+    def settle(self) -> None:
+        """Wait for the register's work beside the build (:meth:`Register.settle`), a build that failed too."""
+        if self._releases is not None:
+            self._releases.settle()
 
     def _register(self) -> Register:
         """The project's release register, read once per build."""

@@ -104,6 +104,11 @@ class Atoms:
                     _hash_lines(digest, [str(u) for u in uniques], np.asarray(codes, dtype=np.int64))
         return digest.hexdigest()[:16]
 
+    @property
+    def persons(self) -> int:
+        """How many persons the counts hold (the sum of the totals)."""
+        return int(self.totals["persons"].sum())
+
     def to_json(self) -> dict[str, Any]:
         """The atoms as JSON-ready lists."""
         return {
@@ -141,7 +146,9 @@ class Atoms:
             }
             tables.append(pa.table(columns))
         sink = pa.BufferOutputStream()
-        pq.write_table(pa.concat_tables(tables), sink, compression="zstd")
+        table = pa.concat_tables(tables)  # the persons they count, for Register.apart without reading them
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"routemap_persons": str(self.persons)})
+        pq.write_table(table, sink, compression="zstd")
         return bytes(sink.getvalue())
 
     @classmethod
@@ -411,6 +418,7 @@ class Register:
         self._atoms: dict[str, Atoms] = {}
         self._reading: tuple[str, threading.Thread, dict[str, Any]] | None = None  # see prefetch()
         self._writing: threading.Thread | None = None  # see write_ahead()
+        self._keeping: tuple[Atoms, Any] | None = None  # see write_ahead(): the atoms and their Pending hash
         index = self.folder / INDEX
         if not index.exists():
             return
@@ -534,6 +542,7 @@ class Register:
         A build that publishes exactly what the latest release of the same cut published, from the
         same data, only updates that release.
         """
+        self.settle()
         version = atoms.version
         for release in reversed(self.releases):
             if release.cut == cut and release.data == version and release.figures == figures:
@@ -572,17 +581,56 @@ class Register:
                     (self.folder / f"data-{release.data}{suffix}").unlink(missing_ok=True)
         return gone
 
-    def write_ahead(self, atoms: Atoms) -> None:
-        """Start writing a new data version's atoms in a thread, while the build renders; :meth:`record` waits.
+    def apart(self, atoms: Atoms) -> bool:
+        """Whether these atoms are none of the register's data versions, told by their size alone.
 
-        Encoding and compressing a million records' atoms (0.1 s) runs in Arrow, beside the renderers.
-        The file is named by the hash of the counts and moved into place whole, so a build that then
-        fails leaves either nothing or a file the next build of the same data uses as it is.
+        Every data version's Parquet file says how many rows it holds and (since this release) how
+        many persons they count; atoms of another size are other counts. ``False`` when a version is
+        of the same size, or cannot be looked at: then only the hash of the counts tells.
         """
-        path = self.folder / f"data-{atoms.version}.parquet"
-        if self._writing is not None or path.exists():
+        import pyarrow.parquet as pq
+
+        rows = len(atoms.totals) + sum(len(cells) for cells in atoms.cells.values())
+        persons = str(atoms.persons).encode()
+        for version in {r.data for r in self.releases}:
+            try:
+                file = pq.ParquetFile(self.folder / f"data-{version}.parquet")
+                kept = (file.schema_arrow.metadata or {}).get(b"routemap_persons")
+                if file.metadata.num_rows == rows and kept in (None, persons):
+                    return False
+            except Exception:  # an older register's JSON, or a damaged file
+                return False
+        return True
+
+    def write_ahead(self, atoms: Atoms) -> None:
+        """Make a new data version's hash and file beside the build, while it renders; :meth:`record` waits.
+
+        In a forked process where one can be (on the other core: 0.1 s of hashing and 0.1 s of
+        encoding at a million records), else the file in a thread. The file is named by the hash of
+        the counts and moved into place whole, so a build that then fails leaves either nothing or a
+        file the next build of the same data uses as it is.
+        """
+        from routemap._parallel import background
+
+        if self._writing is not None or self._keeping is not None:
             return
         self._ensure_folder()
+        if "version" not in atoms.__dict__:
+            folder = self.folder
+
+            def keep() -> str:
+                target = folder / f"data-{atoms.version}.parquet"
+                if not target.exists():
+                    _write_atomic(target, atoms.to_parquet(), tmp=target.with_name(f".{target.name}.{os.getpid()}"))
+                return atoms.version
+
+            pending = background(keep)
+            if pending is not None:
+                self._keeping = (atoms, pending)
+                return
+        path = self.folder / f"data-{atoms.version}.parquet"
+        if path.exists():
+            return
 
         def write() -> None:
             with contextlib.suppress(Exception):  # record() writes it again, and fails there if it must
@@ -596,6 +644,13 @@ class Register:
         gitignore = self.folder.parent / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("# private build material: never commit or publish\n*\n", encoding="utf-8")
+
+    def settle(self) -> None:
+        """Wait for :meth:`write_ahead`'s process, and give the atoms the version it hashed (a failed build too)."""
+        if self._keeping is not None:
+            atoms, pending = self._keeping
+            self._keeping = None
+            atoms.__dict__["version"] = pending.result()
 
     def _save(self, release: Release | None, atoms: Atoms | None) -> None:
         self._ensure_folder()
