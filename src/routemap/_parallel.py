@@ -194,49 +194,22 @@ def split(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, least: 
     for a large build) costs more than it saves, and where :func:`_can_fork` says no; and when the
     child dies or sends nothing it can read, the parent does the child's half itself.
     """
-    if len(items) < least or not _can_fork():
+    if len(items) < least:
         return work(items)
     mine, theirs = items[0::2], items[1::2]
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child's coverage is not collected
-        os.close(read)
-        try:
-            message = pickle.dumps(work(theirs), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:
-            message = b""
-        try:
-            while message:
-                message = message[os.write(write, message) :]
-        finally:
-            os._exit(0)
-    os.close(write)
+    pending = background(lambda: work(theirs))
+    if pending is None:
+        return work(items)
     try:
         done = work(mine)
     except BaseException:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        os.close(read)
-        os.waitpid(pid, 0)
+        pending.stop()
         raise
-    data = b""
-    while select.select([read], [], [], TIMEOUT)[0] and (chunk := os.read(read, 1 << 20)):
-        data += chunk
-    with contextlib.suppress(ProcessLookupError):  # done, or hung past the timeout
-        os.kill(pid, signal.SIGKILL)
-    os.close(read)
-    os.waitpid(pid, 0)
-    try:
-        other = pickle.loads(data) if data else None
-    except Exception:
-        other = None
+    other = pending.result()  # (its half done here when the child sent none)
     if not isinstance(other, list) or len(other) != len(theirs):
-        log.debug("the audit's second process sent no result; doing its half here")
+        log.debug("the audit's second process sent a wrong result; doing its half here")
         other = work(theirs)
-    out: list[R] = []
-    for i in range(len(items)):
-        out.append(done[i // 2] if i % 2 == 0 else other[i // 2])
-    return out
+    return [done[i // 2] if i % 2 == 0 else other[i // 2] for i in range(len(items))]
 
 
 @dataclass
@@ -264,6 +237,13 @@ class Pending(Generic[R]):
             log.debug("a background process sent no result; doing its work here")
             return self.work()
         return done[0]
+
+    def stop(self) -> None:
+        """Kill the child and wait for it (the parent met an error and will not use its work)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.close(self.pipe)
+        os.waitpid(self.pid, 0)
 
 
 def background(work: Callable[[], R]) -> Pending[R] | None:
