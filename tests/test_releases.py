@@ -624,6 +624,22 @@ def test_new_counts_are_hashed_and_kept_in_a_child_that_a_failed_build_still_wai
     register = Register(private)
     assert register.releases[-1].data == kept[0].stem.removeprefix("data-") != first.data
 
+    # a publication made through the API and never written: its process is reaped with the project
+    import gc
+
+    from routemap.project import open_project
+
+    path.write_text("\n".join([*lines, *lines[1:91]]) + "\n", encoding="utf-8")
+    project = open_project(sample_project, gazetteer=places)
+    before = len(started)
+    project.publish()
+    assert len(started) > before
+    child = started[-1]  # the last fork of a publication: the audit's are joined before it
+    del project
+    gc.collect()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)
+
 
 def test_atoms_round_trip_through_the_register_file_and_older_registers_still_read(tmp_path: Path):
     from routemap.releases import _write_gz

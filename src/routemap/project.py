@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -576,6 +577,7 @@ class Project:
             register.finish()  # nothing reads in a thread once the outputs are written (and drawn in a fork)
             if len(register):
                 register.write_ahead(self.atoms())  # a new data version's counts are written while it renders
+                weakref.finalize(self, register.settle)  # a publication never written still reaps that process
             self._publication = dataclasses.replace(pub, _writer=self._write)
         return self._publication
 
