@@ -414,6 +414,17 @@ def test_unit_words_workplaces_and_initials(gazetteer: Gazetteer, raw: str, defa
     assert found.resolved and gazetteer.place(found.place_id).country == country, (raw, found)
 
 
+def test_an_abbreviation_is_no_small_towns_short_alternate_spelling(gazetteer: Gazetteer):
+    # "LD" (Lahad Datu, as Sabah's caseworkers write it) is an alternate spelling of Lod, Israel: no reading
+    for default in (None, "MY"):
+        found = gazetteer.resolve("LD", default_country=default)
+        assert not found.resolved or gazetteer.place(found.place_id).country != "ISR", found
+    # a great city's abbreviation still reads; so does a partner's own ("KL", "JB": aliases)
+    assert gazetteer.place(gazetteer.resolve("KL").place_id).country == "MYS"
+    assert gazetteer.place(gazetteer.resolve("JB", default_country="MY").place_id).country == "MYS"
+    assert gazetteer.resolve("Pinas").place_id == "country:PHL"  # the Philippines in Tagalog, not Piñas, Ecuador
+
+
 def test_an_initial_is_read_only_as_a_state_or_country(gazetteer: Gazetteer):
     assert gazetteer.resolve("N. Sembilan").place_id == "admin1:MY-05"
     # "B. Timur" and "K. Besar" could be any of many Malay and Indonesian places: only a town's

@@ -397,7 +397,11 @@ class Gazetteer(_FuzzyReading, _TownReading):
         # a town, or a state (a state is read when its name is common in its own country's languages)
         small = place is not None and place.level in ("place", "admin1")
         abbreviation = text_is_abbreviation(raw)
-        if place is not None and small and choice.tier != TIER_USER and not abbreviation:
+        # an abbreviation is read as written, but not as a small town's short alternate spelling ('LD' is no Lod)
+        coded = abbreviation and (
+            choice.tier != TIER_ALTERNATE or place is None or place.population >= GIVEN_NAME_TOWN_POPULATION
+        )
+        if place is not None and small and choice.tier != TIER_USER and not coded:
             what = self._person_or_word(key, place, own_name=place.level == "admin1" and choice.tier <= TIER_NAME)
             if not what and choice.tier == TIER_ALTERNATE:  # never a town's alternate spelling, in any language
                 if key in self._index.given_names:
