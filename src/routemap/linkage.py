@@ -111,7 +111,6 @@ class Linker(ReleaseSystems):
         self.cut = cut
         # ``version``: what to call counts known to be no version of the register's (hashed later)
         self.version = atoms.version if version is None else version
-        self._keys: dict[tuple[str, str | None], dict[str, str]] = {}  # (level, focus) -> fine -> key
         self._stops: dict[tuple[str, str | None], dict[str, str]] = {}  # (level, focus) -> stop -> stop
         self._key_memo: dict[tuple[str, str, str | None], str] = {}  # (fine, level, focus) -> key
         self._parts_memo: dict[tuple[Cut, str], dict[str, list[str]]] = {}
@@ -127,19 +126,13 @@ class Linker(ReleaseSystems):
     # ------------------------------------------------------------------ fine routes and cuts
     def key(self, fine: str, cut: Cut) -> str:
         """The route key a fine route becomes in a cut (stops generalised, repeats collapsed)."""
-        found = self._key_memo.get((fine, cut.level, cut.focus))  # one lookup: asked 100,000 times a build
-        if found is not None:
-            return found
-        keys = self._keys.get((cut.level, cut.focus))
-        if keys is None:
-            keys = self._keys[(cut.level, cut.focus)] = {}
-        found = keys.get(fine)
+        memo = (fine, cut.level, cut.focus)  # one lookup: asked 100,000 times a build
+        found = self._key_memo.get(memo)
         if found is None:
             # thousands of fine routes share a few hundred stops: each is generalised once
             stops = self._stops.setdefault((cut.level, cut.focus), {})
             out = generalise_stops(fine.split(" > "), self.gazetteer, level=cut.level, focus=cut.focus, memo=stops)
-            found = keys[fine] = " > ".join(out)
-        self._key_memo[(fine, cut.level, cut.focus)] = found
+            found = self._key_memo[memo] = " > ".join(out)
         return found
 
     def _index_of(self, version: str) -> _Index:
