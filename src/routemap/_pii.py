@@ -65,8 +65,14 @@ _SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: Cells of a column looked at: every cell up to this many rows, else this many spread over the whole
 #: column (one phone number in a notes cell of a small file is found wherever it is).
 SAMPLE = 20_000
-#: Distinct values up to which a column is scanned in plain Python (the same answer; pandas pays off beyond).
-_FEW = 2_000
+#: Joins a column's distinct cells into one text that each pattern scans once. No pattern matches it
+#: (none has ``.`` or a negated class), so a match never spans two cells, and ``\b``, ``(?<!\d)`` and
+#: ``(?![\w-])`` read it as they read the start or end of a cell.
+_SEP = "\x00"
+#: Each whole-cell shape as a match between two separators: one match per cell that fullmatches.
+_WHOLE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(f"(?<={_SEP})(?:{pattern.pattern})(?={_SEP})", pattern.flags)) for kind, pattern in _SHAPES
+)
 
 
 def header_kind(header: str) -> str | None:
@@ -87,6 +93,10 @@ def header_kind(header: str) -> str | None:
 def content_kind(values: pd.Series) -> str | None:
     """What kind of personal data a column's cells hold, or ``None``.
 
+    The distinct cells of the column (or of a sample spread over it) are joined into one text, and
+    each pattern scans that text once: a regular expression over 20,000 cells costs a few
+    milliseconds instead of 20,000 calls.
+
     Parameters
     ----------
     values
@@ -94,24 +104,16 @@ def content_kind(values: pd.Series) -> str | None:
     """
     if len(values) > SAMPLE:  # spread over the whole column: the first rows alone miss a late notes cell
         values = values.iloc[np.linspace(0, len(values) - 1, SAMPLE).astype(np.int64)]
-    distinct = pd.unique(values.to_numpy())
-    if len(distinct) <= _FEW:  # a small file's column: plain loops cost less than building Series
-        cells = [text for text in (str(v).strip() for v in distinct) if text]
-        for kind, pattern in _TELLTALE:
-            if any(pattern.search(text) for text in cells):
-                return kind
-        for kind, pattern in _SHAPES:
-            if cells and sum(1 for text in cells if pattern.fullmatch(text)) >= 0.5 * len(cells):
-                return kind
+    cells = [text for text in map(str.strip, map(str, pd.unique(values.to_numpy()))) if text]
+    if not cells:
         return None
-    filled = pd.Series(distinct, dtype=object).astype(str).str.strip()
-    filled = filled[filled.ne("")]
-    if filled.empty:
-        return None
+    text = _SEP + _SEP.join(cells) + _SEP
+    if text.count(_SEP) != len(cells) + 1:  # a cell holds the separator: \x01 reads as it does
+        text = _SEP + _SEP.join(cell.replace(_SEP, "\x01") for cell in cells) + _SEP
     for kind, pattern in _TELLTALE:
-        if filled.str.contains(pattern).any():
+        if pattern.search(text):
             return kind
-    for kind, pattern in _SHAPES:
-        if filled.str.fullmatch(pattern).mean() >= 0.5:
+    for kind, pattern in _WHOLE:
+        if len(pattern.findall(text)) >= 0.5 * len(cells):
             return kind
     return None
