@@ -437,3 +437,76 @@ def test_a_code_is_read_from_its_letters(gazetteer: Gazetteer):
     # "-do-" is ditto: its letters are "do", in lower case, so no code (the Dominican Republic is "DO")
     assert gazetteer.resolve("-do-").place_id != "country:DOM"
     assert gazetteer.resolve("DO").place_id == "country:DOM"
+
+
+def test_a_consonant_match_is_never_with_an_acronym(gazetteer: Gazetteer):
+    # "Trinco" (Trincomalee) has the consonants of "TRNC", an acronym of Northern Cyprus
+    for default in (None, "LK"):
+        found = gazetteer.resolve("Trinco", default_country=default)
+        assert not found.resolved or gazetteer.place(found.place_id).country != "CYP", found
+    assert gazetteer.resolve("Lebonan").place_id == "country:LBN"  # a word spelt by ear still reads
+
+
+def test_a_two_letter_name_not_in_capitals_is_a_partners_town_before_a_code(gazetteer: Gazetteer):
+    found = gazetteer.resolve("Ye", default_country="MM")
+    assert gazetteer.place(found.place_id).country == "MMR", found  # Ye, Mon State
+    assert gazetteer.resolve("YE", default_country="MM").place_id == "country:YEM"  # in capitals: the code
+    assert gazetteer.resolve("Ye").place_id == "country:YEM"  # no partner's country to settle it
+    assert gazetteer.resolve("My", default_country="MY").place_id == "country:MYS"
+
+
+def test_a_foreign_spelling_that_names_a_home_place_as_one_word_is_ambiguous(gazetteer: Gazetteer):
+    found = gazetteer.resolve("Kota Baru", default_country="ID")  # Kotabaru, or Malaysia's Kota Bharu
+    assert found.method == "ambiguous" and not found.resolved, found
+    assert {gazetteer.place(c).country for c in found.candidates} == {"MYS", "IDN"}
+    assert gazetteer.place(gazetteer.resolve("Kota Baru", default_country="MY").place_id).country == "MYS"
+
+
+@pytest.mark.parametrize(
+    ("raw", "country"),
+    [
+        ("Busan port", "KOR"),
+        ("Port of Rotterdam", None),  # Rotterdam, or its namesake in New York: as "Rotterdam" alone
+        ("Liberian flag vessel", "LBR"),
+        ("Panama flag", "PAN"),
+        ("Indonesian waters", "IDN"),
+        ("Malaysia waters", "MYS"),
+        ("Pattani port", "THA"),
+        ("Sonapur labour camp", "ARE"),  # Dubai's labour-camp district (a hand alias)
+    ],
+)
+def test_ports_waters_flags_and_camps_name_their_place(gazetteer: Gazetteer, raw: str, country: str | None):
+    found = gazetteer.resolve(raw)
+    alone = gazetteer.resolve(raw.split()[-1] if raw.startswith("Port of") else raw.split()[0])
+    if country is None:
+        assert (found.place_id, found.method) == (alone.place_id, alone.method), (found, alone)
+    else:
+        assert found.resolved and gazetteer.place(found.place_id).country == country, found
+    for word in ("Port", "Ship"):
+        assert not gazetteer.resolve(word).resolved
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "country"),
+    [
+        ("Seremben", "MY", "MYS"),  # Seremban
+        ("Kurunagala", "LK", "LKA"),  # Kurunegala
+        ("Karimnager", "IN", "IND"),  # Karimnagar
+        ("Munshigonj", "BD", "BGD"),  # Munshiganj
+        ("Colmbo", "LK", "LKA"),  # Colombo: the city and the district it heads, one name
+    ],
+)
+def test_a_typo_of_a_town_of_the_partners_country(gazetteer: Gazetteer, raw: str, default: str, country: str):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.method == "fuzzy" and gazetteer.place(found.place_id).country == country, found
+    assert not gazetteer.resolve(raw).resolved  # without the partner's country no town is read from a typo
+
+
+def test_a_typo_near_two_home_towns_or_a_place_abroad_stays_unread(gazetteer: Gazetteer):
+    # Malappuram and Mallapuram are both one edit from "Malapuram"
+    assert not gazetteer.resolve("Malapuram", default_country="IN").resolved
+    # "Serawak" is one edit from Sarawak, Malaysia: no Indonesian village Serawai for an Indonesian partner
+    found = gazetteer.resolve("Serawak", default_country="ID")
+    assert not found.resolved or gazetteer.place(found.place_id).country != "IDN", found
+    # read alike one by one and many at once (where typos are ranked together)
+    assert gazetteer.resolve_many(["Kurunagala", "Serawak"], default_country="LK")["Kurunagala"].resolved

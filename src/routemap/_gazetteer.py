@@ -161,6 +161,10 @@ class PlaceTable(Mapping[str, Place]):
     def __len__(self) -> int:
         return len(self._row)
 
+    def named_rows(self) -> Iterator[tuple[str, str, str, str]]:
+        """(id, name, level, country) of every place, without making the places."""
+        return zip(*(iter(c) for c in self._columns[:4]), strict=True)
+
     def __reduce__(self) -> tuple[object, ...]:
         return (_place_table, (self._columns,))
 
@@ -368,7 +372,9 @@ def code_fingerprint() -> str:
     """What the index is made from inside routemap: its format, data tables and building code."""
     parts = [f"format={INDEX_FORMAT}"]
     for name in DATA_FILES:
-        parts.append(hashlib.sha256(_data_text(name).encode()).hexdigest()[:16])
+        # the bytes as read_text(...).encode() gives them, without decoding 3 MB (15 -> 5 ms a load)
+        data = importlib.resources.files("routemap").joinpath("data").joinpath(name).read_bytes()
+        parts.append(hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()[:16])
     for source in (
         Path(__file__),
         *(Path(__file__).with_name(f) for f in ("_gazetteer_build.py", "_gazetteer_towns.py")),

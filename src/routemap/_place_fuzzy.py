@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
@@ -304,10 +305,15 @@ class _FuzzyReading:
         skeleton = _consonants(key)
         names, pids = self._fuzzy_choices()
         for name, named in zip(names, pids, strict=True):
+            if not _VOWEL.search(name):  # an acronym ("TRNC") is no word spelt by ear: "Trinco" is no Cyprus
+                continue
             if _consonants(name) == skeleton and self._broadest(named) == pid and OSA.distance(key, name) <= 2:
                 score = 100.0 * OSA.normalized_similarity(key, name)
                 return pid, round(score, 1), f"the consonants of {name!r}, no other place within two edits"
         return None
+
+
+_VOWEL = re.compile("[aeiouy]")
 
 
 def _consonants(name: str) -> str:

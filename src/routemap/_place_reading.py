@@ -30,7 +30,9 @@ _ADMIN_PREFIX = re.compile(
     r"district|distt|dist|zila|zilla|jila|jilla|"
     # a place named by the immigration depot, the airport or the border gate there ("Depot Imigresen
     # Semenyih", "Cửa khẩu Lao Bảo")
-    r"depot imigresen|depoh imigresen|bandara|bandar udara|cua khau|pelabuhan|"
+    r"depot imigresen|depoh imigresen|bandara|bandar udara|cua khau|pelabuhan|port of|"
+    # a workplace near it ("construction site nr Suvarnabhumi")
+    r"(?:construction site|building site|site|worksite|work site)(?:\s+(?:near|nr|in|at))?|"
     # Vietnamese "Republic", "Federal Republic", "Federation" as abbreviated ("CHLB Đức", "LB Nga")
     r"chlb|chxhcn|ch|lb|cong hoa|lien bang|"
     # Vietnamese city, airport, district, commune, province; Tetum and Portuguese village and post (Timor-Leste)
@@ -54,7 +56,11 @@ _ADMIN_SUFFIX = re.compile(
     r"sub metropolitan|metropolitan city|rural municipality|upazila|upazilla|thana|"
     # a workplace there ("Bayan Lepas FTZ", "Prai Industrial Estate", "Songkhla fishing boat")
     r"ftz|free trade zone|free industrial zone|industrial estate|industrial area|industrial park|"
-    r"hi tech park|high tech park|fishing boat|boat|market)$"
+    r"hi tech park|high tech park|fishing boat|boat|market|"
+    # a port, a pier, a labour camp or the waters there; a ship by its flag ("Busan port", "Malaysian waters",
+    # "Panama flag", "Liberian flag vessel", "Sonapur labour camp")
+    r"port|seaport|harbour|harbor|pier|jetty|wharf|waters|territorial waters|flag|flagged|flag vessel|"
+    r"flag ship|flagged vessel|flagged ship|vessel|ship|labour camp|labor camp|workers camp|worker camp)$"
     # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
     r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
 )

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from rapidfuzz.distance import OSA
 
 from routemap._countries import country_iso2
-from routemap._gazetteer import TIER_CODE, TIER_LOCAL, Index, Place, fold_name
+from routemap._gazetteer import TIER_ALTERNATE, TIER_CODE, TIER_LOCAL, TIER_NAME, Index, Place, PlaceTable, fold_name
 from routemap._place_reading import Resolution
 
 #: A foreign place this large (or a capital, a state's own name, a country) is never set aside for a local town.
@@ -64,6 +65,9 @@ class TownTable(dict[str, Place]):
         return dict.__getitem__(self, place_id) if place_id in self else default
 
 
+#: A typo of a town of the partner's own country is read from this length up, one edit from its name.
+LOCAL_TYPO_LENGTH = 6
+
 #: How near a known settlement a record's own point must be to name a stop no source knows (km).
 SNAP_KM = 10.0
 
@@ -78,6 +82,17 @@ class _TownReading:
     _places: Mapping[str, Place]
     _towns: TownTable
     _settlements: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None
+    _by_country: dict[str, dict[str, dict[str, list[str]]]]
+    _ranked: dict[str, list[tuple[float, int, tuple[str, ...]]]]
+    _pending: set[str] | None
+
+    if TYPE_CHECKING:
+
+        def _candidates(self, key: str) -> list[tuple[str, int]]: ...
+
+        def _choose(self, cands: list[tuple[str, int]], *, default_country: str | None) -> Any: ...
+
+        def _rank(self, keys: Iterable[str]) -> None: ...
 
     def _town_candidates(
         self, key: str, cands: list[tuple[str, int]], *, default_country: str | None, within: Place | None
@@ -97,6 +112,77 @@ class _TownReading:
         if within is not None and within.level == "admin1":
             ids = [pid for pid in ids if self._towns[pid].admin1 == within.id]
         return [(pid, TIER_LOCAL) for pid in ids]
+
+    def _local_names(self, key: str, country: str, *, alternate: bool = False) -> list[str]:
+        """The towns and states of a country named this: by a name (no code), or also an alternate spelling."""
+        last = TIER_ALTERNATE if alternate else TIER_ALTERNATE - 1
+        found = [
+            pid
+            for pid, tier in self._candidates(key)
+            if TIER_CODE < tier <= last
+            and self._places[pid].country == country
+            and self._places[pid].level in ("place", "admin1")
+        ]
+        return found + (self._towns.named(key, country) if alternate else [])
+
+    def _local_name(self, key: str, country: str) -> bool:
+        """Whether a town or state of the country is named exactly this."""
+        return bool(self._local_names(key, country))
+
+    def _local_typo(self, raw: str, key: str, country: str) -> Resolution | None:
+        """A typo of a town or state of the partner's own country: one edit from its name, no other there as close.
+
+        "Seremben" from a Malaysian partner is Seremban, "Kurunagala" from a Sri Lankan one Kurunegala.
+        Only strings of :data:`LOCAL_TYPO_LENGTH` letters or more that are no given name or ordinary
+        word, with the same first letter, and when one place alone is that close.
+        """
+        letters = key.replace(" ", "")
+        index = self._index
+        if len(letters) < LOCAL_TYPO_LENGTH or not letters.isalpha():
+            return None
+        if key in index.given_names or key in index.common_words or key in index.not_places:
+            return None
+        if key not in self._ranked:  # the names of every country, region, state and city of 500,000
+            if self._pending is not None:
+                return None  # resolve_many ranks it with the others and asks again
+            self._rank([key])
+        abroad = (
+            edits <= 1 and any(self._places[q].country != country for q in pids) for _, edits, pids in self._ranked[key]
+        )
+        if any(abroad):
+            return None  # as close to a place abroad: "Serawak" from an Indonesian partner is no Serawai
+        names = self._country_names(country)
+        near = [n for n in names.get(key[0], ()) if abs(len(n) - len(key)) <= 1 and OSA.distance(key, n) <= 1]
+        found = list(dict.fromkeys(pid for n in near for pid in names[key[0]][n]))
+        if not found or len({n for n in near}) != 1:
+            return None
+        # one name, of a town and the district or state it heads ("Colombo"): settled as the name alone is
+        pid = self._choose([(p, TIER_NAME) for p in found], default_country=country).place_id
+        if not pid:
+            return None
+        note = f"read as {self._places[pid].name}: one edit from its name, in the partner's country"
+        return Resolution(raw, pid, "fuzzy", score=round(100.0 * (1 - 1 / max(len(key), 1)), 1), note=note)
+
+    def _country_names(self, country: str) -> dict[str, dict[str, list[str]]]:
+        """A country's towns and states by first letter and folded name (made on first use)."""
+        found = self._by_country.get(country)
+        if found is None:
+            found = self._by_country[country] = {}
+            table = self._index.places
+            rows = (
+                table.named_rows()
+                if isinstance(table, PlaceTable)
+                else ((pid, p.name, p.level, p.country) for pid, p in table.items())
+            )
+            for pid, name, level, owner in rows:
+                if owner == country and level in ("place", "admin1"):
+                    key = fold_name(str(name))
+                    if key:
+                        found.setdefault(key[0], {}).setdefault(key, []).append(str(pid))
+            for key, ids in self._towns._country(country).items():
+                if key:
+                    found.setdefault(key[0], {}).setdefault(key, []).extend(ids)
+        return found
 
     def _local_instead(self, kept: list[tuple[str, int]], cands: list[tuple[str, int]], country: str) -> bool:
         """Whether a partner's own place of a name wins over the minor foreign one of a higher level.
