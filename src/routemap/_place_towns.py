@@ -129,7 +129,14 @@ class _TownReading:
         """Whether a town or state of the country is named exactly this."""
         return bool(self._local_names(key, country))
 
-    def _local_typo(self, raw: str, key: str, country: str) -> Resolution | None:
+    def _home_not_code(self, text: str, key: str, country: str | None) -> bool:
+        """Whether a name not in capitals is a town of the partner's country rather than a code.
+
+        "Ye" from a Myanmar partner is its town in Mon State, not Yemen's code; "YE" stays the code.
+        """
+        return bool(country) and not text.isupper() and self._local_name(key, str(country))
+
+    def _local_typo(self, raw: str, key: str, country: str | None) -> Resolution | None:
         """A typo of a town or state of the partner's own country: one edit from its name, no other there as close.
 
         "Seremben" from a Malaysian partner is Seremban, "Kurunagala" from a Sri Lankan one Kurunegala.
@@ -138,7 +145,7 @@ class _TownReading:
         """
         letters = key.replace(" ", "")
         index = self._index
-        if len(letters) < LOCAL_TYPO_LENGTH or not letters.isalpha():
+        if not country or len(letters) < LOCAL_TYPO_LENGTH or not letters.isalpha():
             return None
         if key in index.given_names or key in index.common_words or key in index.not_places:
             return None
@@ -183,6 +190,33 @@ class _TownReading:
                 if key:
                     found.setdefault(key[0], {}).setdefault(key, []).extend(ids)
         return found
+
+    def _apart_abroad(
+        self, raw: str, key: str, place_id: str, tier: int, *, default_country: str | None
+    ) -> Resolution | None:
+        """Ambiguous: a foreign town's alternate spelling that, written as one word, names a place at home.
+
+        "Kota Baru" from an Indonesian partner is Kotabaru as much as Malaysia's Kota Bharu.
+        """
+        place = self._places[place_id] if place_id else None
+        if (
+            place is None
+            or tier != TIER_ALTERNATE
+            or not default_country
+            or place.country == default_country
+            or " " not in key
+        ):
+            return None
+        local = self._local_names(key.replace(" ", ""), default_country, alternate=True)
+        if not local:
+            return None
+        return Resolution(
+            raw,
+            "",
+            "ambiguous",
+            candidates=(place_id, *local[:3]),
+            note="a town abroad, and written as one word a place of the partner's country; write it with its country",
+        )
 
     def _local_instead(self, kept: list[tuple[str, int]], cands: list[tuple[str, int]], country: str) -> bool:
         """Whether a partner's own place of a name wins over the minor foreign one of a higher level.

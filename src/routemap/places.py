@@ -311,10 +311,7 @@ class Gazetteer(_FuzzyReading, _TownReading):
             return Resolution(raw, "", "not_a_place", note="data/aliases.csv says it names no place")
         if not key or (key in self._index.not_places and key not in self._user_keys):
             return Resolution(raw, "", "not_a_place")
-        # "Ye" from a Myanmar partner is its town in Mon State, not Yemen's code; "YE" stays the code
-        codes = _may_be_code(text)
-        if codes and default_country and not text.isupper() and self._local_name(key, default_country):
-            codes = False
+        codes = _may_be_code(text) and not self._home_not_code(text, key, default_country)
         whole = self._resolve_key(key, default_country=default_country, codes=codes)
         if whole.place_id or whole.candidates:
             return self._settle(raw, key, whole, default_country=default_country)
@@ -386,9 +383,7 @@ class Gazetteer(_FuzzyReading, _TownReading):
             if again.place_id:
                 return self._settle(raw, joined, again, default_country=default_country, note=f"read as {joined!r}")
         typo = self._fuzzy(raw, key)
-        if not typo.resolved and default_country:
-            return self._local_typo(raw, key, default_country) or typo
-        return typo
+        return (self._local_typo(raw, key, default_country) if not typo.resolved else None) or typo
 
     def _settle(
         self, raw: str, key: str, choice: _Choice, *, default_country: str | None, note: str = ""
@@ -408,7 +403,7 @@ class Gazetteer(_FuzzyReading, _TownReading):
         coded = abbreviation and (
             choice.tier != TIER_ALTERNATE or place is None or place.population >= GIVEN_NAME_TOWN_POPULATION
         )
-        apart = self._apart_abroad(raw, key, choice, default_country=default_country)
+        apart = self._apart_abroad(raw, key, choice.place_id, choice.tier, default_country=default_country)
         if apart is not None:
             return apart
         if place is not None and small and choice.tier != TIER_USER and not coded:
@@ -445,31 +440,6 @@ class Gazetteer(_FuzzyReading, _TownReading):
                     also = f"also an alternate spelling of {self.describe(choice.place_id)}"
                     return replace(typo, note=f"{typo.note}; {also}")
         return self._finish(raw, choice, note=note)
-
-    def _apart_abroad(self, raw: str, key: str, choice: _Choice, *, default_country: str | None) -> Resolution | None:
-        """Ambiguous: a foreign town's alternate spelling that, written as one word, names a place at home.
-
-        "Kota Baru" from an Indonesian partner is Kotabaru as much as Malaysia's Kota Bharu.
-        """
-        place = self._places[choice.place_id] if choice.place_id else None
-        if (
-            place is None
-            or choice.tier != TIER_ALTERNATE
-            or not default_country
-            or place.country == default_country
-            or " " not in key
-        ):
-            return None
-        local = self._local_names(key.replace(" ", ""), default_country, alternate=True)
-        if not local:
-            return None
-        return Resolution(
-            raw,
-            "",
-            "ambiguous",
-            candidates=(choice.place_id, *local[:3]),
-            note="a town abroad, and written as one word a place of the partner's country; write it with its country",
-        )
 
     def _two_names(self, key: str, *, default_country: str | None) -> _Choice | None:
         """The place a string names in two halves ("PRC China", "Selangor MY"): the same place, or one in the other.
