@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -132,6 +133,38 @@ def test_a_warm_child_runs_the_task_sent_after_its_warm_up(tmp_path: Path):
     warm.stop()  # harmless once the task went
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)
+
+
+_GO: list[bool] = []
+
+
+def _wait_for_go(go: Path) -> None:
+    """A warm-up that lasts until the parent says go (at most 10 s): as long as importing matplotlib, or longer."""
+    for _ in range(1000):
+        if go.exists():
+            _GO.append(True)
+            return
+        time.sleep(0.01)
+    _GO.append(False)
+
+
+def _report_go(out: Path, payload: bytes) -> None:
+    out.write_text(f"{_GO == [True]} {len(payload)}", encoding="utf-8")
+
+
+def test_a_large_task_is_taken_while_the_child_still_warms_up(tmp_path: Path):
+    # the parent hands over a task larger than a pipe holds and goes on at once: it does not wait for
+    # the warm-up (which here lasts until the parent, back from run(), says go)
+    import functools
+
+    warm = _parallel.prepare(functools.partial(_wait_for_go, tmp_path / "go"))
+    if warm is None:
+        pytest.skip("no fork here")
+    child = warm.run(functools.partial(_report_go, tmp_path / "out", b"x" * (4 << 20)))
+    (tmp_path / "go").touch()
+    assert child is not None
+    child.join()
+    assert (tmp_path / "out").read_text(encoding="utf-8") == f"True {4 << 20}"
 
 
 def test_what_a_warm_child_raises_the_parent_raises():

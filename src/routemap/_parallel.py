@@ -169,19 +169,31 @@ def prepare(warm_up: Callable[[], None]) -> Warm | None:
     if pid == 0:
         os.close(task_write)
         os.close(reply_read)
+        # the task is read while the child warms up: a parent whose task outgrows the pipe's buffer
+        # would otherwise wait for the whole warm-up (0.75 s of a 100k build) before it went on
+        received: list[bytes] = []
+        reader = threading.Thread(target=lambda: received.append(_read_all(task_read)), daemon=True)
+        reader.start()
         try:
             warm_up()
         except Exception:  # the task will meet the same error and report it
             log.debug("warming up the rendering process failed", exc_info=True)
-        data = b""
-        while chunk := os.read(task_read, 1 << 20):
-            data += chunk
+        reader.join()
+        data = received[0] if received else b""
         if not data:
             os._exit(0)
         _serve(lambda: pickle.loads(data)(), reply_write)
     os.close(task_read)
     os.close(reply_write)
     return Warm(pid, task_write, reply_read)
+
+
+def _read_all(fd: int) -> bytes:
+    """Everything written to a pipe until its writer closes it."""
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def split(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, least: int = 8) -> list[R]:
