@@ -188,6 +188,31 @@ def test_column_wise_normalising_and_filtering_agree_with_one_value_at_a_time(va
     stripped = pd.Series([v.strip() for v in values], dtype="string")
     assert _normalise_column(stripped).tolist() == [normalise(v) for v in values]
     assert _worth_checking_column(stripped).tolist() == [worth_checking(v) for v in values]
+    # an identifier of one token, told column-wise by a class pyarrow runs, as _TOKEN tells one value
+    from routemap.audit import _NOT_TOKEN, _TOKEN
+
+    filled = [normalise(v) for v in values if normalise(v)]
+    one_word = ~pd.Series(filled, dtype="string").str.contains(_NOT_TOKEN, regex=True).to_numpy(dtype=bool)
+    assert one_word.tolist() == [bool(_TOKEN.fullmatch(v)) for v in filled]
+
+
+def test_a_geometrys_numbers_are_skipped_but_anything_else_in_it_is_read(tmp_path: Path):
+    import json
+
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"geometry": {"type": "LineString", "coordinates": [[101.5, 3.1], [100.25, 5.4]]}, "properties": {"n": 7}},
+            {"geometry": {"type": "Point", "coordinates": ["KES-2023-0045", 3.1]}, "properties": {}},
+            {"geometry": {"type": "MultiLineString", "coordinates": [[[1.5, 2.5]], [[3.5, 4.5], [5.5, 6.5]]]}},
+        ],
+    }
+    path = tmp_path / "routes.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    values = published_text(path).splitlines()
+    assert "101.5" not in values and "7" in values  # a position's number, a property's number
+    assert "KES-2023-0045" in values  # not numbers only: read value by value
+    assert "3.5" in values  # a ragged (multi-part) geometry is read value by value too
 
 
 def test_a_key_of_an_object_in_a_script_is_code_but_a_value_is_data(tmp_path: Path):

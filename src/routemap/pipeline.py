@@ -119,9 +119,7 @@ def _canaries(project: Project, pub: Publication, shown_names: Iterable[str] = (
                 continue
             firsts = frame.drop_duplicates(kind)
             column = result.header_of.get(kind, kind)
-            canaries.add_ids(
-                kind, firsts[kind].astype(str).tolist(), file=result.file, column=column, lines=firsts["line"].tolist()
-            )
+            canaries.add_ids(kind, firsts[kind], file=result.file, column=column, lines=firsts["line"].to_numpy())
     unresolved = {raw for (raw, _), res in resolutions.items() if not res.resolved}
     canaries.add("unresolved place", _place_sources(contributions.records, unresolved, results))
     for result in results:
