@@ -212,3 +212,26 @@ def test_column_wise_neutralising_is_cell_wise_neutralising(cells):
     out = safe_frame(frame)
     expected = ["" if c is None else safe_cell(c) for c in cells]
     assert out["a"].tolist() == expected and out["b"].tolist() == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.text(alphabet='=+-@1,"\n aZ', max_size=6)), max_size=30),
+    st.integers(min_value=1, max_value=7),
+)
+def test_private_records_written_in_chunks_are_the_table_written_at_once(tmp_path_factory, cells, chunk):
+    # the private records.csv is made safe and written a chunk at a time: the same file as one table at once
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    from routemap._safe import safe_frame, write_table_fast
+
+    frame = pd.DataFrame(
+        {"text": pd.Series(cells, dtype="string"), "n": range(len(cells)), "o": pd.Series(cells, dtype=object)}
+    )
+    folder = tmp_path_factory.mktemp("chunks")
+    write_table_fast(frame, folder / "chunked.csv", chunk=chunk)
+    whole = pa.Table.from_pandas(safe_frame(frame), preserve_index=False)
+    pacsv.write_csv(whole, str(folder / "whole.csv"), write_options=pacsv.WriteOptions(quoting_style="needed"))
+    assert (folder / "chunked.csv").read_bytes() == (folder / "whole.csv").read_bytes()
+    assert frame["o"].tolist() == cells  # the caller's table is left as it was

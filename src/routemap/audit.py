@@ -34,6 +34,8 @@ from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from routemap._errors import DisclosureError
 from routemap.problems import Source as Source  # where a private value was read (kept importable here)
@@ -171,7 +173,9 @@ class Canaries:
         return out
 
     def _known(self, value: str) -> bool:
-        return value in self._whole or any(value in ids.members for ids in self._ids)
+        # not looked up among the identifier columns: those are added after every other value but the few
+        # names below, and a name that is also an id is then reported by its own kind
+        return value in self._whole
 
     def add(self, kind: str, values: Iterable[str] | Mapping[str, Source | None]) -> None:
         """Add private values worth checking; ``values`` may map each to where it was read, named when found."""
@@ -225,17 +229,16 @@ class Canaries:
         # one token: normalised values hold no space but " ", so a class of ASCII characters tells (a
         # pattern pyarrow runs itself, where a fullmatch of _TOKEN went through Python for each value)
         one_word = ~norm.str.contains(_NOT_TOKEN, regex=True).fillna(True).to_numpy(dtype=bool)
-        if one_word.any():
+        if one_word.any():  # kept as Arrow columns: five million ids as Python strings in a set took 1 GB
             words = norm[one_word]
             self._ids.append(
                 _IdColumn(
                     kind,
                     file,
                     column,
-                    words.to_numpy(dtype=object),
-                    raw[one_word].to_numpy(dtype=object),
+                    pa.array(words.astype("string[pyarrow]")),
+                    pa.array(raw[one_word].astype("string[pyarrow]")),
                     lines_[one_word].to_numpy(),
-                    set(words.tolist()),
                 )
             )
         for value, original, line in zip(norm[~one_word], raw[~one_word], lines_[~one_word], strict=True):
@@ -252,8 +255,18 @@ class Canaries:
 
     def find(self, values: Iterable[str]) -> list[tuple[str, str, Source | None]]:
         """(kind, value as read, source) of every canary among published values (or inside them, see the module)."""
+        found, candidates = self.find_apart(values)
+        found.update((v, hit) for v, hit in self.id_hits(candidates).items() if v not in found)
+        return sorted(found.values(), key=lambda f: (f[0], f[1]))
+
+    def find_apart(self, values: Iterable[str]) -> tuple[dict[str, tuple[str, str, Source | None]], set[str]]:
+        """The canaries found among published values but for identifiers, and what to look up among those.
+
+        :meth:`id_hits` then looks the candidates of every file up at once: one pass over each
+        identifier column, not one per published file.
+        """
         found: dict[str, tuple[str, str, Source | None]] = {}
-        id_parts: set[str] = set()  # looked up in the identifier columns at the end, a set against a set
+        id_parts: set[str] = set()
         id_tokens: set[str] = set()
         for raw in dict.fromkeys(values):  # each distinct value once (counts and names repeat a lot)
             hits, parts, tokens = self._look(raw)
@@ -261,11 +274,19 @@ class Canaries:
             id_parts |= parts
             id_tokens |= tokens
         id_tokens = {t for t in id_tokens - found.keys() if any(ch.isdigit() for ch in t)}
-        for ids in self._ids:  # the first column that holds a value names it
-            for value in sorted((id_parts & ids.members) | (id_tokens & ids.members)):
-                if value not in found:
-                    found[value] = ids.hit(value)
-        return sorted(found.values(), key=lambda f: (f[0], f[1]))
+        return found, (id_parts | id_tokens) - found.keys()
+
+    def id_hits(self, candidates: set[str]) -> dict[str, tuple[str, str, Source | None]]:
+        """(kind, value as read, source) of each candidate that an identifier column holds (the first names it)."""
+        hits: dict[str, tuple[str, str, Source | None]] = {}
+        if not candidates or not self._ids:
+            return hits
+        wanted = pa.array(sorted(candidates), type=pa.large_string())
+        for ids in self._ids:
+            for value in ids.among(wanted):
+                if value not in hits:
+                    hits[value] = ids.hit(value)
+        return hits
 
     def _look(self, raw: str) -> tuple[dict[str, tuple[str, str, Source | None]], set[str], set[str]]:
         """One published value: the canaries it holds, its parts and its tokens (kept: outputs repeat values)."""
@@ -340,20 +361,29 @@ def _normalise_column(raw: pd.Series) -> pd.Series:
 
 @dataclass(slots=True)
 class _IdColumn:
-    """One column of identifiers of one word (normalised), kept as arrays; ``members`` answers lookups."""
+    """One column of identifiers of one word (normalised), kept as Arrow arrays and looked up with Arrow."""
 
     kind: str
     file: str
     column: str
-    values: Any
-    raws: Any
-    lines: Any
-    members: set[str]
+    values: pa.Array
+    raws: pa.Array
+    lines: np.ndarray
+
+    @property
+    def members(self) -> set[str]:
+        """Every identifier of the column (made when asked: for counts and tests)."""
+        return set(self.values.to_pylist())
+
+    def among(self, wanted: pa.Array) -> list[str]:
+        """The identifiers of the column that are among ``wanted``, sorted."""
+        held = pc.filter(self.values, pc.is_in(self.values, value_set=wanted))
+        return sorted(pc.unique(held).to_pylist())
 
     def hit(self, value: str) -> tuple[str, str, Source]:
         """(kind, value as read, source) of the first line that holds ``value``."""
-        at = int(np.flatnonzero(self.values == value)[0])
-        return self.kind, str(self.raws[at]), Source(self.file, self.column, int(self.lines[at]))
+        at = pc.index(self.values, value).as_py()
+        return self.kind, str(self.raws[at].as_py()), Source(self.file, self.column, int(self.lines[at]))
 
 
 def _contains_run(tokens: list[str], run: tuple[str, ...]) -> bool:
@@ -522,13 +552,19 @@ def _png_text(data: bytes) -> list[str]:
 def scan(folder: Path, canaries: Canaries, *, expected: Callable[[str], bool] | None = None) -> list[Finding]:
     """Search every file under ``folder`` for every canary; ``expected`` also refuses files no format writes."""
     findings: list[Finding] = []
+    looked: list[tuple[str, dict[str, tuple[str, str, Source | None]], set[str]]] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         name = path.relative_to(folder).as_posix()
         if expected is not None and not expected(name):
             findings.append(Finding(name, "file no output format writes", name))
             continue
-        for kind, value, source in canaries.find(published_values(path)):
-            findings.append(Finding(path.name, kind, value, source))
+        looked.append((path.name, *canaries.find_apart(published_values(path))))
+    # the identifiers are looked up once, for the candidates of every file together
+    ids = canaries.id_hits(set().union(*(candidates for _, _, candidates in looked)))
+    for file, found, candidates in looked:
+        found.update((v, ids[v]) for v in sorted(candidates & ids.keys()) if v not in found)
+        for kind, value, source in sorted(found.values(), key=lambda f: (f[0], f[1])):
+            findings.append(Finding(file, kind, value, source))
     return findings
 
 

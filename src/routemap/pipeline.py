@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from routemap import __version__
@@ -117,7 +118,7 @@ def _canaries(project: Project, pub: Publication, shown_names: Iterable[str] = (
             frame = result.records
             if kind not in frame or frame.empty:
                 continue
-            firsts = frame.drop_duplicates(kind)
+            firsts = frame[[kind, "line"]].drop_duplicates(kind)  # two columns: a copy of every one is 1 GB at 5M
             column = result.header_of.get(kind, kind)
             canaries.add_ids(kind, firsts[kind], file=result.file, column=column, lines=firsts["line"].to_numpy())
     unresolved = {raw for (raw, _), res in resolutions.items() if not res.resolved}
@@ -147,7 +148,9 @@ def unpublished_files(project: Project) -> list[str]:
             lines.append(f"{account.file}: will not publish: {why}")
     # a file with a routable record in this build publishes: only the others need validate's verdict
     routed = project.route().records
-    publishing = set(routed.loc[routed["routable"].to_numpy(dtype=bool), "file"].astype(str).unique())
+    # by codes: a filtered copy of the column took 0.8 s and 350 MB at 5M records
+    codes, files = pd.factorize(routed["file"])
+    publishing = {str(files[c]) for c in np.unique(codes[routed["routable"].to_numpy(dtype=bool)]) if c >= 0}
     for result in contributions.results:
         if result.file in publishing:
             continue
