@@ -254,3 +254,45 @@ def test_when_no_row_is_accepted_the_rejects_file_it_points_to_is_written(make_p
     assert frame["line"].tolist() == ["2", "3"]
     assert frame["reason"].str.contains("origin is empty").iloc[0]
     assert frame["value"].tolist()[1] == "-1"  # a negative number is no formula: written as it is
+
+
+def test_unresolved_strings_are_named_at_their_first_record_as_a_plain_search_names_them():
+    # _place_sources works by codes over distinct cells; a plain walk over the records in order is the reference
+    import random
+
+    import pandas as pd
+
+    from routemap.audit import Source
+    from routemap.pipeline import PLACE_FIELDS, _place_sources
+    from routemap.routes import split_transit
+
+    rng = random.Random(11)
+    names = ["Dhaka", "Qwerty", "Zzyzx", "Johor", "", "Noplace"]
+    n = 400
+    records = pd.DataFrame(
+        {
+            "file": [rng.choice(["p/a.csv", "q/b.xlsx"]) for _ in range(n)],
+            "line": list(range(2, n + 2)),
+            "origin": pd.Series([rng.choice(names) for _ in range(n)], dtype="str"),
+            "destination": [rng.choice(names) for _ in range(n)],
+            "transit": [" > ".join(rng.sample(names[:4], rng.randint(0, 3))) for _ in range(n)],
+        }
+    )
+
+    class Result:
+        def __init__(self, file):
+            self.file, self.header_of = file, {"origin": "Asal", "transit": "Transit"}
+
+    results = [Result("p/a.csv"), Result("q/b.xlsx")]
+    raws = {"Qwerty", "Zzyzx", "Noplace", "Atlantis"}
+    expected: dict[str, Source] = {}
+    for field in PLACE_FIELDS:
+        if field not in records:
+            continue
+        for file, line, cell in zip(records["file"], records["line"], records[field], strict=True):
+            for raw in split_transit(cell) if field == "transit" else [cell]:
+                if raw in raws and raw not in expected:
+                    header = {"origin": "Asal", "transit": "Transit"}.get(field, field)
+                    expected[raw] = Source(file, header, line)
+    expected["Atlantis"] = Source("")
+    assert _place_sources(records, raws, results) == expected

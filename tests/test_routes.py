@@ -136,3 +136,35 @@ def test_routes_generalised_from_place_level_equal_routing_again(sample_project,
     assert derived.records["route"].astype(str).tolist() == direct.records["route"].astype(str).tolist()
     assert derived.routes == direct.routes and set(derived.places) == set(direct.places)
     assert derived.records["routable"].tolist() == direct.records["routable"].tolist()
+
+
+def test_place_report_rows_per_string_and_default_country_match_a_plain_count():
+    # counted by codes (no string column per row): the same as counting each record's cells one by one
+    import random
+    from collections import Counter
+
+    from routemap.routes import _string_rows, split_transit
+
+    rng = random.Random(5)
+    names = ["Dhaka", "Johor", "Kuala Lumpur", "", "Sylhet", "Penang"]
+    n = 300
+    records = pd.DataFrame(
+        {
+            "partner": [rng.choice(["a", "b", "c"]) for _ in range(n)],
+            "origin": pd.Series([rng.choice(names) for _ in range(n)], dtype="str"),
+            "destination": pd.Series([rng.choice(names) for _ in range(n)], dtype="str"),
+            "intended_destination": [""] * n,
+            "transit": [" > ".join(rng.sample(names[:3], rng.randint(0, 2))) for _ in range(n)],
+        }
+    )
+    dc = records["partner"].map({"a": "BGD", "b": "MYS", "c": ""})
+    plain: Counter[tuple[str, str]] = Counter()
+    for _, row in records.iterrows():
+        country = dc[_]
+        for column in ("origin", "destination", "intended_destination"):
+            if row[column]:
+                plain[(row[column], country)] += 1
+        for raw in split_transit(row["transit"]):
+            if raw:
+                plain[(raw, country)] += 1
+    assert _string_rows(records, dc) == plain

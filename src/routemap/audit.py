@@ -220,28 +220,32 @@ class Canaries:
         self._looked.clear()
         column_ = values.reset_index(drop=True) if isinstance(values, pd.Series) else pd.Series(list(values))
         raw = column_.astype("string").str.strip()
-        lines_ = pd.Series(np.asarray(lines, dtype=np.int64))
+        lines_ = np.asarray(lines, dtype=np.int64)
+        at = pd.Series(np.arange(len(raw), dtype=np.int64))  # each kept value's place in the column given
         keep_ = _worth_checking_column(raw)
-        raw, lines_ = raw[keep_], lines_[keep_]
+        raw, at = raw[keep_], at[keep_]
         norm = _normalise_column(raw)
         fresh = (~norm.isin(self.published.strings) & ~norm.isin(self._whole.keys())).to_numpy(dtype=bool)
-        raw, lines_, norm = raw[fresh], lines_[fresh], norm[fresh]
+        raw, at, norm = raw[fresh], at[fresh], norm[fresh]
         # one token: normalised values hold no space but " ", so a class of ASCII characters tells (a
         # pattern pyarrow runs itself, where a fullmatch of _TOKEN went through Python for each value)
         one_word = ~norm.str.contains(_NOT_TOKEN, regex=True).fillna(True).to_numpy(dtype=bool)
-        if one_word.any():  # kept as Arrow columns: five million ids as Python strings in a set took 1 GB
+        if one_word.any():  # an Arrow column: five million ids as Python strings in a set took 1 GB
             words = norm[one_word]
+            # the value as read is the caller's own column's (held anyway), found by its place when named
             self._ids.append(
                 _IdColumn(
                     kind,
                     file,
                     column,
                     pa.array(words.astype("string[pyarrow]")),
-                    pa.array(raw[one_word].astype("string[pyarrow]")),
-                    lines_[one_word].to_numpy(),
+                    column_,
+                    at[one_word].to_numpy(),
+                    lines_,
                 )
             )
-        for value, original, line in zip(norm[~one_word], raw[~one_word], lines_[~one_word], strict=True):
+        kept_lines = lines_[at.to_numpy()]
+        for value, original, line in zip(norm[~one_word], raw[~one_word], kept_lines[~one_word], strict=True):
             if self._known(value):
                 continue
             entry = (kind, Source(file, column, int(line)))
@@ -367,8 +371,9 @@ class _IdColumn:
     file: str
     column: str
     values: pa.Array
-    raws: pa.Array
-    lines: np.ndarray
+    source: pd.Series  # the column as given, unstripped
+    positions: np.ndarray  # where each of ``values`` is in it
+    lines: np.ndarray  # the line of each of its values
 
     @property
     def members(self) -> set[str]:
@@ -382,8 +387,8 @@ class _IdColumn:
 
     def hit(self, value: str) -> tuple[str, str, Source]:
         """(kind, value as read, source) of the first line that holds ``value``."""
-        at = pc.index(self.values, value).as_py()
-        return self.kind, str(self.raws[at].as_py()), Source(self.file, self.column, int(self.lines[at]))
+        at = int(self.positions[pc.index(self.values, value).as_py()])
+        return self.kind, str(self.source.iloc[at]).strip(), Source(self.file, self.column, int(self.lines[at]))
 
 
 def _contains_run(tokens: list[str], run: tuple[str, ...]) -> bool:

@@ -54,6 +54,7 @@ from routemap.render.pdf import NO_BROWSER, find_browser
 from routemap.render.report import ReportInputs, ReportMeta
 from routemap.render.tables import build_tables, write_csv
 from routemap.render.words import unit_text, word
+from routemap.routes import split_transit
 from routemap.schema import PLACE_FIELDS, VOCABULARIES, label_words
 from routemap.validate import file_verdict
 
@@ -118,9 +119,9 @@ def _canaries(project: Project, pub: Publication, shown_names: Iterable[str] = (
             frame = result.records
             if kind not in frame or frame.empty:
                 continue
-            firsts = frame[[kind, "line"]].drop_duplicates(kind)  # two columns: a copy of every one is 1 GB at 5M
+            # every row's (a repeat is named at its first line, as add_ids looks values up in order)
             column = result.header_of.get(kind, kind)
-            canaries.add_ids(kind, firsts[kind], file=result.file, column=column, lines=firsts["line"].to_numpy())
+            canaries.add_ids(kind, frame[kind], file=result.file, column=column, lines=frame["line"].to_numpy())
     unresolved = {raw for (raw, _), res in resolutions.items() if not res.resolved}
     canaries.add("unresolved place", _place_sources(contributions.records, unresolved, results))
     for result in results:
@@ -188,17 +189,25 @@ def _place_sources(records: pd.DataFrame, raws: set[str], results: Iterable[Any]
     headers = {r.file: r.header_of for r in results}
     out: dict[str, Source] = {}
     for place_field in PLACE_FIELDS:
-        if place_field not in records or not raws - out.keys():
+        left = raws - out.keys()
+        if place_field not in records or not left:
             continue
-        # each distinct string at its first record (a million records hold a few thousand strings)
-        column = records[["file", "line", place_field]].reset_index(drop=True).drop_duplicates(place_field)
-        if place_field == "transit":
-            column = column.assign(transit=column["transit"].astype(str).str.split(" > ")).explode("transit")
-            column = column.sort_index(kind="stable")  # in record order again
-        column = column[column[place_field].isin(raws - out.keys())].drop_duplicates(place_field)
-        for file, line, raw in column.itertuples(index=False):
+        # by codes: the distinct cells that hold a string left (a million records hold a few thousand
+        # strings), then the first record of each, in record order
+        codes, cells = pd.factorize(records[place_field])
+        pieces = [split_transit(str(c)) if place_field == "transit" else [str(c)] for c in cells]
+        wanted = np.flatnonzero([bool(left.intersection(p)) for p in pieces] or [False])
+        if not len(wanted):
+            continue
+        rows = np.flatnonzero(np.isin(codes, wanted))
+        _, first = np.unique(codes[rows], return_index=True)
+        firsts = np.sort(rows[first])
+        files, lines = records["file"].iloc[firsts].tolist(), records["line"].iloc[firsts].tolist()
+        for row, file, line in zip(firsts.tolist(), files, lines, strict=True):
             header = headers.get(str(file), {}).get(place_field, place_field)
-            out.setdefault(str(raw), Source(str(file), header, int(line)))
+            for raw in pieces[codes[row]]:
+                if raw in left:
+                    out.setdefault(raw, Source(str(file), header, int(line)))
     return {raw: out.get(raw, Source("")) for raw in raws}
 
 
