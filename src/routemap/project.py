@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from pandas.api.types import union_categoricals
@@ -274,7 +275,7 @@ def merge_duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         records["origin"].ne("").astype(int)
         + records["destination"].ne("").astype(int)
         + records["intended_destination"].ne("").astype(int)
-        + records["transit"].map(lambda t: len([p for p in t.split(" > ") if p]))
+        + _stops_in(records["transit"])
     )
     order = records.assign(_detail=detail, _pos=range(len(records)))
     order = order.sort_values(["person_key", "_detail", "_pos"], ascending=[True, False, True], kind="stable")
@@ -282,6 +283,13 @@ def merge_duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     merged_index = order.index[dup]
     merged_per_file = records.loc[merged_index].groupby("file").size()
     return records.drop(index=merged_index).reset_index(drop=True), merged_per_file
+
+
+def _stops_in(transit: pd.Series) -> np.ndarray:
+    """How many stops each transit cell lists, counted once per distinct cell."""
+    codes, cells = pd.factorize(transit, sort=False)
+    counts = np.array([len([p for p in str(c).split(" > ") if p]) for c in cells] + [0], dtype=np.int64)
+    return counts[codes]
 
 
 def _accepted(results: list[FileResult], private: Path) -> pd.DataFrame:
