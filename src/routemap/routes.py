@@ -226,12 +226,7 @@ def build_routes(
         ISO3 of the focus country, kept at admin-1 (or place) level.
     """
     frame = records.copy(deep=False)  # new columns only: the records' own columns are not copied
-    partner_codes, partners = pd.factorize(frame["partner"])
-    dc = pd.Series(
-        np.array([default_countries.get(str(p)) or "" for p in partners], dtype=object)[partner_codes],
-        index=frame.index,
-        dtype=object,
-    )
+    dc = _default_country_column(frame["partner"], default_countries)
     keys = [frame["origin"], frame["transit"], frame["destination"], dc]
     keys += [frame[c] for c in ("origin_lon", "origin_lat", "destination_lon", "destination_lat")]
     # one code per distinct combination of stops, default country and coordinates
@@ -265,6 +260,17 @@ def build_routes(
     )
     frame["routable"] = (frame["route"] != "").to_numpy(dtype=bool)
     return Routed(records=frame, routes=routes, places=places, resolutions=resolutions)
+
+
+def _default_country_column(partner: pd.Series, default_countries: dict[str, str | None]) -> pd.Series:
+    """Each record's partner's default country (``""``: none), as a categorical over the few partners."""
+    partner_codes, partners = pd.factorize(partner)
+    of_partner = [default_countries.get(str(p)) or "" for p in partners]
+    countries = sorted(set(of_partner) | {""})
+    to_country = np.array([countries.index(c) for c in of_partner] + [0], dtype=np.int64)  # -1: no partner
+    column = pd.Series(pd.Categorical.from_codes(to_country[partner_codes], categories=pd.Index(countries)))
+    column.index = partner.index
+    return column
 
 
 def generalise_stops(
@@ -304,11 +310,12 @@ def generalise_routes(fine: Routed, gazetteer: Gazetteer, *, level: str, focus: 
     categories = [str(c) for c in column.cat.categories]
     keys = []
     routes: dict[str, tuple[str, ...]] = {}
+    memo: dict[str, str] = {}  # a few hundred places among ten thousand routes' stops
     for fine_key in categories:
         if not fine_key:
             keys.append("")
             continue
-        collapsed = generalise_stops(fine_key.split(" > "), gazetteer, level=level, focus=focus)
+        collapsed = generalise_stops(fine_key.split(" > "), gazetteer, level=level, focus=focus, memo=memo)
         key = " > ".join(collapsed)
         routes[key] = collapsed
         keys.append(key)
@@ -420,13 +427,7 @@ def place_report(
 
     This is private material (it holds raw strings): it is written to ``.routemap/places.csv`` only.
     """
-    # each record's partner's default country, as codes over the few partners (no string per row)
-    partner_codes, partners = pd.factorize(records["partner"])
-    of_partner = [default_countries.get(str(p)) or "" for p in partners]
-    countries = sorted(set(of_partner) | {""})
-    to_country = np.array([countries.index(c) for c in of_partner] + [0], dtype=np.int64)  # -1: no partner
-    dc = pd.Series(pd.Categorical.from_codes(to_country[partner_codes], categories=pd.Index(countries)))
-    dc.index = records.index
+    dc = _default_country_column(records["partner"], default_countries)
     rows = _string_rows(records, dc)
     with_point, points = _own_points(records, dc)
     out = []
