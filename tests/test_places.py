@@ -510,3 +510,44 @@ def test_a_typo_near_two_home_towns_or_a_place_abroad_stays_unread(gazetteer: Ga
     assert not found.resolved or gazetteer.place(found.place_id).country != "IDN", found
     # read alike one by one and many at once (where typos are ranked together)
     assert gazetteer.resolve_many(["Kurunagala", "Serawak"], default_country="LK")["Kurunagala"].resolved
+
+
+def test_a_state_word_keeps_a_name_from_reading_as_a_town(gazetteer: Gazetteer):
+    from routemap._place_reading import states_a_unit
+
+    # "Wa" alone is a town in Ghana; "Wa State" is no town ("Wa State" itself is a hand alias of Shan State)
+    assert states_a_unit("wa state", "wa") and not states_a_unit("wa", "wa")
+    for raw in ("Bone State", "Wa Province"):
+        found = gazetteer.resolve(raw)
+        assert not found.resolved or gazetteer.place(found.place_id).level != "place", found
+    assert gazetteer.resolve("Mon State").place_id == "admin1:MM-15"
+
+
+def test_a_part_read_only_as_a_towns_other_spelling_abroad_places_nothing(gazetteer: Gazetteer):
+    # "Savan" is an other name of Charlotte Amalie (US Virgin Islands): not a reading of a Lao partner's line
+    found = gazetteer.resolve("Songkhone dist , Savan", default_country="LA")
+    assert not found.resolved, found
+    # a close spelling of the town's own name still places it ("Bireuen": Bireun)
+    assert gazetteer.place(gazetteer.resolve("Kec. Peusangan, Bireuen").place_id).country == "IDN"
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "country"),
+    [
+        ("Kuala Lumpur restaurant", "LK", "MYS"),  # the workplace word alone, a name of two words kept
+        ("karaoke bar in Vientiane", None, "LAO"),
+        ("brick kiln Kasur", "PK", "PAK"),
+        ("madam's house in Jeddah", None, "SAU"),
+        ("Portadown chicken factory", None, "GBR"),  # a workplace with its trade before it
+        ("Rayong fruit orchard", None, "THA"),
+        ("Moscow (transit)", None, "RUS"),  # a stop's role in brackets is a qualifier
+        ("munisípiu Aileu", "TL", "TLS"),  # Tetum "municipality"
+        ("河南", None, "CHN"),  # China's provinces as Chinese writes them
+        ("广西", "VN", "CHN"),
+    ],
+)
+def test_workplaces_roles_and_unit_words_around_a_name(
+    gazetteer: Gazetteer, raw: str, default: str | None, country: str
+):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.resolved and gazetteer.place(found.place_id).country == country, (raw, found)

@@ -95,8 +95,9 @@ _REGION_SCRIPTS = {
     "GUJARATI": frozenset({"IN"}),
     "GURMUKHI": frozenset({"IN"}),
     "ORIYA": frozenset({"IN"}),
-    # Chinese as Malaysians, Singaporeans and Taiwanese write their own places (新山, 槟城)
-    "CJK": frozenset({"MY", "SG", "TW", "HK", "MO"}),
+    # Chinese as Malaysians, Singaporeans and Taiwanese write their own places (新山, 槟城), and China's
+    # own (云南, 河南: where Vietnamese, Lao and Myanmar partners' cases end, written as the records found them)
+    "CJK": frozenset({"MY", "SG", "TW", "HK", "MO", "CN"}),
     # Arabic, and Urdu as Pakistani partners write their own towns (لاہور)
     "ARABIC": frozenset({"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD", "PK"}),
 }

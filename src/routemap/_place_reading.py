@@ -33,10 +33,13 @@ _ADMIN_PREFIX = re.compile(
     r"depot imigresen|depoh imigresen|bandara|bandar udara|cua khau|pelabuhan|port of|"
     # a workplace near it ("construction site nr Suvarnabhumi")
     r"(?:construction site|building site|site|worksite|work site)(?:\s+(?:near|nr|in|at))?|"
+    # a workplace or house in it ("karaoke bar in Vientiane", "brick kiln Kasur", "madam's house in Jeddah")
+    r"(?:karaoke bar|karaoke|bar|restaurant|brick kiln|kiln|fishing boat|casino|hotel|massage parlou?r|"
+    r"(?:[^\W\d_]+s?\s+)?house|employer|employers|majikan|rumah majikan)(?:\s+(?:in|at|near|nr|di))?|"
     # Vietnamese "Republic", "Federal Republic", "Federation" as abbreviated ("CHLB Đức", "LB Nga")
     r"chlb|chxhcn|ch|lb|cong hoa|lien bang|"
     # Vietnamese city, airport, district, commune, province; Tetum and Portuguese village and post (Timor-Leste)
-    r"tp|thanh pho|san bay|huyen|tinh|suco|posto administrativo|"
+    r"tp|thanh pho|san bay|huyen|tinh|suco|posto administrativo|munisipiu|municipiu|municipio|"
     # a workplace there, in Malay and English ("Kilang di Senai", "Ladang sawit Sabah", "Kebun sawit di Malaysia")
     r"(?:kilang|ladang sawit|ladang|kebun sawit|kebun|estet|estate|plantation|factory|farm)(?:\s+(?:di|in|at))?)\s+"
     # Thai and Khmer province, Khmer city (written without a space)
@@ -60,7 +63,10 @@ _ADMIN_SUFFIX = re.compile(
     # a port, a pier, a labour camp or the waters there; a ship by its flag ("Busan port", "Malaysian waters",
     # "Panama flag", "Liberian flag vessel", "Sonapur labour camp")
     r"port|seaport|harbour|harbor|pier|jetty|wharf|waters|territorial waters|flag|flagged|flag vessel|"
-    r"flag ship|flagged vessel|flagged ship|vessel|ship|labour camp|labor camp|workers camp|worker camp)$"
+    r"flag ship|flagged vessel|flagged ship|vessel|ship|labour camp|labor camp|workers camp|worker camp|"
+    # a workplace there ("Bundaberg farm", "Mongla casino"; with its trade before it: see _WORKPLACE_TRADE)
+    r"factory|plant|farm|orchard|casino|restaurant|karaoke|karaoke bar|massage parlou?r|"
+    r"brick kiln|kiln|mine|quarry|scam compound|compound|construction site|sweatshop|hotel|shop)$"
     # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
     r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
 )
@@ -160,6 +166,13 @@ class Resolution:
         return bool(self.place_id)
 
 
+#: A workplace with its trade before it ("Portadown chicken factory", "Rayong fruit orchard"): tried after
+#: the workplace word alone, which keeps a name of two words ("Kuala Lumpur restaurant").
+_WORKPLACE_TRADE = re.compile(
+    r"\s+[^\W\d_]+\s+(?:factory|plant|farm|orchard|casino|restaurant|kiln|mine|compound|shop|hotel)$"
+)
+
+
 def _strip_admin_words(key: str) -> str:
     stripped = _ADMIN_PREFIX.sub("", key)
     stripped = _ADMIN_SUFFIX.sub("", stripped)
@@ -246,6 +259,16 @@ def unit_country(key: str) -> str | None:
 _DOUBLED = re.compile(r"\b([^\W\d_]{2,})2\b")
 
 
+#: Words after a name that make it a state or province, never a town of that name.
+_UNIT_AFTER = frozenset({"state", "province", "division", "region", "prefecture", "governorate", "territory"})
+
+
+def states_a_unit(key: str, reading: str) -> bool:
+    """Whether a reading dropped a word that says the name is a state or province ("Wa State", "Mon State")."""
+    rest = key[len(reading) :].strip() if key.startswith(reading) else ""
+    return rest in _UNIT_AFTER
+
+
 def _variants(key: str) -> list[tuple[str, bool]]:
     """Other readings of a folded name, tried in order when the name itself is unknown.
 
@@ -257,6 +280,7 @@ def _variants(key: str) -> list[tuple[str, bool]]:
     people = _strip_people_words(expanded)
     # a second unit word after the first ("Amphoe Mueang Ranong", "อ.เมือง ระนอง"), tried after it
     out = [(v, False) for v in (expanded, admin, people, _strip_people_words(admin), _strip_admin_words(admin))]
+    out.append((_WORKPLACE_TRADE.sub("", expanded), False))
     words = key.split()
     if len(words) > 1 and any(w in _ABBREVIATIONS_ES for w in words):
         out.append((" ".join(_ABBREVIATIONS_ES.get(w, w) for w in words), False))

@@ -94,6 +94,18 @@ class _TownReading:
 
         def _rank(self, keys: Iterable[str]) -> None: ...
 
+    def _weak_part(self, place_id: str, tier: int, keys: list[str], default_country: str | None) -> bool:
+        """Whether a part read as a town's other spelling, unlike its name, and not at home, places a string.
+
+        "Songkhone dist, Savan": 'Savan' is an other name of Charlotte Amalie, too weak to place what
+        is left out; "Kec. Peusangan, Bireuen" (Bireun) and "Poipet, B.Meanchey" (Paoy Paet) are not.
+        """
+        place = self._places[place_id]
+        if tier < TIER_ALTERNATE or place.level != "place" or place.country == default_country:
+            return False
+        name = fold_name(place.name)
+        return max((OSA.normalized_similarity(k, name) for k in keys), default=0.0) < 0.5
+
     def _town_candidates(
         self, key: str, cands: list[tuple[str, int]], *, default_country: str | None, within: Place | None
     ) -> list[tuple[str, int]]:

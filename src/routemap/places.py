@@ -48,6 +48,7 @@ from routemap._place_reading import (
     _may_be_code,
     _not_a_plural,
     _variants,
+    states_a_unit,
     text_is_abbreviation,
     unit_country,
     unit_fits,
@@ -315,25 +316,9 @@ class Gazetteer(_FuzzyReading, _TownReading):
         whole = self._resolve_key(key, default_country=default_country, codes=codes)
         if whole.place_id or whole.candidates:
             return self._settle(raw, key, whole, default_country=default_country)
-        abbreviation = text_is_abbreviation(text)  # "H.K.": its letters may be a code
-        readings = _variants(key)
-        unquoted = fold_name(_APOSTROPHES.sub("", text))
-        if unquoted != key:  # "People's" is also written "Peoples", never "People S"
-            readings = [(unquoted, False), *_variants(unquoted), *readings]
-        for variant, plural in readings:
-            if plural and _not_a_plural(self._index.common_words.get(key, "")):
-                continue  # "Polis" is Malay for police, not the people of "Poli"
-            if variant == f"{key} islands" and key in self._index.common_words:
-                continue  # "Cook" (the trade) is no Cook Islands; "Cayman" is the Cayman Islands
-            if variant in self._index.not_places:
-                return Resolution(raw, "", "not_a_place", note=f"read as {variant!r}")
-            again = self._resolve_key(variant, default_country=default_country, codes=abbreviation)
-            if plural and again.place_id and self._places[again.place_id].level not in ("country", "region"):
-                continue  # "Xs" is read as the people of a country or region, never as a town
-            if again.place_id and not unit_fits(key, self._places[again.place_id].country):
-                continue  # "Kab. Bone" names a regency of Indonesia, whatever "Bone" names elsewhere
-            if again.place_id or again.candidates:
-                return self._settle(raw, variant, again, default_country=default_country, note=f"read as {variant!r}")
+        read = self._read_variants(raw, key, text, default_country=default_country)
+        if read is not None:
+            return read
         if "&" in text:  # "B&H" as written, not "B and H"
             written = self._resolve_key(fold_name(text), default_country=default_country, codes=False)
             if written.place_id and written.tier < TIER_ALTERNATE:
@@ -384,6 +369,32 @@ class Gazetteer(_FuzzyReading, _TownReading):
                 return self._settle(raw, joined, again, default_country=default_country, note=f"read as {joined!r}")
         typo = self._fuzzy(raw, key)
         return (self._local_typo(raw, key, default_country) if not typo.resolved else None) or typo
+
+    def _read_variants(self, raw: str, key: str, text: str, *, default_country: str | None) -> Resolution | None:
+        """A reading of the whole string in another form: a plural, a demonym, unquoted, with a unit word."""
+        abbreviation = text_is_abbreviation(text)  # "H.K.": its letters may be a code
+        readings = _variants(key)
+        unquoted = fold_name(_APOSTROPHES.sub("", text))
+        if unquoted != key:  # "People's" is also written "Peoples", never "People S"
+            readings = [(unquoted, False), *_variants(unquoted), *readings]
+        for variant, plural in readings:
+            if plural and _not_a_plural(self._index.common_words.get(key, "")):
+                continue  # "Polis" is Malay for police, not the people of "Poli"
+            if variant == f"{key} islands" and key in self._index.common_words:
+                continue  # "Cook" (the trade) is no Cook Islands; "Cayman" is the Cayman Islands
+            if variant in self._index.not_places:
+                return Resolution(raw, "", "not_a_place", note=f"read as {variant!r}")
+            again = self._resolve_key(variant, default_country=default_country, codes=abbreviation)
+            if again.place_id and self._places[again.place_id].level not in ("country", "region"):
+                if plural:
+                    continue  # "Xs" is read as the people of a country or region, never as a town
+                if self._places[again.place_id].level == "place" and states_a_unit(key, variant):
+                    continue  # "Wa State" names Myanmar's Wa region, not Wa, a town in Ghana
+            if again.place_id and not unit_fits(key, self._places[again.place_id].country):
+                continue  # "Kab. Bone" names a regency of Indonesia, whatever "Bone" names elsewhere
+            if again.place_id or again.candidates:
+                return self._settle(raw, variant, again, default_country=default_country, note=f"read as {variant!r}")
+        return None
 
     def _settle(
         self, raw: str, key: str, choice: _Choice, *, default_country: str | None, note: str = ""
@@ -669,6 +680,9 @@ class Gazetteer(_FuzzyReading, _TownReading):
             if elsewhere and self._places[choice.place_id].level != "country":
                 apart = "its parts lie in different countries"
                 return Resolution(raw, "", "ambiguous", candidates=(choice.place_id, *elsewhere), note=apart)
+            if self._weak_part(choice.place_id, choice.tier, [keys[i] for i in explained], default_country):
+                weak = "only a town's other spelling among its parts"
+                return Resolution(raw, "", "ambiguous", candidates=(choice.place_id,), note=weak)
             inside = self.describe(choice.place_id)
             notes.append(f"not found in {inside}: {'; '.join(left_out)}")
             return Resolution(raw, choice.place_id, "partial", note="; ".join(notes))
