@@ -551,3 +551,54 @@ def test_workplaces_roles_and_unit_words_around_a_name(
 ):
     found = gazetteer.resolve(raw, default_country=default)
     assert found.resolved and gazetteer.place(found.place_id).country == country, (raw, found)
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "country"),
+    [
+        ("静岡県", None, "JPN"),  # Japan's prefectures and cities in kanji, the unit character set aside
+        ("広島市", "VN", "JPN"),
+        ("Osaka-fu", None, "JPN"),  # and as romanised, with -ken, -to, -fu, -shi
+        ("Shizuoka-ken", "ID", "JPN"),
+        ("rubber estate near Kluang", None, "MYS"),  # what lies near a place, in up to three words
+        ("jungle nr Padang Besar", "MY", "MYS"),
+        ("Lungsod ng Maynila", None, "PHL"),  # Tagalog "city of"
+    ],
+)
+def test_japanese_units_and_what_lies_near_a_place(gazetteer: Gazetteer, raw: str, default: str | None, country: str):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.resolved and gazetteer.place(found.place_id).country == country, (raw, found)
+
+
+def test_a_unit_word_of_one_country_counts_an_unknown_name_there(gazetteer: Gazetteer):
+    # no source names the regency "Xyzzy"; "Kab." says it is Indonesia's, so it counts there, as partial
+    for raw, country in (("Kab. Xyzzy", "IDN"), ("Xyzzy Upazila", "BGD"), ("huyện Xyzzy", "VNM")):
+        found = gazetteer.resolve(raw, default_country="JP")
+        assert found.place_id == f"country:{country}" and found.method == "partial", (raw, found)
+    # a weak or bare unit word alone places nothing: "Srok Thai" is Thailand in Khmer, never Cambodia
+    for raw in ("Desa Xyzzy", "Kab.", "Tsp"):
+        assert not gazetteer.resolve(raw).resolved, raw
+    found = gazetteer.resolve("Srok Thai", default_country="KH")
+    assert not found.resolved or gazetteer.place(found.place_id).country != "KHM", found
+
+
+def test_a_townships_typo_with_its_unit_word_reads_alike_one_by_one_and_at_once(gazetteer: Gazetteer):
+    raws = ["Myawady Tsp", "Hopong Tsp."]
+    many = gazetteer.resolve_many(raws, default_country="MM")
+    for raw in raws:
+        one = gazetteer.resolve(raw, default_country="MM")
+        assert one.method == "fuzzy" and gazetteer.place(one.place_id).country == "MMR", one
+        assert many[raw].place_id == one.place_id
+
+
+def test_a_name_written_as_one_word_is_settled_by_its_best_matched_names(gazetteer: Gazetteer):
+    # "Möng La" is Myanmar's; a Chinese town's other spelling "Mong La" no longer makes it two countries
+    assert gazetteer.place(gazetteer.resolve("Mongla", default_country="MM").place_id).country == "MMR"
+
+
+def test_a_partners_subdivision_code_that_names_a_place_abroad_is_ambiguous(gazetteer: Gazetteer):
+    # "JB": Jawa Barat's code for an Indonesian partner, and Johor Bahru as Batam and Johor write it
+    found = gazetteer.resolve("JB", default_country="ID")
+    assert not found.resolved and found.method == "ambiguous", found
+    assert {gazetteer.place(c).country for c in found.candidates} == {"IDN", "MYS"}
+    assert gazetteer.resolve("JT", default_country="ID").place_id == "admin1:ID-JT"  # no such name abroad

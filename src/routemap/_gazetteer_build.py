@@ -95,9 +95,10 @@ _REGION_SCRIPTS = {
     "GUJARATI": frozenset({"IN"}),
     "GURMUKHI": frozenset({"IN"}),
     "ORIYA": frozenset({"IN"}),
-    # Chinese as Malaysians, Singaporeans and Taiwanese write their own places (新山, 槟城), and China's
-    # own (云南, 河南: where Vietnamese, Lao and Myanmar partners' cases end, written as the records found them)
-    "CJK": frozenset({"MY", "SG", "TW", "HK", "MO", "CN"}),
+    # Chinese as Malaysians, Singaporeans and Taiwanese write their own places (新山, 槟城), China's own (云南,
+    # 河南: where Vietnamese, Lao and Myanmar partners' cases end) and Japan's, in kanji and kana too (愛知, 東京)
+    "CJK": frozenset({"MY", "SG", "TW", "HK", "MO", "CN", "JP"}),
+    **dict.fromkeys(("KATAKANA", "HIRAGANA"), frozenset({"JP"})),
     # Arabic, and Urdu as Pakistani partners write their own towns (لاہور)
     "ARABIC": frozenset({"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD", "PK"}),
 }

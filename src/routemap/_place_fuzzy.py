@@ -129,17 +129,20 @@ class _FuzzyReading:
     def _spaced(self, key: str) -> str:
         """The name of several words a one-word string is written as without its spaces ("maesot"), or ``""``.
 
-        Only names of one place or of places in one country, and strings of 6 letters or more.
+        Only names of one place or of places in one country (by its best-matched names), and strings of
+        6 letters or more.
         """
         if " " in key or len(key) < 6:
             return ""
         names = {
             name
-            for i in range(1, len(key))  # where its first space would be
-            for name in self._names_starting(key[:i] + " ")
+            for i in range(1, len(key))  # where its first space would be, and the letter after it
+            for name in self._names_starting(f"{key[:i]} {key[i]}")
             if name.replace(" ", "") == key
         }
-        countries = {self._places[pid].country for name in names for pid, _ in self._candidates(name)}
+        cands = [(pid, tier) for name in names for pid, tier in self._candidates(name)]
+        best = min((tier for _, tier in cands), default=0)  # "mongla": Möng La, not a Chinese town's other name
+        countries = {self._places[pid].country for pid, tier in cands if tier == best}
         return next(iter(names)) if len(names) == 1 and len(countries) == 1 else ""
 
     def _initialled(self, key: str) -> str:

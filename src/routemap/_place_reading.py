@@ -38,10 +38,14 @@ _ADMIN_PREFIX = re.compile(
     r"(?:[^\W\d_]+s?\s+)?house|employer|employers|majikan|rumah majikan)(?:\s+(?:in|at|near|nr|di))?|"
     # Vietnamese "Republic", "Federal Republic", "Federation" as abbreviated ("CHLB Đức", "LB Nga")
     r"chlb|chxhcn|ch|lb|cong hoa|lien bang|"
-    # Vietnamese city, airport, district, commune, province; Tetum and Portuguese village and post (Timor-Leste)
-    r"tp|thanh pho|san bay|huyen|tinh|suco|posto administrativo|munisipiu|municipiu|municipio|"
+    # Vietnamese city, airport, district, commune, province; Cebuano and Tagalog "city of", "province of"; Tetum
+    # and Portuguese village and post (Timor-Leste)
+    r"tp|thanh pho|san bay|huyen|tinh|dakbayan sa|lungsod ng|lalawigan ng|"
+    r"suco|posto administrativo|munisipiu|municipiu|municipio|"
     # a workplace there, in Malay and English ("Kilang di Senai", "Ladang sawit Sabah", "Kebun sawit di Malaysia")
-    r"(?:kilang|ladang sawit|ladang|kebun sawit|kebun|estet|estate|plantation|factory|farm)(?:\s+(?:di|in|at))?)\s+"
+    r"(?:kilang|ladang sawit|ladang|kebun sawit|kebun|estet|estate|plantation|factory|farm)(?:\s+(?:di|in|at))?|"
+    # what lies near it, in up to three words ("palm oil estate near Lahad Datu", "jungle near the border")
+    r"(?:[^\W\d_]+\s+){0,3}(?:near|nr|dekat))\s+"
     # Thai and Khmer province, Khmer city (written without a space)
     r"|^(จังหวัด|อำเภอ|เมือง|ខេត្ត|ក្រុង)\s*"
     # Thai province and district abbreviated ("จ.ตาก", "อ.แม่สอด": the dot is folded to a space)
@@ -69,6 +73,10 @@ _ADMIN_SUFFIX = re.compile(
     r"brick kiln|kiln|mine|quarry|scam compound|compound|construction site|sweatshop|hotel|shop)$"
     # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
     r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
+    # Japanese and Chinese prefecture, city, ward, town, village, province, county ("愛知県", "瑞丽市"), after
+    # a name of two characters or more, and Japanese units as romanised ("Aichi-ken", "Tokyo-to", "Kyoto-fu")
+    r"|(?<=[^\W\d_]{2})(県|府|都|市|区|區|町|村|省|县|縣|镇|鎮)$"
+    r"|(?<=[a-z]{3})\s+(ken|fu|to|shi)$"
 )
 #: Words around a name that say who rather than where ("Vietnamese nationals", "warga Indonesia").
 _PEOPLE_PREFIX = re.compile(
@@ -223,6 +231,8 @@ _UNIT_COUNTRIES = {
     **dict.fromkeys(("changwat", "amphoe", "mueang", "tambon", "จังหวัด", "จ", "อ"), ("THA",)),
     **dict.fromkeys(("ខេត្ត", "ក្រុង", "srok", "khum"), ("KHM",)),
     **dict.fromkeys(("brgy", "barangay"), ("PHL",)),
+    # Vietnam's district and province ("huyện Quỳnh Lưu", "tỉnh Nghệ An")
+    **dict.fromkeys(("huyen", "tinh"), ("VNM",)),
 }
 #: The same, written after the name ("Hlaingbwe Tsp", "Sunkoshi Ga.Pa.", "Daudkandi Upazila").
 _UNIT_SUFFIX_COUNTRIES = {
@@ -247,6 +257,16 @@ def unit_fits(key: str, country: str) -> bool:
     """Whether a place of ``country`` may be what a name led by a unit word means ("Kab. Bone": Indonesia)."""
     countries = _unit_countries(key)
     return countries is None or not country or country in countries
+
+
+#: Unit words too short or too common to place an unknown name in their country by themselves.
+_WEAK_UNIT_WORDS = frozenset({"ds", "kel", "kota", "desa", "srok", "จ", "อ"})  # "Srok Thai": Thailand, in Khmer
+
+
+def unit_names_country(key: str) -> bool:
+    """Whether a name's unit word alone is enough to count an unknown name in its country ("Kab. Kendal")."""
+    word = _UNIT_WORD.match(key) or _UNIT_SUFFIX.search(key)
+    return word is not None and word[1] not in _WEAK_UNIT_WORDS
 
 
 def unit_country(key: str) -> str | None:

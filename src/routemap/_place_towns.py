@@ -15,8 +15,18 @@ import numpy as np
 from rapidfuzz.distance import OSA
 
 from routemap._countries import country_iso2
-from routemap._gazetteer import TIER_ALTERNATE, TIER_CODE, TIER_LOCAL, TIER_NAME, Index, Place, PlaceTable, fold_name
-from routemap._place_reading import Resolution
+from routemap._gazetteer import (
+    TIER_ALIAS,
+    TIER_ALTERNATE,
+    TIER_CODE,
+    TIER_LOCAL,
+    TIER_NAME,
+    Index,
+    Place,
+    PlaceTable,
+    fold_name,
+)
+from routemap._place_reading import Resolution, _strip_admin_words, unit_country, unit_names_country
 
 #: A foreign place this large (or a capital, a state's own name, a country) is never set aside for a local town.
 _PROMINENT_POPULATION = 1_000_000
@@ -163,6 +173,7 @@ class _TownReading:
             return None
         if key not in self._ranked:  # the names of every country, region, state and city of 500,000
             if self._pending is not None:
+                self._pending.add(key)
                 return None  # resolve_many ranks it with the others and asks again
             self._rank([key])
         abroad = (
@@ -250,12 +261,33 @@ class _TownReading:
         found = [pid for pid, tier in self._index.keys.get(fold_name(f"{iso2}-{code}"), []) if tier == TIER_CODE]
         if not found:
             return None
-        abroad = [pid for pid, tier in self._index.keys.get(fold_name(code), []) if tier == TIER_CODE]
+        written = self._index.keys.get(fold_name(code), [])
+        abroad = [pid for pid, tier in written if tier == TIER_CODE]
         if abroad:
             return Resolution(
                 text, "", "ambiguous", candidates=(found[0], *abroad), note="a code of a subdivision and a country"
             )
+        # "JB" from an Indonesian partner: Jawa Barat's code, and what Batam and Johor call Johor Bahru
+        known = [pid for pid, tier in written if tier <= TIER_ALIAS and self._places[pid].country != country]
+        if known:
+            note = "a code of a subdivision, and a name of a place abroad"
+            return Resolution(text, "", "ambiguous", candidates=(found[0], *known), note=note)
         return Resolution(text, found[0], "code", note="a subdivision code of the partner's country")
+
+    def _by_unit(self, raw: str, key: str) -> Resolution | None:
+        """A name no source has, led or followed by a unit word of one country: counted in that country.
+
+        "Kab. Kendal", "huyện Quỳnh Lưu", "Loilem Tsp": a regency, district or township the word places in
+        Indonesia, Vietnam or Myanmar. Read as ``partial``, so that ``routemap places`` still lists it.
+        """
+        country = unit_country(key)
+        bare = _strip_admin_words(key)
+        if country is None or not unit_names_country(key) or len(bare.replace(" ", "")) < 3:
+            return None
+        if bare in self._index.not_places or f"country:{country}" not in self._places:
+            return None
+        name = self._places[f"country:{country}"].name
+        return Resolution(raw, f"country:{country}", "partial", note=f"not found in {name}, whose unit word it bears")
 
     def _minor_foreign(self, place_id: str, country: str) -> bool:
         place = self._places[place_id]

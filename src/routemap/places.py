@@ -47,6 +47,7 @@ from routemap._place_reading import (
     Resolution,
     _may_be_code,
     _not_a_plural,
+    _strip_admin_words,
     _variants,
     states_a_unit,
     text_is_abbreviation,
@@ -368,7 +369,13 @@ class Gazetteer(_FuzzyReading, _TownReading):
             if again.place_id:
                 return self._settle(raw, joined, again, default_country=default_country, note=f"read as {joined!r}")
         typo = self._fuzzy(raw, key)
-        return (self._local_typo(raw, key, default_country) if not typo.resolved else None) or typo
+        if typo.resolved:
+            return typo
+        bare = _strip_admin_words(key)  # "Hopong Tsp.": Hopang township, one edit away
+        local = self._local_typo(raw, key, default_country) or (
+            self._local_typo(raw, bare, default_country) if bare != key else None
+        )
+        return local or (self._by_unit(raw, key) if typo.method == "unresolved" else None) or typo
 
     def _read_variants(self, raw: str, key: str, text: str, *, default_country: str | None) -> Resolution | None:
         """A reading of the whole string in another form: a plural, a demonym, unquoted, with a unit word."""
