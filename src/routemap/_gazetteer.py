@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import array
 import bisect
-import contextlib
 import gc
 import hashlib
 import importlib.resources
@@ -14,7 +13,6 @@ import logging
 import os
 import pickle
 import tempfile
-import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -413,21 +411,6 @@ def cache_dir() -> Path:
 
 
 _LOADED: dict[Path, Index] = {}
-_LOADING = threading.Lock()
-
-
-def preload_index() -> None:
-    """Start loading the index in a thread, beside the reading of the contributions (mostly Arrow's, no GIL).
-
-    :func:`load_index` then waits for this load rather than making a second one; an error is met
-    there again, in the caller's thread.
-    """
-
-    def load() -> None:
-        with contextlib.suppress(Exception):
-            load_index()
-
-    threading.Thread(target=load, name="routemap-index", daemon=True).start()
 
 
 def load_index() -> Index:
@@ -435,11 +418,6 @@ def load_index() -> Index:
 
     The index is read-only once built; a process loads it once.
     """
-    with _LOADING:
-        return _load_index()
-
-
-def _load_index() -> Index:
     shipped = Path(SHIPPED)
     if shipped in _LOADED:
         return _LOADED[shipped]

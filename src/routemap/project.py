@@ -36,7 +36,6 @@ import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from routemap._errors import AccountingError, ConfigError, ReadError
-from routemap._gazetteer import preload_index
 from routemap._release_lp import DIMENSIONS
 from routemap._safe import write_table
 from routemap.aggregate import Aggregates, aggregate
@@ -595,13 +594,8 @@ class Project:
         return self._publication
 
     def prefetch(self) -> None:
-        """Start reading the release register's latest counts and the place index beside the build's reading.
-
-        See :meth:`Register.prefetch` and :func:`routemap._gazetteer.preload_index`.
-        """
+        """Start reading the release register's latest counts beside the build (:meth:`Register.prefetch`)."""
         self._register().prefetch()
-        if self._gazetteer is None:
-            preload_index()
 
     def settle(self) -> None:
         """Wait for the register's work beside the build (:meth:`Register.settle`), a build that failed too."""
