@@ -602,3 +602,37 @@ def test_a_partners_subdivision_code_that_names_a_place_abroad_is_ambiguous(gaze
     assert not found.resolved and found.method == "ambiguous", found
     assert {gazetteer.place(c).country for c in found.candidates} == {"IDN", "MYS"}
     assert gazetteer.resolve("JT", default_country="ID").place_id == "admin1:ID-JT"  # no such name abroad
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "country"),
+    [
+        ("Houston, TX", None, "USA"),  # a state's postal code after a comma
+        ("Miami, FL", "CO", "USA"),
+        ("Calgary, AB", None, "CAN"),
+        ("Perth, WA", None, "AUS"),
+        ("Jeddah, SA", None, "SAU"),  # the country's code still wins where the town is its own
+        ("Malé", None, "MDV"),  # accents a sex column's "Male" never has
+        ("Kg. Cham", None, "KHM"),  # Cambodia writes Kampong where Malaysia writes Kampung
+        ("Bukhoro viloyati", None, "UZB"),  # Uzbek region
+        ("Jebel Ali anchorage", None, "ARE"),
+        ("Новосибирск", None, "RUS"),  # Russia's and Central Asia's places in Cyrillic
+        ("г. Бишкек", None, "KGZ"),
+        ("መቐለ", None, "ETH"),  # Ethiopia's in Ge'ez
+    ],
+)
+def test_postal_codes_accents_scripts_and_units_beyond_the_region(
+    gazetteer: Gazetteer, raw: str, default: str | None, country: str
+):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.resolved and gazetteer.place(found.place_id).country == country, (raw, found)
+
+
+def test_words_for_no_data_and_a_bare_postal_code_place_nothing(gazetteer: Gazetteer):
+    for raw in ("Male", "S/D", "S/I", "Sin datos", "Неизвестно"):  # not Sudan's SD, nor Slovenia's SI
+        assert not gazetteer.resolve(raw).resolved, raw
+    # a postal code with a name of another country is two readings: left ambiguous, never one of them
+    found = gazetteer.resolve("Tomsk, TX")
+    assert not found.resolved, found
+    # a state's name already read by its own alias keeps it: "NT" is not also Canada's Northwest Territories
+    assert gazetteer.place(gazetteer.resolve("Katherine, NT").place_id).country == "AUS"

@@ -89,16 +89,13 @@ _REGION_SCRIPTS = {
     "HANGUL": frozenset({"KR"}),
     "TAMIL": frozenset({"IN", "LK"}),  # India's and Sri Lanka's scripts: South Indian and Sri Lankan partners
     "SINHALA": frozenset({"LK"}),
-    "MALAYALAM": frozenset({"IN"}),
-    "TELUGU": frozenset({"IN"}),
-    "KANNADA": frozenset({"IN"}),
-    "GUJARATI": frozenset({"IN"}),
-    "GURMUKHI": frozenset({"IN"}),
-    "ORIYA": frozenset({"IN"}),
+    **dict.fromkeys(("MALAYALAM", "TELUGU", "KANNADA", "GUJARATI", "GURMUKHI", "ORIYA"), frozenset({"IN"})),
     # Chinese as Malaysians, Singaporeans and Taiwanese write their own places (新山, 槟城), China's own (云南,
     # 河南: where Vietnamese, Lao and Myanmar partners' cases end) and Japan's, in kanji and kana too (愛知, 東京)
     "CJK": frozenset({"MY", "SG", "TW", "HK", "MO", "CN", "JP"}),
     **dict.fromkeys(("KATAKANA", "HIRAGANA"), frozenset({"JP"})),
+    "CYRILLIC": frozenset({"RU", "KZ", "KG", "TJ", "UZ"}),  # Central Asia's workers in Russia (Екатеринбург)
+    "ETHIOPIC": frozenset({"ET", "ER"}),  # Ethiopian and Eritrean partners' own places (አዲስ አበባ)
     # Arabic, and Urdu as Pakistani partners write their own towns (لاہور)
     "ARABIC": frozenset({"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD", "PK"}),
 }

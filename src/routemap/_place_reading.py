@@ -24,7 +24,9 @@ _ADMIN_PREFIX = re.compile(
     r"kecamatan|kec|kelurahan|kel|ds|brgy|barangay|tambon|srok|khum|"
     r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p|"
     # Spanish, Portuguese and French: "Provincia de Darién", "Departamento de San Marcos", "Région de Dakar"
-    r"provincia del?|departamento del?|estado del?|distrito del?|municipio del?|region del?|"
+    r"provincia del?|departamento del?|estado del?|distrito del?|municipio del?|region del?|dpto|depto|"
+    # Russian city, region; Uzbek region and district ("г. Сургут", "Ташкентская обл.")
+    r"г|город|гор|обл|область|край|республика|"
     r"province de|departement de|region de|prefecture de|"
     # South Asia's districts: "Dist. Manikganj", "Zila Cumilla"
     r"district|distt|dist|zila|zilla|jila|jilla|"
@@ -61,12 +63,14 @@ _ADMIN_SUFFIX = re.compile(
     # Nepal's municipalities (नगरपालिका, गाउँपालिका, "Ga.Pa."), Bangladesh's sub-districts and police stations
     r"nagarpalika|gaunpalika|gaupalika|ga pa|na pa|mahanagarpalika|upa mahanagarpalika|sub metropolitan city|"
     r"sub metropolitan|metropolitan city|rural municipality|upazila|upazilla|thana|"
+    # Uzbek region and district, Russian region, territory and district ("Samarqand viloyati", "Ташкентская обл")
+    r"viloyati|viloyat|tumani|tuman|oblast|obl|область|обл|край|район|р н|"
     # a workplace there ("Bayan Lepas FTZ", "Prai Industrial Estate", "Songkhla fishing boat")
     r"ftz|free trade zone|free industrial zone|industrial estate|industrial area|industrial park|"
     r"hi tech park|high tech park|fishing boat|boat|market|"
     # a port, a pier, a labour camp or the waters there; a ship by its flag ("Busan port", "Malaysian waters",
     # "Panama flag", "Liberian flag vessel", "Sonapur labour camp")
-    r"port|seaport|harbour|harbor|pier|jetty|wharf|waters|territorial waters|flag|flagged|flag vessel|"
+    r"port|seaport|harbour|harbor|pier|jetty|wharf|anchorage|canal|waters|territorial waters|flag|flagged|flag vessel|"
     r"flag ship|flagged vessel|flagged ship|vessel|ship|labour camp|labor camp|workers camp|worker camp|"
     # a workplace there ("Bundaberg farm", "Mongla casino"; with its trade before it: see _WORKPLACE_TRADE)
     r"factory|plant|farm|orchard|casino|restaurant|karaoke|karaoke bar|massage parlou?r|"
@@ -269,6 +273,11 @@ def unit_names_country(key: str) -> bool:
     return word is not None and word[1] not in _WEAK_UNIT_WORDS
 
 
+def accented(text: str, key: str) -> bool:
+    """Whether a string writes accents its folded key lacks ("Malé", the Maldives' capital, is no "male")."""
+    return key.isascii() and not unicodedata.normalize("NFC", text).isascii()
+
+
 def unit_country(key: str) -> str | None:
     """The one country a unit word says a name lies in ("Hlaingbwe Tsp": Myanmar), if it says one."""
     countries = _unit_countries(key)
@@ -301,6 +310,8 @@ def _variants(key: str) -> list[tuple[str, bool]]:
     # a second unit word after the first ("Amphoe Mueang Ranong", "อ.เมือง ระนอง"), tried after it
     out = [(v, False) for v in (expanded, admin, people, _strip_people_words(admin), _strip_admin_words(admin))]
     out.append((_WORKPLACE_TRADE.sub("", expanded), False))
+    if "kampung " in expanded:  # "Kg. Thom": Cambodia and Brunei write Kampong where Malaysia writes Kampung
+        out.append((expanded.replace("kampung ", "kampong "), False))
     words = key.split()
     if len(words) > 1 and any(w in _ABBREVIATIONS_ES for w in words):
         out.append((" ".join(_ABBREVIATIONS_ES.get(w, w) for w in words), False))

@@ -28,6 +28,8 @@ from routemap._gazetteer import (
 )
 from routemap._place_reading import Resolution, _strip_admin_words, unit_country, unit_names_country
 
+#: Countries whose addresses end with a state's or province's postal abbreviation ("El Paso, TX").
+_POSTAL = ("US", "CA", "AU")
 #: A foreign place this large (or a capital, a state's own name, a country) is never set aside for a local town.
 _PROMINENT_POPULATION = 1_000_000
 
@@ -95,6 +97,7 @@ class _TownReading:
     _by_country: dict[str, dict[str, dict[str, list[str]]]]
     _ranked: dict[str, list[tuple[float, int, tuple[str, ...]]]]
     _pending: set[str] | None
+    _touched: bool
 
     if TYPE_CHECKING:
 
@@ -174,6 +177,7 @@ class _TownReading:
         if key not in self._ranked:  # the names of every country, region, state and city of 500,000
             if self._pending is not None:
                 self._pending.add(key)
+                self._touched = True
                 return None  # resolve_many ranks it with the others and asks again
             self._rank([key])
         abroad = (
@@ -273,6 +277,14 @@ class _TownReading:
             note = "a code of a subdivision, and a name of a place abroad"
             return Resolution(text, "", "ambiguous", candidates=(found[0], *known), note=note)
         return Resolution(text, found[0], "code", note="a subdivision code of the partner's country")
+
+    def _postal_candidates(self, part: str) -> list[tuple[str, int]]:
+        """The states a part after a comma may name by its postal code ("TX", "CA", "ON", "NSW")."""
+        code = part.strip().rstrip(".")
+        if not (code.isascii() and code.isalpha() and code.isupper() and 2 <= len(code) <= 3):
+            return []
+        keys = self._index.keys
+        return [(pid, t) for cc in _POSTAL for pid, t in keys.get(fold_name(f"{cc}-{code}"), []) if t == TIER_CODE]
 
     def _by_unit(self, raw: str, key: str) -> Resolution | None:
         """A name no source has, led or followed by a unit word of one country: counted in that country.

@@ -49,6 +49,7 @@ from routemap._place_reading import (
     _not_a_plural,
     _strip_admin_words,
     _variants,
+    accented,
     states_a_unit,
     text_is_abbreviation,
     unit_country,
@@ -311,7 +312,7 @@ class Gazetteer(_FuzzyReading, _TownReading):
         default_country = unit_country(key) or default_country  # "Hlaingbwe Tsp": Myanmar's, whoever wrote it
         if key in self._user_not_places and key not in self._user_keys:
             return Resolution(raw, "", "not_a_place", note="data/aliases.csv says it names no place")
-        if not key or (key in self._index.not_places and key not in self._user_keys):
+        if not key or (key in self._index.not_places and key not in self._user_keys and not accented(text, key)):
             return Resolution(raw, "", "not_a_place")
         codes = _may_be_code(text) and not self._home_not_code(text, key, default_country)
         whole = self._resolve_key(key, default_country=default_country, codes=codes)
@@ -647,6 +648,9 @@ class Gazetteer(_FuzzyReading, _TownReading):
         """
         keys = [fold_name(p) for p in parts]
         options = [self._part_candidates(k, default_country) for k in keys]
+        for i in range(1, len(parts)):  # "Long Beach, CA": California's postal code, not only Canada's
+            if not any(self._places[pid].level == "admin1" for pid, _ in options[i][1]):
+                options[i] = (options[i][0], [*options[i][1], *self._postal_candidates(parts[i])])
         if not any(cands for _, cands in options):
             return None
         best: tuple[int, int] = (0, 0)
