@@ -636,3 +636,14 @@ def test_words_for_no_data_and_a_bare_postal_code_place_nothing(gazetteer: Gazet
     assert not found.resolved, found
     # a state's name already read by its own alias keeps it: "NT" is not also Canada's Northwest Territories
     assert gazetteer.place(gazetteer.resolve("Katherine, NT").place_id).country == "AUS"
+
+
+def test_a_countrys_code_that_leaves_out_a_place_elsewhere_is_no_reading(gazetteer: Gazetteer):
+    # "SL" is Sierra Leone's code and Sri Lanka as its people write it: Kandy is Sri Lanka's
+    found = gazetteer.resolve("Kandy, SL")
+    assert not found.resolved or gazetteer.place(found.place_id).country == "LKA", found
+    # a country written out keeps its reading, as before ("Batam, Malaysia": the writer says Malaysia)
+    assert gazetteer.resolve("Batam, Malaysia").place_id == "country:MYS"
+    # India's state abbreviations after a comma ("TN": Tamil Nadu, not Tunisia)
+    assert gazetteer.place(gazetteer.resolve("Madurai, TN").place_id).country == "IND"
+    assert gazetteer.place(gazetteer.resolve("Tunis, TN").place_id).country == "TUN"

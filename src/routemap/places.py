@@ -687,8 +687,9 @@ class Gazetteer(_FuzzyReading, _TownReading):
             notes.append("settled by the partner's default country")
         if left_out:
             elsewhere = self._elsewhere(raw, left_out, choice.place_id, default_country=default_country)
-            # "Batam - Johor": places in two countries, not a place and a stray word; "Batam, Malaysia" keeps Malaysia
-            if elsewhere and self._places[choice.place_id].level != "country":
+            # "Batam - Johor": places in two countries, not a place and a stray word; "Batam, Malaysia" keeps Malaysia,
+            # but a country's code is no such word ("Batticaloa, SL": Sri Lanka as its people write it)
+            if elsewhere and (self._places[choice.place_id].level != "country" or choice.tier == TIER_CODE):
                 apart = "its parts lie in different countries"
                 return Resolution(raw, "", "ambiguous", candidates=(choice.place_id, *elsewhere), note=apart)
             if self._weak_part(choice.place_id, choice.tier, [keys[i] for i in explained], default_country):
