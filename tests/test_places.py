@@ -647,3 +647,16 @@ def test_a_countrys_code_that_leaves_out_a_place_elsewhere_is_no_reading(gazette
     # India's state abbreviations after a comma ("TN": Tamil Nadu, not Tunisia)
     assert gazetteer.place(gazetteer.resolve("Madurai, TN").place_id).country == "IND"
     assert gazetteer.place(gazetteer.resolve("Tunis, TN").place_id).country == "TUN"
+
+
+def test_a_home_place_by_an_other_spelling_outweighs_a_minor_place_abroad(gazetteer: Gazetteer):
+    # "Saida" is Sidon to a Lebanese partner (and a given name: ambiguous), never Algeria's Saïda; to a
+    # partner of no country it stays Algeria's, by that name
+    found = gazetteer.resolve("Saida", default_country="LB")
+    assert not found.resolved or gazetteer.place(found.place_id).country == "LBN", found
+    assert "city:268064" in found.candidates or found.place_id == "city:268064"
+    assert gazetteer.place(gazetteer.resolve("Saida").place_id).country == "DZA"
+    # "Bone" to an Indonesian partner is no Ugandan district; with its unit word it is Bone regency's seat
+    found = gazetteer.resolve("Bone", default_country="ID")
+    assert not found.resolved or gazetteer.place(found.place_id).country == "IDN", found
+    assert gazetteer.place(gazetteer.resolve("Kab. Bone").place_id).country == "IDN"

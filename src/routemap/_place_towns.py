@@ -253,6 +253,18 @@ class _TownReading:
         local = any(self._places[pid].country == country for pid, _ in cands)
         return local and all(tier >= TIER_CODE and self._minor_foreign(pid, country) for pid, tier in kept)
 
+    def _home_over_minor(
+        self, firm: list[tuple[str, int]], weak: list[tuple[str, int]], country: str
+    ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]] | None:
+        """A partner's own place by an other spelling, over minor places abroad by their names.
+
+        ``(strong, listed)`` groups holding only the places of the partner's country, or ``None``.
+        """
+        home = [c for c in weak if self._places[c[0]].country == country]
+        if not home or not firm or not all(t >= TIER_CODE and self._minor_foreign(p, country) for p, t in firm):
+            return None
+        return home, []
+
     def _partner_code(self, raw: str, text: str, country: str) -> Resolution | None:
         """A subdivision code of the partner's country written alone ("TN" from an Indian partner).
 
@@ -285,6 +297,11 @@ class _TownReading:
             return []
         keys = self._index.keys
         return [(pid, t) for cc in _POSTAL for pid, t in keys.get(fold_name(f"{cc}-{code}"), []) if t == TIER_CODE]
+
+    def _home_typo(self, raw: str, key: str, country: str | None) -> Resolution | None:
+        """A typo of a home town, written alone or with its unit word ("Hopong Tsp.": Hopang township)."""
+        bare = _strip_admin_words(key)
+        return self._local_typo(raw, key, country) or (self._local_typo(raw, bare, country) if bare != key else None)
 
     def _by_unit(self, raw: str, key: str) -> Resolution | None:
         """A name no source has, led or followed by a unit word of one country: counted in that country.

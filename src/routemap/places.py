@@ -47,7 +47,6 @@ from routemap._place_reading import (
     Resolution,
     _may_be_code,
     _not_a_plural,
-    _strip_admin_words,
     _variants,
     accented,
     states_a_unit,
@@ -372,11 +371,8 @@ class Gazetteer(_FuzzyReading, _TownReading):
         typo = self._fuzzy(raw, key)
         if typo.resolved:
             return typo
-        bare = _strip_admin_words(key)  # "Hopong Tsp.": Hopang township, one edit away
-        local = self._local_typo(raw, key, default_country) or (
-            self._local_typo(raw, bare, default_country) if bare != key else None
-        )
-        return local or (self._by_unit(raw, key) if typo.method == "unresolved" else None) or typo
+        home = self._home_typo(raw, key, default_country)
+        return home or (self._by_unit(raw, key) if typo.method == "unresolved" else None) or typo
 
     def _read_variants(self, raw: str, key: str, text: str, *, default_country: str | None) -> Resolution | None:
         """A reading of the whole string in another form: a plural, a demonym, unquoted, with a unit word."""
@@ -425,7 +421,8 @@ class Gazetteer(_FuzzyReading, _TownReading):
         apart = self._apart_abroad(raw, key, choice.place_id, choice.tier, default_country=default_country)
         if apart is not None:
             return apart
-        if place is not None and small and choice.tier != TIER_USER and not coded:
+        said = place is not None and unit_country(fold_name(raw)) == place.country  # "Kab. Bone": a regency
+        if place is not None and small and choice.tier != TIER_USER and not coded and not said:
             what = self._person_or_word(key, place, own_name=place.level == "admin1" and choice.tier <= TIER_NAME)
             if not what and choice.tier == TIER_ALTERNATE:  # never a town's alternate spelling, in any language
                 if key in self._index.given_names:
@@ -498,6 +495,8 @@ class Gazetteer(_FuzzyReading, _TownReading):
         strong = [c for c in cands if c[1] <= TIER_ALIAS]
         listed = [c for c in cands if c[1] == TIER_WORLD]
         weak = [c for c in cands if c[1] > TIER_WORLD]
+        if default_country and within is None:  # "Saida" from a Lebanese partner: Sidon, not Algeria's Saïda
+            strong, listed = self._home_over_minor(strong + listed, weak, default_country) or (strong, listed)
         for group in (strong, listed, weak):
             if within is not None:
                 group = [c for c in group if self._inside(c[0], within)]
