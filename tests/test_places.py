@@ -660,3 +660,26 @@ def test_a_home_place_by_an_other_spelling_outweighs_a_minor_place_abroad(gazett
     found = gazetteer.resolve("Bone", default_country="ID")
     assert not found.resolved or gazetteer.place(found.place_id).country == "IDN", found
     assert gazetteer.place(gazetteer.resolve("Kab. Bone").place_id).country == "IDN"
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "country"),
+    [
+        ("Kolonia", "PL", "DEU"),  # Cologne in Polish: a million-city's other spelling, not a typo of Polonia
+        ("Wawa", "PL", "POL"),  # Warsaw as Poles say it, not a typo of Jawa
+        ("Northern Region", "GH", "GHA"),  # the partner's own region, not Malawi's by its whole name
+        ("Cd. Juárez", "MX", "MEX"),  # Spanish abbreviations
+        ("Nvo. Laredo", None, "MEX"),
+        ("woj. wielkopolskie", "PL", "POL"),
+        ("Fiji EEZ", None, "FJI"),  # fishing waters, a camp, where a person came from
+        ("Calais jungle", None, "FRA"),
+        ("lorry from Belgium", None, "BEL"),
+        ("EUA", "MX", "USA"),  # Estados Unidos de América, not Tonga's 'Eua
+    ],
+)
+def test_other_spellings_of_big_cities_home_variants_and_spanish_and_polish_words(
+    gazetteer: Gazetteer, raw: str, default: str | None, country: str
+):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.resolved and gazetteer.place(found.place_id).country == country, (raw, found)
+    assert not gazetteer.resolve("coyote", default_country="MX").resolved  # a smuggler, not a village

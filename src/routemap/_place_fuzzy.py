@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rapidfuzz import process
@@ -64,6 +64,37 @@ class _FuzzyReading:
         def describe(self, place_id: str) -> str: ...
 
         def _candidates(self, key: str) -> list[tuple[str, int]]: ...
+
+        def _resolve_key(
+            self, key: str, *, default_country: str | None, within: Place | None = None, codes: bool = True
+        ) -> Any: ...
+
+        def _nests(self, a: str, b: str) -> bool: ...
+
+        def _depth(self, place_id: str, reading: set[str]) -> float: ...
+
+    # ------------------------------------------------------------------ two names in one string
+    def _two_names(self, key: str, *, default_country: str | None) -> Any:
+        """The place a string names in two halves ("PRC China", "Selangor MY"): the same place, or one in the other.
+
+        Both halves must name a place by a strong name, the second a region, country or state that
+        holds the first ("Miri Sarawak", "Kupang NTT"); "Soe Soe" is no town.
+        """
+        words = key.split()
+        if not 2 <= len(words) <= 5:
+            return None
+        for cut in range(1, len(words)):
+            halves = []
+            for i, part in enumerate((" ".join(words[:cut]), " ".join(words[cut:]))):
+                choice = self._resolve_key(part, default_country=default_country)
+                town = bool(choice.place_id) and self._places[choice.place_id].level == "place"
+                if not choice.place_id or choice.tier > TIER_WORLD or (i and town):
+                    break
+                halves.append(choice)
+            if len(halves) == 2 and self._nests(halves[0].place_id, halves[1].place_id):
+                ids = {h.place_id for h in halves}
+                return max(halves, key=lambda h: self._depth(h.place_id, ids))
+        return None
 
     # ------------------------------------------------------------------ fuzzy
     def _fuzzy_choices(self) -> tuple[list[str], list[tuple[str, ...]]]:

@@ -27,6 +27,8 @@ _ADMIN_PREFIX = re.compile(
     r"provincia del?|departamento del?|estado del?|distrito del?|municipio del?|region del?|dpto|depto|"
     # Russian city, region; Uzbek region and district ("г. Сургут", "Ташкентская обл.")
     r"г|город|гор|обл|область|край|республика|"
+    # Polish voivodeship ("woj. wielkopolskie")
+    r"woj|wojewodztwo|"
     r"province de|departement de|region de|prefecture de|"
     # South Asia's districts: "Dist. Manikganj", "Zila Cumilla"
     r"district|distt|dist|zila|zilla|jila|jilla|"
@@ -46,8 +48,8 @@ _ADMIN_PREFIX = re.compile(
     r"suco|posto administrativo|munisipiu|municipiu|municipio|"
     # a workplace there, in Malay and English ("Kilang di Senai", "Ladang sawit Sabah", "Kebun sawit di Malaysia")
     r"(?:kilang|ladang sawit|ladang|kebun sawit|kebun|estet|estate|plantation|factory|farm)(?:\s+(?:di|in|at))?|"
-    # what lies near it, in up to three words ("palm oil estate near Lahad Datu", "jungle near the border")
-    r"(?:[^\W\d_]+\s+){0,3}(?:near|nr|dekat))\s+"
+    # what lies near it or came from it, in up to three words ("palm oil estate near Lahad Datu", "lorry from Calais")
+    r"(?:[^\W\d_]+\s+){0,3}(?:near|nr|dekat|from|dari|desde))\s+"
     # Thai and Khmer province, Khmer city (written without a space)
     r"|^(จังหวัด|อำเภอ|เมือง|ខេត្ត|ក្រុង)\s*"
     # Thai province and district abbreviated ("จ.ตาก", "อ.แม่สอด": the dot is folded to a space)
@@ -66,7 +68,9 @@ _ADMIN_SUFFIX = re.compile(
     # Uzbek region and district, Russian region, territory and district ("Samarqand viloyati", "Ташкентская обл")
     r"viloyati|viloyat|tumani|tuman|oblast|obl|область|обл|край|район|р н|"
     # a workplace there ("Bayan Lepas FTZ", "Prai Industrial Estate", "Songkhla fishing boat")
-    r"ftz|free trade zone|free industrial zone|industrial estate|industrial area|industrial park|"
+    r"ftz|free trade zone|free industrial zone|industrial estate|industrial area|industrial park|qiz|"
+    # its fishing waters and a migrants' camp named after it ("Fiji EEZ", "Calais jungle")
+    r"eez|exclusive economic zone|jungle|"
     r"hi tech park|high tech park|fishing boat|boat|market|"
     # a port, a pier, a labour camp or the waters there; a ship by its flag ("Busan port", "Malaysian waters",
     # "Panama flag", "Liberian flag vessel", "Sonapur labour camp")
@@ -133,6 +137,12 @@ _ABBREVIATIONS = {
     "bt": "batu",
     # Philippine provinces ("Negros Occ.")
     "occ": "occidental",
+    # Spanish place words as Mexican and Central American records abbreviate them ("Cd. Juárez", "Nvo. Laredo")
+    "cd": "ciudad",
+    "nvo": "nuevo",
+    "gral": "general",
+    "sta": "santa",
+    "sto": "santo",
 }
 
 

@@ -315,6 +315,16 @@ class Gazetteer(_FuzzyReading, _TownReading):
             return Resolution(raw, "", "not_a_place")
         codes = _may_be_code(text) and not self._home_not_code(text, key, default_country)
         whole = self._resolve_key(key, default_country=default_country, codes=codes)
+        name = key.rpartition(" ")[0]  # "Northern Region" from a Ghanaian partner: Ghana's, not Malawi's
+        if (
+            whole.place_id
+            and default_country
+            and states_a_unit(key, name)
+            and self._minor_foreign(whole.place_id, default_country)
+        ):
+            home = self._resolve_key(name, default_country=default_country)
+            if home.place_id and self._places[home.place_id].country == default_country:
+                return self._settle(raw, name, home, default_country=default_country, note=f"read as {name!r}")
         if whole.place_id or whole.candidates:
             return self._settle(raw, key, whole, default_country=default_country)
         read = self._read_variants(raw, key, text, default_country=default_country)
@@ -371,8 +381,8 @@ class Gazetteer(_FuzzyReading, _TownReading):
         typo = self._fuzzy(raw, key)
         if typo.resolved:
             return typo
-        home = self._home_typo(raw, key, default_country)
-        return home or (self._by_unit(raw, key) if typo.method == "unresolved" else None) or typo
+        local = self._home_typo(raw, key, default_country)
+        return local or (self._by_unit(raw, key) if typo.method == "unresolved" else None) or typo
 
     def _read_variants(self, raw: str, key: str, text: str, *, default_country: str | None) -> Resolution | None:
         """A reading of the whole string in another form: a plural, a demonym, unquoted, with a unit word."""
@@ -450,34 +460,15 @@ class Gazetteer(_FuzzyReading, _TownReading):
                         f"('{place.name}, {country}') or add it to data/aliases.csv"
                     ),
                 )
-            if choice.tier == TIER_ALTERNATE:
+            # a minor town's alternate spelling gives way to a country's typo; a capital's, a city's of a million
+            # or a home town's does not ("Wawa": Warsaw to a Polish partner; "Kolonia": Cologne, in Polish)
+            big = choice.place_id in self._index.capitals or place.population >= GIVEN_NAME_TOWN_POPULATION
+            if choice.tier == TIER_ALTERNATE and not big and place.country != default_country:
                 typo = self._fuzzy(raw, key)
                 if typo.resolved and self._places[typo.place_id].country != place.country:
                     also = f"also an alternate spelling of {self.describe(choice.place_id)}"
                     return replace(typo, note=f"{typo.note}; {also}")
         return self._finish(raw, choice, note=note)
-
-    def _two_names(self, key: str, *, default_country: str | None) -> _Choice | None:
-        """The place a string names in two halves ("PRC China", "Selangor MY"): the same place, or one in the other.
-
-        Both halves must name a place by a strong name, the second a region, country or state that
-        holds the first ("Miri Sarawak", "Kupang NTT"); "Soe Soe" is no town.
-        """
-        words = key.split()
-        if not 2 <= len(words) <= 5:
-            return None
-        for cut in range(1, len(words)):
-            halves = []
-            for i, part in enumerate((" ".join(words[:cut]), " ".join(words[cut:]))):
-                choice = self._resolve_key(part, default_country=default_country)
-                town = bool(choice.place_id) and self._places[choice.place_id].level == "place"
-                if not choice.place_id or choice.tier > TIER_WORLD or (i and town):
-                    break
-                halves.append(choice)
-            if len(halves) == 2 and self._nests(halves[0].place_id, halves[1].place_id):
-                ids = {h.place_id for h in halves}
-                return max(halves, key=lambda h: self._depth(h.place_id, ids))
-        return None
 
     def _is_qualifier(self, inside: str) -> bool:
         key = fold_name(inside)
