@@ -41,7 +41,7 @@ from routemap._errors import DisclosureError
 from routemap._figures import ShownFigures, figures_of
 from routemap._lp import System
 from routemap._parallel import split
-from routemap._release_lp import ReleaseSystems, SetsBy, _Index
+from routemap._release_lp import ReleaseSystems, SetsBy, _in_period, _Index
 from routemap.disclosure import (
     Breakdown,
     Publication,
@@ -678,9 +678,19 @@ class Linker(ReleaseSystems):
             shown = self._shown.get(memo)
             if shown is None:
                 shown = self._shown[memo] = (figures, set(figures["routes"]) | set(figures["hidden"]))
-            if any(self.key(f, release.cut) in shown[1] for f in fines):
+            if any(self.key(f, release.cut) in shown[1] for f in fines) or self._silent_on(release, fines):
                 out.append(release)
         return out
+
+    def _silent_on(self, release: Release, fines: set[str]) -> bool:
+        """Whether a release that lists none of these routes still tells of them.
+
+        So when any of them holds persons in its data version within its period: it left each out as
+        below its minimum, and a reader knows that beside the figures of other releases (a year left out
+        at state level, and the same route's year hidden beside a small one in a longer period, pin it).
+        """
+        years = self._index_of(release.data).years
+        return any(_in_period(y, release.cut.period) for f in fines for y in years.get(f))
 
 
 def _inside(inner: tuple[int, int] | None, outer: tuple[int, int] | None) -> bool:
