@@ -631,9 +631,11 @@ def test_postal_codes_accents_scripts_and_units_beyond_the_region(
 def test_words_for_no_data_and_a_bare_postal_code_place_nothing(gazetteer: Gazetteer):
     for raw in ("Male", "S/D", "S/I", "Sin datos", "Неизвестно"):  # not Sudan's SD, nor Slovenia's SI
         assert not gazetteer.resolve(raw).resolved, raw
-    # a postal code with a name of another country is two readings: left ambiguous, never one of them
+    # a postal code is read only beside a place of its country: "Tomsk, TX" is no Texas, "PD, NS" no Nova Scotia
     found = gazetteer.resolve("Tomsk, TX")
-    assert not found.resolved, found
+    assert not found.resolved or gazetteer.place(found.place_id).country == "RUS", found
+    found = gazetteer.resolve("Zqx, NS", default_country="MY")
+    assert not found.resolved or gazetteer.place(found.place_id).country != "CAN", found
     # a state's name already read by its own alias keeps it: "NT" is not also Canada's Northwest Territories
     assert gazetteer.place(gazetteer.resolve("Katherine, NT").place_id).country == "AUS"
 
@@ -683,3 +685,20 @@ def test_other_spellings_of_big_cities_home_variants_and_spanish_and_polish_word
     found = gazetteer.resolve(raw, default_country=default)
     assert found.resolved and gazetteer.place(found.place_id).country == country, (raw, found)
     assert not gazetteer.resolve("coyote", default_country="MX").resolved  # a smuggler, not a village
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "admin1"),
+    [
+        ("Kemaman", "MY", "admin1:MY-11"),  # Malaysia's districts, which no installed source names
+        ("Kuala Langat", None, "admin1:MY-10"),
+        ("Sabak Bernam", "MY", "admin1:MY-10"),
+        ("Kota Marudu", None, "admin1:MY-12"),
+        ("Kg. Sungai Ular, Kubang Pasu", "MY", "admin1:MY-02"),
+        ("Port Dickson, NS", "MY", "admin1:MY-05"),  # NS: Negeri Sembilan, no Nova Scotia beside a Malaysian town
+        ("جوهر", None, "admin1:MY-01"),  # Jawi
+    ],
+)
+def test_malaysias_districts_abbreviations_and_jawi(gazetteer: Gazetteer, raw: str, default: str | None, admin1: str):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.resolved and admin1 in (found.place_id, gazetteer.place(found.place_id).admin1), (raw, found)

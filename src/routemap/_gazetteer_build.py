@@ -96,8 +96,10 @@ _REGION_SCRIPTS = {
     **dict.fromkeys(("KATAKANA", "HIRAGANA"), frozenset({"JP"})),
     "CYRILLIC": frozenset({"RU", "KZ", "KG", "TJ", "UZ"}),  # Central Asia's workers in Russia (Екатеринбург)
     "ETHIOPIC": frozenset({"ET", "ER"}),  # Ethiopian and Eritrean partners' own places (አዲስ አበባ)
-    # Arabic, and Urdu as Pakistani partners write their own towns (لاہور)
-    "ARABIC": frozenset({"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD", "PK"}),
+    # Arabic; Urdu as Pakistani partners write their own towns (لاہور); Jawi, Malay's Arabic script (جوهر)
+    "ARABIC": frozenset(
+        {"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD"} | {"PK", "MY", "BN"}
+    ),
 }
 #: Scripts the generated names of countries are indexed in: Latin, the region's, those of the main
 #: countries of destination (Arabic, Cyrillic, Chinese, Japanese, Korean, Hebrew, Greek) and of

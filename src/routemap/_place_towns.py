@@ -290,13 +290,18 @@ class _TownReading:
             return Resolution(text, "", "ambiguous", candidates=(found[0], *known), note=note)
         return Resolution(text, found[0], "code", note="a subdivision code of the partner's country")
 
-    def _postal_candidates(self, part: str) -> list[tuple[str, int]]:
-        """The states a part after a comma may name by its postal code ("TX", "CA", "ON", "NSW")."""
+    def _postal_candidates(self, part: str, countries: set[str]) -> list[tuple[str, int]]:
+        """The states a part after a comma may name by its postal code ("TX", "CA", "ON", "NSW").
+
+        Only of ``countries``, those another part of the string has places in: a bare "NS" after an
+        unknown name is no Nova Scotia ("PD, NS": Port Dickson, Negeri Sembilan).
+        """
         code = part.strip().rstrip(".")
         if not (code.isascii() and code.isalpha() and code.isupper() and 2 <= len(code) <= 3):
             return []
         keys = self._index.keys
-        return [(pid, t) for cc in _POSTAL for pid, t in keys.get(fold_name(f"{cc}-{code}"), []) if t == TIER_CODE]
+        found = [(pid, t) for cc in _POSTAL for pid, t in keys.get(fold_name(f"{cc}-{code}"), []) if t == TIER_CODE]
+        return [(pid, t) for pid, t in found if self._places[pid].country in countries]
 
     def _home_typo(self, raw: str, key: str, country: str | None) -> Resolution | None:
         """A typo of a home town, written alone or with its unit word ("Hopong Tsp.": Hopang township)."""

@@ -640,7 +640,13 @@ class Gazetteer(_FuzzyReading, _TownReading):
         options = [self._part_candidates(k, default_country) for k in keys]
         for i in range(1, len(parts)):  # "Long Beach, CA": California's postal code, not only Canada's
             if not any(self._places[pid].level == "admin1" for pid, _ in options[i][1]):
-                options[i] = (options[i][0], [*options[i][1], *self._postal_candidates(parts[i])])
+                near = {  # the countries the other parts may lie in, a partner's local town aside ("El Paso")
+                    self._places[pid].country
+                    for j, (k, c) in enumerate(options)
+                    if j != i
+                    for pid, _ in [*c, *self._candidates(k)]
+                }
+                options[i] = (options[i][0], [*options[i][1], *self._postal_candidates(parts[i], near)])
         if not any(cands for _, cands in options):
             return None
         best: tuple[int, int] = (0, 0)
