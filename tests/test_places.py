@@ -527,6 +527,8 @@ def test_a_part_read_only_as_a_towns_other_spelling_abroad_places_nothing(gazett
     # "Savan" is an other name of Charlotte Amalie (US Virgin Islands): not a reading of a Lao partner's line
     found = gazetteer.resolve("Songkhone dist , Savan", default_country="LA")
     assert not found.resolved, found
+    found = gazetteer.resolve("Felda Chini, Bota", default_country="MY")  # 'Bota': Botou, China, by an other name
+    assert not found.resolved or gazetteer.place(found.place_id).country == "MYS", found
     # a close spelling of the town's own name still places it ("Bireuen": Bireun)
     assert gazetteer.place(gazetteer.resolve("Kec. Peusangan, Bireuen").place_id).country == "IDN"
 

@@ -119,7 +119,7 @@ FLOORS = {
     "holdout21": (0.92, 3),  # Malate (Manila's) read as Malta; Mérida and Bengal labelled none: see the file
     "holdout22": (0.825, 6),  # home places read as a town abroad by an other spelling (Karama, Wando): see the file
     "holdout23": (0.80, 10),  # Westland, San-Pédro, Noro, cocoa farm, granica, kothi, el norte, 3 labels: see the file
-    "holdout24": (0.875, 2),  # Bota read as Botou (China) beside a Felda scheme; Kampar labelled none: see the file
+    "holdout24": (0.875, 1),  # Kampar (Perak's, and a regency of Riau) labelled none: see the file
 }
 
 

@@ -111,13 +111,14 @@ class _TownReading:
         """Whether a part read as a town's other spelling, unlike its name, and not at home, places a string.
 
         "Songkhone dist, Savan": 'Savan' is an other name of Charlotte Amalie, too weak to place what
-        is left out; "Kec. Peusangan, Bireuen" (Bireun) and "Poipet, B.Meanchey" (Paoy Paet) are not.
+        is left out, and "Felda Nasaruddin, Bota" ('Bota' for Botou, China) as weak; "Kec. Peusangan,
+        Bireuen" (Bireun) and "Poipet, B.Meanchey" (Paoy Paet) are not.
         """
         place = self._places[place_id]
         if tier < TIER_ALTERNATE or place.level != "place" or place.country == default_country:
             return False
         name = fold_name(place.name)
-        return max((OSA.normalized_similarity(k, name) for k in keys), default=0.0) < 0.5
+        return max((OSA.normalized_similarity(k, name) for k in keys), default=0.0) < 0.7
 
     def _town_candidates(
         self, key: str, cands: list[tuple[str, int]], *, default_country: str | None, within: Place | None
