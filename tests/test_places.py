@@ -704,3 +704,15 @@ def test_other_spellings_of_big_cities_home_variants_and_spanish_and_polish_word
 def test_malaysias_districts_abbreviations_and_jawi(gazetteer: Gazetteer, raw: str, default: str | None, admin1: str):
     found = gazetteer.resolve(raw, default_country=default)
     assert found.resolved and admin1 in (found.place_id, gazetteer.place(found.place_id).admin1), (raw, found)
+
+
+def test_indonesian_regencies_and_a_persons_title(gazetteer: Gazetteer):
+    regencies = (("Deli Serdang", "admin1:ID-SU"), ("Kab. Grobogan", "admin1:ID-JT"), ("Karimun", "admin1:ID-KR"))
+    for raw, admin1 in regencies:
+        found = gazetteer.resolve(raw, default_country="ID")
+        assert found.resolved and admin1 in (found.place_id, gazetteer.place(found.place_id).admin1), (raw, found)
+    for raw in ("Bpk. Sutrisno (PL)", "Ibu Sri", "Sdr. Agus"):  # a person: not Poland by the bracket
+        assert gazetteer.resolve(raw, default_country="ID").method == "not_a_place", raw
+    found = gazetteer.resolve("Mr. Tan, Johor")  # with a comma, the rest is read
+    assert found.resolved and gazetteer.place(found.place_id).country == "MYS", found
+    assert gazetteer.resolve("Pulau Kalimantan").place_id == "region:borneo"

@@ -38,6 +38,7 @@ FRESH21 = Path(__file__).resolve().parent / "data" / "places_fresh21.csv"
 FRESH22 = Path(__file__).resolve().parent / "data" / "places_fresh22.csv"
 FRESH23 = Path(__file__).resolve().parent / "data" / "places_fresh23.csv"
 FRESH24 = Path(__file__).resolve().parent / "data" / "places_fresh24.csv"
+FRESH25 = Path(__file__).resolve().parent / "data" / "places_fresh25.csv"
 SOURCES = {
     "tune": FRESH,
     "holdout": FRESH,
@@ -65,6 +66,7 @@ SOURCES = {
     "holdout22": FRESH22,
     "holdout23": FRESH23,
     "holdout24": FRESH24,
+    "holdout25": FRESH25,
 }
 #: The share of right answers each part must keep, and how many strings of it may resolve to a
 #: country they do not name (worse than unplaced: a route that does not exist). Issue 14 asks for
@@ -91,7 +93,8 @@ SOURCES = {
 #: destination-side partners: Beirut, Dubai, Ansan, Hong Kong, Singapore, Kuwait, Taipei, Bangkok) 79.9% with 9,
 #: holdout23 (eight more, beyond Asia too: UK, Warsaw, Kumasi, Irbid, Kunming, Suva, Tapachula, Ranchi) 74.7% with 16,
 #: holdout24 (eight Malaysian partners, states labelled: Johor, Kelantan, Perak, Kedah, Melaka, Pahang, Terengganu,
-#: Kuala Lumpur) 81.6% with 5;
+#: Kuala Lumpur) 81.6% with 5, holdout25 (eight Indonesian origin-side partners: Kupang, Indramayu, Cilacap,
+#: Blitar, Medan, Nunukan, Tanjung Pinang, East Lombok) 81.1% with 5;
 #: then read, fixed for, and kept as guards at these floors.
 FLOORS = {
     "tune": (0.98, 0),
@@ -120,6 +123,7 @@ FLOORS = {
     "holdout22": (0.825, 6),  # home places read as a town abroad by an other spelling (Karama, Wando): see the file
     "holdout23": (0.80, 10),  # Westland, San-Pédro, Noro, cocoa farm, granica, kothi, el norte, 3 labels: see the file
     "holdout24": (0.875, 1),  # Kampar (Perak's, and a regency of Riau) labelled none: see the file
+    "holdout25": (0.87, 2),  # Malaka (an NTT regency, and Melaka) and Tanah Merah labelled none: see the file
 }
 
 

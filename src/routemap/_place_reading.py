@@ -294,6 +294,15 @@ def unit_country(key: str) -> str | None:
     return countries[0] if countries is not None and len(countries) == 1 else None
 
 
+#: A title before a name says a person, not a place ("Bpk. Yohanes (PL)": Mr Yohanes, a field agent).
+_PERSON = re.compile(r"^(?:bpk|bapak|ibu(?! kota)|sdr|sdri|saudara|saudari|mr|mrs|tuan|puan|encik)\s+[^\W\d_]")
+
+
+def names_a_person(key: str) -> bool:
+    """Whether a folded string begins with a title a person's name is written with."""
+    return _PERSON.match(key) is not None
+
+
 #: A word written twice as Malay writes it, with a 2 ("Tawi2" is Tawi-Tawi, "kanak2" kanak-kanak).
 _DOUBLED = re.compile(r"\b([^\W\d_]{2,})2\b")
 

@@ -49,6 +49,7 @@ from routemap._place_reading import (
     _not_a_plural,
     _variants,
     accented,
+    names_a_person,
     states_a_unit,
     text_is_abbreviation,
     unit_country,
@@ -328,8 +329,8 @@ class Gazetteer(_FuzzyReading, _TownReading):
         if whole.place_id or whole.candidates:
             return self._settle(raw, key, whole, default_country=default_country)
         read = self._read_variants(raw, key, text, default_country=default_country)
-        if read is not None:
-            return read
+        if read is not None or (names_a_person(key) and not any(c in text for c in ",;")):  # "Mr Tan, Johor": Johor
+            return read or Resolution(raw, "", "not_a_place", note="a person: a title before a name")
         if "&" in text:  # "B&H" as written, not "B and H"
             written = self._resolve_key(fold_name(text), default_country=default_country, codes=False)
             if written.place_id and written.tier < TIER_ALTERNATE:
