@@ -32,6 +32,8 @@ _ADMIN_PREFIX = re.compile(
     r"province de|departement de|region de|prefecture de|"
     # South Asia's districts: "Dist. Manikganj", "Zila Cumilla"
     r"district|distt|dist|zila|zilla|jila|jilla|"
+    # a South Asian address's village, post office and police station ("Vill- Gouripur, PO- Daudkandi")
+    r"vill|village|po|p o|ps|p s|"
     # a place named by the immigration depot, the airport or the border gate there ("Depot Imigresen
     # Semenyih", "Cửa khẩu Lao Bảo")
     r"depot imigresen|depoh imigresen|bandara|bandar udara|cua khau|pelabuhan|port of|"
@@ -201,6 +203,11 @@ def _strip_admin_words(key: str) -> str:
     return stripped.strip() or key
 
 
+def unit_word_only(key: str) -> bool:
+    """Whether a part of a string is only a unit or address word ("PO" of "Vill- X, PO- Y", "Dist", "Tsp")."""
+    return bool(key) and (_ADMIN_PREFIX.sub("", f"{key} x") == "x" or _ADMIN_SUFFIX.sub("", f"x {key}") == "x")
+
+
 def _strip_people_words(key: str) -> str:
     stripped = _PEOPLE_PREFIX.sub("", key)
     stripped = _PEOPLE_SUFFIX.sub("", stripped)
@@ -331,6 +338,8 @@ def _variants(key: str) -> list[tuple[str, bool]]:
     out.append((_WORKPLACE_TRADE.sub("", expanded), False))
     if "kampung " in expanded:  # "Kg. Thom": Cambodia and Brunei write Kampong where Malaysia writes Kampung
         out.append((expanded.replace("kampung ", "kampong "), False))
+    if "gonj" in expanded:  # "Munshigonj", "Kishorgonj": Bangladesh's -ganj as Bengali is spoken
+        out.append((expanded.replace("gonj", "ganj"), False))
     words = key.split()
     if len(words) > 1 and any(w in _ABBREVIATIONS_ES for w in words):
         out.append((" ".join(_ABBREVIATIONS_ES.get(w, w) for w in words), False))

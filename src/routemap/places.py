@@ -54,6 +54,7 @@ from routemap._place_reading import (
     text_is_abbreviation,
     unit_country,
     unit_fits,
+    unit_word_only,
 )
 from routemap._place_towns import SNAP_KM as SNAP_KM
 from routemap._place_towns import TownTable, _TownReading
@@ -618,7 +619,7 @@ class Gazetteer(_FuzzyReading, _TownReading):
 
     def _part_candidates(self, key: str, default_country: str | None) -> tuple[str, list[tuple[str, int]]]:
         """The name a part of a string matched (itself or a variant) and the places it can mean (a local town too)."""
-        if not key or key in self._index.not_places or key in self._index.qualifiers:
+        if not key or key in self._index.not_places or key in self._index.qualifiers or unit_word_only(key):
             return key, []
         for candidate in (key, *(v for v, plural in _variants(key) if not plural)):
             if candidate in self._index.not_places:
@@ -701,7 +702,7 @@ class Gazetteer(_FuzzyReading, _TownReading):
         """The places parts left out of a reading name by themselves, when in another country than ``chosen``."""
         country = self._places[chosen].country
         out = []
-        for part in parts:
+        for part in (p for p in parts if not unit_word_only(fold_name(p))):  # "PO" is no Pô, Burkina Faso
             alone = self._resolve_text(raw, part, default_country=default_country)
             if alone.resolved and self._places[alone.place_id].country not in ("", country):
                 out.append(alone.place_id)
