@@ -721,3 +721,15 @@ def test_south_asian_addresses_and_bengali_spellings(gazetteer: Gazetteer):
     found = gazetteer.resolve("Vill- Ramchandrapur, PO- Homna, Dist- Cumilla", default_country="MY")
     assert found.resolved and gazetteer.place(found.place_id).country == "BGD", found  # PO no Pô, Dist no Diest
     assert gazetteer.place(gazetteer.resolve("Kishorgonj").place_id).country == "BGD"  # -gonj for -ganj
+
+
+def test_a_far_countrys_code_or_a_country_first_beside_other_names(gazetteer: Gazetteer):
+    # "SR", "TKM": Siem Reap's and Tbong Khmum's abbreviations to a Cambodian partner, not Suriname, Turkmenistan
+    for raw in ("Svay Leu district, SR", "Memot, TKM"):
+        found = gazetteer.resolve(raw, default_country="KH")
+        assert not found.resolved or gazetteer.place(found.place_id).country == "KHM", (raw, found)
+    found = gazetteer.resolve("Jordan, Guimaras", default_country="PH")  # a town of Guimaras, not the country
+    assert not found.resolved or gazetteer.place(found.place_id).country == "PHL", found
+    assert gazetteer.resolve("Dhaka, BD", default_country="MY").place_id  # a code beside a name it holds: read
+    assert not gazetteer.resolve("ko ro").resolved  # syllables: only a country, region, state or home town
+    assert gazetteer.resolve("Ma-lai-xi-a").place_id == "country:MYS"

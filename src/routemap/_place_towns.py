@@ -304,6 +304,11 @@ class _TownReading:
         found = [(pid, t) for cc in _POSTAL for pid, t in keys.get(fold_name(f"{cc}-{code}"), []) if t == TIER_CODE]
         return [(pid, t) for pid, t in found if self._places[pid].country in countries]
 
+    def _spelt_out(self, place_id: str, country: str | None) -> bool:
+        """Whether a name written in pieces may be read as this place: a country, region or state, or a home town."""
+        place = self._places[place_id]
+        return place.level in ("country", "region", "admin1") or place.country == country
+
     def _home_typo(self, raw: str, key: str, country: str | None) -> Resolution | None:
         """A typo of a home town, written alone or with its unit word ("Hopong Tsp.": Hopang township)."""
         bare = _strip_admin_words(key)

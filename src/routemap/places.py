@@ -376,9 +376,9 @@ class Gazetteer(_FuzzyReading, _TownReading):
         # several words written as one; "Ma-lai-xi-a", "In-đô-nê-xi-a": a name written syllable by syllable
         joined = self._initialled(key) or self._spaced(key)
         if joined or (" " in key and all(len(t) <= 3 for t in key.split())):
-            joined = joined or key.replace(" ", "")
+            syllables, joined = not joined, joined or key.replace(" ", "")
             again = self._resolve_key(joined, default_country=default_country, codes=False)
-            if again.place_id:
+            if again.place_id and (not syllables or self._spelt_out(again.place_id, default_country)):  # "ko ro"
                 return self._settle(raw, joined, again, default_country=default_country, note=f"read as {joined!r}")
         typo = self._fuzzy(raw, key)
         if typo.resolved:
@@ -685,10 +685,12 @@ class Gazetteer(_FuzzyReading, _TownReading):
             notes.append("settled by the partner's default country")
         if left_out:
             elsewhere = self._elsewhere(raw, left_out, choice.place_id, default_country=default_country)
-            # "Batam - Johor": places in two countries, not a place and a stray word; "Batam, Malaysia" keeps Malaysia,
-            # but a country's code is no such word ("Batticaloa, SL": Sri Lanka as its people write it)
-            if elsewhere and (self._places[choice.place_id].level != "country" or choice.tier == TIER_CODE):
-                apart = "its parts lie in different countries"
+            # "Batam - Johor": two countries; "Batam, Malaysia" keeps Malaysia, but not "Batticaloa, SL" (a code),
+            # "Jordan, Guimaras" (a country first) nor "Puok district, SR" (a far country's code: Siem Reap)
+            country, coded = self._places[choice.place_id].level == "country", choice.tier == TIER_CODE
+            far = country and coded and bool(default_country) and choice.place_id != f"country:{default_country}"
+            if (elsewhere and (not country or coded or 0 in explained)) or far:
+                apart = "its parts lie in different countries" if elsewhere else "a country's code beside a name"
                 return Resolution(raw, "", "ambiguous", candidates=(choice.place_id, *elsewhere), note=apart)
             if self._weak_part(choice.place_id, choice.tier, [keys[i] for i in explained], default_country):
                 weak = "only a town's other spelling among its parts"
