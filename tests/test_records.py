@@ -151,3 +151,16 @@ def test_a_large_file_is_filtered_as_it_is_read_with_the_same_result(tmp_path, m
         "filtered out by profile: Sex = F": 4000,
     }
     assert (result.rows_read, result.filtered, result.rejects) == (12_000, 8000, [])
+
+
+def test_by_value_gives_a_missing_cell_its_own_value():
+    """A missing cell (code -1) takes ``missing``, not the value of the last distinct cell."""
+    import numpy as np
+    import pandas as pd
+
+    from routemap._parse import by_value
+
+    cells = pd.Series(["a > b", None, "c", "a > b"])
+    stops = by_value(cells, lambda values: values.map(lambda v: len(str(v).split(" > "))), missing=0)
+    assert stops.tolist() == [2, 0, 1, 2] and stops.dtype == np.int64
+    assert by_value(pd.Series(["x", "y"]), lambda values: values.map(len)).dtype == np.int64  # no missing: as before

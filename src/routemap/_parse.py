@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,14 +21,16 @@ _PAIR_POINT = re.compile(rf"^[(\[]?\s*({_NUMBER})\s*(?:[,;]\s*|\s+)({_NUMBER})\s
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 
-def by_value(series: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+def by_value(series: pd.Series, fn: Callable[[pd.Series], pd.Series], *, missing: Any = None) -> pd.Series:
     """Apply a vectorised ``fn`` to the distinct values of ``series`` only, then spread the result back.
 
     Columns such as year, persons, sector or place hold few distinct values among many rows: the
-    cost then grows with the distinct values, not the rows.
+    cost then grows with the distinct values, not the rows. A missing cell (NaN, None) gets ``missing``.
     """
     codes, uniques = pd.factorize(series, sort=False)
     result = fn(pd.Series(uniques, dtype=object)).to_numpy()
+    if (codes < 0).any():  # a missing cell's code is -1: it takes the value put last
+        result = np.append(result, np.array([missing], dtype=object if missing is None else None))
     values = result[codes]
     # object stays object: letting pandas infer "str" would copy every cell into an arrow array
     return pd.Series(values, index=series.index, dtype=object if values.dtype == object else None)

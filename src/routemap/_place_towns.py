@@ -262,7 +262,7 @@ class _TownReading:
         ``(strong, listed)`` groups holding only the places of the partner's country, or ``None``.
         """
         home = [c for c in weak if self._places[c[0]].country == country]
-        if not home or not firm or not all(t >= TIER_CODE and self._minor_foreign(p, country) for p, t in firm):
+        if not home or not firm or not self._local_instead(firm, home, country):  # as a local town wins
             return None
         return home, []
 

@@ -36,6 +36,7 @@ import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from routemap._errors import AccountingError, ConfigError, ReadError
+from routemap._parse import by_value
 from routemap._release_lp import DIMENSIONS
 from routemap._safe import write_table
 from routemap.aggregate import Aggregates, aggregate
@@ -287,9 +288,8 @@ def merge_duplicates(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
 
 def _stops_in(transit: pd.Series) -> np.ndarray:
     """How many stops each transit cell lists, counted once per distinct cell."""
-    codes, cells = pd.factorize(transit, sort=False)
-    counts = np.array([len([p for p in str(c).split(" > ") if p]) for c in cells] + [0], dtype=np.int64)
-    return counts[codes]
+    stops = by_value(transit, lambda cells: cells.map(lambda c: len([p for p in str(c).split(" > ") if p])), missing=0)
+    return stops.to_numpy(dtype=np.int64)
 
 
 def _accepted(results: list[FileResult], private: Path) -> pd.DataFrame:
