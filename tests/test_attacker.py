@@ -172,8 +172,10 @@ def read_breakdowns(out: Path) -> Attacker:
             for v, c in cells.items():  # what choosing the hidden cell implies (README): the reader uses it
                 if c != HIDDEN_LABEL:
                     continue
-                if published:
-                    a.at_least({names[v]: 1.0}, K, "x is not small when a cell is published")
+                # a row of small cells only hides its first of unknown, other: hiding another says a cell is not small
+                first = [h for h in ("unknown", "other") if h in columns]
+                if published or (first and v != first[0]):
+                    a.at_least({names[v]: 1.0}, K, "x is not small when a cell is published or unknown is passed over")
                 if v not in HIDE_FIRST:
                     for w, n in published.items():
                         if w not in HIDE_FIRST:

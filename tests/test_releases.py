@@ -6,6 +6,7 @@ import csv
 import gzip
 import itertools
 import json
+import math
 import os
 import random
 import re
@@ -80,8 +81,16 @@ def _names(gazetteer: Gazetteer, key: str) -> str:
     return " > ".join(gazetteer.place(pid).name for pid in key.split(" > "))
 
 
-def read_release(reader: ReleaseAttacker, out: Path, cut: str, version: str, held: dict[str, str], fixed: list) -> None:
-    """Every figure of one release as relations over the atoms of its data version."""
+def read_release(
+    reader: ReleaseAttacker, out: Path, cut: str, version: str, held: dict[str, str], fixed: list, withheld: set[str]
+) -> None:
+    """Every figure of one release as relations over the atoms of its data version.
+
+    What the rule implies is used too (README "Privacy"): an ``x`` cell chosen over ``unknown`` or
+    ``other``, or beside a published cell, is at least the minimum; an ``x`` cell of a regular value is
+    the largest (ties: column order); a route left out that the register did not hold back for an
+    earlier release (``withheld``) has fewer persons than the minimum.
+    """
     members: dict[str, list] = {}
     for atom in ATOMS:
         if in_cut(atom, cut):
@@ -95,17 +104,45 @@ def read_release(reader: ReleaseAttacker, out: Path, cut: str, version: str, hel
         for row in _csv(out / f"routes_by_{dim}.csv"):
             source = listed[row["route"]]
             values = SEXES if dim == "sex" else tuple(y for y in YEARS if in_cut(("", "", "", y), cut))
-            for value in values:
-                shown = row.get(value, f"<{K}")
-                terms = reader.terms(source, [a for a in members[row["route"]] if a[index] == value])
-                if shown.isdigit():
-                    reader.relation(terms, int(shown), int(shown))
-                elif shown == f"<{K}":
+            cells = {v: reader.terms(source, [a for a in members[row["route"]] if a[index] == v]) for v in values}
+            shown = {v: row.get(v, f"<{K}") for v in values}
+            for value, terms in cells.items():
+                if shown[value].isdigit():
+                    reader.relation(terms, int(shown[value]), int(shown[value]))
+                elif shown[value] == f"<{K}":
                     reader.relation(terms, 0, K - 1)
                     fixed.append((f"{cut} {row['route']} {dim}={value}", source, terms))
+            for value in [v for v in values if shown[v] == "x"]:
+                _hidden_cell(reader, values, cells, shown, value)
     for route, atoms in members.items():
         if route not in listed:
+            if route not in withheld:
+                reader.relation(reader.terms(version, atoms), 0, K - 1)
             fixed.append((f"{cut} {route} (not listed)", version, reader.terms(version, atoms)))
+
+
+def _hidden_cell(reader: ReleaseAttacker, values: tuple, cells: dict, shown: dict, value: str) -> None:
+    """What choosing ``value`` as a row's ``x`` cell tells: unknown, then other, then the largest; small cells last.
+
+    A row of small cells only hides its first column among unknown and other (or, with neither, its
+    largest); a row with a cell that is not small hides one of those.
+    """
+    first = [v for v in ("unknown", "other") if v in values]
+    published = {v: int(s) for v, s in shown.items() if s.isdigit()}
+    not_all_small = bool(published) or (bool(first) and value != first[0])
+    if not_all_small:
+        reader.relation(cells[value], K, math.inf)
+    if value in first:
+        return
+    at = values.index(value)
+    for i, other in enumerate(values):
+        if other in first or other == value:
+            continue
+        step = 1 if i < at else 0
+        if other in published:
+            reader.relation(cells[value], published[other] + step, math.inf)
+        elif not not_all_small:  # perhaps a row of small cells: x is the largest of them
+            reader.relation({**cells[value], **{c: -1.0 for c in cells[other]}}, step, math.inf)
 
 
 def _truth(counts: Counter, terms: dict[int, float], reader: ReleaseAttacker, version: str) -> int:
@@ -148,7 +185,8 @@ def run_releases(tmp: Path, places: Gazetteer, steps: list[tuple[str, object]]) 
         held = {
             _names(places, key): version_of[int(source)] for key, source in by_id[release_id].figures["held"].items()
         }
-        read_release(reader, out, cut, version, held, fixed)
+        withheld = {_names(places, key) for key in by_id[release_id].figures["hidden"]}
+        read_release(reader, out, cut, version, held, fixed, withheld)
     pinned = []
     for name, version, terms in fixed:
         true = _truth(versions[version], terms, reader, version)
@@ -817,3 +855,66 @@ def test_a_release_that_left_a_route_out_is_audited_with_the_routes_later_figure
     assert same == [truth]  # the reader pins 2021 at 6 - 2 = 4 persons, below the minimum of 5
     refused = releases(split(truth))[1]
     assert isinstance(refused, tuple) and "Indonesia > Thailand > Selangor" in refused[1], refused
+
+
+def test_a_hidden_cell_chosen_over_unknown_is_not_small_even_with_nothing_published(
+    tmp_path_factory, places: Gazetteer, monkeypatch
+):
+    """A row that hides ``female`` rather than ``unknown`` has a cell of at least the minimum: the audit knows it.
+
+    A row of small cells only hides ``unknown``; so a row that hides another cell is not all small, and its
+    hidden cell is at least ``min_count`` even when nothing else of the row is published. The audit once
+    used that only when a cell was published. At minimum 3: a route of 4 (female 3, male 1) shows
+    ``female x``; 3 male cases later it shows 7 with ``female 3`` and ``male x``. A reader who runs
+    routemap on every split of the first 4 persons, and of the 3 added ones, finds only the true pair gives
+    the same two releases: 1 man in the first. The second build now keeps the first figures.
+    """
+    from routemap import _release_lp
+
+    stem = ("Indonesia", "", "Johor", "2021")
+    cut = {**CUTS["state"], "min_count": 3, "allow_small_counts": True}
+
+    def table(sexes: tuple[int, ...]) -> Counter:
+        return Counter({(*stem, sex): n for sex, n in zip(SEXES, sexes, strict=True) if n})
+
+    def splits(total: int) -> list[tuple[int, ...]]:
+        return [s for s in itertools.product(range(total + 1), repeat=len(SEXES)) if sum(s) == total]
+
+    def first_release(first: tuple[int, ...]) -> tuple[Path, object]:
+        project = tmp_path_factory.mktemp("first") / "project"
+        write_records(project, table(first))
+        return project, _published(project, project.parent / "out", places, **cut)
+
+    def second_release(project: Path, first: tuple[int, ...], added: tuple[int, ...]) -> object:
+        again = tmp_path_factory.mktemp("second") / "project"
+        shutil.copytree(project, again)  # the first release in its register
+        write_records(again, table(first) + table(added))
+        return _published(again, again.parent / "out", places, **cut)
+
+    truth = ((3, 1, 0, 0), (0, 3, 0, 0))
+    with monkeypatch.context() as m:  # the audit as it was
+        m.setattr(_release_lp, "_ranked_before", lambda value, order: False)
+        project, seen_first = first_release(truth[0])
+        seen = [seen_first, second_release(project, *truth)]
+        assert all(isinstance(r, dict) for r in seen) and seen[1] != seen[0]  # revised: both published
+        same = []
+        for first in splits(4):
+            project, published = first_release(first)
+            if published != seen[0]:
+                continue
+            # the second release shows female 3: only additions that give it can match
+            for added in splits(3):
+                if first[0] + added[0] == 3 and second_release(project, first, added) == seen[1]:
+                    same.append((first, added))
+    assert same and {first[1] for first, _ in same} == {1}  # pinned: 1 man in the first release
+    project, now_first = first_release(truth[0])
+    now = second_release(project, *truth)
+    assert now_first == seen[0]
+    assert isinstance(now, tuple) or now["routes_by_sex.csv"] == seen[0]["routes_by_sex.csv"], now
+
+    # the linear reader, told what the rule implies, finds the same at the default minimum, and nothing now
+    five = [("add", table((5, 1, 0, 0))), ("build", "state"), ("add", table((0, 5, 0, 0))), ("build", "state")]
+    with monkeypatch.context() as m:
+        m.setattr(_release_lp, "_ranked_before", lambda value, order: False)
+        assert run_releases(tmp_path_factory.mktemp("old"), places, five)[0] == ["state Indonesia > Johor sex=male = 1"]
+    assert run_releases(tmp_path_factory.mktemp("now"), places, five)[0] == []

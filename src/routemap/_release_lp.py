@@ -417,8 +417,8 @@ class ReleaseSystems:
                 system.equal(terms, int(text))
             elif text == HIDDEN_LABEL:
                 quantities.append((f"{name}, {dim} {val} (x)", terms))
-                if published:
-                    system.at_least(terms, k)
+                if published or _ranked_before(val, order):
+                    system.at_least(terms, k)  # chosen among cells that are not small: the row has one
                 if val in HIDE_FIRST:
                     continue
                 # the largest: at least every cell after it, more than every cell before it
@@ -462,6 +462,16 @@ class _Space:
     @staticmethod
     def c(v: str, dim: str, f: str, segment: int, val: str) -> tuple[Any, ...]:
         return ("c", v, dim, f, segment, val)
+
+
+def _ranked_before(value: str, order: dict[str, int]) -> bool:
+    """Whether a column the rule hides first in a row of small cells (``unknown``, then ``other``) precedes ``value``.
+
+    A row of small cells only hides that column; a row that hides ``value`` instead has a cell that
+    is not small, and its hidden cell is one of those: at least k, even with nothing else published.
+    """
+    rank = HIDE_FIRST.index(value) if value in HIDE_FIRST else len(HIDE_FIRST)
+    return any(column in order for column in HIDE_FIRST[:rank])
 
 
 def _column_order(dimension: str, values: Iterable[str]) -> dict[str, int]:

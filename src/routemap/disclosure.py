@@ -9,7 +9,8 @@ The rules (README "Privacy" explains them for readers; the attacker knows all of
    of the vocabulary (every year of the period for ``year``), zero included. In a row where any
    column holds fewer than ``min_count`` persons — zero included — every such cell is shown as
    ``<5`` and one more cell is hidden, shown as ``x``: ``unknown`` if it is not small, else ``other``,
-   else the largest other cell (ties: column order). A row with no small cell is published in full.
+   else the largest other cell (ties: column order); a row of small cells only hides ``unknown``, else
+   ``other``, else its largest. A row with no small cell is published in full.
    Because zeros look like small counts and the hidden cell takes any value, moving every small
    count of a row into its ``x`` cell gives an input that publishes byte-identical outputs: whatever
    a reader combines, every ``<5`` cell may be 0, and no hidden count can be pinned (tests/attacker.py
