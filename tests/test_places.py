@@ -733,3 +733,48 @@ def test_a_far_countrys_code_or_a_country_first_beside_other_names(gazetteer: Ga
     assert gazetteer.resolve("Dhaka, BD", default_country="MY").place_id  # a code beside a name it holds: read
     assert not gazetteer.resolve("ko ro").resolved  # syllables: only a country, region, state or home town
     assert gazetteer.resolve("Ma-lai-xi-a").place_id == "country:MYS"
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "country"),
+    [
+        ("ပဲခူး", None, "MMR"),  # a Burmese town without the "town" its source name carries (ပဲခူးမြို့)
+        ("ပခုက္ကူ", "MM", "MMR"),  # a stacked consonant, as the source writes it and as it is typed
+        ("ပခုက်ကူ", "MM", "MMR"),
+        ("စင်ကာပူ", None, "SGP"),  # Singapore without the kinzi CLDR writes (စင်္ကာပူ)
+        ("တရုတ်ပြည်", None, "CHN"),  # "China country"
+        ("ကိုရီးယားနိုင်ငံ", None, "KOR"),
+        ("ကွာလာလမ်ပူ", None, "MYS"),  # where Myanmar's workers go, in Burmese
+        ("ខេត្តព្រះសីហនុ", None, "KHM"),  # a Khmer province with and without its "province"
+        ("ព្រះសីហនុ", "KH", "KHM"),
+        ("ប្រទេសកូរ៉េ", None, "KOR"),
+        ("เมียนมาร์", None, "MMR"),  # a Thai silent letter written or left out
+        ("อำเภอแม่สาย", None, "THA"),  # Thai "district" with its sara am folded as the index folds it
+        ("อ.แม่สาย จ.เชียงราย", None, "THA"),  # district and province with no comma between them
+        ("ແຂວງສະຫວັນນະເຂດ", None, "LAO"),
+        ("ເກົາຫລີ", None, "KOR"),  # Lao lo written below or beside (ເກົາຫຼີ)
+        ("दुबई", None, "ARE"),  # where Nepal's workers go, in Devanagari
+        ("মিয়ানমার", None, "MMR"),
+        ("சவுதி", None, "SAU"),
+    ],
+)
+def test_the_regions_scripts_with_their_unit_words_and_spelling_variants(
+    gazetteer: Gazetteer, raw: str, default: str | None, country: str
+):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.resolved and gazetteer.place(found.place_id).country == country, (raw, found)
+
+
+def test_folding_reads_a_scripts_variant_spellings_alike():
+    from routemap._gazetteer import fold_name
+    from routemap._gazetteer_scripts import _keys_of
+
+    assert fold_name("เมียนมาร์") == fold_name("เมียนมา")  # a letter the thanthakhat makes silent
+    assert fold_name("กรุงเทพฯ") == fold_name("กรุงเทพ")
+    assert fold_name("စင်္ကာပူ") == fold_name("စင်ကာပူ") and fold_name("ပခုက္ကူ") == fold_name("ပခုက်ကူ")
+    assert fold_name("ເກົາຫຼີ") == fold_name("ເກົາຫລີ")
+    assert fold_name("ประเทศไทย") != fold_name("ประเทศ")  # other letters stay
+    assert _keys_of("ပဲခူးမြို့") == {"ပဲခူးမြို့", "ပဲခူး"}
+    assert _keys_of("झापा जिल्ला") == {"झापा जिल्ला", "झापा"}
+    assert _keys_of("ខេត្តកែប") == {"ខេត្តកែប", "កែប"}  # Kep province
+    assert _keys_of("ကမြို့") == {"ကမြို့"}  # a stem of fewer than 3 letters is not indexed alone

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -60,8 +61,14 @@ def _script_drops_marks(char: str) -> bool:
 
 
 #: Signs written either way in the same word: Devanagari and Bengali candrabindu and anusvara
-#: (काठमाडौँ, काठमाडौं), Burmese and Khmer zero-width marks already dropped.
-_SPELLING_VARIANTS = str.maketrans({"\u0901": "\u0902", "\u0981": "\u0982"})
+#: (काठमाडौँ, काठमाडौं), Burmese and Khmer zero-width marks already dropped; Burmese virama and asat
+#: (see _SILENT); Lao subscript lo and lo (ເກົາຫຼີ, ເກົາຫລີ).
+_SPELLING_VARIANTS = str.maketrans({"\u0901": "\u0902", "\u0981": "\u0982", "\u1039": "\u103a", "\u0ebc": "\u0ea5"})
+#: Letters written or left out in the same word: a Thai letter made silent by the thanthakhat, with its
+#: vowel sign (เมียนมาร์, เมียนมา; สิงคโปร์), and the abbreviation sign (กรุงเทพฯ); a Burmese consonant
+#: stacked or killed (ပခုက္ကူ, ပခုက်ကူ; the kinzi of စင်္ကာပူ, often written စင်ကာပူ: the virama is read as
+#: the asat above, and a doubled asat as one).
+_SILENT = re.compile("[\u0e01-\u0e2e][\u0e31\u0e34-\u0e3a]?\u0e4c|\u0e2f|(?<=\u103a)\u103a")
 
 
 def fold_name(text: str) -> str:
@@ -89,7 +96,7 @@ def fold_name(text: str) -> str:
         else:  # punctuation, symbols, separators, "_"
             out.append(" ")
     folded = unicodedata.normalize("NFC", "".join(out).casefold()).translate(_SPELLING_VARIANTS)
-    return " ".join(folded.split())
+    return " ".join(_SILENT.sub("", folded).split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,6 @@ import csv
 import json
 import logging
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +30,7 @@ from routemap._gazetteer import (
     _package_dir,
     fold_name,
 )
+from routemap._gazetteer_scripts import _NAME_SCRIPTS, _indexable, _keys_of, _latin, _script
 from routemap._gazetteer_towns import build_towns
 from routemap.schema import fold
 
@@ -56,77 +56,14 @@ class _Builder:
                 self.keys[key][place_id] = tier
 
 
-def _keys_of(text: str) -> set[str]:
-    """The folded keys a name is indexed under ("Cox's Bazar" is also written "Coxs Bazar")."""
-    return {k for k in (fold_name(text), fold_name(_APOSTROPHES.sub("", text))) if k}
-
-
 #: Towns this large (and capitals) may be read from a typo of their name, as regions, countries and states are.
 FUZZY_TOWN_POPULATION = 500_000
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
 #: The unit a Korean town's name carries in geonames ("Hwaseong-si", "Wando-gun"), which records leave out.
 _KOREAN_UNIT = re.compile(r"-(si|gun|gu|eup|myeon)$")
 _CODE_LIKE = re.compile(r"^[A-Z0-9]{2,4}$")
 #: Items of iso3166-2's localOtherName: "Flemish Region (eng), 'Flamande, Région (fra)', Flanders (eng)".
 _LOCAL_NAME = re.compile(r"\s*('[^']*'|[^,]+)")
 _LANG_SUFFIX = re.compile(r"\s*\([a-z]{3}\)\s*$")
-
-
-def _latin(text: str) -> bool:
-    return fold(text).isascii()
-
-
-#: Scripts whose local names of places are indexed, with the countries that write them: the partners'
-#: region (Devanagari, Bengali, Thai, Lao, Burmese, Khmer, India's and Sri Lanka's) and the Arabic of the Gulf
-#: and the Middle East, where most of the region's migrant workers go (Dubai as دبي, Riyadh as الرياض).
-_REGION_SCRIPTS = {
-    "DEVANAGARI": frozenset({"NP", "IN"}),
-    "BENGALI": frozenset({"BD", "IN"}),
-    "THAI": frozenset({"TH", "MM", "LA", "KH"}),  # Thai writes its neighbours' border towns too (เมียวดี)
-    "LAO": frozenset({"LA", "TH"}),
-    "MYANMAR": frozenset({"MM"}),
-    "KHMER": frozenset({"KH"}),
-    "HANGUL": frozenset({"KR"}),
-    "TAMIL": frozenset({"IN", "LK"}),  # India's and Sri Lanka's scripts: South Indian and Sri Lankan partners
-    "SINHALA": frozenset({"LK"}),
-    **dict.fromkeys(("MALAYALAM", "TELUGU", "KANNADA", "GUJARATI", "GURMUKHI", "ORIYA"), frozenset({"IN"})),
-    # Chinese as Malaysians, Singaporeans and Taiwanese write their own places (新山, 槟城), China's own (云南,
-    # 河南: where Vietnamese, Lao and Myanmar partners' cases end) and Japan's, in kanji and kana too (愛知, 東京)
-    "CJK": frozenset({"MY", "SG", "TW", "HK", "MO", "CN", "JP"}),
-    **dict.fromkeys(("KATAKANA", "HIRAGANA"), frozenset({"JP"})),
-    "CYRILLIC": frozenset({"RU", "KZ", "KG", "TJ", "UZ"}),  # Central Asia's workers in Russia (Екатеринбург)
-    "ETHIOPIC": frozenset({"ET", "ER"}),  # Ethiopian and Eritrean partners' own places (አዲስ አበባ)
-    # Arabic; Urdu as Pakistani partners write their own towns (لاہور); Jawi, Malay's Arabic script (جوهر)
-    "ARABIC": frozenset(
-        {"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD"} | {"PK", "MY", "BN"}
-    ),
-}
-#: Scripts the generated names of countries are indexed in: Latin, the region's, those of the main
-#: countries of destination (Arabic, Cyrillic, Chinese, Japanese, Korean, Hebrew, Greek) and of
-#: origin (Ethiopic for Amharic and Tigrinya, India's, Georgian, Armenian, Tibetan, Thaana). A name
-#: in one script cannot be mistaken for one in another.
-_NAME_SCRIPTS = frozenset(
-    {
-        "LATIN", "ARABIC", "CYRILLIC", "CJK", "HANGUL", "KATAKANA", "HIRAGANA", "TAMIL", "SINHALA", "HEBREW",
-        "GREEK", "ETHIOPIC", "GUJARATI", "GURMUKHI", "TELUGU", "KANNADA", "MALAYALAM", "ORIYA", "GEORGIAN",
-        "ARMENIAN", "TIBETAN", "THAANA", *_REGION_SCRIPTS,
-    }
-)  # fmt: skip
-
-
-def _script(key: str) -> str:
-    """The script of a folded name ("LATIN" for ASCII), by its first letter outside ASCII."""
-    letter = next((c for c in key if not c.isascii() and c.isalpha()), None)
-    return "LATIN" if letter is None else unicodedata.name(letter, "?").split()[0]
-
-
-def _indexable(text: str, iso2: str | None = None) -> bool:
-    """Whether a package's local name is indexed: Latin, or a script of the region written there."""
-    key = fold_name(text)
-    script = _script(key) if key else ""
-    if script == "LATIN":
-        return True
-    return script in _REGION_SCRIPTS and (iso2 is None or iso2 in _REGION_SCRIPTS[script])
 
 
 def _subdivision_levels() -> tuple[dict[str, str], dict[str, str]]:

@@ -6,10 +6,20 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from routemap._gazetteer import fold_name
+
+
+def _folded(words: str) -> str:
+    """Words of scripts that fold (Thai ำ, Burmese stacked letters) as a regular expression's alternatives."""
+    return "|".join(re.escape(fold_name(w)) for w in words.split())
+
+
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
 _SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 _LETTER = re.compile(r"[^\W\d_]")
-_PARTS = re.compile(r"[,;()\[\]\u2013\u2014]|\s+-+\s*|\s*-+\s+|\s+via\s+", re.IGNORECASE)
+#: The separators of a string's parts; a Thai, Khmer or Lao address writes none before its province
+#: ("อ.แม่สาย จ.เชียงราย").
+_PARTS = re.compile(r"[,;()\[\]\u2013\u2014]|\s+-+\s*|\s*-+\s+|\s+via\s+|\s+(?=จ\.|จังหวัด|ខេត្ត|ແຂວງ)", re.IGNORECASE)
 #: Also a separator, but only when every part is then explained ("Jawa Timur-Indonesia").
 _HYPHENATED_PARTS = re.compile(r"[,;()\[\]\u2013\u2014-]")
 _TRAILING_BRACKET = re.compile(r"^(?P<rest>.*?)\s*[(\[](?P<inside>[^()\[\]]*)[)\]]\s*$")
@@ -52,8 +62,11 @@ _ADMIN_PREFIX = re.compile(
     r"(?:kilang|ladang sawit|ladang|kebun sawit|kebun|estet|estate|plantation|factory|farm)(?:\s+(?:di|in|at))?|"
     # what lies near it or came from it, in up to three words ("palm oil estate near Lahad Datu", "lorry from Calais")
     r"(?:[^\W\d_]+\s+){0,3}(?:near|nr|dekat|from|dari|desde))\s+"
-    # Thai and Khmer province, Khmer city (written without a space)
-    r"|^(จังหวัด|อำเภอ|เมือง|ខេត្ត|ក្រុង)\s*"
+    # Thai province, district, sub-district, town; Khmer province, city, capital, district, commune, village;
+    # Lao province, district, city, village (written without a space)
+    + "|^("
+    + _folded("จังหวัด อำเภอ ตำบล เมือง ខេត្ត ក្រុង រាជធានី ស្រុក ខណ្ឌ ឃុំ ភូមិ ແຂວງ ເມືອງ ນະຄອນຫຼວງ ນະຄອນ ບ້ານ")
+    + r")\s*"
     # Thai province and district abbreviated ("จ.ตาก", "อ.แม่สอด": the dot is folded to a space)
     r"|^(จ|อ)\s+"
 )
@@ -81,8 +94,15 @@ _ADMIN_SUFFIX = re.compile(
     # a workplace there ("Bundaberg farm", "Mongla casino"; with its trade before it: see _WORKPLACE_TRADE)
     r"factory|plant|farm|orchard|casino|restaurant|karaoke|karaoke bar|massage parlou?r|"
     r"brick kiln|kiln|mine|quarry|scam compound|compound|construction site|sweatshop|hotel|shop)$"
-    # Burmese state, region, town; Bengali division, district; Nepali province, district (no space)
-    r"|\s*(ပြည်နယ်|တိုင်းဒေသကြီး|မြို့|বিভাগ|জেলা|प्रदेश|जिल्ला)$"
+    # Burmese state, region, division, township, town, village; Khmer province; Bengali division, district,
+    # sub-district; Nepali and Hindi province, zone, district, municipality; Tamil district, province; Sinhala
+    # district, province (with or without a space)
+    + r"|\s*("
+    + _folded(
+        "ပြည်နယ် တိုင်းဒေသကြီး တိုင်း မြို့နယ် မြို့ ကျေးရွာ ရွာ ខេត្ត বিভাগ উপজেলা জেলা प्रदेश अञ्चल जिल्ला जिला "
+        "उपमहानगरपालिका महानगरपालिका नगरपालिका गाउँपालिका மாவட்டம் மாகாணம் දිස්ත්රික්කය පළාත"
+    )
+    + ")$"
     # Japanese and Chinese prefecture, city, ward, town, village, province, county ("愛知県", "瑞丽市"), after
     # a name of two characters or more, and Japanese units as romanised ("Aichi-ken", "Tokyo-to", "Kyoto-fu")
     r"|(?<=[^\W\d_]{2})(県|府|都|市|区|區|町|村|省|县|縣|镇|鎮)$"
@@ -94,15 +114,19 @@ _PEOPLE_PREFIX = re.compile(
     r"pati|tki|tkw|pmi|citizens? of|nationals? of|"
     r"people from|migrants? from|from|taga|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade)\s+"
     # Thai, Khmer, Lao: people, workers, nationality, country (written without a space)
-    r"|^(ชาว|คน|แรงงาน|สัญชาติ|ประเทศ|ជនជាតិ|ពលករ|ប្រទេស|ປະເທດ|ຊາວ|ແຮງງານ)\s*"
+    + "|^("
+    + _folded("ชาว คน แรงงาน สัญชาติ ประเทศ ជនជាតិ ពលករ ប្រទេស ປະເທດ ຊາວ ແຮງງານ")
+    + r")\s*"
 )
 _PEOPLE_SUFFIX = re.compile(
     r"\s+(nationals?|citizens?|migrant workers?|domestic workers?|domestic helpers?|helpers?|maids?|housemaids?|"
     r"labou?rers?|seafarers?|crew|nationals? and residents|migrants?|workers?|fishermen|fishers|women|men|girls|boys|"
     r"children|victims?|people|origin|descent|passport holders?|refugees?|asylum seekers?|minors?|youths?|"
     r"adolescents?|teenagers?|students?|nurses?|ofws?|overseas workers?)$"
-    # Burmese: citizen, country, people (written without a space)
-    r"|\s*(နိုင်ငံသား|နိုင်ငံ|လူမျိုး)$"
+    # Burmese: citizen, country ("မြန်မာပြည်"), people (written without a space); Nepali, Bengali, Tamil country
+    + r"|\s*("
+    + _folded("နိုင်ငံသား နိုင်ငံ ပြည် လူမျိုး देश দেশ நாடு")
+    + ")$"
 )
 #: "<name> Region of <place>": a part of a place, named with the place it is part of.
 _WITHIN = re.compile(r"^(?P<part>.+?)\s+(?:region|province|state|part|territory)\s+of\s+(?P<whole>.+)$", re.IGNORECASE)

@@ -1,0 +1,114 @@
+"""Build-time: which scripts' names of places are indexed, and the keys a name is indexed under."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from routemap._gazetteer import fold_name
+from routemap.schema import fold
+
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
+
+
+def _keys_of(text: str) -> set[str]:
+    """The folded keys a name is indexed under ("Cox's Bazar" is also written "Coxs Bazar").
+
+    A name in a script of the region that carries its unit word (ပဲခူးမြို့, "Bago town"; ខេត្តព្រះសីហនុ,
+    "Preah Sihanouk province"; झापा जिल्ला) is indexed without it as well, as partners write it.
+    """
+    keys = {k for k in (fold_name(text), fold_name(_APOSTROPHES.sub("", text))) if k}
+    for key in list(keys):
+        if not key.isascii():
+            stem = _LOCAL_UNIT.sub("", key).strip()
+            if len(stem) >= 3 and stem != key:
+                keys.add(stem)
+    return keys
+
+
+#: Unit words of places in the region's scripts, before the name (Thai, Lao, Khmer: province, district,
+#: commune, city, village, country) or after it (Burmese town, township, region, state, country; Khmer
+#: province; Nepali and Hindi district, municipality, province; Bengali district, sub-district, division;
+#: Tamil district and province; Sinhala district and province), with or without a space.
+_UNITS_BEFORE = (
+    "จังหวัด อำเภอ ตำบล ประเทศ "  # Thai
+    "ແຂວງ ເມືອງ ນະຄອນຫຼວງ ນະຄອນ ປະເທດ "  # Lao
+    "ខេត្ត ស្រុក ក្រុង រាជធានី ខណ្ឌ ឃុំ ប្រទេស"  # Khmer
+)
+_UNITS_AFTER = (
+    "မြို့နယ် မြို့ တိုင်းဒေသကြီး တိုင်း ပြည်နယ် နိုင်ငံ "  # Burmese
+    "ខេត្ត "  # Khmer
+    "जिल्ला जिला उपमहानगरपालिका महानगरपालिका नगरपालिका गाउँपालिका प्रदेश अञ्चल "  # Nepali, Hindi
+    "অঞ্চল উপজেলা জেলা বিভাগ "  # Bengali
+    "மாவட்டம் மாகாணம் "  # Tamil
+    "දිස්ත්\u200dරික්කය පළාත"  # Sinhala
+)
+_LOCAL_UNIT = re.compile(
+    "^(?:"
+    + "|".join(map(fold_name, _UNITS_BEFORE.split()))
+    + ")\\s*|\\s*(?:"
+    + "|".join(map(fold_name, _UNITS_AFTER.split()))
+    + ")$"
+)
+
+
+def _latin(text: str) -> bool:
+    return fold(text).isascii()
+
+
+#: Scripts whose local names of places are indexed, with the countries that write them: the partners'
+#: region (Devanagari, Bengali, Thai, Lao, Burmese, Khmer, India's and Sri Lanka's) and the Arabic of the Gulf
+#: and the Middle East, where most of the region's migrant workers go (Dubai as دبي, Riyadh as الرياض).
+#: Where South Asia's workers go, whose towns partners there write in their own script (दुबई, দুবাই, துபாய்).
+_GULF_MY_SG = frozenset({"AE", "SA", "QA", "KW", "OM", "BH", "MY", "SG"})
+_REGION_SCRIPTS = {
+    "DEVANAGARI": frozenset({"NP", "IN"}) | _GULF_MY_SG,
+    "BENGALI": frozenset({"BD", "IN"}) | _GULF_MY_SG,
+    # Thai writes its neighbours' border towns too (เมียวดี), and Yunnan's (คุนหมิง)
+    "THAI": frozenset({"TH", "MM", "LA", "KH", "CN", "MY"}),
+    "LAO": frozenset({"LA", "TH", "CN", "VN"}),
+    # Burmese and Khmer as partners write where their workers go (ဘန်ကောက်, ကွာလာလမ်ပူ; បាងកក)
+    "MYANMAR": frozenset({"MM", "TH", "MY", "SG", "CN"}),
+    "KHMER": frozenset({"KH", "TH", "MY", "KR", "VN"}),
+    "HANGUL": frozenset({"KR"}),
+    # India's and Sri Lanka's scripts: South Indian and Sri Lankan partners
+    "TAMIL": frozenset({"IN", "LK"}) | _GULF_MY_SG,
+    "SINHALA": frozenset({"LK"}) | _GULF_MY_SG,
+    **dict.fromkeys(("MALAYALAM", "TELUGU", "KANNADA", "GUJARATI", "GURMUKHI", "ORIYA"), frozenset({"IN"})),
+    # Chinese as Malaysians, Singaporeans and Taiwanese write their own places (新山, 槟城), China's own (云南,
+    # 河南: where Vietnamese, Lao and Myanmar partners' cases end) and Japan's, in kanji and kana too (愛知, 東京)
+    "CJK": frozenset({"MY", "SG", "TW", "HK", "MO", "CN", "JP"}),
+    **dict.fromkeys(("KATAKANA", "HIRAGANA"), frozenset({"JP"})),
+    "CYRILLIC": frozenset({"RU", "KZ", "KG", "TJ", "UZ"}),  # Central Asia's workers in Russia (Екатеринбург)
+    "ETHIOPIC": frozenset({"ET", "ER"}),  # Ethiopian and Eritrean partners' own places (አዲስ አበባ)
+    # Arabic; Urdu as Pakistani partners write their own towns (لاہور); Jawi, Malay's Arabic script (جوهر)
+    "ARABIC": frozenset(
+        {"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD"} | {"PK", "MY", "BN"}
+    ),
+}
+#: Scripts the generated names of countries are indexed in: Latin, the region's, those of the main
+#: countries of destination (Arabic, Cyrillic, Chinese, Japanese, Korean, Hebrew, Greek) and of
+#: origin (Ethiopic for Amharic and Tigrinya, India's, Georgian, Armenian, Tibetan, Thaana). A name
+#: in one script cannot be mistaken for one in another.
+_NAME_SCRIPTS = frozenset(
+    {
+        "LATIN", "ARABIC", "CYRILLIC", "CJK", "HANGUL", "KATAKANA", "HIRAGANA", "TAMIL", "SINHALA", "HEBREW",
+        "GREEK", "ETHIOPIC", "GUJARATI", "GURMUKHI", "TELUGU", "KANNADA", "MALAYALAM", "ORIYA", "GEORGIAN",
+        "ARMENIAN", "TIBETAN", "THAANA", *_REGION_SCRIPTS,
+    }
+)  # fmt: skip
+
+
+def _script(key: str) -> str:
+    """The script of a folded name ("LATIN" for ASCII), by its first letter outside ASCII."""
+    letter = next((c for c in key if not c.isascii() and c.isalpha()), None)
+    return "LATIN" if letter is None else unicodedata.name(letter, "?").split()[0]
+
+
+def _indexable(text: str, iso2: str | None = None) -> bool:
+    """Whether a package's local name is indexed: Latin, or a script of the region written there."""
+    key = fold_name(text)
+    script = _script(key) if key else ""
+    if script == "LATIN":
+        return True
+    return script in _REGION_SCRIPTS and (iso2 is None or iso2 in _REGION_SCRIPTS[script])
