@@ -89,7 +89,8 @@ def read_release(
     What the rule implies is used too (README "Privacy"): an ``x`` cell chosen over ``unknown`` or
     ``other``, or beside a published cell, is at least the minimum; an ``x`` cell of a regular value is
     the largest (ties: column order); a route left out that the register did not hold back for an
-    earlier release (``withheld``) has fewer persons than the minimum.
+    earlier release (``withheld``: held back, or kept at the figures of a release that held it back) has
+    fewer persons than the minimum.
     """
     members: dict[str, list] = {}
     for atom in ATOMS:
@@ -185,7 +186,8 @@ def run_releases(tmp: Path, places: Gazetteer, steps: list[tuple[str, object]]) 
         held = {
             _names(places, key): version_of[int(source)] for key, source in by_id[release_id].figures["held"].items()
         }
-        withheld = {_names(places, key) for key in by_id[release_id].figures["hidden"]}
+        figures = by_id[release_id].figures  # held back, or repeating an earlier release that held it back
+        withheld = {_names(places, key) for key in [*figures["hidden"], *figures["held"]]}
         read_release(reader, out, cut, version, held, fixed, withheld)
     pinned = []
     for name, version, terms in fixed:
