@@ -54,6 +54,7 @@ class _FuzzyReading:
     _user_keys: dict[str, list[tuple[str, int]]]
     _fuzzy_names: list[str] | None
     _fuzzy_pids: list[tuple[str, ...]]
+    _skeleton_index: tuple[list[str], dict[str, list[int]]]  # set on first use, for one list of fuzzy names
     _ranked: dict[str, list[tuple[float, int, tuple[str, ...]]]]
     _pending: set[str] | None
     _touched: bool
@@ -336,15 +337,28 @@ class _FuzzyReading:
         pid = self._country_or_region((owner,)) if owner else ""
         if not pid:
             return None
-        skeleton = _consonants(key)
         names, pids = self._fuzzy_choices()
-        for name, named in zip(names, pids, strict=True):
-            if not _VOWEL.search(name):  # an acronym ("TRNC") is no word spelt by ear: "Trinco" is no Cyprus
-                continue
-            if _consonants(name) == skeleton and self._broadest(named) == pid and OSA.distance(key, name) <= 2:
+        for i in self._skeletons(names).get(_consonants(key), ()):
+            name, named = names[i], pids[i]
+            if self._broadest(named) == pid and OSA.distance(key, name) <= 2:
                 score = 100.0 * OSA.normalized_similarity(key, name)
                 return pid, round(score, 1), f"the consonants of {name!r}, no other place within two edits"
         return None
+
+
+    def _skeletons(self, names: list[str]) -> dict[str, list[int]]:
+        """The fuzzy names by their consonants (see :func:`_consonants`), made once for a list of names.
+
+        An acronym ("TRNC") is left out: it is no word spelt by ear ("Trinco" is no Cyprus).
+        """
+        found = getattr(self, "_skeleton_index", None)
+        if found is None or found[0] is not names:
+            index: dict[str, list[int]] = {}
+            for i, name in enumerate(names):
+                if _VOWEL.search(name):
+                    index.setdefault(_consonants(name), []).append(i)
+            found = self._skeleton_index = (names, index)
+        return found[1]
 
 
 _VOWEL = re.compile("[aeiouy]")
