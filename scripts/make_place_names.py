@@ -6,6 +6,7 @@ Run from the repository root, with the sources installed at the pinned versions:
     pip install --no-deps countrynames==1.17.0   # its data only; its own imports need PyICU
     python scripts/make_place_names.py
     python scripts/make_place_names.py display   # display_names.csv alone (needs babel only)
+    python scripts/make_place_names.py cjk       # cjk_simplified.csv alone (needs opencc-python-reimplemented only)
 
 Writes, under src/routemap/data/:
 
@@ -19,6 +20,9 @@ Writes, under src/routemap/data/:
   the index (``country:<ISO3>``, ``admin1:<ISO 3166-2>``, ``region:<id>``) or ``none``. Names that
   different sources give to different places are kept; the index sets them aside (see
   routemap._gazetteer).
+- ``cjk_simplified.csv`` (traditional, simplified): each traditional Chinese character and its simplified
+  form (OpenCC's TSCharacters, the first where it gives several), so that 檳城 and 槟城, 臺灣 and 台湾, are
+  one name to the index (routemap._gazetteer.fold_name).
 - ``given_names.csv`` (name, common): given names (nomquamgender: names seen in at least 10 of its
   36 sources and 200 times; ``common`` 1 when in 20 sources and 1,000 times, 2 when also 100,000
   times), used to keep a person's name from being read as a town, a state, a typo or a
@@ -56,6 +60,7 @@ PINS = {
     "pycountryinfo": "1.0.9",
     "nomquamgender": "0.1.4",
     "wordfreq": "3.1.1",
+    "opencc-python-reimplemented": "0.1.7",
 }
 LICENCES = {
     "babel": "BSD-3-Clause (Babel); CLDR data under the Unicode License v3",
@@ -63,6 +68,7 @@ LICENCES = {
     "pycountryinfo": "MIT (data from REST Countries, MPL-2.0)",
     "nomquamgender": "MIT",
     "wordfreq": "Apache-2.0 (code); its word lists, and so common_words.csv, under CC BY-SA 4.0",
+    "opencc-python-reimplemented": "Apache-2.0 (OpenCC's dictionaries)",
 }
 
 #: CLDR / UN M49 numeric region codes -> routemap's regions.csv ids.
@@ -388,12 +394,38 @@ def display_names() -> None:
     print(f"display_names.csv: {len(rows)} names")
 
 
+def cjk_simplified() -> None:
+    """Write cjk_simplified.csv: traditional Chinese characters and their simplified forms (OpenCC)."""
+    dist = "opencc-python-reimplemented"
+    version = importlib.metadata.version(dist)
+    if version != PINS[dist]:
+        sys.exit(f"{dist} {version} is installed; the tables are made from {dist}=={PINS[dist]}")
+    spec = importlib.util.find_spec("opencc")
+    assert spec is not None and spec.origin is not None
+    source = Path(spec.origin).parent / "dictionary" / "TSCharacters.txt"
+    pairs = []
+    for line in source.read_text(encoding="utf-8").splitlines():
+        traditional, _, simplified = line.partition("\t")
+        simplified = simplified.split(" ")[0]
+        if len(traditional) == 1 and len(simplified) == 1 and traditional != simplified:
+            pairs.append((traditional, simplified))
+    out = io.StringIO()
+    out.write(header("Traditional Chinese characters and their simplified forms.", {dist: version}, [dist]))
+    csv.writer(out, lineterminator="\n").writerows([("traditional", "simplified"), *sorted(pairs)])
+    (DATA / "cjk_simplified.csv").write_text(out.getvalue(), encoding="utf-8")
+    print(f"cjk_simplified.csv: {len(pairs)} characters")
+
+
 def main() -> None:
     if sys.argv[1:] == ["display"]:
         display_names()
         return
+    if sys.argv[1:] == ["cjk"]:
+        cjk_simplified()
+        return
     versions = check_versions()
     display_names()
+    cjk_simplified()
     rows: dict[tuple[str, str], str] = {}
     keep = ordinary_word_filter()
     dropped = 0

@@ -756,6 +756,17 @@ def test_a_far_countrys_code_or_a_country_first_beside_other_names(gazetteer: Ga
         ("दुबई", None, "ARE"),  # where Nepal's workers go, in Devanagari
         ("মিয়ানমার", None, "MMR"),
         ("சவுதி", None, "SAU"),
+        ("臺灣", None, "TWN"),  # traditional Chinese read as simplified (台湾)
+        ("檳城", "MY", "MYS"),
+        ("高雄市前鎮漁港", "TW", "TWN"),  # a city and the port in it, with no separator
+        ("KL 吉隆坡", None, "MYS"),  # Latin and Chinese side by side
+        ("ဘားအံမြို့၊ ကရင်ပြည်နယ်", None, "MMR"),  # the Burmese comma
+        ("वीरगंज", None, "NPL"),  # the anusvara for the nasal of वीरगञ्ज
+        ("แม่ส่าย", None, "THA"),  # a tone mark on another syllable
+        ("নোয়াখালি", None, "BGD"),  # a short i for the long one
+        ("யாழ்பாணம்", None, "LKA"),  # a consonant written once
+        ("मोरङ जिल्ला", "NP", "NPL"),  # a district by its Nepali name and unit word
+        ("แขวงบ่อแก้ว", None, "LAO"),  # a Lao province as Thai names it
     ],
 )
 def test_the_regions_scripts_with_their_unit_words_and_spelling_variants(
@@ -773,6 +784,10 @@ def test_folding_reads_a_scripts_variant_spellings_alike():
     assert fold_name("กรุงเทพฯ") == fold_name("กรุงเทพ")
     assert fold_name("စင်္ကာပူ") == fold_name("စင်ကာပူ") and fold_name("ပခုက္ကူ") == fold_name("ပခုက်ကူ")
     assert fold_name("ເກົາຫຼີ") == fold_name("ເກົາຫລີ")
+    assert fold_name("臺灣") == fold_name("台湾") and fold_name("檳城") == fold_name("槟城")
+    assert fold_name("वीरगञ्ज") == fold_name("वीरगंज") and fold_name("नोयाखाली") == fold_name("नोयाखालि")
+    assert fold_name("แม่สาย") == fold_name("แมสาย") and fold_name("யாழ்ப்பாணம்") == fold_name("யாழ்பாணம்")
+    assert fold_name("東京") != fold_name("京都")  # Chinese characters otherwise kept
     assert fold_name("ประเทศไทย") != fold_name("ประเทศ")  # other letters stay
     assert _keys_of("ပဲခူးမြို့") == {"ပဲခူးမြို့", "ပဲခူး"}
     assert _keys_of("झापा जिल्ला") == {"झापा जिल्ला", "झापा"}

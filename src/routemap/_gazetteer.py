@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import csv
 import gc
 import hashlib
 import importlib.resources
@@ -63,12 +64,27 @@ def _script_drops_marks(char: str) -> bool:
 #: Signs written either way in the same word: Devanagari and Bengali candrabindu and anusvara
 #: (काठमाडौँ, काठमाडौं), Burmese and Khmer zero-width marks already dropped; Burmese virama and asat
 #: (see _SILENT); Lao subscript lo and lo (ເກົາຫຼີ, ເກົາຫລີ).
-_SPELLING_VARIANTS = str.maketrans({"\u0901": "\u0902", "\u0981": "\u0982", "\u1039": "\u103a", "\u0ebc": "\u0ea5"})
+_SPELLING_VARIANTS = str.maketrans(
+    {
+        "\u0901": "\u0902",
+        "\u0981": "\u0982",
+        "\u1039": "\u103a",
+        "\u0ebc": "\u0ea5",
+        # long and short i and u, which spellings of names mix up (নোয়াখালী, নোয়াখালি; சவூதி, சவுதி)
+        **dict(zip("\u0940\u0942\u09c0\u09c2\u0bc0\u0bc2", "\u093f\u0941\u09bf\u09c1\u0bbf\u0bc1", strict=True)),
+        # Thai and Lao tone marks, left out or put on another syllable (แม่สาย, แม่ส่าย)
+        **dict.fromkeys("\u0e48\u0e49\u0e4a\u0e4b\u0ec8\u0ec9\u0eca\u0ecb"),
+    }
+)
 #: Letters written or left out in the same word: a Thai letter made silent by the thanthakhat, with its
 #: vowel sign (เมียนมาร์, เมียนมา; สิงคโปร์), and the abbreviation sign (กรุงเทพฯ); a Burmese consonant
 #: stacked or killed (ပခုက္ကူ, ပခုက်ကူ; the kinzi of စင်္ကာပူ, often written စင်ကာပူ: the virama is read as
 #: the asat above, and a doubled asat as one).
 _SILENT = re.compile("[\u0e01-\u0e2e][\u0e31\u0e34-\u0e3a]?\u0e4c|\u0e2f|(?<=\u103a)\u103a")
+#: A Devanagari nasal consonant joined to the next, often written as the anusvara (वीरगञ्ज, वीरगंज), and a
+#: Tamil consonant doubled or written once (யாழ்ப்பாணம், யாழ்பாணம்).
+_NASAL = re.compile("[\u0919\u091e\u0923\u0928\u092e]\u094d(?=[\u0915-\u0939])")
+_DOUBLED = re.compile("([\u0b95-\u0bb9])\u0bcd\\1")
 
 
 def fold_name(text: str) -> str:
@@ -96,7 +112,24 @@ def fold_name(text: str) -> str:
         else:  # punctuation, symbols, separators, "_"
             out.append(" ")
     folded = unicodedata.normalize("NFC", "".join(out).casefold()).translate(_SPELLING_VARIANTS)
-    return " ".join(_SILENT.sub("", folded).split())
+    if _HAN.search(folded):
+        folded = folded.translate(_simplified())
+    folded = _SILENT.sub("", folded)
+    if "\u094d" in folded or "\u0bcd" in folded:
+        folded = _DOUBLED.sub("\\1", _NASAL.sub("\u0902", folded))
+    return " ".join(folded.split())
+
+
+#: Chinese characters: read in their simplified form (檳城 as 槟城, 臺灣 as 台湾).
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=1)
+def _simplified() -> dict[int, str]:
+    """Traditional Chinese characters -> simplified (data/cjk_simplified.csv, generated from OpenCC)."""
+    rows = csv.reader(line for line in _data_text("cjk_simplified.csv").splitlines() if not line.startswith("#"))
+    next(rows)
+    return {ord(traditional): simplified for traditional, simplified in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,8 +76,9 @@ _REGION_SCRIPTS = {
     "SINHALA": frozenset({"LK"}) | _GULF_MY_SG,
     **dict.fromkeys(("MALAYALAM", "TELUGU", "KANNADA", "GUJARATI", "GURMUKHI", "ORIYA"), frozenset({"IN"})),
     # Chinese as Malaysians, Singaporeans and Taiwanese write their own places (新山, 槟城), China's own (云南,
-    # 河南: where Vietnamese, Lao and Myanmar partners' cases end) and Japan's, in kanji and kana too (愛知, 東京)
-    "CJK": frozenset({"MY", "SG", "TW", "HK", "MO", "CN", "JP"}),
+    # 河南: where Vietnamese, Lao and Myanmar partners' cases end) and Japan's, in kanji and kana too (愛知, 東京),
+    # and the places Chinese-speaking hotlines' cases pass or end in (曼谷, 金边, 杜拜)
+    "CJK": frozenset({"MY", "SG", "TW", "HK", "MO", "CN", "JP"} | {"TH", "KH", "MM", "LA", "VN", "AE"}),
     **dict.fromkeys(("KATAKANA", "HIRAGANA"), frozenset({"JP"})),
     "CYRILLIC": frozenset({"RU", "KZ", "KG", "TJ", "UZ"}),  # Central Asia's workers in Russia (Екатеринбург)
     "ETHIOPIC": frozenset({"ET", "ER"}),  # Ethiopian and Eritrean partners' own places (አዲስ አበባ)

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from routemap._gazetteer import fold_name
+from routemap._gazetteer import _SPELLING_VARIANTS, fold_name
 
 
 def _folded(words: str) -> str:
@@ -17,9 +17,15 @@ def _folded(words: str) -> str:
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
 _SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 _LETTER = re.compile(r"[^\W\d_]")
-#: The separators of a string's parts; a Thai, Khmer or Lao address writes none before its province
-#: ("อ.แม่สาย จ.เชียงราย").
-_PARTS = re.compile(r"[,;()\[\]\u2013\u2014]|\s+-+\s*|\s*-+\s+|\s+via\s+|\s+(?=จ\.|จังหวัด|ខេត្ត|ແຂວງ)", re.IGNORECASE)
+#: The separators of a string's parts, in the region's scripts too (Burmese ၊, Chinese 、 and ，, the danda
+#: ।); a Chinese address writes none after its city, county or state (高雄市前鎮漁港), a Thai, Khmer or
+#: Lao one none before its province ("อ.แม่สาย จ.เชียงราย"); a name in Latin letters beside one in Chinese
+#: is another part ("KL 吉隆坡").
+_PARTS = re.compile(
+    r"[,;()\[\]\u2013\u2014\u104a\u104b\u3001\uff0c\u0964]|(?<=[市縣县省州])(?=[\u4e00-\u9fff]{2})|"
+    r"\s+-+\s*|\s*-+\s+|\s+via\s+|(?<=[a-z])\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+(?=[a-z])|\s+(?=จ\.|จังหวัด|ខេត្ត|ແຂວງ)",
+    re.IGNORECASE,
+)
 #: Also a separator, but only when every part is then explained ("Jawa Timur-Indonesia").
 _HYPHENATED_PARTS = re.compile(r"[,;()\[\]\u2013\u2014-]")
 _TRAILING_BRACKET = re.compile(r"^(?P<rest>.*?)\s*[(\[](?P<inside>[^()\[\]]*)[)\]]\s*$")
@@ -65,7 +71,7 @@ _ADMIN_PREFIX = re.compile(
     # Thai province, district, sub-district, town; Khmer province, city, capital, district, commune, village;
     # Lao province, district, city, village (written without a space)
     + "|^("
-    + _folded("จังหวัด อำเภอ ตำบล เมือง ខេត្ត ក្រុង រាជធានី ស្រុក ខណ្ឌ ឃុំ ភូមិ ແຂວງ ເມືອງ ນະຄອນຫຼວງ ນະຄອນ ບ້ານ")
+    + _folded("จังหวัด อำเภอ ตำบล เมือง แขวง มณฑล ខេត្ត ក្រុង រាជធានី ស្រុក ខណ្ឌ ឃុំ ភូមិ ແຂວງ ເມືອງ ນະຄອນຫຼວງ ນະຄອນ ບ້ານ")
     + r")\s*"
     # Thai province and district abbreviated ("จ.ตาก", "อ.แม่สอด": the dot is folded to a space)
     r"|^(จ|อ)\s+"
@@ -99,13 +105,13 @@ _ADMIN_SUFFIX = re.compile(
     # district, province (with or without a space)
     + r"|\s*("
     + _folded(
-        "ပြည်နယ် တိုင်းဒေသကြီး တိုင်း မြို့နယ် မြို့ ကျေးရွာ ရွာ ខេត្ត বিভাগ উপজেলা জেলা प्रदेश अञ्चल जिल्ला जिला "
-        "उपमहानगरपालिका महानगरपालिका नगरपालिका गाउँपालिका மாவட்டம் மாகாணம் දිස්ත්රික්කය පළාත"
+        "ပြည်နယ် တိုင်းဒေသကြီး တိုင်း မြို့နယ် မြို့ ကျေးရွာ ရွာ ខេត្ត বিভাগ উপজেলা জেলা সদর प्रदेश अञ्चल जिल्ला जिला "
+        "उपमहानगरपालिका महानगरपालिका नगरपालिका गाउँपालिका மாவட்டம் மாகாணம் முகாம் දිස්ත්රික්කය පළාත"
     )
     + ")$"
     # Japanese and Chinese prefecture, city, ward, town, village, province, county ("愛知県", "瑞丽市"), after
     # a name of two characters or more, and Japanese units as romanised ("Aichi-ken", "Tokyo-to", "Kyoto-fu")
-    r"|(?<=[^\W\d_]{2})(県|府|都|市|区|區|町|村|省|县|縣|镇|鎮)$"
+    r"|(?<=[^\W\d_]{2})(県|府|都|市|区|區|町|村|省|县|縣|镇|鎮|州)$"
     r"|(?<=[a-z]{3})\s+(ken|fu|to|shi)$"
 )
 #: Words around a name that say who rather than where ("Vietnamese nationals", "warga Indonesia").
@@ -125,7 +131,7 @@ _PEOPLE_SUFFIX = re.compile(
     r"adolescents?|teenagers?|students?|nurses?|ofws?|overseas workers?)$"
     # Burmese: citizen, country ("မြန်မာပြည်"), people (written without a space); Nepali, Bengali, Tamil country
     + r"|\s*("
-    + _folded("နိုင်ငံသား နိုင်ငံ ပြည် လူမျိုး देश দেশ நாடு")
+    + _folded("နိုင်ငံသား နိုင်ငံ ပြည် လူမျိုး देश দেশ நாடுகள் நாடு")
     + ")$"
 )
 #: "<name> Region of <place>": a part of a place, named with the place it is part of.
@@ -258,7 +264,10 @@ def _expand(key: str) -> str:
 #: Endings of Nepali and Bengali nouns that make a demonym or say "in" (नेपाली, भारतीय, मलेसियाली,
 #: मलेसियामा; বাংলাদেশি, ভারতীয়, সৌদি আরবে, মালয়েশিয়ায়): set aside, the rest may name a country or region.
 _SCRIPT_SUFFIXES = tuple(
-    unicodedata.normalize("NFC", s) for s in ("ीय", "ली", "मा", "ी", "ীয়", "তে", "য়ে", "য়", "ি", "ী", "ে")
+    dict.fromkeys(
+        unicodedata.normalize("NFC", s).translate(_SPELLING_VARIANTS)  # as fold_name reads a long i
+        for s in ("ीय", "ली", "मा", "ी", "ীয়", "তে", "য়ে", "য়", "ি", "ী", "ে")
+    )
 )
 #: Spanish and Portuguese abbreviations, tried when the English reading names nothing ("Rep. Dominicana").
 _ABBREVIATIONS_ES = {"rep": "republica", "dem": "democratica", "pop": "popular", "fed": "federal"}
