@@ -35,6 +35,7 @@ from routemap._place_fuzzy import FUZZY_SHORT_LEAD as FUZZY_SHORT_LEAD
 from routemap._place_fuzzy import FUZZY_SHORT_LENGTH as FUZZY_SHORT_LENGTH
 from routemap._place_fuzzy import LOCAL_WORD_TOWN_POPULATION as LOCAL_WORD_TOWN_POPULATION
 from routemap._place_fuzzy import SUGGEST_SCORE as SUGGEST_SCORE
+from routemap._place_parts import _LEVEL_RANK, _PartsReading
 from routemap._place_reading import (
     _APOSTROPHES,
     _HYPHENATED_PARTS,
@@ -54,7 +55,6 @@ from routemap._place_reading import (
     text_is_abbreviation,
     unit_country,
     unit_fits,
-    unit_word_only,
 )
 from routemap._place_towns import SNAP_KM as SNAP_KM
 from routemap._place_towns import TownTable, _TownReading
@@ -67,7 +67,6 @@ __all__ = ["FUZZY_LEAD", "FUZZY_SCORE", "Gazetteer", "Place", "Resolution", "cou
 SHORT_ALTERNATE = 3
 
 TIER_USER = -1
-_LEVEL_RANK = {"region": 0, "country": 0, "admin1": 1, "place": 2}
 _METHOD_BY_TIER = {
     TIER_USER: "user",
     TIER_CODE: "code",
@@ -77,8 +76,6 @@ _METHOD_BY_TIER = {
     TIER_ALTERNATE: "alternate",
     TIER_LOCAL: "local",
 }
-#: At most this many places per part of a "City, State, Country" string are weighed.
-_MAX_PART_CANDIDATES = 12
 #: Tolerance, in degrees, when deciding whether explicit coordinates agree with a named place.
 _SAME_POINT = 1e-9
 
@@ -94,7 +91,7 @@ class _Choice:
     key: str = ""
 
 
-class Gazetteer(_FuzzyReading, _TownReading):
+class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
     """Places and the names that lead to them, with the project's own places on top.
 
     Parameters
@@ -616,111 +613,6 @@ class Gazetteer(_FuzzyReading, _TownReading):
             if all(unit in chain for chain in chains[1:]):
                 return unit
         return ""
-
-    def _part_candidates(self, key: str, default_country: str | None) -> tuple[str, list[tuple[str, int]]]:
-        """The name a part of a string matched (itself or a variant) and the places it can mean (a local town too)."""
-        if not key or key in self._index.not_places or key in self._index.qualifiers or unit_word_only(key):
-            return key, []
-        for candidate in (key, *(v for v, plural in _variants(key) if not plural)):
-            if candidate in self._index.not_places:
-                return candidate, []
-            cands = self._candidates(candidate)
-            cands = self._town_candidates(candidate, cands, default_country=default_country, within=None) or cands
-            if cands:
-                return candidate, cands[:_MAX_PART_CANDIDATES]
-        return key, []
-
-    def _resolve_parts(self, raw: str, parts: list[str], *, default_country: str | None) -> Resolution | None:
-        """Resolve "City, State, Country" and "City (State), Country" by the reading that explains most parts.
-
-        Each part may mean several places; a reading picks at most one place per part such that the
-        picked places nest (a town in its state in its country). The readings that explain most parts
-        (then most by name rather than by a city's alternate spelling) win; the most specific place of
-        each is a candidate, and the candidates are settled like the places of one name.
-        """
-        keys = [fold_name(p) for p in parts]
-        options = [self._part_candidates(k, default_country) for k in keys]
-        for i in range(1, len(parts)):  # "Long Beach, CA": California's postal code, not only Canada's
-            if not any(self._places[pid].level == "admin1" for pid, _ in options[i][1]):
-                near = {  # the countries the other parts may lie in, a partner's local town aside ("El Paso")
-                    self._places[pid].country
-                    for j, (k, c) in enumerate(options)
-                    if j != i
-                    for pid, _ in [*c, *self._candidates(k)]
-                }
-                options[i] = (options[i][0], [*options[i][1], *self._postal_candidates(parts[i], near)])
-        if not any(cands for _, cands in options):
-            return None
-        best: tuple[int, int] = (0, 0)
-        readings: list[tuple[tuple[str, int, int], ...]] = []
-
-        def walk(i: int, chosen: tuple[tuple[str, int, int], ...]) -> None:
-            nonlocal best, readings
-            if i == len(options):
-                if chosen:
-                    score = (len(chosen), sum(1 for _, tier, _ in chosen if tier <= TIER_ALIAS))
-                    if score > best:
-                        best, readings = score, [chosen]
-                    elif score == best:
-                        readings.append(chosen)
-                return
-            walk(i + 1, chosen)
-            for pid, tier in options[i][1]:
-                if all(self._nests(pid, other) for other, _, _ in chosen):
-                    walk(i + 1, (*chosen, (pid, tier, i)))
-
-        walk(0, ())
-        targets: dict[str, int] = {}
-        for reading in readings:
-            ids = {pid for pid, _, _ in reading}
-            pid, tier, _ = max(reading, key=lambda item: (self._depth(item[0], ids), -item[2]))
-            targets[pid] = min(tier, targets.get(pid, tier))
-        choice = self._choose(sorted(targets.items()), default_country=default_country)
-        if not choice.place_id:
-            return Resolution(raw, "", "ambiguous", candidates=choice.candidates)
-        explained = {i for reading in readings for pid, _, i in reading if self._nests(pid, choice.place_id)}
-        left_out = [parts[i] for i, (k, _) in enumerate(options) if k and i not in explained]
-        notes = []
-        if choice.by_default:
-            notes.append("settled by the partner's default country")
-        if left_out:
-            elsewhere = self._elsewhere(raw, left_out, choice.place_id, default_country=default_country)
-            # "Batam - Johor": two countries; "Batam, Malaysia" keeps Malaysia, but not "Batticaloa, SL" (a code),
-            # "Jordan, Guimaras" (a country first) nor "Puok district, SR" (a far country's code: Siem Reap)
-            country, coded = self._places[choice.place_id].level == "country", choice.tier == TIER_CODE
-            far = country and coded and bool(default_country) and choice.place_id != f"country:{default_country}"
-            if (elsewhere and (not country or coded or 0 in explained)) or far:
-                apart = "its parts lie in different countries" if elsewhere else "a country's code beside a name"
-                return Resolution(raw, "", "ambiguous", candidates=(choice.place_id, *elsewhere), note=apart)
-            if self._weak_part(choice.place_id, choice.tier, [keys[i] for i in explained], default_country):
-                weak = "only a town's other spelling among its parts"
-                return Resolution(raw, "", "ambiguous", candidates=(choice.place_id,), note=weak)
-            inside = self.describe(choice.place_id)
-            notes.append(f"not found in {inside}: {'; '.join(left_out)}")
-            return Resolution(raw, choice.place_id, "partial", note="; ".join(notes))
-        return Resolution(raw, choice.place_id, "context", note="; ".join(notes))
-
-    def _elsewhere(self, raw: str, parts: list[str], chosen: str, *, default_country: str | None) -> list[str]:
-        """The places parts left out of a reading name by themselves, when in another country than ``chosen``."""
-        country = self._places[chosen].country
-        out = []
-        for part in (p for p in parts if not unit_word_only(fold_name(p))):  # "PO" is no Pô, Burkina Faso
-            alone = self._resolve_text(raw, part, default_country=default_country)
-            if alone.resolved and self._places[alone.place_id].country not in ("", country):
-                out.append(alone.place_id)
-        return out
-
-    def _depth(self, place_id: str, reading: set[str]) -> float:
-        """How specific a place is among those of one reading (a territory is below its parent)."""
-        place = self._places[place_id]
-        rank = float(_LEVEL_RANK[place.level])
-        parent = self._index.parents.get(place.country)
-        if place.level == "country" and parent and f"country:{parent}" in reading:
-            rank += 0.5
-        return rank
-
-    def _nests(self, a: str, b: str) -> bool:
-        return self._inside(a, self._places[b]) or self._inside(b, self._places[a])
 
     def _finish(self, raw: str, choice: _Choice, *, note: str = "") -> Resolution:
         if not choice.place_id:
