@@ -345,7 +345,6 @@ class _FuzzyReading:
                 return pid, round(score, 1), f"the consonants of {name!r}, no other place within two edits"
         return None
 
-
     def _skeletons(self, names: list[str]) -> dict[str, list[int]]:
         """The fuzzy names by their consonants (see :func:`_consonants`), made once for a list of names.
 
