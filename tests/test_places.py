@@ -793,3 +793,32 @@ def test_folding_reads_a_scripts_variant_spellings_alike():
     assert _keys_of("झापा जिल्ला") == {"झापा जिल्ला", "झापा"}
     assert _keys_of("ខេត្តកែប") == {"ខេត្តកែប", "កែប"}  # Kep province
     assert _keys_of("ကမြို့") == {"ကမြို့"}  # a stem of fewer than 3 letters is not indexed alone
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "expected"),
+    [
+        ("Pulau Flores", None, "admin1:ID-NT"),  # the Malay and Indonesian 'island': not Uruguay's Flores
+        ("Pulau Gaya", "MY", "country:MYS"),  # an island no source names, counted in the partner's country
+        ("Zhuhai", None, "city:1790437"),  # 2.2 million, over a town of 42,000 of the name in China
+        ("vill. Rampur, Cumilla", "BD", "sub:BD-08"),  # no Rampur of India is meant beside Cumilla
+        ("Vân Nam", None, "admin1:CN-YN"),  # China's provinces in Vietnamese
+        ("Hà Nam (TQ)", None, "admin1:CN-HA"),  # Henan, by the Vietnamese 'TQ' (China) beside it
+        ("Hà Nam", "VN", "admin1:VN-63"),  # Vietnam's own province, for a Vietnamese partner
+        ("bahay ng amo sa Jeddah", None, "city:105343"),  # Tagalog: the employer's house in Jeddah
+        ("Shumaisi deportation center", None, "admin1:SA-02"),
+        ("Dubai transit", None, "admin1:AE-DU"),
+    ],
+)
+def test_unit_words_the_largest_town_of_a_name_and_vietnamese_names_of_china(
+    gazetteer: Gazetteer, raw: str, default: str | None, expected: str
+):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.place_id == expected, (raw, found)
+
+
+def test_names_that_stay_unread_or_ambiguous(gazetteer: Gazetteer):
+    assert not gazetteer.resolve("Hà Nam").resolved  # Henan or Vietnam's Hà Nam: the string does not say
+    assert not gazetteer.resolve("JKIA").resolved  # Nairobi's airport is no typo of HKIA, an alias in capitals
+    assert not gazetteer.resolve("Hekou").resolved  # two towns of China of like size: neither is meant
+    assert not gazetteer.resolve("Mirpur").resolved  # Pakistan's towns, and a part of Dhaka no source names

@@ -131,7 +131,7 @@ def build_index() -> Index:
         equal_keys=frozenset(aliases.equal_keys),
         notes=aliases.notes,
         capitals=frozenset(capitals),
-        fuzzy=_fuzzy_targets(keys, b.places, set(capitals)),
+        fuzzy={k: v for k, v in _fuzzy_targets(keys, b.places, set(capitals)).items() if k not in aliases.acronyms},
         given_names=given_names,
         common_given_names=common_given_names,
         very_common_given_names=very_common_given_names,
@@ -486,6 +486,7 @@ class _Aliases:
     qualifiers: set[str] = field(default_factory=set)
     equal_keys: set[str] = field(default_factory=set)
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    acronyms: set[str] = field(default_factory=set)  # "HKIA": no typo of it is read ("JKIA" is Nairobi's airport)
 
 
 def _add_aliases(b: _Builder) -> _Aliases:
@@ -498,6 +499,8 @@ def _add_aliases(b: _Builder) -> _Aliases:
         if target == "qualifier":
             out.qualifiers.add(key)
             continue
+        if row["alias"].isupper() and row["alias"].isalpha():
+            out.acronyms.add(key)
         targets = target.split("|")
         for pid in targets:
             if pid not in b.places:

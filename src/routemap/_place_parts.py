@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from routemap._gazetteer import TIER_ALIAS, TIER_CODE, Index, Place, fold_name
-from routemap._place_reading import Resolution, _variants, unit_word_only
+from routemap._place_reading import LARGEST_OF_NAME, Resolution, _variants, unit_word_only
 
 #: How specific each level is: a region or country, a state, a town.
 _LEVEL_RANK = {"region": 0, "country": 0, "admin1": 1, "place": 2}
@@ -129,6 +129,8 @@ class _PartsReading:
         out = []
         for part in (p for p in parts if not unit_word_only(fold_name(p))):  # "PO" is no Pô, Burkina Faso
             alone = self._resolve_text(raw, part, default_country=default_country)
+            if LARGEST_OF_NAME in alone.note:  # "vill. Rampur, Cumilla": no Rampur of India's size is meant
+                continue
             if alone.resolved and self._places[alone.place_id].country not in ("", country):
                 out.append(alone.place_id)
         return out

@@ -14,6 +14,8 @@ def _folded(words: str) -> str:
     return "|".join(re.escape(fold_name(w)) for w in words.split())
 
 
+#: The note of a town read as the largest of its name in its country (Zhuhai): a weaker reading than a name's own.
+LARGEST_OF_NAME = "ten times as large as the other places of the name in its country"
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
 _SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -65,7 +67,11 @@ _ADMIN_PREFIX = re.compile(
     r"tp|thanh pho|san bay|huyen|tinh|dakbayan sa|lungsod ng|lalawigan ng|"
     r"suco|posto administrativo|munisipiu|municipiu|municipio|"
     # a workplace there, in Malay and English ("Kilang di Senai", "Ladang sawit Sabah", "Kebun sawit di Malaysia")
-    r"(?:kilang|ladang sawit|ladang|kebun sawit|kebun|estet|estate|plantation|factory|farm)(?:\s+(?:di|in|at))?|"
+    r"(?:kilang|ladang sawit|ladang|kebun sawit|kebun|estet sawit|estet|estate|plantation|factory|farm)"
+    r"(?:\s+(?:di|in|at))?|"
+    # a camp or an employer's house there, in English and Tagalog; a marriage there, in Vietnamese ("camp in Libya",
+    # "bahay ng amo sa Jeddah", "lấy chồng TQ")
+    r"(?:camp|detention camp|warehouse)\s+(?:in|at|near)|bahay ng amo sa|bahay ng employer sa|bahay sa|lay chong|"
     # what lies near it or came from it, in up to three words ("palm oil estate near Lahad Datu", "lorry from Calais")
     r"(?:[^\W\d_]+\s+){0,3}(?:near|nr|dekat|from|dari|desde))\s+"
     # Thai province, district, sub-district, town; Khmer province, city, capital, district, commune, village;
@@ -82,7 +88,7 @@ _ADMIN_SUFFIX = re.compile(
     r"federal territory|ft|regency|island|negeri|provinsi|refugee camp|camp|"
     # as records abbreviate them ("Prey Veng Prov.", "Pegu Div.", "West Godavari Dt.", "Hlaing Tharyar Tsp")
     r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot|checkpoint|ciq|county|airport|fishing port|"
-    r"industrial complex|"
+    r"industrial complex|deportation cent(?:er|re)|detention cent(?:er|re)|transit|"
     # Nepal's municipalities (नगरपालिका, गाउँपालिका, "Ga.Pa."), Bangladesh's sub-districts and police stations
     r"nagarpalika|gaunpalika|gaupalika|ga pa|na pa|mahanagarpalika|upa mahanagarpalika|sub metropolitan city|"
     r"sub metropolitan|metropolitan city|rural municipality|upazila|upazilla|thana|"
@@ -282,6 +288,8 @@ _UNIT_COUNTRIES = {
     ),
     **dict.fromkeys(("kota", "desa"), ("IDN", "MYS")),
     **dict.fromkeys(("negeri", "wilayah persekutuan", "daerah", "mukim"), ("MYS", "IDN", "BRN")),
+    # an island, in Malay and Indonesian ("Pulau Gaya" off Kota Kinabalu: no Gaya of India or Niger)
+    **dict.fromkeys(("pulau", "pulo"), ("MYS", "IDN", "BRN", "SGP")),
     **dict.fromkeys(("changwat", "amphoe", "mueang", "tambon", "จังหวัด", "จ", "อ"), ("THA",)),
     **dict.fromkeys(("ខេត្ត", "ក្រុង", "srok", "khum"), ("KHM",)),
     **dict.fromkeys(("brgy", "barangay"), ("PHL",)),
@@ -328,10 +336,16 @@ def accented(text: str, key: str) -> bool:
     return key.isascii() and not unicodedata.normalize("NFC", text).isascii()
 
 
-def unit_country(key: str) -> str | None:
-    """The one country a unit word says a name lies in ("Hlaingbwe Tsp": Myanmar), if it says one."""
+def unit_country(key: str, default_country: str | None = None) -> str | None:
+    """The one country a unit word says a name lies in ("Hlaingbwe Tsp": Myanmar), if it says one.
+
+    A word of several countries' language says the partner's default country when that is one of them
+    ("Pulau Gaya" from a Malaysian partner).
+    """
     countries = _unit_countries(key)
-    return countries[0] if countries is not None and len(countries) == 1 else None
+    if countries is not None and len(countries) == 1:
+        return countries[0]
+    return default_country if countries is not None and default_country in countries else None
 
 
 #: A title before a name says a person, not a place ("Bpk. Yohanes (PL)": Mr Yohanes, a field agent).

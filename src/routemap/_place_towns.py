@@ -314,13 +314,14 @@ class _TownReading:
         bare = _strip_admin_words(key)
         return self._local_typo(raw, key, country) or (self._local_typo(raw, bare, country) if bare != key else None)
 
-    def _by_unit(self, raw: str, key: str) -> Resolution | None:
+    def _by_unit(self, raw: str, key: str, default_country: str | None = None) -> Resolution | None:
         """A name no source has, led or followed by a unit word of one country: counted in that country.
 
         "Kab. Kendal", "huyện Quỳnh Lưu", "Loilem Tsp": a regency, district or township the word places in
-        Indonesia, Vietnam or Myanmar. Read as ``partial``, so that ``routemap places`` still lists it.
+        Indonesia, Vietnam or Myanmar; "Pulau Ketam" from a Malaysian partner, an island the Malay word places in
+        the partner's country. Read as ``partial``, so that ``routemap places`` still lists it.
         """
-        country = unit_country(key)
+        country = unit_country(key, default_country)
         bare = _strip_admin_words(key)
         if country is None or not unit_names_country(key) or len(bare.replace(" ", "")) < 3:
             return None

@@ -45,6 +45,7 @@ from routemap._place_reading import (
     _SUBDIVISION_CODE,
     _TRAILING_BRACKET,
     _WITHIN,
+    LARGEST_OF_NAME,
     Resolution,
     _may_be_code,
     _not_a_plural,
@@ -63,6 +64,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["FUZZY_LEAD", "FUZZY_SCORE", "Gazetteer", "Place", "Resolution", "country_iso3"]
 
+#: A town of this many people, ten times as large as every other of its name in its country, is what the name means.
+DOMINANT_TOWN_POPULATION = 100_000
 #: A town's alternate spelling this short or shorter is not read alone (geonames' "Bun" for Boone).
 SHORT_ALTERNATE = 3
 
@@ -381,7 +384,8 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         if typo.resolved:
             return typo
         local = self._home_typo(raw, key, default_country)
-        return local or (self._by_unit(raw, key) if typo.method == "unresolved" else None) or typo
+        by_unit = self._by_unit(raw, key, default_country) if typo.method == "unresolved" else None
+        return local or by_unit or typo
 
     def _read_variants(self, raw: str, key: str, text: str, *, default_country: str | None) -> Resolution | None:
         """A reading of the whole string in another form: a plural, a demonym, unquoted, with a unit word."""
@@ -405,6 +409,15 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
                     continue  # "Wa State" names Myanmar's Wa region, not Wa, a town in Ghana
             if again.place_id and not unit_fits(key, self._places[again.place_id].country):
                 continue  # "Kab. Bone" names a regency of Indonesia, whatever "Bone" names elsewhere
+            if not again.place_id and again.candidates:  # "Pulau Flores": Indonesia's, not Uruguay's Flores
+                fits = [pid for pid in again.candidates if unit_fits(key, self._places[pid].country)]
+                if not fits:
+                    continue
+                if len(fits) < len(again.candidates):
+                    tiers = dict(self._candidates(variant))
+                    again = self._choose(
+                        [(p, tiers.get(p, TIER_ALTERNATE)) for p in fits], default_country=default_country
+                    )
             if again.place_id or again.candidates:
                 return self._settle(raw, variant, again, default_country=default_country, note=f"read as {variant!r}")
         return None
@@ -430,7 +443,8 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         apart = self._apart_abroad(raw, key, choice.place_id, choice.tier, default_country=default_country)
         if apart is not None:
             return apart
-        said = place is not None and unit_country(fold_name(raw)) == place.country  # "Kab. Bone": a regency
+        # "Kab. Bone": a regency; "Pulau Flores": the Indonesian island, whatever 'flores' means in Spanish
+        said = place is not None and unit_country(fold_name(raw), place.country) == place.country
         if place is not None and small and choice.tier != TIER_USER and not coded and not said:
             what = self._person_or_word(key, place, own_name=place.level == "admin1" and choice.tier <= TIER_NAME)
             if not what and choice.tier == TIER_ALTERNATE:  # never a town's alternate spelling, in any language
@@ -620,6 +634,9 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             # province): the country is known. Not towns: "Columbia", several US towns, is Colombia misspelt
             levels = {self._places[pid].level for pid in choice.candidates}
             common = self._common_unit(list(choice.candidates)) if levels == {"admin1"} else ""
+            largest = self._towns_of_one_country(raw, choice) if levels == {"place"} else ""
+            if largest:
+                return Resolution(raw, largest, "context", note=self._largest_note(largest, choice.candidates))
             if common:
                 both = "; ".join(sorted(self.describe(pid) for pid in choice.candidates)[:3])
                 return Resolution(raw, common, "context", note=f"{both}: all in {self.describe(common)}")
@@ -637,6 +654,24 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         return Resolution(raw, choice.place_id, method, note="; ".join(notes))
 
     # ------------------------------------------------------------------ levels
+    def _towns_of_one_country(self, raw: str, choice: _Choice) -> str:
+        """Towns of one name, all in one country: the one ten times as large as any other, if any.
+
+        Zhuhai (2.2 million) over a town of 40,000 of the name. Not the country of several of like size:
+        the sources know only some towns ("Mirpur": Pakistan's, and a part of Dhaka no source names), and
+        a word may name towns of one country ("frontera": Mexico's).
+        """
+        towns = sorted((self._places[pid] for pid in choice.candidates), key=lambda p: -p.population)
+        if len({t.country for t in towns}) != 1 or not towns[0].country:
+            return ""
+        if towns[0].population >= DOMINANT_TOWN_POPULATION and towns[0].population >= 10 * towns[1].population:
+            return towns[0].id
+        return ""
+
+    def _largest_note(self, place_id: str, candidates: tuple[str, ...]) -> str:
+        others = sorted(self.describe(pid) for pid in candidates if pid != place_id)
+        return f"{LARGEST_OF_NAME}: {'; '.join(others[:3])}"
+
     def describe(self, place_id: str) -> str:
         """A human label: ``"Sabah (admin1, Malaysia)"``."""
         place = self.place(place_id)
