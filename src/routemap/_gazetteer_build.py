@@ -30,7 +30,17 @@ from routemap._gazetteer import (
     _package_dir,
     fold_name,
 )
-from routemap._gazetteer_scripts import _NAME_SCRIPTS, _indexable, _keys_of, _latin, _script
+from routemap._gazetteer_airports import add_airports
+from routemap._gazetteer_scripts import (
+    _NAME_SCRIPTS,
+    ARABIC_COUNTRIES,
+    _indexable,
+    _keys_of,
+    _latin,
+    _script,
+    arabic_key,
+    without_article,
+)
 from routemap._gazetteer_towns import build_towns
 from routemap.schema import fold
 
@@ -115,9 +125,12 @@ def build_index() -> Index:
     aliases = _add_aliases(b)
     aliases.not_places |= _add_world_names(b, given_names)
     _add_iso_translations(b, given_names)
+    airports = add_airports(b, iso2_to_iso3)
+    log.info("airports: %d names of the places they serve", len(airports))
     _mark_near_misses(b)
 
     keys = {k: sorted(v.items(), key=lambda item: (item[1], item[0])) for k, v in b.keys.items()}
+    no_typo = aliases.acronyms | airports  # names no typo is read as
     code_only = frozenset(
         k for k, v in b.keys.items() if any(t == TIER_CODE and (k, pid) not in b.named for pid, t in v.items())
     )
@@ -131,7 +144,7 @@ def build_index() -> Index:
         equal_keys=frozenset(aliases.equal_keys),
         notes=aliases.notes,
         capitals=frozenset(capitals),
-        fuzzy={k: v for k, v in _fuzzy_targets(keys, b.places, set(capitals)).items() if k not in aliases.acronyms},
+        fuzzy={k: v for k, v in _fuzzy_targets(keys, b.places, set(capitals)).items() if k not in no_typo},
         given_names=given_names,
         common_given_names=common_given_names,
         very_common_given_names=very_common_given_names,
@@ -141,6 +154,7 @@ def build_index() -> Index:
         local_names=dict(b.local_names),
         language_countries={r["language"]: frozenset(r["countries"].split()) for r in _read_csv("word_languages.csv")},
         towns=build_towns(csc_dir, iso2_to_iso3, admin1_of, keys, b.places, geonames=(gn_dir, gn_admin1)),
+        arabic=_arabic_keys(keys, b.places),
     )
 
 
@@ -276,6 +290,28 @@ def _add_local_other_names(b: _Builder, pid: str, local_other_name: str, iso2: s
             text = f"{tail.strip()} {head.strip()}"
         if text and _indexable(text, iso2):
             b.name(text, pid, TIER_ALIAS)
+
+
+def _arabic_keys(
+    keys: dict[str, list[tuple[str, int]]], places: dict[str, Place]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The towns and states of Arabic-speaking countries by :func:`arabic_key` of their Latin names.
+
+    Each with the name (its article left out) that reads so: a name is read only close to it.
+    """
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for key, cands in keys.items():
+        mine = [
+            pid
+            for pid, tier in cands
+            if TIER_CODE < tier <= TIER_ALTERNATE
+            and places[pid].country in ARABIC_COUNTRIES
+            and places[pid].level in ("admin1", "place")
+        ]
+        sound = arabic_key(key) if mine and key.isascii() else ""
+        if sound:
+            found[sound].update((pid, without_article(key)) for pid in mine)
+    return {sound: tuple(sorted(pids)) for sound, pids in found.items()}
 
 
 def _fuzzy_targets(

@@ -1,4 +1,4 @@
-"""Build-time: which scripts' names of places are indexed, and the keys a name is indexed under."""
+"""Which scripts' names of places are indexed, and the keys a name is indexed under (build and reading alike)."""
 
 from __future__ import annotations
 
@@ -113,3 +113,40 @@ def _indexable(text: str, iso2: str | None = None) -> bool:
     if script == "LATIN":
         return True
     return script in _REGION_SCRIPTS and (iso2 is None or iso2 in _REGION_SCRIPTS[script])
+
+
+#: Countries whose places are named in Arabic, written in Latin letters in many ways ("Jubail", "Al Jubayl").
+ARABIC_COUNTRIES = frozenset(
+    {"ARE", "SAU", "QAT", "KWT", "OMN", "BHR", "JOR", "LBN", "SYR", "IRQ", "YEM", "EGY", "LBY", "SDN", "PSE"}
+)
+_ARTICLE = frozenset({"al", "el", "as", "ash", "ar", "ad", "at", "az", "an", "ath", "adh", "ul", "il"})
+_ARABIC_SOUNDS = re.compile(r"kh|sh|th|dh|gh|q|g|([b-df-hj-np-tv-z])\1|[aeiouy]+|h$")
+
+
+def without_article(key: str) -> str:
+    """A folded name without the Arabic article wherever it stands ("al qamishli": "qamishli")."""
+    return " ".join(w for w in key.split() if w not in _ARTICLE)
+
+
+def arabic_key(key: str) -> str:
+    """A folded Latin name as an Arabic name written in other letters would read (``""`` when too short).
+
+    The article is left out wherever it stands ("Al Qamishli", "Qamishli"; "Jleeb Al-Shuyoukh"); letters
+    that stand for one Arabic sound are one (kh, sh, th, dh, gh; q and g, as the Gulf says q), a doubled
+    letter is one, any run of vowels is one, and a final h is silent: "Jubail" and "Jubayl", "Fahaheel" and
+    "Faḩāḩīl", "Muttrah" and "Matrah", "Mesaieed" and "Musay'id" read alike.
+    """
+    joined = without_article(key).replace(" ", "")
+    if not joined.isascii() or not joined.isalpha():
+        return ""
+
+    def sound(m: re.Match[str]) -> str:
+        found = m.group(0)
+        if found == "h":
+            return ""
+        if found[0] in "aeiouy":
+            return "a"
+        return {"kh": "k", "sh": "s", "th": "t", "dh": "d", "gh": "k", "q": "k", "g": "k"}.get(found, found[0])
+
+    out = _ARABIC_SOUNDS.sub(sound, joined)
+    return out if len(out) >= 5 else ""

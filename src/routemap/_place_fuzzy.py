@@ -11,8 +11,9 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from routemap._gazetteer import TIER_ALIAS, TIER_WORLD, Index, KeyTable, Place
-from routemap._place_reading import Resolution
+from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_WORLD, Index, KeyTable, Place
+from routemap._gazetteer_scripts import ARABIC_COUNTRIES, arabic_key, without_article
+from routemap._place_reading import Resolution, text_is_abbreviation
 
 #: A fuzzy match is accepted only at or above this score: 100 x (1 - edits / length), where an
 #: edit is an insertion, deletion, substitution or swap of neighbours (rapidfuzz OSA distance) ...
@@ -27,6 +28,8 @@ FUZZY_SHORT_LENGTH = 8
 #: Towns at least this large (and national capitals) are read even when their name is also a
 #: common given name; smaller ones only when the partner's default country holds them.
 GIVEN_NAME_TOWN_POPULATION = 1_000_000
+#: How close a name must be to the one it reads alike as an Arabic name (about two edits in seven letters).
+ARABIC_SIMILARITY = 0.7
 #: A town whose name is also a word of another language is read from this size up when its own
 #: country's language has the word too ("Klang"; not "Temple", Texas).
 LOCAL_WORD_TOWN_POPULATION = 100_000
@@ -63,6 +66,8 @@ class _FuzzyReading:
     if TYPE_CHECKING:
 
         def describe(self, place_id: str) -> str: ...
+
+        def _choose(self, cands: list[tuple[str, int]], *, default_country: str | None) -> Any: ...
 
         def _candidates(self, key: str) -> list[tuple[str, int]]: ...
 
@@ -151,7 +156,8 @@ class _FuzzyReading:
             :5
         ]
         suggestions = tuple(self.describe(p) for p in suggestion_ids)
-        accepted = self._accept_fuzzy(key, ranked)
+        # a name written in capitals as an abbreviation is read as written, never as a typo ("ICAD" is no Chad)
+        accepted = None if text_is_abbreviation(raw) else self._accept_fuzzy(key, ranked)
         if accepted is not None:
             pid, score, rival = accepted
             note = f"read as {self.describe(pid)}; score {score:g}, {rival}"
@@ -344,6 +350,31 @@ class _FuzzyReading:
                 score = 100.0 * OSA.normalized_similarity(key, name)
                 return pid, round(score, 1), f"the consonants of {name!r}, no other place within two edits"
         return None
+
+    def _arabic_spelling(self, raw: str, key: str, default_country: str | None) -> Resolution | None:
+        """A name otherwise unknown, read as another Latin spelling of a place of an Arabic-speaking country.
+
+        "Qamishli" (Al Qāmishlī), "Jubail" (Al Jubayl), "Mangaf" (Al Manqaf): see :func:`arabic_key`. Only for
+        a partner with no default country or one of those countries, never for a given name or a common word,
+        only within two edits in seven of the name that reads alike, and only when the places settle on one.
+        """
+        if default_country and default_country not in ARABIC_COUNTRIES:
+            return None
+        if key in self._index.given_names or key in self._index.common_words:
+            return None
+        bare = without_article(key)  # close to the name that reads alike, too: "Mesaieed" is no Masyad (Syria)
+        pids = {
+            pid
+            for pid, name in self._index.arabic.get(arabic_key(key), ())
+            if OSA.normalized_similarity(bare, name) >= ARABIC_SIMILARITY
+        }
+        if not pids:
+            return None
+        choice = self._choose([(pid, TIER_ALTERNATE) for pid in sorted(pids)], default_country=default_country)
+        if not choice.place_id:
+            return None
+        name = self._places[choice.place_id].name
+        return Resolution(raw, choice.place_id, "alternate", note=f"read as another Latin spelling of {name}")
 
     def _skeletons(self, names: list[str]) -> dict[str, list[int]]:
         """The fuzzy names by their consonants (see :func:`_consonants`), made once for a list of names.

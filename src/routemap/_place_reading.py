@@ -88,7 +88,7 @@ _ADMIN_SUFFIX = re.compile(
     r"federal territory|ft|regency|island|negeri|provinsi|refugee camp|camp|"
     # as records abbreviate them ("Prey Veng Prov.", "Pegu Div.", "West Godavari Dt.", "Hlaing Tharyar Tsp")
     r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot|checkpoint|ciq|county|airport|fishing port|"
-    r"industrial complex|deportation cent(?:er|re)|detention cent(?:er|re)|transit|"
+    r"industrial complex|industrial city|deportation cent(?:er|re)|detention cent(?:er|re)|transit|emirate|"
     # Nepal's municipalities (नगरपालिका, गाउँपालिका, "Ga.Pa."), Bangladesh's sub-districts and police stations
     r"nagarpalika|gaunpalika|gaupalika|ga pa|na pa|mahanagarpalika|upa mahanagarpalika|sub metropolitan city|"
     r"sub metropolitan|metropolitan city|rural municipality|upazila|upazilla|thana|"

@@ -385,7 +385,8 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             return typo
         local = self._home_typo(raw, key, default_country)
         by_unit = self._by_unit(raw, key, default_country) if typo.method == "unresolved" else None
-        return local or by_unit or typo
+        arabic = self._arabic_spelling(raw, key, default_country) if typo.method == "unresolved" else None
+        return local or by_unit or arabic or typo
 
     def _read_variants(self, raw: str, key: str, text: str, *, default_country: str | None) -> Resolution | None:
         """A reading of the whole string in another form: a plural, a demonym, unquoted, with a unit word."""
@@ -405,7 +406,8 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             if again.place_id and self._places[again.place_id].level not in ("country", "region"):
                 if plural:
                     continue  # "Xs" is read as the people of a country or region, never as a town
-                if self._places[again.place_id].level == "place" and states_a_unit(key, variant):
+                place_id = again.place_id  # a governorate below a region is a unit: "Erbil Governorate"
+                if self._places[place_id].level == "place" and states_a_unit(key, variant) and place_id[:4] != "sub:":
                     continue  # "Wa State" names Myanmar's Wa region, not Wa, a town in Ghana
             if again.place_id and not unit_fits(key, self._places[again.place_id].country):
                 continue  # "Kab. Bone" names a regency of Indonesia, whatever "Bone" names elsewhere

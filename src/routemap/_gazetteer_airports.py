@@ -1,0 +1,82 @@
+"""Build-time: airports as partners write them ("KWI airport"), named after the place each serves (airportsdata)."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, Place, _package_dir, fold_name
+
+#: An airport serves the town of its "city" field in its country, else the nearest town this close.
+NEAREST_KM = 40.0
+#: How partners write an airport by its IATA code.
+FORMS = ("{code} airport", "{code} international airport", "{code} intl airport", "{code} intl")
+
+
+class _Names(Protocol):
+    places: dict[str, Place]
+    keys: dict[str, dict[str, int]]
+
+    def name(self, text: str, place_id: str, tier: int) -> None: ...
+
+
+def add_airports(b: _Names, iso2_to_iso3: Mapping[str, str]) -> set[str]:
+    """Name the place each airport with an IATA code serves by ``<code> airport`` (and the like) and by its name.
+
+    The place is the town or state of the airport's city field in its country (the most populous of
+    that name), else the nearest town within :data:`NEAREST_KM`; an airport with neither is left out. A
+    name the index already has keeps its places: "TIA airport" is Kathmandu's Tribhuvan International
+    Airport to Nepali partners (an alias), whatever IATA's TIA (Tirana) says. Returns the keys added: no
+    typo is read as one of them.
+    """
+    towns: dict[str, list[Place]] = defaultdict(list)
+    for place in b.places.values():
+        if place.level == "place" and place.id.startswith("city:"):
+            towns[place.country].append(place)
+    path = _package_dir("airportsdata") / "airports.csv"
+    added: set[str] = set()
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            code, country = row["iata"].strip(), iso2_to_iso3.get(row["country"], "")
+            if len(code) != 3 or not country:
+                continue
+            target = _served(b, country, row["city"]) or _nearest(towns[country], float(row["lon"]), float(row["lat"]))
+            if not target:
+                continue
+            for text, tier in [
+                *((form.format(code=code), TIER_ALIAS) for form in FORMS),
+                (row["name"], TIER_ALTERNATE),
+            ]:
+                if fold_name(text) not in b.keys:
+                    b.name(text, target, tier)
+                    added.add(fold_name(text))
+    return added
+
+
+def _served(b: _Names, country: str, city: str) -> str:
+    """The town (else state) of a country named as the airport's city field, the most populous first."""
+    found = [b.places[pid] for pid in b.keys.get(fold_name(city), {}) if pid in b.places]
+    mine = [p for p in found if p.country == country and p.level in ("place", "admin1")]
+    if not mine:
+        return ""
+    return max(mine, key=lambda p: (p.level == "place", p.population)).id
+
+
+def _nearest(towns: list[Place], lon: float, lat: float) -> str:
+    best, best_km = "", NEAREST_KM
+    for town in towns:
+        km = _km(lon, lat, town.lon, town.lat)
+        if km <= best_km:
+            best, best_km = town.id, km
+    return best
+
+
+def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
