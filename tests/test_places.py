@@ -862,3 +862,21 @@ def test_loose_readings_stay_where_they_are_safe(gazetteer: Gazetteer):
     assert not gazetteer.resolve("LOAS").resolved  # in capitals, an abbreviation: read as written, never as a typo
     for raw in ("Karama", "Saida", "Trablos"):  # two countries' places: the string alone does not say which
         assert not gazetteer.resolve(raw).resolved, raw
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "expected"),
+    [
+        ("Singapore 609441", None, "country:SGP"),  # a postal code beside the name
+        ("Jalan Ampang, 50450 Kuala Lumpur", None, "admin1:MY-14"),  # a street, then the postal code and town
+        ("Moo 5, T. Nong Prue, A. Bang Lamung, Chonburi 20150", "TH", "city:"),  # a Thai official address
+        ("Khett Prey Veng", None, "admin1:KH-14"),  # Khmer 'province' in Latin letters
+        ("Kranji Road", None, "country:SGP"),  # a street named after its area, read alone
+        ("Kalaw Ave., Ermita", "PH", "town:PHL-"),  # beside another part, a street's name is no town of Myanmar
+        ("GB Road, Delhi", None, "admin1:IN-DL"),  # 'GB' left by the street word is no Great Britain
+        ("Bandara Juanda, Surabaya", None, "admin1:ID-JI"),  # two towns of East Java: the province
+    ],
+)
+def test_official_addresses(gazetteer: Gazetteer, raw: str, default: str | None, expected: str):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.place_id.startswith(expected), (raw, found)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from routemap._gazetteer import TIER_ALIAS, TIER_CODE, Index, Place, fold_name
-from routemap._place_reading import LARGEST_OF_NAME, Resolution, _variants, unit_word_only
+from routemap._place_reading import LARGEST_OF_NAME, Resolution, _variants, address_variants, unit_word_only
 
 #: How specific each level is: a region or country, a state, a town.
 _LEVEL_RANK = {"region": 0, "country": 0, "admin1": 1, "place": 2}
@@ -39,6 +39,8 @@ class _PartsReading:
         def _inside(self, place_id: str, container: Place) -> bool: ...
 
         def describe(self, place_id: str) -> str: ...
+
+        def _common_unit(self, ids: list[str]) -> str: ...
 
     def _part_candidates(self, key: str, default_country: str | None) -> tuple[str, list[tuple[str, int]]]:
         """The name a part of a string matched (itself or a variant) and the places it can mean (a local town too)."""
@@ -100,6 +102,10 @@ class _PartsReading:
             targets[pid] = min(tier, targets.get(pid, tier))
         choice = self._choose(sorted(targets.items()), default_country=default_country)
         if not choice.place_id:
+            common = self._common_unit(list(choice.candidates))  # "Bandara Juanda, Surabaya": both East Java's
+            if common and len(readings) > 1 and all(len(reading) == 1 for reading in readings):
+                names = "; ".join(sorted(self.describe(pid) for pid in choice.candidates)[:3])
+                return Resolution(raw, common, "context", note=f"{names}: all in {self.describe(common)}")
             return Resolution(raw, "", "ambiguous", candidates=choice.candidates)
         explained = {i for reading in readings for pid, _, i in reading if self._nests(pid, choice.place_id)}
         left_out = [parts[i] for i, (k, _) in enumerate(options) if k and i not in explained]
@@ -131,6 +137,8 @@ class _PartsReading:
             alone = self._resolve_text(raw, part, default_country=default_country)
             if LARGEST_OF_NAME in alone.note:  # "vill. Rampur, Cumilla": no Rampur of India's size is meant
                 continue
+            if any(f"read as {v!r}" in alone.note for v in address_variants(fold_name(part))):
+                continue  # "Kalaw Ave., Ermita": a street's name, no town of Myanmar
             if alone.resolved and self._places[alone.place_id].country not in ("", country):
                 out.append(alone.place_id)
         return out

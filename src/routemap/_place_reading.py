@@ -54,7 +54,14 @@ _ADMIN_PREFIX = re.compile(
     r"vill|village|po|p o|ps|p s|"
     # a place named by the immigration depot, the airport or the border gate there ("Depot Imigresen
     # Semenyih", "Cửa khẩu Lao Bảo")
-    r"depot imigresen|depoh imigresen|bandara|bandar udara|cua khau|pelabuhan|port of|"
+    r"depot tahanan imigresen|depot imigresen|depoh imigresen|bandara|bandar udara|cua khau|pelabuhan internasional|"
+    r"pelabuhan|port of|san bay quoc te|cang|"
+    # a court there (Malaysia's: "Mahkamah Sesyen Shah Alam"); a kingdom and a region, in Vietnamese and Indonesian
+    r"mahkamah sesyen|mahkamah tinggi|mahkamah majistret|vuong quoc|kawasan|"
+    # Khmer province and city, Thai district, in Latin letters ("Khett Prey Veng", "Krong Siem Reap", "Khet Bang
+    # Na"); an official address's one-letter units: Thai tambon and amphoe, Vietnamese huyện and tỉnh ("T. Nong
+    # Prue, A. Bang Lamung", "H. Diễn Châu, T. Nghệ An")
+    r"khett|khet|khaet|krong|t|a|h|"
     # a workplace near it ("construction site nr Suvarnabhumi")
     r"(?:construction site|building site|site|worksite|work site)(?:\s+(?:near|nr|in|at))?|"
     # a workplace or house in it ("karaoke bar in Vientiane", "brick kiln Kasur", "madam's house in Jeddah")
@@ -77,7 +84,10 @@ _ADMIN_PREFIX = re.compile(
     # Thai province, district, sub-district, town; Khmer province, city, capital, district, commune, village;
     # Lao province, district, city, village (written without a space)
     + "|^("
-    + _folded("จังหวัด อำเภอ ตำบล เมือง แขวง มณฑล ខេត្ត ក្រុង រាជធានី ស្រុក ខណ្ឌ ឃុំ ភូមិ ແຂວງ ເມືອງ ນະຄອນຫຼວງ ນະຄອນ ບ້ານ")
+    + _folded(
+        "ห้องกักตรวจคนเข้าเมือง ด่านพรมแดน ด่าน "  # Thai immigration detention centre, border checkpoint
+        "จังหวัด อำเภอ ตำบล เมือง แขวง มณฑล ខេត្ត ក្រុង រាជធានី ស្រុក ខណ្ឌ ឃុំ ភូមិ ແຂວງ ເມືອງ ນະຄອນຫຼວງ ນະຄອນ ບ້ານ"
+    )
     + r")\s*"
     # Thai province and district abbreviated ("จ.ตาก", "อ.แม่สอด": the dot is folded to a space)
     r"|^(จ|อ)\s+"
@@ -88,7 +98,9 @@ _ADMIN_SUFFIX = re.compile(
     r"federal territory|ft|regency|island|negeri|provinsi|refugee camp|camp|"
     # as records abbreviate them ("Prey Veng Prov.", "Pegu Div.", "West Godavari Dt.", "Hlaing Tharyar Tsp")
     r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot|checkpoint|ciq|county|airport|fishing port|"
-    r"industrial complex|industrial city|deportation cent(?:er|re)|detention cent(?:er|re)|transit|emirate|"
+    r"industrial complex|industrial city|deportation cent(?:er|re)|immigration detention cent(?:er|re)|"
+    r"detention cent(?:er|re)|transit|emirate|capital|shelter|dormitory|dormitories|lodge|terminal|"
+    r"international border checkpoint|border checkpoint|border crossing|border post|"
     # Nepal's municipalities (नगरपालिका, गाउँपालिका, "Ga.Pa."), Bangladesh's sub-districts and police stations
     r"nagarpalika|gaunpalika|gaupalika|ga pa|na pa|mahanagarpalika|upa mahanagarpalika|sub metropolitan city|"
     r"sub metropolitan|metropolitan city|rural municipality|upazila|upazilla|thana|"
@@ -124,7 +136,8 @@ _ADMIN_SUFFIX = re.compile(
 _PEOPLE_PREFIX = re.compile(
     r"^(warga negara|warganegara|warga|rakyat|orang|pekerja migran|buruh migran|tenaga kerja|pekerja|buruh|"
     r"pati|tki|tkw|pmi|citizens? of|nationals? of|"
-    r"people from|migrants? from|from|taga|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade)\s+"
+    r"people from|migrants? from|from|taga|nguoi|quoc tich|lao đong|nacionalidad|nationalite|nacionalidade|"
+    r"nationality|citizenship)\s+"
     # Thai, Khmer, Lao: people, workers, nationality, country (written without a space)
     + "|^("
     + _folded("ชาว คน แรงงาน สัญชาติ ประเทศ ជនជាតិ ពលករ ប្រទេស ປະເທດ ຊາວ ແຮງງານ")
@@ -170,6 +183,7 @@ _ABBREVIATIONS = {
     "tg": "tanjung",
     "tj": "tanjung",
     "kg": "kampung",
+    "kep": "kepulauan",  # "Kep. Riau": the Riau Islands
     "kpg": "kampung",
     "tmn": "taman",
     "bt": "batu",
@@ -291,7 +305,7 @@ _UNIT_COUNTRIES = {
     # an island, in Malay and Indonesian ("Pulau Gaya" off Kota Kinabalu: no Gaya of India or Niger)
     **dict.fromkeys(("pulau", "pulo"), ("MYS", "IDN", "BRN", "SGP")),
     **dict.fromkeys(("changwat", "amphoe", "mueang", "tambon", "จังหวัด", "จ", "อ"), ("THA",)),
-    **dict.fromkeys(("ខេត្ត", "ក្រុង", "srok", "khum"), ("KHM",)),
+    **dict.fromkeys(("ខេត្ត", "ក្រុង", "srok", "khum", "khett", "khaet", "krong"), ("KHM",)),
     **dict.fromkeys(("brgy", "barangay"), ("PHL",)),
     # Vietnam's district and province ("huyện Quỳnh Lưu", "tỉnh Nghệ An")
     **dict.fromkeys(("huyen", "tinh"), ("VNM",)),
@@ -371,6 +385,30 @@ def states_a_unit(key: str, reading: str) -> bool:
     return rest in _UNIT_AFTER
 
 
+#: What an address writes beside a place's name: numbers (postal codes, house, lot, block, unit, floor: "50450
+#: Kuala Lumpur", "Blk 123", "#05-1234", "S(524201)", "Moo 5"), and a street's own word ("Kranji Road", "Tuas South
+#: Ave 1", "Geylang Lor 18", "Jalan Ampang"): the area it names is what is read.
+_ADDRESS_NUMBERS = re.compile(r"\b(?:lot|blk|block|no|moo|unit|level|terminal|s)\s+\d+[a-z]?\b|\b\d+[a-z]?\b")
+_STREET = re.compile(
+    r"^(?:jalan|jln|lorong|lor)\s+|\s+(?:road|rd|street|st|avenue|ave|lorong|lor|drive|dr|crescent|link)"
+    r"(?:\s+(?:east|west|north|south))?$"
+)
+
+
+def address_variants(key: str, *, streets: bool = True) -> list[str]:
+    """A part of an address without its numbers, then (``streets``) without its street word ("kranji road": "kranji").
+
+    Weak readings: a name of three letters or fewer is not read so ("GB Road" is no Great Britain), a
+    part of several is not read without its street word ("Kalaw Ave., Ermita": Manila's, no town of
+    Myanmar), and a part read only so says nothing of the country beside other parts (see places._elsewhere).
+    """
+    if not any(c.isdigit() for c in key) and not _STREET.search(key):
+        return []
+    bare = " ".join(_ADDRESS_NUMBERS.sub(" ", key).split())
+    street = " ".join(_STREET.sub(" ", bare).split()) if streets else bare
+    return [v for v in dict.fromkeys((bare, street)) if len(v.replace(" ", "")) > 3 and v != key]
+
+
 def _variants(key: str) -> list[tuple[str, bool]]:
     """Other readings of a folded name, tried in order when the name itself is unknown.
 
@@ -383,6 +421,7 @@ def _variants(key: str) -> list[tuple[str, bool]]:
     # a second unit word after the first ("Amphoe Mueang Ranong", "อ.เมือง ระนอง"), tried after it
     out = [(v, False) for v in (expanded, admin, people, _strip_people_words(admin), _strip_admin_words(admin))]
     out.append((_WORKPLACE_TRADE.sub("", expanded), False))
+    out += [(v, False) for v in address_variants(key, streets=False)]
     if "kampung " in expanded:  # "Kg. Thom": Cambodia and Brunei write Kampong where Malaysia writes Kampung
         out.append((expanded.replace("kampung ", "kampong "), False))
     if "gonj" in expanded:  # "Munshigonj", "Kishorgonj": Bangladesh's -ganj as Bengali is spoken

@@ -51,6 +51,7 @@ from routemap._place_reading import (
     _not_a_plural,
     _variants,
     accented,
+    address_variants,
     names_a_person,
     states_a_unit,
     text_is_abbreviation,
@@ -391,7 +392,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
     def _read_variants(self, raw: str, key: str, text: str, *, default_country: str | None) -> Resolution | None:
         """A reading of the whole string in another form: a plural, a demonym, unquoted, with a unit word."""
         abbreviation = text_is_abbreviation(text)  # "H.K.": its letters may be a code
-        readings = _variants(key)
+        readings = [*_variants(key), *((v, False) for v in address_variants(key))]
         unquoted = fold_name(_APOSTROPHES.sub("", text))
         if unquoted != key:  # "People's" is also written "Peoples", never "People S"
             readings = [(unquoted, False), *_variants(unquoted), *readings]
@@ -401,6 +402,8 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             if variant == f"{key} islands" and key in self._index.common_words:
                 continue  # "Cook" (the trade) is no Cook Islands; "Cayman" is the Cayman Islands
             if variant in self._index.not_places:
+                if variant in address_variants(key):
+                    continue  # "Camp 15": a camp's number, not the word alone
                 return Resolution(raw, "", "not_a_place", note=f"read as {variant!r}")
             again = self._resolve_key(variant, default_country=default_country, codes=abbreviation)
             if again.place_id and self._places[again.place_id].level not in ("country", "region"):
