@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -247,6 +248,7 @@ _WORKPLACE_TRADE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _strip_admin_words(key: str) -> str:
     stripped = _ADMIN_PREFIX.sub("", key)
     stripped = _ADMIN_SUFFIX.sub("", stripped)
@@ -258,6 +260,7 @@ def unit_word_only(key: str) -> bool:
     return bool(key) and (_ADMIN_PREFIX.sub("", f"{key} x") == "x" or _ADMIN_SUFFIX.sub("", f"x {key}") == "x")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _strip_people_words(key: str) -> str:
     stripped = _PEOPLE_PREFIX.sub("", key)
     stripped = _PEOPLE_SUFFIX.sub("", stripped)
@@ -395,7 +398,8 @@ _STREET = re.compile(
 )
 
 
-def address_variants(key: str, *, streets: bool = True) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def address_variants(key: str, *, streets: bool = True) -> tuple[str, ...]:
     """A part of an address without its numbers, then (``streets``) without its street word ("kranji road": "kranji").
 
     Weak readings: a name of three letters or fewer is not read so ("GB Road" is no Great Britain), a
@@ -403,13 +407,14 @@ def address_variants(key: str, *, streets: bool = True) -> list[str]:
     Myanmar), and a part read only so says nothing of the country beside other parts (see places._elsewhere).
     """
     if not any(c.isdigit() for c in key) and not _STREET.search(key):
-        return []
+        return ()
     bare = " ".join(_ADDRESS_NUMBERS.sub(" ", key).split())
     street = " ".join(_STREET.sub(" ", bare).split()) if streets else bare
-    return [v for v in dict.fromkeys((bare, street)) if len(v.replace(" ", "")) > 3 and v != key]
+    return tuple(v for v in dict.fromkeys((bare, street)) if len(v.replace(" ", "")) > 3 and v != key)
 
 
-def _variants(key: str) -> list[tuple[str, bool]]:
+@functools.lru_cache(maxsize=1 << 16)
+def _variants(key: str) -> tuple[tuple[str, bool], ...]:
     """Other readings of a folded name, tried in order when the name itself is unknown.
 
     Each is ``(reading, plural)``: a plural reading ("Poles" -> "pole", "Ukrainians" ->
@@ -447,7 +452,7 @@ def _variants(key: str) -> list[tuple[str, bool]]:
         if variant and variant != key and variant not in seen:
             seen.add(variant)
             kept.append((variant, plural))
-    return kept
+    return tuple(kept)
 
 
 #: Languages that make no plural with "-s": a common word of theirs ending in "s" is no plural.
