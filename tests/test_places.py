@@ -880,3 +880,23 @@ def test_loose_readings_stay_where_they_are_safe(gazetteer: Gazetteer):
 def test_official_addresses(gazetteer: Gazetteer, raw: str, default: str | None, expected: str):
     found = gazetteer.resolve(raw, default_country=default)
     assert found.place_id.startswith(expected), (raw, found)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("jungle camp Wang Kelian", "MYS"),  # the words around a transit point
+        ("kapal ke Tawau", "MYS"),  # Malay: a boat to Tawau
+        ("Rudenim Medan", "IDN"),  # Indonesia's immigration detention house
+        ("Pattani fish market", "THA"),
+        ("Mahachay pier", "THA"),
+    ],
+)
+def test_transit_points_as_caseworkers_write_them(gazetteer: Gazetteer, raw: str, expected: str):
+    found = gazetteer.resolve(raw)
+    assert found.resolved and gazetteer.place(found.place_id).country == expected, (raw, found)
+
+
+def test_a_short_typo_keeps_its_first_letter(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Loas").place_id == "country:LAO"
+    assert not gazetteer.resolve("Hili").resolved  # no Chile, by French "Chili": Hili is a Bangladesh-India border town

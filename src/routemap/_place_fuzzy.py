@@ -25,6 +25,8 @@ FUZZY_MIN_LENGTH = 4
 #: ... and a string shorter than this needs a near-exact match: one edit (a swap of neighbours
 #: counts as one) from a country or region, with no other within two edits ("Loas", "Inida").
 FUZZY_SHORT_LENGTH = 8
+#: A typo this short must keep its first letter ("Loas" is Laos; "Hili" is no "Chili", Chile in French).
+SHORT_TYPO_LENGTH = 5
 #: Towns at least this large (and national capitals) are read even when their name is also a
 #: common given name; smaller ones only when the partner's default country holds them.
 GIVEN_NAME_TOWN_POPULATION = 1_000_000
@@ -314,10 +316,23 @@ class _FuzzyReading:
             ok = score >= FUZZY_SCORE and score - runner_up >= FUZZY_LEAD
         else:
             ok = edits == 1 and " " not in key and (rival_edits >= 3 or score - runner_up >= FUZZY_SHORT_LEAD)
+        if ok and len(key) <= SHORT_TYPO_LENGTH and not self._same_first_letter(key, pid):
+            ok = False  # "Hili", a Bangladeshi border town, is no Chile (French "Chili"): a typo keeps its first letter
         if not ok:
             return self._same_consonants(key, everything)
         rival = f"next best {runner_up:.1f} (another country)" if rivals else "no other country close"
         return pid, round(score, 1), rival
+
+    def _same_first_letter(self, key: str, pid: str) -> bool:
+        """Whether a name of ``pid`` one edit from ``key`` starts as ``key`` does ("Loas": Laos)."""
+        names, pids = self._fuzzy_choices()
+        start = bisect.bisect_left(names, key[:1])
+        for name, named in zip(names[start:], pids[start:], strict=False):
+            if not name.startswith(key[:1]):
+                break
+            if (pid in named or self._broadest(named) == pid) and OSA.distance(key, name) <= 1:
+                return True
+        return False
 
     def _country_or_region(self, pids: Iterable[str]) -> str:
         """The country or region a fuzzy name means (see :meth:`_broadest`), or ``""``."""

@@ -59,6 +59,9 @@ _ADMIN_PREFIX = re.compile(
     r"pelabuhan|port of|san bay quoc te|cang|"
     # a court there (Malaysia's: "Mahkamah Sesyen Shah Alam"); a kingdom and a region, in Vietnamese and Indonesian
     r"mahkamah sesyen|mahkamah tinggi|mahkamah majistret|vuong quoc|kawasan|"
+    # how a transit is written: a jungle camp, a boat to it, an Indonesian detention house, Vietnamese
+    # "to" ("jungle camp Wang Kelian", "kapal ke Tawau", "Rudenim Medan", "sang Trung Quốc")
+    r"jungle camp|transit camp|boat to|kapal ke|rudenim|sang|pel|"
     # Khmer province and city, Thai district, in Latin letters ("Khett Prey Veng", "Krong Siem Reap", "Khet Bang
     # Na"); an official address's one-letter units: Thai tambon and amphoe, Vietnamese huyện and tỉnh ("T. Nong
     # Prue, A. Bang Lamung", "H. Diễn Châu, T. Nghệ An")
@@ -101,6 +104,8 @@ _ADMIN_SUFFIX = re.compile(
     r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot|checkpoint|ciq|county|airport|fishing port|"
     r"industrial complex|industrial city|deportation cent(?:er|re)|immigration detention cent(?:er|re)|"
     r"detention cent(?:er|re)|transit|emirate|capital|shelter|dormitory|dormitories|lodge|terminal|"
+    r"jetty|jeti|pier|beach|archipelago|bridge|station|railway station|ghat|fish market|icqs|"
+    r"depot|river crossing|tea garden|"
     r"international border checkpoint|border checkpoint|border crossing|border post|"
     # Nepal's municipalities (नगरपालिका, गाउँपालिका, "Ga.Pa."), Bangladesh's sub-districts and police stations
     r"nagarpalika|gaunpalika|gaupalika|ga pa|na pa|mahanagarpalika|upa mahanagarpalika|sub metropolitan city|"
