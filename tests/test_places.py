@@ -900,3 +900,18 @@ def test_transit_points_as_caseworkers_write_them(gazetteer: Gazetteer, raw: str
 def test_a_short_typo_keeps_its_first_letter(gazetteer: Gazetteer):
     assert gazetteer.resolve("Loas").place_id == "country:LAO"
     assert not gazetteer.resolve("Hili").resolved  # no Chile, by French "Chili": Hili is a Bangladesh-India border town
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "country"),
+    [
+        ("Negeri Johor Darul Ta'zim", None, "MYS"),  # a Malaysian state with its royal title
+        ("Petaling Jaya SS2", None, "MYS"),  # a township's section
+        ("Depot Semenyih", "MY", "MYS"),  # an immigration depot
+        ("Tangail Sadar", "BD", "BGD"),  # a district's headquarters sub-district
+        ("Negeri Jiran", None, "MYS"),  # 'the neighbouring country', as Indonesians say Malaysia
+    ],
+)
+def test_a_malaysian_coalitions_columns(gazetteer: Gazetteer, raw: str, default: str | None, country: str):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.resolved and gazetteer.place(found.place_id).country == country, (raw, found)

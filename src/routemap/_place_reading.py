@@ -61,7 +61,7 @@ _ADMIN_PREFIX = re.compile(
     r"mahkamah sesyen|mahkamah tinggi|mahkamah majistret|vuong quoc|kawasan|"
     # how a transit is written: a jungle camp, a boat to it, an Indonesian detention house, Vietnamese
     # "to" ("jungle camp Wang Kelian", "kapal ke Tawau", "Rudenim Medan", "sang Trung Quốc")
-    r"jungle camp|transit camp|boat to|kapal ke|rudenim|sang|pel|"
+    r"jungle camp|transit camp|boat to|kapal ke|rudenim|sang|pel|depot|depo imigresen|depo|transit|embarkasi|ulu|"
     # Khmer province and city, Thai district, in Latin letters ("Khett Prey Veng", "Krong Siem Reap", "Khet Bang
     # Na"); an official address's one-letter units: Thai tambon and amphoe, Vietnamese huyện and tỉnh ("T. Nong
     # Prue, A. Bang Lamung", "H. Diễn Châu, T. Nghệ An")
@@ -105,7 +105,9 @@ _ADMIN_SUFFIX = re.compile(
     r"industrial complex|industrial city|deportation cent(?:er|re)|immigration detention cent(?:er|re)|"
     r"detention cent(?:er|re)|transit|emirate|capital|shelter|dormitory|dormitories|lodge|terminal|"
     r"jetty|jeti|pier|beach|archipelago|bridge|station|railway station|ghat|fish market|icqs|"
-    r"depot|river crossing|tea garden|"
+    r"depot|river crossing|tea garden|sadar|hostel|factory hostel|estate|timber camp|condo|condominium|"
+    # a Malaysian state's royal title ("Johor Darul Ta'zim", "Selangor Darul Ehsan")
+    r"darul [a-z]+(?: [a-z]+)?|"
     r"international border checkpoint|border checkpoint|border crossing|border post|"
     # Nepal's municipalities (नगरपालिका, गाउँपालिका, "Ga.Pa."), Bangladesh's sub-districts and police stations
     r"nagarpalika|gaunpalika|gaupalika|ga pa|na pa|mahanagarpalika|upa mahanagarpalika|sub metropolitan city|"
@@ -396,7 +398,11 @@ def states_a_unit(key: str, reading: str) -> bool:
 #: What an address writes beside a place's name: numbers (postal codes, house, lot, block, unit, floor: "50450
 #: Kuala Lumpur", "Blk 123", "#05-1234", "S(524201)", "Moo 5"), and a street's own word ("Kranji Road", "Tuas South
 #: Ave 1", "Geylang Lor 18", "Jalan Ampang"): the area it names is what is read.
-_ADDRESS_NUMBERS = re.compile(r"\b(?:lot|blk|block|no|moo|unit|level|terminal|s)\s+\d+[a-z]?\b|\b\d+[a-z]?\b")
+_ADDRESS_NUMBERS = re.compile(
+    r"\b(?:lot|blk|block|no|moo|unit|level|terminal|phase|s)\s+\d+[a-z]?\b|\b\d+[a-z]?\b"
+    # a Malaysian township's section ("Petaling Jaya SS2", "Shah Alam Sek 7", "USJ 1")
+    r"|\b(?:ss|sek|seksyen|section|usj|pju|psj)\s*\d+[a-z]?\b"
+)
 _STREET = re.compile(
     r"^(?:jalan|jln|lorong|lor)\s+|\s+(?:road|rd|street|st|avenue|ave|lorong|lor|drive|dr|crescent|link)"
     r"(?:\s+(?:east|west|north|south))?$"
