@@ -26,28 +26,40 @@ def _keys_of(text: str) -> set[str]:
     return keys
 
 
-#: Unit words of places in the region's scripts, before the name (Thai, Lao, Khmer: province, district,
-#: commune, city, village, country) or after it (Burmese town, township, region, state, country; Khmer
-#: province; Nepali and Hindi district, municipality, province; Bengali district, sub-district, division;
-#: Tamil district and province; Sinhala district and province), with or without a space.
-_UNITS_BEFORE = (
-    "จังหวัด อำเภอ ตำบล ประเทศ "  # Thai
-    "ແຂວງ ເມືອງ ນະຄອນຫຼວງ ນະຄອນ ປະເທດ "  # Lao
-    "ខេត្ត ស្រុក ក្រុង រាជធានី ខណ្ឌ ឃុំ ប្រទេស"  # Khmer
+#: Unit words of places in the region's scripts, written before the name (Thai, Lao, Khmer: province,
+#: district, commune, city) or after it (Burmese town, township, region, state; Khmer province; Nepali and
+#: Hindi district, municipality, province, zone; Bengali region, district, sub-district, division; Tamil
+#: district and province; Sinhala district and province), with or without a space. The index holds a name
+#: without them too (see :func:`_keys_of`); the reading sets them aside (``routemap._place_reading``).
+UNITS_BEFORE = (
+    "จังหวัด อำเภอ ตำบล "  # Thai
+    "ແຂວງ ເມືອງ ນະຄອນຫຼວງ ນະຄອນ "  # Lao
+    "ខេត្ត ស្រុក ក្រុង រាជធានី ខណ្ឌ ឃុំ"  # Khmer
 )
-_UNITS_AFTER = (
-    "မြို့နယ် မြို့ တိုင်းဒေသကြီး တိုင်း ပြည်နယ် နိုင်ငံ "  # Burmese
+UNITS_AFTER = (
+    "မြို့နယ် မြို့ တိုင်းဒေသကြီး တိုင်း ပြည်နယ် "  # Burmese
     "ខេត្ត "  # Khmer
     "जिल्ला जिला उपमहानगरपालिका महानगरपालिका नगरपालिका गाउँपालिका प्रदेश अञ्चल "  # Nepali, Hindi
     "অঞ্চল উপজেলা জেলা বিভাগ "  # Bengali
     "மாவட்டம் மாகாணம் "  # Tamil
     "දිස්ත්\u200dරික්කය පළාත"  # Sinhala
 )
+#: The word for "country" before or after a name (ประเทศไทย, မြန်မာနိုင်ငံ): the index holds the name without
+#: it too; the reading sets it aside with the words that say who rather than where.
+COUNTRY_BEFORE = "ประเทศ ປະເທດ ប្រទេស"
+COUNTRY_AFTER = "နိုင်ငံ"
+
+
+def folded_alternatives(words: str) -> str:
+    """Space-separated words, folded as names are (Thai ำ, Burmese stacked letters), as a regex's alternatives."""
+    return "|".join(re.escape(fold_name(w)) for w in words.split())
+
+
 _LOCAL_UNIT = re.compile(
     "^(?:"
-    + "|".join(map(fold_name, _UNITS_BEFORE.split()))
+    + folded_alternatives(f"{UNITS_BEFORE} {COUNTRY_BEFORE}")
     + ")\\s*|\\s*(?:"
-    + "|".join(map(fold_name, _UNITS_AFTER.split()))
+    + folded_alternatives(f"{UNITS_AFTER} {COUNTRY_AFTER}")
     + ")$"
 )
 

@@ -7,17 +7,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from routemap._gazetteer import _SPELLING_VARIANTS, fold_name
-
-
-def _folded(words: str) -> str:
-    """Words of scripts that fold (Thai ำ, Burmese stacked letters) as a regular expression's alternatives."""
-    return "|".join(re.escape(fold_name(w)) for w in words.split())
-
+from routemap._gazetteer import _SPELLING_VARIANTS
+from routemap._gazetteer_scripts import _APOSTROPHES as _APOSTROPHES
+from routemap._gazetteer_scripts import COUNTRY_AFTER, COUNTRY_BEFORE, UNITS_AFTER, UNITS_BEFORE
+from routemap._gazetteer_scripts import folded_alternatives as _folded
 
 #: The note of a town read as the largest of its name in its country (Zhuhai): a weaker reading than a name's own.
 LARGEST_OF_NAME = "ten times as large as the other places of the name in its country"
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
 _SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 _LETTER = re.compile(r"[^\W\d_]")
 #: The separators of a string's parts, in the region's scripts too (Burmese ၊, Chinese 、 and ，, the danda
@@ -85,13 +81,11 @@ _ADMIN_PREFIX = re.compile(
     r"(?:camp|detention camp|warehouse)\s+(?:in|at|near)|bahay ng amo sa|bahay ng employer sa|bahay sa|lay chong|"
     # what lies near it or came from it, in up to three words ("palm oil estate near Lahad Datu", "lorry from Calais")
     r"(?:[^\W\d_]+\s+){0,3}(?:near|nr|dekat|from|dari|desde))\s+"
-    # Thai province, district, sub-district, town; Khmer province, city, capital, district, commune, village;
-    # Lao province, district, city, village (written without a space)
+    # the region's unit words written before a name, without a space (UNITS_BEFORE), and these: Thai immigration
+    # detention centre and border checkpoint; Thai town, Lao province and Chinese province in Thai; Khmer and
+    # Lao village
     + "|^("
-    + _folded(
-        "ห้องกักตรวจคนเข้าเมือง ด่านพรมแดน ด่าน "  # Thai immigration detention centre, border checkpoint
-        "จังหวัด อำเภอ ตำบล เมือง แขวง มณฑล ខេត្ត ក្រុង រាជធានី ស្រុក ខណ្ឌ ឃុំ ភូមិ ແຂວງ ເມືອງ ນະຄອນຫຼວງ ນະຄອນ ບ້ານ"
-    )
+    + _folded(f"ห้องกักตรวจคนเข้าเมือง ด่านพรมแดน ด่าน {UNITS_BEFORE} เมือง แขวง มณฑล ភូមិ ບ້ານ")
     + r")\s*"
     # Thai province and district abbreviated ("จ.ตาก", "อ.แม่สอด": the dot is folded to a space)
     r"|^(จ|อ)\s+"
@@ -104,7 +98,7 @@ _ADMIN_SUFFIX = re.compile(
     r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot|checkpoint|ciq|county|airport|fishing port|"
     r"industrial complex|industrial city|deportation cent(?:er|re)|immigration detention cent(?:er|re)|"
     r"detention cent(?:er|re)|transit|emirate|capital|shelter|dormitory|dormitories|lodge|terminal|"
-    r"jetty|jeti|pier|beach|archipelago|bridge|station|railway station|ghat|fish market|icqs|"
+    r"jeti|beach|archipelago|bridge|station|railway station|ghat|fish market|icqs|"
     r"depot|river crossing|tea garden|sadar|hostel|factory hostel|estate|timber camp|condo|condominium|"
     # a Malaysian state's royal title ("Johor Darul Ta'zim", "Selangor Darul Ehsan")
     r"darul [a-z]+(?: [a-z]+)?|"
@@ -126,14 +120,10 @@ _ADMIN_SUFFIX = re.compile(
     # a workplace there ("Bundaberg farm", "Mongla casino"; with its trade before it: see _WORKPLACE_TRADE)
     r"factory|plant|farm|orchard|casino|restaurant|karaoke|karaoke bar|massage parlou?r|"
     r"brick kiln|kiln|mine|quarry|scam compound|compound|construction site|sweatshop|hotel|shop)$"
-    # Burmese state, region, division, township, town, village; Khmer province; Bengali division, district,
-    # sub-district; Nepali and Hindi province, zone, district, municipality; Tamil district, province; Sinhala
-    # district, province (with or without a space)
+    # the region's unit words written after a name (UNITS_AFTER), and Burmese village, Bengali Sadar (a
+    # district's own sub-district) and Tamil camp, with or without a space
     + r"|\s*("
-    + _folded(
-        "ပြည်နယ် တိုင်းဒေသကြီး တိုင်း မြို့နယ် မြို့ ကျေးရွာ ရွာ ខេត្ត বিভাগ উপজেলা জেলা সদর प्रदेश अञ्चल जिल्ला जिला "
-        "उपमहानगरपालिका महानगरपालिका नगरपालिका गाउँपालिका மாவட்டம் மாகாணம் முகாம் දිස්ත්රික්කය පළාත"
-    )
+    + _folded(f"{UNITS_AFTER} ကျေးရွာ ရွာ সদর முகாம்")
     + ")$"
     # Japanese and Chinese prefecture, city, ward, town, village, province, county ("愛知県", "瑞丽市"), after
     # a name of two characters or more, and Japanese units as romanised ("Aichi-ken", "Tokyo-to", "Kyoto-fu")
@@ -148,7 +138,7 @@ _PEOPLE_PREFIX = re.compile(
     r"nationality|citizenship)\s+"
     # Thai, Khmer, Lao: people, workers, nationality, country (written without a space)
     + "|^("
-    + _folded("ชาว คน แรงงาน สัญชาติ ประเทศ ជនជាតិ ពលករ ប្រទេស ປະເທດ ຊາວ ແຮງງານ")
+    + _folded(f"ชาว คน แรงงาน สัญชาติ ជនជាតិ ពលករ ຊາວ ແຮງງານ {COUNTRY_BEFORE}")
     + r")\s*"
 )
 _PEOPLE_SUFFIX = re.compile(
@@ -158,7 +148,7 @@ _PEOPLE_SUFFIX = re.compile(
     r"adolescents?|teenagers?|students?|nurses?|ofws?|overseas workers?)$"
     # Burmese: citizen, country ("မြန်မာပြည်"), people (written without a space); Nepali, Bengali, Tamil country
     + r"|\s*("
-    + _folded("နိုင်ငံသား နိုင်ငံ ပြည် လူမျိုး देश দেশ நாடுகள் நாடு")
+    + _folded(f"နိုင်ငံသား {COUNTRY_AFTER} ပြည် လူမျိုး देश দেশ நாடுகள் நாடு")
     + ")$"
 )
 #: "<name> Region of <place>": a part of a place, named with the place it is part of.

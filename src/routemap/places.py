@@ -392,7 +392,9 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
     def _read_variants(self, raw: str, key: str, text: str, *, default_country: str | None) -> Resolution | None:
         """A reading of the whole string in another form: a plural, a demonym, unquoted, with a unit word."""
         abbreviation = text_is_abbreviation(text)  # "H.K.": its letters may be a code
-        readings = [*_variants(key), *((v, False) for v in address_variants(key))]
+        # _variants holds an address without its numbers; a string alone is read without its street word too
+        streets = [v for v in address_variants(key) if v not in address_variants(key, streets=False)]
+        readings = [*_variants(key), *((v, False) for v in streets)]
         unquoted = fold_name(_APOSTROPHES.sub("", text))
         if unquoted != key:  # "People's" is also written "Peoples", never "People S"
             readings = [(unquoted, False), *_variants(unquoted), *readings]
@@ -639,7 +641,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             # province): the country is known. Not towns: "Columbia", several US towns, is Colombia misspelt
             levels = {self._places[pid].level for pid in choice.candidates}
             common = self._common_unit(list(choice.candidates)) if levels == {"admin1"} else ""
-            largest = self._towns_of_one_country(raw, choice) if levels == {"place"} else ""
+            largest = self._towns_of_one_country(choice) if levels == {"place"} else ""
             if largest:
                 return Resolution(raw, largest, "context", note=self._largest_note(largest, choice.candidates))
             if common:
@@ -659,7 +661,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         return Resolution(raw, choice.place_id, method, note="; ".join(notes))
 
     # ------------------------------------------------------------------ levels
-    def _towns_of_one_country(self, raw: str, choice: _Choice) -> str:
+    def _towns_of_one_country(self, choice: _Choice) -> str:
         """Towns of one name, all in one country: the one ten times as large as any other, if any.
 
         Zhuhai (2.2 million) over a town of 40,000 of the name. Not the country of several of like size:
