@@ -18,7 +18,8 @@ reader more than the figures themselves:
    ``min_count`` are not listed (as always) and one more is hidden — the one whose state is not
    known, if it is not small, else the largest — and the others are published without breakdown
    rows (the earlier route's rows already split its persons). A shorter period of a route is
-   published (without rows) only where the earlier route's year row published every year of it.
+   published (without rows) only where the earlier route's year row published every year of it. A
+   route held back so stays held back at every later update of its cut.
 
 Then every release and the new build are audited together: each figure is written as a linear
 relation over the exact counts of each data version, and the build goes ahead only when a solution
@@ -259,10 +260,13 @@ class Linker(ReleaseSystems):
             return held, held_small, updated
         k, routes = self.cut.min_count, base.routes
         rows = {dim: {route: dict(cells) for route, cells in by_route.items()} for dim, by_route in base.rows.items()}
-        for key in sorted(set(latest.figures["routes"]) | set(latest.figures["hidden"])):
+        for key in sorted(set(latest.figures["routes"]) | set(latest.figures["hidden"]) | set(latest.figures["held"])):
             before = latest.figures["routes"].get(key)
             if key in latest.figures["hidden"]:
                 held[key] = latest.id
+                continue
+            if before is None:  # held back before, and held since: it stays held back
+                held[key] = int(latest.figures["held"][key])
                 continue
             change = exact.get(key, 0) - int(before)
             if abs(change) < k or (key in routes and _small_change(latest.figures, rows, key, k)):
