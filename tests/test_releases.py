@@ -943,3 +943,18 @@ def test_a_route_held_back_stays_held_back_through_every_later_update(tmp_path: 
     for routes in listed[1:]:  # Johor, the larger part, is held back; Selangor is published; and stays so
         assert "Indonesia > Johor" not in routes and "Indonesia > Selangor" in routes, routes
     assert "Nepal > Sabah" in listed[-1]  # the updates were published
+
+
+def test_a_higher_minimum_than_a_published_release_is_refused_with_its_reason(tmp_path: Path, places: Gazetteer):
+    """A count published at minimum 5 cannot be hidden by a later build at 10: the refusal says so."""
+    counts = Counter({("Indonesia", "", "Johor", "2020", "male"): 7, ("Nepal", "", "Sabah", "2021", "female"): 30})
+    project = tmp_path / "p"
+    write_records(project, counts)
+    first = build(project, out_dir=tmp_path / "a", formats="csv", gazetteer=places, focus="MY")
+    assert {"route": "Indonesia > Johor", "persons": "7"}.items() <= _csv(first.out_dir / "routes.csv")[1].items()
+    with pytest.raises(DisclosureError) as error:
+        build(project, out_dir=tmp_path / "b", formats="csv", gazetteer=places, focus="MY", min_count=10)
+    message = str(error.value)
+    assert "published counts from 5 to 9 that this build's minimum of 10 would hide" in message, message
+    assert "keep the minimum of 5" in message and "routemap releases --forget 1" in message
+    assert not (tmp_path / "b").exists()

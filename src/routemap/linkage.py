@@ -198,7 +198,6 @@ class Linker(ReleaseSystems):
         base = ShownFigures.of(pub)
         if latest is not None and latest.data == self.version and latest.figures == base.figures():
             return pub, report, latest.figures  # a rebuild: nothing new is published
-        k = self.cut.min_count
         routes = base.routes
         held, held_small, updated = self._revisions(base, latest, exact)
         hidden: dict[str, Any] = {}
@@ -220,13 +219,7 @@ class Linker(ReleaseSystems):
             touched = {self.key(f, self.cut) for _, _, fines in conflicts for f in fines}
             movable = (touched & updated) - set(held)
             if not movable:
-                release, key, _ = conflicts[0]
-                raise DisclosureError(
-                    f"published beside release {release.id} ({release.cut.describe()}, {release.created}), this build "
-                    f"would let a reader work out a count below {k} on route {self._label(key)}; nothing was "
-                    "written. Build this cut into a separate project, or keep the earlier cut; if release "
-                    f"{release.id} was never actually published, forget it: routemap releases --forget {release.id}"
-                )
+                raise self._refusal(*conflicts[0][:2])
             for key in movable:  # a revision the audit refuses is not made: the route keeps its figures
                 held[key] = int(latest.figures["held"].get(key, latest.id)) if latest else 0
             shown = base.planned(latest, held=held, hidden=hidden, no_rows=no_rows, held_small=held_small)
@@ -244,6 +237,26 @@ class Linker(ReleaseSystems):
                 "a separate project"
             )
         return candidate, report, published
+
+    def _refusal(self, release: Release, key: str) -> DisclosureError:
+        """The error of a build no rule can protect beside ``release`` (route ``key`` is where it fails)."""
+        k, earlier = self.cut.min_count, release.cut.min_count
+        figures = release.figures
+        counts = [*figures["routes"].values()]
+        counts += [shown for rows in figures["rows"].values() for cells in rows.values() for _, shown in cells]
+        raised = earlier < k and any(str(n).isdigit() and earlier <= int(n) < k for n in counts)
+        why = (
+            f"release {release.id} published counts from {earlier} to {k - 1} that this build's minimum of {k} "
+            f"would hide, and a published count cannot be taken back (route {self._label(key)})"
+            if raised
+            else f"this build would let a reader work out a count below {k} on route {self._label(key)}"
+        )
+        keep = f"keep the minimum of {earlier}" if raised else "keep the earlier cut"
+        return DisclosureError(
+            f"published beside release {release.id} ({release.cut.describe()}, {release.created}), {why}; nothing "
+            f"was written. Build this cut into a separate project, or {keep}; if release {release.id} was never "
+            f"actually published, forget it: routemap releases --forget {release.id}"
+        )
 
     def _revisions(
         self, base: ShownFigures, latest: Release | None, exact: dict[str, int]
