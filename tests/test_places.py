@@ -818,7 +818,8 @@ def test_unit_words_the_largest_town_of_a_name_and_vietnamese_names_of_china(
 
 def test_names_that_stay_unread_or_ambiguous(gazetteer: Gazetteer):
     assert not gazetteer.resolve("Hà Nam").resolved  # Henan or Vietnam's Hà Nam: the string does not say
-    assert not gazetteer.resolve("JKIA").resolved  # Nairobi's airport is no typo of HKIA, an alias in capitals
+    assert not gazetteer.resolve("JKIB").resolved  # no typo of HKIA or JKIA, aliases in capitals
+    assert gazetteer.describe(gazetteer.resolve("JKIA").place_id) == "Nairobi (city, Kenya)"  # its own alias
     assert not gazetteer.resolve("Hekou").resolved  # two towns of China of like size: neither is meant
     assert not gazetteer.resolve("Mirpur").resolved  # Pakistan's towns, and a part of Dhaka no source names
 
@@ -915,3 +916,68 @@ def test_a_short_typo_keeps_its_first_letter(gazetteer: Gazetteer):
 def test_a_malaysian_coalitions_columns(gazetteer: Gazetteer, raw: str, default: str | None, country: str):
     found = gazetteer.resolve(raw, default_country=default)
     assert found.resolved and gazetteer.place(found.place_id).country == country, (raw, found)
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "expected"),
+    [
+        ("경기도 수원시 팔달구", "KR", "KOR"),  # a Korean address, largest unit first, read part by part
+        ("Gimhae-si Jillye-myeon", "KR", "KOR"),  # the same romanised
+        ("충남 천안시", "KR", "KOR"),  # a province as addresses shorten it
+        ("창원 국가산업단지", "KR", "KOR"),  # a national industrial complex named after its city
+        ("ኦሮሚያ ክልል", "ET", "ETH"),  # Amharic 'region' after the name
+        ("Запорізька обл.", None, "UKR"),  # Ukrainian oblast, abbreviated as Russian does
+        ("Харків", None, "UKR"),  # Ukrainian partners' own places, in Cyrillic
+        ("Чуйская обл.", None, "KGZ"),
+        ("لاہور، پنجاب", None, "PAK"),  # the Arabic comma between parts
+        ("Manaus - AM", None, "BRA"),  # Brazil's and Pakistan's state abbreviations after a town
+        ("Mardan, KP", None, "PAK"),
+        ("Tripoli Libya", None, "LBY"),  # a name of several places, and the country of one, without a comma
+        ("Tripoli Lebanon", None, "LBN"),
+        ("Taftan border", None, "PAK"),  # a crossing named by its town
+        ("Jomo Kenyatta airport", None, "KEN"),  # an airport's name without its city and 'International'
+        ("Bole airport", None, "ETH"),  # Addis Ababa's, not a town of China named Bole
+        ("aeropuerto Tocumen", None, "PAN"),  # an airport in Spanish, French, Russian
+        ("aéroport de Bamako", None, "MLI"),
+        ("Russia (Moscow)", None, "RUS"),  # the city or its oblast: Russia either way
+        ("Batha, Riyadh", "SA", "SAU"),  # a partner's own address, not Chad's Batha
+        ("Raipura, Narsingdi", "BD", "BGD"),  # not India's Raipura
+    ],
+)
+def test_addresses_scripts_airports_and_borders_of_more_partners(
+    gazetteer: Gazetteer, raw: str, default: str | None, expected: str
+):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.resolved and gazetteer.place(found.place_id).country == expected, (raw, found)
+
+
+def test_amharic_letters_said_alike_are_read_alike():
+    from routemap._gazetteer import fold_name
+
+    assert fold_name("ባሕር ዳር") == fold_name("ባህር ዳር")  # ሐ and ሀ
+    assert fold_name("ሠላም") == fold_name("ሰላም") and fold_name("ዐዲስ") == fold_name("አዲስ")
+    assert fold_name("ፀሐይ") == fold_name("ጸሀይ")
+    assert fold_name("ባህር") != fold_name("ባሀር")  # the orders (vowels) stay apart
+
+
+@pytest.mark.parametrize(
+    ("raw", "default"),
+    [
+        ("Eastern Region", "UG"),  # Uganda's, which no source names so: not Iceland's Eastern Region
+        ("Boa Vista", None),  # an island of Cabo Verde, and Roraima's capital of 400,000
+        ("San-Pédro", None),  # Côte d'Ivoire's port, larger than any town of Paraguay's San Pedro
+        ("Thai border", "KH"),  # where two countries meet: no place in one
+        ("Iraq border", "KW"),
+        ("Thai-Malaysia", None),  # Thailand beside Malaysia, not Alor Setar by one of its alternate spellings
+        ("Kim (boss)", None),  # a given name beside a word no place explains, not Kosovo i Metohija
+    ],
+)
+def test_names_that_stay_unplaced_rather_than_abroad(gazetteer: Gazetteer, raw: str, default: str | None):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert not found.resolved, (raw, found)
+
+
+def test_a_state_keeps_its_name_where_no_larger_town_abroad_bears_it(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Bali").place_id == "admin1:ID-BA"  # Denpasar is larger than India's Bally
+    assert gazetteer.resolve("Eastern Region", default_country="GH").place_id == "admin1:GH-EP"
+    assert gazetteer.resolve("San Pedro", default_country="CI").resolved  # a partner of Côte d'Ivoire: its own

@@ -61,6 +61,14 @@ def _script_drops_marks(char: str) -> bool:
     return unicodedata.name(char, "").startswith(_ACCENTED_SCRIPTS)
 
 
+#: Ethiopic letters that Amharic says alike and writers interchange (ባሕር ዳር, ባህር ዳር): ሐ and ኀ as ሀ, ሠ as ሰ,
+#: ዐ as አ, ፀ as ጸ, in each of their seven orders.
+_ETHIOPIC_ALIKE: dict[int, int] = {
+    **{base + i: ha + i for base, ha in ((0x1210, 0x1200), (0x1280, 0x1200)) for i in range(7)},
+    **{0x1220 + i: 0x1230 + i for i in range(7)},
+    **{0x12D0 + i: 0x12A0 + i for i in range(7)},
+    **{0x1340 + i: 0x1338 + i for i in range(7)},
+}
 #: Signs written either way in the same word: Devanagari and Bengali candrabindu and anusvara
 #: (काठमाडौँ, काठमाडौं), Burmese and Khmer zero-width marks already dropped; Burmese virama and asat
 #: (see _SILENT); Lao subscript lo and lo (ເກົາຫຼີ, ເກົາຫລີ).
@@ -74,6 +82,7 @@ _SPELLING_VARIANTS = str.maketrans(
         **dict(zip("\u0940\u0942\u09c0\u09c2\u0bc0\u0bc2", "\u093f\u0941\u09bf\u09c1\u0bbf\u0bc1", strict=True)),
         # Thai and Lao tone marks, left out or put on another syllable (แม่สาย, แม่ส่าย)
         **dict.fromkeys("\u0e48\u0e49\u0e4a\u0e4b\u0ec8\u0ec9\u0eca\u0ecb"),
+        **{chr(k): chr(v) for k, v in _ETHIOPIC_ALIKE.items()},
     }
 )
 #: Letters written or left out in the same word: a Thai letter made silent by the thanthakhat, with its

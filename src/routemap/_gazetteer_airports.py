@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -38,7 +39,7 @@ def add_airports(b: _Names, iso2_to_iso3: Mapping[str, str]) -> set[str]:
         if place.level == "place" and place.id.startswith("city:"):
             towns[place.country].append(place)
     path = _package_dir("airportsdata") / "airports.csv"
-    added: set[str] = set()
+    found: dict[str, dict[str, int]] = defaultdict(dict)  # key -> the places airports of that name serve
     with Path(path).open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             code, country = row["iata"].strip(), iso2_to_iso3.get(row["country"], "")
@@ -49,12 +50,35 @@ def add_airports(b: _Names, iso2_to_iso3: Mapping[str, str]) -> set[str]:
                 continue
             for text, tier in [
                 *((form.format(code=code), TIER_ALIAS) for form in FORMS),
-                (row["name"], TIER_ALTERNATE),
+                *((name, TIER_ALTERNATE) for name in short_names(row["name"], row["city"])),
             ]:
-                if fold_name(text) not in b.keys:
-                    b.name(text, target, tier)
-                    added.add(fold_name(text))
-    return added
+                key = fold_name(text)
+                if key not in b.keys:  # (an airport's own names first: codes are unique, names are not)
+                    found[key].setdefault(target, tier)
+    for key, targets in found.items():  # "El Dorado Airport": Bogotá's and Argentina's Eldorado's, both
+        for target, tier in targets.items():
+            b.name(key, target, tier)
+    return set(found)
+
+
+def short_names(name: str, city: str) -> list[str]:
+    """An airport's name as written, without "International", and without its city's name before it.
+
+    "Addis Ababa Bole International Airport" is written "Bole airport", "Beirut Rafic Hariri
+    International Airport" "Rafic Hariri Airport".
+    """
+    out = [name]
+    plain = re.sub(r"\s+International(?=\s+Airport$)", "", name)
+    out.append(plain)
+    folded_city = fold_name(city)
+    for text in (name, plain):
+        words = text.split()
+        for n in range(1, len(words) - 1):  # the city's name, then at least one word before "Airport"
+            if fold_name(" ".join(words[:n])) == folded_city and len(words) - n >= 2:
+                rest = " ".join(words[n:])
+                if fold_name(rest) != "airport" and fold_name(rest) != "international airport":
+                    out.append(rest)
+    return list(dict.fromkeys(out))
 
 
 def _served(b: _Names, country: str, city: str) -> str:

@@ -23,7 +23,14 @@ def _keys_of(text: str) -> set[str]:
             stem = _LOCAL_UNIT.sub("", key).strip()
             if len(stem) >= 3 and stem != key:
                 keys.add(stem)
+            stem = _KOREAN_UNIT_AFTER.sub("", key)  # 창원시 is written 창원 (two syllables say as much as 3 letters)
+            if stem != key:
+                keys.add(stem)
     return keys
+
+
+#: A Korean city's, county's, district's or province's unit, after a name of two syllables or more.
+_KOREAN_UNIT_AFTER = re.compile("(?<=[\uac00-\ud7a3]{2})(특별자치도|특별자치시|특별시|광역시|도|시|군|구)$")
 
 
 #: Unit words of places in the region's scripts, written before the name (Thai, Lao, Khmer: province,
@@ -34,7 +41,8 @@ def _keys_of(text: str) -> set[str]:
 UNITS_BEFORE = (
     "จังหวัด อำเภอ ตำบล "  # Thai
     "ແຂວງ ເມືອງ ນະຄອນຫຼວງ ນະຄອນ "  # Lao
-    "ខេត្ត ស្រុក ក្រុង រាជធានី ខណ្ឌ ឃុំ"  # Khmer
+    "ខេត្ត ស្រុក ក្រុង រាជធានី ខណ្ឌ ឃុំ "  # Khmer
+    "منطقة إمارة محافظة ضلع تحصیل تحصيل"  # Arabic region, emirate, governorate; Urdu district and tehsil
 )
 UNITS_AFTER = (
     "မြို့နယ် မြို့ တိုင်းဒေသကြီး တိုင်း ပြည်နယ် "  # Burmese
@@ -42,7 +50,8 @@ UNITS_AFTER = (
     "जिल्ला जिला उपमहानगरपालिका महानगरपालिका नगरपालिका गाउँपालिका प्रदेश अञ्चल "  # Nepali, Hindi
     "অঞ্চল উপজেলা জেলা বিভাগ "  # Bengali
     "மாவட்டம் மாகாணம் "  # Tamil
-    "දිස්ත්\u200dරික්කය පළාත"  # Sinhala
+    "දිස්ත්\u200dරික්කය පළාත "  # Sinhala
+    "ክልል ከተማ ዞን"  # Amharic region, town, zone
 )
 #: The word for "country" before or after a name (ประเทศไทย, မြန်မာနိုင်ငံ): the index holds the name without
 #: it too; the reading sets it aside with the words that say who rather than where.
@@ -92,11 +101,17 @@ _REGION_SCRIPTS = {
     # and the places Chinese-speaking hotlines' cases pass or end in (曼谷, 金边, 杜拜)
     "CJK": frozenset({"MY", "SG", "TW", "HK", "MO", "CN", "JP"} | {"TH", "KH", "MM", "LA", "VN", "AE"}),
     **dict.fromkeys(("KATAKANA", "HIRAGANA"), frozenset({"JP"})),
-    "CYRILLIC": frozenset({"RU", "KZ", "KG", "TJ", "UZ"}),  # Central Asia's workers in Russia (Екатеринбург)
-    "ETHIOPIC": frozenset({"ET", "ER"}),  # Ethiopian and Eritrean partners' own places (አዲስ አበባ)
-    # Arabic; Urdu as Pakistani partners write their own towns (لاہور); Jawi, Malay's Arabic script (جوهر)
+    # Central Asia's workers in Russia (Екатеринбург), Korea (Ансан), Türkiye and the Emirates; Ukrainian,
+    # Belarusian and Moldovan partners' own places (Мукачево)
+    "CYRILLIC": frozenset({"RU", "KZ", "KG", "TJ", "UZ", "UA", "BY", "MD", "KR", "TR", "AE"}),
+    # Ethiopian and Eritrean partners' own places (አዲስ አበባ), and where their domestic workers go (ዱባይ)
+    "ETHIOPIC": frozenset({"ET", "ER", "AE", "SA", "QA", "KW", "OM", "BH", "LB", "JO"}),
+    # Arabic; Urdu as Pakistani partners write their own towns (لاہور); Jawi, Malay's Arabic script (جوهر);
+    # and the Gulf's records of where its workers come from (كاتماندو, كيرالا)
     "ARABIC": frozenset(
-        {"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD"} | {"PK", "MY", "BN"}
+        {"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD"}
+        | {"PK", "MY", "BN"}
+        | {"IN", "NP", "BD", "LK", "PH", "ID", "ET", "KE", "UG"}
     ),
 }
 #: Scripts the generated names of countries are indexed in: Latin, the region's, those of the main

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -92,16 +93,24 @@ class _FuzzyReading:
         if not 2 <= len(words) <= 5:
             return None
         for cut in range(1, len(words)):
-            halves = []
-            for i, part in enumerate((" ".join(words[:cut]), " ".join(words[cut:]))):
-                choice = self._resolve_key(part, default_country=default_country)
-                town = bool(choice.place_id) and self._places[choice.place_id].level == "place"
-                if not choice.place_id or choice.tier > TIER_WORLD or (i and town):
-                    break
-                halves.append(choice)
-            if len(halves) == 2 and self._nests(halves[0].place_id, halves[1].place_id):
-                ids = {h.place_id for h in halves}
-                return max(halves, key=lambda h: self._depth(h.place_id, ids))
+            first, second = " ".join(words[:cut]), " ".join(words[cut:])
+            outer = self._resolve_key(second, default_country=default_country)
+            if not outer.place_id or outer.tier > TIER_WORLD or self._places[outer.place_id].level == "place":
+                continue
+            inner = self._resolve_key(first, default_country=default_country)
+            if inner.place_id:
+                if inner.tier <= TIER_WORLD and self._nests(inner.place_id, outer.place_id):
+                    ids = {inner.place_id, outer.place_id}
+                    return max((inner, outer), key=lambda h: self._depth(h.place_id, ids))
+                continue
+            # "Tripoli Libya": a name of several places, one of them in the place the second half names
+            inside = [pid for pid in inner.candidates if self._nests(pid, outer.place_id) and pid != outer.place_id]
+            one = all(self._nests(a, b) for a in inside for b in inside)  # Tripoli, and the district of Tripoli
+            if inside and one:
+                pick = max(inside, key=lambda pid: self._depth(pid, set(inside)))
+                tier = min((t for pid, t in self._candidates(first) if pid == pick), default=TIER_ALTERNATE)
+                if tier <= TIER_WORLD and self._places[pick].level != "country":
+                    return replace(inner, place_id=pick, candidates=(), tier=tier)
         return None
 
     # ------------------------------------------------------------------ fuzzy

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from routemap._gazetteer import TIER_ALIAS, TIER_CODE, Index, Place, fold_name
-from routemap._place_reading import LARGEST_OF_NAME, Resolution, _variants, address_variants, unit_word_only
+from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_CODE, Index, Place, fold_name
+from routemap._place_reading import (
+    LARGEST_OF_NAME,
+    Resolution,
+    _variants,
+    address_variants,
+    border_word,
+    unit_word_only,
+)
 
 #: How specific each level is: a region or country, a state, a town.
 _LEVEL_RANK = {"region": 0, "country": 0, "admin1": 1, "place": 2}
@@ -51,6 +58,11 @@ class _PartsReading:
                 return candidate, []
             cands = self._candidates(candidate)
             cands = self._town_candidates(candidate, cands, default_country=default_country, within=None) or cands
+            if any(t <= TIER_ALIAS and self._places[pid].level in ("country", "region") for pid, t in cands):
+                # "Thai" of "Thai-Malaysia" is Thailand, not Alor Setar by one of its alternate spellings
+                cands = [(pid, t) for pid, t in cands if t < TIER_ALTERNATE]
+            if border_word(key):  # "Malaysia border": the border of Malaysia with somewhere, no place in it
+                cands = [(pid, t) for pid, t in cands if self._places[pid].level not in ("country", "region")]
             if cands:
                 return candidate, cands[:_MAX_PART_CANDIDATES]
         return key, []
@@ -103,7 +115,9 @@ class _PartsReading:
         choice = self._choose(sorted(targets.items()), default_country=default_country)
         if not choice.place_id:
             common = self._common_unit(list(choice.candidates))  # "Bandara Juanda, Surabaya": both East Java's
-            if common and len(readings) > 1 and all(len(reading) == 1 for reading in readings):
+            # or a part names that unit itself ("Russia (Moscow)": the city or its oblast, in Russia either way)
+            named = all(any(pid == common for pid, _, _ in reading) for reading in readings)
+            if common and len(readings) > 1 and (named or all(len(reading) == 1 for reading in readings)):
                 names = "; ".join(sorted(self.describe(pid) for pid in choice.candidates)[:3])
                 return Resolution(raw, common, "context", note=f"{names}: all in {self.describe(common)}")
             return Resolution(raw, "", "ambiguous", candidates=choice.candidates)
@@ -118,12 +132,20 @@ class _PartsReading:
             # "Jordan, Guimaras" (a country first) nor "Puok district, SR" (a far country's code: Siem Reap)
             country, coded = self._places[choice.place_id].level == "country", choice.tier == TIER_CODE
             far = country and coded and bool(default_country) and choice.place_id != f"country:{default_country}"
+            if elsewhere and self._at_home(choice.place_id, elsewhere, default_country):
+                notes.append("read in the partner's country, not as " + "; ".join(map(self.describe, elsewhere)))
+                elsewhere = []
             if (elsewhere and (not country or coded or 0 in explained)) or far:
                 apart = "its parts lie in different countries" if elsewhere else "a country's code beside a name"
                 return Resolution(raw, "", "ambiguous", candidates=(choice.place_id, *elsewhere), note=apart)
             if self._weak_part(choice.place_id, choice.tier, [keys[i] for i in explained], default_country):
                 weak = "only a town's other spelling among its parts"
                 return Resolution(raw, "", "ambiguous", candidates=(choice.place_id,), note=weak)
+            only = next(iter(explained))
+            if len(explained) == 1 and keys[only] in self._index.common_given_names:  # "Kim (boss)": no Kosovo
+                alone = self._resolve_text(raw, parts[only], default_country=default_country)
+                if not alone.resolved:  # a given name alone: then among words no place explains, too
+                    return Resolution(raw, "", "ambiguous", candidates=alone.candidates, note=alone.note)
             inside = self.describe(choice.place_id)
             notes.append(f"not found in {inside}: {'; '.join(left_out)}")
             return Resolution(raw, choice.place_id, "partial", note="; ".join(notes))
@@ -142,6 +164,17 @@ class _PartsReading:
             if alone.resolved and self._places[alone.place_id].country not in ("", country):
                 out.append(alone.place_id)
         return out
+
+    def _at_home(self, chosen: str, elsewhere: list[str], default_country: str | None) -> bool:
+        """Whether a reading in the partner's own country stands against parts that name places abroad.
+
+        A partner's column of its own country's places gives one address ("Kapilvastu, Krishnanagar":
+        a town of Kapilvastu no source has, not India's Krishnanagar), unless a part names a country
+        or a capital.
+        """
+        if not default_country or self._places[chosen].country != default_country:  # (ISO3 here)
+            return False
+        return all(self._places[pid].level != "country" and pid not in self._index.capitals for pid in elsewhere)
 
     def _depth(self, place_id: str, reading: set[str]) -> float:
         """How specific a place is among those of one reading (a territory is below its parent)."""

@@ -21,8 +21,10 @@ _LETTER = re.compile(r"[^\W\d_]")
 #: Lao one none before its province ("อ.แม่สาย จ.เชียงราย"); a name in Latin letters beside one in Chinese
 #: is another part ("KL 吉隆坡").
 _PARTS = re.compile(
-    r"[,;()\[\]\u2013\u2014\u104a\u104b\u3001\uff0c\u0964]|(?<=[市縣县省州])(?=[\u4e00-\u9fff]{2})|"
-    r"\s+-+\s*|\s*-+\s+|\s+via\s+|(?<=[a-z])\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+(?=[a-z])|\s+(?=จ\.|จังหวัด|ខេត្ត|ແຂວງ)",
+    r"[,;()\[\]\u2013\u2014\u104a\u104b\u3001\uff0c\u0964\u060c\u061b]|(?<=[市縣县省州])(?=[\u4e00-\u9fff]{2})|"
+    r"\s+-+\s*|\s*-+\s+|\s+via\s+|(?<=[a-z])\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+(?=[a-z])|\s+(?=จ\.|จังหวัด|ខេត្ត|ແຂວງ)"
+    # a Korean address, largest unit first, in Hangul or romanised ("경기도 안산시 단원구", "Pocheon-si Gasan-myeon")
+    r"|(?<=[\uac00-\ud7a3])\s+(?=[\uac00-\ud7a3])|(?<=-si)\s+|(?<=-do)\s+|(?<=-gu)\s+|(?<=-gun)\s+|(?<=-eup)\s+",
     re.IGNORECASE,
 )
 #: Also a separator, but only when every part is then explained ("Jawa Timur-Indonesia").
@@ -39,12 +41,12 @@ _ADMIN_PREFIX = re.compile(
     r"kecamatan|kec|kelurahan|kel|ds|brgy|barangay|tambon|srok|khum|"
     r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p|"
     # Spanish, Portuguese and French: "Provincia de Darién", "Departamento de San Marcos", "Région de Dakar"
-    r"provincia del?|departamento del?|estado del?|distrito del?|municipio del?|region del?|dpto|depto|"
+    r"provincia del?|departamento del?|estado del?|estado|distrito del?|municipio del?|region del?|dpto|depto|"
     # Russian city, region; Uzbek region and district ("г. Сургут", "Ташкентская обл.")
     r"г|город|гор|обл|область|край|республика|"
     # Polish voivodeship ("woj. wielkopolskie")
     r"woj|wojewodztwo|"
-    r"province de|departement de|region de|prefecture de|"
+    r"province de|departement de|region de|prefecture de|region du|region des|departement du|province du|"
     # South Asia's districts: "Dist. Manikganj", "Zila Cumilla"
     r"district|distt|dist|zila|zilla|jila|jilla|"
     # a South Asian address's village, post office and police station ("Vill- Gouripur, PO- Daudkandi")
@@ -55,6 +57,9 @@ _ADMIN_PREFIX = re.compile(
     r"pelabuhan|port of|san bay quoc te|cang|"
     # a court there (Malaysia's: "Mahkamah Sesyen Shah Alam"); a kingdom and a region, in Vietnamese and Indonesian
     r"mahkamah sesyen|mahkamah tinggi|mahkamah majistret|vuong quoc|kawasan|"
+    # a police station, workers' quarters, a building site, a sawmill, a wholesale market there, in Malay
+    # ("Balai Polis Sentul", "Rumah kongsi tapak binaan Cyberjaya"); Swahili county and region ("Kaunti ya Machakos")
+    r"balai polis|rumah kongsi(?: tapak binaan)?|tapak binaan|kilang papan|pasar borong|pasar|kaunti ya|mkoa wa|"
     # how a transit is written: a jungle camp, a boat to it, an Indonesian detention house, Vietnamese
     # "to" ("jungle camp Wang Kelian", "kapal ke Tawau", "Rudenim Medan", "sang Trung Quốc")
     r"jungle camp|transit camp|boat to|kapal ke|rudenim|sang|pel|depot|depo imigresen|depo|transit|embarkasi|ulu|"
@@ -102,14 +107,20 @@ _ADMIN_SUFFIX = re.compile(
     r"depot|river crossing|tea garden|sadar|hostel|factory hostel|estate|timber camp|condo|condominium|"
     # a Malaysian state's royal title ("Johor Darul Ta'zim", "Selangor Darul Ehsan")
     r"darul [a-z]+(?: [a-z]+)?|"
-    r"international border checkpoint|border checkpoint|border crossing|border post|"
+    r"international border checkpoint|border checkpoint|border crossing|border post|border town|border gate|border|"
     # Nepal's municipalities (नगरपालिका, गाउँपालिका, "Ga.Pa."), Bangladesh's sub-districts and police stations
     r"nagarpalika|gaunpalika|gaupalika|ga pa|na pa|mahanagarpalika|upa mahanagarpalika|sub metropolitan city|"
-    r"sub metropolitan|metropolitan city|rural municipality|upazila|upazilla|thana|"
+    r"sub metropolitan|metropolitan city|rural municipality|upazila|upazilla|upz|thana|"
+    # Sri Lanka's divisional secretariats ("Kekirawa DS"), Pakistan's and India's tehsils, taluks and mandals
+    r"ds|ds div|ds division|d s division|dsd|divisional secretariat|tehsil|taluk|taluka|mandal|"
+    # Saudi Arabia's numbered industrial cities ("Riyadh 2nd Industrial City")
+    r"(?:1st|2nd|3rd|first|second|third) industrial city|"
     # Uzbek region and district, Russian region, territory and district ("Samarqand viloyati", "Ташкентская обл")
     r"viloyati|viloyat|tumani|tuman|oblast|obl|область|обл|край|район|р н|"
+    # Kyrgyz and Kazakh region, Kyrgyz and Uzbek city ("Ош облусу", "Andijon shahri")
+    r"облусу|облысы|шаары|шахри|shahri|shahar|"
     # a workplace there ("Bayan Lepas FTZ", "Prai Industrial Estate", "Songkhla fishing boat")
-    r"ftz|free trade zone|free industrial zone|industrial estate|industrial area|industrial park|qiz|"
+    r"ftz|fiz|free trade zone|free industrial zone|industrial estate|industrial area|industrial park|qiz|"
     # its fishing waters and a migrants' camp named after it ("Fiji EEZ", "Calais jungle")
     r"eez|exclusive economic zone|jungle|"
     r"hi tech park|high tech park|fishing boat|boat|market|"
@@ -129,6 +140,24 @@ _ADMIN_SUFFIX = re.compile(
     # a name of two characters or more, and Japanese units as romanised ("Aichi-ken", "Tokyo-to", "Kyoto-fu")
     r"|(?<=[^\W\d_]{2})(県|府|都|市|区|區|町|村|省|县|縣|镇|鎮|州)$"
     r"|(?<=[a-z]{3})\s+(ken|fu|to|shi)$"
+    # Korean units as romanised ("Siheung-si", "Eumseong-gun", "Gasan-myeon")
+    r"|(?<=[a-z]{3})\s+(si|gun|gu|do|dong|myeon|eup)$"
+    # Korean province, city, county, district, neighbourhood, township, village, and the industrial
+    # complexes, detention centre, airport and farms named after a place ("안산시", "반월공단", "화성외국인보호소")
+    r"|(?<=[\uac00-\ud7a3]{2})\s*(특별자치도|특별자치시|특별시|광역시|도|시|군|구|동|읍|면|리|국가산업단지|산업단지|공단|"
+    r"외국인보호소|보호소|국제공항|공항|양식장|염전|농장|공장)$"
+)
+#: An airport as other languages write it, before or after its name ("aeropuerto El Dorado", "aéroport d'Ivato",
+#: "аэропорт Домодедово", "مطار دبي", "त्रिभुवन विमानस्थल"): read as "<name> airport", then as the name.
+_AIRPORT = re.compile(
+    r"^(?:aeropuerto|aeroporto|aeroport|aerodrome|"
+    + _folded("аэропорт аеропорт مطار สนามบิน")
+    + r")(?:\s+(?:internacional|international|international de))?(?:\s+(?:de|d|del|do|da))?\s+(?P<before>.+)$"
+    + r"|^(?P<after>.+?)(?:\s*(?:"  # (words of several, each: "अन्तर्राष्ट्रिय विमानस्थल", "விமான நிலையம்")
+    + _folded("अन्तर्राष्ट्रिय अन्तर्राष्ट्रीय अंतरराष्ट्रीय विमानस्थल हवाई अड्डा আন্তর্জাতিক বিমানবন্দর விமான நிலையம்")
+    + "|"
+    + _folded("国际机场 机场 国際空港 空港")
+    + r"))+$"
 )
 #: Words around a name that say who rather than where ("Vietnamese nationals", "warga Indonesia").
 _PEOPLE_PREFIX = re.compile(
@@ -193,6 +222,12 @@ _ABBREVIATIONS = {
     "gral": "general",
     "sta": "santa",
     "sto": "santo",
+    # English "Intl", "Indl.", "cty" ("Bungoma cty")
+    "intl": "international",
+    "indl": "industrial",
+    "cty": "county",
+    # Russian "обл." ("Чуйская обл.": Chuy Region)
+    "обл": "область",
 }
 
 
@@ -282,15 +317,16 @@ def _expand(key: str) -> str:
 
 
 #: Endings of Nepali and Bengali nouns that make a demonym or say "in" (नेपाली, भारतीय, मलेसियाली,
-#: मलेसियामा; বাংলাদেশি, ভারতীয়, সৌদি আরবে, মালয়েশিয়ায়): set aside, the rest may name a country or region.
+#: मलेसियामा; বাংলাদেশি, ভারতীয়, সৌদি আরবে, মালয়েশিয়ায়), and of Amharic demonyms (ኢትዮጵያዊት, an Ethiopian
+#: woman): set aside, the rest may name a country or region.
 _SCRIPT_SUFFIXES = tuple(
     dict.fromkeys(
         unicodedata.normalize("NFC", s).translate(_SPELLING_VARIANTS)  # as fold_name reads a long i
-        for s in ("ीय", "ली", "मा", "ी", "ীয়", "তে", "য়ে", "য়", "ি", "ী", "ে")
+        for s in ("ीय", "ली", "मा", "ी", "ীয়", "তে", "য়ে", "য়", "ি", "ী", "ে", "ዊት", "ዊያን", "ዊ")
     )
 )
 #: Spanish and Portuguese abbreviations, tried when the English reading names nothing ("Rep. Dominicana").
-_ABBREVIATIONS_ES = {"rep": "republica", "dem": "democratica", "pop": "popular", "fed": "federal"}
+_ABBREVIATIONS_ES = {"rep": "republica", "dem": "democratica", "pop": "popular", "fed": "federal", "edo": "estado"}
 
 
 #: Unit words of one country's language ("Kab. Bone" is a regency of Indonesia, not Uganda's Bone):
@@ -313,6 +349,8 @@ _UNIT_COUNTRIES = {
 #: The same, written after the name ("Hlaingbwe Tsp", "Sunkoshi Ga.Pa.", "Daudkandi Upazila").
 _UNIT_SUFFIX_COUNTRIES = {
     "tsp": ("MMR",),
+    **dict.fromkeys(("ds", "ds div", "ds division", "d s division", "dsd", "divisional secretariat"), ("LKA",)),
+    "upz": ("BGD",),
     **dict.fromkeys(("nagarpalika", "gaunpalika", "gaupalika", "ga pa", "na pa", "mahanagarpalika"), ("NPL",)),
     **dict.fromkeys(("upazila", "upazilla"), ("BGD",)),
 }
@@ -377,12 +415,23 @@ _DOUBLED = re.compile(r"\b([^\W\d_]{2,})2\b")
 
 #: Words after a name that make it a state or province, never a town of that name.
 _UNIT_AFTER = frozenset({"state", "province", "division", "region", "prefecture", "governorate", "territory"})
+#: The same, written before the name ("Estado Zulia", "edo. Zulia": Venezuela's state, not Colombia's El Zulia).
+_UNIT_BEFORE = frozenset({"estado", "edo", "state of"})
+
+
+_BORDER = re.compile(r"\sborder(?: town| gate)?$")
+
+
+def border_word(key: str) -> bool:
+    """Whether a name ends in "border": a crossing at a town ("Taftan border"), never a country ("Thai border")."""
+    return _BORDER.search(key) is not None
 
 
 def states_a_unit(key: str, reading: str) -> bool:
     """Whether a reading dropped a word that says the name is a state or province ("Wa State", "Mon State")."""
     rest = key[len(reading) :].strip() if key.startswith(reading) else ""
-    return rest in _UNIT_AFTER
+    before = key[: -len(reading)].strip() if key.endswith(reading) else ""
+    return rest in _UNIT_AFTER or before in _UNIT_BEFORE
 
 
 #: What an address writes beside a place's name: numbers (postal codes, house, lot, block, unit, floor: "50450
@@ -427,6 +476,10 @@ def _variants(key: str) -> tuple[tuple[str, bool], ...]:
     # a second unit word after the first ("Amphoe Mueang Ranong", "อ.เมือง ระนอง"), tried after it
     out = [(v, False) for v in (expanded, admin, people, _strip_people_words(admin), _strip_admin_words(admin))]
     out.append((_WORKPLACE_TRADE.sub("", expanded), False))
+    airport = _AIRPORT.match(expanded)
+    if airport:
+        name = airport["before"] or airport["after"]
+        out += [(f"{name} airport", False), (name, False)]
     out += [(v, False) for v in address_variants(key, streets=False)]
     if "kampung " in expanded:  # "Kg. Thom": Cambodia and Brunei write Kampong where Malaysia writes Kampung
         out.append((expanded.replace("kampung ", "kampong "), False))
@@ -434,7 +487,8 @@ def _variants(key: str) -> tuple[tuple[str, bool], ...]:
         out.append((expanded.replace("gonj", "ganj"), False))
     words = key.split()
     if len(words) > 1 and any(w in _ABBREVIATIONS_ES for w in words):
-        out.append((" ".join(_ABBREVIATIONS_ES.get(w, w) for w in words), False))
+        spanish = " ".join(_ABBREVIATIONS_ES.get(w, w) for w in words)
+        out += [(spanish, False), (_strip_admin_words(spanish), False)]  # "edo. Zulia": the state of Zulia
     if len(words) <= 3 and not key.endswith("islands"):
         out.append((f"{key} islands", True))  # "Turks and Caicos", "Cayman": an island country
     last = people.rsplit(" ", 1)[-1]

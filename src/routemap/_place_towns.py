@@ -28,8 +28,9 @@ from routemap._gazetteer import (
 )
 from routemap._place_reading import Resolution, _strip_admin_words, unit_country, unit_names_country
 
-#: Countries whose addresses end with a state's or province's postal abbreviation ("El Paso, TX"; "Madurai, TN").
-_POSTAL = ("US", "CA", "AU", "IN")
+#: Countries whose addresses end with a state's or province's postal abbreviation ("El Paso, TX"; "Madurai, TN";
+#: "Boa Vista - RR"; "Mardan, KP").
+_POSTAL = ("US", "CA", "AU", "IN", "BR", "PK")
 #: A foreign place this large (or a capital, a state's own name, a country) is never set aside for a local town.
 _PROMINENT_POPULATION = 1_000_000
 

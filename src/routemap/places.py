@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import logging
+import re
 from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -52,6 +53,7 @@ from routemap._place_reading import (
     _variants,
     accented,
     address_variants,
+    border_word,
     names_a_person,
     states_a_unit,
     text_is_abbreviation,
@@ -82,6 +84,18 @@ _METHOD_BY_TIER = {
 }
 #: Tolerance, in degrees, when deciding whether explicit coordinates agree with a named place.
 _SAME_POINT = 1e-9
+
+
+#: A town of another country this large stands beside a state of its name (neither wins by level).
+RIVAL_TOWN_POPULATION = 100_000
+#: A region named by a point of the compass alone ("Eastern Region", "Northern Province", "Central"): regions of
+#: many countries bear it, so it is read only in the partner's own country.
+_COMPASS = re.compile(
+    r"^(?:(?:north|south|east|west)(?:ern)?(?: (?:north|south|east|west)(?:ern)?)?|central|centre|center)"
+    r"(?: (?:region|province|state|division|district|zone|area))?$"
+)
+RIVAL_NOTE = "the name of a state and of a large town of another country: write it with its country"
+COMPASS_NOTE = "a compass point's name, which regions of many countries bear: write it with its country"
 
 
 @dataclass(slots=True)
@@ -131,6 +145,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         self._by_country: dict[str, dict[str, dict[str, list[str]]]] = {}  # see _country_names
         members = index.region_members
         # a region lies in another when all its members do ("Western Africa, Africa")
+        self._largest_town: dict[str, int] | None = None  # admin-1 id -> its largest town's people (see _rivals)
         self._region_children = {
             outer: frozenset(r for r, m in members.items() if r != outer and m and m <= outer_members)
             for outer, outer_members in members.items()
@@ -328,6 +343,12 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             home = self._resolve_key(name, default_country=default_country)
             if home.place_id and self._places[home.place_id].country == default_country:
                 return self._settle(raw, name, home, default_country=default_country, note=f"read as {name!r}")
+        rivals = self._rivals(key, whole, default_country) if whole.place_id else ()
+        if rivals:
+            return Resolution(raw, "", "ambiguous", candidates=(whole.place_id, *rivals), note=RIVAL_NOTE)
+        if whole.place_id and _COMPASS.match(key) and self._places[whole.place_id].country != default_country:
+            # "Eastern Region" from a Ugandan partner: Uganda's, which no source names so, not Iceland's
+            return Resolution(raw, "", "ambiguous", candidates=(whole.place_id,), note=COMPASS_NOTE)
         if whole.place_id or whole.candidates:
             return self._settle(raw, key, whole, default_country=default_country)
         read = self._read_variants(raw, key, text, default_country=default_country)
@@ -408,6 +429,8 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
                     continue  # "Camp 15": a camp's number, not the word alone
                 return Resolution(raw, "", "not_a_place", note=f"read as {variant!r}")
             again = self._resolve_key(variant, default_country=default_country, codes=abbreviation)
+            if again.place_id and border_word(key) and self._places[again.place_id].level in ("country", "region"):
+                continue  # "Thai border", "Iraq border": where two countries meet, no place in one
             if again.place_id and self._places[again.place_id].level not in ("country", "region"):
                 if plural:
                     continue  # "Xs" is read as the people of a country or region, never as a town
@@ -489,6 +512,32 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
                     also = f"also an alternate spelling of {self.describe(choice.place_id)}"
                     return replace(typo, note=f"{typo.note}; {also}")
         return self._finish(raw, choice, note=note)
+
+    def _rivals(self, key: str, whole: _Choice, default_country: str | None) -> tuple[str, ...]:
+        """Large towns of another country that bear the name of the state a name was read as.
+
+        "Boa Vista" is an island of Cabo Verde and Roraima's capital of 400,000; "San-Pédro" a port of
+        Côte d'Ivoire larger than any town of Paraguay's department. A state wins over towns of its name by
+        level; a town of another country of :data:`RIVAL_TOWN_POPULATION` or more, and larger than every town
+        of the state, is as likely meant ("Bali" stays Indonesia's: Denpasar is larger than India's Bally).
+        """
+        state = self._places[whole.place_id]
+        if state.level != "admin1" or whole.by_default or state.country == default_country:
+            return ()
+        if self._largest_town is None:  # (made once) each state's largest town stands for its size
+            self._largest_town = {}
+            for place in self._index.places.values():
+                if place.admin1 and place.population > self._largest_town.get(place.admin1, 0):
+                    self._largest_town[place.admin1] = place.population
+        least = max(RIVAL_TOWN_POPULATION, self._largest_town.get(state.id, 0) + 1)
+        return tuple(
+            pid
+            for pid, tier in self._candidates(key)
+            if tier <= TIER_ALIAS  # by its name, not by one of its alternate spellings ("Delhi")
+            and self._places[pid].level == "place"
+            and self._places[pid].country not in (state.country, "")
+            and self._places[pid].population >= least  # not India's Bally beside Bali, with Denpasar
+        )
 
     def _is_qualifier(self, inside: str) -> bool:
         key = fold_name(inside)
