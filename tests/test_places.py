@@ -981,3 +981,11 @@ def test_a_state_keeps_its_name_where_no_larger_town_abroad_bears_it(gazetteer: 
     assert gazetteer.resolve("Bali").place_id == "admin1:ID-BA"  # Denpasar is larger than India's Bally
     assert gazetteer.resolve("Eastern Region", default_country="GH").place_id == "admin1:GH-EP"
     assert gazetteer.resolve("San Pedro", default_country="CI").resolved  # a partner of Côte d'Ivoire: its own
+
+
+def test_a_pooled_exports_cells(gazetteer: Gazetteer):
+    assert not gazetteer.resolve("Khun Somchai farm").resolved  # a farm named after its Thai owner: no Libyan Hūn
+    assert not gazetteer.resolve("Bpk. Yohanes kebun").resolved  # a title before a name, whatever follows
+    assert gazetteer.resolve("Johor - per victim").place_id == "admin1:MY-01"  # 'per' written small is no Peru
+    assert gazetteer.resolve("asean country").place_id == "region:asean"
+    assert gazetteer.resolve("Jkt", default_country="ID").place_id == "admin1:ID-JK"

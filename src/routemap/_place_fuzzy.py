@@ -95,7 +95,11 @@ class _FuzzyReading:
         for cut in range(1, len(words)):
             first, second = " ".join(words[:cut]), " ".join(words[cut:])
             outer = self._resolve_key(second, default_country=default_country)
-            if not outer.place_id or outer.tier > TIER_WORLD or self._places[outer.place_id].level == "place":
+            # the second half a unit that holds the first: a region, country, state, or a province below one
+            # ("Jolo Sulu"), never a town
+            if not outer.place_id or outer.tier > TIER_WORLD:
+                continue
+            if self._places[outer.place_id].level == "place" and not outer.place_id.startswith("sub:"):
                 continue
             inner = self._resolve_key(first, default_country=default_country)
             if inner.place_id:

@@ -9,6 +9,7 @@ from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_CODE, Index, Pl
 from routemap._place_reading import (
     LARGEST_OF_NAME,
     Resolution,
+    _may_be_code,
     _variants,
     address_variants,
     border_word,
@@ -49,14 +50,22 @@ class _PartsReading:
 
         def _common_unit(self, ids: list[str]) -> str: ...
 
-    def _part_candidates(self, key: str, default_country: str | None) -> tuple[str, list[tuple[str, int]]]:
-        """The name a part of a string matched (itself or a variant) and the places it can mean (a local town too)."""
+    def _part_candidates(
+        self, key: str, default_country: str | None, text: str | None = None
+    ) -> tuple[str, list[tuple[str, int]]]:
+        """The name a part of a string matched (itself or a variant) and the places it can mean (a local town too).
+
+        A code is read only for a part written as one (``text``): "per" of "Johor - per victim" is no Peru.
+        """
         if not key or key in self._index.not_places or key in self._index.qualifiers or unit_word_only(key):
             return key, []
+        codes = text is None or _may_be_code(text)
         for candidate in (key, *(v for v, plural in _variants(key) if not plural)):
             if candidate in self._index.not_places:
                 return candidate, []
             cands = self._candidates(candidate)
+            if candidate != key or not codes:
+                cands = [(pid, t) for pid, t in cands if t != TIER_CODE]
             cands = self._town_candidates(candidate, cands, default_country=default_country, within=None) or cands
             if any(t <= TIER_ALIAS and self._places[pid].level in ("country", "region") for pid, t in cands):
                 # "Thai" of "Thai-Malaysia" is Thailand, not Alor Setar by one of its alternate spellings
@@ -76,7 +85,7 @@ class _PartsReading:
         each is a candidate, and the candidates are settled like the places of one name.
         """
         keys = [fold_name(p) for p in parts]
-        options = [self._part_candidates(k, default_country) for k in keys]
+        options = [self._part_candidates(k, default_country, p) for k, p in zip(keys, parts, strict=True)]
         for i in range(1, len(parts)):  # "Long Beach, CA": California's postal code, not only Canada's
             if not any(self._places[pid].level == "admin1" for pid, _ in options[i][1]):
                 near = {  # the countries the other parts may lie in, a partner's local town aside ("El Paso")

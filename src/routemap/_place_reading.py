@@ -123,6 +123,8 @@ _ADMIN_SUFFIX = re.compile(
     r"ftz|fiz|free trade zone|free industrial zone|industrial estate|industrial area|industrial park|qiz|"
     # its fishing waters and a migrants' camp named after it ("Fiji EEZ", "Calais jungle")
     r"eez|exclusive economic zone|jungle|"
+    # a region's countries ("asean country")
+    r"country|countries|"
     r"hi tech park|high tech park|fishing boat|boat|market|"
     # a port, a pier, a labour camp or the waters there; a ship by its flag ("Busan port", "Malaysian waters",
     # "Panama flag", "Liberian flag vessel", "Sonapur labour camp")
@@ -401,7 +403,9 @@ def unit_country(key: str, default_country: str | None = None) -> str | None:
 
 
 #: A title before a name says a person, not a place ("Bpk. Yohanes (PL)": Mr Yohanes, a field agent).
-_PERSON = re.compile(r"^(?:bpk|bapak|ibu(?! kota)|sdr|sdri|saudara|saudari|mr|mrs|tuan|puan|encik)\s+[^\W\d_]")
+_PERSON = re.compile(
+    r"^(?:bpk|bapak|ibu(?! kota)|sdr|sdri|saudara|saudari|mr|mrs|tuan|puan|encik|khun)\s+[^\W\d_]"  # Thai "Khun"
+)
 
 
 def names_a_person(key: str) -> bool:

@@ -351,9 +351,12 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             return Resolution(raw, "", "ambiguous", candidates=(whole.place_id,), note=COMPASS_NOTE)
         if whole.place_id or whole.candidates:
             return self._settle(raw, key, whole, default_country=default_country)
+        if names_a_person(key) and not any(c in text for c in ",;"):  # "Mr Tan, Johor": Johor
+            # "Khun Somchai farm": a farm named after its owner, no town
+            return Resolution(raw, "", "not_a_place", note="a person: a title before a name")
         read = self._read_variants(raw, key, text, default_country=default_country)
-        if read is not None or (names_a_person(key) and not any(c in text for c in ",;")):  # "Mr Tan, Johor": Johor
-            return read or Resolution(raw, "", "not_a_place", note="a person: a title before a name")
+        if read is not None:
+            return read
         if "&" in text:  # "B&H" as written, not "B and H"
             written = self._resolve_key(fold_name(text), default_country=default_country, codes=False)
             if written.place_id and written.tier < TIER_ALTERNATE:
