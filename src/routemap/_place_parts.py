@@ -85,16 +85,7 @@ class _PartsReading:
         each is a candidate, and the candidates are settled like the places of one name.
         """
         keys = [fold_name(p) for p in parts]
-        options = [self._part_candidates(k, default_country, p) for k, p in zip(keys, parts, strict=True)]
-        for i in range(1, len(parts)):  # "Long Beach, CA": California's postal code, not only Canada's
-            if not any(self._places[pid].level == "admin1" for pid, _ in options[i][1]):
-                near = {  # the countries the other parts may lie in, a partner's local town aside ("El Paso")
-                    self._places[pid].country
-                    for j, (k, c) in enumerate(options)
-                    if j != i
-                    for pid, _ in [*c, *self._candidates(k)]
-                }
-                options[i] = (options[i][0], [*options[i][1], *self._postal_candidates(parts[i], near)])
+        options = self._part_options(parts, keys, default_country)
         if not any(cands for _, cands in options):
             return None
         best: tuple[int, int] = (0, 0)
@@ -150,7 +141,7 @@ class _PartsReading:
             if self._weak_part(choice.place_id, choice.tier, [keys[i] for i in explained], default_country):
                 weak = "only a town's other spelling among its parts"
                 return Resolution(raw, "", "ambiguous", candidates=(choice.place_id,), note=weak)
-            only = next(iter(explained))
+            only = min(explained, default=0)
             if len(explained) == 1 and keys[only] in self._index.common_given_names:  # "Kim (boss)": no Kosovo
                 alone = self._resolve_text(raw, parts[only], default_country=default_country)
                 if not alone.resolved:  # a given name alone: then among words no place explains, too
@@ -159,6 +150,22 @@ class _PartsReading:
             notes.append(f"not found in {inside}: {'; '.join(left_out)}")
             return Resolution(raw, choice.place_id, "partial", note="; ".join(notes))
         return Resolution(raw, choice.place_id, "context", note="; ".join(notes))
+
+    def _part_options(
+        self, parts: list[str], keys: list[str], default_country: str | None
+    ) -> list[tuple[str, list[tuple[str, int]]]]:
+        """What each part may mean, with a state's postal code after the first ("Long Beach, CA": California)."""
+        options = [self._part_candidates(k, default_country, p) for k, p in zip(keys, parts, strict=True)]
+        for i in range(1, len(parts)):
+            if not any(self._places[pid].level == "admin1" for pid, _ in options[i][1]):
+                near = {  # the countries the other parts may lie in, a partner's local town aside ("El Paso")
+                    self._places[pid].country
+                    for j, (k, c) in enumerate(options)
+                    if j != i
+                    for pid, _ in [*c, *self._candidates(k)]
+                }
+                options[i] = (options[i][0], [*options[i][1], *self._postal_candidates(parts[i], near)])
+        return options
 
     def _elsewhere(self, raw: str, parts: list[str], chosen: str, *, default_country: str | None) -> list[str]:
         """The places parts left out of a reading name by themselves, when in another country than ``chosen``."""

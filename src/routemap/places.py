@@ -333,24 +333,8 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             return Resolution(raw, "", "not_a_place")
         codes = _may_be_code(text) and not self._home_not_code(text, key, default_country)
         whole = self._resolve_key(key, default_country=default_country, codes=codes)
-        name = key.rpartition(" ")[0]  # "Northern Region" from a Ghanaian partner: Ghana's, not Malawi's
-        if (
-            whole.place_id
-            and default_country
-            and states_a_unit(key, name)
-            and self._minor_foreign(whole.place_id, default_country)
-        ):
-            home = self._resolve_key(name, default_country=default_country)
-            if home.place_id and self._places[home.place_id].country == default_country:
-                return self._settle(raw, name, home, default_country=default_country, note=f"read as {name!r}")
-        rivals = self._rivals(key, whole, default_country) if whole.place_id else ()
-        if rivals:
-            return Resolution(raw, "", "ambiguous", candidates=(whole.place_id, *rivals), note=RIVAL_NOTE)
-        if whole.place_id and _COMPASS.match(key) and self._places[whole.place_id].country != default_country:
-            # "Eastern Region" from a Ugandan partner: Uganda's, which no source names so, not Iceland's
-            return Resolution(raw, "", "ambiguous", candidates=(whole.place_id,), note=COMPASS_NOTE)
         if whole.place_id or whole.candidates:
-            return self._settle(raw, key, whole, default_country=default_country)
+            return self._read_whole(raw, key, whole, default_country)
         if names_a_person(key) and not any(c in text for c in ",;"):  # "Mr Tan, Johor": Johor
             # "Khun Somchai farm": a farm named after its owner, no town
             return Resolution(raw, "", "not_a_place", note="a person: a title before a name")
@@ -515,6 +499,26 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
                     also = f"also an alternate spelling of {self.describe(choice.place_id)}"
                     return replace(typo, note=f"{typo.note}; {also}")
         return self._finish(raw, choice, note=note)
+
+    def _read_whole(self, raw: str, key: str, whole: _Choice, default_country: str | None) -> Resolution:
+        """A string whose whole key names places: settled, unless a state's or a compass name's rule says otherwise."""
+        name = key.rpartition(" ")[0]  # "Northern Region" from a Ghanaian partner: Ghana's, not Malawi's
+        if (
+            whole.place_id
+            and default_country
+            and states_a_unit(key, name)
+            and self._minor_foreign(whole.place_id, default_country)
+        ):
+            home = self._resolve_key(name, default_country=default_country)
+            if home.place_id and self._places[home.place_id].country == default_country:
+                return self._settle(raw, name, home, default_country=default_country, note=f"read as {name!r}")
+        rivals = self._rivals(key, whole, default_country) if whole.place_id else ()
+        if rivals:
+            return Resolution(raw, "", "ambiguous", candidates=(whole.place_id, *rivals), note=RIVAL_NOTE)
+        if whole.place_id and _COMPASS.match(key) and self._places[whole.place_id].country != default_country:
+            # "Eastern Region" from a Ugandan partner: Uganda's, which no source names so, not Iceland's
+            return Resolution(raw, "", "ambiguous", candidates=(whole.place_id,), note=COMPASS_NOTE)
+        return self._settle(raw, key, whole, default_country=default_country)
 
     def _rivals(self, key: str, whole: _Choice, default_country: str | None) -> tuple[str, ...]:
         """Large towns of another country that bear the name of the state a name was read as.
