@@ -10,7 +10,8 @@ the same data at state level for Malaysia, a shorter period, and new data (one m
 For each it prints the build's total time, the time of the disclosure gate and of the release
 register (fine routes of every record, the linkage rules, the audit over every release and writing
 the register) and the register's share of the build. Part 2 builds copies of the bundled sample
-project 20 times over different cuts and data versions and prints the size of the register on disk.
+project 20 times over different cuts and data versions and prints the size of the register on disk; part 3
+builds the sample's yearly reports, each period longer than the last, and prints how many were refused.
 """
 
 from __future__ import annotations
@@ -130,6 +131,27 @@ def part2(releases: int, workdir: Path) -> None:
     )
 
 
+#: Part 3: a coalition's yearly reports, each period longer than the last, at country and state level.
+GROWING: list[dict] = [
+    {"years": "2021"},
+    {"years": "2020-2021"},
+    {"years": "2019-2021"},
+    {},
+    {"level": "admin1", "focus": "MY", "years": "2021"},
+    {"level": "admin1", "focus": "MY", "years": "2020-2021"},
+    {"level": "admin1", "focus": "MY"},
+]
+
+
+def part3(workdir: Path) -> None:
+    project = workdir / "growing"
+    project.mkdir()
+    shutil.copy(REPO / "routemap.toml", project / "routemap.toml")
+    shutil.copytree(REPO / "data", project / "data")
+    refused = [json.dumps(cut) for cut in GROWING if "error" in _run(project, {"formats": "csv", **cut})]
+    print(f"sample, periods growing: {len(GROWING)} builds, {len(refused)} refused {' '.join(refused)}".rstrip())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
@@ -140,6 +162,7 @@ def main() -> None:
         part1(args.records, Path(tmp), args.cuts)
         if args.releases:
             part2(args.releases, Path(tmp))
+            part3(Path(tmp))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from routemap.disclosure import (
     Publication,
     _publish,
     protect_row,
+    protect_rows,
     publish,
 )
 from routemap.places import Place
@@ -265,3 +266,17 @@ def test_no_attribute_of_a_publication_holds_a_suppressed_count():
     assert 10_004 in numbers and 23 in numbers  # what is published is there (the walk reaches the figures)
     assert 9_977 not in numbers and "9977" not in texts and "9,977" not in texts
     assert "Q > Z" not in texts and "Z" not in {str(v) for v in values}
+
+
+def test_a_barred_cell_is_never_the_hidden_one():
+    years = ["2020", "2021"]
+    counts = np.array([[2, 3], [1, 9], [4, 2]])
+    plain = protect_rows(counts, years, min_count=5)
+    assert plain.tolist() == [[SMALL, HIDDEN], [SMALL, HIDDEN], [HIDDEN, SMALL]]  # the largest, else the cell not small
+    barred = np.array([[False, True], [False, True], [False, True]])
+    status = protect_rows(counts, years, min_count=5, barred=barred)
+    # 2021 was left out by an earlier release: while small it is never the extra hidden cell; no longer small
+    # (cases added since), it may be
+    assert status.tolist() == [[HIDDEN, SMALL], [SMALL, HIDDEN], [HIDDEN, SMALL]]
+    every = protect_rows(counts, years, min_count=5, barred=np.ones_like(barred))
+    assert every.tolist() == plain.tolist()  # every cell barred: the rule as if none were

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import itertools
 import json
 import math
@@ -27,7 +28,7 @@ from routemap.errors import ConfigError, DisclosureError
 from routemap.pipeline import build
 from routemap.places import Gazetteer
 from routemap.project import open_project
-from routemap.releases import Atoms, Register, atoms_of, parse_ids
+from routemap.releases import Atoms, Cut, LeftOut, Register, Release, atoms_of, parse_ids
 
 ORIGINS = ("Indonesia", "Nepal", "Myanmar")
 TRANSITS = ("", "Thailand")
@@ -82,7 +83,14 @@ def _names(gazetteer: Gazetteer, key: str) -> str:
 
 
 def read_release(
-    reader: ReleaseAttacker, out: Path, cut: str, version: str, held: dict[str, str], fixed: list, withheld: set[str]
+    reader: ReleaseAttacker,
+    out: Path,
+    cut: str,
+    version: str,
+    held: dict[str, str],
+    fixed: list,
+    withheld: set[str],
+    barred: dict[str, frozenset] | None = None,
 ) -> None:
     """Every figure of one release as relations over the atoms of its data version.
 
@@ -90,7 +98,8 @@ def read_release(
     ``other``, or beside a published cell, is at least the minimum; an ``x`` cell of a regular value is
     the largest (ties: column order); a route left out that the register did not hold back for an
     earlier release (``withheld``: held back, or kept at the figures of a release that held it back) has
-    fewer persons than the minimum.
+    fewer persons than the minimum; ``barred``: route -> the years of its year row that cannot hold its
+    ``x`` (an earlier release of a shorter period left the route out: README "Releases that remember").
     """
     members: dict[str, list] = {}
     for atom in ATOMS:
@@ -113,8 +122,9 @@ def read_release(
                 elif shown[value] == f"<{K}":
                     reader.relation(terms, 0, K - 1)
                     fixed.append((f"{cut} {row['route']} {dim}={value}", source, terms))
+            bar = (barred or {}).get(row["route"], frozenset()) if dim == "year" else frozenset()
             for value in [v for v in values if shown[v] == "x"]:
-                _hidden_cell(reader, values, cells, shown, value)
+                _hidden_cell(reader, values, cells, shown, value, bar)
     for route, atoms in members.items():
         if route not in listed:
             if route not in withheld:
@@ -122,22 +132,30 @@ def read_release(
             fixed.append((f"{cut} {route} (not listed)", version, reader.terms(version, atoms)))
 
 
-def _hidden_cell(reader: ReleaseAttacker, values: tuple, cells: dict, shown: dict, value: str) -> None:
+def _hidden_cell(
+    reader: ReleaseAttacker, values: tuple, cells: dict, shown: dict, value: str, barred: frozenset = frozenset()
+) -> None:
     """What choosing ``value`` as a row's ``x`` cell tells: unknown, then other, then the largest; small cells last.
 
     A row of small cells only hides its first column among unknown and other (or, with neither, its
-    largest); a row with a cell that is not small hides one of those.
+    largest); a row with a cell that is not small hides one of those. ``barred`` cells (years an
+    earlier release left the route out in) are never the hidden one while small, so a hidden barred cell is
+    not small (unless every cell is barred: then the rule as if none were).
     """
+    passed = frozenset(v for v in barred if shown[v] == f"<{K}")  # barred and small: never the x
+    hidden = {v for v in values if shown[v] == "x"}
+    if set(values) <= passed | hidden and hidden <= barred:  # every cell barred: the rule as if none were
+        barred = passed = frozenset()
     first = [v for v in ("unknown", "other") if v in values]
     published = {v: int(s) for v, s in shown.items() if s.isdigit()}
-    not_all_small = bool(published) or (bool(first) and value != first[0])
+    not_all_small = bool(published) or (bool(first) and value != first[0]) or value in barred
     if not_all_small:
         reader.relation(cells[value], K, math.inf)
     if value in first:
         return
     at = values.index(value)
     for i, other in enumerate(values):
-        if other in first or other == value:
+        if other in first or other == value or other in passed:
             continue
         step = 1 if i < at else 0
         if other in published:
@@ -180,15 +198,23 @@ def run_releases(tmp: Path, places: Gazetteer, steps: list[tuple[str, object]]) 
     version_of = {release_id: v for _, _, v, release_id in published}
     fixed: list = []
     listed_in: list[tuple[str, str, set[str]]] = []
+    left: list[tuple[str, set[str]]] = []  # each release read so far: its cut, the routes it listed or withheld
+    barred_by: dict[int, dict[str, frozenset]] = {}  # each release's barred years by route
     for cut, out, version, release_id in published:
-        listed_in.append((cut, version, {r["route"] for r in _csv(out / "routes.csv")}))
+        listed = {r["route"] for r in _csv(out / "routes.csv")}
+        listed_in.append((cut, version, listed))
         reader.version(version)
         held = {
             _names(places, key): version_of[int(source)] for key, source in by_id[release_id].figures["held"].items()
         }
         figures = by_id[release_id].figures  # held back, or repeating an earlier release that held it back
         withheld = {_names(places, key) for key in [*figures["hidden"], *figures["held"]]}
-        read_release(reader, out, cut, version, held, fixed, withheld)
+        bars = _barred(left, cut)
+        for key, source in figures["held"].items():  # a held route shows the row of the release it repeats
+            bars[_names(places, key)] = barred_by.get(int(source), {}).get(_names(places, key), frozenset())
+        barred_by[release_id] = bars
+        read_release(reader, out, cut, version, held, fixed, withheld, bars)
+        left.append((cut, listed | withheld))
     pinned = []
     for name, version, terms in fixed:
         true = _truth(versions[version], terms, reader, version)
@@ -222,6 +248,31 @@ def run_releases(tmp: Path, places: Gazetteer, steps: list[tuple[str, object]]) 
                     if low == high:
                         pinned.append(f"{cut} {route}: {true} added between {a} and {b}")
     return pinned, reader
+
+
+def _period(cut: str) -> tuple[int, int] | None:
+    years = CUTS[cut].get("years")
+    if years is None:
+        return None
+    first, _, last = years.partition("-")
+    return int(first), int(last or first)
+
+
+def _barred(earlier: list[tuple[str, set[str]]], cut: str) -> dict[str, frozenset]:
+    """Route -> the years of its year row an earlier release of the same place and a shorter period left it out in."""
+    out: dict[str, frozenset] = {}
+    outer = _period(cut)
+    for before, listed in earlier:
+        inner = _period(before)
+        same_place = ("state" in before) == ("state" in cut)
+        if not same_place or inner is None or inner == outer:
+            continue
+        if outer is not None and not (outer[0] <= inner[0] and inner[1] <= outer[1]):
+            continue
+        years = frozenset(str(y) for y in range(inner[0], inner[1] + 1))
+        for route in {label(atom, cut) for atom in ATOMS} - listed:
+            out[route] = out.get(route, frozenset()) | years
+    return out
 
 
 def _cases(seed: int, n: int) -> Counter:
@@ -849,14 +900,23 @@ def test_a_release_that_left_a_route_out_is_audited_with_the_routes_later_figure
         cuts = ("state 2021", "state 2020-2021")
         return [_published(tmp / "project", tmp / cut, places, **CUTS[cut]) for cut in cuts]
 
-    with monkeypatch.context() as m:  # the audit as it was: a release that lists none of the routes is left out
-        m.setattr(linkage.Linker, "_silent_on", lambda self, release, fines: False)
-        seen = releases(split(truth))
-        assert all(isinstance(r, dict) for r in seen)  # both were published
-        same = [n for n in range(len(route) + 1) if releases(split(n)) == seen]
-    assert same == [truth]  # the reader pins 2021 at 6 - 2 = 4 persons, below the minimum of 5
-    refused = releases(split(truth))[1]
-    assert isinstance(refused, tuple) and "Indonesia > Thailand > Selangor" in refused[1], refused
+    with monkeypatch.context() as m:  # the year row's x may be the year the first release left the route out in
+        m.setattr(LeftOut, "of", classmethod(lambda cls, earlier, cut: cls()))
+        with m.context() as old:  # and the audit as it was: a release that lists none of the routes is left out
+            old.setattr(linkage.Linker, "_silent_on", lambda self, release, fines: False)
+            seen = releases(split(truth))
+            assert all(isinstance(r, dict) for r in seen)  # both were published
+            same = [n for n in range(len(route) + 1) if releases(split(n)) == seen]
+        assert same == [truth]  # the reader pins 2021 at 6 - 2 = 4 persons, below the minimum of 5
+        refused = releases(split(truth))[1]
+        assert isinstance(refused, tuple) and "Indonesia > Thailand > Selangor" in refused[1], refused
+    # now the row hides 2020, not 2021 (known small): published, and every split of 2 to 6 in 2020 looks alike
+    seen = releases(split(truth))
+    assert all(isinstance(r, dict) for r in seen), seen
+    assert [n for n in range(len(route) + 1) if releases(split(n)) == seen] == [2, 3, 4, 5, 6]
+    year_row = [r for r in csv.DictReader(io.StringIO(seen[1]["routes_by_year.csv"].decode("utf-8-sig")))]
+    row = next(r for r in year_row if r["route"] == "Indonesia > Thailand > Selangor")
+    assert (row["2020"], row.get("2021", "<5")) == ("x", "<5")  # (a column of small cells only is left out)
 
 
 def test_a_hidden_cell_chosen_over_unknown_is_not_small_even_with_nothing_published(
@@ -958,3 +1018,45 @@ def test_a_higher_minimum_than_a_published_release_is_refused_with_its_reason(tm
     assert "published counts from 5 to 9 that this build's minimum of 10 would hide" in message, message
     assert "keep the minimum of 5" in message and "routemap releases --forget 1" in message
     assert not (tmp_path / "b").exists()
+
+
+def test_what_earlier_releases_left_out_bars_only_their_years_of_the_routes_they_left_out():
+    def release(i: int, level: str, period: tuple[int, int] | None, routes: dict, held: dict | None = None) -> Release:
+        figures = {"routes": routes, "hidden": {}, "held": held or {}, "rows": {}, "no_rows": []}
+        return Release(i, "then", "", "v1", Cut(level, "MYS", period, 5), {}, figures)
+
+    earlier = [
+        release(1, "admin1", (2021, 2021), {"a": 9}),
+        release(2, "admin1", (2019, 2019), {"a": 7, "b": 6}, held={"c": 1}),
+        release(3, "country", (2020, 2020), {}),  # another level: says nothing of these routes
+        release(4, "admin1", (2018, 2022), {}),  # a longer period: not inside
+    ]
+    left = LeftOut.of(earlier, Cut("admin1", "MYS", (2019, 2021), 5))
+    assert left.years("a") == frozenset()
+    assert left.years("b") == frozenset({2021})
+    assert left.years("c") == frozenset({2021})  # held back in 2019: not known small there
+    assert left.years("d") == frozenset({2019, 2021})
+    assert LeftOut.of(earlier, Cut("admin1", "MYS", (2021, 2021), 5)).years("d") == frozenset()  # the same period
+    assert LeftOut.of(earlier, Cut("admin1", "MYS", None, 5)).years("d") == frozenset({2018, 2019, 2020, 2021, 2022})
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_longer_period_after_a_shorter_one_is_published_and_pins_nothing(
+    tmp_path: Path, places: Gazetteer, seed: int
+):
+    """2021, then 2020-2021: the second was refused on 11 of 20 such projects, a route left out in 2021 hiding
+    its year row's x in 2021 (known small); it now hides it in 2020, and a reader of both pins nothing."""
+    steps = [("add", _cases(seed, 90)), ("build", "state 2021"), ("build", "state 2020-2021")]
+    assert all(isinstance(o, dict) for o in _outputs(tmp_path / "outputs", places, steps))
+    pinned, _ = run_releases(tmp_path / "reader", places, steps)
+    assert pinned == []
+
+
+def test_a_reader_of_a_held_route_reads_the_row_of_the_release_it_repeats(tmp_path: Path, places: Gazetteer):
+    """Found by the hypothesis test: all years, more cases, 2020-2021, all years again. The last keeps some
+    routes at the first's figures (rows made with no year barred); read with the third's bars, the reader
+    contradicted itself."""
+    added = _cases(0, random.Random(0).randint(1, 12))
+    steps = [("build", "state"), ("add", added), ("build", "state 2020-2021"), ("build", "state")]
+    pinned, _ = run_releases(tmp_path, places, [("add", _cases(1, 90)), *steps])
+    assert pinned == []

@@ -14,7 +14,7 @@ import pandas as pd
 
 from routemap._lp import System
 from routemap.disclosure import HIDDEN_LABEL, HIDE_FIRST, column_strings, dimension_columns, suppressed_label
-from routemap.releases import Cut, Register, Release
+from routemap.releases import Cut, LeftOut, Register, Release
 
 #: Breakdowns the register keeps (the published tables).
 DIMENSIONS: tuple[str, ...] = ("sector", "exploitation", "sex", "age_group", "year")
@@ -384,10 +384,22 @@ class ReleaseSystems:
             system.equal(total, int(figures["routes"][key]))
             if key in figures["no_rows"]:
                 continue
+            barred = frozenset(str(y) for y in self._left_out(release).years(key))
             for dim, by_route in figures["rows"].items():
                 if dim != "year" and dim not in space.values:
                     continue  # cells apart from every other release's (see _cells_apart)
-                self._row(system, space, v, dim, fs, in_period, dict(by_route.get(key, [])), k, small, name, quantities)
+                shown = dict(by_route.get(key, []))
+                bar = barred if dim == "year" else frozenset()
+                self._row(system, space, v, dim, fs, in_period, shown, k, small, name, quantities, bar)
+
+    def _left_out(self, release: Release) -> LeftOut:
+        """The years earlier releases left routes out in, as ``release`` was built (see :class:`LeftOut`)."""
+        memo = self.__dict__.setdefault("_left_out_memo", {})
+        found = memo.get(release.id)
+        if found is None:
+            earlier = [r for r in self.register if not release.id or r.id < release.id]
+            found = memo[release.id] = LeftOut.of(earlier, release.cut)
+        return found
 
     def _row(
         self,
@@ -402,8 +414,13 @@ class ReleaseSystems:
         small: tuple[float, float],
         name: str,
         quantities: list[tuple[str, dict[Any, float]]],
+        barred: frozenset[str] = frozenset(),
     ) -> None:
-        """One published breakdown row, with what choosing its hidden cell implies."""
+        """One published breakdown row, with what choosing its hidden cell implies.
+
+        ``barred``: cells that could not be the hidden one while small (years an earlier release left the
+        route out in): the hidden cell says nothing of those shown ``<k``.
+        """
         published = {val: int(s) for val, s in shown.items() if s.isdigit()}
         if dim == "year":
             cells = {str(y): {space.t(v, f, y): 1.0 for f in fs} for y in in_period}
@@ -411,19 +428,25 @@ class ReleaseSystems:
             segments = [i for i, seg in enumerate(space.segments) if seg[0] in in_period]
             cells = {val: {space.c(v, dim, f, i, val): 1.0 for f in fs for i in segments} for val in space.values[dim]}
         order = _column_order(dim, [*cells, *shown])
+        # barred cells shown <k are passed over; a hidden barred cell is not small, unless every cell is barred
+        # (then the rule as if none were: it is the largest, small or not)
+        hidden = [val for val, text in shown.items() if text == HIDDEN_LABEL]
+        passed = frozenset(val for val in barred if val not in shown)
+        if set(cells) <= passed | set(hidden) and set(hidden) <= barred:
+            barred = passed = frozenset()
         for val, terms in cells.items():
             text = shown.get(val, suppressed_label(k))
             if text.isdigit():
                 system.equal(terms, int(text))
             elif text == HIDDEN_LABEL:
                 quantities.append((f"{name}, {dim} {val} (x)", terms))
-                if published or _ranked_before(val, order):
+                if published or _ranked_before(val, order) or val in barred:
                     system.at_least(terms, k)  # chosen among cells that are not small: the row has one
                 if val in HIDE_FIRST:
                     continue
                 # the largest: at least every cell after it, more than every cell before it
                 for other, other_terms in cells.items():
-                    if other == val or other in HIDE_FIRST:
+                    if other == val or other in HIDE_FIRST or other in passed:
                         continue
                     step = 1 if order[other] < order[val] else 0
                     if other in published:

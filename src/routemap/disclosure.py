@@ -10,7 +10,9 @@ The rules (README "Privacy" explains them for readers; the attacker knows all of
    column holds fewer than ``min_count`` persons — zero included — every such cell is shown as
    ``<5`` and one more cell is hidden, shown as ``x``: ``unknown`` if it is not small, else ``other``,
    else the largest other cell (ties: column order); a row of small cells only hides ``unknown``, else
-   ``other``, else its largest. A row with no small cell is published in full.
+   ``other``, else its largest. A row with no small cell is published in full. A year row never hides
+   a small cell of a year in which an earlier release left its route out (``left_out``; see
+   :class:`routemap.releases.LeftOut`): the rule is applied to its other years.
    Because zeros look like small counts and the hidden cell takes any value, moving every small
    count of a row into its ``x`` cell gives an input that publishes byte-identical outputs: whatever
    a reader combines, every ``<5`` cell may be 0, and no hidden count can be pinned (tests/attacker.py
@@ -23,7 +25,7 @@ The rules (README "Privacy" explains them for readers; the attacker knows all of
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,7 +81,9 @@ def dimension_columns(dimension: str, values: Sequence[str], year_span: tuple[in
     return vocabulary + sorted(set(present) - set(vocabulary))
 
 
-def protect_rows(counts: np.ndarray, columns: Sequence[str], *, min_count: int) -> np.ndarray:
+def protect_rows(
+    counts: np.ndarray, columns: Sequence[str], *, min_count: int, barred: np.ndarray | None = None
+) -> np.ndarray:
     """Statuses of every cell of many breakdown rows (one row per route, one column per value).
 
     Parameters
@@ -90,6 +94,10 @@ def protect_rows(counts: np.ndarray, columns: Sequence[str], *, min_count: int) 
         The column values, in their fixed order.
     min_count
         Smallest count published.
+    barred
+        Cells that may not be the extra hidden one while they are small (same shape; see
+        :class:`routemap.releases.LeftOut`): the rule is applied to the other cells of the row, unless
+        every cell of it is barred and small.
 
     Returns
     -------
@@ -109,9 +117,14 @@ def protect_rows(counts: np.ndarray, columns: Sequence[str], *, min_count: int) 
     # cells that are not small come first (in a row of small cells only, all of them); among them
     # unknown, other, then larger counts; argmin keeps the first column among ties
     m = int(sub.max(initial=0)) + 2
-    demoted = sub_small & ~sub_small.all(axis=1, keepdims=True)
+    # a barred cell is passed over while it is small (a cell an earlier release's data left small but that
+    # is no longer small may be hidden: it does not stand for the earlier count)
+    bar = np.zeros_like(sub_small) if barred is None else np.asarray(barred, dtype=bool).reshape(counts.shape)[rows]
+    bar &= sub_small
+    bar &= ~bar.all(axis=1, keepdims=True)  # (a row whose every cell is barred: the rule as if none were)
+    demoted = sub_small & ~(sub_small | bar).all(axis=1, keepdims=True)
     regular = first[None, :] == len(HIDE_FIRST)
-    score = demoted * (4 * m) + first[None, :] * m + np.where(regular, m - 1 - sub, 0)
+    score = bar * (8 * m) + demoted * (4 * m) + first[None, :] * m + np.where(regular, m - 1 - sub, 0)
     chosen = np.argmin(score, axis=1)
     status[rows, chosen] = HIDDEN
     return status
@@ -330,8 +343,13 @@ def _breakdown(
     min_count: int,
     year_span: tuple[int, int] | None,
     complements: bool,
+    left_out: Callable[[str], Collection[int]] | None = None,
 ) -> tuple[Breakdown, dict[str, int]]:
-    """Apply rule 2 to one dimension's exact cells (long: route, value, persons) of published routes."""
+    """Apply rule 2 to one dimension's exact cells (long: route, value, persons) of published routes.
+
+    ``left_out``: for the year rows, the years in which an earlier release left a route out (their
+    cells are never its hidden one while small; see :class:`routemap.releases.LeftOut`).
+    """
     cells = cells.loc[cells["route"].isin(published.index)]
     columns = dimension_columns(dimension, cells["value"].astype(str).unique().tolist(), year_span)
     routes = published.index.tolist()
@@ -342,8 +360,15 @@ def _breakdown(
         np.add.at(matrix, (r, c), cells["persons"].to_numpy(dtype=np.int64))
     if (matrix.sum(axis=1) != published.to_numpy()).any():  # pragma: no cover - a broken invariant
         raise AssertionError(f"{dimension} cells do not add up to their routes' totals")
+    barred = None
+    if left_out is not None and dimension == "year":
+        barred = np.zeros(matrix.shape, dtype=bool)
+        for i, route in enumerate(routes):
+            years = {str(y) for y in left_out(str(route))}
+            if years:
+                barred[i] = [c in years for c in columns]
     if complements:
-        status = protect_rows(matrix, columns, min_count=min_count)
+        status = protect_rows(matrix, columns, min_count=min_count, barred=barred)
     else:  # only to show, in tests, what the extra hidden cell is for
         status = np.where(matrix < min_count, SMALL, PUBLISHED).astype(object)
     label = suppressed_label(min_count)
@@ -491,7 +516,13 @@ def partner_names(partners: Sequence[tuple[str, str]], contributing: set[str], *
     return sorted(names, key=str.casefold)
 
 
-def publish(aggregates: Aggregates, *, min_count: int, year_span: tuple[int, int] | None = None) -> Publication:
+def publish(
+    aggregates: Aggregates,
+    *,
+    min_count: int,
+    year_span: tuple[int, int] | None = None,
+    left_out: Callable[[str], Collection[int]] | None = None,
+) -> Publication:
     """Apply disclosure control to exact aggregates (rules in the module docstring).
 
     Parameters
@@ -504,12 +535,20 @@ def publish(aggregates: Aggregates, *, min_count: int, year_span: tuple[int, int
         First and last year of the period the build covers: the year breakdown has one column per
         year of it (default: from :data:`FIRST_YEAR` to the latest year of a routable record, so
         that the columns never depend on which early years hold records).
+    left_out
+        Route key -> the years in which an earlier release left it out: a year row does not hide its
+        extra cell there while it is small (:class:`routemap.releases.LeftOut`).
     """
-    return _publish(aggregates, min_count=min_count, year_span=year_span)
+    return _publish(aggregates, min_count=min_count, year_span=year_span, left_out=left_out)
 
 
 def _publish(
-    aggregates: Aggregates, *, min_count: int, year_span: tuple[int, int] | None = None, complements: bool = True
+    aggregates: Aggregates,
+    *,
+    min_count: int,
+    year_span: tuple[int, int] | None = None,
+    complements: bool = True,
+    left_out: Callable[[str], Collection[int]] | None = None,
 ) -> Publication:
     """:func:`publish`, with a switch tests use to show why the extra hidden cell is needed."""
     routes = aggregates.routes
@@ -528,7 +567,7 @@ def _publish(
     breakdowns: dict[str, Breakdown] = {}
     for dim, cells in aggregates.breakdowns.items():
         breakdowns[dim], counts = _breakdown(
-            cells, dim, totals, min_count=min_count, year_span=span, complements=complements
+            cells, dim, totals, min_count=min_count, year_span=span, complements=complements, left_out=left_out
         )
         for key, value in counts.items():
             stats[key] += value

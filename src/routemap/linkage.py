@@ -12,7 +12,10 @@ reader more than the figures themselves:
    its data had not changed.
 2. **Coarser or longer cuts**: a route that contains routes published before (country level after
    state level, 2018-2019 after 2018) is published only when it adds at least ``min_count`` persons to
-   them, and then without breakdown rows (whose differences would show the added persons' split).
+   them, and then without breakdown rows (whose differences would show the added persons' split). A
+   route an earlier release of a shorter period left out never hides its year row's extra cell in
+   that period's years while they are small (:class:`routemap.releases.LeftOut`; applied as the build
+   is published).
 3. **Finer cuts** (state level after country level, a shorter period, same data): the routes that
    make up a route published before are a breakdown of it, protected as one: routes below
    ``min_count`` are not listed (as always) and one more is hidden — the one whose state is not

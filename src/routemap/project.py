@@ -47,7 +47,7 @@ from routemap.linkage import Linker, LinkReport, figures_of
 from routemap.places import Gazetteer, Resolution, country_iso3, resolve_renames
 from routemap.problems import Problem
 from routemap.profile import broken_folders
-from routemap.releases import Atoms, Cut, Register, Release, atoms_of
+from routemap.releases import Atoms, Cut, LeftOut, Register, Release, atoms_of
 from routemap.render.tables import write_csv
 from routemap.routes import Routed, alias_suggestions, build_routes, generalise_routes, place_report, resolve_records
 
@@ -570,9 +570,15 @@ class Project:
         """
         if self._publication is None:
             aggregates = self.aggregate()
-            with self.clock.stage("disclosure"):
-                pub = publish(aggregates, min_count=self.settings.min_count, year_span=self.settings.period)
             register = self._register()
+            left_out = LeftOut.of(register, self.cut)  # years earlier releases left routes out in
+            with self.clock.stage("disclosure"):
+                pub = publish(
+                    aggregates,
+                    min_count=self.settings.min_count,
+                    year_span=self.settings.period,
+                    left_out=left_out.years if left_out.spans else None,
+                )
             if len(register):
                 atoms = self.atoms()
                 with self.clock.stage("releases"):

@@ -280,6 +280,45 @@ def atoms_of(records: pd.DataFrame, fine: pd.Series, dimensions: Iterable[str]) 
     return Atoms(totals, cells)  # already in _typed's form: int64, categories sorted and every one used
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """The years in which earlier releases said a route was below their minimum, for one cut's year rows.
+
+    A release of the same level and focus whose period lies strictly inside the cut's, and that listed
+    a route neither as published nor as held back, said the route had fewer persons than its minimum in
+    its years. A year row of the route in the longer period never hides its extra cell in those years
+    while their cells are small: hidden there, the largest cell would be known small too, and the row's
+    small cells could no longer all be zero (2021 left out, then 2020-2021 as ``<5`` and ``x``: 2020 is
+    at least 2). A cell no longer small (cases added since) may be hidden: it is then not small.
+    """
+
+    #: (years of an earlier release, the route keys it listed or held back)
+    spans: tuple[tuple[frozenset[int], frozenset[str]], ...] = ()
+
+    @classmethod
+    def of(cls, earlier: Iterable[Release], cut: Cut) -> LeftOut:
+        """What the releases before a build of ``cut`` left out."""
+        spans = []
+        for release in earlier:
+            inner, outer = release.cut.period, cut.period
+            if (release.cut.level, release.cut.focus) != (cut.level, cut.focus) or inner is None or inner == outer:
+                continue
+            if outer is not None and not (outer[0] <= inner[0] and inner[1] <= outer[1]):
+                continue
+            figures = release.figures
+            listed = frozenset(figures["routes"]) | frozenset(figures["hidden"]) | frozenset(figures["held"])
+            spans.append((frozenset(range(inner[0], inner[1] + 1)), listed))
+        return cls(tuple(spans))
+
+    def years(self, key: str) -> frozenset[int]:
+        """The years of ``key``'s year row that may not hold its hidden cell."""
+        out: frozenset[int] = frozenset()
+        for years, listed in self.spans:
+            if key not in listed:
+                out |= years
+        return out
+
+
 def shrunk(before: Atoms, after: Atoms) -> set[str]:
     """Fine routes with some count (by year, or by year and value) smaller after than before.
 
