@@ -210,6 +210,14 @@ class PlaceTable(Mapping[str, Place]):
     def __len__(self) -> int:
         return len(self._row)
 
+    def largest_in_admin1(self) -> dict[str, int]:
+        """Admin-1 id -> the population of its most populous place, without making the places."""
+        out: dict[str, int] = {}
+        for admin1, people in zip(self._columns[4], self._columns[7], strict=True):
+            if admin1 and int(people) > out.get(str(admin1), 0):  # type: ignore[call-overload]
+                out[str(admin1)] = int(people)  # type: ignore[call-overload]
+        return out
+
     def named_rows(self) -> Iterator[tuple[str, str, str, str]]:
         """(id, name, level, country) of every place, without making the places."""
         return zip(*(iter(c) for c in self._columns[:4]), strict=True)

@@ -25,6 +25,7 @@ from routemap._gazetteer import (
     TIER_WORLD,
     Index,
     Place,
+    PlaceTable,
     fold_name,
     load_index,
 )
@@ -531,20 +532,24 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         state = self._places[whole.place_id]
         if state.level != "admin1" or whole.by_default or state.country == default_country:
             return ()
-        if self._largest_town is None:  # (made once) each state's largest town stands for its size
-            self._largest_town = {}
-            for place in self._index.places.values():
-                if place.admin1 and place.population > self._largest_town.get(place.admin1, 0):
-                    self._largest_town[place.admin1] = place.population
-        least = max(RIVAL_TOWN_POPULATION, self._largest_town.get(state.id, 0) + 1)
-        return tuple(
-            pid
+        towns = [
+            self._places[pid]
             for pid, tier in self._candidates(key)
             if tier <= TIER_ALIAS  # by its name, not by one of its alternate spellings ("Delhi")
             and self._places[pid].level == "place"
             and self._places[pid].country not in (state.country, "")
-            and self._places[pid].population >= least  # not India's Bally beside Bali, with Denpasar
-        )
+            and self._places[pid].population >= RIVAL_TOWN_POPULATION
+        ]
+        if not towns:
+            return ()
+        if self._largest_town is None:  # (made once) each state's largest town stands for its size
+            places = self._index.places
+            if isinstance(places, PlaceTable):
+                self._largest_town = places.largest_in_admin1()
+            else:  # (an index built here and not yet stored as columns)
+                self._largest_town = PlaceTable(places.values()).largest_in_admin1()
+        least = self._largest_town.get(state.id, 0)
+        return tuple(t.id for t in towns if t.population > least)  # not India's Bally beside Bali, with Denpasar
 
     def _is_qualifier(self, inside: str) -> bool:
         key = fold_name(inside)
