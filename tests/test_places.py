@@ -989,3 +989,34 @@ def test_a_pooled_exports_cells(gazetteer: Gazetteer):
     assert gazetteer.resolve("Johor - per victim").place_id == "admin1:MY-01"  # 'per' written small is no Peru
     assert gazetteer.resolve("asean country").place_id == "region:asean"
     assert gazetteer.resolve("Jkt", default_country="ID").place_id == "admin1:ID-JK"
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "expected"),
+    [
+        ("Bucharest sector 1", None, "ROU"),  # a city's sector, set aside with an address's numbers
+        ("Noida sector 62", "IN", "IND"),
+        ("jud. Cluj", None, "ROU"),  # Romanian county and municipality words
+        ("mun. Sibiu", None, "ROU"),
+        ("qua Belarus", None, "BLR"),  # Vietnamese 'through'
+        ("London Heathrow", None, "GBR"),  # an airport as travellers write it: its city and its own name
+        ("Moscow Sheremetyevo", None, "RUS"),
+        ("Morang Biratnagar", "NP", "NPL"),  # the unit first, then the town in it, without a comma
+        ("Birmingham UK", None, "GBR"),  # the city and its district, both in England
+        ("Gen. Santos", None, "PHL"),
+        ("Monfalcone shipyard", None, "ITA"),
+        ("NAIA T3", None, "PHL"),  # an airport's terminal
+    ],
+)
+def test_the_european_corridors_places(gazetteer: Gazetteer, raw: str, default: str | None, expected: str):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.resolved and gazetteer.place(found.place_id).country == expected, (raw, found)
+
+
+def test_a_code_beside_names_no_source_has_may_be_a_provinces_abbreviation(gazetteer: Gazetteer):
+    found = gazetteer.resolve("Novellara (RE)")  # Reggio Emilia's sigla, or Réunion's code
+    assert not found.resolved and {"country:REU", "sub:IT-RE"} <= set(found.candidates)
+    assert gazetteer.resolve("Kattankudy, LK").place_id == "country:LKA"  # no province is abbreviated LK
+    assert gazetteer.resolve("Modena (MO)").place_id != "country:MAC"  # a known town settles it
+    assert gazetteer.resolve("Eastleigh", default_country="KE").place_id == "city:184745"  # Nairobi's estate
+    assert not gazetteer.resolve("Eastleigh").resolved  # or Hampshire's town

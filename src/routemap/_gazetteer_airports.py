@@ -67,17 +67,25 @@ def short_names(name: str, city: str) -> list[str]:
     "Addis Ababa Bole International Airport" is written "Bole airport", "Beirut Rafic Hariri
     International Airport" "Rafic Hariri Airport".
     """
-    out = [name]
-    plain = re.sub(r"\s+International(?=\s+Airport$)", "", name)
-    out.append(plain)
+    names = [part.strip() for part in name.split(" / ")]  # "Dhaka / Hazrat Shahjalal International Airport"
+    out = list(names)
     folded_city = fold_name(city)
-    for text in (name, plain):
-        words = text.split()
-        for n in range(1, len(words) - 1):  # the city's name, then at least one word before "Airport"
-            if fold_name(" ".join(words[:n])) == folded_city and len(words) - n >= 2:
-                rest = " ".join(words[n:])
-                if fold_name(rest) != "airport" and fold_name(rest) != "international airport":
-                    out.append(rest)
+    for full in names:
+        plain = re.sub(r"\s+International(?=\s+Airport$)", "", full)
+        out.append(plain)
+        for text in (full, plain):
+            words = text.split()
+            for n in range(1, len(words) - 1):  # the city's name, then at least one word before "Airport"
+                if fold_name(" ".join(words[:n])) == folded_city and len(words) - n >= 2:
+                    rest = " ".join(words[n:])
+                    if fold_name(rest) not in ("airport", "international airport"):
+                        out.append(rest)
+        # as a traveller writes it: "London Heathrow", "Moscow Sheremetyevo", "Istanbul Sabiha Gökçen"
+        bare = re.sub(r"\s+(?:International\s+)?Airport$", "", plain)
+        if bare != plain and fold_name(bare) != folded_city and len(bare.split()) >= 2:
+            out.append(bare)
+        if bare != plain and not fold_name(bare).startswith(folded_city):
+            out.append(f"{city} {bare}")
     return list(dict.fromkeys(out))
 
 

@@ -72,6 +72,8 @@ class _FuzzyReading:
 
         def _choose(self, cands: list[tuple[str, int]], *, default_country: str | None) -> Any: ...
 
+        def _common_unit(self, ids: list[str]) -> str: ...
+
         def _candidates(self, key: str) -> list[tuple[str, int]]: ...
 
         def _resolve_key(
@@ -86,35 +88,45 @@ class _FuzzyReading:
     def _two_names(self, key: str, *, default_country: str | None) -> Any:
         """The place a string names in two halves ("PRC China", "Selangor MY"): the same place, or one in the other.
 
-        Both halves must name a place by a strong name, the second a region, country or state that
-        holds the first ("Miri Sarawak", "Kupang NTT"); "Soe Soe" is no town.
+        Both halves must name a place by a strong name, one of them a region, country or state that holds
+        the other ("Miri Sarawak", "Kupang NTT", "Morang Biratnagar"); "Soe Soe" is no town.
         """
         words = key.split()
         if not 2 <= len(words) <= 5:
             return None
         for cut in range(1, len(words)):
             first, second = " ".join(words[:cut]), " ".join(words[cut:])
-            outer = self._resolve_key(second, default_country=default_country)
-            # the second half a unit that holds the first: a region, country, state, or a province below one
-            # ("Jolo Sulu"), never a town
-            if not outer.place_id or outer.tier > TIER_WORLD:
-                continue
-            if self._places[outer.place_id].level == "place" and not outer.place_id.startswith("sub:"):
-                continue
-            inner = self._resolve_key(first, default_country=default_country)
-            if inner.place_id:
-                if inner.tier <= TIER_WORLD and self._nests(inner.place_id, outer.place_id):
-                    ids = {inner.place_id, outer.place_id}
-                    return max((inner, outer), key=lambda h: self._depth(h.place_id, ids))
-                continue
-            # "Tripoli Libya": a name of several places, one of them in the place the second half names
-            inside = [pid for pid in inner.candidates if self._nests(pid, outer.place_id) and pid != outer.place_id]
-            one = all(self._nests(a, b) for a in inside for b in inside)  # Tripoli, and the district of Tripoli
-            if inside and one:
-                pick = max(inside, key=lambda pid: self._depth(pid, set(inside)))
-                tier = min((t for pid, t in self._candidates(first) if pid == pick), default=TIER_ALTERNATE)
-                if tier <= TIER_WORLD and self._places[pick].level != "country":
-                    return replace(inner, place_id=pick, candidates=(), tier=tier)
+            for inner_key, outer_key in ((first, second), (second, first)):  # the unit second, else first
+                found = self._one_in_other(inner_key, outer_key, default_country)
+                if found is not None:
+                    return found
+        return None
+
+    def _one_in_other(self, inner_key: str, outer_key: str, default_country: str | None) -> Any:
+        """The place ``inner_key`` names inside the unit ``outer_key`` names, or ``None``."""
+        outer = self._resolve_key(outer_key, default_country=default_country)
+        # a unit that holds the other: a region, country, state, or a province below one ("Jolo Sulu"), never a town
+        if not outer.place_id or outer.tier > TIER_WORLD:
+            return None
+        if self._places[outer.place_id].level == "place" and not outer.place_id.startswith("sub:"):
+            return None
+        inner = self._resolve_key(inner_key, default_country=default_country)
+        if inner.place_id:
+            if inner.tier <= TIER_WORLD and self._nests(inner.place_id, outer.place_id):
+                ids = {inner.place_id, outer.place_id}
+                return max((inner, outer), key=lambda h: self._depth(h.place_id, ids))
+            return None
+        # "Tripoli Libya": a name of several places, one of them in the place the other half names
+        inside = [pid for pid in inner.candidates if self._nests(pid, outer.place_id) and pid != outer.place_id]
+        if not inside:
+            return None
+        if all(self._nests(a, b) for a in inside for b in inside):  # Tripoli, and the district of Tripoli
+            pick = max(inside, key=lambda pid: self._depth(pid, set(inside)))
+        else:  # "Birmingham UK": the city and its district, both in England
+            pick = self._common_unit(inside)
+        tier = min((t for pid, t in self._candidates(inner_key) if pid in inside), default=TIER_ALTERNATE)
+        if pick and tier <= TIER_WORLD and self._places[pick].level != "country" and pick != outer.place_id:
+            return replace(inner, place_id=pick, candidates=(), tier=tier)
         return None
 
     # ------------------------------------------------------------------ fuzzy

@@ -88,6 +88,12 @@ class _PartsReading:
         options = self._part_options(parts, keys, default_country)
         if not any(cands for _, cands in options):
             return None
+        known = [cands for _, cands in options if cands]
+        coded = len(known) == 1 and any(t == TIER_CODE and pid.startswith("country:") for pid, t in known[0])
+        if coded and len({self._places[pid].country for pid, _ in known[0]}) > 1:
+            # "Novellara (RE)" beside no known name: Réunion's code, or Reggio Emilia's sigla
+            note = "a country's code or a province's abbreviation, beside names no source has"
+            return Resolution(raw, "", "ambiguous", candidates=tuple(sorted({p for p, _ in known[0]})), note=note)
         best: tuple[int, int] = (0, 0)
         readings: list[tuple[tuple[str, int, int], ...]] = []
 
@@ -164,6 +170,8 @@ class _PartsReading:
                     if j != i
                     for pid, _ in [*c, *self._candidates(k)]
                 }
+                if not near:  # beside names no source has, a postal code is as likely as a country's code:
+                    near = {self._places[pid].country for pid, _ in self._postal_candidates(parts[i], {"*"})}
                 options[i] = (options[i][0], [*options[i][1], *self._postal_candidates(parts[i], near)])
         return options
 

@@ -60,6 +60,9 @@ _ADMIN_PREFIX = re.compile(
     # a police station, workers' quarters, a building site, a sawmill, a wholesale market there, in Malay
     # ("Balai Polis Sentul", "Rumah kongsi tapak binaan Cyberjaya"); Swahili county and region ("Kaunti ya Machakos")
     r"balai polis|rumah kongsi(?: tapak binaan)?|tapak binaan|kilang papan|pasar borong|pasar|kaunti ya|mkoa wa|"
+    # Romanian county, municipality, town, commune; Polish gmina and powiat; a border crossing in Polish, Croatian
+    # and Romanian; Vietnamese "through" ("jud. Cluj", "mun. Sibiu", "gm. Błędów", "GP Bajakovo", "qua Belarus")
+    r"jud|judet|judetul|mun|municipiul|orasul|oras|comuna|com|gm|gmina|pow|powiat|przejscie graniczne|gp|vama|qua|"
     # how a transit is written: a jungle camp, a boat to it, an Indonesian detention house, Vietnamese
     # "to" ("jungle camp Wang Kelian", "kapal ke Tawau", "Rudenim Medan", "sang Trung Quốc")
     r"jungle camp|transit camp|boat to|kapal ke|rudenim|sang|pel|depot|depo imigresen|depo|transit|embarkasi|ulu|"
@@ -132,12 +135,10 @@ _ADMIN_SUFFIX = re.compile(
     r"flag ship|flagged vessel|flagged ship|vessel|ship|labour camp|labor camp|workers camp|worker camp|"
     # a workplace there ("Bundaberg farm", "Mongla casino"; with its trade before it: see _WORKPLACE_TRADE)
     r"factory|plant|farm|orchard|casino|restaurant|karaoke|karaoke bar|massage parlou?r|"
-    r"brick kiln|kiln|mine|quarry|scam compound|compound|construction site|sweatshop|hotel|shop)$"
+    r"brick kiln|kiln|mine|quarry|scam compound|compound|construction site|sweatshop|hotel|shop|shipyard|"
+    r"old city|old town)$" + r"|\s*(" + _folded(f"{UNITS_AFTER} ကျေးရွာ ရွာ সদর முகாம்") + ")$"
     # the region's unit words written after a name (UNITS_AFTER), and Burmese village, Bengali Sadar (a
     # district's own sub-district) and Tamil camp, with or without a space
-    + r"|\s*("
-    + _folded(f"{UNITS_AFTER} ကျေးရွာ ရွာ সদর முகாம்")
-    + ")$"
     # Japanese and Chinese prefecture, city, ward, town, village, province, county ("愛知県", "瑞丽市"), after
     # a name of two characters or more, and Japanese units as romanised ("Aichi-ken", "Tokyo-to", "Kyoto-fu")
     r"|(?<=[^\W\d_]{2})(県|府|都|市|区|區|町|村|省|县|縣|镇|鎮|州)$"
@@ -228,6 +229,7 @@ _ABBREVIATIONS = {
     "intl": "international",
     "indl": "industrial",
     "cty": "county",
+    "gen": "general",  # "Gen. Santos": General Santos City
     # Russian "обл." ("Чуйская обл.": Chuy Region)
     "обл": "область",
 }
@@ -445,6 +447,8 @@ _ADDRESS_NUMBERS = re.compile(
     r"\b(?:lot|blk|block|no|moo|unit|level|terminal|phase|s)\s+\d+[a-z]?\b|\b\d+[a-z]?\b"
     # a Malaysian township's section ("Petaling Jaya SS2", "Shah Alam Sek 7", "USJ 1")
     r"|\b(?:ss|sek|seksyen|section|usj|pju|psj)\s*\d+[a-z]?\b"
+    # a city's sector or estate section, an airport's terminal ("Bucharest sector 1", "Eastleigh sec 2", "NAIA T3")
+    r"|\b(?:sector|sect|sektor|sec|t)\s*\d+\b"
 )
 _STREET = re.compile(
     r"^(?:jalan|jln|lorong|lor)\s+|\s+(?:road|rd|street|st|avenue|ave|lorong|lor|drive|dr|crescent|link)"

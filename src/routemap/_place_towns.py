@@ -29,8 +29,8 @@ from routemap._gazetteer import (
 from routemap._place_reading import Resolution, _strip_admin_words, unit_country, unit_names_country
 
 #: Countries whose addresses end with a state's or province's postal abbreviation ("El Paso, TX"; "Madurai, TN";
-#: "Boa Vista - RR"; "Mardan, KP").
-_POSTAL = ("US", "CA", "AU", "IN", "BR", "PK")
+#: "Boa Vista - RR"; "Mardan, KP"; "Novellara (RE)", Reggio Emilia's sigla).
+_POSTAL = ("US", "CA", "AU", "IN", "BR", "PK", "IT")
 #: A foreign place this large (or a capital, a state's own name, a country) is never set aside for a local town.
 _PROMINENT_POPULATION = 1_000_000
 
@@ -295,15 +295,15 @@ class _TownReading:
     def _postal_candidates(self, part: str, countries: set[str]) -> list[tuple[str, int]]:
         """The states a part after a comma may name by its postal code ("TX", "CA", "ON", "NSW").
 
-        Only of ``countries``, those another part of the string has places in: a bare "NS" after an
-        unknown name is no Nova Scotia ("PD, NS": Port Dickson, Negeri Sembilan).
+        Only of ``countries``, those another part of the string has places in: a bare "NS" after a
+        name of Malaysia is no Nova Scotia ("PD, NS": Port Dickson, Negeri Sembilan); ``"*"``: of any.
         """
         code = part.strip().rstrip(".")
         if not (code.isascii() and code.isalpha() and code.isupper() and 2 <= len(code) <= 3):
             return []
         keys = self._index.keys
         found = [(pid, t) for cc in _POSTAL for pid, t in keys.get(fold_name(f"{cc}-{code}"), []) if t == TIER_CODE]
-        return [(pid, t) for pid, t in found if self._places[pid].country in countries]
+        return [(pid, t) for pid, t in found if "*" in countries or self._places[pid].country in countries]
 
     def _spelt_out(self, place_id: str, country: str | None) -> bool:
         """Whether a name written in pieces may be read as this place: a country, region or state, or a home town."""
