@@ -1060,3 +1060,24 @@ def test_a_reader_of_a_held_route_reads_the_row_of_the_release_it_repeats(tmp_pa
     steps = [("build", "state"), ("add", added), ("build", "state 2020-2021"), ("build", "state")]
     pinned, _ = run_releases(tmp_path, places, [("add", _cases(1, 90)), *steps])
     assert pinned == []
+
+
+def test_state_level_after_country_level_holds_back_a_part_even_when_every_part_is_small(
+    sample_project: Path, places: Gazetteer, tmp_path: Path
+):
+    """The sample, 2021 at country level, then at state level: Indonesia > Penang (8 persons) splits into parts
+    of 4 or fewer, none listed, so none could hold the 8 and the build was refused. One part is now held back all
+    the same: a reader cannot tell it from a large part held back, and the outputs are those of a world where it
+    holds the 8."""
+    build(sample_project, out_dir=tmp_path / "country", formats="csv", gazetteer=places, years="2021")
+    state = build(
+        sample_project, out_dir=tmp_path / "state", formats="csv", gazetteer=places, years="2021", level="admin1",
+        focus="MY",
+    )  # fmt: skip
+    figures = json.loads((sample_project / ".routemap" / "build.json").read_text(encoding="utf-8"))
+    assert figures["disclosure"]["release"] == 2  # published, as the second release
+    listed = {r["route"] for r in _csv(state.out_dir / "routes.csv")}
+    assert not any(route.endswith("> Penang") and route.startswith(("Jawa", "Indonesia")) for route in listed)
+    second = list(Register(sample_project / ".routemap"))[-1]
+    parts = [key for key, why in second.figures["hidden"].items() if why["why"] == "part"]
+    assert parts  # the parts held back for the country routes they split, the all-small one's among them

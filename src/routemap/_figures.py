@@ -136,7 +136,8 @@ def figures_of(
     ``routes``: route key -> persons; ``rows``: dimension -> route key -> [[value, shown], …] for
     every cell not shown as ``<k`` (a value not listed was ``<k``); ``no_rows``: published routes
     without breakdown rows; ``hidden``: routes kept out to protect an earlier release, with why
-    (``part``: one part of an earlier route, at least ``min_count``; ``contains``: it contains routes
+    (``part``: one part of an earlier route, at least ``min_count``; ``small parts``: one part of an earlier
+    route all of whose parts are small, held back all the same; ``contains``: it contains routes
     published before, listed as [release, route], and adds fewer than ``min_count`` persons to them;
     ``period``: a shorter period of an earlier route whose years were not all published); ``held``:
     routes that repeat an earlier release's figures (route key -> that release); ``held_small``

@@ -376,7 +376,7 @@ class ReleaseSystems:
                                         rest[name_t] = rest.get(name_t, 0.0) - 1.0
                     system.add(rest, *small)
                     quantities.append((f"{name} (added to earlier routes)", rest))
-                continue  # "period": held back whatever it holds
+                continue  # "period", "small parts": held back whatever it holds
             if key not in figures["routes"]:
                 system.add(total, *small)  # not listed: may hold nobody
                 quantities.append((f"{name} (not listed)", total))

@@ -20,7 +20,9 @@ reader more than the figures themselves:
    make up a route published before are a breakdown of it, protected as one: routes below
    ``min_count`` are not listed (as always) and one more is hidden — the one whose state is not
    known, if it is not small, else the largest — and the others are published without breakdown
-   rows (the earlier route's rows already split its persons). A shorter period of a route is
+   rows (the earlier route's rows already split its persons). When every part is small, one is
+   held back all the same (the one whose state is not known, else the largest): nothing more is
+   listed, and a reader cannot tell it from a large part held back. A shorter period of a route is
    published (without rows) only where the earlier route's year row published every year of it. A
    route held back so stays held back at every later update of its cut.
 
@@ -426,13 +428,16 @@ class Linker(ReleaseSystems):
                     continue  # the same route in both cuts: nothing is split
                 covered = all(all(self.key(f, release.cut) == coarse for f in current[c]) for c in children)
                 big = [c for c in children if exact.get(c, 0) >= k]
-                if not covered or not big:
+                if not covered:
                     continue
-                # the part whose state (or town) is not known keeps the coarse route's own stops
-                not_known = [c for c in big if c == coarse]
-                chosen = not_known[0] if not_known else max(sorted(big), key=lambda c: exact[c])
-                if chosen not in held:
-                    hidden[chosen] = {"why": "part", "parts": [[release.id, coarse]]}
+                # the part whose state (or town) is not known keeps the coarse route's own stops; when every part
+                # is small, one is held back all the same (nothing is listed either way): a reader cannot tell it
+                # from a large one, so the earlier route's persons may all be in it and every other part hold none
+                pool = big or sorted(children)
+                not_known = [c for c in pool if c == coarse]
+                chosen = not_known[0] if not_known else max(sorted(pool), key=lambda c: exact.get(c, 0))
+                if chosen not in held:  # ("small parts": it is not known to hold at least min_count)
+                    hidden[chosen] = {"why": "part" if big else "small parts", "parts": [[release.id, coarse]]}
                 # the earlier route's breakdown rows already split it: its parts' rows would split it again
                 no_rows.update(c for c in children if c != chosen)
 
