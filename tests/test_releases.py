@@ -51,11 +51,8 @@ def label(atom: tuple[str, ...], cut: str) -> str:
 
 
 def in_cut(atom: tuple[str, ...], cut: str) -> bool:
-    years = CUTS[cut].get("years")
-    if years is None:
-        return True
-    first, _, last = years.partition("-")
-    return int(first) <= int(atom[3]) <= int(last or first)
+    period = _period(cut)
+    return period is None or period[0] <= int(atom[3]) <= period[1]
 
 
 def write_records(project: Path, counts: Counter) -> None:

@@ -38,7 +38,7 @@ class _PartsReading:
             self, key: str, cands: list[tuple[str, int]], *, default_country: str | None, within: Place | None
         ) -> list[tuple[str, int]]: ...
 
-        def _postal_candidates(self, part: str, countries: set[str]) -> list[tuple[str, int]]: ...
+        def _postal_candidates(self, part: str, countries: set[str] | None) -> list[tuple[str, int]]: ...
 
         def _weak_part(self, place_id: str, tier: int, keys: list[str], default_country: str | None) -> bool: ...
 
@@ -170,9 +170,9 @@ class _PartsReading:
                     if j != i
                     for pid, _ in [*c, *self._candidates(k)]
                 }
-                if not near:  # beside names no source has, a postal code is as likely as a country's code:
-                    near = {self._places[pid].country for pid, _ in self._postal_candidates(parts[i], {"*"})}
-                options[i] = (options[i][0], [*options[i][1], *self._postal_candidates(parts[i], near)])
+                # beside names no source has, a postal code is as likely as a country's code
+                postal = self._postal_candidates(parts[i], near or None)
+                options[i] = (options[i][0], [*options[i][1], *postal])
         return options
 
     def _elsewhere(self, raw: str, parts: list[str], chosen: str, *, default_country: str | None) -> list[str]:

@@ -292,18 +292,18 @@ class _TownReading:
             return Resolution(text, "", "ambiguous", candidates=(found[0], *known), note=note)
         return Resolution(text, found[0], "code", note="a subdivision code of the partner's country")
 
-    def _postal_candidates(self, part: str, countries: set[str]) -> list[tuple[str, int]]:
+    def _postal_candidates(self, part: str, countries: set[str] | None) -> list[tuple[str, int]]:
         """The states a part after a comma may name by its postal code ("TX", "CA", "ON", "NSW").
 
         Only of ``countries``, those another part of the string has places in: a bare "NS" after a
-        name of Malaysia is no Nova Scotia ("PD, NS": Port Dickson, Negeri Sembilan); ``"*"``: of any.
+        name of Malaysia is no Nova Scotia ("PD, NS": Port Dickson, Negeri Sembilan); ``None``: of any.
         """
         code = part.strip().rstrip(".")
         if not (code.isascii() and code.isalpha() and code.isupper() and 2 <= len(code) <= 3):
             return []
         keys = self._index.keys
         found = [(pid, t) for cc in _POSTAL for pid, t in keys.get(fold_name(f"{cc}-{code}"), []) if t == TIER_CODE]
-        return [(pid, t) for pid, t in found if "*" in countries or self._places[pid].country in countries]
+        return [(pid, t) for pid, t in found if countries is None or self._places[pid].country in countries]
 
     def _spelt_out(self, place_id: str, country: str | None) -> bool:
         """Whether a name written in pieces may be read as this place: a country, region or state, or a home town."""

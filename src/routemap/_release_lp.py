@@ -390,7 +390,7 @@ class ReleaseSystems:
                     continue  # cells apart from every other release's (see _cells_apart)
                 shown = dict(by_route.get(key, []))
                 bar = barred if dim == "year" else frozenset()
-                self._row(system, space, v, dim, fs, in_period, shown, k, small, name, quantities, bar)
+                self._row(system, space, v, dim, fs, in_period, shown, k, small, name, quantities, bar, cut.period)
 
     def _left_out(self, release: Release) -> LeftOut:
         """The years earlier releases left routes out in, as ``release`` was built (see :class:`LeftOut`)."""
@@ -415,6 +415,7 @@ class ReleaseSystems:
         name: str,
         quantities: list[tuple[str, dict[Any, float]]],
         barred: frozenset[str] = frozenset(),
+        period: tuple[int, int] | None = None,
     ) -> None:
         """One published breakdown row, with what choosing its hidden cell implies.
 
@@ -432,7 +433,9 @@ class ReleaseSystems:
         # (then the rule as if none were: it is the largest, small or not)
         hidden = [val for val, text in shown.items() if text == HIDDEN_LABEL]
         passed = frozenset(val for val in barred if val not in shown)
-        if set(cells) <= passed | set(hidden) and set(hidden) <= barred:
+        # the row's columns as protect_rows saw them: every year of a period, years with no count included
+        columns = set(cells) | ({str(y) for y in range(period[0], period[1] + 1)} if period else set())
+        if columns <= passed | set(hidden) and set(hidden) <= barred:
             barred = passed = frozenset()
         for val, terms in cells.items():
             text = shown.get(val, suppressed_label(k))

@@ -55,7 +55,7 @@ from routemap.disclosure import (
     column_strings,
 )
 from routemap.places import Gazetteer
-from routemap.releases import Atoms, Cut, Register, Release, counts_at, shrunk
+from routemap.releases import Atoms, Cut, Register, Release, counts_at, period_inside, shrunk
 from routemap.routes import generalise_stops
 
 log = logging.getLogger(__name__)
@@ -398,7 +398,7 @@ class Linker(ReleaseSystems):
                 current = self.parts(self.cut, self.version)
                 fine_to_key = {fine: key for key, fines in current.items() for fine in fines}
             same_place = (release.cut.level, release.cut.focus) == (self.cut.level, self.cut.focus)
-            narrower = _inside(self.cut.period, release.cut.period) and self.cut.period != release.cut.period
+            narrower = period_inside(self.cut.period, release.cut.period) and self.cut.period != release.cut.period
             if same_place and narrower:
                 years = release.figures["rows"].get("year", {})
                 # every earlier route, listed now or not: being left out must not depend on the count;
@@ -716,15 +716,6 @@ class Linker(ReleaseSystems):
         """
         years = self._index_of(release.data).years
         return any(_in_period(y, release.cut.period) for f in fines for y in years.get(f))
-
-
-def _inside(inner: tuple[int, int] | None, outer: tuple[int, int] | None) -> bool:
-    """Whether a period lies within another (``None``: every year)."""
-    if outer is None:
-        return True
-    if inner is None:
-        return False
-    return outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
 def _years_with_data(period: tuple[int, int]) -> list[int]:

@@ -280,6 +280,15 @@ def atoms_of(records: pd.DataFrame, fine: pd.Series, dimensions: Iterable[str]) 
     return Atoms(totals, cells)  # already in _typed's form: int64, categories sorted and every one used
 
 
+def period_inside(inner: tuple[int, int] | None, outer: tuple[int, int] | None) -> bool:
+    """Whether a period lies within another (``None``: every year)."""
+    if outer is None:
+        return True
+    if inner is None:
+        return False
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
 @dataclass(frozen=True)
 class LeftOut:
     """The years in which earlier releases said a route was below their minimum, for one cut's year rows.
@@ -303,7 +312,7 @@ class LeftOut:
             inner, outer = release.cut.period, cut.period
             if (release.cut.level, release.cut.focus) != (cut.level, cut.focus) or inner is None or inner == outer:
                 continue
-            if outer is not None and not (outer[0] <= inner[0] and inner[1] <= outer[1]):
+            if not period_inside(inner, outer):
                 continue
             figures = release.figures
             listed = frozenset(figures["routes"]) | frozenset(figures["hidden"]) | frozenset(figures["held"])
