@@ -16,6 +16,10 @@ from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_WORLD, Index, K
 from routemap._gazetteer_scripts import ARABIC_COUNTRIES, arabic_key, without_article
 from routemap._place_reading import Resolution, text_is_abbreviation
 
+#: A letter of Chinese or Japanese (Han, kana), written without spaces between names.
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+#: The unit a Chinese or Japanese name ends with (prefecture, metropolis, province, city, county).
+_UNIT_AFTER = frozenset("県府都道省市县縣州")
 #: A fuzzy match is accepted only at or above this score: 100 x (1 - edits / length), where an
 #: edit is an insertion, deletion, substitution or swap of neighbours (rapidfuzz OSA distance) ...
 FUZZY_SCORE = 85.0
@@ -82,6 +86,8 @@ class _FuzzyReading:
 
         def _nests(self, a: str, b: str) -> bool: ...
 
+        def _finish(self, raw: str, choice: Any, *, note: str = "") -> Resolution: ...
+
         def _depth(self, place_id: str, reading: set[str]) -> float: ...
 
     # ------------------------------------------------------------------ two names in one string
@@ -100,6 +106,37 @@ class _FuzzyReading:
                 found = self._one_in_other(inner_key, outer_key, default_country)
                 if found is not None:
                     return found
+        return None
+
+    def _run_together(self, raw: str, key: str, default_country: str | None) -> Resolution | None:
+        """A unit and a place in it written as one, as Chinese and Japanese write them ("熊本県八代市", "越南老街").
+
+        The longest head that names a country or state by a name (not an alternate spelling) is the
+        unit; the rest is the place in it when it lies there, else set aside as "not found in" the unit
+        ("老挝磨丁": Laos, whose Boten no source names). A rest that names a place abroad by a name
+        leaves the string unread.
+        """
+        if " " in key or not 3 <= len(key) <= 16 or not all(_CJK.match(c) for c in key):
+            return None
+        for cut in range(len(key) - 2, 1, -1):
+            head, tail = key[:cut], key[cut:]
+            if tail[0] in _UNIT_AFTER and len(tail) > 2:  # "熊本" + "県八代市": the prefecture's word is its
+                head, tail = head + tail[0], tail[1:]
+            name = head[:-1] if head[-1] in _UNIT_AFTER else head
+            outer = self._resolve_key(name, default_country=default_country)
+            if not outer.place_id or outer.tier > TIER_WORLD:
+                continue
+            unit = self._places[outer.place_id]
+            if unit.level not in ("country", "admin1") and not outer.place_id.startswith("sub:"):
+                continue
+            inner = self._one_in_other(tail, name, default_country)
+            if inner is not None:
+                return self._finish(raw, inner, note=f"read as {head!r} and {tail!r}")
+            abroad = self._resolve_key(tail, default_country=default_country)
+            if abroad.place_id and abroad.tier <= TIER_WORLD and not self._nests(abroad.place_id, unit.id):
+                return None
+            note = f"not found in {self.describe(unit.id)}: {tail}"
+            return Resolution(raw, unit.id, "partial", note=note)
         return None
 
     def _one_in_other(self, inner_key: str, outer_key: str, default_country: str | None) -> Any:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_CODE, Index, Place, fold_name
 from routemap._place_reading import (
     LARGEST_OF_NAME,
+    STATE_CODE_AFTER,
     Resolution,
     _may_be_code,
     _variants,
@@ -20,6 +23,27 @@ from routemap._place_reading import (
 _LEVEL_RANK = {"region": 0, "country": 0, "admin1": 1, "place": 2}
 #: At most this many places per part of a "City, State, Country" string are weighed.
 _MAX_PART_CANDIDATES = 12
+#: Two towns of two countries this close name one border crossing ("Mae Sot / Myawaddy": 5 km).
+CROSSING_KM = 60.0
+#: ... and a town and a state, or two states, whose points lie this close ("Hekou/Lao Cai": Lào Cai province).
+CROSSING_UNIT_KM = 200.0
+#: Words that say a string names a border ("Thai-Myanmar border", "frontera Tailandia-Myanmar").
+BORDER_WORDS = re.compile(
+    r"\b(?:international border|border crossing|border gate|border|crossing|frontera|fronteira|frontière|frontiere|"
+    r"sempadan|perbatasan|granica|hranica|granița|granita)\b",
+    re.IGNORECASE,
+)
+#: What ``routemap places`` says to do with a crossing.
+CROSSING_FIX = "to count it, add it to data/places.csv with its point and the country it is counted in"
+#: How the two sides of a crossing are written apart.
+CROSSING_SPLIT = re.compile(r"\s*(?:/|\s-\s|-|\u2013|\u2014|\bto\b|\band\b|\by\b|\be\b)\s*", re.IGNORECASE)
+
+
+def _km(a: Place, b: Place) -> float:
+    """Great-circle distance between two places' points, in kilometres."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (a.lon, a.lat, b.lon, b.lat))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 class _PartsReading:
@@ -39,6 +63,8 @@ class _PartsReading:
         ) -> list[tuple[str, int]]: ...
 
         def _postal_candidates(self, part: str, countries: set[str] | None) -> list[tuple[str, int]]: ...
+
+        def _run_together(self, raw: str, key: str, default_country: str | None) -> Resolution | None: ...
 
         def _weak_part(self, place_id: str, tier: int, keys: list[str], default_country: str | None) -> bool: ...
 
@@ -157,21 +183,79 @@ class _PartsReading:
             return Resolution(raw, choice.place_id, "partial", note="; ".join(notes))
         return Resolution(raw, choice.place_id, "context", note="; ".join(notes))
 
+    def _crossing(self, raw: str, text: str, *, default_country: str | None) -> Resolution | None:
+        """A border crossing named by its two sides: "Mae Sot / Myawaddy", "Juárez - El Paso", "Thai-Myanmar border".
+
+        Two towns of two countries within :data:`CROSSING_KM` of each other, or two places of two countries
+        with a border word, name one crossing. Where two countries meet is no place in one of them (as
+        "Thai border" is none): reported ``ambiguous`` with both sides, and how to count it as a place of
+        the project's own. Two places farther apart ("Libya/Italy") stay alternatives or parts.
+        """
+        said = BORDER_WORDS.search(text)
+        bare = BORDER_WORDS.sub(" ", text) if said else text
+        pieces = [p.strip() for p in CROSSING_SPLIT.split(bare) if p.strip()]
+        if len(pieces) != 2 or "," in bare or (not said and not any(c in text for c in "/-\u2013")):
+            return None
+        options = []
+        for piece in pieces:  # a side may be one of several towns of its name ("Juárez / El Paso")
+            side = self._resolve_text(raw, piece, default_country=default_country)
+            ids = [side.place_id] if side.resolved else list(side.candidates) if side.method == "ambiguous" else []
+            # without a border word, a side is a town or a state, never a country ("Indonesia/Malaysia": either)
+            kept = [
+                self._places[i] for i in ids if self._places[i].country and (said or self._places[i].level != "country")
+            ]
+            options.append([p for p in kept if p.level != "region"])
+        pairs = [
+            (_km(a, b), a, b)
+            for a in options[0]
+            for b in options[1]
+            if a.country != b.country
+            and (said or _km(a, b) <= (CROSSING_KM if a.level == b.level == "place" else CROSSING_UNIT_KM))
+        ]
+        if not pairs:
+            return None
+        places = list(min(pairs, key=lambda pair: pair[0])[1:])
+        names = " and ".join(self.describe(p.id) for p in places)
+        note = f"a border crossing, where {names} meet: no place in one country; {CROSSING_FIX}"
+        return Resolution(raw, "", "ambiguous", candidates=tuple(p.id for p in places), note=note)
+
+    def _written_together(self, raw: str, text: str, key: str, *, default_country: str | None) -> Resolution | None:
+        """A town and its unit written without a comma: "Kinston NC", "Bom Retiro/SP", "熊本県八代市".
+
+        A state's postal code after a town is read as "town, code", and only when the town lies in
+        that state (not "Selangor MY", two names); Chinese and Japanese run a unit and a place in it
+        together (see ``_run_together``).
+        """
+        together = self._run_together(raw, key, default_country)
+        if together is not None:
+            return together
+        written = STATE_CODE_AFTER.match(text)
+        if written is None or not self._postal_candidates(written["code"], None):
+            return None
+        found = self._resolve_parts(raw, [written["name"], written["code"]], default_country=default_country)
+        return found if found is not None and found.method == "context" else None
+
     def _part_options(
         self, parts: list[str], keys: list[str], default_country: str | None
     ) -> list[tuple[str, list[tuple[str, int]]]]:
         """What each part may mean, with a state's postal code after the first ("Long Beach, CA": California)."""
         options = [self._part_candidates(k, default_country, p) for k, p in zip(keys, parts, strict=True)]
         for i in range(1, len(parts)):
-            if not any(self._places[pid].level == "admin1" for pid, _ in options[i][1]):
-                near = {  # the countries the other parts may lie in, a partner's local town aside ("El Paso")
-                    self._places[pid].country
-                    for j, (k, c) in enumerate(options)
-                    if j != i
-                    for pid, _ in [*c, *self._candidates(k)]
-                }
-                # beside names no source has, a postal code is as likely as a country's code
+            near = {  # the countries the other parts may lie in, a partner's local town aside ("El Paso")
+                self._places[pid].country
+                for j, (k, c) in enumerate(options)
+                if j != i
+                for pid, _ in [*c, *self._candidates(k)]
+            }
+            # "New Orleans, LA": Louisiana, though "LA" is Laos's code and an alias of Lower Austria; beside names
+            # no source has, a postal code is as likely as a country's code or another abbreviation ("N.S.": Nova
+            # Scotia's, or Negeri Sembilan as Malaysians shorten it)
+            if not near or not any(
+                self._places[pid].level == "admin1" and self._places[pid].country in near for pid, _ in options[i][1]
+            ):
                 postal = self._postal_candidates(parts[i], near or None)
+                if not near and {pid for pid, _ in postal} & {pid for pid, _ in options[i][1]}:
+                    postal = []  # "NT": Northern Territory's code too, whatever other states it abbreviates
                 options[i] = (options[i][0], [*options[i][1], *postal])
         return options
 

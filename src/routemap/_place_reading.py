@@ -72,6 +72,10 @@ _ADMIN_PREFIX = re.compile(
     r"khett|khet|khaet|krong|t|a|h|"
     # a workplace near it ("construction site nr Suvarnabhumi")
     r"(?:construction site|building site|site|worksite|work site)(?:\s+(?:near|nr|in|at))?|"
+    # a farm, a charcoal kiln, a sewing workshop in it, in Portuguese and Spanish ("Carvoaria em Açailândia"; not
+    # "Fazenda Boa Esperança", a farm's name)
+    r"(?:fazenda|carvoaria|oficina de costura|oficina|finca|rancho|granja|maquiladora|maquila|taller de costura|"
+    r"taller)\s+(?:em|en|no|na)|"
     # a workplace or house in it ("karaoke bar in Vientiane", "brick kiln Kasur", "madam's house in Jeddah")
     r"(?:karaoke bar|karaoke|bar|restaurant|brick kiln|kiln|fishing boat|casino|hotel|massage parlou?r|"
     r"(?:[^\W\d_]+s?\s+)?house|employer|employers|majikan|rumah majikan)(?:\s+(?:in|at|near|nr|di))?|"
@@ -121,7 +125,8 @@ _ADMIN_SUFFIX = re.compile(
     # Uzbek region and district, Russian region, territory and district ("Samarqand viloyati", "Ташкентская обл")
     r"viloyati|viloyat|tumani|tuman|oblast|obl|область|обл|край|район|р н|"
     # Kyrgyz and Kazakh region, Kyrgyz and Uzbek city ("Ош облусу", "Andijon shahri")
-    r"облусу|облысы|шаары|шахри|shahri|shahar|"
+    r"облусу|облысы|шаары|шахри|shahri|shahar|" + _folded("аймаг аймгийн хот хотын дүүрэг дүүргийн сум сумын") + r"|"
+    # Mongolian province, city, district and soum ("Сэлэнгэ аймаг", "Улаанбаатар хот")
     # a workplace there ("Bayan Lepas FTZ", "Prai Industrial Estate", "Songkhla fishing boat")
     r"ftz|fiz|free trade zone|free industrial zone|industrial estate|industrial area|industrial park|qiz|"
     # its fishing waters and a migrants' camp named after it ("Fiji EEZ", "Calais jungle")
@@ -142,7 +147,9 @@ _ADMIN_SUFFIX = re.compile(
     # Japanese and Chinese prefecture, city, ward, town, village, province, county ("愛知県", "瑞丽市"), after
     # a name of two characters or more, and Japanese units as romanised ("Aichi-ken", "Tokyo-to", "Kyoto-fu")
     r"|(?<=[^\W\d_]{2})(県|府|都|市|区|區|町|村|省|县|縣|镇|鎮|州)$"
-    r"|(?<=[a-z]{3})\s+(ken|fu|to|shi)$"
+    r"|(?<=[a-z]{3})\s+(ken|fu|to|shi|ku|machi|mura|cho)$"
+    # China's autonomous prefectures and counties, with their people ("延边朝鲜族自治州", "河口瑶族自治县")
+    r"|(?<=[^\W\d_]{2})(?:[\u4e00-\u9fff]{1,6}族)?自治(?:州|县|区|旗)$"
     # Korean units as romanised ("Siheung-si", "Eumseong-gun", "Gasan-myeon")
     r"|(?<=[a-z]{3})\s+(si|gun|gu|do|dong|myeon|eup)$"
     # Korean province, city, county, district, neighbourhood, township, village, and the industrial
@@ -183,6 +190,8 @@ _PEOPLE_SUFFIX = re.compile(
     + _folded(f"နိုင်ငံသား {COUNTRY_AFTER} ပြည် လူမျိုး देश দেশ நாடுகள் நாடு")
     + ")$"
 )
+#: A state's postal code after a town's name without a comma ("Kinston NC", "Bom Retiro/SP", "Açailândia-MA").
+STATE_CODE_AFTER = re.compile(r"^(?P<name>.*[^\W\d_].*?)(?:\s*[/\u2013-]\s*|\s+)(?P<code>[A-Z]{2}|[A-Z]\.[A-Z]\.)$")
 #: "<name> Region of <place>": a part of a place, named with the place it is part of.
 _WITHIN = re.compile(r"^(?P<part>.+?)\s+(?:region|province|state|part|territory)\s+of\s+(?P<whole>.+)$", re.IGNORECASE)
 #: Written after a name that is inverted ("Congo, Democratic Republic of the", "Iran (Islamic Republic of)").
@@ -326,7 +335,7 @@ def _expand(key: str) -> str:
 _SCRIPT_SUFFIXES = tuple(
     dict.fromkeys(
         unicodedata.normalize("NFC", s).translate(_SPELLING_VARIANTS)  # as fold_name reads a long i
-        for s in ("ीय", "ली", "मा", "ी", "ীয়", "তে", "য়ে", "য়", "ি", "ী", "ে", "ዊት", "ዊያን", "ዊ")
+        for s in ("ीय", "ली", "मा", "ी", "ীয়", "তে", "য়ে", "য়", "ি", "ী", "ে", "ዊት", "ዊያን", "ዊ", "籍", "人", "인")
     )
 )
 #: Spanish and Portuguese abbreviations, tried when the English reading names nothing ("Rep. Dominicana").

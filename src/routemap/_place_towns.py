@@ -250,10 +250,13 @@ class _TownReading:
     def _local_instead(self, kept: list[tuple[str, int]], cands: list[tuple[str, int]], country: str) -> bool:
         """Whether a partner's own place of a name wins over the minor foreign one of a higher level.
 
-        "La Union" from a Filipino partner is the Philippine province, not El Salvador's department.
+        "La Union" from a Filipino partner is the Philippine province, not El Salvador's department; "Georgia"
+        from an American partner is its state, by the state's own name, not the country.
         """
-        local = any(self._places[pid].country == country for pid, _ in cands)
-        return local and all(tier >= TIER_CODE and self._minor_foreign(pid, country) for pid, tier in kept)
+        local = [(pid, tier) for pid, tier in cands if self._places[pid].country == country]
+        if local and all(self._places[pid].level == "country" for pid, _ in kept):
+            return any(self._places[pid].level == "admin1" and tier <= TIER_NAME for pid, tier in local)
+        return bool(local) and all(tier >= TIER_CODE and self._minor_foreign(pid, country) for pid, tier in kept)
 
     def _home_over_minor(
         self, firm: list[tuple[str, int]], weak: list[tuple[str, int]], country: str
@@ -298,7 +301,7 @@ class _TownReading:
         Only of ``countries``, those another part of the string has places in: a bare "NS" after a
         name of Malaysia is no Nova Scotia ("PD, NS": Port Dickson, Negeri Sembilan); ``None``: of any.
         """
-        code = part.strip().rstrip(".")
+        code = part.strip().replace(".", "")  # "N.S.", "Ont."
         if not (code.isascii() and code.isalpha() and code.isupper() and 2 <= len(code) <= 3):
             return []
         keys = self._index.keys

@@ -358,6 +358,10 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             if inner.method not in ("unresolved",):
                 aside = f"'({qualified['inside'].strip()})' set aside as a qualifier"
                 return replace(inner, note="; ".join(n for n in (inner.note, aside) if n))
+        together = self._written_together(raw, text, key, default_country=default_country)  # "Kinston NC"
+        together = together or self._crossing(raw, text, default_country=default_country)  # "Mae Sot / Myawaddy"
+        if together is not None:
+            return together
         if "/" in text:
             either = self._resolve_alternatives(raw, text, default_country=default_country)
             if either is not None:
