@@ -66,6 +66,9 @@ _ADMIN_PREFIX = re.compile(
     # how a transit is written: a jungle camp, a boat to it, an Indonesian detention house, Vietnamese
     # "to" ("jungle camp Wang Kelian", "kapal ke Tawau", "Rudenim Medan", "sang Trung Quốc")
     r"jungle camp|transit camp|boat to|kapal ke|rudenim|sang|pel|depot|depo imigresen|depo|transit|embarkasi|ulu|"
+    # a ship by its flag, the waters it fished, a training centre there, in Indonesian and English ("Kapal Taiwan",
+    # "perairan Fiji", "BLK Malang", "Flag: Vanuatu")
+    r"kapal ikan|kapal|perairan|blk|balai latihan kerja|flag|flag state|bendera|"
     # Khmer province and city, Thai district, in Latin letters ("Khett Prey Veng", "Krong Siem Reap", "Khet Bang
     # Na"); an official address's one-letter units: Thai tambon and amphoe, Vietnamese huyện and tỉnh ("T. Nong
     # Prue, A. Bang Lamung", "H. Diễn Châu, T. Nghệ An")
@@ -125,8 +128,9 @@ _ADMIN_SUFFIX = re.compile(
     # Uzbek region and district, Russian region, territory and district ("Samarqand viloyati", "Ташкентская обл")
     r"viloyati|viloyat|tumani|tuman|oblast|obl|область|обл|край|район|р н|"
     # Kyrgyz and Kazakh region, Kyrgyz and Uzbek city ("Ош облусу", "Andijon shahri")
-    r"облусу|облысы|шаары|шахри|shahri|shahar|" + _folded("аймаг аймгийн хот хотын дүүрэг дүүргийн сум сумын") + r"|"
-    # Mongolian province, city, district and soum ("Сэлэнгэ аймаг", "Улаанбаатар хот")
+    r"облусу|облысы|шаары|шахри|shahri|shahar|"
+    # Mongolian province, city, district and soum ("Сэлэнгэ аймаг", "Улаанбаатар хот", "Arkhangai aimag")
+    r"aimag|aimak|soum|duureg|" + _folded("аймаг аймгийн хот хотын дүүрэг дүүргийн сум сумын") + r"|"
     # a workplace there ("Bayan Lepas FTZ", "Prai Industrial Estate", "Songkhla fishing boat")
     r"ftz|fiz|free trade zone|free industrial zone|industrial estate|industrial area|industrial park|qiz|"
     # its fishing waters and a migrants' camp named after it ("Fiji EEZ", "Calais jungle")

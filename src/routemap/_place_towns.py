@@ -30,6 +30,8 @@ from routemap._place_reading import Resolution, _strip_admin_words, unit_country
 
 #: Countries whose addresses end with a state's or province's postal abbreviation ("El Paso, TX"; "Madurai, TN";
 #: "Boa Vista - RR"; "Mardan, KP"; "Novellara (RE)", Reggio Emilia's sigla).
+#: The continents (UN M49 regions) a partner's country and a coded country are compared by.
+_CONTINENTS = frozenset({"region:africa", "region:americas", "region:asia", "region:europe", "region:oceania"})
 _POSTAL = ("US", "CA", "AU", "IN", "BR", "PK", "IT")
 #: A foreign place this large (or a capital, a state's own name, a country) is never set aside for a local town.
 _PROMINENT_POPULATION = 1_000_000
@@ -281,7 +283,7 @@ class _TownReading:
             return None
         found = [pid for pid, tier in self._index.keys.get(fold_name(f"{iso2}-{code}"), []) if tier == TIER_CODE]
         if not found:
-            return None
+            return self._far_code(text, code, country)
         written = self._index.keys.get(fold_name(code), [])
         abroad = [pid for pid, tier in written if tier == TIER_CODE]
         if abroad:
@@ -294,6 +296,24 @@ class _TownReading:
             note = "a code of a subdivision, and a name of a place abroad"
             return Resolution(text, "", "ambiguous", candidates=(found[0], *known), note=note)
         return Resolution(text, found[0], "code", note="a subdivision code of the partner's country")
+
+    def _far_code(self, text: str, code: str, country: str) -> Resolution | None:
+        """Ambiguous: a two-letter code, alone in a partner's own column, of a country of another continent.
+
+        "TJ" from a Mexican partner is Tijuana as Mexicans write it, not Tajikistan; "NA" from an Indian one
+        is "not applicable", not Namibia; "AD" from an Emirati one, Abu Dhabi. "HK" from a Filipino partner
+        stays Hong Kong.
+        """
+        if len(code) != 2:
+            return None
+        coded = [pid for pid, tier in self._index.keys.get(fold_name(code), []) if tier == TIER_CODE]
+        if len(coded) != 1 or not coded[0].startswith("country:"):
+            return None
+        continents = [m for r, m in self._index.region_members.items() if r in _CONTINENTS and country in m]
+        if not continents or any(self._places[coded[0]].country in m for m in continents):
+            return None
+        note = "a code of a country of another continent, in a column of the partner's own places"
+        return Resolution(text, "", "ambiguous", candidates=(coded[0],), note=note)
 
     def _postal_candidates(self, part: str, countries: set[str] | None) -> list[tuple[str, int]]:
         """The states a part after a comma may name by its postal code ("TX", "CA", "ON", "NSW").
