@@ -352,3 +352,62 @@ def test_gulf_and_middle_east_places_in_arabic(gazetteer: Gazetteer):
     # Oman and Amman are written alike without vowel marks: only a default country tells them apart
     assert set(gazetteer.resolve("عمان").candidates) == {"country:OMN", "admin1:JO-AM"}
     assert gazetteer.resolve("عمان", default_country="OM").place_id == "country:OMN"
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "expected"),
+    [
+        ("Kinston NC", None, "USA"),  # a state's postal code after a town, without a comma
+        ("Bom Retiro/SP", None, "BRA"),
+        ("Carvoaria em Açailândia-MA", None, "BRA"),  # a charcoal kiln in the town, and its state
+        ("Leamington ON", None, "CAN"),
+        ("New Orleans, LA", None, "USA"),  # Louisiana, though LA is Laos's code
+        ("Сэлэнгэ аймаг", None, "MNG"),  # Mongolian names and unit words
+        ("Улаанбаатар хот", None, "MNG"),
+        ("Arkhangai aimag", None, "MNG"),
+        ("熊本県八代市", None, "JPN"),  # a prefecture and a city in it, written as one
+        ("越南老街", None, "VNM"),  # a country and a town in it
+        ("越南籍", None, "VNM"),  # a nationality
+        ("Kapal Taiwan", None, "TWN"),  # a ship by its flag
+        ("perairan Fiji", None, "FJI"),  # the waters fished
+        ("Wando", "KR", "KOR"),  # South Jeolla's fishing county, not Ethiopia's Wendo
+    ],
+)
+def test_east_asia_and_the_americas(gazetteer: Gazetteer, raw: str, default: str | None, expected: str):
+    found = gazetteer.resolve(raw, default_country=default)
+    assert found.resolved and gazetteer.place(found.place_id).country == expected, (raw, found)
+
+
+def test_a_state_of_the_partners_country_by_its_own_name_over_a_foreign_country(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Georgia", default_country="US").place_id == "admin1:US-GA"
+    assert gazetteer.resolve("Georgia").place_id == "country:GEO"
+    assert gazetteer.resolve("Georgia", default_country="GE").place_id == "country:GEO"
+
+
+def test_a_far_continents_code_alone_in_a_partners_own_column_is_ambiguous(gazetteer: Gazetteer):
+    for code, partner in (("TJ", "MX"), ("NA", "IN"), ("AD", "AE")):  # Tijuana, not applicable, Abu Dhabi
+        assert not gazetteer.resolve(code, default_country=partner).resolved, code
+    assert gazetteer.resolve("HK", default_country="PH").place_id == "country:HKG"  # the same continent
+    assert gazetteer.resolve("TJ").place_id == "country:TJK"  # no partner's column: the code
+
+
+def test_a_postal_code_beside_unknown_names_is_one_candidate_more(gazetteer: Gazetteer):
+    found = gazetteer.resolve("Annapolis Valley, N.S.")  # Nova Scotia, or Negeri Sembilan as Malaysians write it
+    assert not found.resolved and {"admin1:CA-NS", "admin1:MY-05"} <= set(found.candidates)
+    assert gazetteer.resolve("PD, NS").place_id != ""  # Port Dickson settles it
+    assert gazetteer.place(gazetteer.resolve("meatworks Katherine, NT").place_id).country == "AUS"
+
+
+@pytest.mark.parametrize(
+    "raw", ["Mae Sot / Myawaddy", "Juárez / El Paso", "Hekou/Lao Cai", "Thai-Myanmar border", "Poipet-Aranyaprathet"]
+)
+def test_a_border_crossing_is_no_place_in_one_country(gazetteer: Gazetteer, raw: str):
+    found = gazetteer.resolve(raw)
+    countries = {gazetteer.place(pid).country for pid in found.candidates}
+    assert not found.resolved and len(countries) == 2 and "crossing" in found.note, (raw, found)
+
+
+def test_two_places_far_apart_are_no_crossing(gazetteer: Gazetteer):
+    found = gazetteer.resolve("Libya/Italy")
+    assert not found.resolved and "crossing" not in found.note
+    assert gazetteer.resolve("Sempadan Malaysia-Thailand, Sungai Golok").resolved  # the town names the place
