@@ -13,7 +13,7 @@ from routemap._gazetteer_scripts import COUNTRY_AFTER, COUNTRY_BEFORE, UNITS_AFT
 from routemap._gazetteer_scripts import folded_alternatives as _folded
 
 #: The note of a town read as the largest of its name in its country (Zhuhai): a weaker reading than a name's own.
-LARGEST_OF_NAME = "ten times as large as the other places of the name in its country"
+LARGEST_OF_NAME = "ten times as large as the other places of the name"
 _SUBDIVISION_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
 _LETTER = re.compile(r"[^\W\d_]")
 #: The separators of a string's parts, in the region's scripts too (Burmese ၊, Chinese 、 and ，, the danda
@@ -42,6 +42,8 @@ _ADMIN_PREFIX = re.compile(
     r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p|"
     # Spanish, Portuguese and French: "Provincia de Darién", "Departamento de San Marcos", "Région de Dakar"
     r"provincia del?|departamento del?|estado del?|estado|distrito del?|municipio del?|region del?|dpto|depto|"
+    # Argentina's "Pcia. de", Ireland's and Britain's "Co." ("Pcia. de Corrientes", "Co. Cork", "County Kerry")
+    r"pcia del?|pcia|county|co|"
     # Russian city, region; Uzbek region and district ("г. Сургут", "Ташкентская обл.")
     r"г|город|гор|обл|область|край|республика|"
     # Polish voivodeship ("woj. wielkopolskie")

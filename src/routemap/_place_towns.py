@@ -7,6 +7,7 @@ record's own point, which names a stop no source knows.
 from __future__ import annotations
 
 import pickle
+import re
 import zlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -26,10 +27,20 @@ from routemap._gazetteer import (
     PlaceTable,
     fold_name,
 )
-from routemap._place_reading import Resolution, _strip_admin_words, unit_country, unit_names_country
+from routemap._place_reading import (
+    LARGEST_OF_NAME,
+    Resolution,
+    _strip_admin_words,
+    unit_country,
+    unit_names_country,
+)
 
 #: Countries whose addresses end with a state's or province's postal abbreviation ("El Paso, TX"; "Madurai, TN";
 #: "Boa Vista - RR"; "Mardan, KP"; "Novellara (RE)", Reggio Emilia's sigla).
+#: A town of this many people, ten times as large as every other of its name in its country, is what the name means.
+DOMINANT_TOWN_POPULATION = 100_000
+#: A subdivision code written with dots.
+_DOTTED_CODE = re.compile(r"(?:[A-Z]\.){2,3}|[A-Z]\.[A-Z]")
 #: The continents (UN M49 regions) a partner's country and a coded country are compared by.
 _CONTINENTS = frozenset({"region:africa", "region:americas", "region:asia", "region:europe", "region:oceania"})
 _POSTAL = ("US", "CA", "AU", "IN", "BR", "PK", "IT")
@@ -109,6 +120,8 @@ class _TownReading:
         def _choose(self, cands: list[tuple[str, int]], *, default_country: str | None) -> Any: ...
 
         def _rank(self, keys: Iterable[str]) -> None: ...
+
+        def describe(self, place_id: str) -> str: ...
 
     def _weak_part(self, place_id: str, tier: int, keys: list[str], default_country: str | None) -> bool:
         """Whether a part read as a town's other spelling, unlike its name, and not at home, places a string.
@@ -278,6 +291,8 @@ class _TownReading:
         Where it is also a country's code ("TN", Tunisia), both are candidates: ambiguous.
         """
         code = text.strip()
+        dotted = _DOTTED_CODE.fullmatch(code) is not None  # "W.A.", "B.C.": a code, not the town "Wa"
+        code = code.replace(".", "") if dotted else code
         iso2 = country_iso2(country)
         if not iso2 or not (1 < len(code) <= 3 and code.isalnum() and code.isupper()):
             return None
@@ -292,10 +307,28 @@ class _TownReading:
             )
         # "JB" from an Indonesian partner: Jawa Barat's code, and what Batam and Johor call Johor Bahru
         known = [pid for pid, tier in written if tier <= TIER_ALIAS and self._places[pid].country != country]
-        if known:
+        if known and not dotted:
             note = "a code of a subdivision, and a name of a place abroad"
             return Resolution(text, "", "ambiguous", candidates=(found[0], *known), note=note)
         return Resolution(text, found[0], "code", note="a subdivision code of the partner's country")
+
+    def _dominant_town(self, candidates: tuple[str, ...]) -> str:
+        """Towns of one name: the one ten times as large as any other, if any.
+
+        Zhuhai (2.2 million) over a town of 40,000 of the name; across countries, a city of 300,000 beside
+        towns a tenth its size ("Belfast": not South Africa's). Not the country of several of like size:
+        the sources know only some towns ("Mirpur": Pakistan's, and a part of Dhaka no source names), and
+        a word may name towns of one country ("frontera": Mexico's).
+        """
+        towns = sorted((self._places[pid] for pid in candidates), key=lambda p: -p.population)
+        least = DOMINANT_TOWN_POPULATION if len({t.country for t in towns}) == 1 else 3 * DOMINANT_TOWN_POPULATION
+        if towns[0].population >= least and towns[0].population >= 10 * towns[1].population and towns[0].country:
+            return towns[0].id
+        return ""
+
+    def _largest_note(self, place_id: str, candidates: tuple[str, ...]) -> str:
+        others = sorted(self.describe(pid) for pid in candidates if pid != place_id)
+        return f"{LARGEST_OF_NAME}: {'; '.join(others[:3])}"
 
     def _far_code(self, text: str, code: str, country: str) -> Resolution | None:
         """Ambiguous: a two-letter code, alone in a partner's own column, of a country of another continent.

@@ -47,7 +47,6 @@ from routemap._place_reading import (
     _SUBDIVISION_CODE,
     _TRAILING_BRACKET,
     _WITHIN,
-    LARGEST_OF_NAME,
     Resolution,
     _may_be_code,
     _not_a_plural,
@@ -68,8 +67,6 @@ log = logging.getLogger(__name__)
 
 __all__ = ["FUZZY_LEAD", "FUZZY_SCORE", "Gazetteer", "Place", "Resolution", "country_iso3"]
 
-#: A town of this many people, ten times as large as every other of its name in its country, is what the name means.
-DOMINANT_TOWN_POPULATION = 100_000
 #: A town's alternate spelling this short or shorter is not read alone (geonames' "Bun" for Boone).
 SHORT_ALTERNATE = 3
 
@@ -431,6 +428,8 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
                     continue  # "Wa State" names Myanmar's Wa region, not Wa, a town in Ghana
             if again.place_id and not unit_fits(key, self._places[again.place_id].country):
                 continue  # "Kab. Bone" names a regency of Indonesia, whatever "Bone" names elsewhere
+            if again.tier == TIER_ALTERNATE and key.endswith(" island"):
+                continue  # "Tanna Island", Vanuatu's, is no Thāne by one of its other spellings
             if not again.place_id and again.candidates:  # "Pulau Flores": Indonesia's, not Uruguay's Flores
                 fits = [pid for pid in again.candidates if unit_fits(key, self._places[pid].country)]
                 if not fits:
@@ -706,7 +705,8 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             # province): the country is known. Not towns: "Columbia", several US towns, is Colombia misspelt
             levels = {self._places[pid].level for pid in choice.candidates}
             common = self._common_unit(list(choice.candidates)) if levels == {"admin1"} else ""
-            largest = self._towns_of_one_country(choice) if levels == {"place"} else ""
+            equal = choice.key in self._index.equal_keys  # "Eastleigh": a Nairobi estate or Hampshire's town alike
+            largest = self._dominant_town(choice.candidates) if levels == {"place"} and not equal else ""
             if largest:
                 return Resolution(raw, largest, "context", note=self._largest_note(largest, choice.candidates))
             if common:
@@ -726,24 +726,6 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         return Resolution(raw, choice.place_id, method, note="; ".join(notes))
 
     # ------------------------------------------------------------------ levels
-    def _towns_of_one_country(self, choice: _Choice) -> str:
-        """Towns of one name, all in one country: the one ten times as large as any other, if any.
-
-        Zhuhai (2.2 million) over a town of 40,000 of the name. Not the country of several of like size:
-        the sources know only some towns ("Mirpur": Pakistan's, and a part of Dhaka no source names), and
-        a word may name towns of one country ("frontera": Mexico's).
-        """
-        towns = sorted((self._places[pid] for pid in choice.candidates), key=lambda p: -p.population)
-        if len({t.country for t in towns}) != 1 or not towns[0].country:
-            return ""
-        if towns[0].population >= DOMINANT_TOWN_POPULATION and towns[0].population >= 10 * towns[1].population:
-            return towns[0].id
-        return ""
-
-    def _largest_note(self, place_id: str, candidates: tuple[str, ...]) -> str:
-        others = sorted(self.describe(pid) for pid in candidates if pid != place_id)
-        return f"{LARGEST_OF_NAME}: {'; '.join(others[:3])}"
-
     def describe(self, place_id: str) -> str:
         """A human label: ``"Sabah (admin1, Malaysia)"``."""
         place = self.place(place_id)
