@@ -411,3 +411,17 @@ def test_two_places_far_apart_are_no_crossing(gazetteer: Gazetteer):
     found = gazetteer.resolve("Libya/Italy")
     assert not found.resolved and "crossing" not in found.note
     assert gazetteer.resolve("Sempadan Malaysia-Thailand, Sungai Golok").resolved  # the town names the place
+
+
+def test_a_global_coalitions_export(gazetteer: Gazetteer):
+    assert gazetteer.resolve("W.A.", default_country="AU").place_id == "admin1:AU-WA"  # not Wa, Ghana
+    assert gazetteer.resolve("B.C.", default_country="CA").place_id == "admin1:CA-BC"
+    assert gazetteer.place(gazetteer.resolve("Belfast").place_id).country == "GBR"  # ten times South Africa's
+    assert not gazetteer.resolve("Peterborough").resolved  # Britain's and Canada's, of like size
+    assert not gazetteer.resolve("Tanna Island").resolved  # Vanuatu's island, no Thāne by an other spelling
+    assert gazetteer.place(gazetteer.resolve("Co. Cork").place_id).country == "IRL"
+    assert gazetteer.resolve("Pcia. de Corrientes").place_id == "admin1:AR-W"
+    assert gazetteer.resolve("Roma").place_id == "sub:IT-RM"  # a given name too, but Rome's province
+    assert gazetteer.resolve("Odemira Portugal").place_id == "country:PRT"  # a name no source has, its country
+    assert not gazetteer.resolve("Little India").resolved  # a common word before a country: Singapore's district
+    assert not gazetteer.resolve("Harbour Bay").resolved  # no state's alias after a word

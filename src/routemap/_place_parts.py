@@ -66,6 +66,8 @@ class _PartsReading:
 
         def _run_together(self, raw: str, key: str, default_country: str | None) -> Resolution | None: ...
 
+        def _resolve_key(self, key: str, *, default_country: str | None, codes: bool = True) -> Any: ...
+
         def _weak_part(self, place_id: str, tier: int, keys: list[str], default_country: str | None) -> bool: ...
 
         def _resolve_text(self, raw: str, text: str, *, default_country: str | None) -> Resolution: ...
@@ -230,10 +232,33 @@ class _PartsReading:
         if together is not None:
             return together
         written = STATE_CODE_AFTER.match(text)
-        if written is None or not self._postal_candidates(written["code"], None):
-            return None
-        found = self._resolve_parts(raw, [written["name"], written["code"]], default_country=default_country)
-        return found if found is not None and found.method == "context" else None
+        if written is not None and self._postal_candidates(written["code"], None):
+            found = self._resolve_parts(raw, [written["name"], written["code"]], default_country=default_country)
+            if found is not None and found.method == "context":
+                return found
+        return self._name_then_unit(raw, key, default_country)
+
+    def _name_then_unit(self, raw: str, key: str, default_country: str | None) -> Resolution | None:
+        """A name no source has, then its country without a comma ("Odemira Portugal", "Ayia Napa Cyprus").
+
+        Read as "name, country": the country, with the name set aside as not found in it. A country
+        only (a state's alias may be a word: "Harbour Bay" is no Bay, Somalia), and not when a word of
+        the name is a common word or given name ("Little India" is Singapore's, not India).
+        """
+        words = key.split()
+        for cut in range(1, min(len(words), 4)):
+            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+            unit = self._resolve_key(tail, default_country=default_country, codes=False)
+            if not unit.place_id or unit.tier > TIER_ALIAS or self._places[unit.place_id].level != "country":
+                continue
+            index = self._index
+            if len(head) < 4 or self._candidates(head):
+                continue
+            if any(w in index.common_words or w in index.given_names for w in words[:cut]):
+                continue
+            note = f"not found in {self.describe(unit.place_id)}: {head}"
+            return Resolution(raw, unit.place_id, "partial", note=note)
+        return None
 
     def _part_options(
         self, parts: list[str], keys: list[str], default_country: str | None

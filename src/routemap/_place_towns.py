@@ -27,6 +27,7 @@ from routemap._gazetteer import (
     PlaceTable,
     fold_name,
 )
+from routemap._place_fuzzy import GIVEN_NAME_TOWN_POPULATION
 from routemap._place_reading import (
     LARGEST_OF_NAME,
     Resolution,
@@ -311,6 +312,18 @@ class _TownReading:
             note = "a code of a subdivision, and a name of a place abroad"
             return Resolution(text, "", "ambiguous", candidates=(found[0], *known), note=note)
         return Resolution(text, found[0], "code", note="a subdivision code of the partner's country")
+
+    def _great_inside(self, key: str, unit: Place) -> bool:
+        """Whether a unit below a state holds a capital or a city of a million of its name ("Roma", "Napoli")."""
+        if not unit.id.startswith("sub:"):
+            return False
+        return any(
+            (pid in self._index.capitals or self._places[pid].population >= GIVEN_NAME_TOWN_POPULATION)
+            and self._places[pid].admin1 == unit.admin1
+            and self._places[pid].country == unit.country
+            for pid, _ in self._candidates(key)
+            if pid != unit.id
+        )
 
     def _dominant_town(self, candidates: tuple[str, ...]) -> str:
         """Towns of one name: the one ten times as large as any other, if any.

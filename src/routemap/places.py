@@ -480,6 +480,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
                 and (
                     choice.place_id in self._index.capitals
                     or place.population >= GIVEN_NAME_TOWN_POPULATION
+                    or self._great_inside(key, place)  # "Roma": Rome's province, holding the capital
                     or (default_country and place.country == default_country)
                 )
             ):
