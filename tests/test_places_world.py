@@ -425,3 +425,9 @@ def test_a_global_coalitions_export(gazetteer: Gazetteer):
     assert gazetteer.resolve("Odemira Portugal").place_id == "country:PRT"  # a name no source has, its country
     assert not gazetteer.resolve("Little India").resolved  # a common word before a country: Singapore's district
     assert not gazetteer.resolve("Harbour Bay").resolved  # no state's alias after a word
+
+
+def test_nt_is_settled_by_the_partners_country(gazetteer: Gazetteer):
+    assert gazetteer.place(gazetteer.resolve("N.T.", default_country="HK").place_id).country == "HKG"
+    assert gazetteer.resolve("N.T.", default_country="AU").place_id == "admin1:AU-NT"
+    assert gazetteer.resolve("Darwin, NT").place_id != ""
