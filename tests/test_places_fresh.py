@@ -188,7 +188,7 @@ FLOORS = {
     "holdout36": (0.945, 1),  # PRT (a domestic worker, in Malay and Indonesian) as Portugal's code, as in holdout33
     "holdout37": (0.855, 0),
     "holdout38": (0.925, 0),
-    "holdout39": (0.87, 1),  # albañil, a bricklayer in Spanish, as a typo of Albania
+    "holdout39": (0.87, 0),
     "holdout40": (0.925, 1),  # Delft, a Cape Town township to its partner, as the Dutch city
 }
 

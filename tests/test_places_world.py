@@ -431,3 +431,8 @@ def test_nt_is_settled_by_the_partners_country(gazetteer: Gazetteer):
     assert gazetteer.place(gazetteer.resolve("N.T.", default_country="HK").place_id).country == "HKG"
     assert gazetteer.resolve("N.T.", default_country="AU").place_id == "admin1:AU-NT"
     assert gazetteer.resolve("Darwin, NT").place_id != ""
+
+
+def test_a_word_that_names_no_place_is_no_typo_even_with_its_accent(gazetteer: Gazetteer):
+    assert not gazetteer.resolve("albañil", default_country="MX").resolved  # a bricklayer, not Albania
+    assert gazetteer.resolve("Albnia").place_id == "country:ALB"  # a typo still is

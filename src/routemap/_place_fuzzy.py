@@ -206,6 +206,8 @@ class _FuzzyReading:
                 ]
 
     def _fuzzy(self, raw: str, key: str) -> Resolution:
+        if key in self._index.not_places:  # "albañil", a bricklayer, written with its accent: no typo of Albania
+            return Resolution(raw, "", "not_a_place", note="a word that names no place")
         if key not in self._ranked:
             if self._pending is not None:  # resolve_many scores all such names at once, then asks again
                 self._pending.add(key)
