@@ -325,7 +325,7 @@ class _TownReading:
             if pid != unit.id
         )
 
-    def _dominant_town(self, candidates: tuple[str, ...]) -> str:
+    def _dominant_town(self, key: str, candidates: tuple[str, ...]) -> str:
         """Towns of one name: the one ten times as large as any other, if any.
 
         Zhuhai (2.2 million) over a town of 40,000 of the name; across countries, a city of 300,000 beside
@@ -334,7 +334,10 @@ class _TownReading:
         a word may name towns of one country ("frontera": Mexico's).
         """
         towns = sorted((self._places[pid] for pid in candidates), key=lambda p: -p.population)
-        least = DOMINANT_TOWN_POPULATION if len({t.country for t in towns}) == 1 else 3 * DOMINANT_TOWN_POPULATION
+        abroad = len({t.country for t in towns}) > 1
+        if abroad and dict(self._candidates(key)).get(towns[0].id, TIER_ALTERNATE) > TIER_ALIAS:
+            return ""  # by its name, not by one of its other spellings ("Kalana", a Malian town, is no Köln)
+        least = 3 * DOMINANT_TOWN_POPULATION if abroad else DOMINANT_TOWN_POPULATION
         if towns[0].population >= least and towns[0].population >= 10 * towns[1].population and towns[0].country:
             return towns[0].id
         return ""

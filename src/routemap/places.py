@@ -707,7 +707,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             levels = {self._places[pid].level for pid in choice.candidates}
             common = self._common_unit(list(choice.candidates)) if levels == {"admin1"} else ""
             equal = choice.key in self._index.equal_keys  # "Eastleigh": a Nairobi estate or Hampshire's town alike
-            largest = self._dominant_town(choice.candidates) if levels == {"place"} and not equal else ""
+            largest = self._dominant_town(choice.key, choice.candidates) if levels == {"place"} and not equal else ""
             if largest:
                 return Resolution(raw, largest, "context", note=self._largest_note(largest, choice.candidates))
             if common:
