@@ -111,6 +111,7 @@ _REGION_SCRIPTS = {
     "ARABIC": frozenset(
         {"AE", "SA", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "EG", "LY", "SD"}
         | {"PK", "MY", "BN"}
+        | {"TN", "MA", "DZ", "MR"}  # the Maghreb's own places (صفاقس, وجدة), where the routes north pass
         | {"IN", "NP", "BD", "LK", "PH", "ID", "ET", "KE", "UG"}
     ),
 }

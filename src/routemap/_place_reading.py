@@ -44,6 +44,10 @@ _ADMIN_PREFIX = re.compile(
     r"provincia del?|departamento del?|estado del?|estado|distrito del?|municipio del?|region del?|dpto|depto|"
     # Argentina's "Pcia. de", Ireland's and Britain's "Co." ("Pcia. de Corrientes", "Co. Cork", "County Kerry")
     r"pcia del?|pcia|county|co|"
+    # French region, governorate, Malian cercle, district and a bus station ("Région d'Agadez", "Gouvernorat de
+    # Sfax", "Cercle de Kéniéba", "Gare routière d'Agadez")
+    r"region d|gouvernorat de|gouvernorat d|gouvernorat|cercle de|cercle d|cercle|district du|district des|"
+    r"district de|district d|gare routiere de|gare routiere d|gare routiere|"
     # Russian city, region; Uzbek region and district ("г. Сургут", "Ташкентская обл.")
     r"г|город|гор|обл|область|край|республика|"
     # Polish voivodeship ("woj. wielkopolskie")
@@ -134,6 +138,8 @@ _ADMIN_SUFFIX = re.compile(
     # Mongolian province, city, district and soum ("Сэлэнгэ аймаг", "Улаанбаатар хот", "Arkhangai aimag")
     r"aimag|aimak|soum|duureg|" + _folded("аймаг аймгийн хот хотын дүүрэг дүүргийн сум сумын") + r"|"
     # a workplace there ("Bayan Lepas FTZ", "Prai Industrial Estate", "Songkhla fishing boat")
+    # Nigeria's local government areas; a city's centre ("Oredo LGA", "Nairobi CBD")
+    r"lga|l g a|local government area|cbd|"
     r"ftz|fiz|free trade zone|free industrial zone|industrial estate|industrial area|industrial park|qiz|"
     # its fishing waters and a migrants' camp named after it ("Fiji EEZ", "Calais jungle")
     r"eez|exclusive economic zone|jungle|"
