@@ -41,7 +41,8 @@ _ADMIN_PREFIX = re.compile(
     r"kecamatan|kec|kelurahan|kel|ds|brgy|barangay|tambon|srok|khum|"
     r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p|"
     # Spanish, Portuguese and French: "Provincia de Darién", "Departamento de San Marcos", "Région de Dakar"
-    r"provincia del?|departamento del?|estado del?|estado|distrito del?|municipio del?|region del?|dpto|depto|"
+    r"provincia del?|departamento del?|estado del?|estado|distrito del?|municipio del?|region del?|dpto del?|depto del?|"
+    r"dpto|depto|"
     # Argentina's "Pcia. de", Ireland's and Britain's "Co." ("Pcia. de Corrientes", "Co. Cork", "County Kerry")
     r"pcia del?|pcia|county|co|"
     # French region, governorate, Malian cercle, district and a bus station ("Région d'Agadez", "Gouvernorat de
@@ -370,6 +371,8 @@ _UNIT_COUNTRIES = {
     **dict.fromkeys(("brgy", "barangay"), ("PHL",)),
     # Vietnam's district and province ("huyện Quỳnh Lưu", "tỉnh Nghệ An")
     **dict.fromkeys(("huyen", "tinh"), ("VNM",)),
+    # a state, in Spanish and Portuguese: Venezuela's, Mexico's, Brazil's ("estado Bolívar" is no Colombian department)
+    "estado": ("VEN", "MEX", "BRA"),  # not "edo": Edo State is Nigeria's
 }
 #: The same, written after the name ("Hlaingbwe Tsp", "Sunkoshi Ga.Pa.", "Daudkandi Upazila").
 _UNIT_SUFFIX_COUNTRIES = {
