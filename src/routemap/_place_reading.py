@@ -41,8 +41,8 @@ _ADMIN_PREFIX = re.compile(
     r"kecamatan|kec|kelurahan|kel|ds|brgy|barangay|tambon|srok|khum|"
     r"kingdom of|republik|kerajaan|prathet|emirate of|sultanate of|wp|w p|"
     # Spanish, Portuguese and French: "Provincia de Darién", "Departamento de San Marcos", "Région de Dakar"
-    r"provincia del?|departamento del?|estado del?|estado|distrito del?|municipio del?|region del?|dpto del?|depto del?|"
-    r"dpto|depto|"
+    r"provincia del?|departamento del?|estado del?|estado|distrito del?|municipio del?|region del?|"
+    r"dpto del?|depto del?|dpto|depto|"
     # Argentina's "Pcia. de", Ireland's and Britain's "Co." ("Pcia. de Corrientes", "Co. Cork", "County Kerry")
     r"pcia del?|pcia|county|co|"
     # French region, governorate, Malian cercle, district and a bus station ("Région d'Agadez", "Gouvernorat de
