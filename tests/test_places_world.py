@@ -436,3 +436,9 @@ def test_nt_is_settled_by_the_partners_country(gazetteer: Gazetteer):
 def test_a_word_that_names_no_place_is_no_typo_even_with_its_accent(gazetteer: Gazetteer):
     assert not gazetteer.resolve("albañil", default_country="MX").resolved  # a bricklayer, not Albania
     assert gazetteer.resolve("Albnia").place_id == "country:ALB"  # a typo still is
+
+
+def test_spanish_state_and_department_words(gazetteer: Gazetteer):
+    assert gazetteer.place(gazetteer.resolve("estado Vargas").place_id).country == "VEN"  # La Guaira, renamed
+    assert gazetteer.resolve("Depto. de Olancho").place_id == "admin1:HN-OL"
+    assert gazetteer.resolve("Edo State").place_id == "admin1:NG-ED"  # 'edo' before a name is no Spanish estado
