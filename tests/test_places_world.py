@@ -442,3 +442,16 @@ def test_spanish_state_and_department_words(gazetteer: Gazetteer):
     assert gazetteer.place(gazetteer.resolve("estado Vargas").place_id).country == "VEN"  # La Guaira, renamed
     assert gazetteer.resolve("Depto. de Olancho").place_id == "admin1:HN-OL"
     assert gazetteer.resolve("Edo State").place_id == "admin1:NG-ED"  # 'edo' before a name is no Spanish estado
+
+
+def test_europes_own_routes(gazetteer: Gazetteer):
+    assert gazetteer.resolve("обл. Пазарджик").place_id == "admin1:BG-13"  # Bulgarian Cyrillic, not Pazarcık
+    assert gazetteer.place(gazetteer.resolve("raionul Soroca").place_id).country == "MDA"
+    assert gazetteer.place(gazetteer.resolve("Qarku Kukës").place_id).country == "ALB"
+    assert gazetteer.place(gazetteer.resolve("London E17").place_id).country == "GBR"  # a postcode district
+    assert gazetteer.resolve("Великобритания").place_id == "country:GBR"  # no longer set aside by a territory's bracket
+    assert gazetteer.place(gazetteer.resolve("Schiphol").place_id).country == "NLD"  # an airport by its own name
+    assert gazetteer.place(gazetteer.resolve("Arlanda").place_id).country == "SWE"  # not a typo of Irlanda
+    assert gazetteer.place(gazetteer.resolve("Westland", default_country="NL").place_id).country == "NLD"
+    assert not gazetteer.resolve("Westland (szklarnie)").resolved  # Dutch or Norwegian alike, one part known
+    assert gazetteer.resolve("RF").place_id == "country:RUS"

@@ -86,6 +86,10 @@ def short_names(name: str, city: str) -> list[str]:
             out.append(bare)
         if bare != plain and not fold_name(bare).startswith(folded_city):
             out.append(f"{city} {bare}")
+        # its own name alone, after its city's ("Amsterdam Airport Schiphol", "Stockholm-Arlanda Airport")
+        own = re.fullmatch(rf"{re.escape(city)}(?:\s+Airport\s+|-)(?P<own>[^\W\d_]{{5,}})(?:\s+Airport)?", full)
+        if city and own:
+            out.append(own["own"])
     return list(dict.fromkeys(out))
 
 

@@ -643,14 +643,19 @@ def _add_world_names(b: _Builder, given_names: frozenset[str]) -> set[str]:
     name nothing else.
     """
     by_key: dict[str, set[str]] = defaultdict(set)
-    for row in _read_csv("world_names.csv"):
+    rows = _read_csv("world_names.csv")
+    whole = {fold_name(row["name"]): row["target"] for row in rows}
+    for row in rows:
         parts = [fold_name(p) for p in row["name"].split(",")]
         if len(parts) > 1 and all(any(t <= TIER_ALIAS for t in b.keys.get(p, {}).values()) for p in parts):
             continue  # "Dubai, UAE": a city and its country, read part by part
         names = [row["name"]]
         bracket = _BRACKETED.match(row["name"])
         if bracket:  # "Myanmar (Burma)", "เมียนมา (พม่า)": each name also alone
-            names += [bracket["outside"], bracket["inside"]]
+            names.append(bracket["outside"])
+            # not "Виргинские о-ва (Великобритания)": the bracket names the territory's parent, a country itself
+            if whole.get(fold_name(bracket["inside"]), row["target"]) == row["target"]:
+                names.append(bracket["inside"])
         for key in {k for name in names for k in _keys_of(name) if _script(k) in _NAME_SCRIPTS}:
             # a short Latin name is an abbreviation only when written as one ("DRC", not "and")
             if len(key) >= 4 or not key.isascii() or row["name"].isupper():

@@ -103,7 +103,9 @@ _REGION_SCRIPTS = {
     **dict.fromkeys(("KATAKANA", "HIRAGANA"), frozenset({"JP"})),
     # Central Asia's workers in Russia (Екатеринбург), Korea (Ансан), Türkiye and the Emirates; Ukrainian,
     # Belarusian and Moldovan partners' own places (Мукачево)
-    "CYRILLIC": frozenset({"RU", "KZ", "KG", "TJ", "UZ", "UA", "BY", "MD", "MN", "KR", "TR", "AE"}),
+    # Bulgarian, Serbian, Macedonian, Montenegrin and Bosnian partners' own places (Пазарджик, Ниш)
+    "CYRILLIC": frozenset({"RU", "KZ", "KG", "TJ", "UZ", "UA", "BY", "MD", "MN", "KR", "TR", "AE"})
+    | frozenset({"BG", "RS", "MK", "ME", "BA"}),
     # Ethiopian and Eritrean partners' own places (አዲስ አበባ), and where their domestic workers go (ዱባይ)
     "ETHIOPIC": frozenset({"ET", "ER", "AE", "SA", "QA", "KW", "OM", "BH", "LB", "JO"}),
     # Arabic; Urdu as Pakistani partners write their own towns (لاہور); Jawi, Malay's Arabic script (جوهر);

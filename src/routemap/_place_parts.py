@@ -56,7 +56,7 @@ class _PartsReading:
 
         def _candidates(self, key: str) -> list[tuple[str, int]]: ...
 
-        def _choose(self, cands: list[tuple[str, int]], *, default_country: str | None) -> Any: ...
+        def _choose(self, cands: list[tuple[str, int]], *, default_country: str | None, equal: bool = False) -> Any: ...
 
         def _town_candidates(
             self, key: str, cands: list[tuple[str, int]], *, default_country: str | None, within: Place | None
@@ -117,11 +117,9 @@ class _PartsReading:
         if not any(cands for _, cands in options):
             return None
         known = [cands for _, cands in options if cands]
-        coded = len(known) == 1 and any(t == TIER_CODE and pid.startswith("country:") for pid, t in known[0])
-        if coded and len({self._places[pid].country for pid, _ in known[0]}) > 1:
-            # "Novellara (RE)" beside no known name: Réunion's code, or Reggio Emilia's sigla
-            note = "a country's code or a province's abbreviation, beside names no source has"
-            return Resolution(raw, "", "ambiguous", candidates=tuple(sorted({p for p, _ in known[0]})), note=note)
+        coded = self._coded_beside_unknown(raw, known)
+        if coded is not None:
+            return coded
         best: tuple[int, int] = (0, 0)
         readings: list[tuple[tuple[str, int, int], ...]] = []
 
@@ -146,7 +144,9 @@ class _PartsReading:
             ids = {pid for pid, _, _ in reading}
             pid, tier, _ = max(reading, key=lambda item: (self._depth(item[0], ids), -item[2]))
             targets[pid] = min(tier, targets.get(pid, tier))
-        choice = self._choose(sorted(targets.items()), default_country=default_country)
+        # one known part that names several places alike stays so ("Westland (szklarnie)": Dutch or Norwegian)
+        equal = len(known) == 1 and any(k in self._index.equal_keys for k, c in options if c)
+        choice = self._choose(sorted(targets.items()), default_country=default_country, equal=equal)
         if not choice.place_id:
             common = self._common_unit(list(choice.candidates))  # "Bandara Juanda, Surabaya": both East Java's
             # or a part names that unit itself ("Russia (Moscow)": the city or its oblast, in Russia either way)
@@ -259,6 +259,17 @@ class _PartsReading:
             note = f"not found in {self.describe(unit.place_id)}: {head}"
             return Resolution(raw, unit.place_id, "partial", note=note)
         return None
+
+    def _coded_beside_unknown(self, raw: str, known: list[list[tuple[str, int]]]) -> Resolution | None:
+        """Ambiguous: a country's code, the only known part, that another country's unit is abbreviated as too.
+
+        "Novellara (RE)" beside no known name: Réunion's code, or Reggio Emilia's sigla.
+        """
+        coded = len(known) == 1 and any(t == TIER_CODE and pid.startswith("country:") for pid, t in known[0])
+        if not coded or len({self._places[pid].country for pid, _ in known[0]}) < 2:
+            return None
+        note = "a country's code or a province's abbreviation, beside names no source has"
+        return Resolution(raw, "", "ambiguous", candidates=tuple(sorted({p for p, _ in known[0]})), note=note)
 
     def _part_options(
         self, parts: list[str], keys: list[str], default_country: str | None

@@ -49,8 +49,11 @@ _ADMIN_PREFIX = re.compile(
     # Sfax", "Cercle de Kéniéba", "Gare routière d'Agadez")
     r"region d|gouvernorat de|gouvernorat d|gouvernorat|cercle de|cercle d|cercle|district du|district des|"
     r"district de|district d|gare routiere de|gare routiere d|gare routiere|"
-    # Russian city, region; Uzbek region and district ("г. Сургут", "Ташкентская обл.")
-    r"г|город|гор|обл|область|край|республика|"
+    # Russian city, region; Uzbek region and district ("г. Сургут", "Ташкентская обл."); Ukrainian city; Bulgarian
+    # region, municipality, town; Tajik region ("м. Львів", "област Монтана", "вилояти Суғд")
+    r"г|город|гор|обл|область|край|республика|" + _folded("м област община гр вилояти") + r"|"
+    # Moldova's and Romania's raion; Albania's county ("raionul Soroca", "r-nul Cahul", "Qarku Kukës")
+    r"raionul|r nul|raion|qarku i|qarku|qarkut|"
     # Polish voivodeship ("woj. wielkopolskie")
     r"woj|wojewodztwo|"
     r"province de|departement de|region de|prefecture de|region du|region des|departement du|province du|"
@@ -106,9 +109,7 @@ _ADMIN_PREFIX = re.compile(
     # the region's unit words written before a name, without a space (UNITS_BEFORE), and these: Thai immigration
     # detention centre and border checkpoint; Thai town, Lao province and Chinese province in Thai; Khmer and
     # Lao village
-    + "|^("
-    + _folded(f"ห้องกักตรวจคนเข้าเมือง ด่านพรมแดน ด่าน {UNITS_BEFORE} เมือง แขวง มณฑล ភូមិ ບ້ານ")
-    + r")\s*"
+     + "|^(" + _folded(f"ห้องกักตรวจคนเข้าเมือง ด่านพรมแดน ด่าน {UNITS_BEFORE} เมือง แขวง มณฑล ភូមិ ບ້ານ") + r")\s*"
     # Thai province and district abbreviated ("จ.ตาก", "อ.แม่สอด": the dot is folded to a space)
     r"|^(จ|อ)\s+"
 )
@@ -133,7 +134,7 @@ _ADMIN_SUFFIX = re.compile(
     # Saudi Arabia's numbered industrial cities ("Riyadh 2nd Industrial City")
     r"(?:1st|2nd|3rd|first|second|third) industrial city|"
     # Uzbek region and district, Russian region, territory and district ("Samarqand viloyati", "Ташкентская обл")
-    r"viloyati|viloyat|tumani|tuman|oblast|obl|область|обл|край|район|р н|"
+    r"viloyati|viloyat|vil|tumani|tuman|oblast|obl|область|обл|край|район|р н|sh|raion|"
     # Kyrgyz and Kazakh region, Kyrgyz and Uzbek city ("Ош облусу", "Andijon shahri")
     r"облусу|облысы|шаары|шахри|shahri|shahar|"
     # Mongolian province, city, district and soum ("Сэлэнгэ аймаг", "Улаанбаатар хот", "Arkhangai aimag")
@@ -473,6 +474,8 @@ _ADDRESS_NUMBERS = re.compile(
     r"|\b(?:ss|sek|seksyen|section|usj|pju|psj)\s*\d+[a-z]?\b"
     # a city's sector or estate section, an airport's terminal ("Bucharest sector 1", "Eastleigh sec 2", "NAIA T3")
     r"|\b(?:sector|sect|sektor|sec|t)\s*\d+\b"
+    # a British postcode, or its district ("London E17", "Manchester M8", "Birmingham B12 9QR")
+    r"|\b[a-z]{1,2}\d{1,2}[a-z]?(?:\s+\d[a-z]{2})?\b"
 )
 _STREET = re.compile(
     r"^(?:jalan|jln|lorong|lor)\s+|\s+(?:road|rd|street|st|avenue|ave|lorong|lor|drive|dr|crescent|link)"
