@@ -245,16 +245,15 @@ class _PartsReading:
         only (a state's alias may be a word: "Harbour Bay" is no Bay, Somalia), and not when a word of
         the name is a common word or given name ("Little India" is Singapore's, not India).
         """
-        words = key.split()
+        words, index = key.split(), self._index
         for cut in range(1, min(len(words), 4)):
             head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+            if any(w in index.common_words or w in index.given_names for w in words[:cut]):
+                break  # (cheap tests first: this is tried for every string no other reading explains)
+            if len(head) < 4 or tail not in index.keys or self._candidates(head):
+                continue
             unit = self._resolve_key(tail, default_country=default_country, codes=False)
             if not unit.place_id or unit.tier > TIER_ALIAS or self._places[unit.place_id].level != "country":
-                continue
-            index = self._index
-            if len(head) < 4 or self._candidates(head):
-                continue
-            if any(w in index.common_words or w in index.given_names for w in words[:cut]):
                 continue
             note = f"not found in {self.describe(unit.place_id)}: {head}"
             return Resolution(raw, unit.place_id, "partial", note=note)
