@@ -11,6 +11,7 @@ import importlib.resources
 import importlib.util
 import json
 import logging
+import math
 import os
 import pickle
 import re
@@ -387,6 +388,14 @@ class Index:
     language_countries: dict[str, frozenset[str]] = field(default_factory=dict)
     towns: dict[str, bytes] = field(default_factory=dict)
     arabic: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+
+def km_between(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance between two points (WGS84 degrees), in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def _package_dir(name: str) -> Path:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
-from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, Place, _package_dir, fold_name
+from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, Place, _package_dir, fold_name, km_between
 
 #: An airport serves the town of its "city" field in its country, else the nearest town this close.
 NEAREST_KM = 40.0
@@ -105,14 +104,7 @@ def _served(b: _Names, country: str, city: str) -> str:
 def _nearest(towns: list[Place], lon: float, lat: float) -> str:
     best, best_km = "", NEAREST_KM
     for town in towns:
-        km = _km(lon, lat, town.lon, town.lat)
+        km = km_between(lon, lat, town.lon, town.lat)
         if km <= best_km:
             best, best_km = town.id, km
     return best
-
-
-def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_CODE, Index, Place, fold_name
+from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_CODE, Index, Place, fold_name, km_between
 from routemap._place_reading import (
     LARGEST_OF_NAME,
     STATE_CODE_AFTER,
@@ -40,10 +39,7 @@ CROSSING_SPLIT = re.compile(r"\s*(?:/|\s-\s|-|\u2013|\u2014|\bto\b|\band\b|\by\b
 
 
 def _km(a: Place, b: Place) -> float:
-    """Great-circle distance between two places' points, in kilometres."""
-    lon1, lat1, lon2, lat2 = map(math.radians, (a.lon, a.lat, b.lon, b.lat))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    return km_between(a.lon, a.lat, b.lon, b.lat)
 
 
 class _PartsReading:
