@@ -723,11 +723,17 @@ FAST_CASES = {
     "blank line": "year,origin,destination\n2020,ID,MY\n\n2021,ID,MY\n",
     "title row": "Kes 2023\nyear,origin,destination\n2020,ID,MY\n",
     "semicolons": "year;origin;destination;sex\n2020;Burma;Penang;F\n2021;NA;Sabah;unknown\n",
+    "narrow row": "year,origin,destination\n2020,ID,MY\n2021,ID\n2022,ID,MY\n",
+    "wide later row": "year,origin,destination\n2020,ID,MY\n2021,ID,MY,x\n",
+    "narrow and quoted delimiter": 'year,origin,destination\n2020,"Kota Kinabalu, Sabah"\n2021,ID,MY\n',
+    "quoted delimiters and quotes": 'year,origin,destination\n2020,"Kuala Lumpur, Malaysia","a ""b"", c"\n2021,ID,MY\n',
+    "padded cells": "year,origin,destination\n 2020 ,\tID , MY\n2021,ID,\u00a0MY\u00a0\n",
+    "quote inside a cell": 'year,origin,destination\n2020,ID "x",MY\n2021,ID,MY\n',
 }
 
 
 @pytest.mark.parametrize("case", sorted(FAST_CASES))
-def test_the_pyarrow_path_reads_exactly_as_the_csv_module(tmp_path, monkeypatch, case):
+def test_the_fast_path_reads_exactly_as_the_csv_module(tmp_path, monkeypatch, case):
     from routemap.readers import csv as csv_reader
 
     path = tmp_path / "f.csv"
@@ -736,9 +742,10 @@ def test_the_pyarrow_path_reads_exactly_as_the_csv_module(tmp_path, monkeypatch,
     monkeypatch.setattr(csv_reader, "FAST_CSV_MIN_BYTES", 0)  # every file counts as large
     delimiter = ";" if case == "semicolons" else ","
     taken = csv_reader.fast_csv(path, FAST_CASES[case], delimiter, ReadOptions(), ("year",))
-    # the pyarrow path reads well-formed files; ragged rows, blank lines, title rows and quoted line
+    # the fast path reads well-formed files; ragged rows, blank lines, title rows and quoted line
     # breaks (whose lines are numbered and checked for a stray quote) go to the csv module
-    assert (taken is not None) == (case in ("plain", "delimiter-only rows", "semicolons"))
+    well_formed = ("plain", "delimiter-only rows", "semicolons", "quoted delimiters and quotes", "padded cells")
+    assert (taken is not None) == (case in (*well_formed, "quote inside a cell")), "a narrow or wide row slipped by"
     fast = read_contribution(path, canonical_profile("p"), current_year=2025)
     assert (fast.rows_read, fast.blank_rows) == (slow.rows_read, slow.blank_rows)
     assert fast.rejects == slow.rejects

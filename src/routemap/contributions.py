@@ -172,8 +172,8 @@ def private_values(
             column = table.rows[idx]
             if kind != "unmapped column" and id_rows is not None:
                 column = column[id_rows]
-            # cells read by pyarrow are trimmed already; the csv module's are trimmed here
-            cells = column if column.dtype == "str" else column.astype(str).str.strip()
+            # cells read by the fast CSV path are trimmed already; the csv module's are trimmed here
+            cells = column if table.trimmed else column.astype(str).str.strip()
             first = cells.drop_duplicates()
             header = table.headers[idx] or f"column {idx + 1}"
             positions = first.index.to_numpy()

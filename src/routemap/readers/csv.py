@@ -6,13 +6,12 @@ import codecs
 import csv
 import io
 import itertools
+import re
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-from pyarrow import csv as pacsv
 
 from routemap._errors import ReadError
 from routemap.readers.sniff import decode, looks_binary, sniff_delimiter
@@ -54,7 +53,7 @@ def read_csv(
     data
         The file's bytes, when they are read already.
     keep
-        Rows to keep; a large file read by pyarrow is filtered before its cells are trimmed
+        Rows to keep; a large file read by the fast path is filtered before its cells are trimmed
         (``dropped`` says what was left out), otherwise the caller filters.
 
     Raises
@@ -71,7 +70,7 @@ def read_csv(
     if not text or text.isspace():
         raise ReadError(path, "the file is empty; export the sheet again with its header row")
     delimiter = options.delimiter if options.delimiter != "auto" else sniff_delimiter(text)
-    # UTF-8 as written: pyarrow parses the file's own bytes (no re-encoding of the decoded text)
+    # UTF-8 as written: the fast path parses the file's own bytes (no re-encoding of the decoded text)
     utf8 = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
     raw = utf8 if encoding in ("utf-8", "utf-8-sig") and not warnings else None
     fast = fast_csv(path, text, delimiter, options, expected, raw=raw, keep=keep)
@@ -154,7 +153,7 @@ def fast_csv(
     raw: bytes | None = None,
     keep: KeepRows | None = None,
 ) -> RawTable | None:
-    """Read a large, well-formed CSV with pyarrow; ``None`` when the csv-module path must decide.
+    """Read a large, well-formed CSV with pandas' C parser; ``None`` when the csv-module path must decide.
 
     Taken only when the header is the first record and the file has no empty lines, no row
     wider or narrower than the header, and no header cell with a line break: then record *i*
@@ -162,8 +161,8 @@ def fast_csv(
     (blank lines, ragged rows, title rows above the header) goes through the csv module, which
     reports each problem with its line.
     """
-    # blank lines are not looked for here (two scans of the whole text): pyarrow skips them, so a file
-    # with any has more lines than records + 1 and is handed to the csv module by the check below
+    # blank lines are not looked for here (two scans of the whole text): the parser skips them, so a
+    # file with any has more lines than records + 1 and is handed to the csv module by the check below
     if len(text) < FAST_CSV_MIN_BYTES or text.startswith(("\n", "\r")):
         return None
     raw_headers = _first_record_header(text, delimiter, options, expected)
@@ -174,24 +173,25 @@ def fast_csv(
         headers.pop()
     if not any(headers):
         return None
-    names = [f"c{i}" for i in range(len(raw_headers))]
-    table = _arrow_cells(raw if raw is not None else text.encode("utf-8"), delimiter, names)
-    if table is None:
+    data = raw if raw is not None else text.encode("utf-8")
+    columns = _parsed_cells(data, delimiter, len(raw_headers))
+    if columns is None:
         return None
+    records = len(columns[0])
     # a quoted line break puts a record over several lines: the csv-module path numbers those
     lines = (raw.count(b"\n") if raw is not None else text.count("\n")) + (0 if text.endswith("\n") else 1)
-    if lines != table.num_rows + 1:
+    if lines != records + 1:
         return None
     dropped = None
+    numbers = np.arange(2, records + 2, dtype=np.int64)
     if keep is not None and keep.rules:
-        kept = _keep_rows(table, headers, names, keep)
+        kept = _keep_rows(columns, headers, keep)
         if kept is None:
             return None  # a rule's column is missing: the caller reports it
-        table, mask, dropped = kept
-        numbers = np.arange(2, len(mask) + 2, dtype=np.int64)[mask]
-    else:
-        numbers = np.arange(2, table.num_rows + 2, dtype=np.int64)
-    result = _arrow_table(table, headers, names, delimiter, numbers)
+        mask, dropped = kept
+        columns = [column[mask] for column in columns]
+        numbers = numbers[mask]
+    result = _cells_table(columns, headers, delimiter, numbers)
     if result is not None:
         result.physical_lines = lines
         result.dropped = dropped
@@ -199,22 +199,21 @@ def fast_csv(
 
 
 def _keep_rows(
-    table: pa.Table, headers: list[str], names: list[str], keep: KeepRows
-) -> tuple[pa.Table, np.ndarray, dict[tuple[str, str], int]] | None:
-    """The records that pass every rule (their cells dictionary-encoded, so folded once per value)."""
+    columns: list[np.ndarray], headers: list[str], keep: KeepRows
+) -> tuple[np.ndarray, dict[tuple[str, str], int]] | None:
+    """The records that pass every rule (each distinct cell folded once)."""
     folded = [fold(h) for h in headers]
-    mask = np.ones(table.num_rows, dtype=bool)
+    mask = np.ones(len(columns[0]), dtype=bool)
     dropped: dict[tuple[str, str], int] = {}
     for header, values in keep.rules:
         if fold(header) not in folded:
             return None
-        encoded = pc.dictionary_encode(table[names[folded.index(fold(header))]]).combine_chunks()
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        uniques = encoded.dictionary.to_pylist()
+        codes_, uniques_ = pd.factorize(columns[folded.index(fold(header))])
+        codes, uniques = np.asarray(codes_, dtype=np.int64), [str(u) for u in uniques_]
         passes = rule_passes(codes, uniques, values)
         count_dropped(dropped, header, codes, uniques, mask & ~passes)
         mask &= passes
-    return table.filter(pa.array(mask)), mask, dropped
+    return mask, dropped
 
 
 def _first_record_header(
@@ -241,62 +240,85 @@ def _first_record_header(
     return head[0]
 
 
-def _arrow_cells(data: bytes, delimiter: str, names: list[str]) -> pa.Table | None:
-    """Every record after the header as strings, or ``None`` when any record does not parse."""
-    invalid: list[object] = []
+def _parsed_cells(data: bytes, delimiter: str, width: int) -> list[np.ndarray] | None:
+    """Every record after the header as text, column by column; ``None`` unless each has ``width`` cells.
 
-    def on_invalid(row: object) -> str:
-        invalid.append(row)
-        return "skip"
-
+    pandas' parser reports a record wider than the header (but for the first, whose extra cells it
+    drops) and fills a narrower one with empty cells; both are told by the delimiters: the file
+    holds one fewer per record than cells in a row, plus those inside quoted cells, exactly when
+    every record is as wide as the header.
+    """
+    names = [f"c{i}" for i in range(width)]
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=True),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        with warnings.catch_warnings(action="ignore", category=pd.errors.ParserWarning):
+            # a first record wider than the header loses its extra cells with a warning: the count below tells
+            frame = pd.read_csv(
+                io.BytesIO(data),
+                sep=delimiter,
+                header=None,
+                skiprows=1,
+                names=names,
+                index_col=False,
+                dtype=object,
+                na_filter=False,
+                engine="c",
+                quotechar='"',
+                doublequote=True,
+                skip_blank_lines=True,
+                on_bad_lines="error",
+                encoding="utf-8",
+                low_memory=False,
+            )
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError):
         return None
-    if invalid or table.num_rows == 0:
+    if frame.empty:
         return None
-    return table
+    columns = [frame[n].to_numpy(dtype=object) for n in names]
+    del frame
+    header_end = data.index(b"\n") if b"\n" in data else len(data)
+    found = data.count(delimiter.encode(), header_end)
+    inside = sum("".join(column.tolist()).count(delimiter) for column in columns)
+    if found != len(columns[0]) * (width - 1) + inside:
+        return None
+    return columns
 
 
-def _arrow_table(
-    table: pa.Table, headers: list[str], names: list[str], delimiter: str, numbers: np.ndarray
-) -> RawTable | None:
-    """Trimmed cells and line numbers of pyarrow's records; ``None`` when a value lies under no header."""
+def _trimmed(column: np.ndarray) -> np.ndarray:
+    """The cells without surrounding white space, as ``str.strip`` leaves them (only where any has some)."""
+    joined = "\x00".join(column.tolist())
+    if not joined or not (joined[0].isspace() or joined[-1].isspace() or _EDGE_SPACE.search(joined)):
+        return column
+    return np.asarray(pd.Series(column, dtype=object).str.strip(), dtype=object)
+
+
+_EDGE_SPACE = re.compile(r"\s\x00|\x00\s")
+
+
+def _cells_table(columns: list[np.ndarray], headers: list[str], delimiter: str, numbers: np.ndarray) -> RawTable | None:
+    """Trimmed cells and line numbers of the parsed records; ``None`` when a value lies under no header."""
     width = len(headers)
-    for extra in names[width:]:  # a value under no header: the csv-module path reports the row
-        if pc.any(pc.not_equal(pc.utf8_trim_whitespace(table[extra]), "")).as_py():
+    for extra in columns[width:]:  # a value under no header: the csv-module path reports the row
+        if any(cell.strip() for cell in pd.unique(extra)):
             return None
-    columns = [pc.utf8_trim_whitespace(table[n]) for n in names[:width]]
-    blank = np.ones(table.num_rows, dtype=bool)
-    for column in columns:
-        blank &= pc.equal(column, "").to_numpy(zero_copy_only=False)
-    lines = numbers
+    cells = [_trimmed(column) for column in columns[:width]]
+    blank = np.ones(len(numbers), dtype=bool)
+    for column in cells:
+        blank &= column == ""
     last = int(np.flatnonzero(~blank)[-1]) if (~blank).any() else -1
-    if last < 0 and table.num_rows:
+    if last < 0 and len(numbers):
         return None
     keep = ~blank
     frame = pd.DataFrame(  # the trimmed cells, as the csv-module path keeps them after strip()
-        {i: pd.Series(column, dtype="str") for i, column in enumerate(columns)},
-        columns=pd.Index(range(width)),
+        {i: column for i, column in enumerate(cells)}, columns=pd.Index(range(width)), dtype=object
     )
     if not keep.all():
         frame = frame.loc[keep].reset_index(drop=True)
     return RawTable(
         headers=headers,
         rows=frame,
-        lines=lines[keep],
+        lines=numbers[keep],
         blank_rows=int(blank[:last].sum()),  # blank rows after the last data row are layout
         delimiter=delimiter,
         header_line=1,
+        trimmed=True,
     )

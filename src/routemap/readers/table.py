@@ -85,6 +85,8 @@ class RawTable:
     multiline_rows: int = 0
     #: Rows the reader left out for :class:`KeepRows`, by (header, cell); ``None`` when it kept them all.
     dropped: dict[tuple[str, str], int] | None = None
+    #: Whether every cell is stripped of surrounding white space already (the fast CSV path strips them).
+    trimmed: bool = False
 
 
 def find_header(rows: list[tuple[int, list[str]]], expected: tuple[str, ...]) -> int:
