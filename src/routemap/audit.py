@@ -34,8 +34,6 @@ from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from routemap._errors import DisclosureError
 from routemap.problems import Source as Source  # where a private value was read (kept importable here)
@@ -230,7 +228,7 @@ class Canaries:
         # one token: normalised values hold no space but " ", so a class of ASCII characters tells (a
         # pattern pyarrow runs itself, where a fullmatch of _TOKEN went through Python for each value)
         one_word = ~norm.str.contains(_NOT_TOKEN, regex=True).fillna(True).to_numpy(dtype=bool)
-        if one_word.any():  # an Arrow column: five million ids as Python strings in a set took 1 GB
+        if one_word.any():  # a column, not a set: five million ids as Python strings in a set took 1 GB
             words = norm[one_word]
             # the value as read is the caller's own column's (held anyway), found by its place when named
             self._ids.append(
@@ -238,7 +236,7 @@ class Canaries:
                     kind,
                     file,
                     column,
-                    pa.array(words.astype("string[pyarrow]")),
+                    words.astype("str").reset_index(drop=True),
                     column_,
                     at[one_word].to_numpy(),
                     lines_,
@@ -285,7 +283,7 @@ class Canaries:
         hits: dict[str, tuple[str, str, Source | None]] = {}
         if not candidates or not self._ids:
             return hits
-        wanted = pa.array(sorted(candidates), type=pa.large_string())
+        wanted = sorted(candidates)
         for ids in self._ids:
             for value in ids.among(wanted):
                 if value not in hits:
@@ -365,12 +363,12 @@ def _normalise_column(raw: pd.Series) -> pd.Series:
 
 @dataclass(slots=True)
 class _IdColumn:
-    """One column of identifiers of one word (normalised), kept as Arrow arrays and looked up with Arrow."""
+    """One column of identifiers of one word (normalised), kept as a column and looked up column-wise."""
 
     kind: str
     file: str
     column: str
-    values: pa.Array
+    values: pd.Series  # text ("str": Arrow strings where pyarrow is installed), numbered from 0
     source: pd.Series  # the column as given, unstripped
     positions: np.ndarray  # where each of ``values`` is in it
     lines: np.ndarray  # the line of each of its values
@@ -378,16 +376,17 @@ class _IdColumn:
     @property
     def members(self) -> set[str]:
         """Every identifier of the column (made when asked: for counts and tests)."""
-        return set(self.values.to_pylist())
+        return set(self.values.tolist())
 
-    def among(self, wanted: pa.Array) -> list[str]:
+    def among(self, wanted: list[str]) -> list[str]:
         """The identifiers of the column that are among ``wanted``, sorted."""
-        held = pc.filter(self.values, pc.is_in(self.values, value_set=wanted))
-        return sorted(pc.unique(held).to_pylist())
+        held = self.values[self.values.isin(wanted).to_numpy(dtype=bool)]
+        return sorted(str(v) for v in held.unique())
 
     def hit(self, value: str) -> tuple[str, str, Source]:
         """(kind, value as read, source) of the first line that holds ``value``."""
-        at = int(self.positions[pc.index(self.values, value).as_py()])
+        first = int(np.flatnonzero((self.values == value).to_numpy(dtype=bool))[0])
+        at = int(self.positions[first])
         return self.kind, str(self.source.iloc[at]).strip(), Source(self.file, self.column, int(self.lines[at]))
 
 

@@ -749,10 +749,8 @@ def _held_cells(
 ) -> pd.DataFrame:
     """The breakdown cells of routes kept at an earlier release's figures, in one frame (``memo``: by route).
 
-    Columns are made as Arrow arrays (a route's name once, taken per cell), as the build's own are.
+    Columns are made from each route's name once, taken per cell.
     """
-    import pyarrow as pa
-
     texts: list[str] = []
     numbers: list[int] = []  # each cell's count, -1 where it is not a number
     for key in keys:
@@ -764,13 +762,11 @@ def _held_cells(
         texts += found[0]
         numbers += found[1]
     persons = np.asarray(numbers, dtype=np.int64).reshape(-1)
-    route_at = pa.array(np.repeat(np.arange(len(keys), dtype=np.int64), len(columns)))
-    value_at = pa.array(np.tile(np.arange(len(columns), dtype=np.int64), len(keys)))
     return pd.DataFrame(
         {
-            "route": pa.array(keys, pa.large_string()).take(route_at).to_pandas(),
-            "value": pa.array(list(columns), pa.large_string()).take(value_at).to_pandas(),
-            "shown": pa.array(texts, pa.large_string()).to_pandas(),
+            "route": np.repeat(np.asarray(keys, dtype=object), len(columns)),
+            "value": np.tile(np.asarray(list(columns), dtype=object), len(keys)),
+            "shown": np.asarray(texts, dtype=object),
             "persons": pd.arrays.IntegerArray(np.maximum(persons, 0), persons < 0),
         }
     )

@@ -23,6 +23,7 @@ import io
 import json
 import logging
 import os
+import sys
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -32,7 +33,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from routemap._errors import AccountingError, ConfigError, ReadError
@@ -76,8 +76,11 @@ class _Stages:
             yield
         finally:
             # what a stage freed goes back to the system, so the next stage's peak does not stack on it
-            # (Arrow's allocator keeps freed pages: at 5M records the build's peak fell from 2.8 to 2.5 GB)
-            pa.default_memory_pool().release_unused()
+            # (Arrow's allocator keeps freed pages: at 5M records the build's peak fell from 2.8 to 2.5 GB);
+            # only where pandas holds text in Arrow, i.e. pyarrow is installed and imported already
+            arrow = sys.modules.get("pyarrow")
+            if arrow is not None:
+                arrow.default_memory_pool().release_unused()
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
         self.progress(name, 1, 1)
 
