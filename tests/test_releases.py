@@ -24,12 +24,13 @@ from hypothesis import strategies as st
 
 from attacker import K, ReleaseAttacker
 from routemap.cli import main
-from routemap.errors import ConfigError, DisclosureError
+from routemap.errors import ConfigError, DisclosureError, ReadError
 from routemap.pipeline import build
 from routemap.places import Gazetteer
 from routemap.project import open_project
 from routemap.releases import Atoms, Cut, LeftOut, Register, Release, atoms_of, parse_ids
 
+DATA = Path(__file__).parent / "data"
 ORIGINS = ("Indonesia", "Nepal", "Myanmar")
 TRANSITS = ("", "Thailand")
 STATES = ("Johor", "Selangor", "Sabah")
@@ -645,12 +646,12 @@ def test_the_latest_counts_are_read_beside_the_build_and_new_ones_written_beside
     register.finish()
     assert threading.active_count() == 1 and register._reading is None
 
-    damaged = private / "releases" / f"data-{version}.parquet"
+    damaged = private / "releases" / f"data-{version}.npz"
     good = damaged.read_bytes()
-    damaged.write_bytes(b"not parquet")
+    damaged.write_bytes(b"not a NumPy archive")
     register = Register(private)
     register.prefetch()  # fails in its thread, quietly: the read the build asks for fails in the build
-    with pytest.raises(Exception, match=r"(?i)parquet|magic"):
+    with pytest.raises(Exception, match=r"(?i)pickle|zip|npz"):
         register.atoms(version)
     damaged.write_bytes(good)
 
@@ -705,9 +706,9 @@ def test_new_counts_are_hashed_and_kept_in_a_child_that_a_failed_build_still_wai
     with pytest.raises(ChildProcessError):
         os.waitpid(started[-1], os.WNOHANG)  # reaped by the failed build
     assert len(Register(private).releases) == 1  # nothing recorded
-    kept = [p for p in (private / "releases").glob("data-*.parquet") if first.data not in p.name]
+    kept = [p for p in (private / "releases").glob("data-*.npz") if first.data not in p.name]
     assert len(kept) == 1 and not list((private / "releases").glob(".*"))  # whole, named by its counts' hash
-    assert Atoms.from_parquet(kept[0]).version == kept[0].stem.removeprefix("data-")
+    assert Atoms.from_npz(kept[0]).version == kept[0].stem.removeprefix("data-")
     build(sample_project, out_dir=tmp_path / "c", formats="csv", gazetteer=places)  # uses the file as it is
     register = Register(private)
     assert register.releases[-1].data == kept[0].stem.removeprefix("data-") != first.data
@@ -741,9 +742,9 @@ def test_atoms_round_trip_through_the_register_file_and_older_registers_still_re
     )
     fine = pd.Series(["country:IDN > admin1:MY-01", "country:IDN > admin1:MY-01", "country:NPL > country:MYS", "", "x"])
     atoms = atoms_of(records, fine, ["sex"])
-    path = tmp_path / "a.parquet"
-    path.write_bytes(atoms.to_parquet())
-    back = Atoms.from_parquet(path)
+    path = tmp_path / "a.npz"
+    path.write_bytes(atoms.to_npz())
+    back = Atoms.from_npz(path)
     pd.testing.assert_frame_equal(back.totals, atoms.totals)
     pd.testing.assert_frame_equal(back.cells["sex"], atoms.cells["sex"])
     assert back.version == atoms.version
@@ -759,6 +760,36 @@ def test_atoms_round_trip_through_the_register_file_and_older_registers_still_re
     (folder / "register.json").write_text('{"format": 1, "releases": []}', encoding="utf-8")
     older = Register(tmp_path / ".routemap").atoms(atoms.version)
     pd.testing.assert_frame_equal(older.cells["sex"], atoms.cells["sex"])
+
+
+def test_a_register_kept_in_parquet_reads_with_pyarrow_and_says_what_to_install_without(tmp_path: Path):
+    """Registers written before routemap kept counts as NumPy archives hold them in Parquet (these very atoms)."""
+    import importlib.util
+
+    records = pd.DataFrame(
+        {
+            "year": [2021, 2021, 2022, 2022, 2023],
+            "persons": [3, 1, 7, 2, 5],
+            "sex": ["female", "male", "female", "unknown", "female"],
+        }
+    )
+    fine = pd.Series(["country:IDN > admin1:MY-01", "country:IDN > admin1:MY-01", "country:NPL > country:MYS", "", "x"])
+    atoms = atoms_of(records, fine, ["sex"])
+    written = DATA / "register_parquet" / f"data-{atoms.version}.parquet"  # by the commit before .npz
+    folder = tmp_path / ".routemap" / "releases"
+    folder.mkdir(parents=True)
+    shutil.copy(written, folder / written.name)
+    (folder / "register.json").write_text('{"format": 1, "releases": []}', encoding="utf-8")
+    if importlib.util.find_spec("pyarrow") is None:
+        with pytest.raises(ReadError, match=r"Parquet, which needs pyarrow.*pip install pyarrow"):
+            Register(tmp_path / ".routemap").atoms(atoms.version)
+        return
+    older = Register(tmp_path / ".routemap").atoms(atoms.version)
+    pd.testing.assert_frame_equal(older.totals, atoms.totals)
+    pd.testing.assert_frame_equal(older.cells["sex"], atoms.cells["sex"])
+    assert (folder / f"data-{atoms.version}.npz").exists()  # kept in today's form: pyarrow is needed once
+    (folder / written.name).unlink()
+    pd.testing.assert_frame_equal(Register(tmp_path / ".routemap").atoms(atoms.version).totals, atoms.totals)
 
 
 @settings(max_examples=100, deadline=None)

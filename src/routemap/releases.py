@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import gzip
 import hashlib
+import io
 import itertools
 import json
 import logging
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from routemap._errors import ConfigError
+from routemap._errors import ConfigError, ReadError
 
 log = logging.getLogger(__name__)
 
@@ -123,41 +124,76 @@ class Atoms:
         cells = {d: pd.DataFrame(v, columns=["fine", "year", "value", "persons"]) for d, v in raw["cells"].items()}
         return cls(_typed(totals), {d: _typed(c) for d, c in cells.items()})
 
-    def to_parquet(self) -> bytes:
-        """The atoms as one Parquet table (``table`` names the dimension, "" for the totals)."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+    def to_npz(self) -> bytes:
+        """The atoms as one table in a NumPy archive (``table`` names the dimension, "" for the totals).
 
-        def text(column: pd.Series | str, rows: int) -> pa.DictionaryArray:  # codes and names, no string per row
-            if isinstance(column, str):
-                return pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int32)), pa.array([column]))
-            names = pa.array([str(c) for c in column.cat.categories], pa.string())
-            return pa.DictionaryArray.from_arrays(pa.array(column.cat.codes.to_numpy().astype(np.int32)), names)
+        Text columns are kept as codes into their names (no string per row); ``summary`` holds the
+        rows and the persons they count, for :meth:`Register.apart` without reading the rest.
+        """
+        parts = [("", self.totals), *sorted(self.cells.items())]
+        table_codes = np.concatenate([np.full(len(f), i, dtype=np.int32) for i, (_, f) in enumerate(parts)])
+        arrays: dict[str, np.ndarray] = {
+            "table_names": np.asarray([name for name, _ in parts], dtype=str),
+            "table_codes": table_codes,
+            "year": np.concatenate([f["year"].to_numpy(dtype=np.int64) for _, f in parts]),
+            "persons": np.concatenate([f["persons"].to_numpy(dtype=np.int64) for _, f in parts]),
+            "summary": np.asarray([len(table_codes), self.persons], dtype=np.int64),
+        }
+        for column in ("fine", "value"):
+            names: dict[str, int] = {}
+            codes = []
+            for _, frame in parts:
+                if column not in frame:  # the totals have no value: ""
+                    codes.append(np.full(len(frame), names.setdefault("", len(names)), dtype=np.int32))
+                    continue
+                categories = [str(c) for c in frame[column].cat.categories]
+                remap = np.asarray([names.setdefault(c, len(names)) for c in categories] + [-1], dtype=np.int32)
+                codes.append(remap[frame[column].cat.codes.to_numpy()])
+            arrays[f"{column}_names"] = np.asarray(list(names), dtype=str)
+            arrays[f"{column}_codes"] = np.concatenate(codes)
+        sink = io.BytesIO()
+        np.savez_compressed(sink, allow_pickle=False, **arrays)
+        return sink.getvalue()
 
-        tables = []
-        for name, frame in [("", self.totals), *sorted(self.cells.items())]:
-            n = len(frame)
-            columns = {
-                "table": text(name, n),
-                "fine": text(frame["fine"], n),
-                "year": pa.array(frame["year"].to_numpy(dtype=np.int64)),
-                "value": text(frame.get("value", ""), n),
-                "persons": pa.array(frame["persons"].to_numpy(dtype=np.int64)),
-            }
-            tables.append(pa.table(columns))
-        sink = pa.BufferOutputStream()
-        table = pa.concat_tables(tables)  # the persons they count, for Register.apart without reading them
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"routemap_persons": str(self.persons)})
-        pq.write_table(table, sink, compression="zstd")
-        return bytes(sink.getvalue())
+    @classmethod
+    def from_npz(cls, path: Path) -> Atoms:
+        """Atoms from a file :meth:`to_npz` wrote."""
+        with np.load(path, allow_pickle=False) as archive:
+            frame = pd.DataFrame(
+                {
+                    "table": pd.Categorical.from_codes(archive["table_codes"], categories=archive["table_names"]),
+                    "fine": pd.Categorical.from_codes(archive["fine_codes"], categories=archive["fine_names"]),
+                    "year": archive["year"],
+                    "value": pd.Categorical.from_codes(archive["value_codes"], categories=archive["value_names"]),
+                    "persons": archive["persons"],
+                }
+            )
+        return cls._from_table(frame)
 
     @classmethod
     def from_parquet(cls, path: Path) -> Atoms:
-        """Atoms from a file :meth:`to_parquet` wrote."""
-        import pyarrow.parquet as pq
+        """Atoms from the Parquet file of a register written before routemap 0.1 kept them as NumPy archives.
 
+        Raises
+        ------
+        ReadError
+            When pyarrow, which reads Parquet, is not installed.
+        """
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise ReadError(
+                path,
+                "holds the counts of an earlier release in Parquet, which needs pyarrow to be read; run "
+                "`pip install pyarrow` once and build again (the register then keeps them as .npz as well)",
+            ) from None
         # not read_table: its dataset layer costs 0.15 s to start; text read as dictionaries (categorical)
         frame = pq.ParquetFile(path, read_dictionary=["table", "fine", "value"]).read().to_pandas()
+        return cls._from_table(frame)
+
+    @classmethod
+    def _from_table(cls, frame: pd.DataFrame) -> Atoms:
+        """Atoms from one table of every part (``table`` names the dimension, "" for the totals)."""
         table = frame.pop("table")
         if not isinstance(table.dtype, pd.CategoricalDtype):  # an empty file has no dictionary
             table = table.astype("category")
@@ -536,10 +572,16 @@ class Register:
             self.atoms(self._reading[0])
 
     def _read_atoms(self, version: str) -> Atoms:
-        path = self.folder / f"data-{version}.parquet"
+        path = self.folder / f"data-{version}.npz"
         if path.exists():
-            return Atoms.from_parquet(path)
-        # registers written before routemap kept atoms in Parquet
+            return Atoms.from_npz(path)
+        # registers written before routemap kept atoms as NumPy archives, in Parquet or, before that, JSON
+        older = self.folder / f"data-{version}.parquet"
+        if older.exists():
+            atoms = Atoms.from_parquet(older)
+            with contextlib.suppress(OSError):  # kept in today's form too, so that pyarrow is needed once
+                _write_atomic(path, atoms.to_npz())
+            return atoms
         return Atoms.from_json(_read_gz(self.folder / f"data-{version}.json.gz"))
 
     def atoms_for(self, inputs: str) -> Atoms | None:
@@ -615,28 +657,25 @@ class Register:
         used = {r.data for r in self.releases}
         for release in gone:
             if release.data not in used:
-                for suffix in (".parquet", ".json.gz"):
+                for suffix in (".npz", ".parquet", ".json.gz"):
                     (self.folder / f"data-{release.data}{suffix}").unlink(missing_ok=True)
         return gone
 
     def apart(self, atoms: Atoms) -> bool:
         """Whether these atoms are none of the register's data versions, told by their size alone.
 
-        Every data version's Parquet file says how many rows it holds and (since this release) how
-        many persons they count; atoms of another size are other counts. ``False`` when a version is
-        of the same size, or cannot be looked at: then only the hash of the counts tells.
+        Every data version's file says how many rows it holds and how many persons they count;
+        atoms of another size are other counts. ``False`` when a version is of the same size, or
+        cannot be looked at: then only the hash of the counts tells.
         """
-        import pyarrow.parquet as pq
-
         rows = len(atoms.totals) + sum(len(cells) for cells in atoms.cells.values())
-        persons = str(atoms.persons).encode()
         for version in {r.data for r in self.releases}:
             try:
-                file = pq.ParquetFile(self.folder / f"data-{version}.parquet")
-                kept = (file.schema_arrow.metadata or {}).get(b"routemap_persons")
-                if file.metadata.num_rows == rows and kept in (None, persons):
+                with np.load(self.folder / f"data-{version}.npz", allow_pickle=False) as archive:
+                    kept_rows, kept_persons = (int(n) for n in archive["summary"])
+                if kept_rows == rows and kept_persons == atoms.persons:
                     return False
-            except Exception:  # an older register's JSON, or a damaged file
+            except Exception:  # an older register's Parquet or JSON, or a damaged file
                 return False
         return True
 
@@ -657,22 +696,22 @@ class Register:
             folder = self.folder
 
             def keep() -> str:
-                target = folder / f"data-{atoms.version}.parquet"
+                target = folder / f"data-{atoms.version}.npz"
                 if not target.exists():
-                    _write_atomic(target, atoms.to_parquet(), tmp=target.with_name(f".{target.name}.{os.getpid()}"))
+                    _write_atomic(target, atoms.to_npz(), tmp=target.with_name(f".{target.name}.{os.getpid()}"))
                 return atoms.version
 
             pending = background(keep)
             if pending is not None:
                 self._keeping = (atoms, pending)
                 return
-        path = self.folder / f"data-{atoms.version}.parquet"
+        path = self.folder / f"data-{atoms.version}.npz"
         if path.exists():
             return
 
         def write() -> None:
             with contextlib.suppress(Exception):  # record() writes it again, and fails there if it must
-                _write_atomic(path, atoms.to_parquet(), tmp=path.with_name(f".{path.name}.ahead"))
+                _write_atomic(path, atoms.to_npz(), tmp=path.with_name(f".{path.name}.ahead"))
 
         self._writing = threading.Thread(target=write, name="routemap-register-write", daemon=True)
         self._writing.start()
@@ -696,9 +735,9 @@ class Register:
             self._writing.join()
             self._writing = None
         if atoms is not None:
-            path = self.folder / f"data-{atoms.version}.parquet"
+            path = self.folder / f"data-{atoms.version}.npz"
             if not path.exists():
-                _write_atomic(path, atoms.to_parquet())
+                _write_atomic(path, atoms.to_npz())
         if release is not None:
             _write_gz(self.folder / f"figures-{release.id}.json.gz", release.figures)
         index = {"format": FORMAT, "releases": [r.summary() for r in self.releases]}
