@@ -7,8 +7,9 @@
 For each size a synthetic project is generated (benchmarks/generate.py: messy place strings, three
 languages, CSV with ',' and ';', Windows-1252), then built with every output format in a fresh
 process, which reports the wall time of each stage and its peak memory (``resource.getrusage``, the
-process and its reader processes). In the same run, the floor for the same files: pyarrow
-``read_csv`` of every CSV plus one pandas groupby on the raw origin/transit/destination columns.
+process and its reader processes). In the same run, the floor for the same files: the fastest CSV
+reader installed (pyarrow's ``read_csv`` where pyarrow is, else pandas' C parser, which routemap
+uses) on every CSV, plus one pandas groupby on the raw origin/transit/destination columns.
 The ratio read-to-aggregate / floor is the overhead of everything routemap does to turn rows into
 routes: mapping, validation, place resolution, routing. These projects are CSV only, so that the
 floor reads the same files; one more 100k project has two of its six partners in xlsx, to show
@@ -52,21 +53,28 @@ print(json.dumps({"timings": result.timings, "total": total, "peak_mb": peak / 1
 """
 
 FLOOR = r"""
-import glob, json, sys, time
+import glob, importlib.util, json, sys, time
 import pandas as pd
-from pyarrow import csv as pacsv
+arrow = importlib.util.find_spec("pyarrow") is not None
+if arrow:
+    from pyarrow import csv as pacsv
 project = sys.argv[1]
 t0 = time.perf_counter()
 frames = []
 for path in sorted(glob.glob(project + "/data/contributions/*/*.csv")):
     malay = path.endswith("kes.csv")
-    table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding="cp1252" if malay else "utf8"),
-                           parse_options=pacsv.ParseOptions(delimiter=";" if malay else ","))
-    frame = table.to_pandas()
+    if arrow:
+        table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(encoding="cp1252" if malay else "utf8"),
+                               parse_options=pacsv.ParseOptions(delimiter=";" if malay else ","))
+        frame = table.to_pandas()
+    else:
+        frame = pd.read_csv(path, sep=";" if malay else ",", encoding="cp1252" if malay else "utf-8",
+                            dtype=object, na_filter=False, engine="c")
     frames.append(frame.iloc[:, [2, 3, 4]].set_axis(["origin", "transit", "destination"], axis=1))
 raw = pd.concat(frames, ignore_index=True)
 groups = raw.groupby(["origin", "transit", "destination"], dropna=False).size()
-print(json.dumps({"floor": time.perf_counter() - t0, "rows": len(raw), "groups": len(groups)}))
+print(json.dumps({"floor": time.perf_counter() - t0, "rows": len(raw), "groups": len(groups),
+                  "floor_reader": "pyarrow" if arrow else "pandas"}))
 """
 
 
@@ -133,7 +141,8 @@ def _build_line(r: dict) -> str:
         f"{r['records']:>9,} records ({r['input_mb']:.1f} MB, {r['distinct_places']} distinct place strings, "
         f"{r['routes']:,} routes): total {r['total']:.2f} s, peak {r['peak_mb']:,.0f} MB\n"
         f"    stages (s): {stages}\n"
-        f"    floor (pyarrow read + groupby of the CSVs): {r['floor']:.2f} s; read-to-aggregate {rta:.2f} s "
+        f"    floor ({r.get('floor_reader', 'pyarrow')} read + groupby of the CSVs): {r['floor']:.2f} s; "
+        f"read-to-aggregate {rta:.2f} s "
         f"= {rta / r['floor']:.1f} x floor; whole build = {r['total'] / r['floor']:.1f} x floor"
     )
 

@@ -393,7 +393,7 @@ def test_running_out_of_memory_is_a_message_and_exit_5_not_a_traceback(tmp_path:
 
     path = tmp_path / "kes.csv"
     path.write_text("year,origin,destination,persons\n2020,Myanmar,Penang,6\n", encoding="utf-8")
-    cap = 400 * 1024 * 1024  # enough to start, below what loading the place index needs
+    cap = 250 * 1024 * 1024  # enough to start (about 160 MB), below what loading the place index needs (about 330 MB)
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
