@@ -21,6 +21,18 @@ R = TypeVar("R")
 
 #: How long the parent waits for a child before it kills it and does the work itself (seconds).
 TIMEOUT = 600.0
+#: Pipe ends only the parent may hold open: the write end of a :class:`Warm` child's task pipe, whose
+#: closing tells that child its task is whole. A child forked later closes them at once; holding a
+#: copy, it kept the drawing process waiting until it ended (5 s of a 1M build, behind records.csv).
+_PARENT_ONLY: set[int] = set()
+
+
+def _close_parent_only() -> None:
+    """In a newly forked child: close the pipe ends only the parent may hold (see :data:`_PARENT_ONLY`)."""
+    for fd in _PARENT_ONLY:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _PARENT_ONLY.clear()
 
 
 @dataclass
@@ -105,6 +117,7 @@ def fork(task: Callable[[], None]) -> Child | None:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
+        _close_parent_only()
         os.close(read)
         _serve(task, write)
     os.close(write)
@@ -137,6 +150,7 @@ class Warm:
         except OSError:  # the child is gone
             self.stop()
             return None
+        _PARENT_ONLY.discard(self.tasks)
         os.close(self.tasks)
         self.tasks = -1
         child, self.pid = Child(self.pid, self.replies, task), 0  # the child is the Child's to join now
@@ -148,6 +162,7 @@ class Warm:
             return
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
+        _PARENT_ONLY.discard(self.tasks)
         for fd in (self.tasks, self.replies):
             if fd >= 0:
                 os.close(fd)
@@ -167,6 +182,7 @@ def prepare(warm_up: Callable[[], None]) -> Warm | None:
     reply_read, reply_write = os.pipe()
     pid = os.fork()
     if pid == 0:
+        _close_parent_only()
         os.close(task_write)
         os.close(reply_read)
         # the task is read while the child warms up: a parent whose task outgrows the pipe's buffer
@@ -185,6 +201,7 @@ def prepare(warm_up: Callable[[], None]) -> Warm | None:
         _serve(lambda: pickle.loads(data)(), reply_write)
     os.close(task_read)
     os.close(reply_write)
+    _PARENT_ONLY.add(task_write)
     return Warm(pid, task_write, reply_read)
 
 
@@ -269,6 +286,7 @@ def background(work: Callable[[], R]) -> Pending[R] | None:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
+        _close_parent_only()
         os.close(read)
         try:
             message = pickle.dumps((work(),), protocol=pickle.HIGHEST_PROTOCOL)
