@@ -732,14 +732,18 @@ FAST_CASES = {
 }
 
 
+@pytest.mark.parametrize("engine", ["pandas", "arrow"])
 @pytest.mark.parametrize("case", sorted(FAST_CASES))
-def test_the_fast_path_reads_exactly_as_the_csv_module(tmp_path, monkeypatch, case):
+def test_the_fast_path_reads_exactly_as_the_csv_module(tmp_path, monkeypatch, case, engine):
     from routemap.readers import csv as csv_reader
 
+    if engine == "arrow" and not csv_reader.ARROW:
+        pytest.skip("pyarrow is not installed (routemap[fast])")
     path = tmp_path / "f.csv"
     path.write_text(FAST_CASES[case], encoding="utf-8")
     slow = read_contribution(path, canonical_profile("p"), current_year=2025)
     monkeypatch.setattr(csv_reader, "FAST_CSV_MIN_BYTES", 0)  # every file counts as large
+    monkeypatch.setattr(csv_reader, "ARROW", engine == "arrow")
     delimiter = ";" if case == "semicolons" else ","
     taken = csv_reader.fast_csv(path, FAST_CASES[case], delimiter, ReadOptions(), ("year",))
     # the fast path reads well-formed files; ragged rows, blank lines, title rows and quoted line

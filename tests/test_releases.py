@@ -764,7 +764,7 @@ def test_atoms_round_trip_through_the_register_file_and_older_registers_still_re
 
 def test_a_register_kept_in_parquet_reads_with_pyarrow_and_says_what_to_install_without(tmp_path: Path):
     """Registers written before routemap kept counts as NumPy archives hold them in Parquet (these very atoms)."""
-    import importlib.util
+    from routemap._optional import have_pyarrow
 
     records = pd.DataFrame(
         {
@@ -780,7 +780,7 @@ def test_a_register_kept_in_parquet_reads_with_pyarrow_and_says_what_to_install_
     folder.mkdir(parents=True)
     shutil.copy(written, folder / written.name)
     (folder / "register.json").write_text('{"format": 1, "releases": []}', encoding="utf-8")
-    if importlib.util.find_spec("pyarrow") is None:
+    if not have_pyarrow():
         with pytest.raises(ReadError, match=r"Parquet, which needs pyarrow.*pip install pyarrow"):
             Register(tmp_path / ".routemap").atoms(atoms.version)
         return

@@ -630,7 +630,8 @@ def _cells(table: RawTable, index: int) -> pd.Series:
     """One column's cells as stripped text, indexed 0..n-1."""
     if not len(table.rows):
         return pd.Series([], dtype=object)
-    return table.rows[index].astype(str).str.strip().reset_index(drop=True)
+    cells = table.rows[index].astype(str)
+    return (cells if table.trimmed else cells.str.strip()).reset_index(drop=True)
 
 
 def _clean(profile: Profile, canon: str, series: pd.Series) -> pd.Series:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from routemap._errors import ReadError
+from routemap._optional import have_pyarrow
 from routemap.readers.sniff import decode, looks_binary, sniff_delimiter
 from routemap.readers.table import (
     HEADER_SEARCH_ROWS,
@@ -30,6 +31,8 @@ from routemap.schema import fold
 
 #: Files smaller than this are read with the csv module only (the fast path pays off on large files).
 FAST_CSV_MIN_BYTES = 256 << 10
+#: Whether pyarrow is installed: the fast path then reads with Arrow (imported only when a large file is read).
+ARROW = have_pyarrow()
 
 
 def read_csv(
@@ -152,8 +155,13 @@ def fast_csv(
     *,
     raw: bytes | None = None,
     keep: KeepRows | None = None,
+    engine: str | None = None,
 ) -> RawTable | None:
     """Read a large, well-formed CSV with pandas' C parser; ``None`` when the csv-module path must decide.
+
+    Where pyarrow is installed (``routemap[fast]``), Arrow parses, trims and filters the cells
+    instead, and pandas keeps them as Arrow strings for the steps after (``engine`` "pandas" or
+    "arrow" forces one).
 
     Taken only when the header is the first record and the file has no empty lines, no row
     wider or narrower than the header, and no header cell with a line break: then record *i*
@@ -174,12 +182,19 @@ def fast_csv(
     if not any(headers):
         return None
     data = raw if raw is not None else text.encode("utf-8")
+    # a quoted line break puts a record over several lines: the csv-module path numbers those
+    lines = (raw.count(b"\n") if raw is not None else text.count("\n")) + (0 if text.endswith("\n") else 1)
+    if engine == "arrow" or (engine is None and ARROW):
+        from routemap.readers._arrow import read_fast
+
+        arrow = read_fast(data, lines, delimiter, len(raw_headers), headers, keep)
+        if arrow is not None:
+            arrow.physical_lines = lines
+        return arrow
     columns = _parsed_cells(data, delimiter, len(raw_headers))
     if columns is None:
         return None
     records = len(columns[0])
-    # a quoted line break puts a record over several lines: the csv-module path numbers those
-    lines = (raw.count(b"\n") if raw is not None else text.count("\n")) + (0 if text.endswith("\n") else 1)
     if lines != records + 1:
         return None
     dropped = None
