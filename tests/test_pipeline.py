@@ -296,3 +296,42 @@ def test_unresolved_strings_are_named_at_their_first_record_as_a_plain_search_na
                     expected[raw] = Source(file, header, line)
     expected["Atlantis"] = Source("")
     assert _place_sources(records, raws, results) == expected
+
+
+def test_records_written_beside_the_rendering_are_those_written_in_place_and_a_failed_build_leaves_none(
+    sample_project, tmp_path, monkeypatch
+):
+    import os
+
+    from routemap import _parallel, pipeline
+
+    build(sample_project, out_dir=tmp_path / "here")
+    here = (sample_project / ".routemap" / "records.csv").read_bytes()
+    (sample_project / ".routemap" / "records.csv").unlink()
+    forked: list[int] = []
+    real = _parallel.fork
+
+    def fork(task):  # type: ignore[no-untyped-def]
+        child = real(task)
+        if child is not None:
+            forked.append(child.pid)
+        return child
+
+    monkeypatch.setattr(pipeline, "fork", fork)
+    monkeypatch.setattr(pipeline, "RECORDS_BESIDE", 1)  # the sample's records, in a child
+    build(sample_project, out_dir=tmp_path / "beside")
+    if not forked:
+        pytest.skip("no fork here")
+    assert (sample_project / ".routemap" / "records.csv").read_bytes() == here
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(tables, "write_csv", broken)
+    before = len(forked)
+    with pytest.raises(OSError, match="disk full"):
+        build(sample_project, out_dir=tmp_path / "failed", level="admin1", focus="MY")
+    assert len(forked) == before + 1  # the records' child of the failed build
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[-1], os.WNOHANG)  # the child writing records.csv was stopped and reaped
+    assert not list((sample_project / ".routemap").glob(".records.csv.*"))
