@@ -455,3 +455,26 @@ def test_europes_own_routes(gazetteer: Gazetteer):
     assert gazetteer.place(gazetteer.resolve("Westland", default_country="NL").place_id).country == "NLD"
     assert not gazetteer.resolve("Westland (szklarnie)").resolved  # Dutch or Norwegian alike, one part known
     assert gazetteer.resolve("RF").place_id == "country:RUS"
+
+
+def test_a_state_one_letter_off_and_airports_as_malay_indonesian_and_vietnamese_write_them(gazetteer: Gazetteer):
+    assert gazetteer.resolve("Serawak").place_id == "admin1:MY-13"  # one letter off Sarawak, no other country near
+    assert not gazetteer.resolve("Sarawk").resolved  # Karak, a Jordanian governorate, is as near as two letters
+    # a typo of a state abroad is not read for a partner who declares a country: Langkap is a town of Perak
+    assert not gazetteer.resolve("Langkap", default_country="MY").resolved
+    assert gazetteer.resolve("Kebumin", default_country="ID").place_id == "admin1:ID-JT"  # Kebumen, at home
+    assert gazetteer.place(gazetteer.resolve("Bandar Udara Juanda").place_id).country == "IDN"  # Surabaya's airport
+    assert gazetteer.place(gazetteer.resolve("lapangan terbang Senai").place_id).country == "MYS"
+    assert gazetteer.place(gazetteer.resolve("sân bay Nội Bài").place_id).country == "VNM"
+
+
+def test_na_is_not_available_unless_a_namibian_partner_or_the_project_says_namibia(
+    tmp_path: Path, gazetteer: Gazetteer
+):
+    for text in ("NA", "na", "Na"):
+        found = gazetteer.resolve(text)
+        assert (found.resolved, found.method, found.candidates) == (False, "ambiguous", ("country:NAM",))
+    assert gazetteer.resolve("NA", default_country="NA").place_id == "country:NAM"
+    assert gazetteer.resolve("NAM").place_id == "country:NAM"
+    _aliases(tmp_path, "alias,place\nNA,Namibia\n")
+    assert Gazetteer.load(project_dir=tmp_path).resolve("NA").place_id == "country:NAM"

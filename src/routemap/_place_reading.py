@@ -172,9 +172,10 @@ _ADMIN_SUFFIX = re.compile(
     r"외국인보호소|보호소|국제공항|공항|양식장|염전|농장|공장)$"
 )
 #: An airport as other languages write it, before or after its name ("aeropuerto El Dorado", "aéroport d'Ivato",
+#: "Bandara Juanda" and "lapangan terbang Senai" in Indonesian and Malay, "sân bay Nội Bài",
 #: "аэропорт Домодедово", "مطار دبي", "त्रिभुवन विमानस्थल"): read as "<name> airport", then as the name.
 _AIRPORT = re.compile(
-    r"^(?:aeropuerto|aeroporto|aeroport|aerodrome|"
+    r"^(?:aeropuerto|aeroporto|aeroport|aerodrome|bandara|bandar udara|lapangan terbang|san bay|paliparan ng|"
     + _folded("аэропорт аеропорт مطار สนามบิน")
     + r")(?:\s+(?:internacional|international|international de))?(?:\s+(?:de|d|del|do|da))?\s+(?P<before>.+)$"
     + r"|^(?P<after>.+?)(?:\s*(?:"  # (words of several, each: "अन्तर्राष्ट्रिय विमानस्थल", "விமான நிலையம்")

@@ -31,7 +31,7 @@ from routemap._gazetteer import (
 )
 from routemap._place_files import read_user_aliases, read_user_places
 from routemap._place_files import resolve_renames as resolve_renames
-from routemap._place_fuzzy import FUZZY_LEAD, FUZZY_SCORE, GIVEN_NAME_TOWN_POPULATION, _FuzzyReading
+from routemap._place_fuzzy import FUZZY_LEAD, FUZZY_SCORE, GIVEN_NAME_TOWN_POPULATION, STATE_TYPO, _FuzzyReading
 from routemap._place_fuzzy import FUZZY_MIN_LENGTH as FUZZY_MIN_LENGTH
 from routemap._place_fuzzy import FUZZY_SHORT_LEAD as FUZZY_SHORT_LEAD
 from routemap._place_fuzzy import FUZZY_SHORT_LENGTH as FUZZY_SHORT_LENGTH
@@ -94,6 +94,8 @@ _COMPASS = re.compile(
 )
 RIVAL_NOTE = "the name of a state and of a large town of another country: write it with its country"
 COMPASS_NOTE = "a compass point's name, which regions of many countries bear: write it with its country"
+#: "NA" in a spreadsheet is "not available" far more often than Namibia's code.
+NOT_AVAILABLE = "most often 'not available'; Namibia's code only from a Namibian partner or by data/aliases.csv"
 
 
 @dataclass(slots=True)
@@ -315,6 +317,8 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             return Resolution(raw, "", "empty")
         if not _LETTER.search(text):
             return Resolution(raw, "", "not_a_place", note="no letters: a code for a missing value, not a place")
+        if text.upper() == "NA" and default_country != "NAM" and "na" not in self._user_keys:
+            return Resolution(raw, "", "ambiguous", candidates=("country:NAM",), note=NOT_AVAILABLE)
         if _SUBDIVISION_CODE.match(text):
             hits = [c for c in self._index.keys.get(fold_name(text), []) if c[1] == TIER_CODE]
             if hits:
@@ -392,6 +396,9 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             if again.place_id and (not syllables or self._spelt_out(again.place_id, default_country)):  # "ko ro"
                 return self._settle(raw, joined, again, default_country=default_country, note=f"read as {joined!r}")
         typo = self._fuzzy(raw, key)
+        abroad = typo.resolved and default_country and self._places[typo.place_id].country != default_country
+        if abroad and STATE_TYPO in typo.note:  # a state's typo is read at home only, where a partner declares one
+            typo = Resolution(raw, "", "unresolved", suggestions=(self.describe(typo.place_id),))
         if typo.resolved:
             return typo
         local = self._home_typo(raw, key, default_country)
