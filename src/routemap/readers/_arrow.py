@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
-from routemap.readers.table import KeepRows, RawTable, count_dropped, rule_passes
+from routemap.readers.table import KeepRows, RawTable, count_dropped, rule_passes, trimmed_table
 from routemap.schema import fold
 
 
@@ -99,23 +99,8 @@ def _arrow_table(
     blank = np.ones(table.num_rows, dtype=bool)
     for column in columns:
         blank &= pc.equal(column, "").to_numpy(zero_copy_only=False)
-    lines = numbers
-    last = int(np.flatnonzero(~blank)[-1]) if (~blank).any() else -1
-    if last < 0 and table.num_rows:
-        return None
-    keep = ~blank
     frame = pd.DataFrame(  # the trimmed cells, as the csv-module path keeps them after strip()
         {i: pd.Series(column, dtype="str") for i, column in enumerate(columns)},
         columns=pd.Index(range(width)),
     )
-    if not keep.all():
-        frame = frame.loc[keep].reset_index(drop=True)
-    return RawTable(
-        headers=headers,
-        rows=frame,
-        lines=lines[keep],
-        blank_rows=int(blank[:last].sum()),  # blank rows after the last data row are layout
-        delimiter=delimiter,
-        header_line=1,
-        trimmed=True,
-    )
+    return trimmed_table(frame, blank, numbers, headers, delimiter)

@@ -26,6 +26,7 @@ from routemap.readers.table import (
     read_bytes,
     rows_to_table,
     rule_passes,
+    trimmed_table,
 )
 from routemap.schema import fold
 
@@ -319,21 +320,7 @@ def _cells_table(columns: list[np.ndarray], headers: list[str], delimiter: str, 
     blank = np.ones(len(numbers), dtype=bool)
     for column in cells:
         blank &= column == ""
-    last = int(np.flatnonzero(~blank)[-1]) if (~blank).any() else -1
-    if last < 0 and len(numbers):
-        return None
-    keep = ~blank
     frame = pd.DataFrame(  # the trimmed cells, as the csv-module path keeps them after strip()
         {i: column for i, column in enumerate(cells)}, columns=pd.Index(range(width)), dtype=object
     )
-    if not keep.all():
-        frame = frame.loc[keep].reset_index(drop=True)
-    return RawTable(
-        headers=headers,
-        rows=frame,
-        lines=numbers[keep],
-        blank_rows=int(blank[:last].sum()),  # blank rows after the last data row are layout
-        delimiter=delimiter,
-        header_line=1,
-        trimmed=True,
-    )
+    return trimmed_table(frame, blank, numbers, headers, delimiter)

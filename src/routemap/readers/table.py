@@ -263,3 +263,27 @@ def _swallowed(row: list[str], headers: list[str], delimiter: str, span: range) 
             "then every line is read as its own row"
         )
     return None
+
+
+def trimmed_table(
+    frame: pd.DataFrame, blank: np.ndarray, numbers: np.ndarray, headers: list[str], delimiter: str
+) -> RawTable | None:
+    """The fast CSV paths' table: trimmed cells without their blank rows; ``None`` when every row is blank.
+
+    ``blank`` marks the rows whose every cell is empty and ``numbers`` holds each row's line.
+    """
+    last = int(np.flatnonzero(~blank)[-1]) if (~blank).any() else -1
+    if last < 0 and len(numbers):
+        return None
+    keep = ~blank
+    if not keep.all():
+        frame = frame.loc[keep].reset_index(drop=True)
+    return RawTable(
+        headers=headers,
+        rows=frame,
+        lines=numbers[keep],
+        blank_rows=int(blank[:last].sum()),  # blank rows after the last data row are layout
+        delimiter=delimiter,
+        header_line=1,
+        trimmed=True,
+    )
