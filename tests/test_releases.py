@@ -730,9 +730,8 @@ def test_new_counts_are_hashed_and_kept_in_a_child_that_a_failed_build_still_wai
         os.waitpid(child, os.WNOHANG)
 
 
-def test_atoms_round_trip_through_the_register_file_and_older_registers_still_read(tmp_path: Path):
-    from routemap.releases import _write_gz
-
+def _five_records_atoms() -> Atoms:
+    """The counts of five records over three fine routes (one of them with an empty stop) and three years."""
     records = pd.DataFrame(
         {
             "year": [2021, 2021, 2022, 2022, 2023],
@@ -741,7 +740,13 @@ def test_atoms_round_trip_through_the_register_file_and_older_registers_still_re
         }
     )
     fine = pd.Series(["country:IDN > admin1:MY-01", "country:IDN > admin1:MY-01", "country:NPL > country:MYS", "", "x"])
-    atoms = atoms_of(records, fine, ["sex"])
+    return atoms_of(records, fine, ["sex"])
+
+
+def test_atoms_round_trip_through_the_register_file_and_older_registers_still_read(tmp_path: Path):
+    from routemap.releases import _write_gz
+
+    atoms = _five_records_atoms()
     path = tmp_path / "a.npz"
     path.write_bytes(atoms.to_npz())
     back = Atoms.from_npz(path)
@@ -766,15 +771,7 @@ def test_a_register_kept_in_parquet_reads_with_pyarrow_and_says_what_to_install_
     """Registers written before routemap kept counts as NumPy archives hold them in Parquet (these very atoms)."""
     from routemap._optional import have_pyarrow
 
-    records = pd.DataFrame(
-        {
-            "year": [2021, 2021, 2022, 2022, 2023],
-            "persons": [3, 1, 7, 2, 5],
-            "sex": ["female", "male", "female", "unknown", "female"],
-        }
-    )
-    fine = pd.Series(["country:IDN > admin1:MY-01", "country:IDN > admin1:MY-01", "country:NPL > country:MYS", "", "x"])
-    atoms = atoms_of(records, fine, ["sex"])
+    atoms = _five_records_atoms()
     written = DATA / "register_parquet" / f"data-{atoms.version}.parquet"  # by the commit before .npz
     folder = tmp_path / ".routemap" / "releases"
     folder.mkdir(parents=True)
