@@ -478,3 +478,17 @@ def test_na_is_not_available_unless_a_namibian_partner_or_the_project_says_namib
     assert gazetteer.resolve("NAM").place_id == "country:NAM"
     _aliases(tmp_path, "alias,place\nNA,Namibia\n")
     assert Gazetteer.load(project_dir=tmp_path).resolve("NA").place_id == "country:NAM"
+
+
+def test_a_part_of_a_country_and_a_home_town_written_with_its_initial(gazetteer: Gazetteer):
+    # a compass word before a country's name, or after it in Malay and Indonesian: counted in the country
+    for text, country in (("Southern Thailand", "THA"), ("Thai Selatan", "THA"), ("Myanmar Utara", "MMR")):
+        assert gazetteer.resolve(text).place_id == f"country:{country}", text
+    assert gazetteer.resolve("S. Arabia").place_id == "country:SAU"  # "S." for Saudi, as written: no compass word
+    assert gazetteer.resolve("South Sudan").place_id == "country:SSD"  # a country of its own name first
+    assert gazetteer.resolve("Northern Ireland").place_id == "admin1:GB-NIR"
+    # a town's first word as its initial, read only in the partner's own country
+    assert gazetteer.place(gazetteer.resolve("B.Pahat", default_country="MY").place_id).name == "Batu Pahat"
+    assert gazetteer.place(gazetteer.resolve("K. Kedah", default_country="MY").place_id).name == "Kuala Kedah"
+    assert not gazetteer.resolve("B.Pahat").resolved
+    assert gazetteer.place(gazetteer.resolve("Psr Gudang", default_country="MY").place_id).name == "Pasir Gudang"

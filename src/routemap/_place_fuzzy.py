@@ -253,11 +253,12 @@ class _FuzzyReading:
         countries = {self._places[pid].country for pid, tier in cands if tier == best}
         return next(iter(names)) if len(names) == 1 and len(countries) == 1 else ""
 
-    def _initialled(self, key: str) -> str:
+    def _initialled(self, key: str, default_country: str | None = None) -> str:
         """The name a string means whose first word is written as its initial ("b meanchey"), or ``""``.
 
-        Only a state's or a country's own name or alias ("n sembilan"), when the rest is 4 letters or more
-        and every name it could be means the same places.
+        A state's or a country's own name or alias ("n sembilan"), or a name only of places in the
+        partner's own country ("B. Pahat", "K. Bharu" from a Malaysian partner), when the rest is 4
+        letters or more and every name it could be means the same places.
         """
         first, _, rest = key.partition(" ")
         if len(first) != 1 or not first.isalpha() or len(rest) < 4:
@@ -265,11 +266,18 @@ class _FuzzyReading:
         names = set()
         for name in self._names_starting(first):
             word, _, tail = name.partition(" ")
-            if tail == rest and len(word) > 1 and self._names_a_unit(name):
+            if tail != rest or len(word) < 2:
+                continue
+            if self._names_a_unit(name) or (default_country and self._only_in(name, default_country)):
                 names.add(name)
         # several spellings of one place ("kampong thom", "kompong thom") are one reading
         meanings = {frozenset(pid for pid, _ in self._candidates(name)) for name in names}
         return min(names) if len(meanings) == 1 else ""
+
+    def _only_in(self, name: str, country: str) -> bool:
+        """Whether a name names places, all of them in ``country``."""
+        found = self._candidates(name)
+        return bool(found) and all(self._places[pid].country == country for pid, _ in found)
 
     def _names_a_unit(self, name: str) -> bool:
         """Whether a name is a state's or a country's (what records abbreviate so)."""

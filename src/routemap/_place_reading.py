@@ -240,6 +240,8 @@ _ABBREVIATIONS = {
     "kep": "kepulauan",  # "Kep. Riau": the Riau Islands
     "kpg": "kampung",
     "tmn": "taman",
+    "psr": "pasir",
+    "bdr": "bandar",
     "bt": "batu",
     # Philippine provinces ("Negros Occ.")
     "occ": "occidental",
@@ -499,6 +501,14 @@ def address_variants(key: str, *, streets: bool = True) -> tuple[str, ...]:
     return tuple(v for v in dict.fromkeys((bare, street)) if len(v.replace(" ", "")) > 3 and v != key)
 
 
+#: A compass word before a name, or after it in Malay and Indonesian ("Northern Myanmar", "Myanmar Utara"): a part of
+#: a country or region. Names that are places of their own ("South Sudan", "Jawa Barat") match whole before this.
+_COMPASS_PART = re.compile(
+    r"^(?:(?:north|south)?(?:north|south|east|west)(?:ern)?|central|upper|lower)\s+(?P<rest>.+)$"
+    r"|^(?P<head>.+?)\s+(?:utara|selatan|timur|barat|tengah|bahagian (?:utara|selatan|timur|barat))$"
+)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _variants(key: str) -> tuple[tuple[str, bool], ...]:
     """Other readings of a folded name, tried in order when the name itself is unknown.
@@ -517,6 +527,9 @@ def _variants(key: str) -> tuple[tuple[str, bool], ...]:
         name = airport["before"] or airport["after"]
         out += [(f"{name} airport", False), (name, False)]
     out += [(v, False) for v in address_variants(key, streets=False)]
+    part = _COMPASS_PART.match(key)  # as written: "S. Arabia" is Saudi Arabia, not a south of Arabia
+    if part:  # "Southern Thailand", "Thai Selatan": a part of a country, counted in the country (never a town)
+        out.append((part["rest"] or part["head"], True))
     if "kampung " in expanded:  # "Kg. Thom": Cambodia and Brunei write Kampong where Malaysia writes Kampung
         out.append((expanded.replace("kampung ", "kampong "), False))
     if "gonj" in expanded:  # "Munshigonj", "Kishorgonj": Bangladesh's -ganj as Bengali is spoken

@@ -389,7 +389,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             return self._finish(raw, halves, note="both parts name it")
         # "B. Meanchey", "K. Thom": a first word written as its initial; "Maesot", "Kualalumpur": a name of
         # several words written as one; "Ma-lai-xi-a", "In-đô-nê-xi-a": a name written syllable by syllable
-        joined = self._initialled(key) or self._spaced(key)
+        joined = self._initialled(key, default_country) or self._spaced(key)
         if joined or (" " in key and all(len(t) <= 3 for t in key.split())):
             syllables, joined = not joined, joined or key.replace(" ", "")
             again = self._resolve_key(joined, default_country=default_country, codes=False)
