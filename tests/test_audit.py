@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -227,3 +228,54 @@ def test_a_key_of_an_object_in_a_script_is_code_but_a_value_is_data(tmp_path: Pa
     values = published_values(page)
     assert values.count("attribution") == 1  # the array's element, not the key
     assert "Siti Aminah" in values and "Nurhaliza" in values and "noWrap" not in values and "legs" not in values
+
+
+def test_markup_keywords_in_attributes_are_no_data_but_a_tooltip_is(tmp_path: Path):
+    from routemap.audit import published_values
+
+    page = tmp_path / "report.html"
+    page.write_text(
+        '<html lang="en"><head><meta name="viewport" content="width=device-width"><link rel="stylesheet"'
+        ' crossorigin="anonymous" href="https://example.org/a.css"></head><body class="charts">'
+        '<svg role="img"><text text-anchor="middle" fill="#222" data-value="Siti Aminah">x</text></svg>'
+        '<i title="KES-2023-0045"></i><img alt="Nurhaliza" src="map.png"></body></html>',
+        encoding="utf-8",
+    )
+    values = published_values(page)
+    for markup in ("en", "viewport", "stylesheet", "anonymous", "charts", "img", "middle", "#222"):
+        assert markup not in values, markup
+    for text in ("width=device-width", "https://example.org/a.css", "Siti Aminah", "KES-2023-0045", "Nurhaliza"):
+        assert text in values, text
+    geo = tmp_path / "routes.geojson"
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[101.5, 3.1], [100.25, 5.4]]},
+                "properties": {"route": "KES-1", "Siti Aminah": 3},
+            }
+        ],
+    }
+    geo.write_text(json.dumps(doc), encoding="utf-8")
+    values = published_values(geo)
+    for markup in ("FeatureCollection", "features", "Feature", "geometry", "LineString", "properties", "route"):
+        assert markup not in values, markup
+    assert "KES-1" in values and "Siti Aminah" in values and "3" in values
+
+
+def test_a_partners_place_that_is_a_markup_word_does_not_stop_the_build(tmp_path: Path):
+    # found by tests/test_leak_cases.py's random strings: an unresolved "VIEWPORT" matched <meta name="viewport">,
+    # then "GEOMETRY" a GeoJSON member's name
+    from routemap.pipeline import build
+
+    folder = tmp_path / "data" / "contributions" / "p"
+    folder.mkdir(parents=True)
+    rows = ["year,origin,transit,destination,persons"]
+    words = ("VIEWPORT", "Anonymous", "Middle", "Stylesheet", "GEOMETRY", "LineString", "Properties")
+    rows += [f"2021,Indonesia,{word},Malaysia,6" for word in words]
+    rows += ["2021,Indonesia,,Malaysia,6", "2022,Myanmar,,Malaysia,7"]
+    (folder / "a.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = build(tmp_path, out_dir=tmp_path / "out")
+    assert "map.html" in result.outputs and "report.html" in result.outputs
+    assert result.totals["routes_published"] == 2

@@ -3,7 +3,7 @@
 Publication is closed by construction (every published string is a place name, a vocabulary value,
 one of routemap's own words, the project's title, unit, source or allow list, or a number), so this
 check never expects to find anything. It reads each output the way a reader could — CSV cells,
-workbook strings, Markdown cells, the text, attributes, comments and script literals of a page,
+workbook strings, Markdown cells, the text, text attributes, comments and script literals of a page,
 JSON and GeoPackage values, PNG text chunks — as separate *values*, and looks for every private
 string of the build: values of columns no profile maps, record ids and person keys, unresolved place
 strings, file, sheet and folder names, and partner names unless they are shown on purpose.
@@ -398,8 +398,41 @@ def _contains_run(tokens: list[str], run: tuple[str, ...]) -> bool:
 # ---------------------------------------------------------------------------------------- reading outputs
 
 
+#: Attributes whose values are text a reader sees or follows (a tooltip, a label, a link, data). The others
+#: (class, id, role, lang, rel, crossorigin, name, scope, text-anchor, fill, x, d …) hold markup's own keywords
+#: and numbers, never data: read as values, a partner's place written "Middle" or "Anonymous" was found in every
+#: page (text-anchor="middle", crossorigin="anonymous") and the build refused.
+_TEXT_ATTRIBUTES = frozenset(
+    {
+        "title",
+        "alt",
+        "aria-label",
+        "aria-description",
+        "aria-roledescription",
+        "aria-valuetext",
+        "placeholder",
+        "value",
+        "label",
+        "summary",
+        "abbr",
+        "content",
+        "href",
+        "src",
+        "srcset",
+        "download",
+        "cite",
+        "action",
+        "poster",
+    }
+)
+
+
+def _carries_text(attribute: str) -> bool:
+    return attribute in _TEXT_ATTRIBUTES or attribute.startswith("data-")
+
+
 class _Page(HTMLParser):
-    """Text nodes, attribute values, comments and script literals of a page, each a value."""
+    """Text nodes, text attributes (:data:`_TEXT_ATTRIBUTES`), comments and script literals of a page, each a value."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -407,7 +440,7 @@ class _Page(HTMLParser):
         self._in: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.values.extend(v for _, v in attrs if v)
+        self.values.extend(v for k, v in attrs if v and _carries_text(k))
         self._in = tag if tag in ("script", "style") else None
 
     def handle_endtag(self, tag: str) -> None:
@@ -450,14 +483,33 @@ def _html_values(text: str) -> list[str]:
     return parser.values
 
 
+#: GeoJSON's own names for its objects, the values of its "type" members: the format's words, never data.
+_GEOJSON_TYPES = frozenset(
+    {
+        "Feature",
+        "FeatureCollection",
+        "Point",
+        "MultiPoint",
+        "LineString",
+        "MultiLineString",
+        "Polygon",
+        "MultiPolygon",
+        "GeometryCollection",
+    }
+)
+
+
 def _json_values(value: object) -> Iterator[str]:
     if isinstance(value, str):
         yield from (_html_values(value) if "<" in value and ">" in value else [value])
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield str(k)
+            if not _IDENTIFIER.fullmatch(str(k)):
+                yield str(k)  # a key written as text ("Siti Aminah", "2021"); a name ("geometry") is the format's
             if k == "coordinates" and _positions(v):
                 continue  # a geometry's numbers (a million at 1M records), never a private value
+            if k == "type" and v in _GEOJSON_TYPES:
+                continue
             yield from _json_values(v)
     elif isinstance(value, list):
         for v in value:
