@@ -335,3 +335,15 @@ def test_records_written_beside_the_rendering_are_those_written_in_place_and_a_f
     with pytest.raises(ChildProcessError):
         os.waitpid(forked[-1], os.WNOHANG)  # the child writing records.csv was stopped and reaped
     assert not list((sample_project / ".routemap").glob(".records.csv.*"))
+
+
+def test_a_project_with_no_routable_record_builds_empty_outputs_without_a_traceback(tmp_path):
+    # every record's transit names no place: no route at all (the breakdowns have no row and no column)
+    folder = tmp_path / "data" / "contributions" / "p"
+    folder.mkdir(parents=True)
+    text = "year,origin,transit,destination,persons\n2021,Indonesia,Qqzxv Wwyt,Malaysia,6\n"
+    (folder / "a.csv").write_text(text, encoding="utf-8")
+    result = build(tmp_path, out_dir=tmp_path / "out")
+    assert result.totals["routes_published"] == 0
+    with (tmp_path / "out" / "routes.csv").open(encoding="utf-8-sig") as handle:
+        assert len(handle.read().splitlines()) == 1  # the header only

@@ -104,7 +104,9 @@ def protect_rows(
     numpy.ndarray
         Object array of the same shape holding :data:`PUBLISHED`, :data:`SMALL` or :data:`HIDDEN`.
     """
-    counts = np.asarray(counts, dtype=np.int64).reshape(-1, len(columns))
+    counts = np.asarray(counts, dtype=np.int64)
+    if counts.ndim != 2:  # a flat list of rows (a matrix of no rows or no columns is kept as it is)
+        counts = counts.reshape(-1, len(columns))
     small = counts < min_count
     status = np.where(small, SMALL, PUBLISHED).astype(object)
     needs = small.any(axis=1)
