@@ -272,7 +272,17 @@ def test_a_partners_place_that_is_a_markup_word_does_not_stop_the_build(tmp_path
     folder = tmp_path / "data" / "contributions" / "p"
     folder.mkdir(parents=True)
     rows = ["year,origin,transit,destination,persons"]
-    words = ("VIEWPORT", "Anonymous", "Middle", "Stylesheet", "GEOMETRY", "LineString", "Properties")
+    words = (
+        "VIEWPORT",
+        "Anonymous",
+        "Middle",
+        "Stylesheet",
+        "GEOMETRY",
+        "LineString",
+        "Properties",
+        "MOUSEOVER",
+        "Topright",
+    )
     rows += [f"2021,Indonesia,{word},Malaysia,6" for word in words]
     rows += ["2021,Indonesia,,Malaysia,6", "2022,Myanmar,,Malaysia,7"]
     (folder / "a.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
