@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, SHARED
-from routemap.audit import published_text
 from routemap.cli import main
 from routemap.contributions import load_profile, read_contribution, read_profile
 
@@ -355,7 +354,8 @@ def test_iom_place_level_never_publishes_an_incident_point(tmp_path: Path, iom_r
             lon, lat = round(float(found[1]), 3), round(float(found[2]), 3)
             incidents.update({(lon, lat), (lat, lon)})
     incidents.discard((0.0, 0.0))  # one incident is recorded at 0, 0
-    text = "\n".join(published_text(p) for p in out.iterdir())
+    # the files as written (the leak check's reading leaves out a geometry's numbers): every pair of numbers
+    text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in out.iterdir() if p.suffix != ".gpkg")
     pairs = {
         (round(float(a), 3), round(float(b), 3)) for a, b in re.findall(r"(-?\d+\.\d+)[\s,\[\]]+(?=(-?\d+\.\d+))", text)
     }
