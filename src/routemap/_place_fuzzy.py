@@ -33,7 +33,6 @@ FUZZY_SHORT_LENGTH = 8
 #: Strings this long or longer, below FUZZY_SHORT_LENGTH, may be a one-letter typo of a state's name
 #: (never of a state abroad for a partner who declares a default country: "Langkap", a Perak town, is no Langkat).
 STATE_TYPO_LENGTH = 6
-STATE_TYPO = "a state's name, one letter off; no other country within two"
 #: A typo this short must keep its first letter ("Loas" is Laos; "Hili" is no "Chili", Chile in French).
 SHORT_TYPO_LENGTH = 5
 #: Towns at least this large (and national capitals) are read even when their name is also a
@@ -209,7 +208,7 @@ class _FuzzyReading:
                     for i in best
                 ]
 
-    def _fuzzy(self, raw: str, key: str) -> Resolution:
+    def _fuzzy(self, raw: str, key: str, default_country: str | None = None) -> Resolution:
         if key in self._index.not_places:  # "albañil", a bricklayer, written with its accent: no typo of Albania
             return Resolution(raw, "", "not_a_place", note="a word that names no place")
         if key not in self._ranked:
@@ -227,7 +226,7 @@ class _FuzzyReading:
         ]
         suggestions = tuple(self.describe(p) for p in suggestion_ids)
         # a name written in capitals as an abbreviation is read as written, never as a typo ("ICAD" is no Chad)
-        accepted = None if text_is_abbreviation(raw) else self._accept_fuzzy(key, ranked)
+        accepted = None if text_is_abbreviation(raw) else self._accept_fuzzy(key, ranked, default_country)
         if accepted is not None:
             pid, score, rival = accepted
             note = f"read as {self.describe(pid)}; score {score:g}, {rival}"
@@ -360,7 +359,7 @@ class _FuzzyReading:
         return False
 
     def _accept_fuzzy(
-        self, key: str, ranked: list[tuple[float, int, tuple[str, ...]]]
+        self, key: str, ranked: list[tuple[float, int, tuple[str, ...]]], default_country: str | None = None
     ) -> tuple[str, float, str] | None:
         """The place a typo is read as, when the match is safe; else ``None``.
 
@@ -380,7 +379,7 @@ class _FuzzyReading:
             # (a name of a country that also names a part of it counts: "Kuwait" is its capital governorate too)
             ranked = [r for r in ranked if self._country_or_region(r[2])]
             if not ranked:
-                return self._state_typo(key, everything)
+                return self._state_typo(key, everything, default_country)
         score, edits, pids = ranked[0]
         pid = self._broadest(pids)
         if not pid:
@@ -395,42 +394,31 @@ class _FuzzyReading:
         if ok and len(key) <= SHORT_TYPO_LENGTH and not self._same_first_letter(key, pid):
             ok = False  # "Hili", a Bangladeshi border town, is no Chile (French "Chili"): a typo keeps its first letter
         if not ok:
-            return self._same_consonants(key, everything) or self._state_typo(key, everything)
+            return self._same_consonants(key, everything) or self._state_typo(key, everything, default_country)
         rival = f"next best {runner_up:.1f} (another country)" if rivals else "no other country close"
         return pid, round(score, 1), rival
 
-    def _state_typo(self, key: str, ranked: list[tuple[float, int, tuple[str, ...]]]) -> tuple[str, float, str] | None:
+    def _state_typo(
+        self, key: str, ranked: list[tuple[float, int, tuple[str, ...]]], default_country: str | None
+    ) -> tuple[str, float, str] | None:
         """A one-letter typo of a first-level unit's name, 6 or 7 letters long ("Serawak": Sarawak), when safe.
 
-        Safe: one word, the same first letter, one edit from one unit's own name or alias, and every
-        name in another country three edits or more away ("Sarawk" is not safe: Karak, a Jordanian
-        governorate, is two).
+        Safe: one word, the same first letter, one edit from one unit's name, in the partner's own
+        country where it declares one, and every name in another country three edits or more away
+        ("Sarawk" is not safe: Karak, a Jordanian governorate, is two).
         """
         if not STATE_TYPO_LENGTH <= len(key) < FUZZY_SHORT_LENGTH or " " in key or not ranked:
             return None
         score, edits, pids = ranked[0]
         pid = self._broadest(pids)
-        if edits != 1 or not pid or self._places[pid].level != "admin1" or not self._unit_name_near(key, pid):
+        if edits != 1 or not pid or self._places[pid].level != "admin1" or not self._same_first_letter(key, pid):
             return None
         home = self._places[pid].country
+        if default_country and home != default_country:
+            return None  # "Langkap", a town of Perak, from a Malaysian partner: no "Langkat" of North Sumatra
         if any(e < 3 for _, e, p in ranked[1:] if any(self._places[q].country != home for q in p)):
             return None
-        return pid, round(score, 1), STATE_TYPO
-
-    def _unit_name_near(self, key: str, pid: str) -> bool:
-        """Whether a state's own name or alias one edit from ``key`` starts as ``key`` does and names ``pid``.
-
-        Not a district's or town's name the index files under its state ("Langkap", a town of Perak,
-        is no "Langkat", a regency of North Sumatra).
-        """
-        names, pids = self._fuzzy_choices()
-        start = bisect.bisect_left(names, key[:1])
-        for name, named in zip(names[start:], pids[start:], strict=False):
-            if not name.startswith(key[:1]):
-                break
-            if pid in named and OSA.distance(key, name) <= 1 and self._names_a_unit(name):
-                return True
-        return False
+        return pid, round(score, 1), "a state's name, one letter off; no other country within two"
 
     def _same_first_letter(self, key: str, pid: str) -> bool:
         """Whether a name of ``pid`` one edit from ``key`` starts as ``key`` does ("Loas": Laos)."""

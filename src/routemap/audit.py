@@ -483,22 +483,6 @@ def _html_values(text: str) -> list[str]:
     return parser.values
 
 
-#: GeoJSON's own names for its objects, the values of its "type" members: the format's words, never data.
-_GEOJSON_TYPES = frozenset(
-    {
-        "Feature",
-        "FeatureCollection",
-        "Point",
-        "MultiPoint",
-        "LineString",
-        "MultiLineString",
-        "Polygon",
-        "MultiPolygon",
-        "GeometryCollection",
-    }
-)
-
-
 def _json_values(value: object) -> Iterator[str]:
     if isinstance(value, str):
         yield from (_html_values(value) if "<" in value and ">" in value else [value])
@@ -508,8 +492,6 @@ def _json_values(value: object) -> Iterator[str]:
                 yield str(k)  # a key written as text ("Siti Aminah", "2021"); a name ("geometry") is the format's
             if k == "coordinates" and _positions(v):
                 continue  # a geometry's numbers (a million at 1M records), never a private value
-            if k == "type" and v in _GEOJSON_TYPES:
-                continue
             yield from _json_values(v)
     elif isinstance(value, list):
         for v in value:
@@ -543,8 +525,9 @@ def _xml_values(data: bytes) -> list[str]:
 
 
 #: Words of the outputs' own code and formats, in every build whatever its data: Leaflet's corners, events and line
-#: caps in map.html, script booleans, the workbook's and the GeoPackage's structure words. Read as values, a
-#: partner's place written "Round" or "Button" was refused as a leak; none of them says anything about a person.
+#: caps in map.html, script booleans, GeoJSON's object types, the workbook's and the GeoPackage's structure words.
+#: Read as values, a partner's place written "Round" or "LineString" was refused as a leak; none says anything
+#: about a person.
 _FORMAT_WORDS = frozenset(
     {
         "topleft",
@@ -572,6 +555,15 @@ _FORMAT_WORDS = frozenset(
         "null",
         "Worksheets",
         "features",
+        "Feature",
+        "FeatureCollection",
+        "Point",
+        "MultiPoint",
+        "LineString",
+        "MultiLineString",
+        "Polygon",
+        "MultiPolygon",
+        "GeometryCollection",
     }
 )
 

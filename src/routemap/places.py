@@ -31,7 +31,7 @@ from routemap._gazetteer import (
 )
 from routemap._place_files import read_user_aliases, read_user_places
 from routemap._place_files import resolve_renames as resolve_renames
-from routemap._place_fuzzy import FUZZY_LEAD, FUZZY_SCORE, GIVEN_NAME_TOWN_POPULATION, STATE_TYPO, _FuzzyReading
+from routemap._place_fuzzy import FUZZY_LEAD, FUZZY_SCORE, GIVEN_NAME_TOWN_POPULATION, _FuzzyReading
 from routemap._place_fuzzy import FUZZY_MIN_LENGTH as FUZZY_MIN_LENGTH
 from routemap._place_fuzzy import FUZZY_SHORT_LEAD as FUZZY_SHORT_LEAD
 from routemap._place_fuzzy import FUZZY_SHORT_LENGTH as FUZZY_SHORT_LENGTH
@@ -395,10 +395,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             again = self._resolve_key(joined, default_country=default_country, codes=False)
             if again.place_id and (not syllables or self._spelt_out(again.place_id, default_country)):  # "ko ro"
                 return self._settle(raw, joined, again, default_country=default_country, note=f"read as {joined!r}")
-        typo = self._fuzzy(raw, key)
-        abroad = typo.resolved and default_country and self._places[typo.place_id].country != default_country
-        if abroad and STATE_TYPO in typo.note:  # a state's typo is read at home only, where a partner declares one
-            typo = Resolution(raw, "", "unresolved", suggestions=(self.describe(typo.place_id),))
+        typo = self._fuzzy(raw, key, default_country)
         if typo.resolved:
             return typo
         local = self._home_typo(raw, key, default_country)
@@ -506,7 +503,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             # or a home town's does not ("Wawa": Warsaw to a Polish partner; "Kolonia": Cologne, in Polish)
             big = choice.place_id in self._index.capitals or place.population >= GIVEN_NAME_TOWN_POPULATION
             if choice.tier == TIER_ALTERNATE and not big and place.country != default_country:
-                typo = self._fuzzy(raw, key)
+                typo = self._fuzzy(raw, key, default_country)
                 if typo.resolved and self._places[typo.place_id].country != place.country:
                     also = f"also an alternate spelling of {self.describe(choice.place_id)}"
                     return replace(typo, note=f"{typo.note}; {also}")
