@@ -150,6 +150,18 @@ def test_xlsx_copy_from_a_named_sheet_with_the_header_on_row_three(tmp_path):
     ]
 
 
+def test_xlsx_copy_keeps_text_that_looks_like_a_formula_or_a_number_as_text(tmp_path):
+    source = tmp_path / "kes.csv"
+    source.write_text('Tahun,Passport,Catatan\n2023,X 1234567,=HYPERLINK("http://x")\n2024,,007\n', encoding="utf-8")
+    out = tmp_path / "keyed.xlsx"
+    pseudonymise_file(source, column="Passport", key_file=_key(tmp_path), out=out)
+    sheet = load_workbook(out).worksheets[0]
+    cells = {(c.row, c.column): (c.value, c.data_type) for row in sheet.iter_rows() for c in row}
+    assert cells[(2, 3)] == ('=HYPERLINK("http://x")', "s")  # text, as in the partner's file: no formula
+    assert cells[(3, 3)] == ("007", "s") and cells[(2, 1)] == (2023, "n")
+    assert cells[(3, 2)] == (None, "n")  # no identifier, no key: the cell stays empty
+
+
 def test_pseudonymise_errors_are_messages(tmp_path):
     source = tmp_path / "f.csv"
     source.write_text("year,Passport,origin,person_key\n2020,A1,ID,\n")

@@ -194,12 +194,23 @@ def test_a_wide_xlsx_is_read_up_to_its_header_under_a_memory_cap(tmp_path):
     assert lines[1] == f"{path}: 7000 rows read, 7000 ok, 0 with errors, 1 warning"
 
 
+def _openpyxl_rows(path, sheet_name: str) -> list[tuple[int, list[str]]]:
+    """The reference reading: openpyxl's, each cell as routemap shows a workbook's cells."""
+    from openpyxl import load_workbook
+
+    from routemap.readers.xlsx import cell_text
+
+    worksheet = load_workbook(path, read_only=True, data_only=True)[sheet_name]
+    worksheet.reset_dimensions()
+    return [(n, [cell_text(v) for v in row]) for n, row in enumerate(worksheet.iter_rows(values_only=True), start=1)]
+
+
 def test_the_fast_workbook_reader_reads_as_openpyxl_does(tmp_path):
     import datetime as dt
 
     from openpyxl import Workbook
 
-    from routemap.readers.xlsx import _openpyxl_rows, workbook_rows
+    from routemap.readers.xlsx import _trimmed_rows, workbook_rows
 
     wb = Workbook()
     ws = wb.active
@@ -220,7 +231,21 @@ def test_the_fast_workbook_reader_reads_as_openpyxl_does(tmp_path):
     slow = _openpyxl_rows(path, "Kes 2023")
     assert (sheet, warnings) == ("Kes 2023", [])
     width = max(len(r) for _, r in slow)
-    assert [(n, r + [""] * (width - len(r))) for n, r in fast] == [(n, r + [""] * (width - len(r))) for n, r in slow]
+
+    def padded(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+        return [(n, r + [""] * (width - len(r))) for n, r in rows]
+
+    assert padded(fast) == padded(slow)
+    # the reading of a sheet too large for the grid: a trimmed copy, read as openpyxl reads the same cells
+    data = path.read_bytes()
+    assert padded(_trimmed_rows(path, data, "Kes 2023")) == padded(slow)
+    head = _trimmed_rows(path, data, "Kes 2023", max_row=7)
+    assert [n for n, _ in head] == list(range(1, 8)) and padded(head) == padded(slow)[:7]
+    narrow = _trimmed_rows(path, data, "Kes 2023", max_col=4)
+    cut = [(n, r[:4] + [""] * (width - 4)) for n, r in padded(slow)]
+    while not any(cut[-1][1]):  # H12 was the last row's only cell: the blank rows before it go too
+        cut.pop()
+    assert padded(narrow) == cut and len(cut) == 8
     table = read_table(path, ReadOptions(), expected=("Tahun", "Negara asal", "Negeri"))
     assert (table.header_line, list(table.lines)) == (3, [4, 5, 7, 8, 12])
 

@@ -124,7 +124,8 @@ def test_xlsx_template_has_headers_dropdowns_and_a_dictionary(tmp_path, lang):
         assert sector in dropdowns[HEADERS[lang][6]]
         assert recruitment in dropdowns[HEADERS[lang][7]]
     assert len(dropdowns[HEADERS[lang][6]]) == 11  # every sector
-    kinds = sorted((c.type, c.operator or "") for c in data.data_validations.dataValidation)
+    # an absent operator is "between", the Office Open XML default (ECMA-376 Part 1, 18.3.1.32)
+    kinds = sorted((c.type, c.operator or "between") for c in data.data_validations.dataValidation)
     assert ("whole", "between") in kinds and ("whole", "greaterThanOrEqual") in kinds
     # the dictionary names every column of the data sheet, with its canonical field
     rows = [[c.value for c in row] for row in dictionary.iter_rows(min_row=3)]

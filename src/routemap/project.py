@@ -120,7 +120,7 @@ _CUT_SETTINGS = frozenset({"level", "focus", "years", "min_count"})
 #: while their hash waits (it is made beside the rendering): no version is named so (theirs are hex).
 NEW_VERSION = "new"
 #: Packages whose versions can change how a file is read or a string resolved.
-_READERS = ("pandas", "numpy", "pyarrow", "python-calamine", "openpyxl", "rapidfuzz")
+_READERS = ("pandas", "numpy", "pyarrow", "python-calamine", "rapidfuzz")
 
 
 @functools.cache

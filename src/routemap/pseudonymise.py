@@ -204,15 +204,18 @@ def pseudonymise_file(
 
 
 def _write_xlsx(path: Path, headers: list[str], body: list[list[str]], *, sheet: str) -> None:
-    from openpyxl import Workbook
+    import xlsxwriter
 
-    wb = Workbook()
-    ws = wb.worksheets[0]
-    ws.title = sheet
-    ws.append(headers)
-    for row in body:
-        ws.append([_number_or_text(v) for v in row])
-    wb.save(path)
+    # every cell written as what it is: a text beginning with '=' stays text, as it was in the partner's file
+    with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as wb:
+        ws = wb.add_worksheet(sheet)
+        for r, row in enumerate([headers, *body]):
+            for c, value in enumerate(row):
+                cell = _number_or_text(value) if r else value
+                if isinstance(cell, int):
+                    ws.write_number(r, c, cell)
+                elif cell:
+                    ws.write_string(r, c, cell)
 
 
 def _number_or_text(value: str) -> int | str:

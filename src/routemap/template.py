@@ -21,8 +21,8 @@ from routemap.schema import (
 )
 
 if TYPE_CHECKING:
-    from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 log = logging.getLogger(__name__)
 
@@ -128,42 +128,36 @@ def _write_csv(path: Path, dictionary: Path, lang: str) -> None:
 
 
 def _write_xlsx(path: Path, lang: str) -> None:
-    from openpyxl import Workbook
+    import xlsxwriter
 
-    wb = Workbook()
-    data = wb.worksheets[0]
-    _fill_data_sheet(data, lang)
-    _add_dropdowns(wb, data, lang)
-    _add_dictionary(wb, lang)
-    wb.active = 0
-    wb.save(path)
+    with xlsxwriter.Workbook(str(path)) as wb:
+        data = wb.add_worksheet(text("sheet_data", lang))  # the first sheet: the one a partner fills in
+        dictionary = wb.add_worksheet(text("sheet_dictionary", lang))
+        _fill_data_sheet(wb, data, lang)
+        _add_dropdowns(wb, data, lang)
+        _add_dictionary(wb, dictionary, lang)
 
 
-def _fill_data_sheet(data: Worksheet, lang: str) -> None:
-    """Name the data sheet and write its header: one column per field, required ones shaded, each explained.
+def _fill_data_sheet(wb: Workbook, data: Worksheet, lang: str) -> None:
+    """Write the data sheet's header: one column per field, required ones shaded, each explained.
 
     Parameters
     ----------
+    wb
+        The workbook (formats belong to it).
     data
         The workbook's first sheet.
     lang
         The template's language.
     """
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    data.title = text("sheet_data", lang)
-    required_fill = PatternFill("solid", fgColor="FFF2CC")
-    for col, f in enumerate(FIELDS, start=1):
+    header = wb.add_format({"bold": True})
+    required = wb.add_format({"bold": True, "bg_color": "#FFF2CC", "pattern": 1})
+    for col, f in enumerate(FIELDS):
         label = header_label(f.name, lang)
-        cell = data.cell(row=1, column=col, value=label)
-        cell.font = Font(bold=True)
-        if f.required:
-            cell.fill = required_fill
-        cell.comment = Comment(description(f.name, lang), "routemap")
-        data.column_dimensions[get_column_letter(col)].width = max(12, min(40, len(label) + 4))
-    data.freeze_panes = "A2"
+        data.write_string(0, col, label, required if f.required else header)
+        data.write_comment(0, col, description(f.name, lang), {"author": "routemap"})
+        data.set_column(col, col, max(12, min(40, len(label) + 4)))
+    data.freeze_panes(1, 0)
 
 
 def _add_dropdowns(wb: Workbook, data: Worksheet, lang: str) -> None:
@@ -178,82 +172,75 @@ def _add_dropdowns(wb: Workbook, data: Worksheet, lang: str) -> None:
     lang
         The template's language.
     """
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.workbook.defined_name import DefinedName
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
-    lists = wb.create_sheet(text("sheet_lists", lang))
-    lists.sheet_state = "hidden"
-    column_of = {f.name: get_column_letter(i) for i, f in enumerate(FIELDS, start=1)}
-    last = TEMPLATE_ROWS + 1
-    for i, (name, vocabulary) in enumerate(VOCABULARIES.items(), start=1):
-        letter = get_column_letter(i)
-        lists.cell(row=1, column=i, value=name)
-        for number, value in enumerate(vocabulary, start=2):
-            lists.cell(row=number, column=i, value=value_label(name, value, lang))
+    lists = wb.add_worksheet(text("sheet_lists", lang))
+    lists.hide()
+    column_of = {f.name: i for i, f in enumerate(FIELDS)}
+    for i, (name, vocabulary) in enumerate(VOCABULARIES.items()):
+        lists.write_string(0, i, name)
+        for number, value in enumerate(vocabulary, start=1):
+            lists.write_string(number, i, value_label(name, value, lang))
         # a defined name, because Excel 2007 does not let a dropdown point at another sheet directly
-        range_name = f"routemap_{name}"
-        ref = f"{quote_sheetname(lists.title)}!${letter}$2:${letter}${len(vocabulary) + 1}"
-        wb.defined_names[range_name] = DefinedName(range_name, attr_text=ref)
+        first = xl_rowcol_to_cell(1, i, row_abs=True, col_abs=True)
+        last = xl_rowcol_to_cell(len(vocabulary), i, row_abs=True, col_abs=True)
+        wb.define_name(f"routemap_{name}", f"={quote_sheetname(lists.name)}!{first}:{last}")
         several = name in MULTI_VALUE_FIELDS
-        check = DataValidation(
-            type="list",
-            formula1=range_name,
-            allow_blank=True,
-            showErrorMessage=True,
-            # several values separated by ';' are allowed: Excel warns but accepts them
-            errorStyle="warning" if several else "stop",
-            errorTitle=text("pick_title", lang),
-            error=text("pick_message", lang) + (f" ({text('several', lang)})" if several else ""),
+        data.data_validation(
+            1,
+            column_of[name],
+            TEMPLATE_ROWS,
+            column_of[name],
+            {
+                "validate": "list",
+                "source": f"=routemap_{name}",
+                # several values separated by ';' are allowed: Excel warns but accepts them
+                "error_type": "warning" if several else "stop",
+                "error_title": text("pick_title", lang),
+                "error_message": text("pick_message", lang) + (f" ({text('several', lang)})" if several else ""),
+            },
         )
-        check.add(f"{column_of[name]}2:{column_of[name]}{last}")
-        data.add_data_validation(check)
-    year = DataValidation(
-        type="whole",
-        operator="between",
-        formula1=str(MIN_YEAR),  # the same lower bound as the readers
-        formula2="YEAR(TODAY())",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="stop",
-        error=text("year_message", lang),
+    year, persons = column_of["year"], column_of["persons"]
+    data.data_validation(
+        1,
+        year,
+        TEMPLATE_ROWS,
+        year,
+        {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": MIN_YEAR,  # the same lower bound as the readers
+            "maximum": "=YEAR(TODAY())",
+            "error_message": text("year_message", lang),
+        },
     )
-    year.add(f"{column_of['year']}2:{column_of['year']}{last}")
-    persons = DataValidation(
-        type="whole",
-        operator="greaterThanOrEqual",
-        formula1="1",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorStyle="stop",
-        error=text("persons_message", lang),
+    data.data_validation(
+        1,
+        persons,
+        TEMPLATE_ROWS,
+        persons,
+        {"validate": "integer", "criteria": ">=", "value": 1, "error_message": text("persons_message", lang)},
     )
-    persons.add(f"{column_of['persons']}2:{column_of['persons']}{last}")
-    data.add_data_validation(year)
-    data.add_data_validation(persons)
 
 
-def _add_dictionary(wb: Workbook, lang: str) -> None:
-    """Add the data dictionary as the second sheet: an introduction, then one row per field.
+def _add_dictionary(wb: Workbook, dictionary: Worksheet, lang: str) -> None:
+    """Fill the data dictionary, the second sheet: an introduction, then one row per field.
 
     Parameters
     ----------
     wb
-        The workbook.
+        The workbook (formats belong to it).
+    dictionary
+        The workbook's second sheet.
     lang
         The template's language.
     """
-    from openpyxl.styles import Alignment, Font
-
-    dictionary = wb.create_sheet(text("sheet_dictionary", lang), index=1)
-    dictionary.cell(row=1, column=1, value=text("intro", lang)).alignment = Alignment(wrap_text=True, vertical="top")
-    dictionary.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
-    dictionary.row_dimensions[1].height = 60
-    for r, row in enumerate(dictionary_rows(lang), start=3):
-        for c, value in enumerate(row, start=1):
-            cell = dictionary.cell(row=r, column=c, value=value)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if r == 3:
-                cell.font = Font(bold=True)
-    for letter, width in zip("ABCDE", (30, 26, 10, 60, 60), strict=True):
-        dictionary.column_dimensions[letter].width = width
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    bold = wb.add_format({"text_wrap": True, "valign": "top", "bold": True})
+    dictionary.merge_range(0, 0, 0, 4, text("intro", lang), wrap)
+    dictionary.set_row(0, 60)
+    for r, row in enumerate(dictionary_rows(lang), start=2):
+        for c, value in enumerate(row):
+            dictionary.write_string(r, c, value, bold if r == 2 else wrap)
+    for col, width in enumerate((30, 26, 10, 60, 60)):
+        dictionary.set_column(col, col, width)

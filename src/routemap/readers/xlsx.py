@@ -3,7 +3,7 @@
 python-calamine reads every format at many times openpyxl's speed, but holds a sheet as a dense
 grid from its first to its last used cell: one cell in column XFD on every row of a small file
 would take gigabytes. The extent of an xlsx sheet is read from its XML first; a sheet too large
-for the grid is read with openpyxl instead, only up to the last header's column.
+for the grid is read from a copy of the workbook that keeps only the cells up to the header's last column.
 """
 
 from __future__ import annotations
@@ -81,19 +81,24 @@ def workbook_rows(
     if data.startswith(b"PK\x03\x04"):
         extent = xlsx_extent(data, sheet_name)
         if extent is not None and extent[0] * extent[1] > MAX_GRID_CELLS:
-            return _bounded_rows(path, options, sheet_name, expected, extent)
+            workbook.close()
+            return _bounded_rows(path, options, sheet_name, expected, extent, data=data)
+    return _sheet_rows(path, workbook, sheet_name), sheet_name, []
+
+
+def _sheet_rows(path: Path, workbook: Any, sheet_name: str) -> Rows:
+    """Every row of a sheet of an open python-calamine workbook, which it closes."""
     try:
         sheet = workbook.get_sheet_by_name(sheet_name)
         start = sheet.start[1] if sheet.start else 0
         pad = [""] * start  # the grid begins at the first used column; rows begin at the first row
-        rows = [(n, pad + [cell_text(v) for v in values]) for n, values in enumerate(sheet.iter_rows(), start=1)]
+        return [(n, pad + [cell_text(v) for v in values]) for n, values in enumerate(sheet.iter_rows(), start=1)]
     except Exception as exc:
         raise ReadError(
             path, f"the workbook is damaged ({type(exc).__name__}: {exc}); open it in Excel and save it again"
         ) from None
     finally:
         workbook.close()
-    return rows, sheet_name, []
 
 
 def choose_sheet(path: Path, names: list[str], wanted: str | int | None) -> str:
@@ -139,17 +144,21 @@ def _column_letters(number: int) -> str:
     return letters
 
 
+def _sheet_member(archive: zipfile.ZipFile, sheet_name: str) -> str:
+    """The archive member holding a sheet's XML, found through the workbook's relationships."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+    rid = next((s.get(f"{_REL}id") for s in book.iter(f"{_MAIN}sheet") if s.get("name") == sheet_name), None)
+    target = targets.get(rid, "")
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
 def xlsx_extent(data: bytes, sheet_name: str) -> tuple[int, int] | None:
     """Rows and columns from A1 to the last used cell of an xlsx sheet, read from its XML; ``None`` if unknown."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
-            rid = next((s.get(f"{_REL}id") for s in book.iter(f"{_MAIN}sheet") if s.get("name") == sheet_name), None)
-            target = targets.get(rid, "")
-            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            xml = archive.read(member)
+            xml = archive.read(_sheet_member(archive, sheet_name))
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError, ValueError):
         return None
     columns = max((_column_number(m) for m in set(_WIDE_REF.findall(xml))), default=26)
@@ -162,17 +171,23 @@ def xlsx_extent(data: bytes, sheet_name: str) -> tuple[int, int] | None:
 
 
 def _bounded_rows(
-    path: Path, options: ReadOptions, sheet_name: str, expected: tuple[str, ...], extent: tuple[int, int]
+    path: Path,
+    options: ReadOptions,
+    sheet_name: str,
+    expected: tuple[str, ...],
+    extent: tuple[int, int],
+    *,
+    data: bytes,
 ) -> tuple[Rows, str, list[str]]:
-    """Read a sheet too large for the grid with openpyxl, only up to the header's last column."""
-    head = _openpyxl_rows(path, sheet_name, max_row=max(HEADER_SEARCH_ROWS, options.header_row or 0))
+    """Read a sheet too large for the grid only up to the header's last column."""
+    head = _trimmed_rows(path, data, sheet_name, max_row=max(HEADER_SEARCH_ROWS, options.header_row or 0))
     if options.header_row is None:
         start = find_header(head, expected)
     else:
         start = next((i for i, (n, _) in enumerate(head) if n == options.header_row), 0)
     header = head[start][1] if head else []
     width = max((i + 1 for i, cell in enumerate(header) if cell.strip()), default=1)
-    rows = _openpyxl_rows(path, sheet_name, max_col=width)
+    rows = _trimmed_rows(path, data, sheet_name, max_col=width)
     warning = (
         f"the sheet's cells reach column {_column_letters(extent[1])} (row {extent[0]:,}) but its header ends at "
         f"column {_column_letters(width)}; only columns A-{_column_letters(width)} were read. Delete the columns "
@@ -181,25 +196,41 @@ def _bounded_rows(
     return rows, sheet_name, [warning]
 
 
-def _openpyxl_rows(path: Path, sheet_name: str, *, max_row: int | None = None, max_col: int | None = None) -> Rows:
-    """Rows of a sheet with openpyxl's streaming reader, each at most ``max_col`` cells wide."""
-    from openpyxl import load_workbook
+#: A cell element, empty or with its content (a cell holds no cell), and the letters of its column.
+_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>]*?(?:/>|>.*?</(?:\w+:)?c>)', re.DOTALL)
+_DIMENSION_ELEMENT = re.compile(rb"<(?:\w+:)?dimension\b[^>]*>")
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>")
+
+
+def _trim_sheet(xml: bytes, *, max_row: int | None, max_col: int | None) -> bytes:
+    """A sheet's XML without its rows after ``max_row``, its cells right of ``max_col`` and its stated extent."""
+    xml = _DIMENSION_ELEMENT.sub(b"", xml, count=1)  # optional; a reader may size its grid by it
+    if max_row is not None:
+        after = next((m.start() for m in _ROW_NUMBER.finditer(xml) if int(m.group(1)) > max_row), None)
+        end = _SHEET_DATA_END.search(xml, after or 0)
+        if after is not None and end is not None:
+            xml = xml[:after] + xml[end.start() :]
+    if max_col is not None:
+        xml = _CELL.sub(lambda m: b"" if _column_number(m.group(1)) > max_col else m.group(0), xml)
+    return xml
+
+
+def _trimmed_rows(
+    path: Path, data: bytes, sheet_name: str, *, max_row: int | None = None, max_col: int | None = None
+) -> Rows:
+    """Rows of an xlsx sheet as python-calamine reads a copy of the workbook trimmed to ``max_row`` x ``max_col``."""
+    import python_calamine as calamine
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types on damaged parts of a workbook
-        raise ReadError(
-            path, f"not a readable workbook ({type(exc).__name__}); open it in Excel and save it again"
-        ) from None
-    try:
-        worksheet = workbook[sheet_name]
-        if hasattr(worksheet, "reset_dimensions"):
-            worksheet.reset_dimensions()  # some programs store a wrong used range; read every row there is
-        values = worksheet.iter_rows(values_only=True, max_row=max_row, max_col=max_col)
-        return [(number, [cell_text(v) for v in row]) for number, row in enumerate(values, start=1)]
-    except Exception as exc:
-        raise ReadError(
-            path, f"the workbook is damaged ({type(exc).__name__}: {exc}); open it in Excel and save it again"
-        ) from None
-    finally:
-        workbook.close()
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+            member = _sheet_member(archive, sheet_name)
+            for info in archive.infolist():
+                body = archive.read(info)
+                if info.filename == member:
+                    body = _trim_sheet(body, max_row=max_row, max_col=max_col)
+                copy.writestr(info.filename, body)
+        workbook = calamine.CalamineWorkbook.from_filelike(io.BytesIO(out.getvalue()))
+    except Exception:  # zipfile, ElementTree and calamine raise their own types on damaged parts
+        raise ReadError(path, DAMAGED) from None
+    return _sheet_rows(path, workbook, sheet_name)
