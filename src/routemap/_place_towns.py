@@ -6,9 +6,9 @@ record's own point, which names a stop no source knows.
 
 from __future__ import annotations
 
+import lzma
 import pickle
 import re
-import zlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +66,7 @@ class TownTable(dict[str, Place]):
         if found is None:
             found = self._names[iso3] = {}
             blob = self._blobs.get(iso3)
-            for key, towns in (pickle.loads(zlib.decompress(blob)) if blob else {}).items():
+            for key, towns in (pickle.loads(lzma.decompress(blob)) if blob else {}).items():
                 ids = []
                 for town_id, name, admin1, lon, lat in towns:
                     pid = f"town:{iso3}-{town_id}"
