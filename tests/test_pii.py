@@ -45,7 +45,7 @@ def _cell_by_cell(cells: list[str]) -> str | None:
     import routemap._pii as pii
 
     filled = [c.strip() for c in dict.fromkeys(str(c) for c in cells) if c.strip()]
-    for kind, pattern in pii._TELLTALE:
+    for kind, pattern, _ in pii._TELLTALE:
         if any(pattern.search(c) for c in filled):
             return kind
     for kind, pattern in pii._SHAPES:
@@ -82,6 +82,27 @@ def test_the_e_mail_pattern_finds_what_an_unanchored_one_finds(text: str):
 
     from routemap._pii import _TELLTALE
 
-    [anchored] = [pattern for kind, pattern in _TELLTALE if kind == "e-mail addresses"]
+    [anchored] = [pattern for kind, pattern, _ in _TELLTALE if kind == "e-mail addresses"]
     unanchored = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*[A-Za-z]")
     assert bool(anchored.search(text)) == bool(unanchored.search(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="aeinmoprstANP0123456789٣ :#@.+-()\n", max_size=40),
+        st.sampled_from(["Nama: Siti", "tel# 5", "paspor no A1234567", "x@y.co", "+60 12-345 6789", "012 345 6789"]),
+    )
+)
+def test_every_match_of_a_pattern_holds_what_the_scan_looks_for_first(text: str):
+    """content_kind skips a pattern on a text without its character: no match may lack it."""
+    import routemap._pii as pii
+
+    for _, pattern, needs in pii._TELLTALE:
+        for match in pattern.finditer(text):
+            found = match.group(0)
+            held = {"@": "@" in found, ":#": ":" in found or "#" in found, "0-9": bool(pii._DIGIT.search(found))}
+            assert held[needs], (pattern.pattern, found)
+    for _, pattern in pii._WHOLE:
+        for match in pattern.finditer(f"\x00{text}\x00"):
+            assert pii._DIGIT.search(match.group(0)), (pattern.pattern, match.group(0))
