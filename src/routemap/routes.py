@@ -227,39 +227,72 @@ def build_routes(
     """
     frame = records.copy(deep=False)  # new columns only: the records' own columns are not copied
     dc = _default_country_column(frame["partner"], default_countries)
-    keys = [frame["origin"], frame["transit"], frame["destination"], dc]
-    keys += [frame[c] for c in ("origin_lon", "origin_lat", "destination_lon", "destination_lat")]
-    # one code per distinct combination of stops, default country and coordinates
-    codes = np.zeros(len(frame), dtype=np.int64)
-    for column in keys:
+    places: dict[str, Place] = {}
+    memo: dict[tuple[str, str, float | None, float | None], str] = {}
+
+    def stop(raw: object, country: object, lon: float = np.nan, lat: float = np.nan) -> str:
+        # a stop seen before (same string, default country, point) is not worked out again; NaN is
+        # never equal to itself, so a missing coordinate is keyed as None
+        key = (str(raw), str(country), None if np.isnan(lon) else lon, None if np.isnan(lat) else lat)
+        pid = memo.get(key)
+        if pid is None:
+            pid = memo[key] = _stop(*key[:2], lon, lat, gazetteer, resolutions, level=level, focus=focus, places=places)
+        return pid
+
+    # each part of a route is placed once per distinct (string, default country, point): a few hundred
+    ends = []
+    for end in ("origin", "destination"):
+        lon, lat = frame[f"{end}_lon"].astype("float64"), frame[f"{end}_lat"].astype("float64")
+        codes, first = _distinct([frame[end], dc, lon, lat])
+        at = [c.iloc[first].to_numpy() for c in (frame[end], dc, lon, lat)]
+        ends.append((codes, [stop(*values) for values in zip(*at, strict=True)]))
+    codes, first = _distinct([frame["transit"], dc])
+    written, countries = frame["transit"].iloc[first].to_numpy(), dc.iloc[first].to_numpy()
+    transits = [tuple(stop(t, c) for t in split_transit(str(w))) for w, c in zip(written, countries, strict=True)]
+    # then each route once per distinct (origin, transits, destination) as placed: a few thousand
+    parts = []
+    for part_codes, found in (ends[0], (codes, transits), ends[1]):
+        number: dict[object, int] = {}  # a pid, or a tuple of them: numbered as placed
+        found_codes = np.array([number.setdefault(v, len(number)) for v in found], dtype=np.int64)
+        parts.append((found_codes[part_codes] if len(found) else part_codes, list(number)))
+    combo_codes, first = _distinct([pd.Series(c) for c, _ in parts])
+    route_of_combo = np.empty(len(first), dtype=object)
+    routes: dict[str, tuple[str, ...]] = {}
+    for combo, row in enumerate(first):
+        origin, transit, destination = (values[c[row]] for c, values in parts)
+        stops = [origin, *transit, destination]
+        if not all(stops):
+            route_of_combo[combo] = ""
+            continue
+        collapsed = tuple(s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1])
+        route_of_combo[combo] = key = " > ".join(collapsed)
+        routes[key] = collapsed
+    # a categorical column: a million rows share a few thousand route keys (no per-row strings)
+    route_codes, route_keys = pd.factorize(route_of_combo, sort=True)
+    frame["route"] = pd.Categorical.from_codes(
+        route_codes[combo_codes] if len(first) else np.array([], dtype=np.int64),
+        categories=pd.Index(list(route_keys), dtype=object),
+    )
+    frame["routable"] = (frame["route"] != "").to_numpy(dtype=bool)
+    # by id: the order records came in is no part of what is published
+    places = {pid: places[pid] for pid in sorted(places)}
+    return Routed(records=frame, routes=routes, places=places, resolutions=resolutions)
+
+
+def _distinct(columns: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+    """A code per row for its combination of the columns' values, and the first row of each combination.
+
+    Codes are numbered in order of first appearance.
+    """
+    n = len(columns[0])
+    codes = np.zeros(n, dtype=np.int64)
+    for column in columns:
         if column.dtype.kind == "f" and column.isna().all():
             continue  # no coordinates given in this column: nothing to tell combinations apart
         column_codes, uniques = pd.factorize(column, use_na_sentinel=False)
         codes = pd.factorize(codes * (len(uniques) + 1) + column_codes)[0].astype(np.int64)
-    # codes are numbered in order of first appearance: the first row of each is where it first occurs
-    first = pd.Series(codes).drop_duplicates().index.to_numpy()
-    n_combos = len(first)
-    routes: dict[str, tuple[str, ...]] = {}
-    places: dict[str, Place] = {}
-    route_of_combo = np.empty(n_combos, dtype=object)
-    columns = [k.iloc[first].to_numpy() for k in keys]
-    memo: dict[tuple[str, str, float | None, float | None], str] = {}
-    for combo in range(n_combos):
-        values = tuple(column[combo] for column in columns)
-        stops = _route_for(values, gazetteer, resolutions, level=level, focus=focus, places=places, memo=memo)
-        key = " > ".join(stops) if stops else ""
-        if stops:
-            routes[key] = stops
-        route_of_combo[combo] = key
-    # a categorical column: a million rows share a few thousand route keys (no per-row strings)
-    keys_of_combo = route_of_combo if n_combos else np.array([], dtype=object)
-    route_codes, route_keys = pd.factorize(keys_of_combo, sort=True)
-    frame["route"] = pd.Categorical.from_codes(
-        route_codes[codes] if n_combos else np.array([], dtype=np.int64),
-        categories=pd.Index(list(route_keys), dtype=object),
-    )
-    frame["routable"] = (frame["route"] != "").to_numpy(dtype=bool)
-    return Routed(records=frame, routes=routes, places=places, resolutions=resolutions)
+    first = pd.Series(codes).drop_duplicates().index.to_numpy() if n else np.array([], dtype=np.int64)
+    return codes, first
 
 
 def _default_country_column(partner: pd.Series, default_countries: dict[str, str | None]) -> pd.Series:
@@ -330,37 +363,6 @@ def generalise_routes(fine: Routed, gazetteer: Gazetteer, *, level: str, focus: 
     ids = {gazetteer.generalise(pid, level=level, focus=focus) for pid in fine.places}
     places = {pid: gazetteer.place(pid) for pid in sorted(ids)}
     return Routed(records=frame, routes=routes, places=places, resolutions=fine.resolutions)
-
-
-def _route_for(
-    combo: tuple[object, ...],
-    gazetteer: Gazetteer,
-    resolutions: dict[tuple[str, str], Resolution],
-    *,
-    level: str,
-    focus: str | None,
-    places: dict[str, Place],
-    memo: dict[tuple[str, str, float | None, float | None], str] | None = None,
-) -> tuple[str, ...]:
-    origin, transit, destination, dc, o_lon, o_lat, d_lon, d_lat = combo
-    raw_stops: list[tuple[str, float, float]] = [(str(origin), float(o_lon), float(o_lat))]  # type: ignore[arg-type]
-    raw_stops += [(t, np.nan, np.nan) for t in split_transit(str(transit))]
-    raw_stops.append((str(destination), float(d_lon), float(d_lat)))  # type: ignore[arg-type]
-    memo = {} if memo is None else memo
-    stops: list[str] = []
-    for raw, lon, lat in raw_stops:
-        # a stop seen before (same string, default country, point) is not worked out again; NaN is
-        # never equal to itself, so a missing coordinate is keyed as None
-        key = (raw, str(dc), None if np.isnan(lon) else lon, None if np.isnan(lat) else lat)
-        pid = memo.get(key)
-        if pid is None:
-            pid = _stop(raw, str(dc), lon, lat, gazetteer, resolutions, level=level, focus=focus, places=places)
-            memo[key] = pid
-        if not pid:
-            return ()
-        stops.append(pid)
-    collapsed = [s for i, s in enumerate(stops) if i == 0 or s != stops[i - 1]]
-    return tuple(collapsed)
 
 
 def _stop(
