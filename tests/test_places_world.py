@@ -492,3 +492,42 @@ def test_a_part_of_a_country_and_a_home_town_written_with_its_initial(gazetteer:
     assert gazetteer.place(gazetteer.resolve("K. Kedah", default_country="MY").place_id).name == "Kuala Kedah"
     assert not gazetteer.resolve("B.Pahat").resolved
     assert gazetteer.place(gazetteer.resolve("Psr Gudang", default_country="MY").place_id).name == "Pasir Gudang"
+
+
+def test_a_big_citys_other_spelling_beside_its_country(gazetteer: Gazetteer):
+    # a source's alternate spelling of a city of a million, beside the country that holds it
+    riyadh = "Riyadh (city, Saudi Arabia)"
+    assert gazetteer.describe(gazetteer.resolve("Riyad KSA").place_id) == riyadh
+    assert gazetteer.describe(gazetteer.resolve("Riyad Saudi Arabia").place_id) == riyadh
+    assert not gazetteer.resolve("Riyad").resolved  # alone: a given name as well
+
+
+def test_a_home_place_among_words_that_name_none_or_after_a_name_no_source_has(gazetteer: Gazetteer):
+    def country(text: str, default: str | None) -> str:
+        found = gazetteer.resolve(text, default_country=default)
+        return gazetteer.place(found.place_id).country if found.resolved else ""
+
+    # words around a place of the partner's own country: common words, numbers, short words
+    assert (
+        gazetteer.resolve("Navotas fish port", default_country="PH").place_id == gazetteer.resolve("Navotas").place_id
+    )
+    assert country("agensi di Chow Kit", "MY") == "MYS"
+    assert country("c/o agent, Eastleigh 1st Ave", "KE") == "KEN"
+    assert country("Navotas fish port", None) == ""  # only at home
+    assert country("Little India", "IN") == ""  # never a country: Singapore's Little India
+    assert country("Little India", "SG") in ("", "SGP")
+    assert country("Fazenda Boa Esperança", "BR") == ""  # every word of the name a word there: a farm's name
+    assert country("Sulu Sea", "PH") == ""  # a sea beside a province is not in it
+    assert country("Hà Nam TQ", "VN") != "VNM"  # TQ (Trung Quốc, China) is a name, not a short word
+    # a name no source has, then a state or a city of half a million of the partner's country, by its name
+    assert (
+        gazetteer.describe(gazetteer.resolve("Kibera Nairobi", default_country="KE").place_id)
+        == "Nairobi (city, Kenya)"
+    )
+    assert country("ashrafieh beirut", "LB") == "LBN"
+    assert (
+        gazetteer.describe(gazetteer.resolve("Kangemi Nairobi", default_country="KE").place_id)
+        == "Nairobi (city, Kenya)"
+    )
+    assert country("Kete Karachi", "GH") != "PAK"  # Ghana's Kete Krachi: Karachi is not at home
+    assert country("Hamparan Perak", "ID") != "MYS"  # a state of another country ends the name

@@ -38,6 +38,9 @@ SHORT_TYPO_LENGTH = 5
 #: Towns at least this large (and national capitals) are read even when their name is also a
 #: common given name; smaller ones only when the partner's default country holds them.
 GIVEN_NAME_TOWN_POPULATION = 1_000_000
+#: A city at least this large is read by another of its spellings (a source's alternate name) beside the
+#: country or state that holds it ("Riyad KSA"); a smaller one only by a name.
+BIG_CITY = 1_000_000
 #: How close a name must be to the one it reads alike as an Arabic name (about two edits in seven letters).
 ARABIC_SIMILARITY = 0.7
 #: A town whose name is also a word of another language is read from this size up when its own
@@ -152,7 +155,9 @@ class _FuzzyReading:
             return None
         inner = self._resolve_key(inner_key, default_country=default_country)
         if inner.place_id:
-            if inner.tier <= TIER_WORLD and self._nests(inner.place_id, outer.place_id):
+            # another spelling of a city of a million counts too, inside the country beside it ("Riyad KSA")
+            strong = inner.tier <= TIER_WORLD or self._places[inner.place_id].population >= BIG_CITY
+            if strong and self._nests(inner.place_id, outer.place_id):
                 ids = {inner.place_id, outer.place_id}
                 return max((inner, outer), key=lambda h: self._depth(h.place_id, ids))
             return None

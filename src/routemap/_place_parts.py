@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_CODE, Index, Place, fold_name, km_between
+from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_CODE, TIER_NAME, Index, Place, fold_name, km_between
 from routemap._place_reading import (
     LARGEST_OF_NAME,
     STATE_CODE_AFTER,
@@ -22,6 +22,11 @@ from routemap._place_reading import (
 _LEVEL_RANK = {"region": 0, "country": 0, "admin1": 1, "place": 2}
 #: At most this many places per part of a "City, State, Country" string are weighed.
 _MAX_PART_CANDIDATES = 12
+#: A city at least this large, written by its name after a name no source has, is where that name lies
+#: ("Kibera Nairobi", "Malate Manila": neighbourhoods), in the partner's own country.
+CITY_AFTER_NAME = 500_000
+#: Words for water beside a place's name: the sea or strait is not in the place ("Sulu Sea", "Johor Strait").
+_WATER = frozenset({"sea", "ocean", "strait", "straits", "gulf", "channel"})
 #: Two towns of two countries this close name one border crossing ("Mae Sot / Myawaddy": 5 km).
 CROSSING_KM = 60.0
 #: ... and a town and a state, or two states, whose points lie this close ("Hekou/Lao Cai": Lào Cai province).
@@ -73,6 +78,8 @@ class _PartsReading:
         def describe(self, place_id: str) -> str: ...
 
         def _common_unit(self, ids: list[str]) -> str: ...
+
+        def _own_word(self, key: str, country: str) -> bool: ...
 
     def _part_candidates(
         self, key: str, default_country: str | None, text: str | None = None
@@ -253,6 +260,83 @@ class _PartsReading:
                 continue
             note = f"not found in {self.describe(unit.place_id)}: {head}"
             return Resolution(raw, unit.place_id, "partial", note=note)
+        return None
+
+    def _home_reading(self, raw: str, key: str, text: str, default_country: str | None) -> Resolution | None:
+        """The last readings tried, in the partner's own country: a place among common words, or after a name."""
+        if not default_country:
+            return None
+        around = self._words_around_home_place(raw, key, default_country)
+        return around or self._name_then_home_place(raw, key, text, default_country)
+
+    def _words_around_home_place(self, raw: str, key: str, default_country: str) -> Resolution | None:
+        """A place of the partner's country among words that name none ("Navotas fish port", "CARA di Mineo").
+
+        Every other word is a common word of some language, a number or a word of one or two letters; the
+        place is named by a name or an alias, is no country (Singapore's "Little India" is not India) and is
+        no common word itself. The longest such name is read.
+        """
+        words, index = key.split(), self._index
+        if not 2 <= len(words) <= 6:
+            return None
+        spans = sorted(
+            ((a, b) for a in range(len(words)) for b in range(a + 1, len(words) + 1)), key=lambda s: s[0] - s[1]
+        )
+        for start, end in spans:
+            rest = words[:start] + words[end:]
+            if not rest or not all(self._names_no_place(w) for w in rest) or _WATER.intersection(rest):
+                continue
+            name = " ".join(words[start:end])
+            if name in index.common_words or name not in index.keys:
+                continue
+            if all(self._own_word(w, default_country) for w in words[start:end]):
+                continue  # "Fazenda Boa Esperança": a farm called Good Hope, not the town
+            found = self._resolve_key(name, default_country=default_country, codes=False)
+            place = self._places[found.place_id] if found.place_id else None
+            if place is None or found.tier > TIER_ALIAS or place.country != default_country or place.level == "country":
+                continue
+            note = f"read as {name!r}: {' '.join(rest)!r} names no place"
+            return Resolution(raw, place.id, "partial", note=note)
+        return None
+
+    def _names_no_place(self, word: str) -> bool:
+        """Whether a word beside a place names none: a common word, a number, a letter ("c/o"), two naming no place."""
+        index = self._index
+        return (
+            word in index.common_words
+            or any(c.isdigit() for c in word)
+            or len(word) == 1
+            or (len(word) == 2 and word not in index.keys)
+        )
+
+    def _name_then_home_place(self, raw: str, key: str, text: str, default_country: str | None) -> Resolution | None:
+        """A name no source has, then a state or large city of the partner's country ("Kibera Nairobi").
+
+        The last reading tried: a neighbourhood or village written before the place it lies in, with no
+        comma. Only in the partner's own country, by the place's name, and a city of :data:`CITY_AFTER_NAME`
+        or more: elsewhere a short state's name ends many names ("Hamparan Perak", Indonesia's; "Kete
+        Karachi", Ghana's Kete Krachi).
+        """
+        if not default_country or any(c in text for c in ",;()/"):
+            return None
+        words, index = key.split(), self._index
+        for cut in range(1, min(len(words), 4)):
+            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+            if any(w in index.common_words or w in index.given_names for w in words[:cut]):
+                break
+            if len(head) < 4 or tail not in index.keys:
+                continue
+            found = self._resolve_key(tail, default_country=default_country, codes=False)
+            place = self._places[found.place_id] if found.place_id else None
+            if place is None or found.tier > TIER_NAME or place.country != default_country:
+                continue
+            if place.level != "admin1" and (place.level != "place" or place.population < CITY_AFTER_NAME):
+                continue
+            named = {pid for pid, _ in self._candidates(head)}  # "Kibera Nairobi": an alias of the city itself
+            if not named:
+                return Resolution(raw, place.id, "partial", note=f"not found in {self.describe(place.id)}: {head}")
+            if all(self._nests(pid, place.id) for pid in named):
+                return Resolution(raw, place.id, "context", note=f"{head} in {self.describe(place.id)}")
         return None
 
     def _coded_beside_unknown(self, raw: str, known: list[list[tuple[str, int]]]) -> Resolution | None:

@@ -401,7 +401,8 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         local = self._home_typo(raw, key, default_country)
         by_unit = self._by_unit(raw, key, default_country) if typo.method == "unresolved" else None
         arabic = self._arabic_spelling(raw, key, default_country) if typo.method == "unresolved" else None
-        return local or by_unit or arabic or typo
+        home = self._home_reading(raw, key, text, default_country) if typo.method == "unresolved" else None
+        return local or by_unit or arabic or home or typo
 
     def _read_variants(self, raw: str, key: str, text: str, *, default_country: str | None) -> Resolution | None:
         """A reading of the whole string in another form: a plural, a demonym, unquoted, with a unit word."""
