@@ -531,3 +531,21 @@ def test_a_home_place_among_words_that_name_none_or_after_a_name_no_source_has(g
     )
     assert country("Kete Karachi", "GH") != "PAK"  # Ghana's Kete Krachi: Karachi is not at home
     assert country("Hamparan Perak", "ID") != "MYS"  # a state of another country ends the name
+
+
+def test_codes_that_are_words_and_greek_partners_own_places(tmp_path: Path, gazetteer: Gazetteer):
+    # PRT: Malay and Indonesian for a domestic worker far more often than Portugal's code
+    for text in ("PRT", "prt"):
+        found = gazetteer.resolve(text)
+        assert (found.resolved, found.candidates) == (False, ("country:PRT",)), text
+    assert gazetteer.resolve("PRT", default_country="PT").place_id == "country:PRT"
+    assert gazetteer.resolve("Portugal").place_id == "country:PRT"
+    _aliases(tmp_path, "alias,place\nPRT,Portugal\n")
+    assert Gazetteer.load(project_dir=tmp_path).resolve("PRT").place_id == "country:PRT"
+    # Greek cities in Greek script, as Greek and Cypriot partners write them
+    for text, name in (("Θεσσαλονίκη", "Thessaloníki"), ("Αθήνα", "Athens"), ("Πειραιάς", "Piraeus")):
+        assert gazetteer.place(gazetteer.resolve(text).place_id).name == name, text
+    # Tanna: Vanuatu's island, or Thane by its old spelling; never India's alone
+    tanna = gazetteer.resolve("Tanna")
+    assert not tanna.resolved and "country:VUT" in tanna.candidates
+    assert gazetteer.resolve("Tanna", default_country="VU").place_id == "country:VUT"

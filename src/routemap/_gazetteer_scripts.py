@@ -106,6 +106,8 @@ _REGION_SCRIPTS = {
     # Bulgarian, Serbian, Macedonian, Montenegrin and Bosnian partners' own places (Пазарджик, Ниш)
     "CYRILLIC": frozenset({"RU", "KZ", "KG", "TJ", "UZ", "UA", "BY", "MD", "MN", "KR", "TR", "AE"})
     | frozenset({"BG", "RS", "MK", "ME", "BA"}),
+    # Greek and Cypriot partners' own places on the Eastern Mediterranean route (Θεσσαλονίκη, Λέσβος)
+    "GREEK": frozenset({"GR", "CY"}),
     # Ethiopian and Eritrean partners' own places (አዲስ አበባ), and where their domestic workers go (ዱባይ)
     "ETHIOPIC": frozenset({"ET", "ER", "AE", "SA", "QA", "KW", "OM", "BH", "LB", "JO"}),
     # Arabic; Urdu as Pakistani partners write their own towns (لاہور); Jawi, Malay's Arabic script (جوهر);

@@ -94,8 +94,14 @@ _COMPASS = re.compile(
 )
 RIVAL_NOTE = "the name of a state and of a large town of another country: write it with its country"
 COMPASS_NOTE = "a compass point's name, which regions of many countries bear: write it with its country"
-#: "NA" in a spreadsheet is "not available" far more often than Namibia's code.
+#: Country codes that are far more often a word in a spreadsheet: "NA" (not available), "PRT" (Malay and
+#: Indonesian for a domestic worker, pembantu or pekerja rumah tangga). The country's only from its own partner
+#: or by data/aliases.csv.
 NOT_AVAILABLE = "most often 'not available'; Namibia's code only from a Namibian partner or by data/aliases.csv"
+CODE_WORDS = {
+    "NA": ("NAM", NOT_AVAILABLE),
+    "PRT": ("PRT", "most often a domestic worker (Malay, Indonesian); Portugal's code only from a Portuguese partner"),
+}
 
 
 @dataclass(slots=True)
@@ -317,8 +323,9 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             return Resolution(raw, "", "empty")
         if not _LETTER.search(text):
             return Resolution(raw, "", "not_a_place", note="no letters: a code for a missing value, not a place")
-        if text.upper() == "NA" and default_country != "NAM" and "na" not in self._user_keys:
-            return Resolution(raw, "", "ambiguous", candidates=("country:NAM",), note=NOT_AVAILABLE)
+        iso3, why = CODE_WORDS.get(text.upper(), ("", ""))
+        if iso3 and default_country != iso3 and text.lower() not in self._user_keys:
+            return Resolution(raw, "", "ambiguous", candidates=(f"country:{iso3}",), note=why)
         if _SUBDIVISION_CODE.match(text):
             hits = [c for c in self._index.keys.get(fold_name(text), []) if c[1] == TIER_CODE]
             if hits:
