@@ -549,3 +549,16 @@ def test_codes_that_are_words_and_greek_partners_own_places(tmp_path: Path, gaze
     tanna = gazetteer.resolve("Tanna")
     assert not tanna.resolved and "country:VUT" in tanna.candidates
     assert gazetteer.resolve("Tanna", default_country="VU").place_id == "country:VUT"
+
+
+def test_two_entries_of_one_town_and_malaysias_states_in_jawi(gazetteer: Gazetteer):
+    # two sources' entries of one town, 8 km apart in one province: the town, not "ambiguous"
+    found = gazetteer.resolve("Phu Quoc")
+    assert found.resolved and gazetteer.place(found.place_id).country == "VNM"
+    # towns of one name in two provinces far apart stay ambiguous (Hekou of Yunnan, Hekou of Jiangsu)
+    assert not gazetteer.resolve("Hekou").resolved
+    assert not gazetteer.resolve("Rohima").resolved  # a given name, by another spelling of two towns
+    # Jawi
+    for text, unit in (("كلنتن", "MY-03"), ("صباح", "MY-12"), ("سراوق", "MY-13"), ("ڤولاو ڤينڠ", "MY-07")):
+        assert gazetteer.resolve(text).place_id == f"admin1:{unit}", text
+    assert gazetteer.resolve("Tiddim").place_id == "admin1:MM-14"  # a Chin township refugees come from

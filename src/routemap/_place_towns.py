@@ -26,6 +26,7 @@ from routemap._gazetteer import (
     Place,
     PlaceTable,
     fold_name,
+    km_between,
 )
 from routemap._place_fuzzy import GIVEN_NAME_TOWN_POPULATION
 from routemap._place_reading import (
@@ -97,6 +98,10 @@ LOCAL_TYPO_LENGTH = 6
 
 #: How near a known settlement a record's own point must be to name a stop no source knows (km).
 SNAP_KM = 10.0
+
+
+#: Entries of one name in one state this close are one town (two sources' entries of it).
+SAME_TOWN_KM = 20.0
 
 
 class _TownReading:
@@ -171,6 +176,22 @@ class _TownReading:
     def _local_name(self, key: str, country: str) -> bool:
         """Whether a town or state of the country is named exactly this."""
         return bool(self._local_names(key, country))
+
+    def _one_town(self, kept: list[tuple[str, int]]) -> tuple[str, int] | None:
+        """The town several entries of one name are, when they lie within :data:`SAME_TOWN_KM` in one state.
+
+        Two sources' entries of one town ("Phú Quốc" and "Phu Quoc", 8 km apart): the more populous one.
+        """
+        places = [self._places[pid] for pid, _ in kept]
+        first = places[0]
+        if first.level != "place" or not first.admin1 or any(tier > TIER_ALIAS for _, tier in kept):
+            return None  # by names only: another spelling may be a word or a given name ("Rohima")
+        for place in places[1:]:
+            if place.level != "place" or place.admin1 != first.admin1:
+                return None
+            if km_between(first.lon, first.lat, place.lon, place.lat) > SAME_TOWN_KM:
+                return None
+        return max(kept, key=lambda c: (self._places[c[0]].population, -c[1], c[0]))
 
     def _home_not_code(self, text: str, key: str, country: str | None) -> bool:
         """Whether a name not in capitals is a town of the partner's country rather than a code.

@@ -636,6 +636,9 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             if found is not None:
                 chosen = self._places[found.place_id]  # what lies in the unit chosen is no other place
                 return replace(found, set_aside=tuple(p for p in set_aside if not self._inside(p, chosen)))
+        town = None if equal else self._one_town(kept)
+        if town is not None:
+            return _Choice(town[0], tier=town[1], set_aside=set_aside)
         capitals = [] if equal else [c for c in kept if c[0] in self._index.capitals]  # (equal: no capital wins)
         if len(capitals) == 1 and all(self._places[pid].level == "place" for pid, _ in kept):
             others = tuple(pid for pid, _ in kept if pid != capitals[0][0])
