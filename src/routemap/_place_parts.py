@@ -272,9 +272,9 @@ class _PartsReading:
     def _words_around_home_place(self, raw: str, key: str, default_country: str) -> Resolution | None:
         """A place of the partner's country among words that name none ("Navotas fish port", "CARA di Mineo").
 
-        Every other word is a common word of some language, a number or a word of one or two letters; the
-        place is named by a name or an alias, is no country (Singapore's "Little India" is not India) and is
-        no common word itself. The longest such name is read.
+        Every other word names no place (:meth:`_names_no_place`) and none is a word for the sea; the place is
+        named by a name or an alias, is no country (Singapore's "Little India" is not India), is no common word
+        itself and not made of the country's common words only. The longest such name is read.
         """
         words, index = key.split(), self._index
         if not 2 <= len(words) <= 6:
