@@ -562,3 +562,13 @@ def test_two_entries_of_one_town_and_malaysias_states_in_jawi(gazetteer: Gazette
     for text, unit in (("كلنتن", "MY-03"), ("صباح", "MY-12"), ("سراوق", "MY-13"), ("ڤولاو ڤينڠ", "MY-07")):
         assert gazetteer.resolve(text).place_id == f"admin1:{unit}", text
     assert gazetteer.resolve("Tiddim").place_id == "admin1:MM-14"  # a Chin township refugees come from
+
+
+def test_a_weak_typo_of_another_country_beside_a_place_read_by_name(gazetteer: Gazetteer):
+    # Malate, a district of Manila, is two letters from Malta: alone a typo, beside Manila not another country
+    found = gazetteer.resolve("Malate, Manila", default_country="PH")
+    assert gazetteer.describe(found.place_id) == "Manila (city, Philippines)"
+    assert gazetteer.place(gazetteer.resolve("Malate, Manila").place_id).country == "PHL"
+    # a typo that clears the score by itself still says the parts lie in two countries
+    both = gazetteer.resolve("Thailnd, Johor")
+    assert not both.resolved and "country:THA" in both.candidates

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_CODE, TIER_NAME, Index, Place, fold_name, km_between
+from routemap._place_fuzzy import FUZZY_SCORE
 from routemap._place_reading import (
     LARGEST_OF_NAME,
     STATE_CODE_AFTER,
@@ -25,6 +26,8 @@ _MAX_PART_CANDIDATES = 12
 #: A city at least this large, written by its name after a name no source has, is where that name lies
 #: ("Kibera Nairobi", "Malate Manila": neighbourhoods), in the partner's own country.
 CITY_AFTER_NAME = 500_000
+#: The score a typo's note gives (see routemap._place_fuzzy).
+_TYPO_SCORE = re.compile(r"; score (\d+(?:\.\d+)?)")
 #: Words for water beside a place's name: the sea or strait is not in the place ("Sulu Sea", "Johor Strait").
 _WATER = frozenset({"sea", "ocean", "strait", "straits", "gulf", "channel"})
 #: Two towns of two countries this close name one border crossing ("Mae Sot / Myawaddy": 5 km).
@@ -384,6 +387,9 @@ class _PartsReading:
                 continue
             if any(f"read as {v!r}" in alone.note for v in address_variants(fold_name(part))):
                 continue  # "Kalaw Ave., Ermita": a street's name, no town of Myanmar
+            weak = _TYPO_SCORE.search(alone.note) if alone.method == "fuzzy" else None
+            if weak and float(weak[1]) < FUZZY_SCORE:
+                continue  # "Malate, Manila": Manila's district, two letters from Malta, read so only alone
             if alone.resolved and self._places[alone.place_id].country not in ("", country):
                 out.append(alone.place_id)
         return out
