@@ -572,3 +572,16 @@ def test_a_weak_typo_of_another_country_beside_a_place_read_by_name(gazetteer: G
     # a typo that clears the score by itself still says the parts lie in two countries
     both = gazetteer.resolve("Thailnd, Johor")
     assert not both.resolved and "country:THA" in both.candidates
+
+
+def test_a_vietnamese_province_word_before_a_neighbours_province_and_the_scam_borderlands(gazetteer: Gazetteer):
+    # Vietnamese writes Cambodia's and Laos's provinces "tỉnh" too; an unknown name it leads is still Vietnam's
+    assert gazetteer.resolve("tỉnh Svay Rieng").place_id == "admin1:KH-20"
+    assert gazetteer.resolve("tỉnh Savannakhet").place_id == "admin1:LA-SV"
+    assert gazetteer.place(gazetteer.resolve("tinh Xyzabc").place_id).country == "VNM"
+    assert gazetteer.resolve("Kab. Bone").place_id != "country:UGA"  # Indonesia's unit word keeps its country
+    # Chinese and Thai names of Myanmar's border zones; 老街 is Lào Cai or Laukkai, never China's
+    for text in ("掸邦", "佤邦", "果敢", "ชเวก๊กโก่", "รัฐกะเหรี่ยง"):
+        assert gazetteer.place(gazetteer.resolve(text).place_id).country == "MMR", text
+    laocai = gazetteer.resolve("老街")
+    assert not laocai.resolved and {gazetteer.place(c).country for c in laocai.candidates} == {"VNM", "MMR"}

@@ -399,10 +399,17 @@ def _unit_countries(key: str) -> tuple[str, ...] | None:
     return _UNIT_SUFFIX_COUNTRIES[word[1]] if word is not None else None
 
 
+#: Unit words a language gives its neighbours' units too: Vietnamese writes Cambodia's and Laos's provinces
+#: "tỉnh" ("tỉnh Svay Rieng"), though a name it leads that no source has is still counted in Vietnam.
+_UNIT_ALSO = {"tinh": ("KHM", "LAO")}
+
+
 def unit_fits(key: str, country: str) -> bool:
     """Whether a place of ``country`` may be what a name led by a unit word means ("Kab. Bone": Indonesia)."""
     countries = _unit_countries(key)
-    return countries is None or not country or country in countries
+    word = _UNIT_WORD.match(key)
+    also = _UNIT_ALSO.get(word[1], ()) if word is not None else ()
+    return countries is None or not country or country in countries or country in also
 
 
 #: Unit words too short or too common to place an unknown name in their country by themselves.
