@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_CODE, TIER_NAME, Index, Place, fold_name, km_between
@@ -251,12 +251,8 @@ class _PartsReading:
         only (a state's alias may be a word: "Harbour Bay" is no Bay, Somalia), and not when a word of
         the name is a common word or given name ("Little India" is Singapore's, not India).
         """
-        words, index = key.split(), self._index
-        for cut in range(1, min(len(words), 4)):
-            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
-            if any(w in index.common_words or w in index.given_names for w in words[:cut]):
-                break  # (cheap tests first: this is tried for every string no other reading explains)
-            if len(head) < 4 or tail not in index.keys or self._candidates(head):
+        for head, tail in self._name_and_place(key):
+            if self._candidates(head):
                 continue
             unit = self._resolve_key(tail, default_country=default_country, codes=False)
             if not unit.place_id or unit.tier > TIER_ALIAS or self._places[unit.place_id].level != "country":
@@ -264,6 +260,19 @@ class _PartsReading:
             note = f"not found in {self.describe(unit.place_id)}: {head}"
             return Resolution(raw, unit.place_id, "partial", note=note)
         return None
+
+    def _name_and_place(self, key: str) -> Iterator[tuple[str, str]]:
+        """Each way to cut a string into a name (one to three words, no common word or given name) and a key after it.
+
+        The cheap tests first: this is tried for every string no other reading explains.
+        """
+        words, index = key.split(), self._index
+        for cut in range(1, min(len(words), 4)):
+            if any(w in index.common_words or w in index.given_names for w in words[:cut]):
+                return
+            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
+            if len(head) >= 4 and tail in index.keys:
+                yield head, tail
 
     def _home_reading(self, raw: str, key: str, text: str, default_country: str | None) -> Resolution | None:
         """The last readings tried, in the partner's own country: a place among common words, or after a name."""
@@ -322,13 +331,7 @@ class _PartsReading:
         """
         if not default_country or any(c in text for c in ",;()/"):
             return None
-        words, index = key.split(), self._index
-        for cut in range(1, min(len(words), 4)):
-            head, tail = " ".join(words[:cut]), " ".join(words[cut:])
-            if any(w in index.common_words or w in index.given_names for w in words[:cut]):
-                break
-            if len(head) < 4 or tail not in index.keys:
-                continue
+        for head, tail in self._name_and_place(key):
             found = self._resolve_key(tail, default_country=default_country, codes=False)
             place = self._places[found.place_id] if found.place_id else None
             if place is None or found.tier > TIER_NAME or place.country != default_country:
