@@ -585,3 +585,36 @@ def test_a_vietnamese_province_word_before_a_neighbours_province_and_the_scam_bo
         assert gazetteer.place(gazetteer.resolve(text).place_id).country == "MMR", text
     laocai = gazetteer.resolve("老街")
     assert not laocai.resolved and {gazetteer.place(c).country for c in laocai.candidates} == {"VNM", "MMR"}
+
+
+def test_a_region_and_the_city_that_is_its_own_unit(gazetteer: Gazetteer):
+    # a region's word after a name a city that is its own unit bears too: the region; the name alone: the city
+    for text, region, city in (
+        ("Moscow oblast", "RU-MOS", "RU-MOW"),
+        ("Tashkent oblast", "UZ-TO", "UZ-TK"),
+        ("Osh region", "KG-O", "KG-GO"),
+        ("Almaty oblysy", "KZ-19", "KZ-75"),
+    ):
+        assert gazetteer.resolve(text).place_id == f"admin1:{region}", text
+        assert gazetteer.resolve(text.split()[0]).place_id == f"admin1:{city}", text
+    assert gazetteer.resolve("Fergana region").place_id == "admin1:UZ-FA"  # a town's name: the region it lies in
+    assert not gazetteer.resolve("Punjab province").resolved  # two countries' regions: still ambiguous
+
+
+def test_russian_regions_and_genitives_turkish_units_and_persian_letters(gazetteer: Gazetteer):
+    for text, unit in (("Ферганская область", "UZ-FA"), ("Согдийская обл.", "TJ-SU"), ("Moskovskaya obl.", "RU-MOS")):
+        assert gazetteer.resolve(text).place_id == f"admin1:{unit}", text
+    for text, country in (("гражданка Таджикистана", "TJK"), ("уроженка Киргизии", "KGZ"), ("из Украины", "UKR")):
+        assert gazetteer.resolve(text).place_id == f"country:{country}", text
+    assert gazetteer.resolve("Van ili").place_id == "admin1:TR-65"
+    assert gazetteer.place(gazetteer.resolve("Sakız adası").place_id).country == "GRC"  # Chios, in Turkish
+    # Kabul with the Persian keheh (Dari, Farsi) and with the Arabic kaf: one name
+    assert gazetteer.resolve("کابل").place_id == gazetteer.resolve("كابل").place_id == "admin1:AF-KAB"
+    assert gazetteer.resolve("Makkah Mukarma").place_id == "admin1:SA-02"  # the epithet set aside
+
+
+def test_an_aegean_island_is_no_pacific_country_and_a_capital_outweighs_a_given_name(gazetteer: Gazetteer):
+    assert gazetteer.place(gazetteer.resolve("Samos").place_id).country == "GRC"  # one letter from Samoa
+    assert gazetteer.resolve("Samoa").place_id == "country:WSM"
+    assert gazetteer.resolve("Sanaa").place_id == "admin1:YE-SA"  # the capital's unit, though a given name
+    assert not gazetteer.resolve("Ali").resolved  # a given name that is only a small town stays unplaced

@@ -37,7 +37,7 @@ TIER_LOCAL = 5
 #: ISO 3166-2 subdivision types that group admin-1 units rather than being one.
 GROUPING_TYPES = frozenset({"geographical unit", "geographical region"})
 
-INDEX_FORMAT = 10
+INDEX_FORMAT = 11
 
 #: The data tables in ``routemap/data`` the index is built from (their hashes key the cache).
 DATA_FILES = (
@@ -88,6 +88,10 @@ _SPELLING_VARIANTS = str.maketrans(
         # Thai and Lao tone marks, left out or put on another syllable (แม่สาย, แม่ส่าย)
         **dict.fromkeys("\u0e48\u0e49\u0e4a\u0e4b\u0ec8\u0ec9\u0eca\u0ecb"),
         **{chr(k): chr(v) for k, v in _ETHIOPIC_ALIKE.items()},
+        # Arabic kaf and yeh (and alef maksura) as Persian writes them: one name in either keyboard (كابل, کابل)
+        "\u0643": "\u06a9",
+        "\u064a": "\u06cc",
+        "\u0649": "\u06cc",
     }
 )
 #: Letters written or left out in the same word: a Thai letter made silent by the thanthakhat, with its
@@ -339,6 +343,9 @@ class Index:
         (folded name, place id) -> the alias table's note, shown when that alias resolves a string.
     capitals
         Place ids of national capitals (a capital wins over other towns of the same name).
+    city_units
+        Admin-1 place ids of a city that is its own unit (ISO 3166-2 type city, capital territory
+        and the like): where a region bears the same name, "Moscow oblast" is the region.
     fuzzy
         Folded names a typo may be matched to (names and aliases of regions, countries and
         admin-1 units, not of towns or codes) -> the places each names.
@@ -381,6 +388,7 @@ class Index:
     equal_keys: frozenset[str] = frozenset()
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
     capitals: frozenset[str] = frozenset()
+    city_units: frozenset[str] = frozenset()
     fuzzy: dict[str, tuple[str, ...]] = field(default_factory=dict)
     given_names: frozenset[str] = frozenset()
     common_given_names: frozenset[str] = frozenset()

@@ -144,6 +144,7 @@ def build_index() -> Index:
         equal_keys=frozenset(aliases.equal_keys),
         notes=aliases.notes,
         capitals=frozenset(capitals),
+        city_units=_city_units(),
         fuzzy={k: v for k, v in _fuzzy_targets(keys, b.places, set(capitals)).items() if k not in no_typo},
         given_names=given_names,
         common_given_names=common_given_names,
@@ -333,6 +334,15 @@ def _fuzzy_targets(
         if pids:
             out[key] = pids
     return out
+
+
+def _city_units() -> frozenset[str]:
+    """Admin-1 units that are a city ("Moskva", "Toshkent", "Osh Shaary"), by their ISO 3166-2 type."""
+    return frozenset(
+        f"admin1:{sub.code}"
+        for sub in pycountry.subdivisions
+        if "city" in sub.type.casefold() or "capital" in sub.type.casefold()
+    )
 
 
 def _capitals(b: _Builder, csc_countries: list[dict[str, object]], iso2_to_iso3: dict[str, str]) -> set[str]:

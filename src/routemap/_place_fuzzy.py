@@ -335,7 +335,9 @@ class _FuzzyReading:
             if any(spoken):
                 return ""
             return "a very common given name" if key in self._index.very_common_given_names else ""
-        if key in self._index.common_given_names and not (town.level == "admin1" and any(spoken)):
+        if key in self._index.common_given_names and not (
+            town.level == "admin1" and (any(spoken) or self._names_great_town(key, town.country))
+        ):  # ("Sanaa": the capital's own unit, as the capital is read)
             return "a common given name"
         prominent = any(spoken) and town.population >= LOCAL_WORD_TOWN_POPULATION  # "Klang", also German
         if languages and not (all(spoken) or prominent):

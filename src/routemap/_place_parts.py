@@ -16,6 +16,7 @@ from routemap._place_reading import (
     _variants,
     address_variants,
     border_word,
+    states_a_region,
     unit_word_only,
 )
 
@@ -407,6 +408,35 @@ class _PartsReading:
         if not default_country or self._places[chosen].country != default_country:  # (ISO3 here)
             return False
         return all(self._places[pid].level != "country" and pid not in self._index.capitals for pid in elsewhere)
+
+    def _region_named(self, key: str, variant: str, choice: Any, *, default_country: str | None) -> Any:
+        """The region a name and its region's word name, where a city that is its own unit bears the name too.
+
+        "Moscow oblast", "Toshkent viloyati", "Osh region": the oblast, not Moscow, the federal city, nor the
+        country both lie in; "Fergana region", a town's name and the word: the region the town lies in (most
+        are named after their capital). Any other reading stays as it was.
+        """
+        if not states_a_region(key, variant):
+            return choice
+        units = [(p, t) for p, t in self._candidates(variant) if p.startswith("admin1:")]
+        regions = [(p, t) for p, t in units if p not in self._index.city_units]
+        if len(units) >= 2 and len(regions) == 1:
+            return self._choose(regions, default_country=default_country)
+        town = self._places.get(choice.place_id or "")
+        if town is not None and town.id.startswith("city:") and town.admin1 in self._places:
+            return self._choose([(town.admin1, choice.tier)], default_country=default_country)  # "Fergana region"
+        return choice
+
+    def _city_over_region(self, kept: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """A name two units of one country bear, a city that is its own unit and a region: the city.
+
+        "Moscow", "Tashkent", "Almaty": the city; its region is written with its word ("Moscow oblast",
+        see :meth:`_region_named`).
+        """
+        if len(kept) != 2 or len({self._places[p].country for p, _ in kept}) != 1:
+            return kept
+        cities = [(p, t) for p, t in kept if p in self._index.city_units]
+        return cities if len(cities) == 1 and all(p.startswith("admin1:") for p, _ in kept) else kept
 
     def _depth(self, place_id: str, reading: set[str]) -> float:
         """How specific a place is among those of one reading (a territory is below its parent)."""

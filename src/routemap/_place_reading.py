@@ -123,8 +123,10 @@ _ADMIN_SUFFIX = re.compile(
     r"detention cent(?:er|re)|transit|emirate|capital|shelter|dormitory|dormitories|lodge|terminal|"
     r"jeti|beach|archipelago|bridge|station|railway station|ghat|fish market|icqs|"
     r"depot|river crossing|tea garden|sadar|hostel|factory hostel|estate|timber camp|condo|condominium|"
-    # a Malaysian state's royal title ("Johor Darul Ta'zim", "Selangor Darul Ehsan")
-    r"darul [a-z]+(?: [a-z]+)?|"
+    # a Malaysian state's royal title ("Johor Darul Ta'zim", "Selangor Darul Ehsan"); the holy cities' epithets
+    # ("Makkah Mukarma", "Madina Munawara")
+    r"darul [a-z]+(?: [a-z]+)?|(?:al |al)?(?:mukarramah|mukarrama|mukaramah|mukarama|mukarma|munawwarah|munawwara|"
+    r"munawarah|munawara|munawara sharif)|"
     r"international border checkpoint|border checkpoint|border crossing|border post|border town|border gate|border|"
     # Nepal's municipalities (नगरपालिका, गाउँपालिका, "Ga.Pa."), Bangladesh's sub-districts and police stations
     r"nagarpalika|gaunpalika|gaupalika|ga pa|na pa|mahanagarpalika|upa mahanagarpalika|sub metropolitan city|"
@@ -134,7 +136,9 @@ _ADMIN_SUFFIX = re.compile(
     # Saudi Arabia's numbered industrial cities ("Riyadh 2nd Industrial City")
     r"(?:1st|2nd|3rd|first|second|third) industrial city|"
     # Uzbek region and district, Russian region, territory and district ("Samarqand viloyati", "Ташкентская обл")
-    r"viloyati|viloyat|vil|tumani|tuman|oblast|obl|область|обл|край|район|р н|sh|raion|"
+    r"viloyati|viloyat|vil|tumani|tuman|oblast|obl|область|обл|край|район|р н|sh|raion|вилояти|вилоят|"
+    # Turkish province and island ("Van ili", "Sakız adası")
+    r"ili|adası|adasi|"
     # Kyrgyz and Kazakh region, Kyrgyz and Uzbek city ("Ош облусу", "Andijon shahri")
     r"облусу|облысы|шаары|шахри|shahri|shahar|"
     # Mongolian province, city, district and soum ("Сэлэнгэ аймаг", "Улаанбаатар хот", "Arkhangai aimag")
@@ -468,6 +472,41 @@ def border_word(key: str) -> bool:
     return _BORDER.search(key) is not None
 
 
+#: Words after a name that make it a region, never the city of that name that is its own unit ("Moscow oblast",
+#: "Toshkent viloyati", "Osh region": not Moscow, Tashkent or Osh, the cities).
+_REGION_AFTER = frozenset(
+    {"oblast", "obl", "область", "обл", "region", "province", "viloyati", "viloyat", "вилояти", "вилоят", "ili"}
+    | {"oblysy", "облысы", "облусу", "voblast", "voblasts"}
+)
+
+
+#: A Russian region's name as an adjective before its word ("Ферганская область", "Согдийская обл."): the
+#: adjective's endings and what each stands for in the name ("Кашкадарьинская": Кашкадарья; "Бухарская": Бухара).
+_RUSSIAN_REGION = re.compile(r"^(?P<adjective>.+?ская)\s+(?:область|обл|oblast|obl)$")
+_RUSSIAN_ENDINGS = (("ьинская", "ья"), ("ийская", ""), ("ская", ""), ("ская", "а"))
+
+
+#: A citizen, native or person from a country, in Russian, and the genitive endings of countries' names
+#: ("гражданин Узбекистана", "уроженка Киргизии", "из Украины").
+_RUSSIAN_OF = re.compile(r"^(?:гражданин|гражданка|граждане|гражданство|уроженец|уроженка|из)\s+(?P<name>.+)$")
+_GENITIVE = (("ии", "ия"), ("а", ""), ("ы", "а"), ("и", "я"))
+
+
+def russian_region_names(key: str) -> list[str]:
+    """The names a Russian region's adjective stands for ("ферганская область": фергана, ферган)."""
+    match = _RUSSIAN_REGION.match(key)
+    if match is None:
+        return []
+    adjective = match["adjective"]
+    return [adjective[: -len(end)] + to for end, to in _RUSSIAN_ENDINGS if adjective.endswith(end)]
+
+
+def states_a_region(key: str, reading: str) -> bool:
+    """Whether a reading dropped a word that says the name is a region, not a city of that name."""
+    rest = key[len(reading) :].strip() if key.startswith(reading) else ""
+    return rest in _REGION_AFTER or reading in russian_region_names(key)
+
+
 def states_a_unit(key: str, reading: str) -> bool:
     """Whether a reading dropped a word that says the name is a state or province ("Wa State", "Mon State")."""
     rest = key[len(reading) :].strip() if key.startswith(reading) else ""
@@ -539,6 +578,13 @@ def _variants(key: str) -> tuple[tuple[str, bool], ...]:
         out.append((part["rest"] or part["head"], True))
     if "kampung " in expanded:  # "Kg. Thom": Cambodia and Brunei write Kampong where Malaysia writes Kampung
         out.append((expanded.replace("kampung ", "kampong "), False))
+    out += [(name, False) for name in russian_region_names(key)]  # "Ферганская обл.": Фергана's region
+    russian = _RUSSIAN_OF.match(key)
+    if russian:  # "гражданка Таджикистана", "из России": the country, its genitive read as the nominative
+        name = russian["name"]
+        out += [(name, False)] + [(name[: -len(end)] + to, False) for end, to in _GENITIVE if name.endswith(end)]
+    if key.endswith((" obl", " обл")):  # "Moskovskaya obl.": the oblast as its own name writes it
+        out.append((key + ("ast" if key.endswith("obl") else "асть"), False))
     if "gonj" in expanded:  # "Munshigonj", "Kishorgonj": Bangladesh's -ganj as Bengali is spoken
         out.append((expanded.replace("gonj", "ganj"), False))
     words = key.split()

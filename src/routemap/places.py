@@ -430,6 +430,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
                     continue  # "Camp 15": a camp's number, not the word alone
                 return Resolution(raw, "", "not_a_place", note=f"read as {variant!r}")
             again = self._resolve_key(variant, default_country=default_country, codes=abbreviation)
+            again = self._region_named(key, variant, again, default_country=default_country)
             if again.place_id and border_word(key) and self._places[again.place_id].level in ("country", "region"):
                 continue  # "Thai border", "Iraq border": where two countries meet, no place in one
             if again.place_id and self._places[again.place_id].level not in ("country", "region"):
@@ -623,7 +624,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             kept_ids = [pid for pid, _ in kept]
             set_aside = tuple(pid for pid, _ in cands if pid not in kept_ids and not self._nested_in_any(pid, kept_ids))
             if len(kept) > 1:
-                kept = self._collapse_nested(kept)
+                kept = self._city_over_region(self._collapse_nested(kept))
         if len(kept) == 1 and not (default_country and self._local_instead(kept, cands, default_country)):
             return _Choice(kept[0][0], tier=kept[0][1], set_aside=set_aside)
         top = min(tier for _, tier in kept)
