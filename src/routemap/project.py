@@ -295,10 +295,24 @@ def _stops_in(transit: pd.Series) -> np.ndarray:
     return stops.to_numpy(dtype=np.int64)
 
 
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The files' records as one table; categorical columns keep every file's categories.
+
+    (``pd.concat`` turns categoricals whose categories differ, such as each file's own name, into strings.)
+    """
+    categorical = [c for c in frames[0].columns if isinstance(frames[0][c].dtype, pd.CategoricalDtype)]
+    uneven = [c for c in categorical if any(not f[c].dtype == frames[0][c].dtype for f in frames)]
+    records = pd.concat([f.drop(columns=uneven) for f in frames], ignore_index=True)
+    for column in uneven:
+        united = union_categoricals([f[column].array for f in frames], ignore_order=True)
+        records.insert(list(frames[0].columns).index(column), column, united)
+    return records
+
+
 def _accepted(results: list[FileResult], private: Path) -> pd.DataFrame:
     """The accepted records of every readable file, or an error that says why there are none."""
     frames = [r.records for r in results if len(r.records)]
-    records = pd.concat(frames, ignore_index=True) if frames else results[0].records if results else pd.DataFrame()
+    records = _concat(frames) if frames else results[0].records if results else pd.DataFrame()
     if records.empty:
         if results:  # the message points to the reasons: write them
             make_private(private)

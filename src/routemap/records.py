@@ -549,11 +549,14 @@ class _Mapping:
         everything.insert(0, "line", line_numbers)
         stops = everything[list(STOP_COLUMNS)]
         frame = everything.drop(columns="line").loc[keep].reset_index(drop=True)
+        for column in ("origin", "transit", "destination", "intended_destination"):
+            frame[column] = frame[column].astype("category")  # a few hundred places among a million rows
         frame["year"] = frame["year"].astype("int64")
         frame["persons"] = frame["persons"].astype("int64")
         frame.insert(0, "line", line_numbers[keep])
-        frame.insert(0, "file", self.file_label)
-        frame.insert(0, "partner", self.profile.partner)
+        # one value per file: a categorical (a byte a row), not a string a row; files' categories unite on concat
+        for column, value in (("file", self.file_label), ("partner", self.profile.partner)):
+            frame.insert(0, column, pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[value]))
         return Applied(
             frame[list(RECORD_COLUMNS)], rejects, self.problems, self.used, self.header_of, stops, self.suppressed
         )

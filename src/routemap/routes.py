@@ -253,7 +253,7 @@ def build_routes(
     parts = []
     for part_codes, found in (ends[0], (codes, transits), ends[1]):
         number: dict[object, int] = {}  # a pid, or a tuple of them: numbered as placed
-        found_codes = np.array([number.setdefault(v, len(number)) for v in found], dtype=np.int64)
+        found_codes = np.array([number.setdefault(v, len(number)) for v in found], dtype=np.int32)
         parts.append((found_codes[part_codes] if len(found) else part_codes, list(number)))
     combo_codes, first = _distinct([pd.Series(c) for c, _ in parts])
     route_of_combo = np.empty(len(first), dtype=object)
@@ -292,7 +292,7 @@ def _distinct(columns: list[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
         column_codes, uniques = pd.factorize(column, use_na_sentinel=False)
         codes = pd.factorize(codes * (len(uniques) + 1) + column_codes)[0].astype(np.int64)
     first = pd.Series(codes).drop_duplicates().index.to_numpy() if n else np.array([], dtype=np.int64)
-    return codes, first
+    return codes.astype(np.int32), first  # (fewer combinations than rows)
 
 
 def _default_country_column(partner: pd.Series, default_countries: dict[str, str | None]) -> pd.Series:
