@@ -301,11 +301,11 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     (``pd.concat`` turns categoricals whose categories differ, such as each file's own name, into strings.)
     """
     categorical = [c for c in frames[0].columns if isinstance(frames[0][c].dtype, pd.CategoricalDtype)]
-    uneven = [c for c in categorical if any(not f[c].dtype == frames[0][c].dtype for f in frames)]
+    uneven = [c for c in categorical if any(f[c].dtype != frames[0][c].dtype for f in frames)]
     records = pd.concat([f.drop(columns=uneven) for f in frames], ignore_index=True)
     for column in uneven:
         united = union_categoricals([f[column].array for f in frames], ignore_order=True)
-        records.insert(list(frames[0].columns).index(column), column, united)
+        records.insert(list(frames[0].columns).index(column), column, pd.Series(united, index=records.index))
     return records
 
 

@@ -556,7 +556,8 @@ class _Mapping:
         frame.insert(0, "line", line_numbers[keep])
         # one value per file: a categorical (a byte a row), not a string a row; files' categories unite on concat
         for column, value in (("file", self.file_label), ("partner", self.profile.partner)):
-            frame.insert(0, column, pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[value]))
+            one = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int64), categories=pd.Index([value]))
+            frame.insert(0, column, pd.Series(one, index=frame.index))
         return Applied(
             frame[list(RECORD_COLUMNS)], rejects, self.problems, self.used, self.header_of, stops, self.suppressed
         )
