@@ -618,3 +618,20 @@ def test_an_aegean_island_is_no_pacific_country_and_a_capital_outweighs_a_given_
     assert gazetteer.resolve("Samoa").place_id == "country:WSM"
     assert gazetteer.resolve("Sanaa").place_id == "admin1:YE-SA"  # the capital's unit, though a given name
     assert not gazetteer.resolve("Ali").resolved  # a given name that is only a small town stays unplaced
+
+
+def test_a_state_alias_after_a_town_a_malay_workplace_and_a_crossing_of_two_sides(gazetteer: Gazetteer):
+    # AJK, KPK: a state's three-letter alias after a town, as "Mirpur, AJK" reads
+    assert gazetteer.resolve("Mirpur AJK").place_id == gazetteer.resolve("Mirpur, AJK").place_id
+    assert gazetteer.place(gazetteer.resolve("Mirpur AJK").place_id).country == "PAK"
+    assert gazetteer.place(gazetteer.resolve("Abbottabad KPK").place_id).country == "PAK"
+    # Malay: the workplace, its trade, then the place
+    klang = gazetteer.resolve("kilang sarung tangan Klang", default_country="MY")
+    assert gazetteer.describe(klang.place_id) == "Klang (city, Malaysia)"
+    assert not gazetteer.resolve("kilang sarung tangan").resolved  # a glove factory, nowhere
+    assert gazetteer.resolve("Sarawak plantation").place_id == "admin1:MY-13"
+    # Kochi airport: Cochin's (Kerala) or Kōchi's (Japan); a crossing both sides name: the partner's side
+    assert {gazetteer.place(c).country for c in gazetteer.resolve("Kochi airport").candidates} == {"IND", "JPN"}
+    assert not gazetteer.resolve("Sunauli").resolved
+    assert gazetteer.place(gazetteer.resolve("Sunauli", default_country="NP").place_id).country == "NPL"
+    assert gazetteer.place(gazetteer.resolve("Sunauli", default_country="IN").place_id).country == "IND"

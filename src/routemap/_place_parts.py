@@ -239,11 +239,18 @@ class _PartsReading:
         if together is not None:
             return together
         written = STATE_CODE_AFTER.match(text)
-        if written is not None and self._postal_candidates(written["code"], None):
+        if written is not None and self._state_code(written["code"]):
             found = self._resolve_parts(raw, [written["name"], written["code"]], default_country=default_country)
             if found is not None and found.method == "context":
                 return found
         return self._name_then_unit(raw, key, default_country)
+
+    def _state_code(self, code: str) -> bool:
+        """Whether letters after a name are a state's code: postal ("TX"), or three an alias gives a state ("AJK")."""
+        if len(code) == 3 and code.isalpha():
+            found = self._candidates(fold_name(code))
+            return any(pid.startswith("admin1:") and tier == TIER_ALIAS for pid, tier in found)
+        return bool(self._postal_candidates(code, None))
 
     def _name_then_unit(self, raw: str, key: str, default_country: str | None) -> Resolution | None:
         """A name no source has, then its country without a comma ("Odemira Portugal", "Ayia Napa Cyprus").

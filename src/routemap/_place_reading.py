@@ -126,7 +126,7 @@ _ADMIN_SUFFIX = re.compile(
     # a Malaysian state's royal title ("Johor Darul Ta'zim", "Selangor Darul Ehsan"); the holy cities' epithets
     # ("Makkah Mukarma", "Madina Munawara")
     r"darul [a-z]+(?: [a-z]+)?|(?:al |al)?(?:mukarramah|mukarrama|mukaramah|mukarama|mukarma|munawwarah|munawwara|"
-    r"munawarah|munawara|munawara sharif)|"
+    r"munawarah|munawara|munawara sharif)|plantation|plantations|"
     r"international border checkpoint|border checkpoint|border crossing|border post|border town|border gate|border|"
     # Nepal's municipalities (नगरपालिका, गाउँपालिका, "Ga.Pa."), Bangladesh's sub-districts and police stations
     r"nagarpalika|gaunpalika|gaupalika|ga pa|na pa|mahanagarpalika|upa mahanagarpalika|sub metropolitan city|"
@@ -210,7 +210,7 @@ _PEOPLE_SUFFIX = re.compile(
     + ")$"
 )
 #: A state's postal code after a town's name without a comma ("Kinston NC", "Bom Retiro/SP", "Açailândia-MA").
-STATE_CODE_AFTER = re.compile(r"^(?P<name>.*[^\W\d_].*?)(?:\s*[/\u2013-]\s*|\s+)(?P<code>[A-Z]{2}|[A-Z]\.[A-Z]\.)$")
+STATE_CODE_AFTER = re.compile(r"^(?P<name>.*[^\W\d_].*?)(?:\s*[/\u2013-]\s*|\s+)(?P<code>[A-Z]{2,3}|[A-Z]\.[A-Z]\.)$")
 #: "<name> Region of <place>": a part of a place, named with the place it is part of.
 _WITHIN = re.compile(r"^(?P<part>.+?)\s+(?:region|province|state|part|territory)\s+of\s+(?P<whole>.+)$", re.IGNORECASE)
 #: Written after a name that is inverted ("Congo, Democratic Republic of the", "Iran (Islamic Republic of)").
@@ -486,6 +486,8 @@ _RUSSIAN_REGION = re.compile(r"^(?P<adjective>.+?ская)\s+(?:область|�
 _RUSSIAN_ENDINGS = (("ьинская", "ья"), ("ийская", ""), ("ская", ""), ("ская", "а"))
 
 
+#: A workplace in Malay, its trade and then its place ("kilang sarung tangan Klang", "ladang getah Kluang").
+_MALAY_WORKPLACE = re.compile(r"^(?:kilang|ladang|kebun|estet|syarikat|tapak binaan)\s+(?P<rest>.+)$")
 #: A citizen, native or person from a country, in Russian, and the genitive endings of countries' names
 #: ("гражданин Узбекистана", "уроженка Киргизии", "из Украины").
 _RUSSIAN_OF = re.compile(r"^(?:гражданин|гражданка|граждане|гражданство|уроженец|уроженка|из)\s+(?P<name>.+)$")
@@ -578,6 +580,10 @@ def _variants(key: str) -> tuple[tuple[str, bool], ...]:
         out.append((part["rest"] or part["head"], True))
     if "kampung " in expanded:  # "Kg. Thom": Cambodia and Brunei write Kampong where Malaysia writes Kampung
         out.append((expanded.replace("kampung ", "kampong "), False))
+    workplace = _MALAY_WORKPLACE.match(expanded)
+    if workplace:  # "kilang sarung tangan Klang": a glove factory, the place last as Malay writes it
+        trade_and_place = workplace["rest"].split()
+        out += [(" ".join(trade_and_place[k:]), False) for k in range(1, min(len(trade_and_place), 4))]
     out += [(name, False) for name in russian_region_names(key)]  # "Ферганская обл.": Фергана's region
     russian = _RUSSIAN_OF.match(key)
     if russian:  # "гражданка Таджикистана", "из России": the country, its genitive read as the nominative
