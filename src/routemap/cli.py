@@ -45,15 +45,23 @@ def _friendly(fn: F) -> F:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
         except MemoryError:  # a machine (or a container's limit) too small: say so, not a traceback
-            click.echo(
-                "error: routemap ran out of memory; it needs about 1 GB (2 GB the first time, when it builds its "
-                "place index) and about 1 GB more per million records. Close other programs, raise the memory "
-                "limit, or run on a larger machine",
-                err=True,
-            )
-            sys.exit(5)
+            _out_of_memory()
+        except ImportError as exc:  # ... where it ran out while loading a compiled library (pandas with pyarrow)
+            if "failed to map segment" not in str(exc) and "cannot allocate memory" not in str(exc).lower():
+                raise
+            _out_of_memory()
 
     return wrapper  # type: ignore[return-value]
+
+
+def _out_of_memory() -> None:
+    click.echo(
+        "error: routemap ran out of memory; it needs about 1 GB (2 GB the first time, when it builds its "
+        "place index) and about 1 GB more per million records. Close other programs, raise the memory "
+        "limit, or run on a larger machine",
+        err=True,
+    )
+    sys.exit(5)
 
 
 class _Progress:
