@@ -251,6 +251,7 @@ REGIONAL_GIVEN_NAMES = {
     "Malaysia and Indonesia": "Siti Nurul Aminah Aisyah Norazlina Wahyu Eko Joko Bambang Slamet Ratna Lestari Suryani "
     "Budi Agus Dewi Putri Ayu Rina Wati Yanti Hendra Rahmat Wayan Ketut Nyoman",
     "Philippines": "Maricel Marites Jocelyn Rowena Lorna Rodel Jun Arnel",
+    "Nigeria (Edo)": "Osas Osasu Osaretin Efosa Eghosa Osagie Omoregie Itohan Ehis Osaze",
 }
 
 

@@ -635,3 +635,20 @@ def test_a_state_alias_after_a_town_a_malay_workplace_and_a_crossing_of_two_side
     assert not gazetteer.resolve("Sunauli").resolved
     assert gazetteer.place(gazetteer.resolve("Sunauli", default_country="NP").place_id).country == "NPL"
     assert gazetteer.place(gazetteer.resolve("Sunauli", default_country="IN").place_id).country == "IND"
+
+
+def test_west_african_names_abbreviations_and_a_country_named_in_two_words(gazetteer: Gazetteer):
+    # Edo State's local government areas; an Edo given name is no town abroad
+    for text in ("Oredo LGA", "Ikpoba-Okha", "Esan West"):
+        assert gazetteer.resolve(text).place_id == "admin1:NG-ED", text
+    assert not gazetteer.resolve("Osas").resolved
+    assert not gazetteer.resolve("brousse").resolved  # the bush, in French
+    # "Tamba": Tambacounda to a Senegalese partner, else Tambacounda or Japan's Tamba
+    assert gazetteer.resolve("Tamba", default_country="SN").place_id == "admin1:SN-TC"
+    assert not gazetteer.resolve("Tamba").resolved
+    assert gazetteer.resolve("RCA").place_id == "country:CAF"
+    assert gazetteer.resolve("wilaya de Tamanrasset").place_id == gazetteer.resolve("Tamanrasset").place_id
+    # a country written in two words after a town, without a comma, is not cut inside its name
+    malabo = gazetteer.resolve("Malabo (Eq. Guinea)")
+    assert gazetteer.describe(malabo.place_id) == "Malabo (city, Equatorial Guinea)"
+    assert gazetteer.place(gazetteer.resolve("Odemira Portugal").place_id).country == "PRT"

@@ -260,8 +260,8 @@ class _PartsReading:
         the name is a common word or given name ("Little India" is Singapore's, not India).
         """
         for head, tail in self._name_and_place(key):
-            if self._candidates(head):
-                continue
+            if self._candidates(head) or self._candidates(f"{head.rpartition(' ')[2]} {tail}"):
+                continue  # (nor where the name's last word begins the country's: "Malabo Eq. Guinea")
             unit = self._resolve_key(tail, default_country=default_country, codes=False)
             if not unit.place_id or unit.tier > TIER_ALIAS or self._places[unit.place_id].level != "country":
                 continue

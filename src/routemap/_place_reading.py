@@ -57,6 +57,8 @@ _ADMIN_PREFIX = re.compile(
     # Polish voivodeship ("woj. wielkopolskie")
     r"woj|wojewodztwo|"
     r"province de|departement de|region de|prefecture de|region du|region des|departement du|province du|"
+    # Algeria's and Mauritania's wilaya, in French and English; Italy's hotspots ("wilaya de Tamanrasset")
+    r"wilaya de|wilaya d|wilaya of|wilaya|hotspot di|hotspot of|hotspot|"
     # South Asia's districts: "Dist. Manikganj", "Zila Cumilla"
     r"district|distt|dist|zila|zilla|jila|jilla|"
     # a South Asian address's village, post office and police station ("Vill- Gouripur, PO- Daudkandi")
