@@ -652,3 +652,20 @@ def test_west_african_names_abbreviations_and_a_country_named_in_two_words(gazet
     malabo = gazetteer.resolve("Malabo (Eq. Guinea)")
     assert gazetteer.describe(malabo.place_id) == "Malabo (city, Equatorial Guinea)"
     assert gazetteer.place(gazetteer.resolve("Odemira Portugal").place_id).country == "PRT"
+
+
+def test_latin_american_crossings_departments_abbreviations_and_a_capitals_own_unit(gazetteer: Gazetteer):
+    # a crossing both sides call by one name: the partner's side, else ambiguous
+    assert not gazetteer.resolve("Paso Canoas").resolved
+    assert gazetteer.place(gazetteer.resolve("Paso Canoas", default_country="CR").place_id).country == "CRI"
+    assert gazetteer.place(gazetteer.resolve("Paso Canoas CR").place_id).country == "CRI"
+    assert gazetteer.place(gazetteer.resolve("Desaguadero", default_country="PE").place_id).country == "PER"
+    assert "admin1:KG-C" in gazetteer.resolve("Chuy").candidates  # the border town, or Kyrgyzstan's region
+    # Spanish department words and abbreviations
+    assert gazetteer.resolve("Dpto. Santa Cruz").place_id == gazetteer.resolve("Santa Cruz, Bolivia").place_id
+    assert gazetteer.resolve("Pto. Iguazú").place_id == gazetteer.resolve("Puerto Iguazú").place_id
+    assert gazetteer.place(gazetteer.resolve("Monterrey, NL").place_id).country == "MEX"
+    # units of one name in several countries: the one holding its country's capital of that name
+    assert gazetteer.resolve("San Salvador").place_id == "admin1:SV-SS"
+    assert not gazetteer.resolve("campamento").resolved  # a camp, in Spanish
+    assert gazetteer.place(gazetteer.resolve("St. John's, Antigua").place_id).country == "ATG"

@@ -434,12 +434,18 @@ class _PartsReading:
             return self._choose([(town.admin1, choice.tier)], default_country=default_country)  # "Fergana region"
         return choice
 
-    def _city_over_region(self, kept: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    def _city_over_region(self, kept: list[tuple[str, int]], cands: list[tuple[str, int]]) -> list[tuple[str, int]]:
         """A name two units of one country bear, a city that is its own unit and a region: the city.
 
         "Moscow", "Tashkent", "Almaty": the city; its region is written with its word ("Moscow oblast",
-        see :meth:`_region_named`).
+        see :meth:`_region_named`). Units of several countries, one of them holding its country's capital
+        of that name: that one ("San Salvador": El Salvador's department, not the Bahamas' island).
         """
+        capitals = [pid for pid, _ in cands if pid in self._index.capitals]
+        if len(capitals) == 1 and all(pid.startswith("admin1:") for pid, _ in kept):
+            holding = [(pid, t) for pid, t in kept if pid == self._places[capitals[0]].admin1]
+            if holding and len({self._places[p].country for p, _ in kept}) > 1:
+                return holding
         if len(kept) != 2 or len({self._places[p].country for p, _ in kept}) != 1:
             return kept
         cities = [(p, t) for p, t in kept if p in self._index.city_units]

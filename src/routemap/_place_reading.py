@@ -362,7 +362,11 @@ _SCRIPT_SUFFIXES = tuple(
     )
 )
 #: Spanish and Portuguese abbreviations, tried when the English reading names nothing ("Rep. Dominicana").
-_ABBREVIATIONS_ES = {"rep": "republica", "dem": "democratica", "pop": "popular", "fed": "federal", "edo": "estado"}
+_ABBREVIATIONS_ES = {
+    **{"rep": "republica", "dem": "democratica", "pop": "popular", "fed": "federal", "edo": "estado"},
+    # a port, a saint, a province ("Pto. Iguazú", "Sta. Cruz", "Pcia. de Córdoba")
+    **{"pto": "puerto", "sto": "santo", "sta": "santa", "pcia": "provincia"},
+}
 
 
 #: Unit words of one country's language ("Kab. Bone" is a regency of Indonesia, not Uganda's Bone):
@@ -383,6 +387,11 @@ _UNIT_COUNTRIES = {
     **dict.fromkeys(("huyen", "tinh"), ("VNM",)),
     # a state, in Spanish and Portuguese: Venezuela's, Mexico's, Brazil's ("estado Bolívar" is no Colombian department)
     "estado": ("VEN", "MEX", "BRA"),  # not "edo": Edo State is Nigeria's
+    # a department, in Spanish ("Dpto. Santa Cruz" is Bolivia's, not Argentina's province)
+    **dict.fromkeys(
+        ("departamento de", "departamento", "dpto de", "dpto", "depto de", "depto"),
+        ("BOL", "COL", "PRY", "URY", "HND", "GTM", "SLV", "NIC", "PER"),
+    ),
 }
 #: The same, written after the name ("Hlaingbwe Tsp", "Sunkoshi Ga.Pa.", "Daudkandi Upazila").
 _UNIT_SUFFIX_COUNTRIES = {

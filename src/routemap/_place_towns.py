@@ -310,7 +310,9 @@ class _TownReading:
     def _partner_code(self, raw: str, text: str, country: str) -> Resolution | None:
         """A subdivision code of the partner's country written alone ("TN" from an Indian partner).
 
-        Where it is also a country's code ("TN", Tunisia), both are candidates: ambiguous.
+        Where it is also a country's code ("TN", Tunisia; "PA", Panama, from a Brazilian partner's Pará), the
+        partner's own state: the partner says the column holds places of its country. Where it is also a name
+        of a place abroad ("JB", Jawa Barat's code and Johor Bahru), both are candidates: ambiguous.
         """
         code = text.strip()
         dotted = _DOTTED_CODE.fullmatch(code) is not None  # "W.A.", "B.C.": a code, not the town "Wa"
@@ -322,13 +324,8 @@ class _TownReading:
         if not found:
             return self._far_code(text, code, country)
         written = self._index.keys.get(fold_name(code), [])
-        abroad = [pid for pid, tier in written if tier == TIER_CODE]
-        if abroad:
-            return Resolution(
-                text, "", "ambiguous", candidates=(found[0], *abroad), note="a code of a subdivision and a country"
-            )
         # "JB" from an Indonesian partner: Jawa Barat's code, and what Batam and Johor call Johor Bahru
-        known = [pid for pid, tier in written if tier <= TIER_ALIAS and self._places[pid].country != country]
+        known = [pid for pid, tier in written if tier == TIER_ALIAS and self._places[pid].country != country]
         if known and not dotted:
             note = "a code of a subdivision, and a name of a place abroad"
             return Resolution(text, "", "ambiguous", candidates=(found[0], *known), note=note)

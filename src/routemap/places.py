@@ -624,7 +624,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             kept_ids = [pid for pid, _ in kept]
             set_aside = tuple(pid for pid, _ in cands if pid not in kept_ids and not self._nested_in_any(pid, kept_ids))
             if len(kept) > 1:
-                kept = self._city_over_region(self._collapse_nested(kept))
+                kept = self._city_over_region(self._collapse_nested(kept), cands)
         if len(kept) == 1 and not (default_country and self._local_instead(kept, cands, default_country)):
             return _Choice(kept[0][0], tier=kept[0][1], set_aside=set_aside)
         top = min(tier for _, tier in kept)
