@@ -669,3 +669,21 @@ def test_latin_american_crossings_departments_abbreviations_and_a_capitals_own_u
     assert gazetteer.resolve("San Salvador").place_id == "admin1:SV-SS"
     assert not gazetteer.resolve("campamento").resolved  # a camp, in Spanish
     assert gazetteer.place(gazetteer.resolve("St. John's, Antigua").place_id).country == "ATG"
+
+
+def test_european_names_abbreviations_and_a_big_citys_own_spelling(gazetteer: Gazetteer):
+    # a city of a million by its own language's name, though the word is common in a neighbour's too
+    assert gazetteer.resolve("München").place_id == gazetteer.resolve("Munich").place_id
+    assert gazetteer.resolve("Åbo").place_id == gazetteer.resolve("Turku").place_id  # Swedish, the accent says so
+    assert not gazetteer.resolve("abo").resolved  # ash, in Spanish and Tagalog
+    # Bulgarian regions as adjectives, Hungarian counties
+    assert gazetteer.resolve("Варненска област").place_id == "admin1:BG-03"
+    assert gazetteer.resolve("Pest megye").place_id == "admin1:HU-PE"
+    for text, place in (("NRW", "admin1:DE-NW"), ("PMR", "admin1:MD-SN"), ("Śląsk", "admin1:PL-24")):
+        assert gazetteer.resolve(text).place_id == place, text
+    # a workplace in English and where it is
+    assert gazetteer.resolve("car wash in Leeds").place_id == gazetteer.resolve("Leeds").place_id
+    assert not gazetteer.resolve("en route").resolved
+    # SAPA: Sa Pa in Vietnam, or the Vietnamese trade centre in Prague
+    assert gazetteer.place(gazetteer.resolve("SAPA", default_country="CZ").place_id).country == "CZE"
+    assert gazetteer.place(gazetteer.resolve("Sapa", default_country="VN").place_id).country == "VNM"

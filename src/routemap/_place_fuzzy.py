@@ -346,10 +346,15 @@ class _FuzzyReading:
             return "an ordinary word"
         return ""
 
-    def _own_word(self, key: str, country: str) -> bool:
-        """Whether a common word is common only in languages of ``country`` (there, it is the place's name)."""
+    def _own_word(self, key: str, country: str, *, big: int = 0) -> bool:
+        """Whether a common word is common only in languages of ``country`` (there, it is the place's name).
+
+        For a city of ``big`` = :data:`GIVEN_NAME_TOWN_POPULATION` people or more, common in one of them is
+        enough: "München", a German and a Dutch word, is Munich's own name.
+        """
         languages = self._index.common_words.get(key, "").split()
-        return bool(languages) and all(self._spoken(lang, country) for lang in languages)
+        spoken = [self._spoken(lang, country) for lang in languages]
+        return bool(languages) and (all(spoken) or (big >= GIVEN_NAME_TOWN_POPULATION and any(spoken)))
 
     def _spoken(self, language: str, country: str) -> bool:
         """Whether a language of the common-word lists is spoken in a country (Malay and Indonesian as one)."""

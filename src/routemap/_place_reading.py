@@ -107,7 +107,9 @@ _ADMIN_PREFIX = re.compile(
     # "bahay ng amo sa Jeddah", "lấy chồng TQ")
     r"(?:camp|detention camp|warehouse)\s+(?:in|at|near)|bahay ng amo sa|bahay ng employer sa|bahay sa|lay chong|"
     # what lies near it or came from it, in up to three words ("palm oil estate near Lahad Datu", "lorry from Calais")
-    r"(?:[^\W\d_]+\s+){0,3}(?:near|nr|dekat|from|dari|desde))\s+"
+    r"(?:[^\W\d_]+\s+){0,3}(?:near|nr|dekat|from|dari|desde)|"
+    # a workplace in English, in one to three words, and where it is ("nail bar in Coventry", "car wash at Leeds")
+    r"(?:[^\W\d_]+\s+){1,3}(?:in|at))\s+"
     # the region's unit words written before a name, without a space (UNITS_BEFORE), and these: Thai immigration
     # detention centre and border checkpoint; Thai town, Lao province and Chinese province in Thai; Khmer and
     # Lao village
@@ -138,7 +140,9 @@ _ADMIN_SUFFIX = re.compile(
     # Saudi Arabia's numbered industrial cities ("Riyadh 2nd Industrial City")
     r"(?:1st|2nd|3rd|first|second|third) industrial city|"
     # Uzbek region and district, Russian region, territory and district ("Samarqand viloyati", "Ташкентская обл")
-    r"viloyati|viloyat|vil|tumani|tuman|oblast|obl|область|обл|край|район|р н|sh|raion|вилояти|вилоят|"
+    r"viloyati|viloyat|vil|tumani|tuman|oblast|obl|область|обл|край|район|р н|sh|raion|вилояти|вилоят|област|"
+    # Hungary's county ("Pest megye", "Borsod-Abaúj-Zemplén vármegye")
+    r"megye|varmegye|"
     # Turkish province and island ("Van ili", "Sakız adası")
     r"ili|adası|adasi|"
     # Kyrgyz and Kazakh region, Kyrgyz and Uzbek city ("Ош облусу", "Andijon shahri")
@@ -487,14 +491,18 @@ def border_word(key: str) -> bool:
 #: "Toshkent viloyati", "Osh region": not Moscow, Tashkent or Osh, the cities).
 _REGION_AFTER = frozenset(
     {"oblast", "obl", "область", "обл", "region", "province", "viloyati", "viloyat", "вилояти", "вилоят", "ili"}
-    | {"oblysy", "облысы", "облусу", "voblast", "voblasts"}
+    | {"oblysy", "облысы", "облусу", "voblast", "voblasts", "област", "megye", "varmegye"}
 )
 
 
 #: A Russian region's name as an adjective before its word ("Ферганская область", "Согдийская обл."): the
 #: adjective's endings and what each stands for in the name ("Кашкадарьинская": Кашкадарья; "Бухарская": Бухара).
-_RUSSIAN_REGION = re.compile(r"^(?P<adjective>.+?ская)\s+(?:область|обл|oblast|obl)$")
-_RUSSIAN_ENDINGS = (("ьинская", "ья"), ("ийская", ""), ("ская", ""), ("ская", "а"))
+_RUSSIAN_REGION = re.compile(r"^(?P<adjective>.+?(?:ская|ска))\s+(?:область|област|обл|oblast|obl)$")
+_RUSSIAN_ENDINGS = (
+    *(("ьинская", "ья"), ("ийская", ""), ("ская", ""), ("ская", "а")),
+    # Bulgarian ("Варненска област": Варна; "Софийска": София; "Бургаска": Бургас)
+    *(("енска", "а"), ("ийска", "ия"), ("ска", ""), ("ска", "с")),
+)
 
 
 #: A workplace in Malay, its trade and then its place ("kilang sarung tangan Klang", "ladang getah Kluang").

@@ -484,9 +484,11 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
             if not what and choice.tier == TIER_ALTERNATE:  # never a town's alternate spelling, in any language
                 if key in self._index.given_names:
                     what = "a given name"
-                elif key in self._index.common_words and not self._own_word(key, place.country):
+                elif key in self._index.common_words and not self._own_word(key, place.country, big=place.population):
                     what = "an ordinary word"  # not "Langkawi", common in Malay text as the island's name
-                elif len(key) <= SHORT_ALTERNATE and place.level == "place" and key.isascii():
+                elif (
+                    len(key) <= SHORT_ALTERNATE and place.level == "place" and key.isascii() and not accented(raw, key)
+                ):
                     what = "a short alternate spelling of a town"  # "Bun" is no Boone, North Carolina
             if what and not (
                 choice.tier < TIER_ALTERNATE
