@@ -687,3 +687,15 @@ def test_european_names_abbreviations_and_a_big_citys_own_spelling(gazetteer: Ga
     # SAPA: Sa Pa in Vietnam, or the Vietnamese trade centre in Prague
     assert gazetteer.place(gazetteer.resolve("SAPA", default_country="CZ").place_id).country == "CZE"
     assert gazetteer.place(gazetteer.resolve("Sapa", default_country="VN").place_id).country == "VNM"
+
+
+def test_south_asian_short_names_scripts_and_words_that_are_no_places(gazetteer: Gazetteer):
+    # short names no typo rule may take abroad: Andhra is no Andorra, Thar no Thailand, bhatta (a kiln) no Bhata
+    assert gazetteer.resolve("Andhra").place_id == "admin1:IN-AP"
+    assert gazetteer.resolve("Thar", default_country="PK").place_id == "admin1:PK-SD"
+    assert not gazetteer.resolve("Thar").resolved  # Sindh's or Rajasthan's desert
+    assert not gazetteer.resolve("bhatta").resolved
+    # India's states and towns in their own scripts; people written after a country
+    assert gazetteer.resolve("ఆంధ్రప్రదేశ్").place_id == "admin1:IN-AP"
+    assert gazetteer.resolve("Nepali girl").place_id == "country:NPL"
+    assert gazetteer.place(gazetteer.resolve("Tiruppur spinning mill").place_id).country == "IND"

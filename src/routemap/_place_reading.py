@@ -163,7 +163,7 @@ _ADMIN_SUFFIX = re.compile(
     r"port|seaport|harbour|harbor|pier|jetty|wharf|anchorage|canal|waters|territorial waters|flag|flagged|flag vessel|"
     r"flag ship|flagged vessel|flagged ship|vessel|ship|labour camp|labor camp|workers camp|worker camp|"
     # a workplace there ("Bundaberg farm", "Mongla casino"; with its trade before it: see _WORKPLACE_TRADE)
-    r"factory|plant|farm|orchard|casino|restaurant|karaoke|karaoke bar|massage parlou?r|"
+    r"factory|plant|farm|farms|orchard|casino|restaurant|karaoke|karaoke bar|massage parlou?r|spinning mill|mill|mills|"
     r"brick kiln|kiln|mine|quarry|scam compound|compound|construction site|sweatshop|hotel|shop|shipyard|"
     r"old city|old town)$" + r"|\s*(" + _folded(f"{UNITS_AFTER} ကျေးရွာ ရွာ সদর முகாம்") + ")$"
     # the region's unit words written after a name (UNITS_AFTER), and Burmese village, Bengali Sadar (a
@@ -208,6 +208,7 @@ _PEOPLE_PREFIX = re.compile(
 _PEOPLE_SUFFIX = re.compile(
     r"\s+(nationals?|citizens?|migrant workers?|domestic workers?|domestic helpers?|helpers?|maids?|housemaids?|"
     r"labou?rers?|seafarers?|crew|nationals? and residents|migrants?|workers?|fishermen|fishers|women|men|girls|boys|"
+    r"girl|boy|woman|lady|"
     r"children|victims?|people|origin|descent|passport holders?|refugees?|asylum seekers?|minors?|youths?|"
     r"adolescents?|teenagers?|students?|nurses?|ofws?|overseas workers?)$"
     # Burmese: citizen, country ("မြန်မာပြည်"), people (written without a space); Nepali, Bengali, Tamil country
