@@ -107,9 +107,7 @@ _ADMIN_PREFIX = re.compile(
     # "bahay ng amo sa Jeddah", "lấy chồng TQ")
     r"(?:camp|detention camp|warehouse)\s+(?:in|at|near)|bahay ng amo sa|bahay ng employer sa|bahay sa|lay chong|"
     # what lies near it or came from it, in up to three words ("palm oil estate near Lahad Datu", "lorry from Calais")
-    r"(?:[^\W\d_]+\s+){0,3}(?:near|nr|dekat|from|dari|desde)|"
-    # a workplace in English, in one to three words, and where it is ("nail bar in Coventry", "car wash at Leeds")
-    r"(?:[^\W\d_]+\s+){1,3}(?:in|at))\s+"
+    r"(?:[^\W\d_]+\s+){0,3}(?:near|nr|dekat|from|dari|desde))\s+"
     # the region's unit words written before a name, without a space (UNITS_BEFORE), and these: Thai immigration
     # detention centre and border checkpoint; Thai town, Lao province and Chinese province in Thai; Khmer and
     # Lao village
@@ -506,6 +504,8 @@ _RUSSIAN_ENDINGS = (
 )
 
 
+#: A workplace in English, in one to three words, and where it is ("nail bar in Coventry", "car wash at Leeds").
+_WORKPLACE_AT = re.compile(r"^(?:[^\W\d_]+\s+){1,3}(?:in|at)\s+(?P<place>.+)$")
 #: A workplace in Malay, its trade and then its place ("kilang sarung tangan Klang", "ladang getah Kluang").
 _MALAY_WORKPLACE = re.compile(r"^(?:kilang|ladang|kebun|estet|syarikat|tapak binaan)\s+(?P<rest>.+)$")
 #: A citizen, native or person from a country, in Russian, and the genitive endings of countries' names
@@ -600,6 +600,9 @@ def _variants(key: str) -> tuple[tuple[str, bool], ...]:
         out.append((part["rest"] or part["head"], True))
     if "kampung " in expanded:  # "Kg. Thom": Cambodia and Brunei write Kampong where Malaysia writes Kampung
         out.append((expanded.replace("kampung ", "kampong "), False))
+    at = _WORKPLACE_AT.match(expanded) if " in " in expanded or " at " in expanded else None
+    if at:
+        out.append((at["place"], False))
     workplace = _MALAY_WORKPLACE.match(expanded)
     if workplace:  # "kilang sarung tangan Klang": a glove factory, the place last as Malay writes it
         trade_and_place = workplace["rest"].split()
