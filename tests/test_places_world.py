@@ -699,3 +699,20 @@ def test_south_asian_short_names_scripts_and_words_that_are_no_places(gazetteer:
     assert gazetteer.resolve("ఆంధ్రప్రదేశ్").place_id == "admin1:IN-AP"
     assert gazetteer.resolve("Nepali girl").place_id == "country:NPL"
     assert gazetteer.place(gazetteer.resolve("Tiruppur spinning mill").place_id).country == "IND"
+
+
+def test_east_asian_districts_helpers_and_a_capital_that_shares_a_hong_kong_name(gazetteer: Gazetteer):
+    # Stanley: the Falklands' capital, Hong Kong's Stanley or Durham's, by the partner
+    assert gazetteer.place(gazetteer.resolve("Stanley", default_country="HK").place_id).country == "HKG"
+    assert not gazetteer.resolve("Stanley").resolved
+    # a Japanese prefecture abbreviated; katakana's middle dot between a country and its province
+    assert gazetteer.resolve("Kumamoto Pref.").place_id == gazetteer.resolve("Kumamoto").place_id
+    assert gazetteer.place(gazetteer.resolve("ベトナム・ゲアン省").place_id).country == "VNM"
+    assert gazetteer.resolve("Vietnamese bride").place_id == "country:VNM"
+    # Hong Kong's Chinese for its helpers and the mainland; Ulaanbaatar's districts
+    assert gazetteer.resolve("菲傭").place_id == "country:PHL"
+    assert gazetteer.resolve("內地").place_id == "country:CHN"
+    assert gazetteer.resolve("Баянзүрх").place_id == "admin1:MN-1"
+    # đ is not folded to d: Đức is Germany, and Duc a given name
+    assert gazetteer.resolve("Đức").place_id == "country:DEU"
+    assert gazetteer.resolve("Dai Loan").place_id == "country:TWN"

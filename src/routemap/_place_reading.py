@@ -21,7 +21,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 #: Lao one none before its province ("อ.แม่สาย จ.เชียงราย"); a name in Latin letters beside one in Chinese
 #: is another part ("KL 吉隆坡").
 _PARTS = re.compile(
-    r"[,;()\[\]\u2013\u2014\u104a\u104b\u3001\uff0c\u0964\u060c\u061b]|(?<=[市縣县省州])(?=[\u4e00-\u9fff]{2})|"
+    r"[,;()\[\]\u2013\u2014\u104a\u104b\u3001\uff0c\u0964\u060c\u061b\u30fb]|(?<=[市縣县省州])(?=[\u4e00-\u9fff]{2})|"
     r"\s+-+\s*|\s*-+\s+|\s+via\s+|(?<=[a-z])\s+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])\s+(?=[a-z])|\s+(?=จ\.|จังหวัด|ខេត្ត|ແຂວງ)"
     # a Korean address, largest unit first, in Hangul or romanised ("경기도 안산시 단원구", "Pocheon-si Gasan-myeon")
     r"|(?<=[\uac00-\ud7a3])\s+(?=[\uac00-\ud7a3])|(?<=-si)\s+|(?<=-do)\s+|(?<=-gu)\s+|(?<=-gun)\s+|(?<=-eup)\s+",
@@ -120,7 +120,7 @@ _ADMIN_SUFFIX = re.compile(
     r"state|province|region|division|district|city|town|prefecture|governorate|municipality|territory|"
     r"federal territory|ft|regency|island|negeri|provinsi|refugee camp|camp|"
     # as records abbreviate them ("Prey Veng Prov.", "Pegu Div.", "West Godavari Dt.", "Hlaing Tharyar Tsp")
-    r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot|checkpoint|ciq|county|airport|fishing port|"
+    r"prov|div|dist|dt|tsp|tp|township|idc|immigration depot|checkpoint|ciq|county|airport|fishing port|pref|"
     r"industrial complex|industrial city|deportation cent(?:er|re)|immigration detention cent(?:er|re)|"
     r"detention cent(?:er|re)|transit|emirate|capital|shelter|dormitory|dormitories|lodge|terminal|"
     r"jeti|beach|archipelago|bridge|station|railway station|ghat|fish market|icqs|"
@@ -206,7 +206,7 @@ _PEOPLE_PREFIX = re.compile(
 _PEOPLE_SUFFIX = re.compile(
     r"\s+(nationals?|citizens?|migrant workers?|domestic workers?|domestic helpers?|helpers?|maids?|housemaids?|"
     r"labou?rers?|seafarers?|crew|nationals? and residents|migrants?|workers?|fishermen|fishers|women|men|girls|boys|"
-    r"girl|boy|woman|lady|"
+    r"girl|boy|woman|lady|brides?|wife|wives|"
     r"children|victims?|people|origin|descent|passport holders?|refugees?|asylum seekers?|minors?|youths?|"
     r"adolescents?|teenagers?|students?|nurses?|ofws?|overseas workers?)$"
     # Burmese: citizen, country ("မြန်မာပြည်"), people (written without a space); Nepali, Bengali, Tamil country
