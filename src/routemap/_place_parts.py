@@ -56,6 +56,7 @@ class _PartsReading:
 
     _index: Index
     _places: Mapping[str, Place]
+    _region_children: Mapping[str, frozenset[str]]
 
     if TYPE_CHECKING:
 
@@ -77,11 +78,7 @@ class _PartsReading:
 
         def _resolve_text(self, raw: str, text: str, *, default_country: str | None) -> Resolution: ...
 
-        def _inside(self, place_id: str, container: Place) -> bool: ...
-
         def describe(self, place_id: str) -> str: ...
-
-        def _common_unit(self, ids: list[str]) -> str: ...
 
         def _own_word(self, key: str, country: str) -> bool: ...
 
@@ -450,6 +447,56 @@ class _PartsReading:
             return kept
         cities = [(p, t) for p, t in kept if p in self._index.city_units]
         return cities if len(cities) == 1 and all(p.startswith("admin1:") for p, _ in kept) else kept
+
+    def _inside(self, place_id: str, container: Place) -> bool:
+        place = self._places[place_id]
+        if place.id == container.id:
+            return True
+        if container.level == "region":
+            if place.level == "region":
+                return place_id in self._region_children.get(container.id, frozenset())
+            return place.country in self._index.region_members.get(container.id, frozenset())
+        if container.level == "country":
+            if place.level == "region":
+                return False
+            # a territory lies in the country that administers it (Réunion in France), for reading
+            # "Guadeloupe, France"; it is still counted as itself
+            return place.country == container.country or self._index.parents.get(place.country) == container.country
+        if container.level == "admin1":
+            return place.admin1 == container.id
+        return False
+
+    def _nested_in_any(self, place_id: str, containers: list[str]) -> bool:
+        return any(self._inside(place_id, self._places[c]) for c in containers)
+
+    def _collapse_nested(self, kept: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        """Among places of one level, an administrative area wins over a city inside it with its name."""
+        subs = [c for c in kept if c[0].startswith(("sub:", "user:"))]
+        if len(subs) == 1:
+            area = self._places[subs[0][0]]
+            rest = [c for c in kept if c is not subs[0]]
+            if all(
+                self._places[pid].admin1 == area.admin1 and self._places[pid].country == area.country for pid, _ in rest
+            ):
+                return subs
+        return kept
+
+    def _common_unit(self, ids: list[str]) -> str:
+        """The smallest admin-1 unit or country that holds every place, or ``""``."""
+        chains = []
+        for pid in ids:
+            place = self._places[pid]
+            if not place.country:
+                return ""
+            chain = [pid]
+            if place.level == "place" and place.admin1:
+                chain.append(place.admin1)
+            chain.append(f"country:{place.country}")
+            chains.append(chain)
+        for unit in chains[0]:
+            if all(unit in chain for chain in chains[1:]):
+                return unit
+        return ""
 
     def _depth(self, place_id: str, reading: set[str]) -> float:
         """How specific a place is among those of one reading (a territory is below its parent)."""

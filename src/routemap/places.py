@@ -597,24 +597,6 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
                 return choice
         return _Choice()
 
-    def _inside(self, place_id: str, container: Place) -> bool:
-        place = self._places[place_id]
-        if place.id == container.id:
-            return True
-        if container.level == "region":
-            if place.level == "region":
-                return place_id in self._region_children.get(container.id, frozenset())
-            return place.country in self._index.region_members.get(container.id, frozenset())
-        if container.level == "country":
-            if place.level == "region":
-                return False
-            # a territory lies in the country that administers it (Réunion in France), for reading
-            # "Guadeloupe, France"; it is still counted as itself
-            return place.country == container.country or self._index.parents.get(place.country) == container.country
-        if container.level == "admin1":
-            return place.admin1 == container.id
-        return False
-
     def _choose(self, cands: list[tuple[str, int]], *, default_country: str | None, equal: bool = False) -> _Choice:
         """Settle the places a name could mean by the rules (README "Places"), or report them all."""
         set_aside: tuple[str, ...] = ()
@@ -667,21 +649,6 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
                 return _Choice(common, tier=min(tier for _, tier in local), by_default=True)
         return None
 
-    def _nested_in_any(self, place_id: str, containers: list[str]) -> bool:
-        return any(self._inside(place_id, self._places[c]) for c in containers)
-
-    def _collapse_nested(self, kept: list[tuple[str, int]]) -> list[tuple[str, int]]:
-        """Among places of one level, an administrative area wins over a city inside it with its name."""
-        subs = [c for c in kept if c[0].startswith(("sub:", "user:"))]
-        if len(subs) == 1:
-            area = self._places[subs[0][0]]
-            rest = [c for c in kept if c is not subs[0]]
-            if all(
-                self._places[pid].admin1 == area.admin1 and self._places[pid].country == area.country for pid, _ in rest
-            ):
-                return subs
-        return kept
-
     def _resolve_alternatives(self, raw: str, text: str, *, default_country: str | None) -> Resolution | None:
         """Resolve "A / B" (the writer was not sure which): the one place they share, if any."""
         pieces = [p.strip() for p in text.split("/") if p.strip()]
@@ -700,23 +667,6 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         return Resolution(
             raw, "", "ambiguous", candidates=tuple(ids), note="the alternatives lie in different countries"
         )
-
-    def _common_unit(self, ids: list[str]) -> str:
-        """The smallest admin-1 unit or country that holds every place, or ``""``."""
-        chains = []
-        for pid in ids:
-            place = self._places[pid]
-            if not place.country:
-                return ""
-            chain = [pid]
-            if place.level == "place" and place.admin1:
-                chain.append(place.admin1)
-            chain.append(f"country:{place.country}")
-            chains.append(chain)
-        for unit in chains[0]:
-            if all(unit in chain for chain in chains[1:]):
-                return unit
-        return ""
 
     def _finish(self, raw: str, choice: _Choice, *, note: str = "") -> Resolution:
         if not choice.place_id:
