@@ -494,10 +494,10 @@ _REGION_AFTER = frozenset(
 )
 
 
-#: A Russian region's name as an adjective before its word ("Ферганская область", "Согдийская обл."): the
+#: A Russian or Bulgarian region's name as an adjective before its word ("Ферганская область", "Согдийская обл."): the
 #: adjective's endings and what each stands for in the name ("Кашкадарьинская": Кашкадарья; "Бухарская": Бухара).
-_RUSSIAN_REGION = re.compile(r"^(?P<adjective>.+?(?:ская|ска))\s+(?:область|област|обл|oblast|obl)$")
-_RUSSIAN_ENDINGS = (
+_SLAVIC_REGION = re.compile(r"^(?P<adjective>.+?(?:ская|ска))\s+(?:область|област|обл|oblast|obl)$")
+_SLAVIC_ENDINGS = (
     *(("ьинская", "ья"), ("ийская", ""), ("ская", ""), ("ская", "а")),
     # Bulgarian ("Варненска област": Варна; "Софийска": София; "Бургаска": Бургас)
     *(("енска", "а"), ("ийска", "ия"), ("ска", ""), ("ска", "с")),
@@ -514,19 +514,19 @@ _RUSSIAN_OF = re.compile(r"^(?:гражданин|гражданка|гражд�
 _GENITIVE = (("ии", "ия"), ("а", ""), ("ы", "а"), ("и", "я"))
 
 
-def russian_region_names(key: str) -> list[str]:
-    """The names a Russian region's adjective stands for ("ферганская область": фергана, ферган)."""
-    match = _RUSSIAN_REGION.match(key)
+def slavic_region_names(key: str) -> list[str]:
+    """The names a Russian or Bulgarian region's adjective stands for ("ферганская область": фергана, ферган)."""
+    match = _SLAVIC_REGION.match(key)
     if match is None:
         return []
     adjective = match["adjective"]
-    return [adjective[: -len(end)] + to for end, to in _RUSSIAN_ENDINGS if adjective.endswith(end)]
+    return [adjective[: -len(end)] + to for end, to in _SLAVIC_ENDINGS if adjective.endswith(end)]
 
 
 def states_a_region(key: str, reading: str) -> bool:
     """Whether a reading dropped a word that says the name is a region, not a city of that name."""
     rest = key[len(reading) :].strip() if key.startswith(reading) else ""
-    return rest in _REGION_AFTER or reading in russian_region_names(key)
+    return rest in _REGION_AFTER or reading in slavic_region_names(key)
 
 
 def states_a_unit(key: str, reading: str) -> bool:
@@ -607,7 +607,7 @@ def _variants(key: str) -> tuple[tuple[str, bool], ...]:
     if workplace:  # "kilang sarung tangan Klang": a glove factory, the place last as Malay writes it
         trade_and_place = workplace["rest"].split()
         out += [(" ".join(trade_and_place[k:]), False) for k in range(1, min(len(trade_and_place), 4))]
-    out += [(name, False) for name in russian_region_names(key)]  # "Ферганская обл.": Фергана's region
+    out += [(name, False) for name in slavic_region_names(key)]  # "Ферганская обл.": Фергана's region
     russian = _RUSSIAN_OF.match(key)
     if russian:  # "гражданка Таджикистана", "из России": the country, its genitive read as the nominative
         name = russian["name"]

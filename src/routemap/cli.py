@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -54,7 +54,7 @@ def _friendly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _out_of_memory() -> None:
+def _out_of_memory() -> NoReturn:
     click.echo(
         "error: routemap ran out of memory; it needs about 1 GB (2 GB the first time, when it builds its "
         "place index) and about 1 GB more per million records. Close other programs, raise the memory "
