@@ -37,7 +37,7 @@ TIER_LOCAL = 5
 #: ISO 3166-2 subdivision types that group admin-1 units rather than being one.
 GROUPING_TYPES = frozenset({"geographical unit", "geographical region"})
 
-INDEX_FORMAT = 11
+INDEX_FORMAT = 12
 
 #: The data tables in ``routemap/data`` the index is built from (their hashes key the cache).
 DATA_FILES = (
@@ -92,6 +92,15 @@ _SPELLING_VARIANTS = str.maketrans(
         "\u0643": "\u06a9",
         "\u064a": "\u06cc",
         "\u0649": "\u06cc",
+        # Arabic letters a hurried hand writes alike: alef with hamza or madda as bare alef, a hamza on its seat
+        # as the seat, teh marbuta as heh (and Urdu's heh goal as heh), the hamza, the short vowels and the
+        # tatweel left out ("الكفره", "الكفرة"; "اغاديز", "أغاديز"; "تاجورا", "تاجوراء")
+        **dict.fromkeys("\u0622\u0623\u0625\u0671", "\u0627"),
+        "\u0624": "\u0648",
+        "\u0626": "\u06cc",
+        **dict.fromkeys("\u0629\u06c1\u06c3", "\u0647"),
+        "\u06c2": "\u0647",
+        **dict.fromkeys("\u0621\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0654\u0655\u0670"),
     }
 )
 #: Letters written or left out in the same word: a Thai letter made silent by the thanthakhat, with its
@@ -377,6 +386,10 @@ class Index:
         :func:`routemap._place_reading.arabic_key` of the Latin names of places in Arabic-speaking
         countries -> those places, each with its name that reads so: read when a name is otherwise
         unknown and close to that name ("Qamishli", "Jubail").
+    arabic_script
+        :func:`routemap._gazetteer_scripts.latin_consonants` of the Latin names of places in countries that
+        write Arabic -> those places: a name in Arabic letters no source gives is read by its consonants
+        ("تاجوراء", Tajura).
     """
 
     places: Mapping[str, Place]
@@ -400,6 +413,7 @@ class Index:
     language_countries: dict[str, frozenset[str]] = field(default_factory=dict)
     towns: dict[str, bytes] = field(default_factory=dict)
     arabic: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    arabic_script: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def km_between(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

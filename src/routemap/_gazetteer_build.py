@@ -34,11 +34,13 @@ from routemap._gazetteer_airports import add_airports
 from routemap._gazetteer_scripts import (
     _NAME_SCRIPTS,
     ARABIC_COUNTRIES,
+    ARABIC_SCRIPT_COUNTRIES,
     _indexable,
     _keys_of,
     _latin,
     _script,
     arabic_key,
+    latin_consonants,
     without_article,
 )
 from routemap._gazetteer_towns import build_towns
@@ -156,6 +158,7 @@ def build_index() -> Index:
         language_countries={r["language"]: frozenset(r["countries"].split()) for r in _read_csv("word_languages.csv")},
         towns=build_towns(csc_dir, iso2_to_iso3, admin1_of, keys, b.places, geonames=(gn_dir, gn_admin1)),
         arabic=_arabic_keys(keys, b.places),
+        arabic_script=_arabic_script_keys(keys, b.places),
     )
 
 
@@ -312,6 +315,23 @@ def _arabic_keys(
         sound = arabic_key(key) if mine and key.isascii() else ""
         if sound:
             found[sound].update((pid, without_article(key)) for pid in mine)
+    return {sound: tuple(sorted(pids)) for sound, pids in found.items()}
+
+
+def _arabic_script_keys(keys: dict[str, list[tuple[str, int]]], places: dict[str, Place]) -> dict[str, tuple[str, ...]]:
+    """The towns and states of countries that write Arabic by :func:`latin_consonants` of their Latin names."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for key, cands in keys.items():
+        mine = [
+            pid
+            for pid, tier in cands
+            if TIER_CODE < tier <= TIER_ALTERNATE
+            and places[pid].country in ARABIC_SCRIPT_COUNTRIES
+            and places[pid].level in ("admin1", "place")
+        ]
+        sound = latin_consonants(key) if mine and key.isascii() else ""
+        if sound:
+            found[sound].update(mine)
     return {sound: tuple(sorted(pids)) for sound, pids in found.items()}
 
 

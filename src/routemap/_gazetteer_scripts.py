@@ -147,9 +147,11 @@ def _indexable(text: str, iso2: str | None = None) -> bool:
     return script in _REGION_SCRIPTS and (iso2 is None or iso2 in _REGION_SCRIPTS[script])
 
 
-#: Countries whose places are named in Arabic, written in Latin letters in many ways ("Jubail", "Al Jubayl").
+#: Countries whose places are named in Arabic, written in Latin letters in many ways ("Jubail", "Al Jubayl";
+#: the Maghreb's in French ways too: "Ben Guerdane", "Ben Gardane").
 ARABIC_COUNTRIES = frozenset(
     {"ARE", "SAU", "QAT", "KWT", "OMN", "BHR", "JOR", "LBN", "SYR", "IRQ", "YEM", "EGY", "LBY", "SDN", "PSE"}
+    | {"DZA", "MAR", "TUN", "MRT"}
 )
 _ARTICLE = frozenset({"al", "el", "as", "ash", "ar", "ad", "at", "az", "an", "ath", "adh", "ul", "il"})
 _ARABIC_SOUNDS = re.compile(r"kh|sh|th|dh|gh|q|g|([b-df-hj-np-tv-z])\1|[aeiouy]+|h$")
@@ -182,3 +184,42 @@ def arabic_key(key: str) -> str:
 
     out = _ARABIC_SOUNDS.sub(sound, joined)
     return out if len(out) >= 5 else ""
+
+
+#: Countries whose places a partner may write in Arabic letters: the Arabic-speaking ones, the Sahel's and the
+#: Horn's, whose names their sources give only in French or English letters.
+ARABIC_SCRIPT_COUNTRIES = ARABIC_COUNTRIES | frozenset({"ESH", "TCD", "NER", "SOM", "DJI"})
+#: An Arabic letter as the consonant a Latin spelling writes for it ("" for a long vowel or glide, ain, hamza
+#: and h, which Latin spellings write in too many ways or not at all); Persian's peh, gaf and tcheh too.
+_ARABIC_LETTERS = str.maketrans(
+    dict(zip("بتثجدذرزسشصضطظفقکكلمنگپچژغخ", "bttjddrzsssdtzfkkklmnkbjzkk", strict=True))
+    | dict.fromkeys("اويیهحعءآأإةئؤى", "")
+)
+_LATIN_DIGRAPHS = re.compile(r"dj|kh|gh|sh|ch|th|dh|ph|ou|[qgc]|p|v|h|[aeiouyw]")
+
+
+def arabic_script_key(key: str) -> str:
+    """A folded name in Arabic letters by its consonants as Latin letters would write them ("" when too short).
+
+    The article is left out ("الكفرة": "kfr"; "بن قردان": "bnkrdn"; "أغاديز": "kdz"); see :func:`latin_consonants`,
+    which reads a Latin name so ("Kufra", "Ben Gardane", "Agadez").
+    """
+    words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in key.split()]
+    out = "".join(words).translate(_ARABIC_LETTERS)
+    return out if len(out) >= 3 and out.isascii() and out.isalpha() else ""
+
+
+def latin_consonants(key: str) -> str:
+    """A folded Latin name by the consonants Arabic letters would write ("" when too short).
+
+    q, g and k are one; kh, gh, dj and sh one letter each; a doubled letter is one; vowels, w, y and h are left
+    out, as is the article.
+    """
+    joined = without_article(key).replace(" ", "")
+    if not joined.isascii() or not joined.isalpha():
+        return ""
+    single = re.sub(r"(.)\1", r"\1", joined)
+    sounds = {"dj": "j", "kh": "k", "gh": "k", "sh": "s", "ch": "s", "th": "t", "dh": "d", "ph": "f"}
+    sounds |= {"q": "k", "g": "k", "c": "k", "p": "b", "v": "f"}
+    out = _LATIN_DIGRAPHS.sub(lambda m: sounds.get(m.group(0), ""), single)
+    return out if len(out) >= 3 else ""

@@ -12,8 +12,9 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_WORLD, Index, KeyTable, Place
-from routemap._gazetteer_scripts import ARABIC_COUNTRIES, arabic_key, without_article
+from routemap._countries import country_iso3
+from routemap._gazetteer import TIER_ALIAS, TIER_ALTERNATE, TIER_WORLD, Index, KeyTable, Place, fold_name
+from routemap._gazetteer_scripts import ARABIC_COUNTRIES, arabic_key, arabic_script_key, without_article
 from routemap._place_reading import Resolution, text_is_abbreviation
 
 #: A letter of Chinese or Japanese (Han, kana), written without spaces between names.
@@ -162,7 +163,9 @@ class _FuzzyReading:
                 return max((inner, outer), key=lambda h: self._depth(h.place_id, ids))
             return None
         # "Tripoli Libya": a name of several places, one of them in the place the other half names
-        inside = [pid for pid in inner.candidates if self._nests(pid, outer.place_id) and pid != outer.place_id]
+        # (any of its places: "Saint Paul Réunion" names Réunion's, not one of the states that lead "Saint Paul")
+        named = dict.fromkeys([*inner.candidates, *(pid for pid, _ in self._candidates(inner_key))])
+        inside = [pid for pid in named if self._nests(pid, outer.place_id) and pid != outer.place_id]
         if not inside:
             return None
         if all(self._nests(a, b) for a in inside for b in inside):  # Tripoli, and the district of Tripoli
@@ -482,6 +485,8 @@ class _FuzzyReading:
         a partner with no default country or one of those countries, never for a given name or a common word,
         only within two edits in seven of the name that reads alike, and only when the places settle on one.
         """
+        if _ARABIC_LETTER.search(key):
+            return None  # see _arabic_letters
         if default_country and default_country not in ARABIC_COUNTRIES:
             return None
         if key in self._index.given_names or key in self._index.common_words:
@@ -500,6 +505,30 @@ class _FuzzyReading:
         name = self._places[choice.place_id].name
         return Resolution(raw, choice.place_id, "alternate", note=f"read as another Latin spelling of {name}")
 
+    def _arabic_letters(self, raw: str, key: str, default_country: str | None) -> Resolution | None:
+        """A name in Arabic letters no source gives, read by the consonants of a place's Latin name.
+
+        "تاجوراء" is Tajura, "بن قردان" Ben Gardane, "أغاديز" Agadez (see :func:`arabic_script_key`): only
+        where the places that read so lie in one country (the partner's, when it declares one) and settle on one;
+        three consonants only for a state or a town of 75,000, and a final yeh only for a name ending in i.
+        """
+        sound = arabic_script_key(key)
+        final_i = key.endswith("\u06cc")  # a final yeh, as in "سوداني" (Sudanese), is a vowel the name ends in
+        pids = tuple(
+            pid
+            for pid in self._index.arabic_script.get(sound, ())
+            if (len(sound) >= 4 or self._places[pid].level == "admin1" or self._places[pid].population >= 75_000)
+            and final_i == fold_name(self._places[pid].name).endswith(("i", "y", "ee"))
+            and (not default_country or self._places[pid].country == country_iso3(default_country))
+        )
+        if not pids or len({self._places[p].country for p in pids}) > 1:
+            return None
+        choice = self._choose([(pid, TIER_ALTERNATE) for pid in pids], default_country=default_country)
+        if not choice.place_id:
+            return None
+        name = self._places[choice.place_id].name
+        return Resolution(raw, choice.place_id, "alternate", note=f"read as {name}, by the letters of its name")
+
     def _skeletons(self, names: list[str]) -> dict[str, list[int]]:
         """The fuzzy names by their consonants (see :func:`_consonants`), made once for a list of names.
 
@@ -516,6 +545,7 @@ class _FuzzyReading:
 
 
 _VOWEL = re.compile("[aeiouy]")
+_ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3]")
 
 
 def _consonants(name: str) -> str:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from routemap._gazetteer import _SPELLING_VARIANTS
+from routemap._gazetteer import _SPELLING_VARIANTS, fold_name
 from routemap._gazetteer_scripts import _APOSTROPHES as _APOSTROPHES
 from routemap._gazetteer_scripts import COUNTRY_AFTER, COUNTRY_BEFORE, UNITS_AFTER, UNITS_BEFORE
 from routemap._gazetteer_scripts import folded_alternatives as _folded
@@ -43,6 +43,11 @@ _ADMIN_PREFIX = re.compile(
     # Spanish, Portuguese and French: "Provincia de Darién", "Departamento de San Marcos", "Région de Dakar"
     r"provincia del?|departamento del?|estado del?|estado|distrito del?|municipio del?|region del?|"
     r"dpto del?|depto del?|dpto|depto|"
+    # Portuguese city, neighbourhood, border ("Cidade de Nampula", "bairro Chamanculo", "Fronteira de Ressano Garcia")
+    r"cidade de|cidade da|cidade do|cidade|bairro|bairro de|fronteira de|fronteira da|fronteira do|fronteira|"
+    # Arabic camp, governorate, state, city and crossing ("مخيم الهول", "محافظة أربيل", "معبر رأس جدير")
+    + _folded("مخيم محافظة ولاية مدينة معبر")
+    + r"|"
     # Argentina's "Pcia. de", Ireland's and Britain's "Co." ("Pcia. de Corrientes", "Co. Cork", "County Kerry")
     r"pcia del?|pcia|county|co|"
     # French region, governorate, Malian cercle, district and a bus station ("Région d'Agadez", "Gouvernorat de
@@ -163,7 +168,9 @@ _ADMIN_SUFFIX = re.compile(
     # a workplace there ("Bundaberg farm", "Mongla casino"; with its trade before it: see _WORKPLACE_TRADE)
     r"factory|plant|farm|farms|orchard|casino|restaurant|karaoke|karaoke bar|massage parlou?r|spinning mill|mill|mills|"
     r"brick kiln|kiln|mine|quarry|scam compound|compound|construction site|sweatshop|hotel|shop|shipyard|"
-    r"old city|old town)$" + r"|\s*(" + _folded(f"{UNITS_AFTER} ကျေးရွာ ရွာ সদর முகாம்") + ")$"
+    r"old city|old town|"
+    # Portuguese city and Swahili town ("Tete cidade", "Tanga mjini"), a governorate abbreviated ("Sulaimaniya gov.")
+    r"cidade|mjini|gov|provincia)$" + r"|\s*(" + _folded(f"{UNITS_AFTER} ကျေးရွာ ရွာ সদর முகாம்") + ")$"
     # the region's unit words written after a name (UNITS_AFTER), and Burmese village, Bengali Sadar (a
     # district's own sub-district) and Tamil camp, with or without a space
     # Japanese and Chinese prefecture, city, ward, town, village, province, county ("愛知県", "瑞丽市"), after
@@ -364,6 +371,8 @@ _SCRIPT_SUFFIXES = tuple(
         for s in ("ीय", "ली", "मा", "ी", "ীয়", "তে", "য়ে", "য়", "ি", "ী", "ে", "ዊት", "ዊያን", "ዊ", "籍", "人", "인")
     )
 )
+#: An Arabic demonym, the nisba: a country's name with -i, -iya or a plural ending, as :func:`fold_name` writes them.
+_ARABIC_NISBA = re.compile("^(?:ال)?(?P<stem>[\u0621-\u064a\u066e-\u06d3]{2,}?)(?:یون|یین|یات|یه|ی)$")
 #: Spanish and Portuguese abbreviations, tried when the English reading names nothing ("Rep. Dominicana").
 _ABBREVIATIONS_ES = {
     **{"rep": "republica", "dem": "democratica", "pop": "popular", "fed": "federal", "edo": "estado"},
@@ -473,9 +482,12 @@ _DOUBLED = re.compile(r"\b([^\W\d_]{2,})2\b")
 
 
 #: Words after a name that make it a state or province, never a town of that name.
-_UNIT_AFTER = frozenset({"state", "province", "division", "region", "prefecture", "governorate", "territory"})
-#: The same, written before the name ("Estado Zulia", "edo. Zulia": Venezuela's state, not Colombia's El Zulia).
-_UNIT_BEFORE = frozenset({"estado", "edo", "state of"})
+_UNIT_AFTER = frozenset(
+    {"state", "province", "division", "region", "prefecture", "governorate", "territory", "gov", "provincia"}
+)
+#: The same, written before the name ("Estado Zulia", "edo. Zulia": Venezuela's state, not Colombia's El Zulia;
+#: "ولاية الخرطوم", "محافظة أربيل": Khartoum State, Erbil Governorate, in Arabic).
+_UNIT_BEFORE = frozenset({"estado", "edo", "state of", fold_name("ولاية"), fold_name("محافظة")})
 
 
 _BORDER = re.compile(r"\sborder(?: town| gate)?$")
@@ -490,7 +502,7 @@ def border_word(key: str) -> bool:
 #: "Toshkent viloyati", "Osh region": not Moscow, Tashkent or Osh, the cities).
 _REGION_AFTER = frozenset(
     {"oblast", "obl", "область", "обл", "region", "province", "viloyati", "viloyat", "вилояти", "вилоят", "ili"}
-    | {"oblysy", "облысы", "облусу", "voblast", "voblasts", "област", "megye", "varmegye"}
+    | {"oblysy", "облысы", "облусу", "voblast", "voblasts", "област", "megye", "varmegye", "provincia"}
 )
 
 
@@ -632,6 +644,10 @@ def _variants(key: str) -> tuple[tuple[str, bool], ...]:
     for suffix in _SCRIPT_SUFFIXES:  # नेपाली, भारतीय, मलेसियामा, বাংলাদেশি, সৌদি আরবে: the country
         if key.endswith(suffix) and len(key) > len(suffix) + 1:
             out.append((key[: -len(suffix)], True))
+    nisba = _ARABIC_NISBA.match(key)
+    if nisba:  # سوداني, مصرية, سوريون: the country, with its article or its final alef ("السودان", "سوريا")
+        stem = nisba["stem"]
+        out += [(v, True) for v in (stem, f"ال{stem}", f"{stem}ا", f"{stem}یا", f"ال{stem}یه")]
     seen: set[str] = set()
     kept = []
     for variant, plural in out:

@@ -334,6 +334,10 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         return local or self._resolve_text(raw, text, default_country=default_country)
 
     def _resolve_text(self, raw: str, text: str, *, default_country: str | None) -> Resolution:
+        department = _TRAILING_BRACKET.match(text)
+        if department and department["inside"].strip() in _OVERSEAS_DEPARTMENTS and department["rest"].strip():
+            # "Saint-Pierre (974)": a commune by its département's number, as French addresses write it
+            text = f"{department['rest']}, {_OVERSEAS_DEPARTMENTS[department['inside'].strip()]}"
         key = fold_name(text.replace("&", " and "))
         default_country = unit_country(key) or default_country  # "Hlaingbwe Tsp": Myanmar's, whoever wrote it
         if key in self._user_not_places and key not in self._user_keys:
@@ -409,7 +413,8 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         by_unit = self._by_unit(raw, key, default_country) if typo.method == "unresolved" else None
         arabic = self._arabic_spelling(raw, key, default_country) if typo.method == "unresolved" else None
         home = self._home_reading(raw, key, text, default_country) if typo.method == "unresolved" else None
-        return local or by_unit or arabic or home or typo
+        letters = self._arabic_letters(raw, key, default_country) if typo.method == "unresolved" else None
+        return local or by_unit or arabic or home or letters or typo
 
     def _read_variants(self, raw: str, key: str, text: str, *, default_country: str | None) -> Resolution | None:
         """A reading of the whole string in another form: a plural, a demonym, unquoted, with a unit word."""
@@ -737,6 +742,16 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         if abs(place.lon - lon) < _SAME_POINT and abs(place.lat - lat) < _SAME_POINT:
             return place
         return replace(place, lon=lon, lat=lat)
+
+
+#: France's overseas départements by their numbers ("Saint-Pierre (974)" is Réunion's, not Saint Pierre and Miquelon).
+_OVERSEAS_DEPARTMENTS = {
+    "971": "Guadeloupe",
+    "972": "Martinique",
+    "973": "French Guiana",
+    "974": "Réunion",
+    "976": "Mayotte",
+}
 
 
 @functools.lru_cache(maxsize=64)
