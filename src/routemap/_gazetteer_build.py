@@ -33,15 +33,12 @@ from routemap._gazetteer import (
 from routemap._gazetteer_airports import add_airports
 from routemap._gazetteer_scripts import (
     _NAME_SCRIPTS,
-    ARABIC_COUNTRIES,
-    ARABIC_SCRIPT_COUNTRIES,
     _indexable,
     _keys_of,
     _latin,
     _script,
-    arabic_key,
-    latin_consonants,
-    without_article,
+    arabic_keys,
+    arabic_script_keys,
 )
 from routemap._gazetteer_towns import build_towns
 from routemap.schema import fold
@@ -157,8 +154,8 @@ def build_index() -> Index:
         local_names=dict(b.local_names),
         language_countries={r["language"]: frozenset(r["countries"].split()) for r in _read_csv("word_languages.csv")},
         towns=build_towns(csc_dir, iso2_to_iso3, admin1_of, keys, b.places, geonames=(gn_dir, gn_admin1)),
-        arabic=_arabic_keys(keys, b.places),
-        arabic_script=_arabic_script_keys(keys, b.places),
+        arabic=arabic_keys(keys, b.places),
+        arabic_script=arabic_script_keys(keys, b.places),
     )
 
 
@@ -294,45 +291,6 @@ def _add_local_other_names(b: _Builder, pid: str, local_other_name: str, iso2: s
             text = f"{tail.strip()} {head.strip()}"
         if text and _indexable(text, iso2):
             b.name(text, pid, TIER_ALIAS)
-
-
-def _arabic_keys(
-    keys: dict[str, list[tuple[str, int]]], places: dict[str, Place]
-) -> dict[str, tuple[tuple[str, str], ...]]:
-    """The towns and states of Arabic-speaking countries by :func:`arabic_key` of their Latin names.
-
-    Each with the name (its article left out) that reads so: a name is read only close to it.
-    """
-    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for key, cands in keys.items():
-        mine = [
-            pid
-            for pid, tier in cands
-            if TIER_CODE < tier <= TIER_ALTERNATE
-            and places[pid].country in ARABIC_COUNTRIES
-            and places[pid].level in ("admin1", "place")
-        ]
-        sound = arabic_key(key) if mine and key.isascii() else ""
-        if sound:
-            found[sound].update((pid, without_article(key)) for pid in mine)
-    return {sound: tuple(sorted(pids)) for sound, pids in found.items()}
-
-
-def _arabic_script_keys(keys: dict[str, list[tuple[str, int]]], places: dict[str, Place]) -> dict[str, tuple[str, ...]]:
-    """The towns and states of countries that write Arabic by :func:`latin_consonants` of their Latin names."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for key, cands in keys.items():
-        mine = [
-            pid
-            for pid, tier in cands
-            if TIER_CODE < tier <= TIER_ALTERNATE
-            and places[pid].country in ARABIC_SCRIPT_COUNTRIES
-            and places[pid].level in ("admin1", "place")
-        ]
-        sound = latin_consonants(key) if mine and key.isascii() else ""
-        if sound:
-            found[sound].update(mine)
-    return {sound: tuple(sorted(pids)) for sound, pids in found.items()}
 
 
 def _fuzzy_targets(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 
-from routemap._gazetteer import fold_name
+from routemap._gazetteer import TIER_ALTERNATE, TIER_CODE, Place, fold_name
 from routemap.schema import fold
 
 _APOSTROPHES = re.compile(r"['\u2018\u2019\u02bb\u02bc`]")
@@ -223,3 +224,42 @@ def latin_consonants(key: str) -> str:
     sounds |= {"q": "k", "g": "k", "c": "k", "p": "b", "v": "f"}
     out = _LATIN_DIGRAPHS.sub(lambda m: sounds.get(m.group(0), ""), single)
     return out if len(out) >= 3 else ""
+
+
+def arabic_keys(
+    keys: dict[str, list[tuple[str, int]]], places: dict[str, Place]
+) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The towns and states of Arabic-speaking countries by :func:`arabic_key` of their Latin names.
+
+    Each with the name (its article left out) that reads so: a name is read only close to it.
+    """
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for key, cands in keys.items():
+        mine = [
+            pid
+            for pid, tier in cands
+            if TIER_CODE < tier <= TIER_ALTERNATE
+            and places[pid].country in ARABIC_COUNTRIES
+            and places[pid].level in ("admin1", "place")
+        ]
+        sound = arabic_key(key) if mine and key.isascii() else ""
+        if sound:
+            found[sound].update((pid, without_article(key)) for pid in mine)
+    return {sound: tuple(sorted(pids)) for sound, pids in found.items()}
+
+
+def arabic_script_keys(keys: dict[str, list[tuple[str, int]]], places: dict[str, Place]) -> dict[str, tuple[str, ...]]:
+    """The towns and states of countries that write Arabic by :func:`latin_consonants` of their Latin names."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for key, cands in keys.items():
+        mine = [
+            pid
+            for pid, tier in cands
+            if TIER_CODE < tier <= TIER_ALTERNATE
+            and places[pid].country in ARABIC_SCRIPT_COUNTRIES
+            and places[pid].level in ("admin1", "place")
+        ]
+        sound = latin_consonants(key) if mine and key.isascii() else ""
+        if sound:
+            found[sound].update(mine)
+    return {sound: tuple(sorted(pids)) for sound, pids in found.items()}

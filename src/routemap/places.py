@@ -334,10 +334,7 @@ class Gazetteer(_FuzzyReading, _TownReading, _PartsReading):
         return local or self._resolve_text(raw, text, default_country=default_country)
 
     def _resolve_text(self, raw: str, text: str, *, default_country: str | None) -> Resolution:
-        department = _TRAILING_BRACKET.match(text)
-        if department and department["inside"].strip() in _OVERSEAS_DEPARTMENTS and department["rest"].strip():
-            # "Saint-Pierre (974)": a commune by its département's number, as French addresses write it
-            text = f"{department['rest']}, {_OVERSEAS_DEPARTMENTS[department['inside'].strip()]}"
+        text = _with_department(text)
         key = fold_name(text.replace("&", " and "))
         default_country = unit_country(key) or default_country  # "Hlaingbwe Tsp": Myanmar's, whoever wrote it
         if key in self._user_not_places and key not in self._user_keys:
@@ -752,6 +749,14 @@ _OVERSEAS_DEPARTMENTS = {
     "974": "Réunion",
     "976": "Mayotte",
 }
+
+
+def _with_department(text: str) -> str:
+    """A commune by its overseas département's number, as French writes it: "Saint-Pierre (974)" is Réunion's."""
+    found = _TRAILING_BRACKET.match(text)
+    if found and found["inside"].strip() in _OVERSEAS_DEPARTMENTS and found["rest"].strip():
+        return f"{found['rest']}, {_OVERSEAS_DEPARTMENTS[found['inside'].strip()]}"
+    return text
 
 
 @functools.lru_cache(maxsize=64)
